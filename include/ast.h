@@ -1,0 +1,122 @@
+/* ast.h — the syntax tree the parser builds and sema annotates.
+ *
+ * One node struct for everything; each kind documents which fields it uses.
+ * Children are owned by the arena.  sema fills node->type (and node->sym for
+ * variables/maps); later stages read them and never change the tree shape,
+ * except sema's desugaring noted below. */
+#ifndef AST_H
+#define AST_H
+
+#include "tt.h"
+
+struct type;
+struct attach_point;
+struct node;
+
+struct node_vec { struct node **v; int n, cap; };
+struct ap_vec { struct attach_point **v; int n, cap; };
+
+#define AST_KINDS(X)                                                           \
+	/* ---- expressions ---- */                                            \
+	X(INT)      /* ival (uint64 bits); is_neg_literal unused */            \
+	X(STR)      /* str, slen (decoded bytes, no NUL terminator counted) */ \
+	X(BOOL)     /* ival 0/1 (true/false) */                                \
+	X(BUILTIN)  /* name: pid tid comm nsecs args retval cpu uid ... */     \
+	X(VAR)      /* name "$x" */                                            \
+	X(MAP)      /* name "@x"/"@"; args = keys (0 = scalar map, 1 key,     \
+		       >1 = implicit tuple key) */                              \
+	X(POSPARAM) /* ival = N for $N */                                      \
+	X(POSCOUNT) /* $# */                                                   \
+	X(CALL)     /* name, args (count(), printf(...), str(x, n)) */         \
+	X(BINOP)    /* op (lexer op: '+', OP_EQ, OP_LAND, ...), a, b */        \
+	X(UNOP)     /* op ('-', '~', '!', '*' deref, '&' addr-of), a */        \
+	X(INCDEC)   /* op OP_INC/OP_DEC, is_post, a (var, map, field) */       \
+	X(TERNARY)  /* a ? b : c ; b == NULL for a ?: c (elvis) */             \
+	X(FIELD)    /* a.name, also a->name (is_arrow) and args.x */           \
+	X(INDEX)    /* a[b] */                                                 \
+	X(CAST)     /* (ctype)a ; ctype = parsed type name */                  \
+	X(TUPLE)    /* (x, y, ...) : args */                                   \
+	X(RECORD)   /* (a=1, b="x") : args are ASSIGN-like NAMED nodes */      \
+	X(NAMED)    /* name = a (record element) */                            \
+	X(SIZEOF)   /* sizeof(a) or sizeof(ctype) */                           \
+	X(OFFSETOF) /* offsetof(ctype, name...) */                             \
+	X(TYPEID)   /* a C type used as an expression argument (casts, sizeof) \
+		       : ctype */                                              \
+	X(MAPDECL_REF) /* unused placeholder */                                \
+	/* ---- statements ---- */                                             \
+	X(EXPR_STMT) /* a */                                                   \
+	X(ASSIGN)   /* a = b; op = '=' or compound op (OP_ADD_ASSIGN...); a is \
+		       VAR, MAP or FIELD/INDEX lvalue */                       \
+	X(LET)      /* let $x [: ctype] [= b]; name, ctype, b */               \
+	X(MAPDECL)  /* let @m = hash(N); name, str = kind ("hash",          \
+		       "lruhash", "percpuhash", "percpulruhash"), ival = N */  \
+	X(IF)       /* if (a) b else c ; b, c are BLOCKs (c may be an IF) */   \
+	X(WHILE)    /* while (a) b */                                          \
+	X(UNROLL)   /* unroll(a) b */                                          \
+	X(FOR_MAP)  /* for ($kv : @m) b ; name = "$kv", a = MAP node */        \
+	X(FOR_RANGE) /* for ($i : a..c) b ; name = "$i" */                     \
+	X(BREAK)                                                               \
+	X(CONTINUE)                                                            \
+	X(RETURN)   /* a may be NULL */                                        \
+	X(BLOCK)    /* args = statements */                                    \
+	/* ---- top level ---- */                                              \
+	X(PROBE)    /* aps = attach points, a = predicate or NULL, b = BLOCK */ \
+	X(CONFIG)   /* args = NAMED (name = value expr) */                     \
+	X(MACRO)    /* name, params (args of VAR/MAP/IDENT-ish nodes), b = BLOCK \
+		       or expression body */                                   \
+	X(CDEFN)    /* C struct/union/enum/typedef definition: str = text,  \
+		       ctype = resulting type after sema */                    \
+	X(IMPORT)   /* str = path */                                           \
+	X(PROGRAM)  /* args = top-level items in order */
+
+enum node_kind {
+#define X(k) N_##k,
+	AST_KINDS(X)
+#undef X
+	N__COUNT
+};
+
+/* A C type name as written in a script: "int", "uint16", "struct task_struct *",
+ * "char[16]".  sema resolves it into a struct type. */
+struct ctype {
+	const char *text;   /* normalised spelling, e.g. "struct foo *" */
+	struct srcloc loc;
+};
+
+struct node {
+	enum node_kind kind;
+	struct srcloc loc;
+	int op;
+	bool is_post;        /* INCDEC */
+	bool is_arrow;       /* FIELD written with -> */
+	const char *name;
+	uint64_t ival;
+	const char *str;
+	size_t slen;
+	struct node *a, *b, *c;
+	struct node_vec args;
+	struct ctype *ctype;
+	/* PROBE */
+	struct ap_vec aps;
+	/* filled by sema */
+	struct type *type;
+	void *sym;           /* VAR: struct sema_var *; MAP: struct sema_map * */
+	int id;              /* free for later stages (e.g. probe index) */
+};
+
+struct node *ast_new(enum node_kind k, const struct srcloc *loc);
+const char *ast_kind_name(enum node_kind k);
+/* Indented tree dump for `-d ast` and tests, e.g.
+ *   Program
+ *    Probe BEGIN
+ *     Block
+ *      Call printf
+ *       Str "hello %d\n"
+ *       Binop +
+ *        Int 1
+ *        Int 2
+ * When types are known (after sema) each expression line ends with
+ * " :: <type>" (types_name()).  */
+void ast_dump(FILE *out, const struct node *n, bool with_types);
+
+#endif

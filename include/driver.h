@@ -1,0 +1,26 @@
+/* driver.h — the one function that runs every stage in order. */
+#ifndef DRIVER_H
+#define DRIVER_H
+
+#include "prog.h"
+
+enum dump_flag {
+	DUMP_TOKENS = 1 << 0, DUMP_AST = 1 << 1, DUMP_TYPES = 1 << 2,
+	DUMP_IR = 1 << 3, DUMP_LIVE = 1 << 4, DUMP_STACK = 1 << 5,
+	DUMP_MIR = 1 << 6, DUMP_ASM = 1 << 7,
+};
+
+struct driver_opts {
+	const struct source *src;
+	unsigned dump;              /* enum dump_flag bits */
+	bool dump_only;             /* -d given: stop after compiling */
+	struct tt_config cfg;
+	char **pos_params;          /* $1.. */
+	int npos_params;
+};
+
+/* Compile (and unless dump_only, load, attach, run) a script.
+ * Returns the process exit status. */
+int driver_run(struct driver_opts *o);
+
+#endif

@@ -1,0 +1,108 @@
+/* prog.h — a compiled script: what the compiler hands to the runtime.
+ *
+ * ir_build fills maps, actions and probes (with their IR); the back end
+ * fills each probe's code; loader.c creates the maps and loads the programs;
+ * attach.c attaches them; runtime.c runs the event loop; output.c prints.
+ * Nothing in here points into the AST except srclocs (the source text stays
+ * alive for the whole run). */
+#ifndef PROG_H
+#define PROG_H
+
+#include "tt.h"
+
+struct type;
+struct ir_func;
+struct attach_point;
+struct bpf_insn;
+
+enum map_kind {
+	MAPK_USER,     /* a script map: @x, @ */
+	MAPK_RINGBUF,  /* the one output ring buffer */
+	MAPK_SCRATCH,  /* per-CPU array, 1 entry: big temporaries */
+	MAPK_LOST,     /* per-CPU array, 1 entry: u64 count of lost records */
+	MAPK_INTERNAL, /* anything else the compiler needs */
+};
+
+struct tt_map {
+	const char *name;          /* "@x", "@", or an internal name */
+	enum map_kind kind;
+	uint32_t type;             /* BPF_MAP_TYPE_* */
+	uint32_t key_size, value_size, max_entries;
+	struct type *key_type;     /* MAPK_USER: NULL for a scalar map */
+	struct type *value_type;   /* MAPK_USER: the value (TY_AGG for
+				      aggregations) */
+	int nkeys;                 /* MAPK_USER: number of keys written */
+	int fd;                    /* set by the loader, -1 before */
+};
+
+/* Things a BPF program asks userspace to do.  A ring buffer record starts
+ * with the uint64 action id (the index in tt_prog.actions); the rest is
+ * given by the action. */
+enum action_kind {
+	ACT_PRINTF,     /* args laid out as type_tuple(arg_types) at offset 8 */
+	ACT_EXIT,       /* no payload (later: exit code) */
+	ACT_PRINT_MAP,  /* print(@m): map = index */
+	ACT_CLEAR,      /* clear(@m) */
+	ACT_ZERO,       /* zero(@m) */
+	ACT_PRINT_VALUE,/* print(expr): one arg */
+	ACT_TIME, ACT_JOIN, ACT_CAT, ACT_SYSTEM, ACT_ERRORF, ACT_WARNF, /* later */
+};
+
+struct tt_action {
+	enum action_kind kind;
+	const char *fmt;           /* ACT_PRINTF: the format string as written
+				      (escapes decoded) */
+	struct type *args;         /* the tuple type of the payload (NULL if
+				      none); payload starts at byte 8 */
+	int map;                   /* ACT_PRINT_MAP, CLEAR, ZERO */
+	struct srcloc loc;
+};
+
+struct bpf_code {
+	struct bpf_insn *insns;
+	int ninsns;
+	struct srcloc *locs;       /* per instruction, may be NULL */
+};
+
+/* One BPF program and where it goes. */
+struct tt_probe {
+	const char *name;          /* the attach point text, for messages */
+	struct attach_point *ap;   /* concrete (expanded) attach point */
+	int index;                 /* position in the script: probes on one
+				      hook fire in this order (invariant 2) */
+	struct ir_func *ir;        /* from ir_build */
+	struct bpf_code code;      /* from emit */
+	uint32_t prog_type;        /* BPF_PROG_TYPE_* */
+	uint32_t expected_attach_type;
+	int prog_fd;               /* set by the loader */
+	void *attach_state;        /* owned by attach.c */
+};
+
+/* Settings from the command line, config = { } blocks and BPFTRACE_* env. */
+struct tt_config {
+	int max_strlen;            /* bytes incl. NUL? bpftrace: default 1024 */
+	int max_map_keys;          /* default 4096 */
+	bool print_maps_on_exit;   /* default true */
+	int on_stack_limit;        /* strings bigger than this go to scratch */
+	const char *output_format; /* "text" or "json" */
+	bool quiet;                /* -q */
+	bool unsafe;               /* --unsafe */
+	int log_size;              /* verifier log size */
+	const char *stack_mode;
+	const char *str_trunc_trailer;
+	int max_cat_bytes, max_probes;
+	int verbose;               /* -v */
+};
+
+struct tt_prog {
+	VEC(struct tt_map) maps;
+	VEC(struct tt_action) actions;
+	VEC(struct tt_probe) probes;  /* BEGIN/END included (prov BEGIN/END) */
+	int ringbuf_map, scratch_map, lost_map;   /* map indexes or -1 */
+	uint32_t scratch_size;
+	struct tt_config cfg;
+};
+
+void tt_config_defaults(struct tt_config *cfg);
+
+#endif

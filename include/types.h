@@ -1,0 +1,103 @@
+/* types.h — the type system shared by sema, ir_build and output.
+ *
+ * Storage layout (the contract between the BPF side and userspace output):
+ *  - TY_INT: `size` bytes (1, 2, 4, 8), little-endian, signed if is_signed.
+ *    Map values of integer type are always 8 bytes (sema widens them).
+ *  - TY_BOOL: 1 byte 0/1.
+ *  - TY_STR: `size` bytes = max length + 1, NUL-terminated, zero-padded.
+ *  - TY_TUPLE / TY_RECORD / TY_STRUCT: fields at `offset`, C alignment rules
+ *    (tuple and record layouts computed by type_tuple()/type_record()).
+ *  - TY_ARRAY: nelem * elem->size bytes.
+ *  - TY_PTR: 8 bytes.
+ *  - TY_AGG: per-CPU map values; count/sum/min/max: one 8-byte integer
+ *    (min/max store the value; see output.c); avg/stats: { int64 total;
+ *    uint64 count; } 16 bytes.  hist/lhist are a later issue.
+ *  - Map keys: no key -> 8-byte zero key (type uint64 constant 0); one key
+ *    -> that key's storage; several keys -> a tuple of them.
+ *  - A printf/print record in the ring buffer: uint64 action id, then the
+ *    arguments laid out as type_tuple(arg types) starting at offset 8.
+ */
+#ifndef TYPES_H
+#define TYPES_H
+
+#include "tt.h"
+
+enum type_kind {
+	TY_NONE,    /* not typed yet, or an error already reported */
+	TY_VOID,    /* statements, functions returning nothing */
+	TY_INT,
+	TY_BOOL,
+	TY_STR,
+	TY_PTR,
+	TY_ARRAY,
+	TY_STRUCT,  /* also unions (is_union) */
+	TY_TUPLE,
+	TY_RECORD,
+	TY_AGG,     /* aggregation map value: agg says which */
+	TY_CTX,     /* the probe context pointer (`args` is a TY_STRUCT with
+		       is_ctx set whose fields are read at ctx + offset) */
+	/* later issues: ksym usym kstack ustack inet timestamp buffer mac... */
+	TY_KSYM, TY_USYM, TY_KSTACK, TY_USTACK, TY_INET, TY_TIMESTAMP,
+	TY_BUFFER, TY_MAC, TY_CGROUP_PATH, TY_STRERROR, TY_TIMEDELTA,
+};
+
+enum agg_kind { AGG_NONE, AGG_COUNT, AGG_SUM, AGG_MIN, AGG_MAX, AGG_AVG,
+		AGG_STATS, AGG_HIST, AGG_LHIST };
+
+enum addrspace { AS_NONE, AS_KERNEL, AS_USER };
+
+struct field {
+	const char *name;     /* NULL for tuple elements */
+	struct type *type;
+	int offset;           /* bytes */
+	int bit_offset, bit_width; /* bitfields; width 0 = not a bitfield */
+};
+
+struct field_vec { struct field *v; int n, cap; };
+
+struct type {
+	enum type_kind kind;
+	int size;             /* bytes */
+	int align;
+	bool is_signed;       /* TY_INT; TY_AGG sum/min/max of signed values */
+	bool is_union;        /* TY_STRUCT */
+	bool is_ctx;          /* TY_STRUCT read directly from the BPF context */
+	enum addrspace as;    /* TY_PTR, and data read through one */
+	struct type *elem;    /* TY_PTR pointee, TY_ARRAY element, TY_AGG value
+				 type of sum/min/max/avg/stats argument */
+	int nelem;            /* TY_ARRAY */
+	struct field_vec fields; /* TY_STRUCT, TY_TUPLE, TY_RECORD */
+	const char *name;     /* "task_struct" for struct task_struct; enum
+				 name for enum-typed ints */
+	enum agg_kind agg;    /* TY_AGG */
+	int64_t lhist_min, lhist_max, lhist_step; /* later */
+};
+
+/* Constructors (arena-allocated; simple types may be shared singletons). */
+struct type *type_void(void);
+struct type *type_none(void);
+struct type *type_int(int size, bool is_signed);
+struct type *type_bool(void);
+struct type *type_str(int size);             /* size includes the NUL */
+struct type *type_ptr(struct type *elem, enum addrspace as);
+struct type *type_array(struct type *elem, int nelem);
+struct type *type_tuple(struct type **elems, int n);  /* computes layout */
+struct type *type_record(const char **names, struct type **elems, int n);
+struct type *type_struct(const char *name, bool is_union); /* fields added
+								by caller */
+struct type *type_agg(enum agg_kind agg, struct type *elem);
+struct type *type_new(enum type_kind k, int size, int align);
+
+/* Append a field; updates size/align of tuples/records/structs with C
+ * layout rules when offset < 0 (computed), else uses the given offset. */
+void type_add_field(struct type *t, const char *name, struct type *ft,
+		    int offset);
+
+bool type_equal(const struct type *a, const struct type *b);
+bool type_is_int(const struct type *t);     /* INT or BOOL */
+/* bpftrace's name for dumps and messages: "uint64", "int32", "string[64]",
+ * "(int64,string[16])", "struct task_struct *", "count_t", "sum_t"... */
+const char *type_name(const struct type *t);
+const struct field *type_field(const struct type *t, const char *name);
+
+#endif

@@ -1,0 +1,1 @@
+/* emit.c — to be written */

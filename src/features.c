@@ -1,0 +1,1 @@
+/* features.c — to be written */

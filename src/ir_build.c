@@ -1,0 +1,1 @@
+/* ir_build.c — to be written */

@@ -1,0 +1,1 @@
+/* ir_opt.c — to be written */

@@ -1,0 +1,1 @@
+/* isel.c — to be written */

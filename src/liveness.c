@@ -1,0 +1,1 @@
+/* liveness.c — to be written */

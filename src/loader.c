@@ -1,0 +1,1 @@
+/* loader.c — to be written */

@@ -1,0 +1,1 @@
+/* mir.h — machine IR (back end) */

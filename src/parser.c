@@ -1,0 +1,1 @@
+/* parser.c — to be written */

@@ -1,0 +1,1 @@
+/* probes.c — to be written */

@@ -1,0 +1,1 @@
+/* regalloc.c — to be written */

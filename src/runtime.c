@@ -1,0 +1,1 @@
+/* runtime.c — to be written */

@@ -1,0 +1,1 @@
+/* stackalloc.c — to be written */

@@ -1,0 +1,1 @@
+/* tracefs.c — to be written */

@@ -1,0 +1,2 @@
+#include <criterion/criterion.h>
+Test(parser, not_written) { cr_skip_test("test_parser.c: to be written"); }
