@@ -1,1 +1,236 @@
-/* util.c — to be written */
+/* util.c — diagnostics, the compile-time arena, heap helpers, string
+ * buffers (tt.h). */
+#include "tt.h"
+
+#include <string.h>
+
+/* ---- heap ---- */
+
+static void oom(void)
+{
+	fputs("tinytrace: out of memory\n", stderr);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t m)
+{
+	void *p = calloc(n ? n : 1, m ? m : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+/* ---- arena: a list of chunks, bump allocation ---- */
+
+struct chunk {
+	struct chunk *next;
+	size_t used, cap;
+	_Alignas(16) unsigned char data[];
+};
+
+static struct chunk *arena;
+
+void *tt_alloc(size_t n)
+{
+	n = (n + 15) & ~(size_t)15;
+	if (!arena || arena->cap - arena->used < n) {
+		size_t cap = n > 65536 ? n : 65536;
+		struct chunk *c = xmalloc(sizeof(*c) + cap);
+		c->next = arena;
+		c->used = 0;
+		c->cap = cap;
+		arena = c;
+	}
+	void *p = arena->data + arena->used;
+	arena->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+void arena_free_all(void)
+{
+	while (arena) {
+		struct chunk *next = arena->next;
+		free(arena);
+		arena = next;
+	}
+}
+
+char *tt_strndup(const char *s, size_t n)
+{
+	char *p = tt_alloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = 0;
+	return p;
+}
+
+char *tt_strdup(const char *s)
+{
+	return tt_strndup(s, strlen(s));
+}
+
+char *tt_sprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *p = tt_alloc(n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+/* ---- string buffers ---- */
+
+static void sb_grow(struct strbuf *b, size_t extra)
+{
+	if (b->len + extra + 1 <= b->cap)
+		return;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < b->len + extra + 1)
+		cap *= 2;
+	b->s = xrealloc(b->s, cap);
+	b->cap = cap;
+}
+
+void sb_putn(struct strbuf *b, const char *s, size_t n)
+{
+	sb_grow(b, n);
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = 0;
+}
+
+void sb_putc(struct strbuf *b, char c)
+{
+	sb_putn(b, &c, 1);
+}
+
+void sb_puts(struct strbuf *b, const char *s)
+{
+	sb_putn(b, s, strlen(s));
+}
+
+void sb_printf(struct strbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	sb_grow(b, n);
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, n + 1, fmt, ap);
+	va_end(ap);
+	b->len += n;
+}
+
+void sb_free(struct strbuf *b)
+{
+	free(b->s);
+	b->s = NULL;
+	b->len = b->cap = 0;
+}
+
+/* ---- diagnostics ---- */
+
+static FILE *diag_stream;
+static int nerrors;
+bool diag_no_warnings;
+
+void diag_set_stream(FILE *f)
+{
+	diag_stream = f;
+}
+
+int diag_error_count(void)
+{
+	return nerrors;
+}
+
+void diag_reset(void)
+{
+	nerrors = 0;
+}
+
+/* Print "name:line:col[-end]: KIND: msg", then the source line and a ~
+ * underline below the span, as bpftrace does. */
+static void diag_vprint(const struct srcloc *loc, const char *kind,
+			const char *fmt, va_list ap)
+{
+	FILE *f = diag_stream ? diag_stream : stderr;
+	if (loc && loc->src) {
+		fprintf(f, "%s:%d:%d", loc->src->name, loc->line, loc->col);
+		if (loc->len > 1)
+			fprintf(f, "-%d", loc->col + loc->len);
+		fputs(": ", f);
+	}
+	fprintf(f, "%s: ", kind);
+	vfprintf(f, fmt, ap);
+	fputc('\n', f);
+	if (!loc || !loc->src || loc->line < 1)
+		return;
+	const char *s = loc->src->text;
+	for (int l = 1; l < loc->line && *s; s++)
+		if (*s == '\n')
+			l++;
+	const char *e = strchr(s, '\n');
+	int n = e ? (int)(e - s) : (int)strlen(s);
+	fprintf(f, "%.*s\n", n, s);
+	for (int i = 1; i < loc->col; i++)
+		fputc(s[i - 1] == '\t' ? '\t' : ' ', f);
+	int len = loc->len > 0 ? loc->len : 1;
+	/* a span running past the end of the line is cut there */
+	if (loc->col - 1 + len > n && n >= loc->col)
+		len = n - loc->col + 1;
+	for (int i = 0; i < len; i++)
+		fputc('~', f);
+	fputc('\n', f);
+}
+
+void diag_error(const struct srcloc *loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vprint(loc, "ERROR", fmt, ap);
+	va_end(ap);
+	nerrors++;
+}
+
+void diag_warning(const struct srcloc *loc, const char *fmt, ...)
+{
+	if (diag_no_warnings)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vprint(loc, "WARNING", fmt, ap);
+	va_end(ap);
+}
+
+void diag_hint(const char *fmt, ...)
+{
+	FILE *f = diag_stream ? diag_stream : stderr;
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("HINT: ", f);
+	vfprintf(f, fmt, ap);
+	fputc('\n', f);
+	va_end(ap);
+}
