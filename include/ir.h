@@ -110,6 +110,10 @@ struct ir_slot {
 	int offset;           /* set by stackalloc: SPACE_STACK: negative
 				 offset from r10; SPACE_SCRATCH: offset from
 				 the scratch base.  -1 before. */
+	struct srcloc loc;    /* optional: construct that made it (stack
+				 limit diagnostics); else the first insn
+				 naming the slot is used */
+	bool spill;           /* made by regalloc for a spilled register */
 };
 
 struct ir_insn {
@@ -183,6 +187,17 @@ void ir_dump(FILE *out, const struct ir_func *f);
 const char *ir_op_name(enum ir_op op);
 const char *ir_cc_name(enum ir_cc cc);
 const char *ir_helper_name(int64_t id);  /* "map_lookup_elem", ... */
+/* BR, JMP, RET end a block. */
+bool ir_is_terminator(enum ir_op op);
+/* Number of ref operands an instruction reads (CALL: nargs). */
+int ir_insn_nrefs(const struct ir_insn *in);
+/* Does the instruction write ins->dst?  (CALL with dst -1 does not.) */
+bool ir_insn_has_dst(const struct ir_insn *in);
+/* The condition that holds when `cc` does not, and the one that holds for
+ * swapped operands (a cc b == b swap(cc) a).  CC_SET has no inverse
+ * as a cc (returns -1) and is its own swap. */
+int ir_cc_invert(enum ir_cc cc);
+enum ir_cc ir_cc_swap(enum ir_cc cc);
 
 /* ---- passes ---- */
 /* Constant folding, dead instruction removal, empty-block/jump threading.

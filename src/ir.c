@@ -1,1 +1,558 @@
-/* ir.c — to be written */
+/* ir.c — building IR functions, the CFG, the structural checker and the
+ * text dump (`-d ir`).
+ *
+ * Takes: calls from ir_build (and tests) that create blocks, registers,
+ * slots and instructions.  Produces: an ir_func (arena memory) that the
+ * passes and the back end read.  See ir.h for the contract. */
+#include "ir.h"
+
+#include <linux/bpf.h>
+#include <string.h>
+
+/* ---- names ---------------------------------------------------------- */
+
+static const char *const op_names[] = {
+#define X(op, n) #op,
+	IR_OPS(X)
+#undef X
+};
+
+static const int op_nrefs[] = {
+#define X(op, n) n,
+	IR_OPS(X)
+#undef X
+};
+
+const char *ir_op_name(enum ir_op op)
+{
+	static char lower[IR__COUNT][16];
+	if ((unsigned)op >= IR__COUNT)
+		return "?";
+	if (!lower[op][0]) {
+		const char *s = op_names[op];
+		size_t i;
+		for (i = 0; s[i] && i < sizeof(lower[op]) - 1; i++)
+			lower[op][i] = (char)(s[i] | 0x20);
+		lower[op][i] = 0;
+	}
+	return lower[op];
+}
+
+static const char *const cc_names[] = {
+	[CC_EQ] = "eq",   [CC_NE] = "ne",   [CC_ULT] = "ult", [CC_ULE] = "ule",
+	[CC_UGT] = "ugt", [CC_UGE] = "uge", [CC_SLT] = "slt", [CC_SLE] = "sle",
+	[CC_SGT] = "sgt", [CC_SGE] = "sge", [CC_SET] = "set",
+};
+
+const char *ir_cc_name(enum ir_cc cc)
+{
+	return (unsigned)cc < ARRAY_SIZE(cc_names) ? cc_names[cc] : "?";
+}
+
+static const char *const helper_names[] = {
+#define X(name) #name
+	__BPF_FUNC_MAPPER(X)
+#undef X
+};
+
+const char *ir_helper_name(int64_t id)
+{
+	if (id > 0 && (uint64_t)id < ARRAY_SIZE(helper_names))
+		return helper_names[id];
+	return tt_sprintf("helper%lld", (long long)id);
+}
+
+bool ir_is_terminator(enum ir_op op)
+{
+	return op == IR_BR || op == IR_JMP || op == IR_RET;
+}
+
+int ir_insn_nrefs(const struct ir_insn *in)
+{
+	return in->op == IR_CALL ? in->nargs : op_nrefs[in->op];
+}
+
+bool ir_insn_has_dst(const struct ir_insn *in)
+{
+	switch (in->op) {
+	case IR_NOP: case IR_STORE: case IR_MEMZERO: case IR_MEMCPY:
+	case IR_BR: case IR_JMP: case IR_RET:
+		return false;
+	case IR_CALL:
+		return in->dst >= 0;
+	default:
+		return true;
+	}
+}
+
+int ir_cc_invert(enum ir_cc cc)
+{
+	switch (cc) {
+	case CC_EQ: return CC_NE;
+	case CC_NE: return CC_EQ;
+	case CC_ULT: return CC_UGE;
+	case CC_UGE: return CC_ULT;
+	case CC_ULE: return CC_UGT;
+	case CC_UGT: return CC_ULE;
+	case CC_SLT: return CC_SGE;
+	case CC_SGE: return CC_SLT;
+	case CC_SLE: return CC_SGT;
+	case CC_SGT: return CC_SLE;
+	case CC_SET: return -1;
+	}
+	return -1;
+}
+
+enum ir_cc ir_cc_swap(enum ir_cc cc)
+{
+	switch (cc) {
+	case CC_ULT: return CC_UGT;
+	case CC_UGT: return CC_ULT;
+	case CC_ULE: return CC_UGE;
+	case CC_UGE: return CC_ULE;
+	case CC_SLT: return CC_SGT;
+	case CC_SGT: return CC_SLT;
+	case CC_SLE: return CC_SGE;
+	case CC_SGE: return CC_SLE;
+	default: return cc;   /* EQ, NE, SET are symmetric */
+	}
+}
+
+/* ---- building --------------------------------------------------------- */
+
+/* Grow an arena array of n elements of size sz to hold at least n+1. */
+static void *grow(void *v, int n, int *cap, size_t sz)
+{
+	if (n < *cap)
+		return v;
+	int ncap = *cap ? 2 * *cap : 8;
+	void *nv = tt_alloc(ncap * sz);
+	if (n)
+		memcpy(nv, v, n * sz);
+	*cap = ncap;
+	return nv;
+}
+
+struct ir_func *ir_func_new(const char *name)
+{
+	struct ir_func *f = tt_alloc(sizeof(*f));
+	f->name = name ? name : "";
+	f->scratch_reg = -1;
+	return f;
+}
+
+int ir_block_new(struct ir_func *f)
+{
+	f->blocks = grow(f->blocks, f->nblocks, &f->cap_blocks,
+			 sizeof(*f->blocks));
+	struct ir_block *b = tt_alloc(sizeof(*b));
+	b->id = f->nblocks;
+	f->blocks[f->nblocks++] = b;
+	return b->id;
+}
+
+/* reg_names has no capacity field: its capacity is the smallest power of
+ * two (at least 8) >= nregs. */
+int ir_reg_new(struct ir_func *f, const char *name)
+{
+	int n = f->nregs;
+	if (n == 0 || (n >= 8 && (n & (n - 1)) == 0)) {
+		int ncap = n ? 2 * n : 8;
+		const char **nv = tt_alloc(ncap * sizeof(*nv));
+		if (n)
+			memcpy(nv, f->reg_names, n * sizeof(*nv));
+		f->reg_names = nv;
+	}
+	f->reg_names[n] = name;
+	return f->nregs++;
+}
+
+int ir_slot_new(struct ir_func *f, int size, int align, enum slot_space sp,
+		const char *name)
+{
+	f->slots = grow(f->slots, f->nslots, &f->cap_slots, sizeof(*f->slots));
+	struct ir_slot *s = &f->slots[f->nslots];
+	memset(s, 0, sizeof(*s));
+	s->size = size;
+	s->align = align > 0 ? align : 1;
+	s->space = sp;
+	s->name = name;
+	s->offset = -1;
+	return f->nslots++;
+}
+
+/* The returned pointer is valid until the next ir_append to that block. */
+struct ir_insn *ir_append(struct ir_func *f, int block, enum ir_op op)
+{
+	struct ir_block *b = f->blocks[block];
+	b->insns = grow(b->insns, b->ninsns, &b->cap, sizeof(*b->insns));
+	struct ir_insn *in = &b->insns[b->ninsns++];
+	memset(in, 0, sizeof(*in));
+	in->op = op;
+	in->dst = -1;
+	return in;
+}
+
+/* ---- CFG ---------------------------------------------------------------- */
+
+void ir_cfg(struct ir_func *f)
+{
+	for (int i = 0; i < f->nblocks; i++) {
+		struct ir_block *b = f->blocks[i];
+		b->id = i;
+		b->nsucc = 0;
+		b->npreds = 0;
+		if (!b->ninsns)
+			continue;
+		const struct ir_insn *t = &b->insns[b->ninsns - 1];
+		if (t->op == IR_BR) {
+			b->succ[b->nsucc++] = t->t;
+			if (t->f != t->t)
+				b->succ[b->nsucc++] = t->f;
+		} else if (t->op == IR_JMP) {
+			b->succ[b->nsucc++] = t->t;
+		}
+	}
+	int *count = xcalloc(f->nblocks, sizeof(int));
+	for (int i = 0; i < f->nblocks; i++)
+		for (int k = 0; k < f->blocks[i]->nsucc; k++) {
+			int s = f->blocks[i]->succ[k];
+			if (s >= 0 && s < f->nblocks)
+				count[s]++;
+		}
+	for (int i = 0; i < f->nblocks; i++)
+		f->blocks[i]->preds = tt_alloc((count[i] + 1) * sizeof(int));
+	for (int i = 0; i < f->nblocks; i++)
+		for (int k = 0; k < f->blocks[i]->nsucc; k++) {
+			int s = f->blocks[i]->succ[k];
+			if (s >= 0 && s < f->nblocks) {
+				struct ir_block *sb = f->blocks[s];
+				sb->preds[sb->npreds++] = i;
+			}
+		}
+	free(count);
+}
+
+/* ---- checker ------------------------------------------------------------ */
+
+struct checker {
+	const struct ir_func *f;
+	int bi, ii;
+	int errors;
+};
+
+static void bad(struct checker *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void bad(struct checker *c, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "ir_check: %s: b%d", c->f->name, c->bi);
+	if (c->ii >= 0)
+		fprintf(stderr, " insn %d", c->ii);
+	fputs(": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	c->errors++;
+}
+
+enum { K_REG = 1 << REF_REG, K_IMM = 1 << REF_IMM, K_SLOT = 1 << REF_SLOT,
+       K_MAP = 1 << REF_MAP };
+
+static void check_ref(struct checker *c, const struct ref *r, int allowed,
+		      int which)
+{
+	if (!(allowed & (1 << r->kind))) {
+		bad(c, "operand %d: kind %d not allowed here", which, r->kind);
+		return;
+	}
+	if (r->kind == REF_REG && (r->reg < 0 || r->reg >= c->f->nregs))
+		bad(c, "operand %d: register %%%d out of range", which, r->reg);
+	if (r->kind == REF_SLOT) {
+		if (r->slot < 0 || r->slot >= c->f->nslots)
+			bad(c, "operand %d: slot s%d out of range", which,
+			    r->slot);
+		else if (r->off < 0 || r->off > c->f->slots[r->slot].size)
+			bad(c, "operand %d: offset %d outside s%d (size %d)",
+			    which, r->off, r->slot, c->f->slots[r->slot].size);
+	}
+	if (r->kind == REF_MAP && r->map < 0)
+		bad(c, "operand %d: bad map %d", which, r->map);
+}
+
+/* An access of `size` bytes at r + off must stay inside a slot. */
+static void check_access(struct checker *c, const struct ref *r, int off,
+			 int size)
+{
+	if (r->kind != REF_SLOT || r->slot < 0 || r->slot >= c->f->nslots)
+		return;
+	long lo = (long)r->off + off;
+	if (lo < 0 || lo + size > c->f->slots[r->slot].size)
+		bad(c, "access of %d bytes at s%d%+ld outside the slot (size %d)",
+		    size, r->slot, lo, c->f->slots[r->slot].size);
+}
+
+static void check_dst(struct checker *c, const struct ir_insn *in)
+{
+	if (in->dst < 0 || in->dst >= c->f->nregs)
+		bad(c, "%s: destination %%%d out of range", ir_op_name(in->op),
+		    in->dst);
+}
+
+static void check_block_id(struct checker *c, int id)
+{
+	if (id < 0 || id >= c->f->nblocks)
+		bad(c, "branch target b%d does not exist", id);
+}
+
+static void check_insn(struct checker *c, const struct ir_insn *in)
+{
+	const int val = K_REG | K_IMM;
+	switch (in->op) {
+	case IR_NOP:
+		break;
+	case IR_MOV:
+		check_dst(c, in);
+		check_ref(c, &in->arg[0], K_REG | K_IMM | K_SLOT | K_MAP, 0);
+		break;
+	case IR_ADD: case IR_SUB: case IR_MUL: case IR_UDIV: case IR_SDIV:
+	case IR_UMOD: case IR_SMOD: case IR_AND: case IR_OR: case IR_XOR:
+	case IR_SHL: case IR_LSHR: case IR_ASHR: case IR_SETCC:
+		check_dst(c, in);
+		check_ref(c, &in->arg[0], val, 0);
+		check_ref(c, &in->arg[1], val, 1);
+		if (in->op == IR_SETCC && (unsigned)in->cc > CC_SET)
+			bad(c, "bad condition %d", in->cc);
+		break;
+	case IR_NEG: case IR_NOT:
+		check_dst(c, in);
+		check_ref(c, &in->arg[0], val, 0);
+		break;
+	case IR_ZEXT: case IR_SEXT:
+		check_dst(c, in);
+		check_ref(c, &in->arg[0], val, 0);
+		if (in->size != 1 && in->size != 2 && in->size != 4)
+			bad(c, "%s: size %d (want 1, 2 or 4)",
+			    ir_op_name(in->op), in->size);
+		break;
+	case IR_LOAD:
+	case IR_STORE:
+		if (in->op == IR_LOAD)
+			check_dst(c, in);
+		check_ref(c, &in->arg[0], K_REG | K_SLOT, 0);
+		if (in->op == IR_STORE)
+			check_ref(c, &in->arg[1], val, 1);
+		if (in->size != 1 && in->size != 2 && in->size != 4 &&
+		    in->size != 8)
+			bad(c, "%s: size %d", ir_op_name(in->op), in->size);
+		else
+			check_access(c, &in->arg[0], in->off, in->size);
+		break;
+	case IR_MEMZERO:
+	case IR_MEMCPY:
+		check_ref(c, &in->arg[0], K_REG | K_SLOT, 0);
+		if (in->op == IR_MEMCPY)
+			check_ref(c, &in->arg[1], K_REG | K_SLOT, 1);
+		if (in->size < 0)
+			bad(c, "%s: size %d", ir_op_name(in->op), in->size);
+		check_access(c, &in->arg[0], in->off, in->size);
+		if (in->op == IR_MEMCPY)
+			check_access(c, &in->arg[1], 0, in->size);
+		break;
+	case IR_CALL:
+		if (in->dst != -1)
+			check_dst(c, in);
+		if (in->nargs < 0 || in->nargs > 5) {
+			bad(c, "call with %d arguments (limit is 5)", in->nargs);
+			break;
+		}
+		for (int i = 0; i < in->nargs; i++)
+			check_ref(c, &in->arg[i], K_REG | K_IMM | K_SLOT | K_MAP, i);
+		break;
+	case IR_CTX:
+		check_dst(c, in);
+		if (c->bi != 0 || c->ii != 0)
+			bad(c, "ctx must be the first instruction of the entry block");
+		break;
+	case IR_BR:
+		check_ref(c, &in->arg[0], val, 0);
+		check_ref(c, &in->arg[1], val, 1);
+		if ((unsigned)in->cc > CC_SET)
+			bad(c, "bad condition %d", in->cc);
+		check_block_id(c, in->t);
+		check_block_id(c, in->f);
+		break;
+	case IR_JMP:
+		check_block_id(c, in->t);
+		break;
+	case IR_RET:
+		check_ref(c, &in->arg[0], val, 0);
+		break;
+	default:
+		bad(c, "unknown opcode %d", in->op);
+	}
+}
+
+int ir_check(const struct ir_func *f)
+{
+	struct checker c = { .f = f, .ii = -1 };
+	if (f->nblocks == 0) {
+		fprintf(stderr, "ir_check: %s: no blocks\n", f->name);
+		return -1;
+	}
+	if (f->scratch_reg >= f->nregs)
+		bad(&c, "scratch_reg %%%d out of range", f->scratch_reg);
+	for (int bi = 0; bi < f->nblocks; bi++) {
+		const struct ir_block *b = f->blocks[bi];
+		c.bi = bi;
+		c.ii = -1;
+		if (b->id != bi)
+			bad(&c, "block id %d at index %d", b->id, bi);
+		if (b->ninsns == 0) {
+			bad(&c, "empty block (no terminator)");
+			continue;
+		}
+		for (int ii = 0; ii < b->ninsns; ii++) {
+			const struct ir_insn *in = &b->insns[ii];
+			c.ii = ii;
+			bool last = ii == b->ninsns - 1;
+			if ((unsigned)in->op >= IR__COUNT) {
+				bad(&c, "unknown opcode %d", in->op);
+				continue;
+			}
+			if (ir_is_terminator(in->op) && !last)
+				bad(&c, "%s before the end of the block",
+				    ir_op_name(in->op));
+			if (last && !ir_is_terminator(in->op))
+				bad(&c, "block does not end in br/jmp/ret");
+			check_insn(&c, in);
+		}
+	}
+	return c.errors ? -1 : 0;
+}
+
+/* ---- dump --------------------------------------------------------------- */
+
+static void dump_ref(FILE *out, const struct ref *r)
+{
+	switch (r->kind) {
+	case REF_NONE: fputs("_", out); break;
+	case REF_REG: fprintf(out, "%%%d", r->reg); break;
+	case REF_IMM: fprintf(out, "%lld", (long long)r->imm); break;
+	case REF_MAP: fprintf(out, "map%d", r->map); break;
+	case REF_SLOT:
+		if (r->off)
+			fprintf(out, "s%d%+d", r->slot, r->off);
+		else
+			fprintf(out, "s%d", r->slot);
+		break;
+	}
+}
+
+/* An address operand with the instruction's displacement folded in:
+ * "s0+8", "%3+0". */
+static void dump_addr(FILE *out, const struct ref *r, int32_t off)
+{
+	if (r->kind == REF_SLOT)
+		fprintf(out, "s%d%+d", r->slot, r->off + off);
+	else {
+		dump_ref(out, r);
+		fprintf(out, "%+d", off);
+	}
+}
+
+static void dump_insn(FILE *out, const struct ir_insn *in)
+{
+	fputs("  ", out);
+	if (ir_insn_has_dst(in))
+		fprintf(out, "%%%d = ", in->dst);
+	switch (in->op) {
+	case IR_LOAD:
+		fprintf(out, "load%d ", in->size);
+		dump_addr(out, &in->arg[0], in->off);
+		break;
+	case IR_STORE:
+		fprintf(out, "store%d ", in->size);
+		dump_addr(out, &in->arg[0], in->off);
+		fputs(", ", out);
+		dump_ref(out, &in->arg[1]);
+		break;
+	case IR_MEMZERO:
+		fputs("memzero ", out);
+		dump_addr(out, &in->arg[0], in->off);
+		fprintf(out, ", %d", in->size);
+		break;
+	case IR_MEMCPY:
+		fputs("memcpy ", out);
+		dump_addr(out, &in->arg[0], in->off);
+		fputs(", ", out);
+		dump_ref(out, &in->arg[1]);
+		fprintf(out, ", %d", in->size);
+		break;
+	case IR_ZEXT: case IR_SEXT:
+		fprintf(out, "%s%d ", ir_op_name(in->op), in->size);
+		dump_ref(out, &in->arg[0]);
+		break;
+	case IR_SETCC:
+		fprintf(out, "set.%s ", ir_cc_name(in->cc));
+		dump_ref(out, &in->arg[0]);
+		fputs(", ", out);
+		dump_ref(out, &in->arg[1]);
+		break;
+	case IR_CALL:
+		fprintf(out, "call %s(", ir_helper_name(in->imm));
+		for (int i = 0; i < in->nargs; i++) {
+			if (i)
+				fputs(", ", out);
+			dump_ref(out, &in->arg[i]);
+		}
+		fputc(')', out);
+		break;
+	case IR_BR:
+		fprintf(out, "br.%s ", ir_cc_name(in->cc));
+		dump_ref(out, &in->arg[0]);
+		fputs(", ", out);
+		dump_ref(out, &in->arg[1]);
+		fprintf(out, ", b%d, b%d", in->t, in->f);
+		break;
+	case IR_JMP:
+		fprintf(out, "jmp b%d", in->t);
+		break;
+	default:
+		fputs(ir_op_name(in->op), out);
+		for (int i = 0; i < op_nrefs[in->op]; i++) {
+			fputs(i ? ", " : " ", out);
+			dump_ref(out, &in->arg[i]);
+		}
+	}
+	fputc('\n', out);
+}
+
+static const char *space_name(enum slot_space sp)
+{
+	return sp == SPACE_SCRATCH ? "scratch" : "stack";
+}
+
+void ir_dump(FILE *out, const struct ir_func *f)
+{
+	fprintf(out, "func %s\n", f->name);
+	for (int i = 0; i < f->nslots; i++) {
+		const struct ir_slot *s = &f->slots[i];
+		fprintf(out, "slot s%d %d %s", i, s->size, space_name(s->space));
+		if (s->name)
+			fprintf(out, " \"%s\"", s->name);
+		fputc('\n', out);
+	}
+	for (int i = 0; i < f->nregs; i++)
+		if (f->reg_names && f->reg_names[i])
+			fprintf(out, "reg %%%d \"%s\"\n", i, f->reg_names[i]);
+	if (f->scratch_reg >= 0)
+		fprintf(out, "scratch %%%d\n", f->scratch_reg);
+	for (int bi = 0; bi < f->nblocks; bi++) {
+		const struct ir_block *b = f->blocks[bi];
+		fprintf(out, "b%d:\n", bi);
+		for (int ii = 0; ii < b->ninsns; ii++)
+			dump_insn(out, &b->insns[ii]);
+	}
+}
