@@ -12,15 +12,16 @@ enum dump_flag {
 
 struct driver_opts {
 	const struct source *src;
-	unsigned dump;              /* enum dump_flag bits */
-	bool dump_only;             /* -d given: stop after compiling */
+	unsigned dump;              /* enum dump_flag bits; any -> dry run */
 	struct tt_config cfg;
-	char **pos_params;          /* $1.. */
-	int npos_params;
 };
 
-/* Compile (and unless dump_only, load, attach, run) a script.
- * Returns the process exit status. */
+/* Parse a -d argument ("ast", "ir", "asm", "all", comma lists); returns
+ * the bits or 0 when unknown. */
+unsigned driver_dump_flags(const char *arg);
+
+/* Compile (and unless a dump or dry run was asked for: load, attach, run)
+ * a script.  Returns the process exit status. */
 int driver_run(struct driver_opts *o);
 
 #endif

@@ -92,6 +92,12 @@ struct tt_config {
 	const char *str_trunc_trailer;
 	int max_cat_bytes, max_probes;
 	int verbose;               /* -v */
+	char **pos_params;         /* positional parameters $1.. (argv) */
+	int npos_params;
+	int helper_check_level;    /* -k / -kk */
+	bool dry_run;              /* compile (and dump) only */
+	int pid;                   /* -p */
+	const char *cmd;           /* -c */
 };
 
 struct tt_prog {

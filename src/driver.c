@@ -1,1 +1,139 @@
-/* driver.c — to be written */
+/* driver.c — runs every stage in order, QBE-style: one function a reader
+ * can follow from script text to a finished trace.
+ *
+ *   lex+parse -> config -> sema -> ir_build -> per program:
+ *   [ir_cfg, ir_optimize, ir_check, liveness, stack_alloc, isel, regalloc,
+ *   emit] -> load -> attach -> run (BEGIN, events, END, maps) */
+#include <string.h>
+
+#include "driver.h"
+#include "emit.h"
+#include "ir_build.h"
+#include "isel.h"
+#include "lexer.h"
+#include "liveness.h"
+#include "parser.h"
+#include "regalloc.h"
+#include "runtime.h"
+#include "sema.h"
+#include "stackalloc.h"
+
+void tt_config_defaults(struct tt_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->max_strlen = 1024;
+	cfg->max_map_keys = 4096;
+	cfg->print_maps_on_exit = true;
+	cfg->on_stack_limit = 64;
+	cfg->output_format = "text";
+	cfg->log_size = 1000000;
+	cfg->stack_mode = "bpftrace";
+	cfg->str_trunc_trailer = "..";
+	cfg->max_cat_bytes = 10240;
+	cfg->max_probes = 1024;
+}
+
+unsigned driver_dump_flags(const char *arg)
+{
+	static const struct { const char *name; unsigned bits; } stages[] = {
+		{ "tokens", DUMP_TOKENS }, { "ast", DUMP_AST },
+		{ "types", DUMP_TYPES },   { "ir", DUMP_IR },
+		{ "live", DUMP_LIVE },     { "stack", DUMP_STACK },
+		{ "mir", DUMP_MIR },       { "asm", DUMP_ASM },
+		{ "all", DUMP_AST | DUMP_TYPES | DUMP_IR | DUMP_ASM },
+	};
+	unsigned bits = 0;
+	const char *p = arg;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		unsigned b = 0;
+		for (size_t i = 0; i < ARRAY_SIZE(stages); i++)
+			if (strlen(stages[i].name) == n && !strncmp(p, stages[i].name, n))
+				b = stages[i].bits;
+		if (!b)
+			return 0;
+		bits |= b;
+		p += n + (p[n] == ',');
+	}
+	return bits;
+}
+
+/* The back end for one program: IR -> bpf_insn[].  Returns 0 or -1 after a
+ * diagnostic. */
+static int codegen(struct tt_probe *pr, unsigned dump)
+{
+	struct ir_func *f = pr->ir;
+
+	ir_cfg(f);
+	ir_optimize(f);
+	if (ir_check(f) < 0) {
+		diag_error(NULL, "internal error: bad IR for %s", pr->name);
+		return -1;
+	}
+	if (dump & DUMP_IR)
+		ir_dump(stdout, f);
+	struct liveness *lv = live_compute(f);
+	if (dump & DUMP_LIVE)
+		live_dump(stdout, lv);
+	if (stack_alloc(f, lv) < 0)
+		return -1;
+	if (dump & DUMP_STACK)
+		stack_dump(stdout, f);
+	struct mfunc *mf = isel_run(f);
+	if (!mf || ra_run(mf) < 0)
+		return -1;
+	if (dump & DUMP_MIR)
+		mfunc_dump(stdout, mf);
+	if (emit_run(mf, &pr->code) < 0)
+		return -1;
+	if (dump & DUMP_ASM) {
+		printf("%s:\n", pr->name);
+		emit_dump(stdout, &pr->code);
+	}
+	return 0;
+}
+
+int driver_run(struct driver_opts *o)
+{
+	struct tt_prog p = { 0 };
+	struct sema_result sr = { 0 };
+	int status = 1;
+
+	p.cfg = o->cfg;
+	if (o->dump & DUMP_TOKENS)
+		lex_dump(stdout, o->src);
+	struct node *ast = parse_program(o->src);
+	if (!ast)
+		goto out;
+	if (o->dump & DUMP_AST)
+		ast_dump(stdout, ast, false);
+	if (sema_config(ast, &p.cfg) < 0 || sema_run(ast, &p.cfg, &sr) < 0)
+		goto out;
+	if (o->dump & DUMP_TYPES)
+		ast_dump(stdout, ast, true);
+	if (ir_build(ast, &sr, &p) < 0)
+		goto out;
+	for (int i = 0; i < p.probes.n; i++)
+		if (codegen(&p.probes.v[i], o->dump) < 0)
+			goto out;
+	/* the scratch map holds the biggest scratch frame of all programs */
+	for (int i = 0; i < p.probes.n; i++)
+		if ((uint32_t)p.probes.v[i].ir->scratch_size > p.scratch_size)
+			p.scratch_size = p.probes.v[i].ir->scratch_size;
+	for (int i = 0; i < p.maps.n; i++)
+		if (p.maps.v[i].kind == MAPK_SCRATCH)
+			p.maps.v[i].value_size =
+				p.scratch_size ? (p.scratch_size + 7) & ~7u : 8;
+	if (o->dump || p.cfg.dry_run) {
+		status = 0;
+		goto out;
+	}
+
+	if (loader_load(&p) < 0)
+		goto out;
+	status = runtime_run(&p);
+	loader_unload(&p);
+out:
+	arena_free_all();
+	return status;
+}

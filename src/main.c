@@ -1,1 +1,183 @@
-int main(void) { return 0; }
+/* main.c — command line: bpftrace's flags, reading the script, then the
+ * driver.  The only file that may exit(). */
+#include <errno.h>
+#include <getopt.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "driver.h"
+#include "runtime.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "0.0"
+#endif
+
+static void usage(FILE *f)
+{
+	fputs("USAGE:\n"
+	      "    tinytrace [options] filename [args...]\n"
+	      "    tinytrace [options] - <stdin input>\n"
+	      "    tinytrace [options] -e 'program' [args...]\n"
+	      "\n"
+	      "OPTIONS:\n"
+	      "    -e 'program'   execute this program\n"
+	      "    -f FORMAT      output format ('text', 'json')\n"
+	      "    -o FILE        redirect program output to FILE\n"
+	      "    -q             keep messages quiet\n"
+	      "    -v             verbose messages\n"
+	      "    -k             warn when a bpf helper returns an error\n"
+	      "    -p, --pid PID  trace PID (uprobes, USDT)\n"
+	      "    -c, --cmd CMD  run CMD and trace it\n"
+	      "    -l [search]    list probes\n"
+	      "    -d STAGE       (dry run) print a stage's result: tokens, ast,\n"
+	      "                   types, ir, live, stack, mir, asm, all\n"
+	      "    --dry-run      compile only\n"
+	      "    --unsafe       allow unsafe builtin functions\n"
+	      "    --no-warnings  disable all warning messages\n"
+	      "    --info         print what this kernel supports\n"
+	      "    -h, --help     show this help message\n"
+	      "    -V, --version  print the version\n"
+	      "\n"
+	      "ENVIRONMENT:\n"
+	      "    BPFTRACE_MAX_STRLEN, BPFTRACE_MAX_MAP_KEYS, BPFTRACE_LOG_SIZE, ...\n"
+	      "    as in bpftrace\n",
+	      f);
+}
+
+/* Read all of a stream; NULL on error (errno set). */
+static char *slurp(FILE *f, size_t *len)
+{
+	struct strbuf b = { 0 };
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_putn(&b, buf, n);
+	if (ferror(f)) {
+		sb_free(&b);
+		return NULL;
+	}
+	if (!b.s)
+		sb_puts(&b, "");
+	*len = b.len;
+	return b.s;
+}
+
+enum {
+	OPT_INFO = 256, OPT_UNSAFE, OPT_NO_WARNINGS, OPT_DRY_RUN, OPT_IGNORED,
+	OPT_IGNORED_ARG,
+};
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "info", no_argument, NULL, OPT_INFO },
+		{ "unsafe", no_argument, NULL, OPT_UNSAFE },
+		{ "no-warnings", no_argument, NULL, OPT_NO_WARNINGS },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "cmd", required_argument, NULL, 'c' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "verify-llvm-ir", no_argument, NULL, OPT_IGNORED },
+		{ "usdt-file-activation", no_argument, NULL, OPT_IGNORED },
+		{ "include", required_argument, NULL, OPT_IGNORED_ARG },
+		{ 0 },
+	};
+	struct driver_opts o = { 0 };
+	tt_config_defaults(&o.cfg);
+	const char *prog_text = NULL, *out_path = NULL;
+	bool list = false;
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+e:f:o:qvkp:c:ld:hVB:I:", longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'e': prog_text = optarg; break;
+		case 'f':
+			if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
+				fprintf(stderr, "ERROR: Invalid output format \"%s\"\n"
+					"Valid formats: 'text', 'json'\n", optarg);
+				return 1;
+			}
+			o.cfg.output_format = optarg;
+			break;
+		case 'o': out_path = optarg; break;
+		case 'q': o.cfg.quiet = true; break;
+		case 'v': o.cfg.verbose++; break;
+		case 'k': o.cfg.helper_check_level++; break;
+		case 'p': o.cfg.pid = atoi(optarg); break;
+		case 'c': o.cfg.cmd = optarg; break;
+		case 'l': list = true; break;
+		case 'd': {
+			unsigned d = driver_dump_flags(optarg);
+			if (!d) {
+				fprintf(stderr, "ERROR: unknown -d stage '%s'\n", optarg);
+				usage(stderr);
+				return 1;
+			}
+			o.dump |= d;
+			break;
+		}
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("bpftrace v0.24.0 (tinytrace %s)\n", PACKAGE_VERSION); return 0;
+		case OPT_INFO: features_print(stdout); return 0;
+		case OPT_UNSAFE: o.cfg.unsafe = true; break;
+		case OPT_NO_WARNINGS: diag_no_warnings = true; break;
+		case OPT_DRY_RUN: o.cfg.dry_run = true; break;
+		case OPT_IGNORED: case OPT_IGNORED_ARG: case 'B': case 'I': break;
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+
+	struct source src = { 0 };
+	int first_pos = optind;
+	if (prog_text) {
+		src.name = "stdin";
+		src.text = prog_text;
+		src.len = strlen(prog_text);
+	} else if (optind < argc) {
+		const char *path = argv[optind++];
+		first_pos = optind;
+		FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+		if (!f) {
+			fprintf(stderr, "ERROR: failed to open file '%s': %s\n", path,
+				strerror(errno));
+			return 1;
+		}
+		size_t len;
+		char *text = slurp(f, &len);
+		if (f != stdin)
+			fclose(f);
+		if (!text) {
+			fprintf(stderr, "ERROR: failed to read file '%s': %s\n", path,
+				strerror(errno));
+			return 1;
+		}
+		src.name = f == stdin ? "stdin" : path;
+		src.text = text;
+		src.len = len;
+	} else if (!list) {
+		fputs("ERROR: No program specified\n", stderr);
+		usage(stderr);
+		return 1;
+	}
+	o.cfg.pos_params = argv + first_pos;
+	o.cfg.npos_params = argc - first_pos;
+
+	if (list) {
+		fputs("ERROR: -l is not supported yet\n", stderr);
+		return 1;
+	}
+	if (out_path && !freopen(out_path, "w", stdout)) {
+		fprintf(stderr, "ERROR: failed to open output file '%s': %s\n",
+			out_path, strerror(errno));
+		return 1;
+	}
+	o.src = &src;
+	return driver_run(&o);
+}
