@@ -1,0 +1,58 @@
+#!/bin/sh
+# run-vm.sh — boot Debian's kernel under qemu (software emulation, -cpu max,
+# no KVM) with an initramfs holding busybox-static, the static tinytrace and
+# a test script; print what the script printed.  This is both the test bed
+# for probe types this machine's kernel refuses (kprobe, kretprobe, fentry,
+# fexit) and tinytrace's initramfs use case.
+#
+# usage: run-vm.sh TINYTRACE_STATIC_BINARY SCRIPT.sh [TIMEOUT_SECONDS]
+# SCRIPT.sh runs as /test.sh inside the VM (busybox sh), with tinytrace on
+# PATH; its output is printed between markers, its exit status is ours.
+# Needs: qemu-system-x86, busybox-static, cpio, linux-image-amd64.
+set -eu
+bin=$1
+script=$2
+timeout=${3:-120}
+kernel=${TT_VM_KERNEL:-$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)}
+[ -n "$kernel" ] && [ -r "$kernel" ] || { echo "run-vm: no kernel in /boot (apt-get install linux-image-amd64)" >&2; exit 77; }
+command -v qemu-system-x86_64 >/dev/null || { echo "run-vm: qemu-system-x86_64 missing" >&2; exit 77; }
+bb=$(command -v busybox) || { echo "run-vm: busybox missing" >&2; exit 77; }
+file -L "$bb" | grep -q 'statically linked' || { echo "run-vm: busybox is not static (apt-get install busybox-static)" >&2; exit 77; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+root=$work/root
+mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/tmp"
+cp "$bb" "$root/bin/busybox"
+for a in sh mount mkdir cat echo sleep poweroff ls grep true false sync seq uname; do
+	ln -s busybox "$root/bin/$a"
+done
+cp "$bin" "$root/bin/tinytrace"
+cp "$script" "$root/test.sh"
+cat > "$root/init" <<'INIT'
+#!/bin/sh
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+mount -t debugfs none /sys/kernel/debug 2>/dev/null
+export PATH=/bin
+echo "@@TT_VM_BEGIN@@"
+sh /test.sh
+echo "@@TT_VM_STATUS $?@@"
+sync
+poweroff -f
+INIT
+chmod +x "$root/init" "$root/test.sh"
+(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 > "$work/initrd.gz"
+
+timeout "$timeout" qemu-system-x86_64 -cpu max -m 1024 -smp 2 -nographic -no-reboot \
+	-kernel "$kernel" -initrd "$work/initrd.gz" \
+	-append "console=ttyS0 quiet panic=-1 rdinit=/init" > "$work/out" 2>&1 || true
+tr -d '\r' < "$work/out" | sed -n '/@@TT_VM_BEGIN@@/,/@@TT_VM_STATUS/p' | sed '1d;$d'
+st=$(tr -d '\r' < "$work/out" | sed -n 's/.*@@TT_VM_STATUS \([0-9]*\)@@.*/\1/p')
+if [ -z "$st" ]; then
+	echo "run-vm: the VM did not finish; its console:" >&2
+	tail -n 30 "$work/out" >&2
+	exit 1
+fi
+exit "$st"
