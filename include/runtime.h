@@ -1,33 +1,57 @@
 /* runtime.h — from a compiled tt_prog to a finished trace.
  *
- *   loader.c   create maps, load programs (verifier log on failure, mapped
- *              back to source lines)
+ *   tracefs.c  where tracefs is (mounting it if needed), tracepoint ids
+ *   features.c what the running kernel offers (`--info`)
+ *   loader.c   create maps, patch map fds into the code, load programs
+ *              (verifier log on failure, mapped back to source lines)
  *   attach.c   per-provider attach/detach, in script order (invariant 2)
  *   runtime.c  BEGIN, event loop on the ring buffer, signals, END, maps at
  *              exit
- *   output.c   printf formatting, map printing, text and JSON
+ *   output.c   printf formatting, map printing, text and JSON (output.h)
  *
- * All return 0 or a negative errno and never exit the process. */
+ * All return 0 or a negative errno and never exit the process; what went
+ * wrong has been printed on stderr by then. */
 #ifndef RUNTIME_H
 #define RUNTIME_H
 
 #include "prog.h"
 
+/* Creates every map (fd in tt_map.fd), replaces each ld_imm64 with
+ * src_reg == BPF_PSEUDO_MAP_FD (imm = index in p->maps) by the map's fd and
+ * loads every program (tt_probe.prog_fd).  On a verifier rejection prints
+ * the verifier's reason and the script line of the failing instruction.
+ * On error everything created so far is released. */
 int loader_load(struct tt_prog *p);
+/* Closes program and map fds (safe to call twice, or after a failure). */
 void loader_unload(struct tt_prog *p);
+/* Runs a loaded BEGIN/END-style program once (BPF_PROG_TEST_RUN). */
+int loader_run_once(const struct tt_probe *pr);
 
-int attach_all(struct tt_prog *p);     /* all but BEGIN/END */
+/* Attaches every probe except BEGIN/END, in script order (tt_probe.index),
+ * reversed for providers whose kernel hook runs the most recently attached
+ * program first.  On error detaches what was attached and returns -errno. */
+int attach_all(struct tt_prog *p);
+/* Detaches everything attach_all attached; safe to call more than once. */
 void detach_all(struct tt_prog *p);
+/* Attach or detach one probe (attach_all's building blocks; tests). */
+int attach_probe(struct tt_prog *p, struct tt_probe *pr);
+void detach_probe(struct tt_probe *pr);
+/* True for BEGIN/END (run with BPF_PROG_TEST_RUN, never attached). */
+bool probe_is_special(const struct tt_probe *pr);
 
-/* Runs BEGIN, prints the attach notification, polls until exit()/signal/
- * only-BEGIN/END programs, detaches, runs END, prints maps.  Returns the
- * process exit status. */
+/* Attaches, prints "Attached N probes" (stderr, not with -q) and the test
+ * harness notification, runs BEGIN, polls the ring buffer until exit(),
+ * SIGINT/SIGTERM, or at once when only BEGIN/END exist; detaches, runs END,
+ * prints maps.  Returns the process exit status. */
 int runtime_run(struct tt_prog *p);
 
 /* tracefs: mount it at /sys/kernel/tracing if needed; returns the path
  * ("/sys/kernel/tracing" or "/sys/kernel/debug/tracing") or NULL after
- * printing why. */
+ * printing why (once). */
 const char *tracefs_path(void);
+/* The id of tracepoint <category>:<name> (events/<cat>/<name>/id), or
+ * -errno (-ENOENT: no such tracepoint). */
+int tracefs_tp_id(const char *category, const char *name);
 
 /* `--info`: what this kernel offers. */
 void features_print(FILE *out);
