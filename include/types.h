@@ -51,6 +51,9 @@ struct field {
 	struct type *type;
 	int offset;           /* bytes */
 	int bit_offset, bit_width; /* bitfields; width 0 = not a bitfield */
+	bool data_loc;        /* tracepoint `__data_loc` field: a u32 at offset
+				 whose low 16 bits give the data's offset in
+				 the record (type is then a char pointer) */
 };
 
 struct field_vec { struct field *v; int n, cap; };
@@ -100,4 +103,6 @@ bool type_is_int(const struct type *t);     /* INT or BOOL */
 const char *type_name(const struct type *t);
 const struct field *type_field(const struct type *t, const char *name);
 
+/* Type names are built in the arena; simple types are shared singletons,
+ * so a type not made by the caller must never be modified. */
 #endif
