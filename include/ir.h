@@ -184,6 +184,9 @@ int ir_check(const struct ir_func *f);
  *     ret 0
  */
 void ir_dump(FILE *out, const struct ir_func *f);
+/* The inverse of ir_dump (tests and golden files write IR as text);
+ * NULL after printing the offending line on a syntax error. */
+struct ir_func *ir_parse(const char *text);
 const char *ir_op_name(enum ir_op op);
 const char *ir_cc_name(enum ir_cc cc);
 const char *ir_helper_name(int64_t id);  /* "map_lookup_elem", ... */

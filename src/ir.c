@@ -556,3 +556,320 @@ void ir_dump(FILE *out, const struct ir_func *f)
 			dump_insn(out, &b->insns[ii]);
 	}
 }
+
+/* ---- parsing the dump format (tests, golden files) ------------------------
+ * The inverse of ir_dump, so tests can be written as text:
+ *   func NAME / slot sN SIZE stack|scratch ["name"] / reg %N "name" /
+ *   scratch %N / bN: / instructions as ir_dump prints them.
+ * Lines may carry a "# comment".  Slots get their natural alignment
+ * (up to 8).  Returns NULL (and prints the line) on a syntax error. */
+
+struct irp {
+	const char *p;
+	int line;
+	bool err;
+	struct ir_func *f;
+};
+
+static void irp_ws(struct irp *P)
+{
+	while (*P->p == ' ' || *P->p == '\t')
+		P->p++;
+}
+
+static bool irp_lit(struct irp *P, const char *s)
+{
+	irp_ws(P);
+	size_t n = strlen(s);
+	if (strncmp(P->p, s, n))
+		return false;
+	P->p += n;
+	return true;
+}
+
+static long long irp_int(struct irp *P)
+{
+	irp_ws(P);
+	char *end;
+	long long v = strtoll(P->p, &end, 0);
+	if (end == P->p)
+		P->err = true;
+	P->p = end;
+	return v;
+}
+
+static const char *irp_word(struct irp *P)
+{
+	irp_ws(P);
+	const char *s = P->p;
+	while (*P->p && (*P->p == '_' || *P->p == '.' ||
+			 (*P->p >= 'a' && *P->p <= 'z') ||
+			 (*P->p >= 'A' && *P->p <= 'Z') ||
+			 (*P->p >= '0' && *P->p <= '9')))
+		P->p++;
+	return tt_strndup(s, P->p - s);
+}
+
+static void irp_need_reg(struct irp *P, int r)
+{
+	while (P->f->nregs <= r)
+		ir_reg_new(P->f, NULL);
+}
+
+static int irp_block(struct irp *P)
+{
+	if (!irp_lit(P, "b")) {
+		P->err = true;
+		return 0;
+	}
+	int b = (int)irp_int(P);
+	if (b < 0 || b > 100000) {
+		P->err = true;
+		return 0;
+	}
+	while (P->f->nblocks <= b)
+		ir_block_new(P->f);
+	return b;
+}
+
+static struct ref irp_ref(struct irp *P)
+{
+	irp_ws(P);
+	if (irp_lit(P, "%")) {
+		int r = (int)irp_int(P);
+		if (r < 0)
+			P->err = true;
+		else
+			irp_need_reg(P, r);
+		return ref_reg(r);
+	}
+	if (irp_lit(P, "map"))
+		return ref_map((int)irp_int(P));
+	if (*P->p == 's' && P->p[1] >= '0' && P->p[1] <= '9') {
+		P->p++;
+		int s = (int)irp_int(P);
+		int off = 0;
+		if (*P->p == '+' || *P->p == '-')
+			off = (int)irp_int(P);
+		return ref_slot(s, off);
+	}
+	return ref_imm(irp_int(P));
+}
+
+/* ADDR: sN+off or %r+off: the displacement goes to *off. */
+static struct ref irp_addr(struct irp *P, int32_t *off)
+{
+	struct ref r = irp_ref(P);
+	if (r.kind == REF_SLOT) {
+		*off = r.off;
+		r.off = 0;
+	} else if (*P->p == '+' || *P->p == '-') {
+		*off = (int32_t)irp_int(P);
+	}
+	return r;
+}
+
+static int irp_cc(struct irp *P, const char *w)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(cc_names); i++)
+		if (!strcmp(w, cc_names[i]))
+			return (int)i;
+	P->err = true;
+	return 0;
+}
+
+static int64_t irp_helper(struct irp *P, const char *w)
+{
+	for (unsigned i = 1; i < ARRAY_SIZE(helper_names); i++)
+		if (!strcmp(w, helper_names[i]))
+			return i;
+	if (!strncmp(w, "helper", 6))
+		return atoll(w + 6);
+	P->err = true;
+	return 0;
+}
+
+static void irp_insn(struct irp *P, int b)
+{
+	int dst = -1;
+	if (irp_lit(P, "%")) {
+		dst = (int)irp_int(P);
+		if (dst < 0 || !irp_lit(P, "=")) {
+			P->err = true;
+			return;
+		}
+		irp_need_reg(P, dst);
+	}
+	const char *w = irp_word(P);
+	int size = 0;
+	char base[16];
+	size_t bl = 0;
+	while (w[bl] && !(w[bl] >= '0' && w[bl] <= '9') && w[bl] != '.' &&
+	       bl < sizeof(base) - 1) {
+		base[bl] = w[bl];
+		bl++;
+	}
+	base[bl] = 0;
+	if (w[bl] >= '0' && w[bl] <= '9')
+		size = atoi(w + bl);
+	int op = -1;
+	for (int i = 0; i < IR__COUNT; i++)
+		if (!strcmp(base, ir_op_name(i)))
+			op = i;
+	if (!strcmp(base, "set"))
+		op = IR_SETCC;
+	if (op < 0) {
+		P->err = true;
+		return;
+	}
+	struct ir_insn *in = ir_append(P->f, b, op);
+	in->dst = dst;
+	in->size = size;
+	const char *dot = strchr(w, '.');
+	if (dot)
+		in->cc = irp_cc(P, dot + 1);
+	switch (op) {
+	case IR_LOAD:
+		in->arg[0] = irp_addr(P, &in->off);
+		break;
+	case IR_STORE:
+		in->arg[0] = irp_addr(P, &in->off);
+		P->err |= !irp_lit(P, ",");
+		in->arg[1] = irp_ref(P);
+		break;
+	case IR_MEMZERO:
+		in->arg[0] = irp_addr(P, &in->off);
+		P->err |= !irp_lit(P, ",");
+		in->size = (int)irp_int(P);
+		break;
+	case IR_MEMCPY:
+		in->arg[0] = irp_addr(P, &in->off);
+		P->err |= !irp_lit(P, ",");
+		in->arg[1] = irp_ref(P);
+		P->err |= !irp_lit(P, ",");
+		in->size = (int)irp_int(P);
+		break;
+	case IR_CALL:
+		in->imm = irp_helper(P, irp_word(P));
+		P->err |= !irp_lit(P, "(");
+		while (!P->err && !irp_lit(P, ")")) {
+			if (in->nargs && !irp_lit(P, ",")) {
+				P->err = true;
+				break;
+			}
+			if (in->nargs == 5) {
+				P->err = true;
+				break;
+			}
+			in->arg[in->nargs++] = irp_ref(P);
+		}
+		break;
+	case IR_BR: {
+		in->arg[0] = irp_ref(P);
+		P->err |= !irp_lit(P, ",");
+		in->arg[1] = irp_ref(P);
+		P->err |= !irp_lit(P, ",");
+		int t = irp_block(P);
+		P->err |= !irp_lit(P, ",");
+		int fb = irp_block(P);
+		in = &P->f->blocks[b]->insns[P->f->blocks[b]->ninsns - 1];
+		in->t = t;
+		in->f = fb;
+		break;
+	}
+	case IR_JMP: {
+		int t = irp_block(P);
+		in = &P->f->blocks[b]->insns[P->f->blocks[b]->ninsns - 1];
+		in->t = t;
+		break;
+	}
+	default:
+		for (int i = 0; i < op_nrefs[op]; i++) {
+			if (i)
+				P->err |= !irp_lit(P, ",");
+			in->arg[i] = irp_ref(P);
+		}
+	}
+}
+
+struct ir_func *ir_parse(const char *text)
+{
+	struct irp P = { .p = text, .f = ir_func_new("f") };
+	int cur = -1;
+	while (*P.p && !P.err) {
+		P.line++;
+		const char *eol = strchr(P.p, '\n');
+		if (!eol)
+			eol = P.p + strlen(P.p);
+		char *line = tt_strndup(P.p, eol - P.p);
+		bool quoted = false;
+		for (char *c = line; *c; c++) {
+			if (*c == '"')
+				quoted = !quoted;
+			else if (*c == '#' && !quoted) {
+				*c = 0;
+				break;
+			}
+		}
+		const char *next = *eol ? eol + 1 : eol;
+		P.p = line;
+		irp_ws(&P);
+		if (!*P.p) {
+			/* blank */
+		} else if (irp_lit(&P, "func ")) {
+			irp_ws(&P);
+			P.f->name = tt_strdup(P.p);
+			P.p += strlen(P.p);
+		} else if (irp_lit(&P, "slot ")) {
+			P.err |= !irp_lit(&P, "s");
+			int s = (int)irp_int(&P);
+			int size = (int)irp_int(&P);
+			const char *sp = irp_word(&P);
+			enum slot_space space = !strcmp(sp, "scratch") ? SPACE_SCRATCH : SPACE_STACK;
+			P.err |= strcmp(sp, "scratch") && strcmp(sp, "stack");
+			const char *name = NULL;
+			if (irp_lit(&P, "\"")) {
+				const char *q = strchr(P.p, '"');
+				if (!q)
+					q = P.p + strlen(P.p);
+				name = tt_strndup(P.p, q - P.p);
+				P.p = *q ? q + 1 : q;
+			}
+			int align = size >= 8 ? 8 : size >= 4 ? 4 : size >= 2 ? 2 : 1;
+			P.err |= s != P.f->nslots;
+			ir_slot_new(P.f, size, align, space, name);
+		} else if (irp_lit(&P, "reg ")) {
+			P.err |= !irp_lit(&P, "%");
+			int r = (int)irp_int(&P);
+			irp_need_reg(&P, r);
+			if (irp_lit(&P, "\"")) {
+				const char *q = strchr(P.p, '"');
+				if (!q)
+					q = P.p + strlen(P.p);
+				P.f->reg_names[r] = tt_strndup(P.p, q - P.p);
+				P.p = *q ? q + 1 : q;
+			}
+		} else if (irp_lit(&P, "scratch ")) {
+			P.err |= !irp_lit(&P, "%");
+			P.f->scratch_reg = (int)irp_int(&P);
+			irp_need_reg(&P, P.f->scratch_reg);
+		} else if (*P.p == 'b' && P.p[1] >= '0' && P.p[1] <= '9') {
+			cur = irp_block(&P);
+			P.err |= !irp_lit(&P, ":");
+		} else if (cur < 0) {
+			P.err = true;
+		} else {
+			irp_insn(&P, cur);
+		}
+		irp_ws(&P);
+		if (*P.p)
+			P.err = true;
+		if (P.err) {
+			fprintf(stderr, "ir_parse: line %d: cannot parse: %s\n",
+				P.line, line);
+			return NULL;
+		}
+		P.p = next;
+	}
+	return P.f;
+}

@@ -210,3 +210,37 @@ Test(ir, many_regs_blocks_slots_grow)
 		cr_assert_eq(f->slots[i].offset, -1);
 	}
 }
+
+/* ir_parse is the inverse of ir_dump. */
+Test(ir, parse_roundtrip)
+{
+	const char *text =
+		"func kprobe:x\n"
+		"slot s0 16 stack \"$key\"\n"
+		"slot s1 64 scratch\n"
+		"reg %1 \"$x\"\n"
+		"scratch %0\n"
+		"b0:\n"
+		"  %0 = call map_lookup_elem(map2, s0)\n"
+		"  br.eq %0, 0, b2, b1\n"
+		"b1:\n"
+		"  %1 = mov -5\n"
+		"  %2 = load4 %0+12\n"
+		"  %2 = set.uge %2, %1\n"
+		"  %3 = zext2 %2\n"
+		"  store8 s0+8, %3\n"
+		"  memcpy s1+16, s0+8, 8\n"
+		"  memzero s1+0, 16\n"
+		"  %4 = lshr %3, 3\n"
+		"  call trace_printk(s1, 16)\n"
+		"  jmp b2\n"
+		"b2:\n"
+		"  ret 0\n";
+	struct ir_func *f = ir_parse(text);
+	cr_assert(f);
+	int rc;
+	cr_assert_str_eq(check(f, &rc), "");
+	cr_assert_str_eq(dump(f), text);
+	cr_assert_eq(f->nregs, 5);
+	cr_assert_eq(f->scratch_reg, 0);
+}
