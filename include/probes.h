@@ -58,4 +58,38 @@ int probes_parse(struct attach_point *ap);
  * it has no wildcard) in *out; 0 matches is an error reported at ap->loc. */
 int probes_expand(struct attach_point *ap, struct ap_vec *out);
 
+/* BPF_PROG_TYPE_* of a provider's programs:
+ *   begin/end, rawtracepoint, self  RAW_TRACEPOINT (begin/end are run once
+ *                                   with BPF_PROG_TEST_RUN by the runtime)
+ *   tracepoint                      TRACEPOINT (ctx = the raw record)
+ *   profile, interval, software,
+ *   hardware, watchpoints           PERF_EVENT
+ *   kprobe, kretprobe, uprobe,
+ *   uretprobe, usdt                 KPROBE
+ *   fentry, fexit, iter             TRACING */
+uint32_t probes_prog_type(enum provider p);
+/* Canonical name of a concrete attach point, as bpftrace's `probe`
+ * builtin prints it: "tracepoint:syscalls:sys_enter_openat",
+ * "interval:s:1", "begin". */
+const char *probes_ap_name(const struct attach_point *ap);
+
+/* Tracepoints.  The `args` type is a TY_STRUCT with is_ctx set, one field
+ * per non-common_ field of the format file, at the record offsets:
+ *   - integers: the field's size; signedness from the C type name when it
+ *     is a known integer type, else from the file's `signed:`
+ *     (so syscall `int dfd; size:8` is int64, as in bpftrace);
+ *   - `char x[N]` is string[N]; other arrays are arrays of integers;
+ *   - pointers: char * -> int8 *, struct X * -> struct X *, others as
+ *     integer pointers; address space AS_USER in the `syscalls` category
+ *     or when tagged btf_type_tag("user"), else AS_KERNEL;
+ *   - `__data_loc char[] x`: field.data_loc set, type int8 * (AS_KERNEL).
+ * probes_tp_args() fills ap->args_type from <tracefs>/events/CAT/NAME/format
+ * (reporting "No matches for tracepoint CAT:NAME" if there is none);
+ * probes_expand() fills it for each expanded tracepoint. */
+int probes_tp_args(struct attach_point *ap);
+struct type *probes_tp_parse_format(const char *text, const char *category,
+				    const char *event);
+/* Tests: read tracepoints below dir instead of tracefs_path(). */
+void probes_set_tracefs_root(const char *dir);
+
 #endif

@@ -1,1 +1,723 @@
-/* probes.c — to be written */
+/* probes.c — attach points: the raw text as written -> provider and fields
+ * (probes_parse), wildcards -> concrete attach points (probes_expand), and
+ * tracepoint `format` files -> the `args` struct type (probes_tp_args).
+ *
+ * One table row per provider: its spellings, how many ':'-separated parts
+ * it takes, the BPF program type its probes become.  Tracepoint types come
+ * from tracefs (no BTF needed); pointers in `syscalls` tracepoints and
+ * fields tagged btf_type_tag("user") point into user memory. */
+#include "probes.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <linux/bpf.h>
+#include <string.h>
+
+#include "runtime.h"
+#include "types.h"
+
+struct provider_info {
+	enum provider prov;
+	const char *name;     /* canonical */
+	const char *aliases;  /* space separated, matched case-insensitively */
+	uint32_t prog_type;
+};
+
+static const struct provider_info providers[] = {
+	{ PROV_BEGIN, "begin", "begin BEGIN", BPF_PROG_TYPE_RAW_TRACEPOINT },
+	{ PROV_END, "end", "end END", BPF_PROG_TYPE_RAW_TRACEPOINT },
+	{ PROV_TRACEPOINT, "tracepoint", "tracepoint t", BPF_PROG_TYPE_TRACEPOINT },
+	{ PROV_RAWTRACEPOINT, "rawtracepoint", "rawtracepoint rt",
+	  BPF_PROG_TYPE_RAW_TRACEPOINT },
+	{ PROV_KPROBE, "kprobe", "kprobe k", BPF_PROG_TYPE_KPROBE },
+	{ PROV_KRETPROBE, "kretprobe", "kretprobe kr", BPF_PROG_TYPE_KPROBE },
+	{ PROV_UPROBE, "uprobe", "uprobe u", BPF_PROG_TYPE_KPROBE },
+	{ PROV_URETPROBE, "uretprobe", "uretprobe ur", BPF_PROG_TYPE_KPROBE },
+	{ PROV_USDT, "usdt", "usdt U", BPF_PROG_TYPE_KPROBE },
+	{ PROV_PROFILE, "profile", "profile p", BPF_PROG_TYPE_PERF_EVENT },
+	{ PROV_INTERVAL, "interval", "interval i", BPF_PROG_TYPE_PERF_EVENT },
+	{ PROV_SOFTWARE, "software", "software s", BPF_PROG_TYPE_PERF_EVENT },
+	{ PROV_HARDWARE, "hardware", "hardware h", BPF_PROG_TYPE_PERF_EVENT },
+	{ PROV_WATCHPOINT, "watchpoint", "watchpoint w", BPF_PROG_TYPE_PERF_EVENT },
+	{ PROV_ASYNCWATCHPOINT, "asyncwatchpoint", "asyncwatchpoint aw",
+	  BPF_PROG_TYPE_PERF_EVENT },
+	{ PROV_FENTRY, "fentry", "fentry f kfunc", BPF_PROG_TYPE_TRACING },
+	{ PROV_FEXIT, "fexit", "fexit fr kretfunc", BPF_PROG_TYPE_TRACING },
+	{ PROV_ITER, "iter", "iter it", BPF_PROG_TYPE_TRACING },
+	{ PROV_SELF, "self", "self", BPF_PROG_TYPE_RAW_TRACEPOINT },
+};
+
+static const struct provider_info *prov_info(enum provider p)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(providers); i++)
+		if (providers[i].prov == p)
+			return &providers[i];
+	return NULL;
+}
+
+const char *probes_provider_name(enum provider p)
+{
+	const struct provider_info *pi = prov_info(p);
+	return pi ? pi->name : "none";
+}
+
+uint32_t probes_prog_type(enum provider p)
+{
+	const struct provider_info *pi = prov_info(p);
+	return pi ? pi->prog_type : BPF_PROG_TYPE_UNSPEC;
+}
+
+/* BEGIN/END are case-sensitive spellings of their own; every other
+ * provider name is matched case-insensitively, except the one-letter
+ * aliases u/U (uprobe/usdt), which differ only in case. */
+static const struct provider_info *lookup_provider(const char *s)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(providers); i++) {
+		const char *a = providers[i].aliases;
+		while (*a) {
+			size_t n = strcspn(a, " ");
+			if (strlen(s) == n &&
+			    (n == 1 ? !strncmp(a, s, n) : !strncasecmp(a, s, n)))
+				return &providers[i];
+			a += n;
+			while (*a == ' ')
+				a++;
+		}
+	}
+	return NULL;
+}
+
+/* Split the raw text on ':' outside double quotes; quotes are removed
+ * and \x inside quotes is x. */
+static int split_parts(const char *raw, char **parts, int max)
+{
+	int n = 0;
+	struct strbuf cur = { 0 };
+	sb_puts(&cur, "");
+	bool inq = false;
+	for (const char *p = raw;; p++) {
+		if (!*p || (*p == ':' && !inq)) {
+			if (n < max)
+				parts[n] = tt_strdup(cur.s);
+			n++;
+			cur.len = 0;
+			cur.s[0] = 0;
+			if (!*p)
+				break;
+		} else if (*p == '"') {
+			inq = !inq;
+		} else if (inq && *p == '\\' && p[1]) {
+			sb_putc(&cur, *++p);
+		} else {
+			sb_putc(&cur, *p);
+		}
+	}
+	sb_free(&cur);
+	return n;
+}
+
+static bool has_wildcard(const char *s)
+{
+	return s && (strchr(s, '*') || strchr(s, '?') || strchr(s, '['));
+}
+
+/* Parse an unsigned number (decimal, 0x hex, 0 octal).  Returns false if
+ * the string is empty or has trailing characters. */
+static bool parse_u64(const char *s, uint64_t *out)
+{
+	if (!s || !*s)
+		return false;
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (errno || *end)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* [module:]func[+offset] */
+static int parse_func_offset(struct attach_point *ap, const char *s,
+			     bool allow_offset)
+{
+	const char *plus = strchr(s, '+');
+	if (!plus) {
+		ap->func = s;
+		return 0;
+	}
+	if (!allow_offset) {
+		diag_error(&ap->loc, "Offset not allowed");
+		return -1;
+	}
+	if (strchr(plus + 1, '+')) {
+		diag_error(&ap->loc, "Cannot take more than one offset");
+		return -1;
+	}
+	ap->func = tt_strndup(s, plus - s);
+	if (!parse_u64(plus + 1, &ap->offset)) {
+		diag_error(&ap->loc, "Found trailing non-numeric characters: %s",
+			   plus + 1);
+		return -1;
+	}
+	return 0;
+}
+
+static int nargs_error(struct attach_point *ap, const char *what)
+{
+	diag_error(&ap->loc, "%s probe type requires %s",
+		   probes_provider_name(ap->prov), what);
+	return -1;
+}
+
+/* interval:UNIT:N, profile:UNIT:N, also interval:Ns / interval:100ms. */
+static int parse_rate(struct attach_point *ap, char **parts, int n)
+{
+	static const char *const units[] = { "s", "ms", "us", "hz", "ns" };
+	const char *unit, *count;
+	char *split = NULL;
+	if (n == 2) {
+		const char *p = parts[1];
+		while (isdigit((unsigned char)*p))
+			p++;
+		if (p == parts[1] || !*p)
+			return nargs_error(ap, "2 arguments");
+		split = tt_strndup(parts[1], p - parts[1]);
+		count = split;
+		unit = p;
+	} else if (n == 3) {
+		unit = parts[1];
+		count = parts[2];
+	} else {
+		return nargs_error(ap, "2 arguments");
+	}
+	bool ok = false;
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
+		if (!strcmp(unit, units[i]))
+			ok = true;
+	if (!ok || (ap->prov == PROV_INTERVAL && !strcmp(unit, "ns"))) {
+		diag_error(&ap->loc, "%s is not an accepted unit of time", unit);
+		return -1;
+	}
+	ap->target = unit;
+	if (!parse_u64(count, &ap->freq)) {
+		diag_error(&ap->loc, "Found trailing non-numeric characters: %s",
+			   count);
+		return -1;
+	}
+	if (ap->freq == 0) {
+		diag_error(&ap->loc, "%s rate must be greater than zero",
+			   probes_provider_name(ap->prov));
+		return -1;
+	}
+	return 0;
+}
+
+int probes_parse(struct attach_point *ap)
+{
+	char *parts[8];
+	int n = split_parts(ap->raw, parts, 8);
+	if (n > 8)
+		n = 8;
+	if (n == 0 || !parts[0][0]) {
+		diag_error(&ap->loc, "Invalid attachpoint definition");
+		return -1;
+	}
+	const struct provider_info *pi = lookup_provider(parts[0]);
+	if (!pi) {
+		diag_error(&ap->loc, "Invalid probe type: %s", parts[0]);
+		return -1;
+	}
+	ap->prov = pi->prov;
+	switch (ap->prov) {
+	case PROV_BEGIN:
+	case PROV_END:
+		if (n != 1)
+			return nargs_error(ap, "0 arguments");
+		break;
+	case PROV_SELF:
+		if (n != 3)
+			return nargs_error(ap, "2 arguments");
+		ap->target = parts[1];
+		ap->func = parts[2];
+		break;
+	case PROV_TRACEPOINT:
+		if (n == 2 && has_wildcard(parts[1])) {
+			ap->target = "*";
+			ap->func = parts[1];
+		} else if (n != 3) {
+			return nargs_error(ap, "2 arguments");
+		} else {
+			ap->target = parts[1];
+			ap->func = parts[2];
+		}
+		break;
+	case PROV_RAWTRACEPOINT:
+		if (n == 2) {
+			ap->func = parts[1];
+		} else if (n == 3) {
+			ap->target = parts[1];
+			ap->func = parts[2];
+		} else {
+			return nargs_error(ap, "1 or 2 arguments");
+		}
+		break;
+	case PROV_KPROBE:
+	case PROV_KRETPROBE:
+		if (n == 3) {
+			ap->target = parts[1];
+			if (parse_func_offset(ap, parts[2],
+					      ap->prov == PROV_KPROBE))
+				return -1;
+		} else if (n == 2) {
+			if (parse_func_offset(ap, parts[1],
+					      ap->prov == PROV_KPROBE))
+				return -1;
+		} else {
+			return nargs_error(ap, "1 argument");
+		}
+		break;
+	case PROV_UPROBE:
+	case PROV_URETPROBE:
+		if (n != 3)
+			return nargs_error(ap, "2 arguments");
+		ap->target = parts[1];
+		if (parse_u64(parts[2], &ap->addr)) {
+			ap->func = "";
+		} else if (parse_func_offset(ap, parts[2],
+					     ap->prov == PROV_UPROBE)) {
+			return -1;
+		}
+		break;
+	case PROV_USDT:
+		if (n == 3) {
+			ap->target = parts[1];
+			ap->func = parts[2];
+		} else if (n == 4) {
+			ap->target = parts[1];
+			ap->ns = parts[2];
+			ap->func = parts[3];
+		} else {
+			return nargs_error(ap, "2 or 3 arguments");
+		}
+		break;
+	case PROV_PROFILE:
+	case PROV_INTERVAL:
+		if (parse_rate(ap, parts, n))
+			return -1;
+		break;
+	case PROV_SOFTWARE:
+	case PROV_HARDWARE:
+		if (n != 2 && n != 3)
+			return nargs_error(ap, "1 or 2 arguments");
+		ap->target = parts[1];
+		if (n == 3 && strcmp(parts[2], "*") &&
+		    !parse_u64(parts[2], &ap->freq)) {
+			diag_error(&ap->loc,
+				   "Found trailing non-numeric characters: %s",
+				   parts[2]);
+			return -1;
+		}
+		break;
+	case PROV_WATCHPOINT:
+	case PROV_ASYNCWATCHPOINT: {
+		uint64_t len;
+		if (n != 4)
+			return nargs_error(ap, "3 arguments");
+		if (!parse_u64(parts[1], &ap->addr)) {
+			diag_error(&ap->loc, "Invalid watchpoint address: %s",
+				   parts[1]);
+			return -1;
+		}
+		if (!parse_u64(parts[2], &len) ||
+		    (len != 1 && len != 2 && len != 4 && len != 8)) {
+			diag_error(&ap->loc, "Invalid watchpoint length: %s",
+				   parts[2]);
+			return -1;
+		}
+		ap->len = (int)len;
+		ap->mode = parts[3];
+		break;
+	}
+	case PROV_FENTRY:
+	case PROV_FEXIT:
+		if (n == 2) {
+			ap->func = parts[1];
+		} else if (n == 3) {
+			ap->target = parts[1];
+			ap->func = parts[2];
+		} else {
+			return nargs_error(ap, "1 or 2 arguments");
+		}
+		break;
+	case PROV_ITER:
+		if (n != 2 && n != 3)
+			return nargs_error(ap, "1 or 2 arguments");
+		ap->func = parts[1];
+		if (n == 3)
+			ap->target = parts[2]; /* pin path */
+		break;
+	default:
+		diag_error(&ap->loc, "Invalid probe type: %s", parts[0]);
+		return -1;
+	}
+	ap->wildcard = has_wildcard(ap->func) ||
+		       (ap->prov != PROV_INTERVAL && ap->prov != PROV_PROFILE &&
+			has_wildcard(ap->target)) ||
+		       has_wildcard(ap->ns);
+	return 0;
+}
+
+const char *probes_ap_name(const struct attach_point *ap)
+{
+	switch (ap->prov) {
+	case PROV_BEGIN:
+	case PROV_END:
+		return probes_provider_name(ap->prov);
+	case PROV_TRACEPOINT:
+		return tt_sprintf("tracepoint:%s:%s", ap->target, ap->func);
+	case PROV_INTERVAL:
+	case PROV_PROFILE:
+		return tt_sprintf("%s:%s:%llu", probes_provider_name(ap->prov),
+				  ap->target, (unsigned long long)ap->freq);
+	default:
+		return ap->raw;
+	}
+}
+
+/* ---- tracefs ------------------------------------------------------------ */
+
+static const char *tracefs_root_override;
+
+void probes_set_tracefs_root(const char *dir)
+{
+	tracefs_root_override = dir;
+}
+
+static const char *tracefs_root(void)
+{
+	return tracefs_root_override ? tracefs_root_override : tracefs_path();
+}
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	struct strbuf b = { 0 };
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_putn(&b, buf, n);
+	fclose(f);
+	char *s = tt_strdup(b.s ? b.s : "");
+	sb_free(&b);
+	return s;
+}
+
+/* C integer type names a format file uses, with their signedness. */
+static int c_int_signedness(const char *t)
+{
+	static const struct { const char *name; int sign; } names[] = {
+		{ "char", 1 }, { "signed char", 1 }, { "unsigned char", 0 },
+		{ "short", 1 }, { "unsigned short", 0 }, { "int", 1 },
+		{ "signed int", 1 }, { "signed", 1 },
+		{ "unsigned int", 0 }, { "unsigned", 0 }, { "long", 1 },
+		{ "unsigned long", 0 }, { "long long", 1 },
+		{ "unsigned long long", 0 }, { "s8", 1 }, { "u8", 0 },
+		{ "s16", 1 }, { "u16", 0 }, { "s32", 1 }, { "u32", 0 },
+		{ "s64", 1 }, { "u64", 0 }, { "__s8", 1 }, { "__u8", 0 },
+		{ "__s16", 1 }, { "__u16", 0 }, { "__s32", 1 }, { "__u32", 0 },
+		{ "__s64", 1 }, { "__u64", 0 }, { "int8_t", 1 },
+		{ "uint8_t", 0 }, { "int16_t", 1 }, { "uint16_t", 0 },
+		{ "int32_t", 1 }, { "uint32_t", 0 }, { "int64_t", 1 },
+		{ "uint64_t", 0 }, { "size_t", 0 }, { "ssize_t", 1 },
+		{ "pid_t", 1 }, { "bool", 0 }, { "_Bool", 0 },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(t, names[i].name))
+			return names[i].sign;
+	return -1;
+}
+
+/* Remove `__attribute__((...))`, `const`, `volatile` and extra spaces
+ * from a C declaration's type part. */
+static char *clean_decl(const char *s)
+{
+	struct strbuf b = { 0 };
+	sb_puts(&b, "");
+	while (*s) {
+		if (!strncmp(s, "__attribute__", 13)) {
+			s += 13;
+			int depth = 0;
+			while (*s) {
+				if (*s == '(')
+					depth++;
+				else if (*s == ')' && --depth == 0) {
+					s++;
+					break;
+				}
+				s++;
+			}
+			continue;
+		}
+		if ((!strncmp(s, "const", 5) || !strncmp(s, "volatile", 8)) &&
+		    (b.len == 0 || !isalnum((unsigned char)b.s[b.len - 1]))) {
+			size_t k = s[0] == 'c' ? 5 : 8;
+			if (!isalnum((unsigned char)s[k]) && s[k] != '_') {
+				s += k;
+				continue;
+			}
+		}
+		if (isspace((unsigned char)*s)) {
+			if (b.len && b.s[b.len - 1] != ' ')
+				sb_putc(&b, ' ');
+			s++;
+			continue;
+		}
+		sb_putc(&b, *s++);
+	}
+	while (b.len && b.s[b.len - 1] == ' ')
+		b.s[--b.len] = 0;
+	char *r = tt_strdup(b.s);
+	sb_free(&b);
+	/* drop a leading space */
+	return *r == ' ' ? r + 1 : r;
+}
+
+/* The type of one format field.  decl is "type name[N]" as written. */
+static struct type *field_type(const char *decl, int size, bool is_signed,
+			       bool user, bool *data_loc, const char **name)
+{
+	char *d = clean_decl(decl);
+	*data_loc = false;
+	if (!strncmp(d, "__data_loc ", 11)) {
+		*data_loc = true;
+		d += 11;
+	}
+	/* name: the last identifier, possibly followed by [N] */
+	char *br = strchr(d, '[');
+	int nelem = -1;
+	if (br) {
+		nelem = atoi(br + 1);
+		*br = 0;
+	}
+	size_t len = strlen(d);
+	while (len && d[len - 1] == ' ')
+		d[--len] = 0;
+	size_t e = len;
+	while (e && (isalnum((unsigned char)d[e - 1]) || d[e - 1] == '_'))
+		e--;
+	*name = tt_strdup(d + e);
+	d[e] = 0;
+	char *ty = clean_decl(d);
+
+	if (*data_loc)
+		return type_ptr(type_int(1, true), AS_KERNEL);
+
+	int stars = 0;
+	size_t tl = strlen(ty);
+	while (tl && (ty[tl - 1] == '*' || ty[tl - 1] == ' ')) {
+		if (ty[tl - 1] == '*')
+			stars++;
+		ty[--tl] = 0;
+	}
+	if (stars) {
+		struct type *elem;
+		int sg = c_int_signedness(ty);
+		if (sg >= 0 && (!strcmp(ty, "char") || strstr(ty, "char")))
+			elem = type_int(1, sg == 1);
+		else if (!strcmp(ty, "void"))
+			elem = type_void();
+		else if (!strncmp(ty, "struct ", 7))
+			elem = type_struct(tt_strdup(ty + 7), false);
+		else if (sg >= 0)
+			elem = type_int(8, sg == 1); /* refined by BTF later */
+		else
+			elem = type_int(1, false);
+		struct type *t = elem;
+		for (int i = 0; i < stars; i++)
+			t = type_ptr(t, user ? AS_USER : AS_KERNEL);
+		return t;
+	}
+	if (nelem >= 0) {
+		int sg = c_int_signedness(ty);
+		if (!strcmp(ty, "char") || !strcmp(ty, "signed char") ||
+		    !strcmp(ty, "unsigned char") || !strcmp(ty, "u8") ||
+		    !strcmp(ty, "__u8")) {
+			if (!strcmp(ty, "char"))
+				return type_str(nelem ? nelem : size);
+			return type_array(type_int(1, sg == 1),
+					  nelem ? nelem : size);
+		}
+		int n = nelem ? nelem : 1;
+		int esz = size / n;
+		if (esz != 1 && esz != 2 && esz != 4 && esz != 8)
+			return type_array(type_int(1, false), size);
+		return type_array(type_int(esz, sg >= 0 ? sg == 1 : is_signed),
+				  n);
+	}
+	if (!strcmp(ty, "bool") || !strcmp(ty, "_Bool"))
+		return size == 1 ? type_bool() : type_int(size, false);
+	int sg = c_int_signedness(ty);
+	if (size != 1 && size != 2 && size != 4 && size != 8)
+		return type_array(type_int(1, false), size);
+	return type_int(size, sg >= 0 ? sg == 1 : is_signed);
+}
+
+struct type *probes_tp_parse_format(const char *text, const char *category,
+				    const char *event)
+{
+	struct type *t = type_struct(tt_sprintf("%s_%s_args", category, event),
+				     false);
+	t->is_ctx = true;
+	bool user = !strcmp(category, "syscalls");
+	const char *p = text;
+	while ((p = strstr(p, "field:")) != NULL) {
+		p += 6;
+		const char *semi = strchr(p, ';');
+		if (!semi)
+			break;
+		char *decl = tt_strndup(p, semi - p);
+		int offset = -1, size = -1, sign = 0;
+		const char *q;
+		if ((q = strstr(semi, "offset:")))
+			offset = atoi(q + 7);
+		if ((q = strstr(semi, "size:")))
+			size = atoi(q + 5);
+		if ((q = strstr(semi, "signed:")))
+			sign = atoi(q + 7);
+		const char *eol = strchr(semi, '\n');
+		p = eol ? eol : semi + 1;
+		if (offset < 0 || size <= 0)
+			continue;
+		bool fuser = user || strstr(decl, "btf_type_tag(\"user\")");
+		bool dl;
+		const char *name;
+		struct type *ft = field_type(decl, size, sign, fuser, &dl, &name);
+		if (!strncmp(name, "common_", 7))
+			continue;
+		type_add_field(t, name, ft, offset);
+		if (dl)
+			t->fields.v[t->fields.n - 1].data_loc = true;
+	}
+	/* the record is read in place: size covers the last field */
+	t->align = 8;
+	return t;
+}
+
+int probes_tp_args(struct attach_point *ap)
+{
+	if (ap->args_type)
+		return 0;
+	const char *root = tracefs_root();
+	if (!root) {
+		diag_error(&ap->loc, "tracefs is not available: cannot read "
+				     "the format of tracepoint %s:%s",
+			   ap->target, ap->func);
+		return -1;
+	}
+	char *path = tt_sprintf("%s/events/%s/%s/format", root, ap->target,
+				ap->func);
+	char *text = read_file(path);
+	if (!text) {
+		diag_error(&ap->loc, "No matches for tracepoint %s:%s",
+			   ap->target, ap->func);
+		return -1;
+	}
+	ap->args_type = probes_tp_parse_format(text, ap->target, ap->func);
+	return 0;
+}
+
+/* ---- expansion ------------------------------------------------------------ */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted names of the directories in dir matching pattern. */
+static int list_dirs(const char *dir, const char *pattern, char ***out)
+{
+	DIR *d = opendir(dir);
+	VEC(char *) names = { 0 };
+	if (d) {
+		struct dirent *de;
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.')
+				continue;
+			if (fnmatch(pattern, de->d_name, 0))
+				continue;
+			vec_push(&names, tt_strdup(de->d_name));
+		}
+		closedir(d);
+	}
+	if (names.n)
+		qsort(names.v, names.n, sizeof(char *), cmp_str);
+	char **arr = tt_alloc(sizeof(char *) * (names.n + 1));
+	for (int i = 0; i < names.n; i++)
+		arr[i] = names.v[i];
+	int n = names.n;
+	vec_free(&names);
+	*out = arr;
+	return n;
+}
+
+static struct attach_point *ap_copy(const struct attach_point *ap)
+{
+	struct attach_point *c = tt_alloc(sizeof(*c));
+	*c = *ap;
+	c->args_type = NULL;
+	c->wildcard = false;
+	return c;
+}
+
+int probes_expand(struct attach_point *ap, struct ap_vec *out)
+{
+	if (!ap->wildcard) {
+		if (ap->prov == PROV_TRACEPOINT && probes_tp_args(ap))
+			return -1;
+		vec_push(out, ap);
+		return 0;
+	}
+	if (ap->prov != PROV_TRACEPOINT) {
+		diag_error(&ap->loc, "wildcards in %s probes are not supported "
+				     "yet", probes_provider_name(ap->prov));
+		return -1;
+	}
+	const char *root = tracefs_root();
+	if (!root) {
+		diag_error(&ap->loc, "tracefs is not available: cannot expand %s",
+			   ap->raw);
+		return -1;
+	}
+	char **cats;
+	int ncat = list_dirs(tt_sprintf("%s/events", root), ap->target, &cats);
+	int found = 0;
+	for (int i = 0; i < ncat; i++) {
+		char **evs;
+		int nev = list_dirs(tt_sprintf("%s/events/%s", root, cats[i]),
+				    ap->func, &evs);
+		for (int j = 0; j < nev; j++) {
+			struct attach_point *c = ap_copy(ap);
+			c->target = cats[i];
+			c->func = evs[j];
+			c->raw = tt_sprintf("tracepoint:%s:%s", cats[i], evs[j]);
+			char *text = read_file(tt_sprintf(
+				"%s/events/%s/%s/format", root, cats[i], evs[j]));
+			if (!text)
+				continue; /* not an event directory */
+			c->args_type =
+				probes_tp_parse_format(text, cats[i], evs[j]);
+			vec_push(out, c);
+			found++;
+		}
+	}
+	if (!found) {
+		diag_error(&ap->loc, "No matches for tracepoint %s:%s",
+			   ap->target, ap->func);
+		return -1;
+	}
+	return 0;
+}
