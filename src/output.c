@@ -1,1 +1,850 @@
-/* output.c — to be written */
+/* output.c — printf formatting, value and map printing, text and JSON.
+ *
+ * Takes: raw bytes laid out as types.h's storage contract says (a ring
+ * buffer record's argument tuple, or map keys and values read from the
+ * kernel), and their types.
+ * Produces: bpftrace's text and JSON output, byte for byte, in a strbuf.
+ *
+ * Aggregation values (TY_AGG) in per-CPU maps are merged here:
+ *   count, sum        8 bytes per CPU, summed
+ *   min, max          { int64 value; uint64 is_set; } per CPU (16 bytes),
+ *                     unset CPUs skipped; with an 8-byte value a CPU
+ *                     holding 0 counts as unset
+ *   avg, stats        { int64 total; uint64 count; } per CPU, summed; the
+ *                     average is total / count in the value's signedness
+ * A string whose buffer holds no NUL was truncated: the configured
+ * str_trunc_trailer ("..") follows it. */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+
+#include "output.h"
+#include "types.h"
+
+static const char *trunc_trailer = "..";
+
+void out_init(const struct tt_config *cfg)
+{
+	if (cfg && cfg->str_trunc_trailer)
+		trunc_trailer = cfg->str_trunc_trailer;
+}
+
+/* ---- raw reads ---------------------------------------------------------- */
+
+static uint64_t load_u(const void *p, int size)
+{
+	const uint8_t *b = p;
+	uint8_t v8;
+	uint16_t v16;
+	uint32_t v32;
+	uint64_t v64;
+
+	switch (size) {
+	case 1: memcpy(&v8, b, 1); return v8;
+	case 2: memcpy(&v16, b, 2); return v16;
+	case 4: memcpy(&v32, b, 4); return v32;
+	default: memcpy(&v64, b, 8); return v64;
+	}
+}
+
+static int64_t load_s(const void *p, int size)
+{
+	uint64_t u = load_u(p, size);
+
+	switch (size) {
+	case 1: return (int8_t)u;
+	case 2: return (int16_t)u;
+	case 4: return (int32_t)u;
+	default: return (int64_t)u;
+	}
+}
+
+static bool is_int(const struct type *t)
+{
+	return t && (t->kind == TY_INT || t->kind == TY_BOOL);
+}
+
+/* ---- JSON scalars ------------------------------------------------------- */
+
+void out_json_string(struct strbuf *sb, const char *s, size_t n)
+{
+	sb_putc(sb, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = s[i];
+		switch (c) {
+		case '"': sb_puts(sb, "\\\""); break;
+		case '\\': sb_puts(sb, "\\\\"); break;
+		case '\n': sb_puts(sb, "\\n"); break;
+		case '\r': sb_puts(sb, "\\r"); break;
+		case '\t': sb_puts(sb, "\\t"); break;
+		default:
+			if (c <= 0x1f)
+				sb_printf(sb, "\\u%04x", c);
+			else
+				sb_putc(sb, c);
+		}
+	}
+	sb_putc(sb, '"');
+}
+
+/* JSON numbers are doubles: an integer a double cannot hold exactly is
+ * written as a string, as bpftrace does. */
+static void json_i64(struct strbuf *sb, int64_t v)
+{
+	double d = (double)v;
+	bool exact = d < 9223372036854775808.0 && (int64_t)d == v;
+	if (exact)
+		sb_printf(sb, "%" PRId64, v);
+	else
+		sb_printf(sb, "\"%" PRId64 "\"", v);
+}
+
+static void json_u64(struct strbuf *sb, uint64_t v)
+{
+	double d = (double)v;
+	bool exact = d < 18446744073709551616.0 && (uint64_t)d == v;
+	if (exact)
+		sb_printf(sb, "%" PRIu64, v);
+	else
+		sb_printf(sb, "\"%" PRIu64 "\"", v);
+}
+
+static void put_int(struct strbuf *sb, bool is_signed, uint64_t v, bool json)
+{
+	if (json && is_signed)
+		json_i64(sb, (int64_t)v);
+	else if (json)
+		json_u64(sb, v);
+	else if (is_signed)
+		sb_printf(sb, "%" PRId64, (int64_t)v);
+	else
+		sb_printf(sb, "%" PRIu64, v);
+}
+
+/* ---- aggregations --------------------------------------------------------- */
+
+/* How a value is spread over CPUs and scaled (map printing). */
+struct vctx {
+	bool json;
+	int ncpus;        /* per-CPU copies (1: plain map or ring record) */
+	uint32_t stride;  /* bytes between copies */
+	uint64_t div;     /* print(@m, top, div); 1 = none */
+};
+
+static bool agg_signed(const struct type *t)
+{
+	return t->is_signed || (t->elem && t->elem->is_signed);
+}
+
+/* Sum of an 8-byte counter over all CPUs. */
+static uint64_t agg_sum(const uint8_t *d, const struct vctx *c)
+{
+	uint64_t s = 0;
+	for (int i = 0; i < c->ncpus; i++)
+		s += load_u(d + (size_t)i * c->stride, 8);
+	return s;
+}
+
+/* min or max over the CPUs that saw a value; *set tells whether any did. */
+static int64_t agg_minmax(const struct type *t, const uint8_t *d,
+			  const struct vctx *c, uint32_t valsize, bool *set)
+{
+	bool is_max = t->agg == AGG_MAX, sgn = agg_signed(t), any = false;
+	int64_t best = 0;
+
+	for (int i = 0; i < c->ncpus; i++) {
+		const uint8_t *p = d + (size_t)i * c->stride;
+		int64_t v = load_s(p, 8);
+		bool is_set = valsize >= 16 ? load_u(p + 8, 8) != 0 : v != 0;
+		if (!is_set)
+			continue;
+		if (!any)
+			best = v;
+		else if (sgn ? (is_max ? v > best : v < best)
+			     : (is_max ? (uint64_t)v > (uint64_t)best
+				       : (uint64_t)v < (uint64_t)best))
+			best = v;
+		any = true;
+	}
+	if (set)
+		*set = any;
+	return best;
+}
+
+struct stats { uint64_t total, count, avg; };
+
+static struct stats agg_stats(const struct type *t, const uint8_t *d,
+			      const struct vctx *c)
+{
+	struct stats s = { 0, 0, 0 };
+	for (int i = 0; i < c->ncpus; i++) {
+		const uint8_t *p = d + (size_t)i * c->stride;
+		s.total += load_u(p, 8);
+		s.count += load_u(p + 8, 8);
+	}
+	if (s.count) {
+		if (agg_signed(t))
+			s.avg = (uint64_t)((int64_t)s.total / (int64_t)s.count);
+		else
+			s.avg = s.total / s.count;
+	}
+	return s;
+}
+
+static uint64_t div_val(uint64_t v, bool sgn, uint64_t div)
+{
+	if (div <= 1)
+		return v;
+	return sgn ? (uint64_t)((int64_t)v / (int64_t)div) : v / div;
+}
+
+/* The number a map is sorted by, and printed as for scalar kinds.
+ * *sgn says how to compare it. */
+static uint64_t sort_value(const struct type *t, const uint8_t *d,
+			   const struct vctx *c, bool *sgn)
+{
+	*sgn = false;
+	if (t->kind == TY_INT || t->kind == TY_BOOL) {
+		*sgn = t->is_signed;
+		if (c->ncpus > 1)
+			return agg_sum(d, c);
+		return t->is_signed ? (uint64_t)load_s(d, t->size)
+				    : load_u(d, t->size);
+	}
+	switch (t->agg) {
+	case AGG_COUNT:
+		return agg_sum(d, c);
+	case AGG_SUM:
+		*sgn = agg_signed(t);
+		return agg_sum(d, c);
+	case AGG_MIN:
+	case AGG_MAX:
+		/* bpftrace compares min/max values as unsigned */
+		return (uint64_t)agg_minmax(t, d, c, t->size, NULL);
+	case AGG_AVG:
+	case AGG_STATS:
+		*sgn = agg_signed(t);
+		return agg_stats(t, d, c).avg;
+	default:
+		return 0;
+	}
+}
+
+static void fmt_value(struct strbuf *sb, const struct type *t,
+		      const uint8_t *d, const struct vctx *c);
+
+static void fmt_agg(struct strbuf *sb, const struct type *t, const uint8_t *d,
+		    const struct vctx *c)
+{
+	bool sgn = agg_signed(t);
+
+	switch (t->agg) {
+	case AGG_COUNT:
+		put_int(sb, false, div_val(agg_sum(d, c), false, c->div),
+			c->json);
+		break;
+	case AGG_SUM:
+		put_int(sb, sgn, div_val(agg_sum(d, c), sgn, c->div), c->json);
+		break;
+	case AGG_MIN:
+	case AGG_MAX: {
+		uint64_t v = (uint64_t)agg_minmax(t, d, c, t->size, NULL);
+		put_int(sb, sgn, div_val(v, sgn, c->div), c->json);
+		break;
+	}
+	case AGG_AVG: {
+		struct stats s = agg_stats(t, d, c);
+		put_int(sb, sgn, div_val(s.avg, sgn, c->div), c->json);
+		break;
+	}
+	case AGG_STATS: {
+		struct stats s = agg_stats(t, d, c);
+		uint64_t avg = div_val(s.avg, sgn, c->div);
+		if (c->json) {
+			sb_puts(sb, "{\"count\": ");
+			put_int(sb, sgn, s.count, true);
+			sb_puts(sb, ", \"average\": ");
+			put_int(sb, sgn, avg, true);
+			sb_puts(sb, ", \"total\": ");
+			put_int(sb, sgn, s.total, true);
+			sb_putc(sb, '}');
+		} else {
+			sb_puts(sb, "{ .count = ");
+			put_int(sb, sgn, s.count, false);
+			sb_puts(sb, ", .average = ");
+			put_int(sb, sgn, avg, false);
+			sb_puts(sb, ", .total = ");
+			put_int(sb, sgn, s.total, false);
+			sb_puts(sb, " }");
+		}
+		break;
+	}
+	default:
+		sb_puts(sb, c->json ? "null" : "<unsupported aggregation>");
+	}
+}
+
+/* ---- values ------------------------------------------------------------- */
+
+static void fmt_str(struct strbuf *sb, const struct type *t, const uint8_t *d,
+		    bool json)
+{
+	size_t n = strnlen((const char *)d, t->size);
+	bool truncated = t->size > 0 && n == (size_t)t->size;
+
+	if (json) {
+		struct strbuf tmp = { 0 };
+		sb_putn(&tmp, (const char *)d, n);
+		if (truncated)
+			sb_puts(&tmp, trunc_trailer);
+		out_json_string(sb, tmp.s ? tmp.s : "", tmp.len);
+		sb_free(&tmp);
+		return;
+	}
+	sb_putn(sb, (const char *)d, n);
+	if (truncated)
+		sb_puts(sb, trunc_trailer);
+}
+
+static void fmt_fields(struct strbuf *sb, const struct type *t,
+		       const uint8_t *d, const struct vctx *c)
+{
+	/* fields are plain values: no per-CPU copies, no division */
+	struct vctx nested = { c->json, 1, 0, 1 };
+	const struct vctx *fc = &nested;
+
+	if (t->kind == TY_TUPLE) {
+		sb_putc(sb, c->json ? '[' : '(');
+		for (int i = 0; i < t->fields.n; i++) {
+			const struct field *f = &t->fields.v[i];
+			if (i)
+				sb_puts(sb, c->json ? "," : ", ");
+			fmt_value(sb, f->type, d + f->offset, fc);
+		}
+		sb_putc(sb, c->json ? ']' : ')');
+		return;
+	}
+	if (c->json) {
+		sb_putc(sb, '{');
+		for (int i = 0; i < t->fields.n; i++) {
+			const struct field *f = &t->fields.v[i];
+			if (i)
+				sb_puts(sb, ", ");
+			out_json_string(sb, f->name ? f->name : "",
+					f->name ? strlen(f->name) : 0);
+			sb_puts(sb, ": ");
+			fmt_value(sb, f->type, d + f->offset, fc);
+		}
+		sb_putc(sb, '}');
+		return;
+	}
+	if (t->fields.n == 0) {
+		sb_puts(sb, "{}");
+		return;
+	}
+	sb_puts(sb, "{ ");
+	for (int i = 0; i < t->fields.n; i++) {
+		const struct field *f = &t->fields.v[i];
+		if (i)
+			sb_puts(sb, ", ");
+		sb_printf(sb, ".%s = ", f->name ? f->name : "");
+		if (f->bit_width) {
+			uint64_t v = load_u(d + f->offset, 8);
+			v >>= f->bit_offset;
+			if (f->bit_width < 64)
+				v &= (1ull << f->bit_width) - 1;
+			sb_printf(sb, "%" PRIu64, v);
+			continue;
+		}
+		fmt_value(sb, f->type, d + f->offset, fc);
+	}
+	sb_puts(sb, " }");
+}
+
+static void fmt_value(struct strbuf *sb, const struct type *t,
+		      const uint8_t *d, const struct vctx *c)
+{
+	if (!t) {
+		sb_puts(sb, c->json ? "null" : "");
+		return;
+	}
+	switch (t->kind) {
+	case TY_INT: {
+		if (c->ncpus > 1 || c->div > 1) {
+			bool sgn;
+			uint64_t v = sort_value(t, d, c, &sgn);
+			put_int(sb, sgn, div_val(v, sgn, c->div), c->json);
+			break;
+		}
+		uint64_t v = t->is_signed ? (uint64_t)load_s(d, t->size)
+					  : load_u(d, t->size);
+		put_int(sb, t->is_signed, v, c->json);
+		break;
+	}
+	case TY_BOOL:
+		sb_puts(sb, d[0] ? "true" : "false");
+		break;
+	case TY_STR:
+		fmt_str(sb, t, d, c->json);
+		break;
+	case TY_PTR:
+		if (c->json)
+			json_u64(sb, load_u(d, 8));
+		else
+			sb_printf(sb, "0x%" PRIx64, load_u(d, 8));
+		break;
+	case TY_ARRAY:
+		sb_putc(sb, '[');
+		for (int i = 0; t->elem && i < t->nelem; i++) {
+			if (i)
+				sb_putc(sb, ',');
+			struct vctx nested = { c->json, 1, 0, 1 };
+			fmt_value(sb, t->elem, d + (size_t)i * t->elem->size,
+				  &nested);
+		}
+		sb_putc(sb, ']');
+		break;
+	case TY_TUPLE:
+	case TY_RECORD:
+	case TY_STRUCT:
+		fmt_fields(sb, t, d, c);
+		break;
+	case TY_AGG:
+		fmt_agg(sb, t, d, c);
+		break;
+	case TY_NONE:
+	case TY_VOID:
+		sb_puts(sb, c->json ? "null" : "");
+		break;
+	default:
+		/* ksym, stacks, inet, ... are later issues: show the raw
+		   number so nothing is silently lost. */
+		if (c->json)
+			json_u64(sb, load_u(d, t->size >= 8 ? 8 : t->size));
+		else
+			sb_printf(sb, "0x%" PRIx64,
+				  load_u(d, t->size >= 8 ? 8 : t->size));
+	}
+}
+
+void out_value(struct strbuf *sb, const struct type *t, const void *data,
+	       bool json)
+{
+	struct vctx c = { json, 1, 0, 1 };
+	fmt_value(sb, t, data, &c);
+}
+
+/* ---- printf ------------------------------------------------------------- */
+
+/* Integer argument as a 64-bit pattern, sign-extended if signed. */
+static uint64_t arg_int(const struct type *t, const uint8_t *d)
+{
+	if (t->kind == TY_BOOL)
+		return d[0];
+	if (t->kind == TY_INT && t->is_signed)
+		return (uint64_t)load_s(d, t->size);
+	return load_u(d, t->size > 8 || t->size <= 0 ? 8 : t->size);
+}
+
+void out_printf(struct strbuf *sb, const char *fmt, const struct type *args,
+		const void *data)
+{
+	const uint8_t *base = data;
+	int argi = 0, nargs = args ? args->fields.n : 0;
+	const char *p = fmt;
+
+	while (*p) {
+		if (*p != '%') {
+			const char *q = strchr(p, '%');
+			size_t n = q ? (size_t)(q - p) : strlen(p);
+			sb_putn(sb, p, n);
+			p += n;
+			continue;
+		}
+		const char *start = p++;
+		if (*p == '%') {
+			sb_putc(sb, '%');
+			p++;
+			continue;
+		}
+		/* %[flags][width][.precision][length]conversion */
+		char flags[8];
+		int nflags = 0;
+		while (*p && strchr("-+ #0", *p)) {
+			if (nflags < (int)sizeof(flags) - 1)
+				flags[nflags++] = *p;
+			p++;
+		}
+		flags[nflags] = '\0';
+		int width = -1, prec = -1;
+		if (*p >= '0' && *p <= '9')
+			width = (int)strtol(p, (char **)&p, 10);
+		if (*p == '.') {
+			p++;
+			prec = (int)strtol(p, (char **)&p, 10);
+		}
+		char len[4];
+		int nlen = 0;
+		while (*p && strchr("hlLjzt", *p)) {
+			if (nlen < 3)
+				len[nlen++] = *p;
+			p++;
+		}
+		len[nlen] = '\0';
+		char conv = *p;
+		if (!conv || !strchr("diouxXcsp", conv) || argi >= nargs) {
+			/* not a conversion we know (or no argument left):
+			   print it as written */
+			if (conv)
+				p++;
+			sb_putn(sb, start, p - start);
+			continue;
+		}
+		p++;
+		const struct field *f = &args->fields.v[argi++];
+		const uint8_t *d = base + f->offset;
+
+		char spec[48];
+		int k = snprintf(spec, sizeof(spec), "%%%s", flags);
+		if (width >= 0)
+			k += snprintf(spec + k, sizeof(spec) - k, "%d", width);
+		if (prec >= 0 && conv != 'c' && conv != 'p')
+			k += snprintf(spec + k, sizeof(spec) - k, ".%d", prec);
+
+		if (conv == 's' || !is_int(f->type)) {
+			struct strbuf tmp = { 0 };
+			out_value(&tmp, f->type, d, false);
+			snprintf(spec + k, sizeof(spec) - k, "s");
+			sb_printf(sb, spec, tmp.s ? tmp.s : "");
+			sb_free(&tmp);
+			continue;
+		}
+		uint64_t v = arg_int(f->type, d);
+		bool hh = !strcmp(len, "hh"), h = !strcmp(len, "h");
+		bool wide = nlen && !hh && !h;
+		switch (conv) {
+		case 'd':
+		case 'i':
+			snprintf(spec + k, sizeof(spec) - k, "lld");
+			sb_printf(sb, spec,
+				  wide ? (long long)v
+				  : hh ? (long long)(signed char)v
+				  : h	? (long long)(short)v
+					: (long long)(int)v);
+			break;
+		case 'u':
+		case 'o':
+		case 'x':
+		case 'X':
+			snprintf(spec + k, sizeof(spec) - k, "ll%c", conv);
+			sb_printf(sb, spec,
+				  wide ? (unsigned long long)v
+				  : hh ? (unsigned long long)(unsigned char)v
+				  : h	? (unsigned long long)(unsigned short)v
+					: (unsigned long long)(unsigned int)v);
+			break;
+		case 'c':
+			snprintf(spec + k, sizeof(spec) - k, "c");
+			sb_printf(sb, spec, (int)(unsigned char)v);
+			break;
+		case 'p': {
+			char hex[24];
+			snprintf(hex, sizeof(hex), "0x%" PRIx64, v);
+			snprintf(spec + k, sizeof(spec) - k, "s");
+			sb_printf(sb, spec, hex);
+			break;
+		}
+		}
+	}
+}
+
+/* ---- maps --------------------------------------------------------------- */
+
+static bool agg_sorts_by_value(const struct type *t)
+{
+	if (t->kind == TY_INT || t->kind == TY_BOOL)
+		return t->kind == TY_INT;
+	return t->kind == TY_AGG &&
+	       (t->agg == AGG_COUNT || t->agg == AGG_SUM || t->agg == AGG_MIN ||
+		t->agg == AGG_MAX || t->agg == AGG_AVG || t->agg == AGG_STATS);
+}
+
+/* Key order as bpftrace's sort_by_key: integers by signed value, strings
+ * by their bytes, tuples field by field (other fields do not order). */
+static int key_cmp_field(const struct type *t, const uint8_t *a,
+			 const uint8_t *b)
+{
+	if (t->kind == TY_INT) {
+		int64_t x = load_s(a, t->size), y = load_s(b, t->size);
+		return x < y ? -1 : x > y;
+	}
+	if (t->kind == TY_STR)
+		return memcmp(a, b, t->size);
+	return 0;
+}
+
+static int key_cmp(const struct type *t, const uint8_t *a, const uint8_t *b)
+{
+	if (!t)
+		return 0;
+	if (t->kind != TY_TUPLE)
+		return key_cmp_field(t, a, b);
+	for (int i = 0; i < t->fields.n; i++) {
+		const struct field *f = &t->fields.v[i];
+		int r = key_cmp_field(f->type, a + f->offset, b + f->offset);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+struct sort_ent {
+	int idx;
+	uint64_t v;
+};
+
+/* Stable merge sort of entries: by value when by_value, else by key. */
+struct sort_ctx {
+	const struct out_mapdata *m;
+	bool by_value, sgn;
+};
+
+static int ent_cmp(const struct sort_ctx *sc, const struct sort_ent *a,
+		   const struct sort_ent *b)
+{
+	if (sc->by_value) {
+		if (a->v != b->v) {
+			if (sc->sgn)
+				return (int64_t)a->v < (int64_t)b->v ? -1 : 1;
+			return a->v < b->v ? -1 : 1;
+		}
+	}
+	return key_cmp(sc->m->key_type, sc->m->keys + (size_t)a->idx * sc->m->key_size,
+		       sc->m->keys + (size_t)b->idx * sc->m->key_size);
+}
+
+static void merge_sort(const struct sort_ctx *sc, struct sort_ent *v,
+		       struct sort_ent *tmp, int n)
+{
+	if (n < 2)
+		return;
+	int h = n / 2;
+	merge_sort(sc, v, tmp, h);
+	merge_sort(sc, v + h, tmp, n - h);
+	int i = 0, j = h, k = 0;
+	while (i < h && j < n)
+		tmp[k++] = ent_cmp(sc, &v[j], &v[i]) < 0 ? v[j++] : v[i++];
+	while (i < h)
+		tmp[k++] = v[i++];
+	while (j < n)
+		tmp[k++] = v[j++];
+	memcpy(v, tmp, sizeof(*v) * n);
+}
+
+/* A key as text, tuple parentheses dropped; JSON keys lose spaces too. */
+static void fmt_key(struct strbuf *sb, const struct type *t, const uint8_t *d,
+		    bool json)
+{
+	struct strbuf k = { 0 };
+	out_value(&k, t, d, false);
+	const char *s = k.s ? k.s : "";
+	size_t n = k.len;
+	if (n >= 2 && s[0] == '(' && s[n - 1] == ')') {
+		s++;
+		n -= 2;
+	}
+	if (json) {
+		struct strbuf nosp = { 0 };
+		for (size_t i = 0; i < n; i++)
+			if (s[i] != ' ')
+				sb_putc(&nosp, s[i]);
+		out_json_string(sb, nosp.s ? nosp.s : "", nosp.len);
+		sb_free(&nosp);
+	} else {
+		sb_putn(sb, s, n);
+	}
+	sb_free(&k);
+}
+
+static const char *json_map_type(const struct type *vt)
+{
+	if (vt->kind == TY_AGG && (vt->agg == AGG_AVG || vt->agg == AGG_STATS))
+		return "stats";
+	if (vt->kind == TY_AGG && (vt->agg == AGG_HIST || vt->agg == AGG_LHIST))
+		return "hist";
+	return "map";
+}
+
+void out_mapdata_print(struct strbuf *sb, const struct out_mapdata *m,
+		       uint32_t top, uint32_t div, bool json)
+{
+	struct vctx c = { json, m->ncpus > 0 ? m->ncpus : 1, m->stride,
+			  div > 1 ? div : 1 };
+	const struct type *vt = m->value_type;
+	size_t vstep = (size_t)c.ncpus * m->stride;
+	struct sort_ctx sc = { m, agg_sorts_by_value(vt), false };
+	struct sort_ent *ents = xcalloc(m->n ? m->n : 1, sizeof(*ents));
+	struct sort_ent *tmp = xcalloc(m->n ? m->n : 1, sizeof(*tmp));
+
+	for (int i = 0; i < m->n; i++) {
+		ents[i].idx = i;
+		if (sc.by_value)
+			ents[i].v = sort_value(vt, m->values + i * vstep, &c,
+					       &sc.sgn);
+	}
+	merge_sort(&sc, ents, tmp, m->n);
+	int first = top && (uint32_t)m->n > top ? m->n - (int)top : 0;
+
+	if (json) {
+		sb_printf(sb, "{\"type\": \"%s\", \"data\": {", json_map_type(vt));
+		out_json_string(sb, m->name, strlen(m->name));
+		sb_puts(sb, ": ");
+		if (!m->key_type && m->n > 0) {
+			fmt_value(sb, vt, m->values + ents[first].idx * vstep, &c);
+		} else {
+			sb_putc(sb, '{');
+			for (int i = first; m->key_type && i < m->n; i++) {
+				int e = ents[i].idx;
+				if (i > first)
+					sb_puts(sb, ", ");
+				fmt_key(sb, m->key_type,
+					m->keys + (size_t)e * m->key_size, true);
+				sb_puts(sb, ": ");
+				fmt_value(sb, vt, m->values + e * vstep, &c);
+			}
+			sb_putc(sb, '}');
+		}
+		sb_puts(sb, "}}\n");
+	} else if (!m->key_type) {
+		if (m->n > 0) {
+			sb_printf(sb, "%s: ", m->name);
+			fmt_value(sb, vt, m->values + ents[first].idx * vstep, &c);
+			sb_putc(sb, '\n');
+		}
+	} else {
+		for (int i = first; i < m->n; i++) {
+			int e = ents[i].idx;
+			sb_printf(sb, "%s[", m->name);
+			fmt_key(sb, m->key_type, m->keys + (size_t)e * m->key_size,
+				false);
+			sb_puts(sb, "]: ");
+			fmt_value(sb, vt, m->values + e * vstep, &c);
+			sb_putc(sb, '\n');
+		}
+	}
+	free(ents);
+	free(tmp);
+}
+
+static bool map_is_percpu(uint32_t type)
+{
+	return type == BPF_MAP_TYPE_PERCPU_HASH ||
+	       type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+	       type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+}
+
+int out_mapdata_read(const struct tt_prog *p, int map, struct out_mapdata *m)
+{
+	const struct tt_map *tm = &p->maps.v[map];
+	int ncpus = 1;
+
+	memset(m, 0, sizeof(*m));
+	m->name = tm->name;
+	m->key_type = tm->key_type;
+	m->value_type = tm->value_type;
+	m->key_size = tm->key_size;
+	m->stride = tm->value_size;
+	if (map_is_percpu(tm->type)) {
+		ncpus = libbpf_num_possible_cpus();
+		if (ncpus < 1)
+			return ncpus < 0 ? ncpus : -EINVAL;
+		m->stride = (tm->value_size + 7) & ~7u;
+	}
+	m->ncpus = ncpus;
+	if (tm->fd < 0)
+		return -EBADF;
+
+	size_t vbytes = (size_t)ncpus * m->stride;
+	int cap = 16;
+	uint8_t *prev = NULL;
+	m->keys = xmalloc((size_t)cap * (tm->key_size ? tm->key_size : 1));
+	m->values = xmalloc((size_t)cap * (vbytes ? vbytes : 1));
+	/* A hash map modified while we walk it can restart the walk; never
+	   loop for ever. */
+	int limit = (int)tm->max_entries + 1;
+	while (m->n < limit) {
+		if (m->n == cap) {
+			cap *= 2;
+			m->keys = xrealloc(m->keys, (size_t)cap * tm->key_size);
+			m->values = xrealloc(m->values, (size_t)cap * vbytes);
+		}
+		uint8_t *key = m->keys + (size_t)m->n * tm->key_size;
+		if (bpf_map_get_next_key(tm->fd, prev, key) < 0)
+			break;
+		if (bpf_map_lookup_elem(tm->fd, key,
+					m->values + (size_t)m->n * vbytes) < 0) {
+			if (errno == ENOENT) /* deleted meanwhile */
+				continue;
+			int err = -errno;
+			out_mapdata_free(m);
+			return err;
+		}
+		prev = key;
+		m->n++;
+	}
+	return 0;
+}
+
+void out_mapdata_free(struct out_mapdata *m)
+{
+	free(m->keys);
+	free(m->values);
+	m->keys = m->values = NULL;
+	m->n = 0;
+}
+
+int out_map_top(FILE *f, const struct tt_prog *p, int map, uint32_t top,
+		uint32_t div, bool json)
+{
+	struct out_mapdata m;
+	struct strbuf sb = { 0 };
+	int err = out_mapdata_read(p, map, &m);
+
+	if (err < 0)
+		return err;
+	out_mapdata_print(&sb, &m, top, div, json);
+	if (sb.len)
+		fwrite(sb.s, 1, sb.len, f);
+	sb_free(&sb);
+	out_mapdata_free(&m);
+	return 0;
+}
+
+int out_map(FILE *f, const struct tt_prog *p, int map, bool json)
+{
+	return out_map_top(f, p, map, 0, 0, json);
+}
+
+void out_attached(struct strbuf *sb, int n, bool json)
+{
+	if (json)
+		sb_printf(sb,
+			  "{\"type\": \"attached_probes\", \"count\": %d, "
+			  "\"data\": {\"probes\": %d}}\n", n, n);
+	else
+		sb_printf(sb, "Attached %d probe%s\n", n, n == 1 ? "" : "s");
+}
+
+void out_lost(struct strbuf *sb, uint64_t n, bool json)
+{
+	if (json)
+		sb_printf(sb,
+			  "{\"type\": \"lost_events\", \"count\": %" PRIu64
+			  ", \"data\": {\"events\": %" PRIu64 "}}\n", n, n);
+	else
+		sb_printf(sb, "Lost %" PRIu64 " events\n", n);
+}
