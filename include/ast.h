@@ -21,7 +21,10 @@ struct ap_vec { struct attach_point **v; int n, cap; };
 	X(INT)      /* ival (uint64 bits); is_neg_literal unused */            \
 	X(STR)      /* str, slen (decoded bytes, no NUL terminator counted) */ \
 	X(BOOL)     /* ival 0/1 (true/false) */                                \
-	X(BUILTIN)  /* name: pid tid comm nsecs args retval cpu uid ... */     \
+	X(BUILTIN)  /* name: pid tid comm nsecs args retval cpu uid ...; the \
+		       parser makes every bare identifier one (also macro  \
+		       ident params, `_`, config values like perf): sema    \
+		       decides */                                              \
 	X(VAR)      /* name "$x" */                                            \
 	X(MAP)      /* name "@x"/"@"; args = keys (0 = scalar map, 1 key,     \
 		       >1 = implicit tuple key) */                              \
@@ -32,16 +35,17 @@ struct ap_vec { struct attach_point **v; int n, cap; };
 	X(UNOP)     /* op ('-', '~', '!', '*' deref, '&' addr-of), a */        \
 	X(INCDEC)   /* op OP_INC/OP_DEC, is_post, a (var, map, field) */       \
 	X(TERNARY)  /* a ? b : c ; b == NULL for a ?: c (elvis) */             \
-	X(FIELD)    /* a.name, also a->name (is_arrow) and args.x */           \
+	X(FIELD)    /* a.name, also a->name (is_arrow) and args.x; tuple    \
+		       access $t.0 has name "0" */                             \
 	X(INDEX)    /* a[b] */                                                 \
 	X(CAST)     /* (ctype)a ; ctype = parsed type name */                  \
 	X(TUPLE)    /* (x, y, ...) : args */                                   \
 	X(RECORD)   /* (a=1, b="x") : args are ASSIGN-like NAMED nodes */      \
 	X(NAMED)    /* name = a (record element) */                            \
 	X(SIZEOF)   /* sizeof(a) or sizeof(ctype) */                           \
-	X(OFFSETOF) /* offsetof(ctype, name...) */                             \
-	X(TYPEID)   /* a C type used as an expression argument (casts, sizeof) \
-		       : ctype */                                              \
+	X(OFFSETOF) /* offsetof(ctype or a, path): name = field path "a.b" */ \
+	X(TYPEID)   /* a type used as an expression: typeof(x) or         \
+		       typeof(struct foo) as a call/macro argument : ctype */ \
 	X(MAPDECL_REF) /* unused placeholder */                                \
 	/* ---- statements ---- */                                             \
 	X(EXPR_STMT) /* a */                                                   \
@@ -53,19 +57,22 @@ struct ap_vec { struct attach_point **v; int n, cap; };
 	X(IF)       /* if (a) b else c ; b, c are BLOCKs (c may be an IF) */   \
 	X(WHILE)    /* while (a) b */                                          \
 	X(UNROLL)   /* unroll(a) b */                                          \
-	X(FOR_MAP)  /* for ($kv : @m) b ; name = "$kv", a = MAP node */        \
+	X(FOR_MAP)  /* for ($kv : @m) b ; name = "$kv", a = MAP node (any    \
+		       expression as parsed; sema checks it is a map) */      \
 	X(FOR_RANGE) /* for ($i : a..c) b ; name = "$i" */                     \
 	X(BREAK)                                                               \
 	X(CONTINUE)                                                            \
 	X(RETURN)   /* a may be NULL */                                        \
-	X(BLOCK)    /* args = statements */                                    \
+	X(BLOCK)    /* args = statements; a = value when used as an        \
+		       expression ({ stmts; expr }) or as a macro body */      \
 	/* ---- top level ---- */                                              \
 	X(PROBE)    /* aps = attach points, a = predicate or NULL, b = BLOCK */ \
 	X(CONFIG)   /* args = NAMED (name = value expr) */                     \
-	X(MACRO)    /* name, params (args of VAR/MAP/IDENT-ish nodes), b = BLOCK \
-		       or expression body */                                   \
-	X(CDEFN)    /* C struct/union/enum/typedef definition: str = text,  \
-		       ctype = resulting type after sema */                    \
+	X(MACRO)    /* name, args = params (VAR $a, MAP @b, BUILTIN c), b =  \
+		       BLOCK whose a is the value expression, if any */        \
+	X(CDEFN)    /* C struct/union/enum/typedef definition: str = raw    \
+		       text; also a `#include`/`#define` line (str starts    \
+		       with '#'); ctype = resulting type after sema */         \
 	X(IMPORT)   /* str = path */                                           \
 	X(PROGRAM)  /* args = top-level items in order */
 
@@ -79,7 +86,10 @@ enum node_kind {
 /* A C type name as written in a script: "int", "uint16", "struct task_struct *",
  * "char[16]".  sema resolves it into a struct type. */
 struct ctype {
-	const char *text;   /* normalised spelling, e.g. "struct foo *" */
+	const char *text;   /* normalised spelling, e.g. "struct foo *";
+			       "typeof" for typeof(expr) */
+	struct node *expr;  /* typeof(expr): the expression (typeof(type) is
+			       just that type, expr NULL) */
 	struct srcloc loc;
 };
 

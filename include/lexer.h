@@ -87,10 +87,12 @@ struct token lex_next(struct lexer *lx);
 /* k = 0: next token, k = 1: the one after, ... up to LEX_PEEK_MAX - 1. */
 const struct token *lex_peek(struct lexer *lx, int k);
 /* Raw attach point text starting at the next token (peeked or not).
- * Stops at whitespace, ',', '{', a comment, or a '/' that starts a predicate
+ * Stops at whitespace, one of ",{};()", a comment, or a '/' that starts a
+ * predicate
  * (`kprobe:f/pid == 1/{`; a '/' in a path such as `uprobe:/bin/sh:main`
  * or `uprobe:./a/b:f` is kept).  Double-quoted parts are kept verbatim,
- * quotes included.  Returns T_EOF at the end of input. */
+ * quotes included.  When the text cannot start an attach point (say '}'),
+ * the ordinary token there is returned instead, for the error message. */
 struct token lex_attach_point(struct lexer *lx);
 /* Raw text of a C definition starting at the next token: `struct/union/enum
  * ... { ... }` (with an optional trailing ';'), or anything up to the next

@@ -128,7 +128,7 @@ static void head(FILE *out, const struct node *n)
 			fprintf(out, " %s", n->ctype->text);
 		fprintf(out, " %s", n->name);
 		break;
-	case N_TYPEID: fprintf(out, "TypeId %s", n->ctype ? n->ctype->text : "?"); break;
+	case N_TYPEID: fprintf(out, "TypeId %s", n->ctype->text); break;
 	case N_MAPDECL_REF: fputs("MapDeclRef", out); break;
 	case N_EXPR_STMT: fputs("ExprStmt", out); break;
 	case N_ASSIGN: fprintf(out, "Assign %s", lex_op_str(n->op)); break;
@@ -190,6 +190,8 @@ static void dump(FILE *out, const struct node *n, int depth, bool types)
 		fprintf(out, " :: %s", type_name ? type_name(n->type) : "?");
 	fputc('\n', out);
 	int d = depth + 1;
+	if (n->ctype && n->ctype->expr)
+		dump_labelled(out, "Typeof", n->ctype->expr, d, types);
 	switch (n->kind) {
 	case N_MACRO:
 		dump(out, n->b, d, types);

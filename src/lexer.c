@@ -547,9 +547,13 @@ struct token lex_attach_point(struct lexer *lx)
 		return t;
 	}
 	const char *p = lx->p, *seg = p;
+	/* provider names, `*`, paths, quoted parts, `$1`; anything else is
+	   not an attach point */
+	if (!is_ident_char((unsigned char)*p) && !strchr("*./\"$", *p))
+		return scan(lx, t);
 	for (;;) {
 		char c = *p;
-		if (c == 0 || isspace((unsigned char)c) || c == ',' || c == '{')
+		if (c == 0 || isspace((unsigned char)c) || strchr(",{};()", c))
 			break;
 		if (c == '/' && (p[1] == '/' || p[1] == '*'))
 			break;
@@ -570,11 +574,6 @@ struct token lex_attach_point(struct lexer *lx)
 			continue;
 		}
 		p++;
-	}
-	if (p == lx->p) {
-		/* not an attach point at all: hand back an ordinary token so the
-		   parser can say what it found */
-		return scan(lx, t);
 	}
 	advance_n(lx, (int)(p - lx->p));
 	t.kind = T_ATTACH;

@@ -72,14 +72,20 @@ static bool peek_ident(struct parser *P, const char *s)
 static _Noreturn void unexpected(struct parser *P, const struct token *t,
 				 const char *expecting)
 {
+	struct srcloc loc = t->loc;
+	if (t->kind == T_EOF && P->end_line) {
+		/* point just past the last token, not at a blank last line */
+		loc.line = P->end_line;
+		loc.col = P->end_col;
+		loc.len = 1;
+	}
 	if (t->kind == T_ERROR)
-		diag_error(&t->loc, "%s", t->str);
+		diag_error(&loc, "%s", t->str);
 	else if (expecting)
-		diag_error(&t->loc, "syntax error, unexpected %s, expecting %s",
+		diag_error(&loc, "syntax error, unexpected %s, expecting %s",
 			   tok_describe(t), expecting);
 	else
-		diag_error(&t->loc, "syntax error, unexpected %s",
-			   tok_describe(t));
+		diag_error(&loc, "syntax error, unexpected %s", tok_describe(t));
 	longjmp(P->fail, 1);
 }
 
@@ -154,7 +160,8 @@ static bool is_type_word(const char *s)
 }
 
 /* Does a type name start at the next token?  struct/union/enum, a builtin
- * or C type word, anything ending in _t, or `ident *)` / `ident **`. */
+ * or C type word, anything ending in _t, typeof(...), or `ident *)` /
+ * `ident **` (a typedef, or a macro parameter holding a type). */
 static bool looks_like_type(struct parser *P)
 {
 	const struct token *t0 = peek(P, 0);
@@ -164,6 +171,8 @@ static bool looks_like_type(struct parser *P)
 	    is_ident(t0, "enum") || is_type_word(t0->str))
 		return true;
 	const struct token *t1 = peek(P, 1);
+	if (is_ident(t0, "typeof") && is_punct(t1, '('))
+		return true;
 	if (is_punct(t1, '*')) {
 		const struct token *t2 = peek(P, 2);
 		return is_punct(t2, ')') || is_punct(t2, '*');
@@ -171,8 +180,13 @@ static bool looks_like_type(struct parser *P)
 	return false;
 }
 
-/* type := ('struct'|'union'|'enum') IDENT | IDENT+ ; then '*'* ('[' INT? ']')*
- * Normalised text: "struct foo *", "unsigned int", "int8[8]", "uint8[]". */
+static struct node *parse_nested_expr(struct parser *P);
+
+/* type := ('struct'|'union'|'enum') IDENT | IDENT+ | typeof
+ *         ; then '*'* ('[' INT? ']')*
+ * typeof := 'typeof' '(' (type | expr) ')'
+ * Normalised text: "struct foo *", "unsigned int", "int8[8]", "uint8[]";
+ * typeof(type) is that type, typeof(expr) has text "typeof" and expr. */
 static struct ctype *parse_type(struct parser *P)
 {
 	struct ctype *ct = tt_alloc(sizeof(*ct));
@@ -182,7 +196,18 @@ static struct ctype *parse_type(struct parser *P)
 	int start_line = t->loc.line, start_col = t->loc.col;
 	if (t->kind != T_IDENT)
 		unexpected(P, t, "type");
-	if (is_ident(t, "struct") || is_ident(t, "union") ||
+	if (is_ident(t, "typeof") && is_punct(peek(P, 1), '(')) {
+		next(P);
+		next(P);
+		if (looks_like_type(P)) {
+			struct ctype *in = parse_type(P);
+			sb_puts(&b, in->text);
+		} else {
+			sb_puts(&b, "typeof");
+			ct->expr = parse_nested_expr(P);
+		}
+		expect(P, ')', NULL);
+	} else if (is_ident(t, "struct") || is_ident(t, "union") ||
 	    is_ident(t, "enum")) {
 		struct token kw = next(P);
 		const struct token *name = peek(P, 0);
@@ -222,6 +247,7 @@ static struct ctype *parse_type(struct parser *P)
 
 static struct node *parse_expr(struct parser *P);
 static struct node *parse_unary(struct parser *P);
+
 static struct node *parse_block(struct parser *P, bool value);
 
 /* Parse an expression in a nested context ('(', '[', call arguments) where
@@ -378,7 +404,7 @@ static struct node *parse_paren(struct parser *P)
 }
 
 /* primary := INT | STR | VAR | POSPARAM | '$#' | map | 'true' | 'false'
- *          | sizeof | offsetof | call | IDENT | paren | block */
+ *          | sizeof | offsetof | typeof | call | IDENT | paren | block */
 static struct node *parse_primary(struct parser *P)
 {
 	const struct token *t = peek(P, 0);
@@ -422,8 +448,15 @@ static struct node *parse_primary(struct parser *P)
 			return parse_sizeof(P);
 		if (is_ident(t, "offsetof"))
 			return parse_offsetof(P);
-		if (strcmp(tok_describe(t), "identifier") != 0)
-			unexpected(P, t, NULL); /* a keyword */
+		if (is_ident(t, "typeof") && is_punct(peek(P, 1), '(')) {
+			n = mk(N_TYPEID, t);
+			n->ctype = parse_type(P);
+			return finish(P, n);
+		}
+		/* keywords cannot start an expression; config() can */
+		if (strcmp(tok_describe(t), "identifier") != 0 &&
+		    !is_ident(t, "config"))
+			unexpected(P, t, NULL);
 		if (is_punct(peek(P, 1), '('))
 			return parse_call(P);
 		n = mk(N_BUILTIN, t);
@@ -556,7 +589,7 @@ static struct node *parse_binary(struct parser *P, int min_prec)
 static struct node *parse_expr(struct parser *P)
 {
 	struct node *c = parse_binary(P, 1);
-	if (peek_punct(P, '?')) {
+	if (peek_punct(P, '?') && !is_punct(peek(P, 1), ':')) {
 		next(P);
 		struct node *n = ast_new(N_TERNARY, &c->loc);
 		n->a = c;
@@ -565,8 +598,11 @@ static struct node *parse_expr(struct parser *P)
 		n->c = parse_expr(P);
 		return finish(P, n);
 	}
-	if (peek_punct(P, OP_ELVIS)) {
-		next(P);
+	if (peek_punct(P, OP_ELVIS) || peek_punct(P, '?')) {
+		if (!accept(P, OP_ELVIS)) {
+			next(P); /* `? :` written apart */
+			next(P);
+		}
 		struct node *n = ast_new(N_TERNARY, &c->loc);
 		n->a = c;
 		n->c = parse_expr(P);
@@ -607,14 +643,13 @@ static bool is_lvalue(const struct node *n)
 
 static struct node *parse_stmt(struct parser *P, bool *needs_semi);
 
-/* if := 'if' '(' expr ')' block ['else' (if | block)] */
+/* if := 'if' expr block ['else' (if | block)]
+ * (the usual `if (c)` is a parenthesised expr; `if c {` is accepted too) */
 static struct node *parse_if(struct parser *P)
 {
 	struct token kw = next(P);
 	struct node *n = mk(N_IF, &kw);
-	expect(P, '(', NULL);
 	n->a = parse_nested_expr(P);
-	expect(P, ')', NULL);
 	n->b = parse_block(P, false);
 	if (peek_ident(P, "else")) {
 		next(P);
@@ -626,25 +661,30 @@ static struct node *parse_if(struct parser *P)
 	return finish(P, n);
 }
 
-/* while := 'while' '(' expr ')' block
+/* while := 'while' expr block        (normally `while (c) {`)
  * unroll := 'unroll' '(' expr ')' block */
 static struct node *parse_loop(struct parser *P, enum node_kind k)
 {
 	struct token kw = next(P);
 	struct node *n = mk(k, &kw);
-	expect(P, '(', NULL);
-	n->a = parse_nested_expr(P);
-	expect(P, ')', NULL);
+	if (k == N_UNROLL) {
+		expect(P, '(', NULL);
+		n->a = parse_nested_expr(P);
+		expect(P, ')', NULL);
+	} else {
+		n->a = parse_nested_expr(P);
+	}
 	n->b = parse_block(P, false);
 	return finish(P, n);
 }
 
 /* for := 'for' '(' VAR ':' expr ')' block            (map)
- *      | 'for' '(' VAR ':' expr '..' expr ')' block  (range) */
+ *      | 'for' '(' VAR ':' expr '..' expr ')' block  (range)
+ * (the parentheses may be left out) */
 static struct node *parse_for(struct parser *P)
 {
 	struct token kw = next(P);
-	expect(P, '(', NULL);
+	bool paren = accept(P, '(');
 	const struct token *v = peek(P, 0);
 	if (v->kind != T_VAR)
 		unexpected(P, v, "variable");
@@ -657,34 +697,40 @@ static struct node *parse_for(struct parser *P)
 		n->kind = N_FOR_RANGE;
 		n->c = parse_nested_expr(P);
 	}
-	expect(P, ')', NULL);
+	if (paren)
+		expect(P, ')', NULL);
 	n->b = parse_block(P, false);
 	return finish(P, n);
 }
 
+/* mapdecl := 'let' MAP '=' IDENT '(' INT ')'   (after 'let' at *kw) */
+static struct node *parse_mapdecl(struct parser *P, const struct token *kw)
+{
+	struct node *n = mk(N_MAPDECL, kw);
+	struct token m = next(P);
+	n->name = m.str;
+	expect(P, '=', NULL);
+	const struct token *k = peek(P, 0);
+	if (k->kind != T_IDENT)
+		unexpected(P, k, "identifier");
+	n->str = next(P).str;
+	expect(P, '(', NULL);
+	const struct token *c = peek(P, 0);
+	if (c->kind != T_INT)
+		unexpected(P, c, "integer");
+	n->ival = next(P).ival;
+	expect(P, ')', NULL);
+	return finish(P, n);
+}
+
 /* let := 'let' VAR [':' type] ['=' expr]
- *      | 'let' MAP '=' IDENT '(' INT ')'      (map declaration) */
+ *      | mapdecl      (only at top level; sema reports it elsewhere) */
 static struct node *parse_let(struct parser *P)
 {
 	struct token kw = next(P);
 	const struct token *t = peek(P, 0);
-	if (t->kind == T_MAP) {
-		struct token m = next(P);
-		struct node *n = mk(N_MAPDECL, &kw);
-		n->name = m.str;
-		expect(P, '=', NULL);
-		const struct token *k = peek(P, 0);
-		if (k->kind != T_IDENT)
-			unexpected(P, k, "identifier");
-		n->str = next(P).str;
-		expect(P, '(', NULL);
-		const struct token *c = peek(P, 0);
-		if (c->kind != T_INT)
-			unexpected(P, c, "integer");
-		n->ival = next(P).ival;
-		expect(P, ')', NULL);
-		return finish(P, n);
-	}
+	if (t->kind == T_MAP)
+		return parse_mapdecl(P, &kw);
 	if (t->kind != T_VAR)
 		unexpected(P, t, "variable");
 	struct token var = next(P);
@@ -735,7 +781,7 @@ static struct node *parse_stmt(struct parser *P, bool *needs_semi)
 	const struct token *op = peek(P, 0);
 	if (is_assign_op(op)) {
 		if (!is_lvalue(e))
-			unexpected(P, op, "; or }");
+			unexpected(P, op, "}");
 		struct node *n = ast_new(N_ASSIGN, &e->loc);
 		n->op = op->op;
 		next(P);
@@ -772,7 +818,8 @@ static struct node *parse_block(struct parser *P, bool value)
 		last_open = s;
 		if (!needs_semi || peek_punct(P, ';') || peek_punct(P, '}'))
 			continue;
-		unexpected(P, peek(P, 0), "; or }");
+		/* bpftrace (bison) names only the '}' here */
+		unexpected(P, peek(P, 0), "}");
 	}
 	expect(P, '}', NULL);
 	if (value && last_open && last_open->kind == N_EXPR_STMT &&
@@ -933,18 +980,18 @@ static struct node *parse_items(struct parser *P)
 			push(&prog->args, n);
 			continue;
 		}
-		const struct token *t1 = NULL;
-		if (is_ident(t, "config") || is_ident(t, "import") ||
-		    is_ident(t, "macro") || is_ident(t, "let"))
-			t1 = peek(P, 1);
-		if (is_ident(t, "config") && is_punct(t1, '=')) {
+		if (is_ident(t, "config")) {
 			push(&prog->args, parse_config(P));
-		} else if (is_ident(t, "import") && t1->kind == T_STR) {
+		} else if (is_ident(t, "import")) {
 			push(&prog->args, parse_import(P));
-		} else if (is_ident(t, "macro") && t1->kind == T_IDENT) {
+		} else if (is_ident(t, "macro")) {
 			push(&prog->args, parse_macro(P));
-		} else if (is_ident(t, "let") && t1->kind == T_MAP) {
-			struct node *n = parse_let(P);
+		} else if (is_ident(t, "let")) {
+			struct token kw = next(P);
+			const struct token *m = peek(P, 0);
+			if (m->kind != T_MAP)
+				unexpected(P, m, "map");
+			struct node *n = parse_mapdecl(P, &kw);
 			expect(P, ';', NULL);
 			push(&prog->args, n);
 		} else {
