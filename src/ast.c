@@ -11,10 +11,6 @@
 #include "probes.h"
 #include "types.h"
 
-/* types.c provides type_name(); the reference is weak so that programs
- * which only parse (test_parser) link without the type system. */
-#pragma weak type_name
-
 struct node *ast_new(enum node_kind k, const struct srcloc *loc)
 {
 	struct node *n = tt_alloc(sizeof(*n));
@@ -187,7 +183,7 @@ static void dump(FILE *out, const struct node *n, int depth, bool types)
 	indent(out, depth);
 	head(out, n);
 	if (types && n->type)
-		fprintf(out, " :: %s", type_name ? type_name(n->type) : "?");
+		fprintf(out, " :: %s", type_name(n->type));
 	fputc('\n', out);
 	int d = depth + 1;
 	if (n->ctype && n->ctype->expr)

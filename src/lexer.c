@@ -81,7 +81,10 @@ static bool skip_space(struct lexer *lx, bool *space, struct srcloc *where,
 			while (*lx->p && !(lx->p[0] == '*' && lx->p[1] == '/'))
 				advance(lx);
 			if (!*lx->p) {
-				where->len = (int)(lx->p - *wherep);
+				/* underline the comment's first line */
+				const char *nl = strchr(*wherep, '\n');
+				where->len = nl ? (int)(nl - *wherep)
+						: (int)(lx->p - *wherep);
 				return false;
 			}
 			advance_n(lx, 2);
