@@ -1,1 +1,471 @@
-/* attach.c — to be written */
+/* attach.c — loaded programs onto their kernel hooks, and off again.
+ *
+ * Takes: a loaded tt_prog (tt_probe.prog_fd, tt_probe.ap concrete).
+ * Produces: attached probes; tt_probe.attach_state holds the fds that keep
+ * each one attached (perf events, links), closed by detach.
+ *
+ * One provider per table entry (ply's layout): an attach hook, a detach
+ * hook, and whether the kernel runs the programs on one hook most recently
+ * attached first.  Probes on one hook must fire in script order (DESIGN.md
+ * invariant 2), so attach_all() attaches in script order (tt_probe.index)
+ * and the providers marked `reverse` in the opposite order.
+ * Tracepoints, perf events, kprobes/uprobes and raw tracepoints run their
+ * programs in attach order; BPF trampolines (fentry/fexit) run the newest
+ * first. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+#include <linux/perf_event.h>
+
+#include "probes.h"
+#include "runtime.h"
+
+/* What keeps one probe attached: fds closed in reverse on detach. */
+struct attach_state {
+	int n, cap;
+	int fds[];
+};
+
+static void state_add(struct tt_probe *pr, int fd)
+{
+	struct attach_state *st = pr->attach_state;
+
+	if (!st || st->n == st->cap) {
+		int cap = st ? 2 * st->cap : 4;
+		st = xrealloc(st, sizeof(*st) + sizeof(int) * cap);
+		if (!pr->attach_state)
+			st->n = 0;
+		st->cap = cap;
+		pr->attach_state = st;
+	}
+	st->fds[st->n++] = fd;
+}
+
+static void detach_fds(struct tt_probe *pr)
+{
+	struct attach_state *st = pr->attach_state;
+
+	if (!st)
+		return;
+	while (st->n > 0)
+		close(st->fds[--st->n]);
+	free(st);
+	pr->attach_state = NULL;
+}
+
+static long perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu)
+{
+	return syscall(__NR_perf_event_open, attr, pid, cpu, -1,
+		       PERF_FLAG_FD_CLOEXEC);
+}
+
+/* Runs the program on every hit of perf event pfd: a BPF link where the
+ * kernel has them (5.15+), else PERF_EVENT_IOC_SET_BPF.  Keeps pfd (and
+ * the link) in the probe's state. */
+static int attach_perf_fd(struct tt_probe *pr, int pfd)
+{
+	int lfd = bpf_link_create(pr->prog_fd, pfd, BPF_PERF_EVENT, NULL);
+
+	state_add(pr, pfd);
+	if (lfd >= 0) {
+		state_add(pr, lfd);
+	} else if (ioctl(pfd, PERF_EVENT_IOC_SET_BPF, pr->prog_fd) < 0) {
+		return -errno;
+	}
+	if (ioctl(pfd, PERF_EVENT_IOC_ENABLE, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+static int open_and_attach(struct tt_probe *pr, struct perf_event_attr *attr,
+			   int cpu)
+{
+	attr->size = sizeof(*attr);
+	attr->disabled = 1;
+	long pfd = perf_event_open(attr, -1, cpu);
+	if (pfd < 0)
+		return -errno;
+	return attach_perf_fd(pr, (int)pfd);
+}
+
+/* Calls attach for every online CPU (/sys/devices/system/cpu/online is a
+ * list like "0-3,5"). */
+static int attach_all_cpus(struct tt_probe *pr, struct perf_event_attr *attr)
+{
+	char buf[1024];
+	FILE *f = fopen("/sys/devices/system/cpu/online", "re");
+	int err = 0;
+
+	if (!f)
+		return -errno;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	for (char *s = buf; *s && *s != '\n' && !err;) {
+		char *e;
+		long a = strtol(s, &e, 10), b = a;
+		if (e == s)
+			break;
+		if (*e == '-')
+			b = strtol(e + 1, &e, 10);
+		for (long cpu = a; cpu <= b && !err; cpu++)
+			err = open_and_attach(pr, attr, (int)cpu);
+		s = *e == ',' ? e + 1 : e;
+	}
+	return err;
+}
+
+/* ---- providers ---------------------------------------------------------- */
+
+static int tracepoint_attach(struct tt_prog *p, struct tt_probe *pr)
+{
+	const struct attach_point *ap = pr->ap;
+	int id = tracefs_tp_id(ap->target, ap->func);
+
+	if (id < 0) {
+		if (id == -ENOENT && tracefs_path())
+			fprintf(stderr, "ERROR: tracepoint not found: %s:%s\n",
+				ap->target, ap->func);
+		return id;
+	}
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_TRACEPOINT,
+		.config = (uint64_t)id,
+		.sample_period = 1,
+		.sample_type = PERF_SAMPLE_RAW,
+		.wakeup_events = 1,
+	};
+	/* the program hangs off the tracepoint itself: one CPU is enough */
+	return open_and_attach(pr, &attr, 0);
+}
+
+static int rawtracepoint_attach(struct tt_prog *p, struct tt_probe *pr)
+{
+	int fd = bpf_raw_tracepoint_open(pr->ap->func, pr->prog_fd);
+	if (fd < 0)
+		return -errno;
+	state_add(pr, fd);
+	return 0;
+}
+
+/* Nanoseconds of an interval/profile period: unit in ap->target. */
+static int period_ns(const struct attach_point *ap, uint64_t *ns, bool *hz)
+{
+	const char *u = ap->target ? ap->target : "";
+	uint64_t mult;
+
+	*hz = false;
+	if (!strcmp(u, "s") || !strcmp(u, "sec")) mult = 1000000000ull;
+	else if (!strcmp(u, "ms")) mult = 1000000ull;
+	else if (!strcmp(u, "us")) mult = 1000ull;
+	else if (!strcmp(u, "ns")) mult = 1ull;
+	else if (!strcmp(u, "hz")) { *hz = true; mult = 1; }
+	else return -EINVAL;
+	if (ap->freq == 0)
+		return -EINVAL;
+	*ns = *hz ? 1000000000ull / ap->freq : ap->freq * mult;
+	if (*ns == 0)
+		*ns = 1;
+	return 0;
+}
+
+static int interval_attach(struct tt_prog *p, struct tt_probe *pr)
+{
+	uint64_t ns;
+	bool hz;
+
+	if (period_ns(pr->ap, &ns, &hz) < 0) {
+		fprintf(stderr, "ERROR: %s: bad interval\n", pr->name);
+		return -EINVAL;
+	}
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.config = PERF_COUNT_SW_CPU_CLOCK,
+		.sample_period = ns,
+	};
+	/* one timer on one CPU */
+	return open_and_attach(pr, &attr, 0);
+}
+
+static int profile_attach(struct tt_prog *p, struct tt_probe *pr)
+{
+	uint64_t ns;
+	bool hz;
+
+	if (period_ns(pr->ap, &ns, &hz) < 0) {
+		fprintf(stderr, "ERROR: %s: bad profile rate\n", pr->name);
+		return -EINVAL;
+	}
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.config = PERF_COUNT_SW_CPU_CLOCK,
+	};
+	if (hz) {
+		attr.freq = 1;
+		attr.sample_freq = pr->ap->freq;
+	} else {
+		attr.sample_period = ns;
+	}
+	return attach_all_cpus(pr, &attr);
+}
+
+/* software:<event>[:count] and hardware:<event>[:count], bpftrace's names
+ * and default counts. */
+static const struct perf_ev {
+	uint32_t type;
+	const char *name, *alias;
+	uint64_t config, count;
+} perf_events[] = {
+	{ PERF_TYPE_SOFTWARE, "cpu-clock", "cpu", PERF_COUNT_SW_CPU_CLOCK, 1000000 },
+	{ PERF_TYPE_SOFTWARE, "task-clock", NULL, PERF_COUNT_SW_TASK_CLOCK, 1000000 },
+	{ PERF_TYPE_SOFTWARE, "page-faults", "faults", PERF_COUNT_SW_PAGE_FAULTS, 100 },
+	{ PERF_TYPE_SOFTWARE, "context-switches", "cs", PERF_COUNT_SW_CONTEXT_SWITCHES, 1000 },
+	{ PERF_TYPE_SOFTWARE, "cpu-migrations", NULL, PERF_COUNT_SW_CPU_MIGRATIONS, 1 },
+	{ PERF_TYPE_SOFTWARE, "minor-faults", NULL, PERF_COUNT_SW_PAGE_FAULTS_MIN, 100 },
+	{ PERF_TYPE_SOFTWARE, "major-faults", NULL, PERF_COUNT_SW_PAGE_FAULTS_MAJ, 1 },
+	{ PERF_TYPE_SOFTWARE, "alignment-faults", NULL, PERF_COUNT_SW_ALIGNMENT_FAULTS, 1 },
+	{ PERF_TYPE_SOFTWARE, "emulation-faults", NULL, PERF_COUNT_SW_EMULATION_FAULTS, 1 },
+	{ PERF_TYPE_SOFTWARE, "dummy", NULL, PERF_COUNT_SW_DUMMY, 1 },
+	{ PERF_TYPE_SOFTWARE, "bpf-output", NULL, PERF_COUNT_SW_BPF_OUTPUT, 1 },
+	{ PERF_TYPE_HARDWARE, "cpu-cycles", "cycles", PERF_COUNT_HW_CPU_CYCLES, 1000000 },
+	{ PERF_TYPE_HARDWARE, "instructions", NULL, PERF_COUNT_HW_INSTRUCTIONS, 1000000 },
+	{ PERF_TYPE_HARDWARE, "cache-references", NULL, PERF_COUNT_HW_CACHE_REFERENCES, 1000000 },
+	{ PERF_TYPE_HARDWARE, "cache-misses", NULL, PERF_COUNT_HW_CACHE_MISSES, 1000000 },
+	{ PERF_TYPE_HARDWARE, "branch-instructions", "branches", PERF_COUNT_HW_BRANCH_INSTRUCTIONS, 100000 },
+	{ PERF_TYPE_HARDWARE, "branch-misses", NULL, PERF_COUNT_HW_BRANCH_MISSES, 100000 },
+	{ PERF_TYPE_HARDWARE, "bus-cycles", NULL, PERF_COUNT_HW_BUS_CYCLES, 100000 },
+	{ PERF_TYPE_HARDWARE, "frontend-stalls", NULL, PERF_COUNT_HW_STALLED_CYCLES_FRONTEND, 1000000 },
+	{ PERF_TYPE_HARDWARE, "backend-stalls", NULL, PERF_COUNT_HW_STALLED_CYCLES_BACKEND, 1000000 },
+	{ PERF_TYPE_HARDWARE, "ref-cycles", NULL, PERF_COUNT_HW_REF_CPU_CYCLES, 1000000 },
+};
+
+static int perf_attach(struct tt_prog *p, struct tt_probe *pr)
+{
+	const struct attach_point *ap = pr->ap;
+	uint32_t type = ap->prov == PROV_HARDWARE ? PERF_TYPE_HARDWARE
+						  : PERF_TYPE_SOFTWARE;
+	/* the event name is in target or func depending on how it was
+	   written; accept either */
+	const char *ev = ap->target && *ap->target ? ap->target : ap->func;
+
+	for (size_t i = 0; ev && i < ARRAY_SIZE(perf_events); i++) {
+		const struct perf_ev *e = &perf_events[i];
+		if (e->type != type || (strcmp(ev, e->name) &&
+					(!e->alias || strcmp(ev, e->alias))))
+			continue;
+		struct perf_event_attr attr = {
+			.type = type,
+			.config = e->config,
+			.sample_period = ap->freq ? ap->freq : e->count,
+		};
+		return attach_all_cpus(pr, &attr);
+	}
+	fprintf(stderr, "ERROR: %s: unknown %s event '%s'\n", pr->name,
+		type == PERF_TYPE_HARDWARE ? "hardware" : "software",
+		ev ? ev : "");
+	return -EINVAL;
+}
+
+/* The dynamic PMU type of kprobe/uprobe and its retprobe config bit. */
+static int pmu_type(const char *pmu, int *retbit)
+{
+	char path[128], buf[64];
+	FILE *f;
+	int type = -ENOENT;
+
+	snprintf(path, sizeof(path), "/sys/bus/event_source/devices/%s/type", pmu);
+	if ((f = fopen(path, "re"))) {
+		if (fscanf(f, "%d", &type) != 1)
+			type = -EINVAL;
+		fclose(f);
+	}
+	*retbit = 0;
+	snprintf(path, sizeof(path),
+		 "/sys/bus/event_source/devices/%s/format/retprobe", pmu);
+	if ((f = fopen(path, "re"))) {
+		if (fgets(buf, sizeof(buf), f))
+			sscanf(buf, "config:%d", retbit);
+		fclose(f);
+	}
+	return type;
+}
+
+static int kuprobe_attach(struct tt_prog *p, struct tt_probe *pr)
+{
+	const struct attach_point *ap = pr->ap;
+	bool user = ap->prov == PROV_UPROBE || ap->prov == PROV_URETPROBE;
+	bool ret = ap->prov == PROV_URETPROBE || ap->prov == PROV_KRETPROBE;
+	int retbit, type = pmu_type(user ? "uprobe" : "kprobe", &retbit);
+
+	if (type < 0) {
+		fprintf(stderr, "ERROR: %s: this kernel has no %s PMU "
+			"(/sys/bus/event_source/devices/%s)\n", pr->name,
+			user ? "uprobe" : "kprobe", user ? "uprobe" : "kprobe");
+		return type;
+	}
+	struct perf_event_attr attr = { .type = (uint32_t)type };
+	if (ret)
+		attr.config |= 1ull << retbit;
+	if (user) {
+		/* symbol resolution happens before us: addr or offset is the
+		   file offset of the probed instruction */
+		attr.config1 = (uint64_t)(uintptr_t)ap->target;
+		attr.config2 = ap->addr ? ap->addr : ap->offset;
+	} else if (ap->func && *ap->func) {
+		attr.config1 = (uint64_t)(uintptr_t)ap->func;
+		attr.config2 = ap->offset;
+	} else {
+		attr.config2 = ap->addr;
+	}
+	int pid = user && p->cfg.pid > 0 ? p->cfg.pid : -1;
+	attr.size = sizeof(attr);
+	attr.disabled = 1;
+	long pfd = syscall(__NR_perf_event_open, &attr, pid, pid > 0 ? -1 : 0,
+			   -1, PERF_FLAG_FD_CLOEXEC);
+	if (pfd < 0)
+		return -errno;
+	return attach_perf_fd(pr, (int)pfd);
+}
+
+static int trampoline_attach(struct tt_prog *p, struct tt_probe *pr)
+{
+	int fd = bpf_link_create(pr->prog_fd, 0, pr->expected_attach_type, NULL);
+	if (fd < 0)
+		fd = bpf_raw_tracepoint_open(NULL, pr->prog_fd);
+	if (fd < 0) {
+		int err = -errno;
+		if (err == -EPERM || err == -524 /* ENOTSUPP */ || err == -EOPNOTSUPP)
+			fprintf(stderr, "ERROR: %s: fentry/fexit need BPF "
+				"trampolines, which this kernel does not allow "
+				"(%s); use kprobe:/kretprobe:\n", pr->name,
+				strerror(-err));
+		return err;
+	}
+	state_add(pr, fd);
+	return 0;
+}
+
+static const struct provider_ops {
+	enum provider prov;
+	int (*attach)(struct tt_prog *p, struct tt_probe *pr);
+	void (*detach)(struct tt_probe *pr);
+	bool reverse; /* kernel runs the most recently attached first */
+} providers[] = {
+	{ PROV_TRACEPOINT, tracepoint_attach, detach_fds, false },
+	{ PROV_RAWTRACEPOINT, rawtracepoint_attach, detach_fds, false },
+	{ PROV_INTERVAL, interval_attach, detach_fds, false },
+	{ PROV_PROFILE, profile_attach, detach_fds, false },
+	{ PROV_SOFTWARE, perf_attach, detach_fds, false },
+	{ PROV_HARDWARE, perf_attach, detach_fds, false },
+	{ PROV_KPROBE, kuprobe_attach, detach_fds, false },
+	{ PROV_KRETPROBE, kuprobe_attach, detach_fds, false },
+	{ PROV_UPROBE, kuprobe_attach, detach_fds, false },
+	{ PROV_URETPROBE, kuprobe_attach, detach_fds, false },
+	{ PROV_FENTRY, trampoline_attach, detach_fds, true },
+	{ PROV_FEXIT, trampoline_attach, detach_fds, true },
+};
+
+static const struct provider_ops *provider_of(const struct tt_probe *pr)
+{
+	for (size_t i = 0; pr->ap && i < ARRAY_SIZE(providers); i++)
+		if (providers[i].prov == pr->ap->prov)
+			return &providers[i];
+	return NULL;
+}
+
+bool probe_is_special(const struct tt_probe *pr)
+{
+	if (pr->ap)
+		return pr->ap->prov == PROV_BEGIN || pr->ap->prov == PROV_END;
+	return pr->name && (!strcasecmp(pr->name, "begin") ||
+			    !strcasecmp(pr->name, "end"));
+}
+
+int attach_probe(struct tt_prog *p, struct tt_probe *pr)
+{
+	const struct provider_ops *prov = provider_of(pr);
+
+	if (!prov) {
+		fprintf(stderr, "ERROR: %s: %s probes are not supported yet\n",
+			pr->name, pr->ap ? probes_provider_name(pr->ap->prov)
+					 : "these");
+		return -EOPNOTSUPP;
+	}
+	int err = prov->attach(p, pr);
+	if (err < 0) {
+		prov->detach(pr);
+		/* providers explain their own special cases; say the rest */
+		if (err != -ENOENT && err != -EINVAL && err != -EPERM)
+			fprintf(stderr, "ERROR: could not attach %s: %s\n",
+				pr->name, strerror(-err));
+		else if (err == -EPERM)
+			fprintf(stderr, "ERROR: could not attach %s: %s "
+				"(needs root)\n", pr->name, strerror(-err));
+	}
+	return err;
+}
+
+void detach_probe(struct tt_probe *pr)
+{
+	const struct provider_ops *prov = provider_of(pr);
+
+	if (prov)
+		prov->detach(pr);
+	else
+		detach_fds(pr);
+}
+
+/* Probe indexes in script order. */
+static int *script_order(const struct tt_prog *p)
+{
+	int *o = xcalloc(p->probes.n ? p->probes.n : 1, sizeof(int));
+
+	for (int i = 0; i < p->probes.n; i++)
+		o[i] = i;
+	for (int i = 1; i < p->probes.n; i++) /* insertion sort: stable */
+		for (int j = i; j > 0 && p->probes.v[o[j - 1]].index >
+						 p->probes.v[o[j]].index; j--) {
+			int t = o[j];
+			o[j] = o[j - 1];
+			o[j - 1] = t;
+		}
+	return o;
+}
+
+int attach_all(struct tt_prog *p)
+{
+	int *order = script_order(p);
+	int err = 0;
+
+	/* forward for attach-order hooks, then backward for newest-first */
+	for (int pass = 0; pass < 2 && !err; pass++) {
+		for (int k = 0; k < p->probes.n && !err; k++) {
+			int i = pass ? order[p->probes.n - 1 - k] : order[k];
+			struct tt_probe *pr = &p->probes.v[i];
+			const struct provider_ops *prov = provider_of(pr);
+			if (probe_is_special(pr))
+				continue;
+			if ((prov && prov->reverse) != (pass == 1))
+				continue;
+			err = attach_probe(p, pr);
+		}
+	}
+	free(order);
+	if (err)
+		detach_all(p);
+	return err;
+}
+
+void detach_all(struct tt_prog *p)
+{
+	for (int i = p->probes.n - 1; i >= 0; i--)
+		detach_probe(&p->probes.v[i]);
+}

@@ -1,1 +1,353 @@
-/* loader.c — to be written */
+/* loader.c — maps and programs into the kernel.
+ *
+ * Takes: a compiled tt_prog (maps described, each probe's bpf_code emitted
+ * with map references as ld_imm64 src_reg=BPF_PSEUDO_MAP_FD, imm = index in
+ * tt_prog.maps).
+ * Produces: a map fd in every tt_map.fd and a program fd in every
+ * tt_probe.prog_fd.
+ *
+ * No ELF object: maps are created with bpf_map_create() and programs loaded
+ * with bpf_prog_load() directly (doc/design-notes.md says why).  When the
+ * verifier rejects a program the load is retried with a log buffer, and the
+ * verifier's reason is reported at the script line that produced the
+ * failing instruction (tt_probe.code.locs). */
+#include <errno.h>
+#include <ctype.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+
+#include "probes.h"
+#include "runtime.h"
+
+/* BPF object names: at most 15 characters of [A-Za-z0-9_.]. "@x" -> "AT_x". */
+static void obj_name(char out[16], const char *name)
+{
+	int n = 0;
+
+	for (const char *s = name ? name : ""; *s && n < 15; s++) {
+		if (*s == '@') {
+			for (const char *a = "AT_"; *a && n < 15; a++)
+				out[n++] = *a;
+		} else {
+			out[n++] = isalnum((unsigned char)*s) || *s == '.' ? *s : '_';
+		}
+	}
+	out[n] = '\0';
+}
+
+/* Before 5.11 BPF memory was charged to RLIMIT_MEMLOCK; lift it.  Later
+ * kernels use memcg accounting and ignore it, so failure is not fatal. */
+static void raise_memlock(void)
+{
+	struct rlimit r = { RLIM_INFINITY, RLIM_INFINITY };
+
+	if (setrlimit(RLIMIT_MEMLOCK, &r) < 0) {
+		r.rlim_cur = r.rlim_max = 64u << 20;
+		setrlimit(RLIMIT_MEMLOCK, &r);
+	}
+}
+
+static bool is_pow2(uint32_t v) { return v && !(v & (v - 1)); }
+
+static int create_map(struct tt_map *m)
+{
+	char name[16];
+	uint32_t key_size = m->key_size, value_size = m->value_size;
+	uint32_t max_entries = m->max_entries;
+
+	obj_name(name, m->name);
+	if (m->type == BPF_MAP_TYPE_RINGBUF) {
+		long page = sysconf(_SC_PAGESIZE);
+		key_size = value_size = 0;
+		if (!is_pow2(max_entries) || max_entries < (uint32_t)page)
+			max_entries = 1u << 22; /* 4 MiB */
+		m->max_entries = max_entries;
+	}
+	if (max_entries == 0)
+		max_entries = 1;
+	int fd = bpf_map_create(m->type, name, key_size, value_size,
+				max_entries, NULL);
+	if (fd < 0) {
+		int err = -errno;
+		fprintf(stderr,
+			"ERROR: cannot create BPF map %s (type %u, key %u bytes, "
+			"value %u bytes, %u entries): %s\n",
+			m->name ? m->name : "?", m->type, key_size, value_size,
+			max_entries, strerror(errno));
+		return err;
+	}
+	m->fd = fd;
+	return 0;
+}
+
+/* Program type when the compiler left it 0 (BPF_PROG_TYPE_UNSPEC). */
+static uint32_t default_prog_type(const struct tt_probe *pr)
+{
+	switch (pr->ap ? pr->ap->prov : PROV_NONE) {
+	case PROV_TRACEPOINT: return BPF_PROG_TYPE_TRACEPOINT;
+	case PROV_RAWTRACEPOINT: return BPF_PROG_TYPE_RAW_TRACEPOINT;
+	case PROV_KPROBE: case PROV_KRETPROBE:
+	case PROV_UPROBE: case PROV_URETPROBE: case PROV_USDT:
+		return BPF_PROG_TYPE_KPROBE;
+	case PROV_PROFILE: case PROV_INTERVAL: case PROV_SOFTWARE:
+	case PROV_HARDWARE: case PROV_WATCHPOINT: case PROV_ASYNCWATCHPOINT:
+		return BPF_PROG_TYPE_PERF_EVENT;
+	case PROV_FENTRY: case PROV_FEXIT: case PROV_ITER:
+		return BPF_PROG_TYPE_TRACING;
+	default:
+		return BPF_PROG_TYPE_RAW_TRACEPOINT; /* BEGIN, END */
+	}
+}
+
+static uint32_t kernel_version(void)
+{
+	struct utsname u;
+	unsigned a = 0, b = 0, c = 0;
+
+	if (uname(&u) < 0 || sscanf(u.release, "%u.%u.%u", &a, &b, &c) < 2)
+		return 0;
+	return (a << 16) | (b << 8) | (c > 255 ? 255 : c);
+}
+
+/* fentry/fexit/iter programs name their kernel function by BTF id. */
+static int attach_btf_id(const struct tt_probe *pr, uint32_t *id)
+{
+	static struct btf *vmlinux;
+	const char *fn;
+	char buf[128];
+
+	*id = 0;
+	if (!pr->ap || !pr->ap->func)
+		return 0;
+	switch (pr->ap->prov) {
+	case PROV_FENTRY: case PROV_FEXIT: fn = pr->ap->func; break;
+	case PROV_ITER:
+		snprintf(buf, sizeof(buf), "bpf_iter_%s", pr->ap->func);
+		fn = buf;
+		break;
+	default: return 0;
+	}
+	if (!vmlinux)
+		vmlinux = btf__load_vmlinux_btf();
+	if (!vmlinux) {
+		fprintf(stderr, "ERROR: %s needs kernel BTF "
+			"(/sys/kernel/btf/vmlinux), which this kernel lacks\n",
+			pr->name);
+		return -ENOENT;
+	}
+	int r = btf__find_by_name_kind(vmlinux, fn, BTF_KIND_FUNC);
+	if (r < 0) {
+		fprintf(stderr, "ERROR: %s: no function %s in kernel BTF\n",
+			pr->name, fn);
+		return -ENOENT;
+	}
+	*id = r;
+	return 0;
+}
+
+/* Map references: ld_imm64 with src_reg BPF_PSEUDO_MAP_FD (imm = map
+ * index) or BPF_PSEUDO_MAP_VALUE (imm = map index, next imm = offset). */
+static int patch_maps(const struct tt_prog *p, struct bpf_insn *insn, int n,
+		      const char *probe)
+{
+	for (int i = 0; i < n; i++) {
+		if (insn[i].code != (BPF_LD | BPF_IMM | BPF_DW))
+			continue;
+		if (insn[i].src_reg == BPF_PSEUDO_MAP_FD ||
+		    insn[i].src_reg == BPF_PSEUDO_MAP_VALUE) {
+			int idx = insn[i].imm;
+			if (idx < 0 || idx >= p->maps.n || p->maps.v[idx].fd < 0) {
+				fprintf(stderr,
+					"ERROR: internal: %s: instruction %d "
+					"refers to map %d, which does not exist\n",
+					probe, i, idx);
+				return -EINVAL;
+			}
+			insn[i].imm = p->maps.v[idx].fd;
+		}
+		i++; /* second half of ld_imm64 */
+	}
+	return 0;
+}
+
+/* The verifier's log: "N: (op) ..." lines for instructions, then the
+ * reason, then "processed N insns ...".  Finds the last instruction line
+ * and the reason after it. */
+static void report_verifier(const struct tt_prog *p, const struct tt_probe *pr,
+			    const char *log)
+{
+	int insn = -1;
+	const char *reason = NULL, *line = log;
+
+	for (; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		int idx, k = 0;
+		if (sscanf(line, "%d: (%*x)%n", &idx, &k) >= 1 && k > 0) {
+			insn = idx;
+			reason = NULL;
+		} else if (!reason && *line != '\n' && strncmp(line, "processed ", 10) &&
+			   strncmp(line, "verification time", 17) &&
+			   strncmp(line, "stack depth", 11) && !isdigit((unsigned char)*line)) {
+			reason = line;
+		}
+	}
+
+	struct strbuf why = { 0 };
+	for (const char *s = reason; s && *s;) {
+		const char *e = strchr(s, '\n');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		if (!strncmp(s, "processed ", 10) || !strncmp(s, "verification time", 17))
+			break;
+		if (n) {
+			if (why.len)
+				sb_puts(&why, "; ");
+			sb_putn(&why, s, n);
+		}
+		s = e ? e + 1 : s + n;
+	}
+	const char *msg = why.len ? why.s : "(no reason given in the verifier log)";
+	const struct srcloc *loc = NULL;
+	if (insn >= 0 && insn < pr->code.ninsns && pr->code.locs &&
+	    pr->code.locs[insn].src)
+		loc = &pr->code.locs[insn];
+	if (loc)
+		diag_error(loc, "the BPF verifier rejected %s at instruction %d: %s",
+			   pr->name, insn, msg);
+	else if (insn >= 0)
+		diag_error(NULL, "the BPF verifier rejected %s at instruction %d: %s",
+			   pr->name, insn, msg);
+	else
+		diag_error(NULL, "the BPF verifier rejected %s: %s", pr->name, msg);
+	if (p->cfg.verbose)
+		fprintf(stderr, "%s\n", log);
+	else
+		diag_hint("run with -v to see the whole verifier log");
+	sb_free(&why);
+}
+
+static uint32_t log_size(const struct tt_prog *p)
+{
+	const char *env = getenv("BPFTRACE_LOG_SIZE");
+	long n = p->cfg.log_size;
+
+	if (env && atol(env) > 0)
+		n = atol(env);
+	if (n < 4096)
+		n = 4096;
+	if (n > (long)(UINT32_MAX >> 8))
+		n = UINT32_MAX >> 8;
+	return (uint32_t)n;
+}
+
+static int load_probe(struct tt_prog *p, struct tt_probe *pr)
+{
+	char name[16];
+	size_t bytes = sizeof(struct bpf_insn) * pr->code.ninsns;
+	struct bpf_insn *insns;
+	uint32_t type = pr->prog_type ? pr->prog_type : default_prog_type(pr);
+	uint32_t btf_id;
+	int err, fd;
+
+	if (!pr->code.insns || pr->code.ninsns <= 0) {
+		fprintf(stderr, "ERROR: internal: no code for %s\n", pr->name);
+		return -EINVAL;
+	}
+	if ((err = attach_btf_id(pr, &btf_id)) < 0)
+		return err;
+	insns = xmalloc(bytes);
+	memcpy(insns, pr->code.insns, bytes);
+	if ((err = patch_maps(p, insns, pr->code.ninsns, pr->name)) < 0)
+		goto out;
+	obj_name(name, pr->name);
+
+	LIBBPF_OPTS(bpf_prog_load_opts, opts,
+		    .expected_attach_type = pr->expected_attach_type,
+		    .attach_btf_id = btf_id,
+		    .kern_version = kernel_version());
+	fd = bpf_prog_load(type, name, "GPL", insns, pr->code.ninsns, &opts);
+	if (fd < 0 && (errno == EACCES || errno == EINVAL || errno == ENOSPC ||
+		       errno == E2BIG)) {
+		/* again, with the verifier's log */
+		int first = errno;
+		uint32_t sz = log_size(p);
+		char *log = xmalloc(sz);
+		log[0] = '\0';
+		opts.log_buf = log;
+		opts.log_size = sz;
+		opts.log_level = 1;
+		fd = bpf_prog_load(type, name, "GPL", insns, pr->code.ninsns, &opts);
+		if (fd < 0) {
+			if (log[0])
+				report_verifier(p, pr, log);
+			else
+				fprintf(stderr, "ERROR: cannot load %s: %s\n",
+					pr->name, strerror(first));
+			errno = first;
+		}
+		free(log);
+	} else if (fd < 0) {
+		fprintf(stderr, "ERROR: cannot load %s: %s%s\n", pr->name,
+			strerror(errno),
+			errno == EPERM ? " (loading BPF programs needs root, "
+					 "or CAP_BPF and CAP_PERFMON)" : "");
+	}
+	err = fd < 0 ? -errno : 0;
+	if (fd >= 0)
+		pr->prog_fd = fd;
+out:
+	free(insns);
+	return err;
+}
+
+int loader_load(struct tt_prog *p)
+{
+	int err = 0;
+
+	raise_memlock();
+	for (int i = 0; i < p->maps.n; i++)
+		p->maps.v[i].fd = -1;
+	for (int i = 0; i < p->probes.n; i++)
+		p->probes.v[i].prog_fd = -1;
+	for (int i = 0; i < p->maps.n && !err; i++)
+		err = create_map(&p->maps.v[i]);
+	for (int i = 0; i < p->probes.n && !err; i++)
+		err = load_probe(p, &p->probes.v[i]);
+	if (err)
+		loader_unload(p);
+	return err;
+}
+
+void loader_unload(struct tt_prog *p)
+{
+	for (int i = 0; i < p->probes.n; i++) {
+		if (p->probes.v[i].prog_fd > 0)
+			close(p->probes.v[i].prog_fd);
+		p->probes.v[i].prog_fd = -1;
+	}
+	for (int i = 0; i < p->maps.n; i++) {
+		if (p->maps.v[i].fd > 0)
+			close(p->maps.v[i].fd);
+		p->maps.v[i].fd = -1;
+	}
+}
+
+int loader_run_once(const struct tt_probe *pr)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+
+	if (pr->prog_fd < 0)
+		return -EBADF;
+	if (bpf_prog_test_run_opts(pr->prog_fd, &opts) < 0) {
+		int err = -errno;
+		fprintf(stderr, "ERROR: cannot run %s: %s\n", pr->name,
+			strerror(errno));
+		return err;
+	}
+	return 0;
+}

@@ -1,1 +1,376 @@
-/* runtime.c — to be written */
+/* runtime.c — the event loop: from loaded programs to a finished trace.
+ *
+ * Takes: a loaded tt_prog (loader.c).
+ * Produces: the trace on stdout (text or JSON), messages on stderr, the
+ * process exit status.
+ *
+ * Order of events, as bpftrace:
+ *   attach all probes -> "Attached N probes" (stderr, not with -q) ->
+ *   the harness notification line (env __BPFTRACE_NOTIFY_PROBES_ATTACHED)
+ *   -> BEGIN -> poll the ring buffer until exit(), SIGINT/SIGTERM, or at
+ *   once when the script has only BEGIN/END -> detach everything -> END ->
+ *   every non-empty script map, sorted by name.
+ * Ring buffer records start with a u64 action id (index in
+ * tt_prog.actions); records that arrive after exit() are dropped, as
+ * bpftrace drops them, except END's. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+
+#include "output.h"
+#include "probes.h"
+#include "runtime.h"
+#include "types.h"
+
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig) { got_signal = sig; }
+
+struct run {
+	struct tt_prog *p;
+	bool json;
+	bool exiting;     /* exit() seen: drop further records */
+	int exit_code;
+	uint64_t lost;    /* already reported */
+	bool warned_unsupported;
+};
+
+/* ---- map actions ---------------------------------------------------------- */
+
+/* clear(@m) deletes every key; zero(@m), and clear() of an array, sets
+ * every value to zero. */
+static void map_clear(const struct tt_map *m, bool zero)
+{
+	bool array = m->type == BPF_MAP_TYPE_ARRAY ||
+		     m->type == BPF_MAP_TYPE_PERCPU_ARRAY;
+	bool percpu = m->type == BPF_MAP_TYPE_PERCPU_HASH ||
+		      m->type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+		      m->type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+	int ncpus = percpu ? libbpf_num_possible_cpus() : 1;
+	size_t vsize = (size_t)(ncpus > 0 ? ncpus : 1) *
+		       (percpu ? (m->value_size + 7) & ~7u : m->value_size);
+	void *key = xcalloc(1, m->key_size ? m->key_size : 1);
+	void *next = xcalloc(1, m->key_size ? m->key_size : 1);
+	void *zeros = xcalloc(1, vsize ? vsize : 1);
+
+	if (zero || array) {
+		bool first = true;
+		while (!bpf_map_get_next_key(m->fd, first ? NULL : key, next)) {
+			bpf_map_update_elem(m->fd, next, zeros, BPF_EXIST);
+			memcpy(key, next, m->key_size);
+			first = false;
+		}
+	} else {
+		/* deleting the key we iterate from restarts the walk: always
+		   take the first key */
+		for (uint32_t guard = 0; guard <= m->max_entries &&
+		     !bpf_map_get_next_key(m->fd, NULL, next); guard++)
+			bpf_map_delete_elem(m->fd, next);
+	}
+	free(key);
+	free(next);
+	free(zeros);
+}
+
+/* ---- records ---------------------------------------------------------- */
+
+static void write_sb(struct strbuf *sb)
+{
+	if (sb->len)
+		fwrite(sb->s, 1, sb->len, stdout);
+	sb_free(sb);
+}
+
+static void do_printf(struct run *r, const struct tt_action *a,
+		      const uint8_t *payload)
+{
+	struct strbuf text = { 0 }, line = { 0 };
+
+	out_printf(&text, a->fmt ? a->fmt : "", a->args, payload);
+	if (!r->json) {
+		write_sb(&text);
+		return;
+	}
+	sb_puts(&line, "{\"type\": \"printf\", \"data\": ");
+	out_json_string(&line, text.s ? text.s : "", text.len);
+	sb_puts(&line, "}\n");
+	sb_free(&text);
+	write_sb(&line);
+}
+
+static void do_print_value(struct run *r, const struct tt_action *a,
+			   const uint8_t *payload)
+{
+	struct strbuf sb = { 0 };
+	const struct type *t = a->args;
+
+	/* the payload is a tuple of the one argument */
+	if (t && t->kind == TY_TUPLE && t->fields.n == 1) {
+		payload += t->fields.v[0].offset;
+		t = t->fields.v[0].type;
+	}
+	if (r->json) {
+		sb_puts(&sb, "{\"type\": \"value\", \"data\": ");
+		out_value(&sb, t, payload, true);
+		sb_puts(&sb, "}\n");
+	} else {
+		out_value(&sb, t, payload, false);
+		sb_putc(&sb, '\n');
+	}
+	write_sb(&sb);
+}
+
+/* print(@m[, top[, div]]): optional (top, div) integers in the payload. */
+static void do_print_map(struct run *r, const struct tt_action *a,
+			 const uint8_t *payload, size_t len)
+{
+	uint64_t top = 0, div = 0;
+	const struct type *t = a->args;
+
+	if (a->map < 0 || a->map >= r->p->maps.n)
+		return;
+	if (t && t->kind == TY_TUPLE) {
+		for (int i = 0; i < t->fields.n && i < 2; i++) {
+			const struct field *f = &t->fields.v[i];
+			uint64_t v = 0;
+			if ((size_t)f->offset + 8 <= len && f->type->size == 8)
+				memcpy(&v, payload + f->offset, 8);
+			if (i == 0)
+				top = v;
+			else
+				div = v;
+		}
+	}
+	fflush(stdout);
+	out_map_top(stdout, r->p, a->map, (uint32_t)top, (uint32_t)div, r->json);
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct run *r = ctx;
+	uint64_t id;
+
+	if (size < sizeof(id))
+		return 0;
+	memcpy(&id, data, sizeof(id));
+	if (r->exiting)
+		return 0;
+	if (id >= (uint64_t)r->p->actions.n) {
+		fprintf(stderr, "WARNING: unknown action %llu from BPF\n",
+			(unsigned long long)id);
+		return 0;
+	}
+	const struct tt_action *a = &r->p->actions.v[id];
+	const uint8_t *payload = (const uint8_t *)data + 8;
+	size_t len = size - 8;
+
+	switch (a->kind) {
+	case ACT_PRINTF:
+		do_printf(r, a, payload);
+		break;
+	case ACT_PRINT_VALUE:
+		do_print_value(r, a, payload);
+		break;
+	case ACT_PRINT_MAP:
+		do_print_map(r, a, payload, len);
+		break;
+	case ACT_CLEAR:
+	case ACT_ZERO:
+		if (a->map >= 0 && a->map < r->p->maps.n)
+			map_clear(&r->p->maps.v[a->map], a->kind == ACT_ZERO);
+		break;
+	case ACT_EXIT:
+		if (len >= 8) {
+			int64_t code;
+			memcpy(&code, payload, 8);
+			r->exit_code = (int)code;
+		}
+		r->exiting = true;
+		break;
+	default:
+		if (!r->warned_unsupported)
+			fprintf(stderr, "WARNING: this action is not supported "
+				"yet; its output is dropped\n");
+		r->warned_unsupported = true;
+	}
+	return 0;
+}
+
+/* Sum of the per-CPU lost-record counter; reports what is new. */
+static void check_lost(struct run *r)
+{
+	const struct tt_prog *p = r->p;
+
+	if (p->lost_map < 0 || p->lost_map >= p->maps.n)
+		return;
+	const struct tt_map *m = &p->maps.v[p->lost_map];
+	int ncpus = libbpf_num_possible_cpus();
+	uint32_t stride = (m->value_size + 7) & ~7u;
+	if (ncpus < 1 || m->fd < 0 || stride < 8)
+		return;
+	uint8_t *v = xcalloc(ncpus, stride);
+	uint32_t zero = 0;
+	uint64_t total = 0;
+	if (bpf_map_lookup_elem(m->fd, &zero, v) == 0)
+		for (int i = 0; i < ncpus; i++) {
+			uint64_t c;
+			memcpy(&c, v + (size_t)i * stride, 8);
+			total += c;
+		}
+	free(v);
+	if (total > r->lost) {
+		struct strbuf sb = { 0 };
+		out_lost(&sb, total - r->lost, r->json);
+		r->lost = total;
+		write_sb(&sb);
+	}
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+static int run_special(struct run *r, enum provider prov, struct ring_buffer *rb)
+{
+	for (int i = 0; i < r->p->probes.n; i++) {
+		struct tt_probe *pr = &r->p->probes.v[i];
+		if (!probe_is_special(pr))
+			continue;
+		bool is_begin = pr->ap ? pr->ap->prov == PROV_BEGIN
+				       : !strcasecmp(pr->name, "begin");
+		if (is_begin != (prov == PROV_BEGIN))
+			continue;
+		if (loader_run_once(pr) < 0)
+			return -1;
+		if (rb)
+			ring_buffer__consume(rb);
+	}
+	return 0;
+}
+
+static int map_name_cmp(const void *a, const void *b)
+{
+	const struct tt_map *x = *(const struct tt_map *const *)a;
+	const struct tt_map *y = *(const struct tt_map *const *)b;
+	return strcmp(x->name ? x->name : "", y->name ? y->name : "");
+}
+
+/* At exit: every non-empty script map, sorted by name, after two blank
+ * lines (text). */
+static void print_maps(struct run *r)
+{
+	const struct tt_prog *p = r->p;
+	const struct tt_map **maps = xcalloc(p->maps.n + 1, sizeof(*maps));
+	int n = 0;
+	bool first = true;
+
+	for (int i = 0; i < p->maps.n; i++)
+		if (p->maps.v[i].kind == MAPK_USER && p->maps.v[i].fd >= 0)
+			maps[n++] = &p->maps.v[i];
+	qsort(maps, n, sizeof(*maps), map_name_cmp);
+	for (int i = 0; i < n; i++) {
+		struct out_mapdata md;
+		struct strbuf sb = { 0 };
+		int idx = (int)(maps[i] - p->maps.v);
+		if (out_mapdata_read(p, idx, &md) < 0)
+			continue;
+		if (md.n > 0) {
+			if (first && !r->json)
+				sb_puts(&sb, "\n\n");
+			first = false;
+			out_mapdata_print(&sb, &md, 0, 0, r->json);
+		}
+		out_mapdata_free(&md);
+		write_sb(&sb);
+	}
+	free(maps);
+}
+
+int runtime_run(struct tt_prog *p)
+{
+	struct run r = { .p = p };
+	struct ring_buffer *rb = NULL;
+	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
+	bool only_special = true;
+	int n = p->probes.n, status = 0;
+
+	r.json = p->cfg.output_format && !strcmp(p->cfg.output_format, "json");
+	out_init(&p->cfg);
+	for (int i = 0; i < p->probes.n; i++)
+		if (!probe_is_special(&p->probes.v[i]))
+			only_special = false;
+
+	got_signal = 0;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+
+	if (p->ringbuf_map >= 0 && p->ringbuf_map < p->maps.n) {
+		rb = ring_buffer__new(p->maps.v[p->ringbuf_map].fd, on_record,
+				      &r, NULL);
+		if (!rb) {
+			fprintf(stderr, "ERROR: cannot set up the output ring "
+				"buffer: %s\n", strerror(errno));
+			status = 1;
+			goto out;
+		}
+	}
+	if (attach_all(p) < 0) {
+		status = 1;
+		goto out;
+	}
+
+	if (!p->cfg.quiet) {
+		struct strbuf sb = { 0 };
+		out_attached(&sb, n, r.json);
+		if (sb.len)
+			fwrite(sb.s, 1, sb.len, r.json ? stdout : stderr);
+		sb_free(&sb);
+	}
+	fflush(stderr);
+	if (getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED"))
+		printf("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n");
+	fflush(stdout);
+
+	if (run_special(&r, PROV_BEGIN, rb) < 0)
+		status = 1;
+	fflush(stdout);
+
+	while (status == 0 && !only_special && !r.exiting && !got_signal) {
+		int k = rb ? ring_buffer__poll(rb, 200) : poll(NULL, 0, 200);
+		if (k < 0 && k != -EINTR && errno != EINTR) {
+			fprintf(stderr, "ERROR: reading the ring buffer: %s\n",
+				strerror(k < 0 ? -k : errno));
+			status = 1;
+		}
+		check_lost(&r);
+		fflush(stdout);
+	}
+
+	/* stop the probes, drop what came after exit(), then END */
+	detach_all(p);
+	if (rb) {
+		ring_buffer__consume(rb);
+		r.exiting = false;
+	}
+	if (run_special(&r, PROV_END, rb) < 0)
+		status = 1;
+	check_lost(&r);
+	if (p->cfg.print_maps_on_exit)
+		print_maps(&r);
+	if (status == 0)
+		status = r.exit_code;
+out:
+	detach_all(p);
+	ring_buffer__free(rb);
+	fflush(stdout);
+	fflush(stderr);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	return status;
+}
