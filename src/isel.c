@@ -484,6 +484,15 @@ static void sel_alu(struct isel *S, enum ir_op op, int d, struct ref a,
 		a = b;
 		b = t;
 	}
+	/* d = k - d: negate and add. */
+	if (op == IR_SUB && b.kind == REF_REG && vreg(b.reg) == d &&
+	    a.kind == REF_IMM && fits32(a.imm)) {
+		emit(S, (struct minsn){ .code = BPF_ALU64 | BPF_NEG, .dst = d,
+					.src = -1 });
+		if (a.imm)
+			alu_imm(S, BPF_ADD, d, a.imm);
+		return;
+	}
 	/* If d is also b (d = a - d), compute into a temporary. */
 	int dd = d;
 	if (b.kind == REF_REG && vreg(b.reg) == d &&
@@ -506,18 +515,12 @@ static void sel_alu(struct isel *S, enum ir_op op, int d, struct ref a,
  *   sb = b s>> 63; ub = (b ^ sb) - sb           |b|
  *   sdiv: s = sa ^ sb; d = ((ua / ub) ^ s) - s   (x/0 = 0 stays 0)
  *   smod:              d = ((ua % ub) ^ sa) - sa (x%0 = x)
- * A positive constant divisor skips the |b| part. */
+ * A constant divisor has a known sign: divide by |b| and negate the
+ * quotient when b < 0 (the remainder takes the dividend's sign only). */
 static void sel_sdivmod(struct isel *S, enum ir_op op, int d, struct ref a,
 			struct ref b)
 {
-	int sa = tmp(S), ua = tmp(S), res = tmp(S);
-	ref_to_reg(S, ua, &a);
-	mov_reg(S, sa, ua);
-	alu_imm(S, BPF_ARSH, sa, 63);
-	alu_reg(S, BPF_XOR, ua, sa);
-	alu_reg(S, BPF_SUB, ua, sa);
-	int sign = sa;
-	bool kpos = b.kind == REF_IMM && b.imm > 0 && b.imm <= INT32_MAX;
+	int bop = op == IR_SDIV ? BPF_DIV : BPF_MOD;
 	if (b.kind == REF_IMM && b.imm == 0) {
 		if (op == IR_SDIV)
 			mov_imm(S, d, 0);
@@ -525,26 +528,43 @@ static void sel_sdivmod(struct isel *S, enum ir_op op, int d, struct ref a,
 			ref_to_reg(S, d, &a);
 		return;
 	}
-	if (kpos) {
-		mov_reg(S, res, ua);
-		alu_imm(S, op == IR_SDIV ? BPF_DIV : BPF_MOD, res, b.imm);
+	int sa = tmp(S), ua = tmp(S);
+	ref_to_reg(S, sa, &a);
+	alu_imm(S, BPF_ARSH, sa, 63);
+	ref_to_reg(S, ua, &a);
+	alu_reg(S, BPF_XOR, ua, sa);
+	alu_reg(S, BPF_SUB, ua, sa);
+	int sign = sa;
+	bool negate = false;
+	if (b.kind == REF_IMM && b.imm != INT64_MIN) {
+		int64_t k = b.imm < 0 ? -b.imm : b.imm;
+		negate = op == IR_SDIV && b.imm < 0;
+		if (k <= INT32_MAX) {
+			alu_imm(S, bop, ua, k);
+		} else {
+			int t = tmp(S);
+			mov_imm(S, t, k);
+			alu_reg(S, bop, ua, t);
+		}
 	} else {
 		int sb = tmp(S), ub = tmp(S);
-		ref_to_reg(S, ub, &b);
-		mov_reg(S, sb, ub);
+		ref_to_reg(S, sb, &b);
 		alu_imm(S, BPF_ARSH, sb, 63);
+		ref_to_reg(S, ub, &b);
 		alu_reg(S, BPF_XOR, ub, sb);
 		alu_reg(S, BPF_SUB, ub, sb);
-		mov_reg(S, res, ua);
-		alu_reg(S, op == IR_SDIV ? BPF_DIV : BPF_MOD, res, ub);
+		alu_reg(S, bop, ua, ub);
 		if (op == IR_SDIV) {
 			alu_reg(S, BPF_XOR, sb, sa);
 			sign = sb;
 		}
 	}
-	alu_reg(S, BPF_XOR, res, sign);
-	alu_reg(S, BPF_SUB, res, sign);
-	mov_reg(S, d, res);
+	alu_reg(S, BPF_XOR, ua, sign);
+	alu_reg(S, BPF_SUB, ua, sign);
+	if (negate)
+		emit(S, (struct minsn){ .code = BPF_ALU64 | BPF_NEG, .dst = ua,
+					.src = -1 });
+	mov_reg(S, d, ua);
 }
 
 static int bpf_jmp_op(enum ir_cc cc)
