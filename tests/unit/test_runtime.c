@@ -408,3 +408,102 @@ Test(runtime, unsupported_provider_is_an_error_not_a_crash)
 	cr_assert_eq(count_attach_fds(), before);
 	loader_unload(&p);
 }
+
+/* Records with tag `tag` seen within ~ms milliseconds of polling. */
+static int poll_tags(struct tt_prog *p, int ms)
+{
+	struct seen s = { .n = 0 };
+	struct ring_buffer *rb = ring_buffer__new(p->maps.v[RB].fd, collect, &s, NULL);
+	for (int i = 0; i < ms / 10 && s.n < 3; i++)
+		ring_buffer__poll(rb, 10);
+	ring_buffer__free(rb);
+	return s.n;
+}
+
+Test(runtime, interval_and_profile_fire)
+{
+	need_root();
+	struct tt_prog p = new_prog();
+	struct attach_point *iv = ap_new(PROV_INTERVAL, "ms", NULL);
+	iv->freq = 10;
+	add_probe(&p, "interval:ms:10", iv, 0, tag_prog(1, 0, false),
+		  BPF_PROG_TYPE_PERF_EVENT);
+	cr_assert_eq(loader_load(&p), 0);
+	int before = count_attach_fds();
+	cr_assert_eq(attach_all(&p), 0);
+	cr_assert_eq(count_attach_fds(), before + 2, "one perf event and its link");
+	cr_assert_geq(poll_tags(&p, 1000), 3, "interval:ms:10 did not fire");
+	detach_all(&p);
+	cr_assert_eq(count_attach_fds(), before);
+	loader_unload(&p);
+
+	struct tt_prog q = new_prog();
+	struct attach_point *pf = ap_new(PROV_PROFILE, "hz", NULL);
+	pf->freq = 997;
+	add_probe(&q, "profile:hz:997", pf, 0, tag_prog(2, 0, false),
+		  BPF_PROG_TYPE_PERF_EVENT);
+	cr_assert_eq(loader_load(&q), 0);
+	cr_assert_eq(attach_all(&q), 0);
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	cr_assert_eq(count_attach_fds(), before + 2 * ncpu, "one perf event per CPU");
+	volatile unsigned long spin = 0;
+	for (unsigned long i = 0; i < 50000000; i++) /* be on a CPU */
+		spin += i;
+	cr_assert_geq(poll_tags(&q, 1000), 1, "profile:hz:997 did not fire");
+	detach_all(&q);
+	cr_assert_eq(count_attach_fds(), before);
+	loader_unload(&q);
+}
+
+__attribute__((noinline)) int tt_uprobe_target(int x)
+{
+	__asm__ volatile("" ::: "memory");
+	return x + 1;
+}
+
+/* File offset of tt_uprobe_target in our own executable. */
+static uint64_t self_offset(void *fn, char *path, size_t n)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[512];
+	uint64_t a = (uint64_t)(uintptr_t)fn, off = 0;
+
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi, foff;
+		char perms[8], file[400] = "";
+		if (sscanf(line, "%lx-%lx %7s %lx %*s %*s %399s", &lo, &hi, perms,
+			   &foff, file) >= 4 && a >= lo && a < hi) {
+			off = a - lo + foff;
+			snprintf(path, n, "%s", file);
+		}
+	}
+	fclose(f);
+	return off;
+}
+
+Test(runtime, uprobe_and_uretprobe_fire)
+{
+	need_root();
+	static char path[400];
+	uint64_t off = self_offset((void *)tt_uprobe_target, path, sizeof(path));
+	cr_assert_gt(off, 0);
+	struct tt_prog p = new_prog();
+	struct attach_point *u = ap_new(PROV_UPROBE, path, "tt_uprobe_target");
+	struct attach_point *ur = ap_new(PROV_URETPROBE, path, "tt_uprobe_target");
+	u->offset = ur->offset = off;
+	add_probe(&p, "uprobe", u, 0, tag_prog(1, getpid(), false), BPF_PROG_TYPE_KPROBE);
+	add_probe(&p, "uretprobe", ur, 1, tag_prog(2, getpid(), false), BPF_PROG_TYPE_KPROBE);
+	cr_assert_eq(loader_load(&p), 0);
+	int before = count_attach_fds();
+	cr_assert_eq(attach_all(&p), 0);
+	struct seen s = { .n = 0 };
+	struct ring_buffer *rb = ring_buffer__new(p.maps.v[RB].fd, collect, &s, NULL);
+	cr_assert_eq(tt_uprobe_target(1), 2);
+	ring_buffer__consume(rb);
+	cr_assert_eq(s.n, 2, "expected entry and return records, got %d", s.n);
+	cr_assert(s.tags[0] == 1 && s.tags[1] == 2);
+	detach_all(&p);
+	cr_assert_eq(count_attach_fds(), before);
+	ring_buffer__free(rb);
+	loader_unload(&p);
+}
