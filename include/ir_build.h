@@ -1,7 +1,33 @@
 /* ir_build.h — annotated AST -> IR, one ir_func per sema_probe; creates the
  * runtime's maps (script maps, ring buffer, scratch) and actions (printf
  * formats, exit, ...) in a tt_prog.  Lowering errors (e.g. a construct with
- * no lowering yet) are diagnostics with locations; returns 0 or -1. */
+ * no lowering yet) are diagnostics with locations; returns 0 or -1.
+ *
+ * What it produces (the conventions the back end and runtime rely on):
+ *  - tt_prog.probes: one per sema_probe, in script order (index), with
+ *    prog_type from probes_prog_type() and name probes_ap_name().
+ *  - tt_prog.maps: first every script map in sema order (MAPK_USER; HASH,
+ *    or PERCPU_HASH for aggregations; key_size = key type size or 8 for a
+ *    scalar map's zero key; value_size = value type size; max_entries =
+ *    cfg.max_map_keys), then the ring buffer (MAPK_RINGBUF, 256 KiB), the
+ *    lost-records counter (MAPK_LOST, PERCPU_ARRAY, 1 x u64) and, when a
+ *    function uses SPACE_SCRATCH slots, the scratch map (MAPK_SCRATCH,
+ *    PERCPU_ARRAY, 1 entry).  The scratch map's value_size is left 0: the
+ *    driver sets it after the back end computed every scratch_size.
+ *  - values: integers live in 64-bit registers, sign- or zero-extended
+ *    from their type; strings, tuples and other aggregates live in slots
+ *    (SPACE_STACK up to cfg.on_stack_limit bytes, SPACE_SCRATCH above).
+ *    Every slot is fully written (MEMZERO first when a write is partial)
+ *    before it is read, so map keys and ring buffer records are
+ *    deterministic and the verifier never sees uninitialised stack.
+ *  - a slot's address never stays in a register across instructions: each
+ *    use names the slot (DESIGN.md invariant 1).
+ *  - ring buffer records: STORE8 action id at offset 0, the payload after;
+ *    bpf_ringbuf_output(ringbuf, slot, size, 0); when it fails, the
+ *    MAPK_LOST counter is incremented.
+ *  - exit() sends ACT_EXIT and returns from the program.
+ *  - count()/sum()/min()/max(): lookup; when found update the per-CPU
+ *    value in place, else map_update_elem with the first value. */
 #ifndef IR_BUILD_H
 #define IR_BUILD_H
 
@@ -10,5 +36,64 @@
 #include "sema.h"
 
 int ir_build(struct node *program, struct sema_result *sr, struct tt_prog *out);
+
+/* ---- for the builtin table (builtins.c) --------------------------------- */
+struct irb;
+
+/* An expression's value: a register or immediate for integers, bools and
+ * pointers; a slot (REF_SLOT, possibly with an offset) for everything
+ * else; REF_NONE for void. */
+struct irval {
+	struct type *t;
+	struct ref r;
+};
+
+struct irval irb_expr(struct irb *b, struct node *n);
+/* Appends an instruction to the current block, located at loc. */
+struct ir_insn *irb_emit(struct irb *b, enum ir_op op, const struct srcloc *loc);
+/* A new virtual register / a new slot for a value of type t (space chosen
+ * by size). */
+int irb_reg(struct irb *b, const char *name);
+int irb_slot(struct irb *b, struct type *t, const char *name);
+int irb_slot_sized(struct irb *b, int size, int align, const char *name);
+/* dst = helper(args...); returns dst. */
+int irb_call(struct irb *b, int helper, const struct srcloc *loc, int nargs,
+	     ...);
+/* The context pointer register. */
+int irb_ctx(struct irb *b);
+/* The current attach point. */
+struct attach_point *irb_ap(struct irb *b);
+const struct tt_config *irb_cfg(struct irb *b);
+/* Registers an action; returns its id. */
+int irb_action(struct irb *b, enum action_kind kind, const char *fmt,
+	       struct type *args, int map, const struct srcloc *loc);
+/* Writes a ring buffer record held in slot (size bytes); counts it lost
+ * when the ring buffer is full. */
+void irb_output(struct irb *b, int slot, int size, const struct srcloc *loc);
+/* Stores value v (of type v.t) at dst (+off) as type t: integers are
+ * stored with t's width; aggregates are copied (and zero-padded when t is
+ * bigger). */
+void irb_store(struct irb *b, struct ref dst, int off, struct type *t,
+	       struct irval v, const struct srcloc *loc);
+/* Builds the key of a MAP node in a slot (8-byte zero for scalar maps);
+ * returns the slot ref. */
+struct ref irb_map_key(struct irb *b, struct node *map);
+/* The tt_prog map index of a MAP node's map. */
+int irb_map_index(struct irb *b, struct node *map);
+/* Ends the current block with a jump/branch and continues in block
+ * `next`. */
+int irb_new_block(struct irb *b);
+void irb_set_block(struct irb *b, int block);
+void irb_jmp(struct irb *b, int target);
+void irb_br(struct irb *b, enum ir_cc cc, struct ref x, struct ref y, int t,
+	    int f);
+/* Returns from the program with 0 and continues in a fresh (unreachable)
+ * block. */
+void irb_return(struct irb *b, const struct srcloc *loc);
+/* Reports "<what> is not supported yet" at loc. */
+struct irval irb_unsupported(struct irb *b, const struct srcloc *loc,
+			     const char *what);
+/* A register holding v (materialises immediates). */
+struct ref irb_to_reg(struct irb *b, struct irval v, const struct srcloc *loc);
 
 #endif

@@ -4,12 +4,37 @@
  * Takes the parsed program; annotates every expression node with ->type,
  * every VAR/MAP node with ->sym; parses and expands attach points; reads
  * tracepoint formats; collects the script's maps with their key and value
- * types.  Returns 0, or -1 after reporting every error it found. */
+ * types.  Returns 0, or -1 after reporting every error it found.
+ *
+ * Type rules (bpftrace's):
+ *  - integer literals take the smallest signed type that holds them (1 is
+ *    int8, 1000 int16, -1 int8); above INT64_MAX uint64.  String literals
+ *    are string[len+1]; true/false bool.
+ *  - arithmetic and bitwise operators give a 64-bit result: uint64 when
+ *    both operands are unsigned, else int64.  Comparisons and && || ! give
+ *    bool; a comparison is unsigned when both operands are unsigned or one
+ *    is uint64, else signed.  Strings compare with == and != only.
+ *  - a scratch variable or map takes the smallest type that holds every
+ *    value assigned to it: integers widen (int8 then uint32 -> int64;
+ *    anything with uint64 -> uint64), strings grow to the longest, tuples
+ *    element-wise; other kinds must match exactly.  Sema walks the program
+ *    silently until these types stop changing, then once more reporting
+ *    errors, so every node sees the final types.
+ *  - map values of integer type are stored as 8 bytes (int64/uint64); map
+ *    keys keep their type (one key: its type; several: a tuple).
+ *  - scratch variables are block-scoped: a variable first assigned (or
+ *    declared with let) in a block is visible until the block ends.
+ *  - `args` (tracepoints) is the format file's struct (probes.h); when a
+ *    probe has several attach points the body is typed with the first.
+ *  - str(x) is string[cfg.max_strlen]; comm string[16].
+ *  - count/sum/min/max/avg/stats must be assigned directly to a map; the
+ *    map's value is then TY_AGG and the map a per-CPU hash. */
 #ifndef SEMA_H
 #define SEMA_H
 
 #include "ast.h"
 #include "prog.h"
+#include "probes.h"
 
 struct type;
 
@@ -29,6 +54,8 @@ struct sema_map {               /* one script map (@x) */
 	uint32_t bpf_type;          /* BPF_MAP_TYPE_HASH, PERCPU_HASH, LRU... */
 	struct srcloc loc;          /* first use */
 	int id;                     /* index in tt_prog.maps, set by ir_build */
+	bool declared;              /* let @m = hash(N) */
+	bool key_known;             /* key shape seen (scalar or keyed) */
 };
 
 /* One BPF program to generate: a probe body for one concrete attach point
@@ -47,7 +74,35 @@ struct sema_result {
 
 int sema_run(struct node *program, const struct tt_config *cfg,
 	     struct sema_result *res);
-/* Apply a config = { } block and BPFTRACE_* environment variables. */
+/* Apply a config = { } block and BPFTRACE_* environment variables
+ * (the environment wins).  Unknown names are errors ("bad_config: not a
+ * known configuration option"). */
 int sema_config(struct node *program, struct tt_config *cfg);
+
+/* ---- for the builtin table (builtins.c) ---------------------------------
+ * A builtin's typing hook calls these. */
+struct sema;
+/* Types an expression (and its children); returns its type (TY_NONE after
+ * an error). */
+struct type *sema_expr(struct sema *s, struct node *n);
+/* Reports an error at loc (silent during the fixpoint walks). */
+void sema_err(struct sema *s, const struct srcloc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+const struct tt_config *sema_cfg(struct sema *s);
+/* The attach point the current probe body is typed for (NULL outside). */
+struct attach_point *sema_ap(struct sema *s);
+/* True while typing the right-hand side of `@m[...] = f(...)`. */
+bool sema_direct_map_assign(struct sema *s);
+/* The map a MAP node names (after sema_expr on it), or NULL. */
+struct sema_map *sema_map_of(struct node *n);
+/* Integer promotion used for variables, maps and ?: branches; NULL when
+ * the two types cannot hold each other's values. */
+struct type *sema_promote(struct type *a, struct type *b);
+/* Smallest signed type holding v (uint64 when v > INT64_MAX). */
+struct type *sema_int_literal_type(uint64_t v, bool negative);
+/* Checks printf-style arguments (args[first..]) against the format string
+ * fmt; what names the function in messages ("printf"). 0 or -1. */
+int sema_check_format(struct sema *s, struct node *call, const char *what,
+		      int first);
 
 #endif

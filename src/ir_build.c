@@ -1,1 +1,1333 @@
-/* ir_build.c — to be written */
+/* ir_build.c — the typed AST -> IR, one ir_func per concrete probe.
+ *
+ * Takes the program annotated by sema and the sema_result; produces a
+ * tt_prog with maps, actions and probes (each with its IR).  Conventions
+ * are listed in ir_build.h.  Expressions are lowered by irb_expr (builtins
+ * through their table entry's lowering hook), statements by stmt();
+ * conditions branch directly (cond_br) instead of materialising booleans.
+ * A construct with no lowering yet is an error with its location. */
+#include "ir_build.h"
+
+#include <linux/bpf.h>
+#include <string.h>
+
+#include "builtins.h"
+#include "lexer.h"
+#include "probes.h"
+#include "types.h"
+
+struct var_home {               /* where a variable lives in this function */
+	struct sema_var *var;
+	int reg;                    /* scalar: register */
+	int slot;                   /* aggregate: slot */
+};
+
+struct irb {
+	struct tt_prog *prog;
+	struct sema_result *sr;
+	struct sema_probe *sp;
+	struct ir_func *f;
+	int cur;                    /* current block */
+	int entry, body;
+	int ctx_reg;
+	bool uses_scratch;
+	int errors;
+	VEC(struct var_home) vars;
+	VEC(int) brk, cont;         /* loop targets */
+};
+
+/* ---- small helpers ------------------------------------------------------- */
+
+struct irval irb_unsupported(struct irb *b, const struct srcloc *loc,
+			     const char *what)
+{
+	diag_error(loc, "%s is not supported yet", what);
+	b->errors++;
+	struct irval v = { type_none(), ref_imm(0) };
+	return v;
+}
+
+struct ir_insn *irb_emit(struct irb *b, enum ir_op op, const struct srcloc *loc)
+{
+	struct ir_insn *in = ir_append(b->f, b->cur, op);
+	if (loc)
+		in->loc = *loc;
+	return in;
+}
+
+int irb_reg(struct irb *b, const char *name)
+{
+	return ir_reg_new(b->f, name);
+}
+
+int irb_slot_sized(struct irb *b, int size, int align, const char *name)
+{
+	enum slot_space sp = SPACE_STACK;
+	if (size > b->prog->cfg.on_stack_limit) {
+		sp = SPACE_SCRATCH;
+		b->uses_scratch = true;
+	}
+	if (size <= 0)
+		size = 1;
+	return ir_slot_new(b->f, size, align > 8 ? 8 : align, sp, name);
+}
+
+int irb_slot(struct irb *b, struct type *t, const char *name)
+{
+	return irb_slot_sized(b, t->size, t->align, name);
+}
+
+int irb_call(struct irb *b, int helper, const struct srcloc *loc, int nargs,
+	     ...)
+{
+	int d = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_CALL, loc);
+	in->dst = d;
+	in->imm = helper;
+	in->nargs = nargs;
+	va_list ap;
+	va_start(ap, nargs);
+	for (int i = 0; i < nargs; i++)
+		in->arg[i] = va_arg(ap, struct ref);
+	va_end(ap);
+	return d;
+}
+
+int irb_ctx(struct irb *b) { return b->ctx_reg; }
+struct attach_point *irb_ap(struct irb *b) { return b->sp->ap; }
+const struct tt_config *irb_cfg(struct irb *b) { return &b->prog->cfg; }
+
+int irb_new_block(struct irb *b)
+{
+	return ir_block_new(b->f);
+}
+
+void irb_set_block(struct irb *b, int block)
+{
+	b->cur = block;
+}
+
+void irb_jmp(struct irb *b, int target)
+{
+	struct ir_insn *in = irb_emit(b, IR_JMP, NULL);
+	in->t = target;
+}
+
+void irb_br(struct irb *b, enum ir_cc cc, struct ref x, struct ref y, int t,
+	    int f)
+{
+	if (x.kind == REF_IMM && y.kind != REF_IMM) {
+		struct ref tmp = x;
+		x = y;
+		y = tmp;
+		cc = ir_cc_swap(cc);
+	}
+	struct ir_insn *in = irb_emit(b, IR_BR, NULL);
+	in->cc = cc;
+	in->arg[0] = x;
+	in->arg[1] = y;
+	in->t = t;
+	in->f = f;
+}
+
+void irb_return(struct irb *b, const struct srcloc *loc)
+{
+	struct ir_insn *in = irb_emit(b, IR_RET, loc);
+	in->arg[0] = ref_imm(0);
+	b->cur = irb_new_block(b);
+}
+
+struct ref irb_to_reg(struct irb *b, struct irval v, const struct srcloc *loc)
+{
+	if (v.r.kind == REF_REG)
+		return v.r;
+	int d = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_MOV, loc);
+	in->dst = d;
+	in->arg[0] = v.r.kind == REF_NONE ? ref_imm(0) : v.r;
+	return ref_reg(d);
+}
+
+static bool is_scalar(const struct type *t)
+{
+	return t->kind == TY_INT || t->kind == TY_BOOL || t->kind == TY_PTR;
+}
+
+static struct irval val(struct type *t, struct ref r)
+{
+	struct irval v = { t, r };
+	return v;
+}
+
+static int map_index_of(struct irb *b, struct sema_map *m)
+{
+	return m->id;
+}
+
+int irb_map_index(struct irb *b, struct node *map)
+{
+	return map_index_of(b, map->sym);
+}
+
+int irb_action(struct irb *b, enum action_kind kind, const char *fmt,
+	       struct type *args, int map, const struct srcloc *loc)
+{
+	struct tt_action a = { .kind = kind, .fmt = fmt, .args = args,
+			       .map = map };
+	if (loc)
+		a.loc = *loc;
+	vec_push(&b->prog->actions, a);
+	return b->prog->actions.n - 1;
+}
+
+/* ---- stores ---------------------------------------------------------------- */
+
+static void store_scalar(struct irb *b, struct ref dst, int off, int size,
+			 struct ref v, const struct srcloc *loc)
+{
+	if (v.kind == REF_IMM && size == 8 &&
+	    (v.imm < INT32_MIN || v.imm > INT32_MAX))
+		v = irb_to_reg(b, val(type_int(8, true), v), loc);
+	if (v.kind == REF_NONE)
+		v = ref_imm(0);
+	struct ir_insn *in = irb_emit(b, IR_STORE, loc);
+	in->arg[0] = dst;
+	in->arg[1] = v;
+	in->off = off;
+	in->size = size;
+}
+
+static void memzero(struct irb *b, struct ref dst, int off, int size,
+		    const struct srcloc *loc)
+{
+	if (size <= 0)
+		return;
+	struct ir_insn *in = irb_emit(b, IR_MEMZERO, loc);
+	in->arg[0] = dst;
+	in->off = off;
+	in->size = size;
+}
+
+static void memcopy(struct irb *b, struct ref dst, int off, struct ref src,
+		    int size, const struct srcloc *loc)
+{
+	if (size <= 0)
+		return;
+	if (dst.kind == REF_SLOT && src.kind == REF_SLOT &&
+	    dst.slot == src.slot && dst.off + off == src.off)
+		return;
+	struct ir_insn *in = irb_emit(b, IR_MEMCPY, loc);
+	in->arg[0] = dst;
+	in->arg[1] = src;
+	in->off = off;
+	in->size = size;
+}
+
+static struct ref ref_add(struct ref r, int off)
+{
+	if (r.kind == REF_SLOT)
+		r.off += off;
+	return r;
+}
+
+void irb_store(struct irb *b, struct ref dst, int off, struct type *t,
+	       struct irval v, const struct srcloc *loc)
+{
+	if (is_scalar(t)) {
+		store_scalar(b, dst, off, t->size, v.r, loc);
+		return;
+	}
+	if (v.r.kind != REF_SLOT && v.r.kind != REF_REG) {
+		memzero(b, dst, off, t->size, loc);
+		return;
+	}
+	if (type_equal(t, v.t) || (t->kind != TY_TUPLE && t->kind != TY_STR)) {
+		int n = v.t->size < t->size ? v.t->size : t->size;
+		if (n < t->size)
+			memzero(b, dst, off + n, t->size - n, loc);
+		memcopy(b, dst, off, v.r, n, loc);
+		return;
+	}
+	if (t->kind == TY_STR) {
+		int n = v.t->size;
+		if (n >= t->size) {
+			/* truncate, keeping the terminating NUL */
+			memcopy(b, dst, off, v.r, t->size - 1, loc);
+			store_scalar(b, dst, off + t->size - 1, 1, ref_imm(0),
+				     loc);
+		} else {
+			memzero(b, dst, off + n, t->size - n, loc);
+			memcopy(b, dst, off, v.r, n, loc);
+		}
+		return;
+	}
+	/* tuples of different layouts: element by element */
+	memzero(b, dst, off, t->size, loc);
+	for (int i = 0; i < t->fields.n && i < v.t->fields.n; i++) {
+		const struct field *tf = &t->fields.v[i], *vf = &v.t->fields.v[i];
+		struct irval e;
+		e.t = vf->type;
+		if (is_scalar(vf->type)) {
+			int r = irb_reg(b, NULL);
+			struct ir_insn *in = irb_emit(b, IR_LOAD, loc);
+			in->dst = r;
+			in->arg[0] = v.r;
+			in->off = vf->offset;
+			in->size = vf->type->size;
+			if (vf->type->kind == TY_INT && vf->type->is_signed &&
+			    vf->type->size < 8) {
+				in = irb_emit(b, IR_SEXT, loc);
+				in->dst = r;
+				in->arg[0] = ref_reg(r);
+				in->size = vf->type->size;
+			}
+			e.r = ref_reg(r);
+		} else {
+			e.r = ref_add(v.r, vf->offset);
+		}
+		irb_store(b, dst, off + tf->offset, tf->type, e, loc);
+	}
+}
+
+/* Loads a scalar of type t from base+off, extended to 64 bits. */
+static struct irval load_scalar(struct irb *b, struct ref base, int off,
+				struct type *t, const struct srcloc *loc)
+{
+	int r = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_LOAD, loc);
+	in->dst = r;
+	in->arg[0] = base;
+	in->off = off;
+	in->size = t->size;
+	if (t->kind == TY_INT && t->is_signed && t->size < 8) {
+		in = irb_emit(b, IR_SEXT, loc);
+		in->dst = r;
+		in->arg[0] = ref_reg(r);
+		in->size = t->size;
+	}
+	return val(t, ref_reg(r));
+}
+
+/* ---- ring buffer ------------------------------------------------------------- */
+
+void irb_output(struct irb *b, int slot, int size, const struct srcloc *loc)
+{
+	struct tt_prog *p = b->prog;
+	int e = irb_call(b, BPF_FUNC_ringbuf_output, loc, 4,
+			 ref_map(p->ringbuf_map), ref_slot(slot, 0),
+			 ref_imm(size), ref_imm(0));
+	int lost = irb_new_block(b), inc = irb_new_block(b),
+	    ok = irb_new_block(b);
+	irb_br(b, CC_EQ, ref_reg(e), ref_imm(0), ok, lost);
+	irb_set_block(b, lost);
+	int k = irb_slot_sized(b, 4, 4, "lost_key");
+	store_scalar(b, ref_slot(k, 0), 0, 4, ref_imm(0), loc);
+	int ptr = irb_call(b, BPF_FUNC_map_lookup_elem, loc, 2,
+			   ref_map(p->lost_map), ref_slot(k, 0));
+	irb_br(b, CC_EQ, ref_reg(ptr), ref_imm(0), ok, inc);
+	irb_set_block(b, inc);
+	int v = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_LOAD, loc);
+	in->dst = v;
+	in->arg[0] = ref_reg(ptr);
+	in->size = 8;
+	in = irb_emit(b, IR_ADD, loc);
+	in->dst = v;
+	in->arg[0] = ref_reg(v);
+	in->arg[1] = ref_imm(1);
+	store_scalar(b, ref_reg(ptr), 0, 8, ref_reg(v), loc);
+	irb_jmp(b, ok);
+	irb_set_block(b, ok);
+}
+
+/* ---- variables -------------------------------------------------------------- */
+
+static struct var_home *var_home(struct irb *b, struct sema_var *v)
+{
+	for (int i = 0; i < b->vars.n; i++)
+		if (b->vars.v[i].var == v)
+			return &b->vars.v[i];
+	struct var_home h = { v, -1, -1 };
+	if (is_scalar(v->type))
+		h.reg = irb_reg(b, v->name);
+	else
+		h.slot = irb_slot(b, v->type, v->name);
+	vec_push(&b->vars, h);
+	return &b->vars.v[b->vars.n - 1];
+}
+
+static void var_assign(struct irb *b, struct sema_var *var, struct irval v,
+		       const struct srcloc *loc)
+{
+	struct var_home *h = var_home(b, var);
+	if (h->reg >= 0) {
+		struct ir_insn *in = irb_emit(b, IR_MOV, loc);
+		in->dst = h->reg;
+		in->arg[0] = v.r.kind == REF_NONE ? ref_imm(0) : v.r;
+		return;
+	}
+	irb_store(b, ref_slot(h->slot, 0), 0, var->type, v, loc);
+}
+
+/* ---- maps --------------------------------------------------------------------- */
+
+struct ref irb_map_key(struct irb *b, struct node *map)
+{
+	struct sema_map *m = map->sym;
+	const struct srcloc *loc = &map->loc;
+	if (m->nkeys == 0 || !m->key) {
+		int s = irb_slot_sized(b, 8, 8, tt_sprintf("key%s", m->name));
+		store_scalar(b, ref_slot(s, 0), 0, 8, ref_imm(0), loc);
+		return ref_slot(s, 0);
+	}
+	if (map->args.n == 1) {
+		struct irval v = irb_expr(b, map->args.v[0]);
+		if (v.r.kind == REF_SLOT && type_equal(v.t, m->key))
+			return v.r; /* the value's own storage is the key */
+		int s = irb_slot(b, m->key, tt_sprintf("key%s", m->name));
+		irb_store(b, ref_slot(s, 0), 0, m->key, v, loc);
+		return ref_slot(s, 0);
+	}
+	int s = irb_slot(b, m->key, tt_sprintf("key%s", m->name));
+	int used = 0;
+	for (int i = 0; i < m->key->fields.n; i++)
+		used += m->key->fields.v[i].type->size;
+	if (used != m->key->size)
+		memzero(b, ref_slot(s, 0), 0, m->key->size, loc);
+	for (int i = 0; i < map->args.n && i < m->key->fields.n; i++) {
+		struct irval v = irb_expr(b, map->args.v[i]);
+		irb_store(b, ref_slot(s, 0), m->key->fields.v[i].offset,
+			  m->key->fields.v[i].type, v, &map->args.v[i]->loc);
+	}
+	return ref_slot(s, 0);
+}
+
+/* @m[k] in an expression: the value, or zero when the key is absent. */
+static struct irval map_read(struct irb *b, struct node *n)
+{
+	struct sema_map *m = n->sym;
+	struct type *t = m->value;
+	if (t->kind == TY_AGG)
+		return irb_unsupported(b, &n->loc,
+				       "reading an aggregation map (count, sum, "
+				       "...) in an expression");
+	struct ref key = irb_map_key(b, n);
+	int p = irb_call(b, BPF_FUNC_map_lookup_elem, &n->loc, 2,
+			 ref_map(map_index_of(b, m)), key);
+	int have = irb_new_block(b), none = irb_new_block(b),
+	    done = irb_new_block(b);
+	struct irval res;
+	if (is_scalar(t)) {
+		int r = irb_reg(b, NULL);
+		irb_br(b, CC_EQ, ref_reg(p), ref_imm(0), none, have);
+		irb_set_block(b, have);
+		struct irval lv = load_scalar(b, ref_reg(p), 0, t, &n->loc);
+		struct ir_insn *in = irb_emit(b, IR_MOV, &n->loc);
+		in->dst = r;
+		in->arg[0] = lv.r;
+		irb_jmp(b, done);
+		irb_set_block(b, none);
+		in = irb_emit(b, IR_MOV, &n->loc);
+		in->dst = r;
+		in->arg[0] = ref_imm(0);
+		irb_jmp(b, done);
+		res = val(t, ref_reg(r));
+	} else {
+		int s = irb_slot(b, t, tt_sprintf("val%s", m->name));
+		irb_br(b, CC_EQ, ref_reg(p), ref_imm(0), none, have);
+		irb_set_block(b, have);
+		memcopy(b, ref_slot(s, 0), 0, ref_reg(p), t->size, &n->loc);
+		irb_jmp(b, done);
+		irb_set_block(b, none);
+		memzero(b, ref_slot(s, 0), 0, t->size, &n->loc);
+		irb_jmp(b, done);
+		res = val(t, ref_slot(s, 0));
+	}
+	irb_set_block(b, done);
+	return res;
+}
+
+static void map_write(struct irb *b, struct node *map, struct irval v,
+		      const struct srcloc *loc)
+{
+	struct sema_map *m = map->sym;
+	struct ref key = irb_map_key(b, map);
+	struct ref vr;
+	if (v.r.kind == REF_SLOT && type_equal(v.t, m->value)) {
+		vr = v.r;
+	} else {
+		int s = irb_slot(b, m->value, tt_sprintf("val%s", m->name));
+		irb_store(b, ref_slot(s, 0), 0, m->value, v, loc);
+		vr = ref_slot(s, 0);
+	}
+	irb_call(b, BPF_FUNC_map_update_elem, loc, 4,
+		 ref_map(map_index_of(b, m)), key, vr, ref_imm(BPF_ANY));
+}
+
+/* ---- expressions ---------------------------------------------------------------- */
+
+static void cond_br(struct irb *b, struct node *c, int t, int f);
+
+static enum ir_cc cmp_cc(int op, bool sign)
+{
+	switch (op) {
+	case OP_EQ: return CC_EQ;
+	case OP_NE: return CC_NE;
+	case '<': return sign ? CC_SLT : CC_ULT;
+	case '>': return sign ? CC_SGT : CC_UGT;
+	case OP_LE: return sign ? CC_SLE : CC_ULE;
+	case OP_GE: return sign ? CC_SGE : CC_UGE;
+	}
+	return CC_EQ;
+}
+
+static bool is_unsigned(const struct type *t)
+{
+	return t->kind != TY_INT || !t->is_signed;
+}
+
+/* Signed comparison unless both sides are unsigned, or one is uint64. */
+static bool cmp_signed(const struct type *a, const struct type *b)
+{
+	if (is_unsigned(a) && is_unsigned(b))
+		return false;
+	if ((is_unsigned(a) && a->size == 8) || (is_unsigned(b) && b->size == 8))
+		return false;
+	return true;
+}
+
+/* The literal bytes of a string node, NUL-padded to size. */
+static struct irval str_literal(struct irb *b, struct node *n, struct type *t)
+{
+	int s = irb_slot(b, t, "str");
+	int size = t->size;
+	for (int off = 0; off < size;) {
+		int w = size - off >= 8 ? 8 : size - off >= 4 ? 4
+			: size - off >= 2 ? 2 : 1;
+		uint64_t v = 0;
+		for (int i = 0; i < w; i++) {
+			size_t k = (size_t)off + i;
+			unsigned char c = k < n->slen ? (unsigned char)n->str[k] : 0;
+			v |= (uint64_t)c << (8 * i);
+		}
+		int64_t sv = (int64_t)v;
+		if (w == 4)
+			sv = (int32_t)(uint32_t)v;
+		store_scalar(b, ref_slot(s, 0), off, w, ref_imm(sv), &n->loc);
+		off += w;
+	}
+	return val(t, ref_slot(s, 0));
+}
+
+/* String (in)equality: jumps to t when equal, f when not.  Compares byte
+ * by byte up to the shorter size, stopping after a common NUL.  A literal
+ * side is compared in 8/4/2/1-byte chunks against immediates. */
+static void str_eq_br(struct irb *b, struct node *x, struct node *y, int t,
+		      int f, const struct srcloc *loc)
+{
+	struct node *lit = y->kind == N_STR ? y : x->kind == N_STR ? x : NULL;
+	struct node *other = lit == y ? x : y;
+	if (lit && other->kind != N_STR) {
+		struct irval o = irb_expr(b, other);
+		int n = (int)lit->slen + 1; /* with the NUL */
+		bool trunc = false;
+		if (n > o.t->size) {
+			n = o.t->size;
+			trunc = true;
+		}
+		/* a literal with an embedded NUL compares only up to it */
+		for (int i = 0; i < n; i++)
+			if (i < (int)lit->slen && lit->str[i] == 0) {
+				n = i + 1;
+				trunc = false;
+				break;
+			}
+		(void)trunc;
+		for (int off = 0; off < n;) {
+			int w = n - off >= 8 ? 8 : n - off >= 4 ? 4
+				: n - off >= 2 ? 2 : 1;
+			uint64_t v = 0;
+			for (int i = 0; i < w; i++) {
+				size_t k = (size_t)off + i;
+				unsigned char c = k < lit->slen
+					? (unsigned char)lit->str[k] : 0;
+				v |= (uint64_t)c << (8 * i);
+			}
+			int r = irb_reg(b, NULL);
+			struct ir_insn *in = irb_emit(b, IR_LOAD, loc);
+			in->dst = r;
+			in->arg[0] = o.r;
+			in->off = off;
+			in->size = w;
+			struct ref im = ref_imm((int64_t)v);
+			if (w == 8 && ((int64_t)v < INT32_MIN ||
+				       (int64_t)v > INT32_MAX))
+				im = irb_to_reg(b, val(type_int(8, false), im),
+						loc);
+			off += w;
+			if (off >= n) {
+				irb_br(b, CC_EQ, ref_reg(r), im, t, f);
+			} else {
+				int next = irb_new_block(b);
+				irb_br(b, CC_EQ, ref_reg(r), im, next, f);
+				irb_set_block(b, next);
+			}
+		}
+		return;
+	}
+	/* general case: a loop over min(size) bytes */
+	struct irval a = irb_expr(b, x), c = irb_expr(b, y);
+	int n = a.t->size < c.t->size ? a.t->size : c.t->size;
+	int i = irb_reg(b, "i");
+	struct ir_insn *in = irb_emit(b, IR_MOV, loc);
+	in->dst = i;
+	in->arg[0] = ref_imm(0);
+	int head = irb_new_block(b), body = irb_new_block(b),
+	    next = irb_new_block(b);
+	irb_jmp(b, head);
+	irb_set_block(b, head);
+	irb_br(b, CC_UGE, ref_reg(i), ref_imm(n), t, body);
+	irb_set_block(b, body);
+	/* pointers to the bytes: slot address + i */
+	int pa = irb_reg(b, NULL), pc = irb_reg(b, NULL);
+	int ca = irb_reg(b, NULL), cc = irb_reg(b, NULL);
+	in = irb_emit(b, IR_MOV, loc);
+	in->dst = pa;
+	in->arg[0] = a.r;
+	in = irb_emit(b, IR_ADD, loc);
+	in->dst = pa;
+	in->arg[0] = ref_reg(pa);
+	in->arg[1] = ref_reg(i);
+	in = irb_emit(b, IR_LOAD, loc);
+	in->dst = ca;
+	in->arg[0] = ref_reg(pa);
+	in->size = 1;
+	in = irb_emit(b, IR_MOV, loc);
+	in->dst = pc;
+	in->arg[0] = c.r;
+	in = irb_emit(b, IR_ADD, loc);
+	in->dst = pc;
+	in->arg[0] = ref_reg(pc);
+	in->arg[1] = ref_reg(i);
+	in = irb_emit(b, IR_LOAD, loc);
+	in->dst = cc;
+	in->arg[0] = ref_reg(pc);
+	in->size = 1;
+	int same = irb_new_block(b);
+	irb_br(b, CC_NE, ref_reg(ca), ref_reg(cc), f, same);
+	irb_set_block(b, same);
+	irb_br(b, CC_EQ, ref_reg(ca), ref_imm(0), t, next);
+	irb_set_block(b, next);
+	in = irb_emit(b, IR_ADD, loc);
+	in->dst = i;
+	in->arg[0] = ref_reg(i);
+	in->arg[1] = ref_imm(1);
+	irb_jmp(b, head);
+}
+
+/* Materialises a condition as 0/1 in a register. */
+static struct irval bool_value(struct irb *b, struct node *n)
+{
+	int r = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_MOV, &n->loc);
+	in->dst = r;
+	in->arg[0] = ref_imm(0);
+	int t = irb_new_block(b), done = irb_new_block(b);
+	cond_br(b, n, t, done);
+	irb_set_block(b, t);
+	in = irb_emit(b, IR_MOV, &n->loc);
+	in->dst = r;
+	in->arg[0] = ref_imm(1);
+	irb_jmp(b, done);
+	irb_set_block(b, done);
+	return val(n->type, ref_reg(r));
+}
+
+static enum ir_op arith_op(int op, bool sign)
+{
+	switch (op) {
+	case '+': return IR_ADD;
+	case '-': return IR_SUB;
+	case '*': return IR_MUL;
+	case '/': return sign ? IR_SDIV : IR_UDIV;
+	case '%': return sign ? IR_SMOD : IR_UMOD;
+	case '&': return IR_AND;
+	case '|': return IR_OR;
+	case '^': return IR_XOR;
+	case OP_SHL: return IR_SHL;
+	case OP_SHR: return sign ? IR_ASHR : IR_LSHR;
+	}
+	return IR_NOP;
+}
+
+static bool is_cmp(int op)
+{
+	return op == OP_EQ || op == OP_NE || op == '<' || op == '>' ||
+	       op == OP_LE || op == OP_GE;
+}
+
+static struct irval arith(struct irb *b, int op, struct type *t, struct ref x,
+			  struct ref y, const struct srcloc *loc)
+{
+	int d = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, arith_op(op, t->is_signed), loc);
+	in->dst = d;
+	in->arg[0] = x;
+	in->arg[1] = y;
+	return val(t, ref_reg(d));
+}
+
+static struct irval binop(struct irb *b, struct node *n)
+{
+	int op = n->op;
+	if (op == OP_LAND || op == OP_LOR || is_cmp(op))
+		return bool_value(b, n);
+	struct irval x = irb_expr(b, n->a), y = irb_expr(b, n->b);
+	if (x.t->kind == TY_PTR || y.t->kind == TY_PTR) {
+		/* pointer +/- integer scales by the pointee size */
+		struct irval p = x.t->kind == TY_PTR ? x : y;
+		struct irval i = x.t->kind == TY_PTR ? y : x;
+		int esz = p.t->elem && p.t->elem->size > 0 ? p.t->elem->size : 1;
+		struct ref ir = i.r;
+		if (esz != 1)
+			ir = arith(b, '*', type_int(8, true), i.r, ref_imm(esz),
+				   &n->loc).r;
+		struct irval r = arith(b, op, type_int(8, false), p.r, ir,
+				       &n->loc);
+		r.t = n->type;
+		return r;
+	}
+	if (x.r.kind == REF_IMM && y.r.kind == REF_IMM) {
+		/* leave folding to ir_optimize, but keep operand 0 a reg */
+		x.r = irb_to_reg(b, x, &n->loc);
+	}
+	if (x.r.kind == REF_IMM)
+		x.r = irb_to_reg(b, x, &n->loc);
+	return arith(b, op, n->type, x.r, y.r, &n->loc);
+}
+
+static struct irval unop(struct irb *b, struct node *n)
+{
+	if (n->op == '-' && n->a->kind == N_INT)
+		return val(n->type, ref_imm(-(int64_t)n->a->ival));
+	if (n->op == '!')
+		return bool_value(b, n);
+	struct irval a = irb_expr(b, n->a);
+	int d = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, n->op == '-' ? IR_NEG : IR_NOT,
+				      &n->loc);
+	in->dst = d;
+	in->arg[0] = a.r;
+	return val(n->type, ref_reg(d));
+}
+
+static struct irval cast(struct irb *b, struct node *n)
+{
+	struct irval a = irb_expr(b, n->a);
+	struct type *t = n->type;
+	if (a.t->kind == TY_AGG)
+		return irb_unsupported(b, &n->loc, "casting an aggregation");
+	if (t->kind == TY_BOOL) {
+		int d = irb_reg(b, NULL);
+		struct ir_insn *in = irb_emit(b, IR_SETCC, &n->loc);
+		in->dst = d;
+		in->cc = CC_NE;
+		in->arg[0] = irb_to_reg(b, a, &n->loc);
+		in->arg[1] = ref_imm(0);
+		return val(t, ref_reg(d));
+	}
+	if (t->size == 8)
+		return val(t, a.r);
+	if (a.r.kind == REF_IMM) {
+		int64_t v = a.r.imm;
+		int bits = t->size * 8;
+		uint64_t mask = (1ull << bits) - 1;
+		uint64_t u = (uint64_t)v & mask;
+		if (t->is_signed && (u >> (bits - 1)))
+			u |= ~mask;
+		return val(t, ref_imm((int64_t)u));
+	}
+	int d = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, t->is_signed ? IR_SEXT : IR_ZEXT,
+				      &n->loc);
+	in->dst = d;
+	in->arg[0] = a.r;
+	in->size = t->size;
+	return val(t, ref_reg(d));
+}
+
+static struct irval field(struct irb *b, struct node *n)
+{
+	struct type *at = n->a->type;
+	if (at->kind == TY_STRUCT && at->is_ctx) {
+		/* args.x of a tracepoint: read the record in place; the field
+		 * is looked up in this probe's own format */
+		struct attach_point *ap = b->sp->ap;
+		const struct field *f =
+			ap->args_type ? type_field(ap->args_type, n->name) : NULL;
+		if (!f) {
+			diag_error(&n->loc, "Can't find field %s in args of %s",
+				   n->name, probes_ap_name(ap));
+			b->errors++;
+			return val(type_none(), ref_imm(0));
+		}
+		if (!type_equal(f->type, n->type) &&
+		    !(is_scalar(f->type) && is_scalar(n->type))) {
+			diag_error(&n->loc, "args.%s has different types in the "
+					    "probes of this block (%s and %s)",
+				   n->name, type_name(f->type),
+				   type_name(n->type));
+			b->errors++;
+		}
+		int ctx = b->ctx_reg;
+		if (f->data_loc) {
+			struct irval dl = load_scalar(b, ref_reg(ctx), f->offset,
+						      type_int(4, false),
+						      &n->loc);
+			int d = irb_reg(b, NULL);
+			struct ir_insn *in = irb_emit(b, IR_AND, &n->loc);
+			in->dst = d;
+			in->arg[0] = dl.r;
+			in->arg[1] = ref_imm(0xffff);
+			in = irb_emit(b, IR_ADD, &n->loc);
+			in->dst = d;
+			in->arg[0] = ref_reg(ctx);
+			in->arg[1] = ref_reg(d);
+			return val(f->type, ref_reg(d));
+		}
+		if (is_scalar(f->type))
+			return load_scalar(b, ref_reg(ctx), f->offset, f->type,
+					   &n->loc);
+		int s = irb_slot(b, f->type, n->name);
+		int p = irb_reg(b, NULL);
+		struct ir_insn *in = irb_emit(b, IR_ADD, &n->loc);
+		in->dst = p;
+		in->arg[0] = ref_reg(ctx);
+		in->arg[1] = ref_imm(f->offset);
+		irb_call(b, BPF_FUNC_probe_read_kernel, &n->loc, 3,
+			 ref_slot(s, 0), ref_imm(f->type->size), ref_reg(p));
+		return val(f->type, ref_slot(s, 0));
+	}
+	if (at->kind == TY_TUPLE || at->kind == TY_RECORD) {
+		struct irval a = irb_expr(b, n->a);
+		const struct field *f;
+		if (at->kind == TY_TUPLE)
+			f = &at->fields.v[atoi(n->name)];
+		else
+			f = type_field(at, n->name);
+		if (is_scalar(f->type))
+			return load_scalar(b, a.r, f->offset, f->type, &n->loc);
+		return val(f->type, ref_add(a.r, f->offset));
+	}
+	return irb_unsupported(b, &n->loc, "this field access");
+}
+
+static struct irval tuple(struct irb *b, struct node *n)
+{
+	struct type *t = n->type;
+	int s = irb_slot(b, t, "tuple");
+	int used = 0;
+	for (int i = 0; i < t->fields.n; i++)
+		used += t->fields.v[i].type->size;
+	if (used != t->size)
+		memzero(b, ref_slot(s, 0), 0, t->size, &n->loc);
+	for (int i = 0; i < n->args.n; i++) {
+		struct irval v = irb_expr(b, n->args.v[i]);
+		irb_store(b, ref_slot(s, 0), t->fields.v[i].offset,
+			  t->fields.v[i].type, v, &n->args.v[i]->loc);
+	}
+	return val(t, ref_slot(s, 0));
+}
+
+static struct irval ternary(struct irb *b, struct node *n)
+{
+	struct type *t = n->type;
+	int tb = irb_new_block(b), fb = irb_new_block(b), done = irb_new_block(b);
+	struct irval res;
+	int r = -1, s = -1;
+	if (is_scalar(t))
+		r = irb_reg(b, NULL);
+	else
+		s = irb_slot(b, t, "ternary");
+	if (!n->b) {
+		/* a ?: c */
+		struct irval a = irb_expr(b, n->a);
+		struct ref ar = irb_to_reg(b, a, &n->loc);
+		struct ir_insn *in = irb_emit(b, IR_MOV, &n->loc);
+		in->dst = r;
+		in->arg[0] = ar;
+		irb_br(b, CC_NE, ar, ref_imm(0), done, fb);
+	} else {
+		cond_br(b, n->a, tb, fb);
+		irb_set_block(b, tb);
+		struct irval v = irb_expr(b, n->b);
+		if (r >= 0) {
+			struct ir_insn *in = irb_emit(b, IR_MOV, &n->loc);
+			in->dst = r;
+			in->arg[0] = v.r;
+		} else {
+			irb_store(b, ref_slot(s, 0), 0, t, v, &n->loc);
+		}
+		irb_jmp(b, done);
+	}
+	irb_set_block(b, fb);
+	struct irval v = irb_expr(b, n->c);
+	if (r >= 0) {
+		struct ir_insn *in = irb_emit(b, IR_MOV, &n->loc);
+		in->dst = r;
+		in->arg[0] = v.r;
+	} else {
+		irb_store(b, ref_slot(s, 0), 0, t, v, &n->loc);
+	}
+	irb_jmp(b, done);
+	irb_set_block(b, done);
+	res = r >= 0 ? val(t, ref_reg(r)) : val(t, ref_slot(s, 0));
+	return res;
+}
+
+static struct irval posparam(struct irb *b, struct node *n)
+{
+	const struct tt_config *c = &b->prog->cfg;
+	const char *p = n->ival >= 1 && (int64_t)n->ival <= c->npos_params
+				? c->pos_params[n->ival - 1] : "";
+	if (n->type->kind == TY_STR) {
+		struct node lit = *n;
+		lit.str = p;
+		lit.slen = strlen(p);
+		return str_literal(b, &lit, n->type);
+	}
+	return val(n->type, ref_imm(*p ? strtoll(p, NULL, 0) : 0));
+}
+
+static struct irval incdec(struct irb *b, struct node *n)
+{
+	struct irval old = irb_expr(b, n->a);
+	struct ref o = irb_to_reg(b, old, &n->loc);
+	if (n->is_post) {
+		int keep = irb_reg(b, NULL);
+		struct ir_insn *in = irb_emit(b, IR_MOV, &n->loc);
+		in->dst = keep;
+		in->arg[0] = o;
+		o = ref_reg(keep);
+	}
+	struct irval nv = arith(b, n->op == OP_INC ? '+' : '-', type_int(8, true),
+				o, ref_imm(1), &n->loc);
+	nv.t = n->a->type;
+	if (n->a->kind == N_VAR)
+		var_assign(b, n->a->sym, nv, &n->loc);
+	else
+		map_write(b, n->a, nv, &n->loc);
+	return n->is_post ? val(n->type, o) : val(n->type, nv.r);
+}
+
+struct irval irb_expr(struct irb *b, struct node *n)
+{
+	switch (n->kind) {
+	case N_INT:
+		return val(n->type, ref_imm((int64_t)n->ival));
+	case N_BOOL:
+		return val(n->type, ref_imm(n->ival != 0));
+	case N_STR:
+		return str_literal(b, n, n->type);
+	case N_BUILTIN:
+	case N_CALL: {
+		const struct builtin *bi = builtin_lookup(n->name);
+		if (!bi || !bi->lower)
+			return irb_unsupported(b, &n->loc, n->name);
+		return bi->lower(b, n, NULL);
+	}
+	case N_VAR: {
+		struct var_home *h = var_home(b, n->sym);
+		struct sema_var *v = n->sym;
+		if (h->reg >= 0)
+			return val(v->type, ref_reg(h->reg));
+		return val(v->type, ref_slot(h->slot, 0));
+	}
+	case N_MAP:
+		return map_read(b, n);
+	case N_POSPARAM:
+		return posparam(b, n);
+	case N_POSCOUNT:
+		return val(n->type, ref_imm(b->prog->cfg.npos_params));
+	case N_BINOP:
+		return binop(b, n);
+	case N_UNOP:
+		return unop(b, n);
+	case N_INCDEC:
+		return incdec(b, n);
+	case N_TERNARY:
+		return ternary(b, n);
+	case N_FIELD:
+		return field(b, n);
+	case N_CAST:
+		return cast(b, n);
+	case N_TUPLE:
+		return tuple(b, n);
+	default:
+		return irb_unsupported(b, &n->loc, ast_kind_name(n->kind));
+	}
+}
+
+/* Branches to t when the condition holds, else to f. */
+static void cond_br(struct irb *b, struct node *c, int t, int f)
+{
+	if (c->kind == N_BINOP && (c->op == OP_LAND || c->op == OP_LOR)) {
+		int mid = irb_new_block(b);
+		if (c->op == OP_LAND)
+			cond_br(b, c->a, mid, f);
+		else
+			cond_br(b, c->a, t, mid);
+		irb_set_block(b, mid);
+		cond_br(b, c->b, t, f);
+		return;
+	}
+	if (c->kind == N_UNOP && c->op == '!') {
+		cond_br(b, c->a, f, t);
+		return;
+	}
+	if (c->kind == N_BINOP && is_cmp(c->op)) {
+		struct type *at = c->a->type, *bt = c->b->type;
+		if (at->kind == TY_STR && bt->kind == TY_STR) {
+			if (c->op == OP_EQ)
+				str_eq_br(b, c->a, c->b, t, f, &c->loc);
+			else
+				str_eq_br(b, c->a, c->b, f, t, &c->loc);
+			return;
+		}
+		if (at->kind == TY_TUPLE) {
+			irb_unsupported(b, &c->loc, "comparing tuples");
+			irb_jmp(b, f);
+			return;
+		}
+		struct irval x = irb_expr(b, c->a), y = irb_expr(b, c->b);
+		if (x.r.kind == REF_IMM && y.r.kind == REF_IMM)
+			x.r = irb_to_reg(b, x, &c->loc);
+		irb_br(b, cmp_cc(c->op, cmp_signed(at, bt)), x.r, y.r, t, f);
+		return;
+	}
+	struct irval v = irb_expr(b, c);
+	struct ref r = v.r;
+	if (r.kind == REF_IMM) {
+		irb_jmp(b, r.imm ? t : f);
+		return;
+	}
+	irb_br(b, CC_NE, r, ref_imm(0), t, f);
+}
+
+/* ---- statements ------------------------------------------------------------------ */
+
+static void stmt(struct irb *b, struct node *n);
+
+static void stmts(struct irb *b, struct node *blk)
+{
+	if (!blk)
+		return;
+	if (blk->kind != N_BLOCK) {
+		stmt(b, blk);
+		return;
+	}
+	for (int i = 0; i < blk->args.n; i++)
+		stmt(b, blk->args.v[i]);
+}
+
+static int compound_op(int op)
+{
+	switch (op) {
+	case OP_ADD_ASSIGN: return '+';
+	case OP_SUB_ASSIGN: return '-';
+	case OP_MUL_ASSIGN: return '*';
+	case OP_DIV_ASSIGN: return '/';
+	case OP_MOD_ASSIGN: return '%';
+	case OP_AND_ASSIGN: return '&';
+	case OP_OR_ASSIGN: return '|';
+	case OP_XOR_ASSIGN: return '^';
+	case OP_SHL_ASSIGN: return OP_SHL;
+	case OP_SHR_ASSIGN: return OP_SHR;
+	}
+	return 0;
+}
+
+static void assign(struct irb *b, struct node *n)
+{
+	struct node *lhs = n->a, *rhs = n->b;
+	struct irval v;
+	if (n->op != '=') {
+		struct irval old = irb_expr(b, lhs);
+		struct irval r = irb_expr(b, rhs);
+		struct ref o = irb_to_reg(b, old, &n->loc);
+		bool sign = (old.t->kind == TY_INT && old.t->is_signed) ||
+			    (r.t->kind == TY_INT && r.t->is_signed);
+		v = arith(b, compound_op(n->op), type_int(8, sign), o, r.r,
+			  &n->loc);
+		v.t = lhs->type;
+	} else {
+		if (lhs->kind == N_MAP && (rhs->kind == N_CALL ||
+					   rhs->kind == N_BUILTIN)) {
+			const struct builtin *bi = builtin_lookup(rhs->name);
+			if (bi && (bi->flags & BI_AGG)) {
+				bi->lower(b, rhs, lhs);
+				return;
+			}
+		}
+		v = irb_expr(b, rhs);
+	}
+	if (lhs->kind == N_VAR)
+		var_assign(b, lhs->sym, v, &n->loc);
+	else if (lhs->kind == N_MAP)
+		map_write(b, lhs, v, &n->loc);
+	else
+		irb_unsupported(b, &n->loc, "this assignment");
+}
+
+static void stmt(struct irb *b, struct node *n)
+{
+	switch (n->kind) {
+	case N_EXPR_STMT:
+		irb_expr(b, n->a);
+		break;
+	case N_ASSIGN:
+		assign(b, n);
+		break;
+	case N_LET:
+		if (n->b) {
+			struct irval v = irb_expr(b, n->b);
+			var_assign(b, n->sym, v, &n->loc);
+		} else {
+			struct var_home *h = var_home(b, n->sym);
+			if (h->reg >= 0) {
+				struct ir_insn *in = irb_emit(b, IR_MOV, &n->loc);
+				in->dst = h->reg;
+				in->arg[0] = ref_imm(0);
+			} else {
+				struct sema_var *sv = n->sym;
+				memzero(b, ref_slot(h->slot, 0), 0,
+					sv->type->size, &n->loc);
+			}
+		}
+		break;
+	case N_IF: {
+		int t = irb_new_block(b), f = irb_new_block(b);
+		int done = n->c ? irb_new_block(b) : f;
+		cond_br(b, n->a, t, f);
+		irb_set_block(b, t);
+		stmts(b, n->b);
+		irb_jmp(b, done);
+		if (n->c) {
+			irb_set_block(b, f);
+			stmts(b, n->c);
+			irb_jmp(b, done);
+		}
+		irb_set_block(b, done);
+		break;
+	}
+	case N_WHILE: {
+		int head = irb_new_block(b), body = irb_new_block(b),
+		    done = irb_new_block(b);
+		irb_jmp(b, head);
+		irb_set_block(b, head);
+		cond_br(b, n->a, body, done);
+		irb_set_block(b, body);
+		vec_push(&b->brk, done);
+		vec_push(&b->cont, head);
+		stmts(b, n->b);
+		b->brk.n--;
+		b->cont.n--;
+		irb_jmp(b, head);
+		irb_set_block(b, done);
+		break;
+	}
+	case N_UNROLL: {
+		int count = (int)n->a->ival;
+		for (int i = 0; i < count; i++) {
+			int next = irb_new_block(b);
+			vec_push(&b->brk, -1);
+			vec_push(&b->cont, next);
+			stmts(b, n->b);
+			b->brk.n--;
+			b->cont.n--;
+			irb_jmp(b, next);
+			irb_set_block(b, next);
+		}
+		break;
+	}
+	case N_BREAK:
+	case N_CONTINUE: {
+		int target = n->kind == N_BREAK ? b->brk.v[b->brk.n - 1]
+						: b->cont.v[b->cont.n - 1];
+		if (target < 0) {
+			irb_unsupported(b, &n->loc, "break inside unroll");
+			break;
+		}
+		irb_jmp(b, target);
+		b->cur = irb_new_block(b);
+		break;
+	}
+	case N_RETURN:
+		irb_return(b, &n->loc);
+		break;
+	case N_BLOCK:
+		stmts(b, n);
+		break;
+	default:
+		irb_expr(b, n);
+		break;
+	}
+}
+
+/* ---- programs and maps ------------------------------------------------------------ */
+
+static int add_map(struct tt_prog *p, struct tt_map m)
+{
+	m.fd = -1;
+	vec_push(&p->maps, m);
+	return p->maps.n - 1;
+}
+
+/* Drops blocks no path from the entry reaches (code after exit() or
+ * return, the exit block of a program that always exits): the verifier
+ * rejects unreachable instructions.  Renumbers the rest in order. */
+static void prune_unreachable(struct ir_func *f)
+{
+	int *map = xcalloc(f->nblocks, sizeof(int));
+	int *stack = xcalloc(f->nblocks + 1, sizeof(int));
+	for (int i = 0; i < f->nblocks; i++)
+		map[i] = -1;
+	int sp = 0;
+	stack[sp++] = 0;
+	map[0] = 0;
+	while (sp) {
+		struct ir_block *bl = f->blocks[stack[--sp]];
+		if (!bl->ninsns)
+			continue;
+		struct ir_insn *t = &bl->insns[bl->ninsns - 1];
+		int succ[2], ns = 0;
+		if (t->op == IR_BR) {
+			succ[ns++] = t->t;
+			succ[ns++] = t->f;
+		} else if (t->op == IR_JMP) {
+			succ[ns++] = t->t;
+		}
+		for (int k = 0; k < ns; k++)
+			if (map[succ[k]] < 0) {
+				map[succ[k]] = 0;
+				stack[sp++] = succ[k];
+			}
+	}
+	int n = 0;
+	for (int i = 0; i < f->nblocks; i++)
+		if (map[i] >= 0) {
+			map[i] = n;
+			f->blocks[n] = f->blocks[i];
+			f->blocks[n]->id = n;
+			n++;
+		}
+	f->nblocks = n;
+	for (int i = 0; i < n; i++) {
+		struct ir_block *bl = f->blocks[i];
+		struct ir_insn *t = &bl->insns[bl->ninsns - 1];
+		if (t->op == IR_BR) {
+			t->t = map[t->t];
+			t->f = map[t->f];
+		} else if (t->op == IR_JMP) {
+			t->t = map[t->t];
+		}
+	}
+	free(map);
+	free(stack);
+}
+
+static void build_probe(struct irb *b, struct sema_probe *sp)
+{
+	struct tt_prog *p = b->prog;
+	struct node *probe = sp->probe;
+	b->sp = sp;
+	b->f = ir_func_new(probes_ap_name(sp->ap));
+	b->uses_scratch = false;
+	b->vars.n = 0;
+	b->entry = irb_new_block(b);
+	b->cur = b->entry;
+	b->ctx_reg = irb_reg(b, "ctx");
+	struct ir_insn *in = irb_emit(b, IR_CTX, &probe->loc);
+	in->dst = b->ctx_reg;
+	b->body = irb_new_block(b);
+	int exit_block = irb_new_block(b);
+	b->cur = b->body;
+	if (probe->a) {
+		int go = irb_new_block(b);
+		cond_br(b, probe->a, go, exit_block);
+		irb_set_block(b, go);
+	}
+	stmts(b, probe->b);
+	irb_jmp(b, exit_block);
+	irb_set_block(b, exit_block);
+	in = irb_emit(b, IR_RET, NULL);
+	in->arg[0] = ref_imm(0);
+
+	/* entry: ctx, then the scratch base when big slots are used */
+	b->cur = b->entry;
+	if (b->uses_scratch) {
+		if (p->scratch_map < 0) {
+			struct tt_map m = { .name = "scratch",
+					    .kind = MAPK_SCRATCH,
+					    .type = BPF_MAP_TYPE_PERCPU_ARRAY,
+					    .key_size = 4, .value_size = 0,
+					    .max_entries = 1 };
+			p->scratch_map = add_map(p, m);
+		}
+		int k = irb_slot_sized(b, 4, 4, "scratch_key");
+		store_scalar(b, ref_slot(k, 0), 0, 4, ref_imm(0), NULL);
+		int s = irb_call(b, BPF_FUNC_map_lookup_elem, NULL, 2,
+				 ref_map(p->scratch_map), ref_slot(k, 0));
+		b->f->reg_names[s] = "scratch";
+		b->f->scratch_reg = s;
+		irb_br(b, CC_EQ, ref_reg(s), ref_imm(0), exit_block, b->body);
+	} else {
+		irb_jmp(b, b->body);
+	}
+	prune_unreachable(b->f);
+
+	struct tt_probe tp = { 0 };
+	tp.name = probes_ap_name(sp->ap);
+	tp.ap = sp->ap;
+	tp.index = sp->index;
+	tp.ir = b->f;
+	tp.prog_type = probes_prog_type(sp->ap->prov);
+	tp.prog_fd = -1;
+	vec_push(&p->probes, tp);
+}
+
+int ir_build(struct node *program, struct sema_result *sr, struct tt_prog *out)
+{
+	struct irb b = { .prog = out, .sr = sr };
+	out->ringbuf_map = out->scratch_map = out->lost_map = -1;
+	for (int i = 0; i < sr->maps.n; i++) {
+		struct sema_map *sm = sr->maps.v[i];
+		struct tt_map m = { .name = sm->name, .kind = MAPK_USER,
+				    .type = sm->bpf_type,
+				    .key_size = sm->key ? sm->key->size : 8,
+				    .value_size = sm->value ? sm->value->size : 8,
+				    .max_entries = sm->max_entries
+							   ? sm->max_entries
+							   : out->cfg.max_map_keys,
+				    .key_type = sm->nkeys ? sm->key : NULL,
+				    .value_type = sm->value,
+				    .nkeys = sm->nkeys };
+		sm->id = add_map(out, m);
+	}
+	struct tt_map rb = { .name = "ringbuf", .kind = MAPK_RINGBUF,
+			     .type = BPF_MAP_TYPE_RINGBUF,
+			     .max_entries = 256 * 1024 };
+	out->ringbuf_map = add_map(out, rb);
+	struct tt_map lost = { .name = "lost", .kind = MAPK_LOST,
+			       .type = BPF_MAP_TYPE_PERCPU_ARRAY,
+			       .key_size = 4, .value_size = 8,
+			       .max_entries = 1 };
+	out->lost_map = add_map(out, lost);
+
+	for (int i = 0; i < sr->probes.n; i++)
+		build_probe(&b, &sr->probes.v[i]);
+	vec_free(&b.vars);
+	vec_free(&b.brk);
+	vec_free(&b.cont);
+	return b.errors ? -1 : 0;
+}

@@ -1,1 +1,1429 @@
-/* sema.c — to be written */
+/* sema.c — attach points, scopes, types, builtins and maps.
+ *
+ * Takes the N_PROGRAM from the parser; produces node->type on every
+ * expression, node->sym on VAR/MAP nodes, and a sema_result listing the
+ * concrete probes (attach points expanded) and the script's maps.  Every
+ * error is reported with its location; sema goes on after an error and
+ * returns -1 at the end if there was any.
+ *
+ * Typing is a fixpoint (see sema.h): silent walks over the whole program
+ * let variables and maps reach their final (widest) types — a map may be
+ * read in one probe and assigned in a later one — and a last walk reports
+ * errors.  Variables keep their identity across walks through the node
+ * that declared them. */
+#include "sema.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <linux/bpf.h>
+#include <string.h>
+
+#include "builtins.h"
+#include "lexer.h"
+#include "probes.h"
+#include "types.h"
+
+struct scope {
+	struct scope *up;
+	VEC(struct sema_var *) vars;
+};
+
+struct var_decl {               /* persists across walks */
+	struct node *decl;
+	struct sema_var *var;
+};
+
+struct sema {
+	const struct tt_config *cfg;
+	struct sema_result *res;
+	bool quiet;                 /* fixpoint walk: no diagnostics */
+	bool changed;               /* a variable or map type changed */
+	int errors;                 /* errors reported in the loud walk */
+	struct scope *scope;
+	VEC(struct var_decl) decls;
+	struct attach_point *ap;    /* typing the body for this one */
+	struct node *probe;
+	int loop_depth;
+	bool direct_map_assign;
+};
+
+/* ---- helpers for builtins.c ------------------------------------------ */
+
+void sema_err(struct sema *s, const struct srcloc *loc, const char *fmt, ...)
+{
+	if (s->quiet)
+		return;
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	diag_error(loc, "%s", buf);
+	s->errors++;
+}
+
+const struct tt_config *sema_cfg(struct sema *s) { return s->cfg; }
+struct attach_point *sema_ap(struct sema *s) { return s->ap; }
+bool sema_direct_map_assign(struct sema *s) { return s->direct_map_assign; }
+
+struct sema_map *sema_map_of(struct node *n)
+{
+	return n && n->kind == N_MAP ? n->sym : NULL;
+}
+
+static bool is_none(const struct type *t)
+{
+	return !t || t->kind == TY_NONE;
+}
+
+struct type *sema_int_literal_type(uint64_t v, bool negative)
+{
+	if (negative) {
+		/* value is -v */
+		if (v <= 128)
+			return type_int(1, true);
+		if (v <= 32768)
+			return type_int(2, true);
+		if (v <= 2147483648ull)
+			return type_int(4, true);
+		return type_int(8, true);
+	}
+	if (v <= 127)
+		return type_int(1, true);
+	if (v <= 32767)
+		return type_int(2, true);
+	if (v <= 2147483647ull)
+		return type_int(4, true);
+	if (v <= (uint64_t)INT64_MAX)
+		return type_int(8, true);
+	return type_int(8, false);
+}
+
+static struct type *promote_int(struct type *a, struct type *b)
+{
+	if (a->kind == TY_BOOL && b->kind == TY_BOOL)
+		return a;
+	if (a->kind == TY_BOOL)
+		a = type_int(1, false);
+	if (b->kind == TY_BOOL)
+		b = type_int(1, false);
+	if (a->is_signed == b->is_signed)
+		return a->size >= b->size ? a : b;
+	struct type *s = a->is_signed ? a : b, *u = a->is_signed ? b : a;
+	if (s->size > u->size)
+		return s;
+	if (u->size < 8)
+		return type_int(u->size * 2, true);
+	return u; /* uint64 wins: literals and small signed values fit */
+}
+
+struct type *sema_promote(struct type *a, struct type *b)
+{
+	if (is_none(a))
+		return b;
+	if (is_none(b))
+		return a;
+	if (type_is_int(a) && type_is_int(b))
+		return promote_int(a, b);
+	if (a->kind != b->kind)
+		return NULL;
+	switch (a->kind) {
+	case TY_STR:
+		return a->size >= b->size ? a : b;
+	case TY_TUPLE: {
+		if (a->fields.n != b->fields.n)
+			return NULL;
+		struct type **el = tt_alloc(sizeof(*el) * (a->fields.n + 1));
+		bool same = true;
+		for (int i = 0; i < a->fields.n; i++) {
+			el[i] = sema_promote(a->fields.v[i].type,
+					     b->fields.v[i].type);
+			if (!el[i])
+				return NULL;
+			if (el[i] != a->fields.v[i].type)
+				same = false;
+		}
+		return same ? a : type_tuple(el, a->fields.n);
+	}
+	default:
+		return type_equal(a, b) ? a : NULL;
+	}
+}
+
+/* Map values store integers in 8 bytes. */
+static struct type *map_value_type(struct type *t)
+{
+	if (t && t->kind == TY_INT && !t->name)
+		return type_int(8, t->is_signed);
+	return t;
+}
+
+/* ---- scopes -------------------------------------------------------------- */
+
+static void scope_push(struct sema *s)
+{
+	struct scope *sc = xcalloc(1, sizeof(*sc));
+	sc->up = s->scope;
+	s->scope = sc;
+}
+
+static void scope_pop(struct sema *s)
+{
+	struct scope *sc = s->scope;
+	s->scope = sc->up;
+	vec_free(&sc->vars);
+	free(sc);
+}
+
+static struct sema_var *var_lookup(struct sema *s, const char *name)
+{
+	for (struct scope *sc = s->scope; sc; sc = sc->up)
+		for (int i = sc->vars.n - 1; i >= 0; i--)
+			if (!strcmp(sc->vars.v[i]->name, name))
+				return sc->vars.v[i];
+	return NULL;
+}
+
+/* Declares name in the current scope; decl is the node that declares it
+ * (its identity persists across walks). */
+static struct sema_var *var_declare(struct sema *s, struct node *decl,
+				    const char *name, struct type *t)
+{
+	struct sema_var *v = NULL;
+	for (int i = 0; i < s->decls.n; i++)
+		if (s->decls.v[i].decl == decl) {
+			v = s->decls.v[i].var;
+			break;
+		}
+	if (!v) {
+		v = tt_alloc(sizeof(*v));
+		v->name = name;
+		v->type = t;
+		v->decl = decl->loc;
+		v->id = -1;
+		struct var_decl d = { decl, v };
+		vec_push(&s->decls, d);
+		s->changed = true;
+	}
+	vec_push(&s->scope->vars, v);
+	return v;
+}
+
+/* Widens v to hold t; reports a mismatch at loc. */
+static void var_assign_type(struct sema *s, struct sema_var *v,
+			    struct type *t, const struct srcloc *loc)
+{
+	if (is_none(t))
+		return;
+	if (is_none(v->type)) {
+		v->type = t;
+		s->changed = true;
+		return;
+	}
+	struct type *p = sema_promote(v->type, t);
+	if (!p) {
+		sema_err(s, loc,
+			 "Type mismatch for %s: trying to assign value of type "
+			 "'%s' when variable already contains a value of type "
+			 "'%s'",
+			 v->name, type_name(t), type_name(v->type));
+		return;
+	}
+	if (!type_equal(p, v->type)) {
+		v->type = p;
+		s->changed = true;
+	}
+}
+
+/* ---- maps ---------------------------------------------------------------- */
+
+static struct sema_map *map_get(struct sema *s, const char *name,
+				const struct srcloc *loc)
+{
+	for (int i = 0; i < s->res->maps.n; i++)
+		if (!strcmp(s->res->maps.v[i]->name, name))
+			return s->res->maps.v[i];
+	struct sema_map *m = tt_alloc(sizeof(*m));
+	m->name = name;
+	m->loc = *loc;
+	m->id = -1;
+	m->bpf_type = BPF_MAP_TYPE_HASH;
+	vec_push(&s->res->maps, m);
+	return m;
+}
+
+static const char *keys_name(struct type *k, int nkeys)
+{
+	if (nkeys == 0)
+		return "";
+	return type_name(k);
+}
+
+/* Types the keys of a MAP node and checks/widens the map's key type.
+ * Returns the key type (NULL for scalar access). */
+static struct type *map_keys(struct sema *s, struct node *n,
+			     struct sema_map *m)
+{
+	int nk = n->args.n;
+	struct type *kt = NULL;
+	bool bad = false;
+	if (nk > 0) {
+		struct type **el = tt_alloc(sizeof(*el) * nk);
+		for (int i = 0; i < nk; i++) {
+			el[i] = sema_expr(s, n->args.v[i]);
+			if (is_none(el[i]))
+				bad = true;
+			else if (el[i]->kind == TY_VOID || el[i]->kind == TY_AGG ||
+				 el[i]->kind == TY_CTX ||
+				 (el[i]->kind == TY_STRUCT && el[i]->is_ctx)) {
+				sema_err(s, &n->args.v[i]->loc,
+					 "%s cannot be used as a map key",
+					 type_name(el[i]));
+				bad = true;
+			}
+		}
+		if (bad)
+			return NULL;
+		kt = nk == 1 ? el[0] : type_tuple(el, nk);
+	}
+	if (!m->key_known) {
+		m->key_known = true;
+		m->nkeys = nk;
+		m->key = kt;
+		s->changed = true;
+		return kt;
+	}
+	struct type *p = NULL;
+	if (nk == 0 && m->nkeys == 0)
+		return NULL;
+	if ((nk == 0) != (m->nkeys == 0) ||
+	    !(p = sema_promote(m->key, kt))) {
+		sema_err(s, &n->loc,
+			 "Argument mismatch for %s: trying to access with "
+			 "arguments: '%s' when map expects arguments: '%s'",
+			 m->name, keys_name(kt, nk),
+			 keys_name(m->key, m->nkeys));
+		return kt;
+	}
+	if (!type_equal(p, m->key)) {
+		m->key = p;
+		if (nk > 1 || m->nkeys > 1)
+			m->nkeys = p->kind == TY_TUPLE ? p->fields.n : 1;
+		s->changed = true;
+	}
+	return kt;
+}
+
+/* Records that value type t is assigned to map m. */
+static void map_assign_type(struct sema *s, struct sema_map *m,
+			    struct type *t, const struct srcloc *loc)
+{
+	if (is_none(t))
+		return;
+	t = map_value_type(t);
+	if (is_none(m->value)) {
+		m->value = t;
+		s->changed = true;
+		return;
+	}
+	struct type *p = NULL;
+	if (t->kind == TY_AGG || m->value->kind == TY_AGG)
+		p = (t->kind == TY_AGG && m->value->kind == TY_AGG &&
+		     t->agg == m->value->agg) ? m->value : NULL;
+	else
+		p = sema_promote(m->value, t);
+	if (p && t->kind == TY_AGG && t->is_signed && !p->is_signed) {
+		p = type_agg(p->agg, t->elem);
+	}
+	if (!p) {
+		sema_err(s, loc,
+			 "Type mismatch for %s: trying to assign value of type "
+			 "'%s' when map already contains a value of type '%s'",
+			 m->name, type_name(t), type_name(m->value));
+		return;
+	}
+	if (p != m->value && !type_equal(p, m->value)) {
+		m->value = p;
+		s->changed = true;
+	} else if (p != m->value && p->is_signed != m->value->is_signed) {
+		m->value = p;
+		s->changed = true;
+	}
+}
+
+/* `@x++` and `@x += n` on a map nothing assigned yet: it holds int64 0. */
+static void map_implicit_int(struct sema *s, struct node *n)
+{
+	struct sema_map *m = map_get(s, n->name, &n->loc);
+	if (is_none(m->value)) {
+		m->value = type_int(8, true);
+		s->changed = true;
+	}
+}
+
+/* ---- expressions ----------------------------------------------------------- */
+
+static const char *op_name(int op)
+{
+	static char buf[4][3];
+	static int k;
+	switch (op) {
+	case OP_EQ: return "==";
+	case OP_NE: return "!=";
+	case OP_LE: return "<=";
+	case OP_GE: return ">=";
+	case OP_LAND: return "&&";
+	case OP_LOR: return "||";
+	case OP_SHL: return "<<";
+	case OP_SHR: return ">>";
+	case OP_INC: return "++";
+	case OP_DEC: return "--";
+	case OP_ADD_ASSIGN: return "+=";
+	case OP_SUB_ASSIGN: return "-=";
+	case OP_MUL_ASSIGN: return "*=";
+	case OP_DIV_ASSIGN: return "/=";
+	case OP_MOD_ASSIGN: return "%=";
+	case OP_AND_ASSIGN: return "&=";
+	case OP_OR_ASSIGN: return "|=";
+	case OP_XOR_ASSIGN: return "^=";
+	case OP_SHL_ASSIGN: return "<<=";
+	case OP_SHR_ASSIGN: return ">>=";
+	}
+	k = (k + 1) % 4;
+	buf[k][0] = (char)op;
+	buf[k][1] = 0;
+	return buf[k];
+}
+
+static bool is_cmp(int op)
+{
+	return op == OP_EQ || op == OP_NE || op == '<' || op == '>' ||
+	       op == OP_LE || op == OP_GE;
+}
+
+/* Truthy: usable as a condition. */
+static bool is_cond_type(const struct type *t)
+{
+	return t && (t->kind == TY_INT || t->kind == TY_BOOL ||
+		     t->kind == TY_PTR);
+}
+
+static struct type *arith_result(struct type *a, struct type *b)
+{
+	bool au = a->kind == TY_BOOL || !a->is_signed;
+	bool bu = b->kind == TY_BOOL || !b->is_signed;
+	return type_int(8, !(au && bu));
+}
+
+static struct type *type_binop(struct sema *s, struct node *n)
+{
+	struct type *a = sema_expr(s, n->a), *b = sema_expr(s, n->b);
+	if (is_none(a) || is_none(b))
+		return type_none();
+	int op = n->op;
+	if (op == OP_LAND || op == OP_LOR) {
+		if (!is_cond_type(a) || !is_cond_type(b)) {
+			sema_err(s, &n->loc,
+				 "The %s operator can not be used on expressions "
+				 "of types %s, %s",
+				 op_name(op), type_name(a), type_name(b));
+			return type_none();
+		}
+		return type_bool();
+	}
+	if (a->kind == TY_STR && b->kind == TY_STR) {
+		if (op == OP_EQ || op == OP_NE)
+			return type_bool();
+		sema_err(s, &n->loc,
+			 "The %s operator can not be used on expressions of "
+			 "types %s, %s",
+			 op_name(op), type_name(a), type_name(b));
+		return type_none();
+	}
+	if (type_is_int(a) && type_is_int(b)) {
+		if (is_cmp(op))
+			return type_bool();
+		return arith_result(a, b);
+	}
+	if (a->kind == TY_PTR && type_is_int(b) && (op == '+' || op == '-'))
+		return a;
+	if (type_is_int(a) && b->kind == TY_PTR && op == '+')
+		return b;
+	if (a->kind == TY_PTR && b->kind == TY_PTR && is_cmp(op))
+		return type_bool();
+	if ((a->kind == TY_PTR && type_is_int(b)) ||
+	    (type_is_int(a) && b->kind == TY_PTR)) {
+		if (is_cmp(op))
+			return type_bool();
+	}
+	if (a->kind == TY_TUPLE && b->kind == TY_TUPLE &&
+	    (op == OP_EQ || op == OP_NE)) {
+		if (!sema_promote(a, b)) {
+			sema_err(s, &n->loc,
+				 "Type mismatch for '%s': comparing '%s' with "
+				 "'%s'",
+				 op_name(op), type_name(a), type_name(b));
+			return type_none();
+		}
+		return type_bool();
+	}
+	sema_err(s, &n->loc, "Type mismatch for '%s': comparing '%s' with '%s'",
+		 op_name(op), type_name(a), type_name(b));
+	return type_none();
+}
+
+static struct type *type_unop(struct sema *s, struct node *n)
+{
+	if (n->op == '-' && n->a->kind == N_INT) {
+		/* a negative literal: -1 is int8 */
+		n->a->type = sema_int_literal_type(n->a->ival, false);
+		if (n->a->ival > (uint64_t)INT64_MAX + 1) {
+			sema_err(s, &n->loc, "Integer literal -%llu is too "
+					     "small for int64",
+				 (unsigned long long)n->a->ival);
+			return type_none();
+		}
+		return sema_int_literal_type(n->a->ival, true);
+	}
+	struct type *a = sema_expr(s, n->a);
+	if (is_none(a))
+		return type_none();
+	switch (n->op) {
+	case '-':
+	case '~':
+		if (!type_is_int(a))
+			break;
+		return n->op == '-' ? type_int(8, true)
+				    : type_int(8, a->kind == TY_INT && a->is_signed);
+	case '!':
+		if (!is_cond_type(a))
+			break;
+		return type_bool();
+	case '*':
+		if (a->kind == TY_PTR) {
+			sema_err(s, &n->loc,
+				 "pointer dereference is not supported yet");
+			return type_none();
+		}
+		break;
+	case '&':
+		sema_err(s, &n->loc, "the address-of operator (&) is not "
+				     "supported yet");
+		return type_none();
+	}
+	sema_err(s, &n->loc,
+		 "The %s operator can not be used on expressions of type '%s'",
+		 op_name(n->op), type_name(a));
+	return type_none();
+}
+
+/* A type name in a cast or let: the integer types, bool, string[N]. */
+static struct type *resolve_ctype(struct sema *s, struct ctype *ct)
+{
+	static const struct { const char *name; int size; bool sign; } ints[] = {
+		{ "int8", 1, true },   { "uint8", 1, false },
+		{ "int16", 2, true },  { "uint16", 2, false },
+		{ "int32", 4, true },  { "uint32", 4, false },
+		{ "int64", 8, true },  { "uint64", 8, false },
+		{ "int8_t", 1, true }, { "uint8_t", 1, false },
+		{ "int16_t", 2, true }, { "uint16_t", 2, false },
+		{ "int32_t", 4, true }, { "uint32_t", 4, false },
+		{ "int64_t", 8, true }, { "uint64_t", 8, false },
+		{ "char", 1, true },   { "unsigned char", 1, false },
+		{ "short", 2, true },  { "unsigned short", 2, false },
+		{ "int", 4, true },    { "unsigned int", 4, false },
+		{ "unsigned", 4, false }, { "long", 8, true },
+		{ "unsigned long", 8, false }, { "long long", 8, true },
+		{ "unsigned long long", 8, false }, { "size_t", 8, false },
+		{ "u8", 1, false }, { "u16", 2, false }, { "u32", 4, false },
+		{ "u64", 8, false }, { "s8", 1, true }, { "s16", 2, true },
+		{ "s32", 4, true }, { "s64", 8, true },
+	};
+	const char *t = ct->text;
+	for (size_t i = 0; i < ARRAY_SIZE(ints); i++)
+		if (!strcmp(t, ints[i].name))
+			return type_int(ints[i].size, ints[i].sign);
+	if (!strcmp(t, "bool"))
+		return type_bool();
+	if (!strcmp(t, "string"))
+		return type_str(s->cfg->max_strlen);
+	int n;
+	char tail;
+	if (sscanf(t, "string[%d%c", &n, &tail) == 2 && tail == ']' && n > 0)
+		return type_str(n);
+	sema_err(s, &ct->loc, "the type '%s' is not supported yet here", t);
+	return type_none();
+}
+
+static struct type *type_cast(struct sema *s, struct node *n)
+{
+	struct type *to = resolve_ctype(s, n->ctype);
+	struct type *a = sema_expr(s, n->a);
+	if (is_none(to) || is_none(a))
+		return type_none();
+	if (type_is_int(to) && (type_is_int(a) || a->kind == TY_PTR ||
+				(a->kind == TY_AGG &&
+				 (a->agg == AGG_COUNT || a->agg == AGG_SUM ||
+				  a->agg == AGG_MIN || a->agg == AGG_MAX))))
+		return to;
+	sema_err(s, &n->loc, "Cannot cast from \"%s\" to \"%s\"", type_name(a),
+		 type_name(to));
+	return type_none();
+}
+
+static struct type *type_fieldexpr(struct sema *s, struct node *n)
+{
+	struct type *a = sema_expr(s, n->a);
+	if (is_none(a))
+		return type_none();
+	if (a->kind == TY_TUPLE) {
+		char *end;
+		long i = strtol(n->name, &end, 10);
+		if (*end || !isdigit((unsigned char)n->name[0])) {
+			sema_err(s, &n->loc, "Can not access field '%s' on "
+					     "expression of type '%s'",
+				 n->name, type_name(a));
+			return type_none();
+		}
+		if (i < 0 || i >= a->fields.n) {
+			sema_err(s, &n->loc,
+				 "Invalid tuple index: %ld. Found %d elements "
+				 "in tuple.",
+				 i, a->fields.n);
+			return type_none();
+		}
+		return a->fields.v[i].type;
+	}
+	if (a->kind == TY_RECORD || a->kind == TY_STRUCT) {
+		const struct field *f = type_field(a, n->name);
+		if (!f) {
+			if (a->is_ctx)
+				sema_err(s, &n->loc,
+					 "Can't find field %s in args of %s",
+					 n->name, probes_ap_name(s->ap));
+			else
+				sema_err(s, &n->loc,
+					 "Record does not contain a field named "
+					 "'%s'",
+					 n->name);
+			return type_none();
+		}
+		if (a->kind == TY_STRUCT && !a->is_ctx) {
+			sema_err(s, &n->loc, "struct field access is not "
+					     "supported yet");
+			return type_none();
+		}
+		return f->type;
+	}
+	if (a->kind == TY_PTR && a->elem && a->elem->kind == TY_STRUCT) {
+		sema_err(s, &n->loc, "struct field access is not supported yet");
+		return type_none();
+	}
+	sema_err(s, &n->loc, "Can not access field '%s' on expression of type "
+			     "'%s'",
+		 n->name, type_name(a));
+	return type_none();
+}
+
+static struct type *type_call(struct sema *s, struct node *n)
+{
+	const struct builtin *bi = builtin_lookup(n->name);
+	if (!bi) {
+		if (n->kind == N_BUILTIN)
+			sema_err(s, &n->loc, "Unknown identifier: '%s'", n->name);
+		else
+			sema_err(s, &n->loc, "Unknown function: %s", n->name);
+		return type_none();
+	}
+	if (n->kind == N_BUILTIN && !(bi->flags & BI_BARE) && bi->min_args > 0) {
+		sema_err(s, &n->loc, "%s() must be called with arguments",
+			 n->name);
+		return type_none();
+	}
+	int na = n->args.n;
+	if (na < bi->min_args || (bi->max_args >= 0 && na > bi->max_args)) {
+		if (bi->max_args == 0)
+			sema_err(s, &n->loc,
+				 "%s() requires no arguments (%d provided)",
+				 n->name, na);
+		else if (bi->min_args == bi->max_args)
+			sema_err(s, &n->loc,
+				 "%s() requires %d argument%s (%d provided)",
+				 n->name, bi->min_args,
+				 bi->min_args == 1 ? "" : "s", na);
+		else if (bi->max_args < 0 || na < bi->min_args)
+			sema_err(s, &n->loc,
+				 "%s() requires at least %d argument%s (%d "
+				 "provided)",
+				 n->name, bi->min_args,
+				 bi->min_args == 1 ? "" : "s", na);
+		else
+			sema_err(s, &n->loc,
+				 "%s() takes up to %d arguments (%d provided)",
+				 n->name, bi->max_args, na);
+		return type_none();
+	}
+	if ((bi->flags & BI_AGG) && !s->direct_map_assign) {
+		sema_err(s, &n->loc, "%s() should be directly assigned to a map",
+			 n->name);
+		return type_none();
+	}
+	bool direct = s->direct_map_assign;
+	s->direct_map_assign = false;
+	struct type *t = bi->type(s, n);
+	s->direct_map_assign = direct;
+	return t ? t : type_none();
+}
+
+static struct type *type_map(struct sema *s, struct node *n)
+{
+	struct sema_map *m = map_get(s, n->name, &n->loc);
+	n->sym = m;
+	map_keys(s, n, m);
+	if (is_none(m->value)) {
+		sema_err(s, &n->loc, "Undefined map: %s", n->name);
+		return type_none();
+	}
+	return m->value;
+}
+
+static struct type *type_posparam(struct sema *s, struct node *n)
+{
+	const struct tt_config *c = s->cfg;
+	if (n->ival == 0 || (int64_t)n->ival > c->npos_params)
+		return type_int(8, true); /* missing: 0 / "" */
+	const char *p = c->pos_params[n->ival - 1];
+	char *end;
+	if (*p) {
+		strtoll(p, &end, 0);
+		if (!*end)
+			return type_int(8, true);
+	}
+	return type_str((int)strlen(p) + 1);
+}
+
+static struct type *expr(struct sema *s, struct node *n)
+{
+	switch (n->kind) {
+	case N_INT:
+		return sema_int_literal_type(n->ival, false);
+	case N_STR:
+		return type_str((int)n->slen + 1);
+	case N_BOOL:
+		return type_bool();
+	case N_BUILTIN:
+	case N_CALL:
+		return type_call(s, n);
+	case N_VAR: {
+		struct sema_var *v = var_lookup(s, n->name);
+		if (!v) {
+			sema_err(s, &n->loc,
+				 "Undefined or undeclared variable: %s", n->name);
+			return type_none();
+		}
+		n->sym = v;
+		if (is_none(v->type)) {
+			sema_err(s, &n->loc, "Variable used before it was "
+					     "assigned: %s", n->name);
+			return type_none();
+		}
+		return v->type;
+	}
+	case N_MAP:
+		return type_map(s, n);
+	case N_POSPARAM:
+		return type_posparam(s, n);
+	case N_POSCOUNT:
+		return type_int(8, true);
+	case N_BINOP:
+		return type_binop(s, n);
+	case N_UNOP:
+		return type_unop(s, n);
+	case N_INCDEC: {
+		if (n->a->kind == N_MAP)
+			map_implicit_int(s, n->a);
+		struct type *a = sema_expr(s, n->a);
+		if (is_none(a))
+			return type_none();
+		if (n->a->kind != N_VAR && n->a->kind != N_MAP) {
+			sema_err(s, &n->loc, "The %s operator must be applied "
+					     "to a map or variable",
+				 op_name(n->op));
+			return type_none();
+		}
+		if (!type_is_int(a)) {
+			sema_err(s, &n->loc,
+				 "The %s operator can not be used on "
+				 "expressions of type '%s'",
+				 op_name(n->op), type_name(a));
+			return type_none();
+		}
+		return a;
+	}
+	case N_TERNARY: {
+		struct type *c = sema_expr(s, n->a);
+		struct type *b = n->b ? sema_expr(s, n->b) : c;
+		struct type *e = sema_expr(s, n->c);
+		if (is_none(c) || is_none(b) || is_none(e))
+			return type_none();
+		if (!is_cond_type(c) && n->b) {
+			sema_err(s, &n->a->loc, "Invalid condition in ternary: "
+						"%s", type_name(c));
+			return type_none();
+		}
+		struct type *t = sema_promote(b, e);
+		if (!t || b->kind == TY_VOID) {
+			sema_err(s, &n->loc,
+				 "Ternary operator must return the same type: "
+				 "have '%s' and '%s'",
+				 type_name(b), type_name(e));
+			return type_none();
+		}
+		if (!n->b && !is_cond_type(c)) {
+			sema_err(s, &n->a->loc, "Invalid condition in ?:: %s",
+				 type_name(c));
+			return type_none();
+		}
+		return t;
+	}
+	case N_FIELD:
+		return type_fieldexpr(s, n);
+	case N_CAST:
+		return type_cast(s, n);
+	case N_TUPLE: {
+		struct type **el = tt_alloc(sizeof(*el) * (n->args.n + 1));
+		for (int i = 0; i < n->args.n; i++) {
+			el[i] = sema_expr(s, n->args.v[i]);
+			if (is_none(el[i]))
+				return type_none();
+			if (el[i]->kind == TY_VOID || el[i]->kind == TY_AGG ||
+			    el[i]->kind == TY_CTX || el[i]->is_ctx) {
+				sema_err(s, &n->args.v[i]->loc,
+					 "%s cannot be part of a tuple",
+					 type_name(el[i]));
+				return type_none();
+			}
+		}
+		return type_tuple(el, n->args.n);
+	}
+	case N_INDEX:
+		sema_expr(s, n->a);
+		sema_expr(s, n->b);
+		sema_err(s, &n->loc, "indexing with [] is not supported yet");
+		return type_none();
+	case N_RECORD:
+		sema_err(s, &n->loc, "records are not supported yet");
+		return type_none();
+	case N_SIZEOF:
+	case N_OFFSETOF:
+		sema_err(s, &n->loc, "%s is not supported yet",
+			 n->kind == N_SIZEOF ? "sizeof" : "offsetof");
+		return type_none();
+	default:
+		sema_err(s, &n->loc, "%s is not supported yet here",
+			 ast_kind_name(n->kind));
+		return type_none();
+	}
+}
+
+struct type *sema_expr(struct sema *s, struct node *n)
+{
+	struct type *t = expr(s, n);
+	n->type = t ? t : type_none();
+	return n->type;
+}
+
+/* ---- printf formats -------------------------------------------------------- */
+
+static bool printable_as_string(const struct type *t)
+{
+	switch (t->kind) {
+	case TY_STR: case TY_KSYM: case TY_USYM: case TY_KSTACK:
+	case TY_USTACK: case TY_INET: case TY_TIMESTAMP: case TY_BUFFER:
+	case TY_MAC: case TY_CGROUP_PATH: case TY_STRERROR: case TY_TUPLE:
+	case TY_RECORD: case TY_ARRAY: case TY_TIMEDELTA:
+		return true;
+	case TY_INT:
+		return t->name != NULL; /* enums print their name */
+	default:
+		return false;
+	}
+}
+
+static const char *kind_word(const struct type *t)
+{
+	switch (t->kind) {
+	case TY_INT: case TY_BOOL: return "integer";
+	case TY_STR: return "string";
+	case TY_PTR: return "pointer";
+	case TY_TUPLE: return "tuple";
+	case TY_RECORD: return "record";
+	case TY_STRUCT: return "struct";
+	case TY_ARRAY: return "array";
+	case TY_BUFFER: return "buffer";
+	default: return type_name(t);
+	}
+}
+
+int sema_check_format(struct sema *s, struct node *call, const char *what,
+		      int first)
+{
+	struct node *fn = call->args.v[first - 1];
+	const char *f = fn->str;
+	size_t len = fn->slen;
+	int nargs = call->args.n - first, argi = 0;
+	int bad = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (f[i] != '%')
+			continue;
+		i++;
+		if (i < len && f[i] == '%')
+			continue;
+		while (i < len && strchr("-+ #0", f[i]))
+			i++;
+		while (i < len && (isdigit((unsigned char)f[i]) || f[i] == '.' ||
+				   f[i] == '*'))
+			i++;
+		while (i < len && strchr("hljzt", f[i]))
+			i++;
+		if (i >= len) {
+			sema_err(s, &call->loc, "%s: Invalid format string: "
+						"incomplete conversion at end",
+				 what);
+			return -1;
+		}
+		char conv = f[i];
+		if (conv == 'r' && i + 1 < len && (f[i + 1] == 'x' || f[i + 1] == 'h'))
+			i++;
+		if (!strchr("diuxXocspr", conv) &&
+		    !(conv == 'g' && i + 1 < len && f[i + 1] == 'r')) {
+			sema_err(s, &call->loc, "%s: Invalid format string: %%%c "
+						"is not a valid conversion",
+				 what, conv);
+			return -1;
+		}
+		if (conv == 'g')
+			i++;
+		if (argi >= nargs) {
+			argi++;
+			continue;
+		}
+		struct type *t = call->args.v[first + argi]->type;
+		argi++;
+		if (is_none(t))
+			continue;
+		const char *want = NULL;
+		switch (conv) {
+		case 's':
+			if (!printable_as_string(t) && !type_is_int(t) &&
+			    t->kind != TY_PTR)
+				want = "string";
+			else if (!printable_as_string(t))
+				want = "string";
+			break;
+		case 'r':
+			if (t->kind != TY_BUFFER && t->kind != TY_STR)
+				want = "buffer";
+			break;
+		case 'p':
+			if (!type_is_int(t) && t->kind != TY_PTR)
+				want = "integer";
+			break;
+		default:
+			if (!type_is_int(t) && t->kind != TY_PTR &&
+			    !(t->kind == TY_TIMESTAMP) &&
+			    !(t->kind == TY_AGG && t->agg != AGG_AVG &&
+			      t->agg != AGG_STATS))
+				want = "integer";
+		}
+		if (want) {
+			sema_err(s, &call->loc,
+				 "%s: %%%c specifier expects a value of type "
+				 "%s (%s supplied)",
+				 what, conv, want, kind_word(t));
+			bad = 1;
+		}
+	}
+	if (argi > nargs) {
+		sema_err(s, &call->loc,
+			 "%s: Not enough arguments for format string (%d "
+			 "supplied, %d expected)",
+			 what, nargs, argi);
+		return -1;
+	}
+	if (argi < nargs) {
+		sema_err(s, &call->loc,
+			 "%s: Too many arguments for format string (%d "
+			 "supplied, %d expected)",
+			 what, nargs, argi);
+		return -1;
+	}
+	return bad ? -1 : 0;
+}
+
+/* ---- statements ---------------------------------------------------------- */
+
+static void stmt(struct sema *s, struct node *n);
+
+static void block(struct sema *s, struct node *n)
+{
+	scope_push(s);
+	if (n->kind == N_BLOCK)
+		for (int i = 0; i < n->args.n; i++)
+			stmt(s, n->args.v[i]);
+	else
+		stmt(s, n);
+	scope_pop(s);
+}
+
+static bool is_agg_call(struct node *n)
+{
+	if (n->kind != N_CALL && n->kind != N_BUILTIN)
+		return false;
+	const struct builtin *bi = builtin_lookup(n->name);
+	return bi && (bi->flags & BI_AGG);
+}
+
+static int compound_binop(int op)
+{
+	switch (op) {
+	case OP_ADD_ASSIGN: return '+';
+	case OP_SUB_ASSIGN: return '-';
+	case OP_MUL_ASSIGN: return '*';
+	case OP_DIV_ASSIGN: return '/';
+	case OP_MOD_ASSIGN: return '%';
+	case OP_AND_ASSIGN: return '&';
+	case OP_OR_ASSIGN: return '|';
+	case OP_XOR_ASSIGN: return '^';
+	case OP_SHL_ASSIGN: return OP_SHL;
+	case OP_SHR_ASSIGN: return OP_SHR;
+	}
+	return 0;
+}
+
+static void assign(struct sema *s, struct node *n)
+{
+	struct node *lhs = n->a, *rhs = n->b;
+	if (n->op != '=') {
+		/* a op= b: a must already hold an integer; a map starts at 0 */
+		if (lhs->kind == N_MAP)
+			map_implicit_int(s, lhs);
+		struct type *a = sema_expr(s, lhs), *b = sema_expr(s, rhs);
+		if (is_none(a) || is_none(b))
+			return;
+		if (!type_is_int(a) || !type_is_int(b)) {
+			sema_err(s, &n->loc,
+				 "Type mismatch for '%s': comparing '%s' with "
+				 "'%s'",
+				 op_name(compound_binop(n->op)), type_name(a),
+				 type_name(b));
+			return;
+		}
+		struct type *r = arith_result(a, b);
+		if (lhs->kind == N_VAR && lhs->sym)
+			var_assign_type(s, lhs->sym, r, &n->loc);
+		else if (lhs->kind == N_MAP && lhs->sym)
+			map_assign_type(s, lhs->sym, r, &lhs->loc);
+		return;
+	}
+	if (lhs->kind == N_MAP) {
+		struct sema_map *m = map_get(s, lhs->name, &lhs->loc);
+		lhs->sym = m;
+		map_keys(s, lhs, m);
+		s->direct_map_assign = is_agg_call(rhs);
+		struct type *t = sema_expr(s, rhs);
+		s->direct_map_assign = false;
+		if (is_none(t))
+			return;
+		if (t->kind == TY_VOID || t->kind == TY_CTX || t->is_ctx) {
+			sema_err(s, &rhs->loc, "Value of type %s cannot be "
+					       "assigned to a map",
+				 type_name(t));
+			return;
+		}
+		map_assign_type(s, m, t, &lhs->loc);
+		lhs->type = m->value;
+		return;
+	}
+	if (lhs->kind == N_VAR) {
+		struct type *t = sema_expr(s, rhs);
+		struct sema_var *v = var_lookup(s, lhs->name);
+		if (!is_none(t) && (t->kind == TY_VOID || t->kind == TY_CTX ||
+				    t->is_ctx)) {
+			sema_err(s, &rhs->loc, "Value of type %s cannot be "
+					       "assigned to a variable",
+				 type_name(t));
+			t = type_none();
+		}
+		if (!is_none(t) && t->kind == TY_AGG) {
+			sema_err(s, &rhs->loc, "Value of type %s cannot be "
+					       "assigned to a variable",
+				 type_name(t));
+			t = type_none();
+		}
+		if (!v)
+			v = var_declare(s, lhs, lhs->name, t);
+		var_assign_type(s, v, t, &n->loc);
+		lhs->sym = v;
+		lhs->type = v->type;
+		return;
+	}
+	sema_expr(s, rhs);
+	sema_err(s, &lhs->loc, "assignment to %s is not supported yet",
+		 ast_kind_name(lhs->kind));
+}
+
+static void cond(struct sema *s, struct node *c, const char *what)
+{
+	struct type *t = sema_expr(s, c);
+	if (!is_none(t) && !is_cond_type(t))
+		sema_err(s, &c->loc, "Invalid condition in %s: %s", what,
+			 type_name(t));
+}
+
+static void stmt(struct sema *s, struct node *n)
+{
+	switch (n->kind) {
+	case N_EXPR_STMT: {
+		struct node *e = n->a;
+		struct type *t = sema_expr(s, e);
+		(void)t;
+		break;
+	}
+	case N_ASSIGN:
+		assign(s, n);
+		break;
+	case N_LET: {
+		struct type *t = type_none();
+		if (n->ctype)
+			t = resolve_ctype(s, n->ctype);
+		if (n->b) {
+			struct type *bt = sema_expr(s, n->b);
+			if (n->ctype && !is_none(t) && !is_none(bt) &&
+			    !sema_promote(t, bt)) {
+				sema_err(s, &n->loc,
+					 "Type mismatch for %s: trying to assign "
+					 "value of type '%s' when variable "
+					 "already contains a value of type '%s'",
+					 n->name, type_name(bt), type_name(t));
+			} else if (!n->ctype) {
+				t = bt;
+			}
+		}
+		if (var_lookup(s, n->name) && s->scope->vars.n) {
+			for (int i = 0; i < s->scope->vars.n; i++)
+				if (!strcmp(s->scope->vars.v[i]->name, n->name))
+					sema_err(s, &n->loc,
+						 "Variable %s was already "
+						 "declared",
+						 n->name);
+		}
+		struct sema_var *v = var_declare(s, n, n->name, t);
+		if (n->ctype && !is_none(t))
+			v->type = t;
+		else if (!is_none(t))
+			var_assign_type(s, v, t, &n->loc);
+		n->sym = v;
+		n->type = v->type;
+		break;
+	}
+	case N_IF:
+		cond(s, n->a, "if()");
+		block(s, n->b);
+		if (n->c)
+			block(s, n->c);
+		break;
+	case N_WHILE:
+		cond(s, n->a, "while()");
+		s->loop_depth++;
+		block(s, n->b);
+		s->loop_depth--;
+		break;
+	case N_UNROLL: {
+		struct type *t = sema_expr(s, n->a);
+		if (!is_none(t) && n->a->kind != N_INT) {
+			sema_err(s, &n->a->loc, "unroll() only accepts an "
+						"integer literal");
+		} else if (n->a->kind == N_INT &&
+			   (n->a->ival < 1 || n->a->ival > 100)) {
+			sema_err(s, &n->a->loc,
+				 "unroll() count must be between 1 and 100, "
+				 "got %llu",
+				 (unsigned long long)n->a->ival);
+		}
+		block(s, n->b);
+		break;
+	}
+	case N_BREAK:
+	case N_CONTINUE:
+		if (!s->loop_depth)
+			sema_err(s, &n->loc, "%s used outside of a loop",
+				 n->kind == N_BREAK ? "break" : "continue");
+		break;
+	case N_RETURN:
+		if (n->a)
+			sema_expr(s, n->a);
+		break;
+	case N_BLOCK:
+		block(s, n);
+		break;
+	case N_FOR_MAP:
+	case N_FOR_RANGE:
+		sema_err(s, &n->loc, "for loops are not supported yet");
+		break;
+	case N_MAPDECL:
+		sema_err(s, &n->loc, "map declarations are not supported yet");
+		break;
+	default:
+		sema_expr(s, n);
+		break;
+	}
+}
+
+/* ---- probes ----------------------------------------------------------------- */
+
+/* Parses and expands the attach points of every probe (once). */
+static void collect_probes(struct sema *s, struct node *prog)
+{
+	int index = 0;
+	for (int i = 0; i < prog->args.n; i++) {
+		struct node *p = prog->args.v[i];
+		if (p->kind != N_PROBE)
+			continue;
+		p->id = -1;
+		for (int k = 0; k < p->aps.n; k++) {
+			struct attach_point *ap = p->aps.v[k];
+			if (probes_parse(ap) < 0) {
+				s->errors++;
+				continue;
+			}
+			struct ap_vec out = { 0 };
+			if (probes_expand(ap, &out) < 0) {
+				s->errors++;
+				vec_free(&out);
+				continue;
+			}
+			for (int j = 0; j < out.n; j++) {
+				struct sema_probe sp = { p, out.v[j], index++ };
+				if (p->id < 0)
+					p->id = s->res->probes.n;
+				vec_push(&s->res->probes, sp);
+			}
+			vec_free(&out);
+		}
+	}
+}
+
+static void walk(struct sema *s, struct node *prog)
+{
+	for (int i = 0; i < prog->args.n; i++) {
+		struct node *p = prog->args.v[i];
+		if (p->kind != N_PROBE || p->id < 0)
+			continue;
+		s->probe = p;
+		s->ap = s->res->probes.v[p->id].ap;
+		scope_push(s);
+		if (p->a)
+			cond(s, p->a, "predicate");
+		if (p->b)
+			block(s, p->b);
+		scope_pop(s);
+		s->ap = NULL;
+	}
+}
+
+int sema_run(struct node *program, const struct tt_config *cfg,
+	     struct sema_result *res)
+{
+	struct sema s = { .cfg = cfg, .res = res };
+	for (int i = 0; i < program->args.n; i++) {
+		struct node *n = program->args.v[i];
+		switch (n->kind) {
+		case N_PROBE:
+		case N_CONFIG:
+			break;
+		case N_MACRO:
+			sema_err(&s, &n->loc, "macros are not supported yet");
+			break;
+		case N_CDEFN:
+			sema_err(&s, &n->loc, "struct, union and enum "
+					      "definitions are not supported "
+					      "yet");
+			break;
+		case N_IMPORT:
+			sema_err(&s, &n->loc, "import is not supported yet");
+			break;
+		default:
+			sema_err(&s, &n->loc, "%s is not supported yet here",
+				 ast_kind_name(n->kind));
+		}
+	}
+	collect_probes(&s, program);
+
+	/* fixpoint: walk silently until no type changes, then once loudly */
+	s.quiet = true;
+	for (int round = 0; round < 16; round++) {
+		s.changed = false;
+		walk(&s, program);
+		if (!s.changed)
+			break;
+	}
+	s.quiet = false;
+	walk(&s, program);
+	vec_free(&s.decls);
+
+	for (int i = 0; i < res->maps.n; i++) {
+		struct sema_map *m = res->maps.v[i];
+		if (m->value && m->value->kind == TY_AGG)
+			m->bpf_type = BPF_MAP_TYPE_PERCPU_HASH;
+		if (!m->max_entries)
+			m->max_entries = cfg->max_map_keys;
+	}
+	return s.errors || diag_error_count() ? -1 : 0;
+}
+
+/* ---- config ----------------------------------------------------------------- */
+
+enum cfg_kind { CFG_INT, CFG_BOOL, CFG_STR, CFG_IGNORED };
+
+static const struct {
+	const char *name;
+	enum cfg_kind kind;
+	size_t off;
+} cfg_opts[] = {
+	{ "max_strlen", CFG_INT, offsetof(struct tt_config, max_strlen) },
+	{ "max_map_keys", CFG_INT, offsetof(struct tt_config, max_map_keys) },
+	{ "print_maps_on_exit", CFG_BOOL,
+	  offsetof(struct tt_config, print_maps_on_exit) },
+	{ "on_stack_limit", CFG_INT, offsetof(struct tt_config, on_stack_limit) },
+	{ "log_size", CFG_INT, offsetof(struct tt_config, log_size) },
+	{ "stack_mode", CFG_STR, offsetof(struct tt_config, stack_mode) },
+	{ "str_trunc_trailer", CFG_STR,
+	  offsetof(struct tt_config, str_trunc_trailer) },
+	{ "max_cat_bytes", CFG_INT, offsetof(struct tt_config, max_cat_bytes) },
+	{ "max_probes", CFG_INT, offsetof(struct tt_config, max_probes) },
+	{ "max_bpf_progs", CFG_IGNORED, 0 },
+	{ "missing_probes", CFG_IGNORED, 0 },
+	{ "cache_user_symbols", CFG_IGNORED, 0 },
+	{ "cpp_demangle", CFG_IGNORED, 0 },
+	{ "lazy_symbolication", CFG_IGNORED, 0 },
+	{ "license", CFG_IGNORED, 0 },
+	{ "perf_rb_pages", CFG_IGNORED, 0 },
+	{ "show_debug_info", CFG_IGNORED, 0 },
+	{ "use_blazesym", CFG_IGNORED, 0 },
+	{ "unstable_map_decl", CFG_IGNORED, 0 },
+	{ "unstable_tseries", CFG_IGNORED, 0 },
+	{ "unstable_addr", CFG_IGNORED, 0 },
+	{ "unstable_macro", CFG_IGNORED, 0 },
+	{ "unstable_import", CFG_IGNORED, 0 },
+	{ "dummy_ts_map", CFG_IGNORED, 0 },
+};
+
+/* "BPFTRACE_MAX_STRLEN", "MAX_STRLEN" and "max_strlen" name the same
+ * option; returns its index or -1. */
+static int cfg_find(const char *name)
+{
+	if (!strncasecmp(name, "BPFTRACE_", 9))
+		name += 9;
+	for (size_t i = 0; i < ARRAY_SIZE(cfg_opts); i++)
+		if (!strcasecmp(name, cfg_opts[i].name))
+			return (int)i;
+	return -1;
+}
+
+static int cfg_set(struct tt_config *cfg, int i, const char *sval,
+		   bool have_int, int64_t ival, const struct srcloc *loc)
+{
+	char *base = (char *)cfg;
+	switch (cfg_opts[i].kind) {
+	case CFG_INT:
+		if (!have_int) {
+			char *end;
+			ival = strtoll(sval, &end, 0);
+			if (!*sval || *end) {
+				diag_error(loc, "%s: expected an integer, got '%s'",
+					   cfg_opts[i].name, sval);
+				return -1;
+			}
+		}
+		*(int *)(base + cfg_opts[i].off) = (int)ival;
+		return 0;
+	case CFG_BOOL:
+		if (!have_int) {
+			if (!strcmp(sval, "true") || !strcmp(sval, "1"))
+				ival = 1;
+			else if (!strcmp(sval, "false") || !strcmp(sval, "0"))
+				ival = 0;
+			else {
+				diag_error(loc, "%s: expected a boolean, got '%s'",
+					   cfg_opts[i].name, sval);
+				return -1;
+			}
+		}
+		*(bool *)(base + cfg_opts[i].off) = ival != 0;
+		return 0;
+	case CFG_STR:
+		if (have_int)
+			sval = tt_sprintf("%lld", (long long)ival);
+		*(const char **)(base + cfg_opts[i].off) = tt_strdup(sval);
+		return 0;
+	case CFG_IGNORED:
+		return 0;
+	}
+	return 0;
+}
+
+int sema_config(struct node *program, struct tt_config *cfg)
+{
+	int err = 0;
+	for (int i = 0; program && i < program->args.n; i++) {
+		struct node *c = program->args.v[i];
+		if (c->kind != N_CONFIG)
+			continue;
+		for (int k = 0; k < c->args.n; k++) {
+			struct node *nm = c->args.v[k];
+			int idx = cfg_find(nm->name);
+			if (idx < 0) {
+				diag_error(&nm->loc,
+					   "%s: not a known configuration option",
+					   nm->name);
+				err = -1;
+				continue;
+			}
+			struct node *v = nm->a;
+			if (!v)
+				continue;
+			if (v->kind == N_INT || v->kind == N_BOOL)
+				err |= cfg_set(cfg, idx, NULL, true,
+					       (int64_t)v->ival, &nm->loc);
+			else if (v->kind == N_STR)
+				err |= cfg_set(cfg, idx, v->str, false, 0,
+					       &nm->loc);
+			else if (v->kind == N_BUILTIN || v->kind == N_CALL)
+				err |= cfg_set(cfg, idx, v->name, false, 0,
+					       &nm->loc);
+			else {
+				diag_error(&v->loc, "%s: invalid value",
+					   nm->name);
+				err = -1;
+			}
+		}
+	}
+	/* the environment wins over config blocks */
+	for (size_t i = 0; i < ARRAY_SIZE(cfg_opts); i++) {
+		char env[64];
+		snprintf(env, sizeof(env), "BPFTRACE_%s", cfg_opts[i].name);
+		for (char *p = env; *p; p++)
+			*p = (char)toupper((unsigned char)*p);
+		const char *v = getenv(env);
+		if (v) {
+			struct srcloc none = { 0 };
+			err |= cfg_set(cfg, (int)i, v, false, 0, &none);
+		}
+	}
+	if (cfg->max_strlen < 1) {
+		diag_error(NULL, "max_strlen must be at least 1");
+		err = -1;
+	}
+	return err ? -1 : 0;
+}

@@ -1,0 +1,520 @@
+/* builtins.c — the table of builtins and functions: one entry each, with a
+ * typing hook (sema) and a lowering hook (ir_build), as in ply.
+ *
+ * Takes: nodes that name a builtin (N_BUILTIN `pid`) or call one (N_CALL
+ * `str(x)`), from sema and ir_build.  Produces: their types, and their IR
+ * through the irb_* helpers of ir_build.h.  Types are bpftrace's (see its
+ * stdlib documentation): pid/tid/cpu/rand uint32, uid/gid/nsecs/cgroup
+ * uint64, comm string[16], str() string[max_strlen]. */
+#include "builtins.h"
+
+#include <linux/bpf.h>
+#include <string.h>
+
+#include "probes.h"
+#include "types.h"
+
+/* ---- typing hooks ------------------------------------------------------- */
+
+static struct type *ty_u32(struct sema *s, struct node *n) { return type_int(4, false); }
+static struct type *ty_u64(struct sema *s, struct node *n) { return type_int(8, false); }
+static struct type *ty_comm(struct sema *s, struct node *n) { return type_str(16); }
+
+static bool is_none(const struct type *t)
+{
+	return !t || t->kind == TY_NONE;
+}
+
+static struct type *ty_args(struct sema *s, struct node *n)
+{
+	struct attach_point *ap = sema_ap(s);
+	if (!ap || !ap->args_type) {
+		sema_err(s, &n->loc,
+			 "The args builtin can only be used with tracepoint, "
+			 "rawtracepoint, fentry, fexit and uprobe probes (%s "
+			 "used here)",
+			 ap ? probes_provider_name(ap->prov) : "none");
+		return type_none();
+	}
+	return ap->args_type;
+}
+
+/* The first argument must be a string literal: the format. */
+static struct type *ty_printf(struct sema *s, struct node *n)
+{
+	for (int i = 0; i < n->args.n; i++)
+		sema_expr(s, n->args.v[i]);
+	struct node *f = n->args.v[0];
+	if (f->kind != N_STR) {
+		struct type *t = f->type;
+		sema_err(s, &n->loc, "%s() expects a string literal (%s provided)",
+			 n->name,
+			 is_none(t) ? "none"
+			 : type_is_int(t) ? "integer"
+			 : t->kind == TY_STR ? "string" : type_name(t));
+		return type_void();
+	}
+	for (int i = 1; i < n->args.n; i++) {
+		struct type *t = n->args.v[i]->type;
+		if (!is_none(t) && (t->kind == TY_VOID || t->kind == TY_CTX ||
+				    t->is_ctx)) {
+			sema_err(s, &n->args.v[i]->loc,
+				 "%s() cannot print a value of type %s",
+				 n->name, type_name(t));
+			return type_void();
+		}
+	}
+	sema_check_format(s, n, n->name, 1);
+	return type_void();
+}
+
+static struct type *ty_exit(struct sema *s, struct node *n)
+{
+	if (n->args.n) {
+		struct type *t = sema_expr(s, n->args.v[0]);
+		if (!is_none(t) && !type_is_int(t))
+			sema_err(s, &n->args.v[0]->loc,
+				 "exit() expects an integer exit code (%s "
+				 "provided)",
+				 type_name(t));
+	}
+	return type_void();
+}
+
+static struct type *ty_str(struct sema *s, struct node *n)
+{
+	struct type *t = sema_expr(s, n->args.v[0]);
+	if (n->args.n > 1) {
+		struct type *l = sema_expr(s, n->args.v[1]);
+		if (!is_none(l) && !type_is_int(l))
+			sema_err(s, &n->args.v[1]->loc,
+				 "str() expects an integer length (%s provided)",
+				 type_name(l));
+	}
+	if (is_none(t))
+		return type_none();
+	int size = sema_cfg(s)->max_strlen;
+	if (n->args.n > 1 && n->args.v[1]->kind == N_INT &&
+	    n->args.v[1]->ival < (uint64_t)size)
+		size = (int)n->args.v[1]->ival + (n->args.v[1]->ival == 0);
+	if (t->kind == TY_STR)
+		return t->size < size ? t : type_str(size);
+	if (!type_is_int(t) && t->kind != TY_PTR) {
+		sema_err(s, &n->loc,
+			 "str() expects an integer or a pointer type as first "
+			 "argument (%s provided)",
+			 type_name(t));
+		return type_none();
+	}
+	return type_str(size);
+}
+
+/* count(): no argument. */
+static struct type *ty_count(struct sema *s, struct node *n)
+{
+	return type_agg(AGG_COUNT, type_int(8, false));
+}
+
+/* sum(x), min(x), max(x), avg(x), stats(x): one integer. */
+static struct type *ty_agg1(struct sema *s, struct node *n)
+{
+	const struct builtin *bi = builtin_lookup(n->name);
+	struct type *t = sema_expr(s, n->args.v[0]);
+	if (is_none(t))
+		return type_none();
+	if (!type_is_int(t)) {
+		sema_err(s, &n->loc,
+			 "%s() only supports integer arguments (%s provided)",
+			 n->name, type_is_int(t) ? "integer" :
+			 t->kind == TY_STR ? "string" : type_name(t));
+		return type_none();
+	}
+	bool sign = t->kind == TY_INT && t->is_signed;
+	return type_agg(bi->agg, type_int(8, sign));
+}
+
+/* print(@m), clear(@m), zero(@m): the argument is a whole map. */
+static struct type *ty_mapop(struct sema *s, struct node *n)
+{
+	struct node *m = n->args.v[0];
+	if (m->kind != N_MAP || m->args.n) {
+		if (!strcmp(n->name, "print")) {
+			if (n->args.n > 1) {
+				sema_err(s, &n->loc, "print() with a value takes "
+						     "only one argument");
+				return type_void();
+			}
+			struct type *t = sema_expr(s, m);
+			if (!is_none(t) && (t->kind == TY_VOID ||
+					    t->kind == TY_CTX || t->is_ctx ||
+					    t->kind == TY_AGG))
+				sema_err(s, &m->loc,
+					 "print() cannot print a value of type %s",
+					 type_name(t));
+			return type_void();
+		}
+		sema_err(s, &n->loc, "%s() expects a map argument", n->name);
+		return type_void();
+	}
+	struct type *t = sema_expr(s, m);
+	(void)t;
+	for (int i = 1; i < n->args.n; i++) {
+		struct type *a = sema_expr(s, n->args.v[i]);
+		if (!is_none(a) && !type_is_int(a))
+			sema_err(s, &n->args.v[i]->loc,
+				 "%s() expects integer arguments after the map",
+				 n->name);
+	}
+	return type_void();
+}
+
+/* ---- lowering hooks --------------------------------------------------- */
+
+static struct irval scalar(struct type *t, int reg)
+{
+	struct irval v = { t, ref_reg(reg) };
+	return v;
+}
+
+static struct irval void_val(void)
+{
+	struct irval v = { type_void(), { .kind = REF_NONE } };
+	return v;
+}
+
+static struct irval op_imm(struct irb *b, enum ir_op op, int src, int64_t imm,
+			   struct type *t, const struct srcloc *loc)
+{
+	int d = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, op, loc);
+	in->dst = d;
+	in->arg[0] = ref_reg(src);
+	in->arg[1] = ref_imm(imm);
+	return scalar(t, d);
+}
+
+static struct irval lo_pid(struct irb *b, struct node *n, struct node *m)
+{
+	int r = irb_call(b, BPF_FUNC_get_current_pid_tgid, &n->loc, 0);
+	return op_imm(b, IR_LSHR, r, 32, n->type, &n->loc);
+}
+
+static struct irval lo_tid(struct irb *b, struct node *n, struct node *m)
+{
+	int r = irb_call(b, BPF_FUNC_get_current_pid_tgid, &n->loc, 0);
+	int d = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_ZEXT, &n->loc);
+	in->dst = d;
+	in->arg[0] = ref_reg(r);
+	in->size = 4;
+	return scalar(n->type, d);
+}
+
+static struct irval lo_uid(struct irb *b, struct node *n, struct node *m)
+{
+	int r = irb_call(b, BPF_FUNC_get_current_uid_gid, &n->loc, 0);
+	int d = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_ZEXT, &n->loc);
+	in->dst = d;
+	in->arg[0] = ref_reg(r);
+	in->size = 4;
+	return scalar(n->type, d);
+}
+
+static struct irval lo_gid(struct irb *b, struct node *n, struct node *m)
+{
+	int r = irb_call(b, BPF_FUNC_get_current_uid_gid, &n->loc, 0);
+	return op_imm(b, IR_LSHR, r, 32, n->type, &n->loc);
+}
+
+/* Builtins that are one helper call returning the value. */
+static struct irval lo_helper(struct irb *b, struct node *n, struct node *m)
+{
+	static const struct { const char *name; int helper; } h[] = {
+		{ "nsecs", BPF_FUNC_ktime_get_boot_ns },
+		{ "cpu", BPF_FUNC_get_smp_processor_id },
+		{ "rand", BPF_FUNC_get_prandom_u32 },
+		{ "cgroup", BPF_FUNC_get_current_cgroup_id },
+		{ "curtask", BPF_FUNC_get_current_task },
+		{ "jiffies", BPF_FUNC_jiffies64 },
+		{ "numaid", BPF_FUNC_get_numa_node_id },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(h); i++)
+		if (!strcmp(n->name, h[i].name))
+			return scalar(n->type,
+				      irb_call(b, h[i].helper, &n->loc, 0));
+	return irb_unsupported(b, &n->loc, n->name);
+}
+
+static struct irval lo_comm(struct irb *b, struct node *n, struct node *m)
+{
+	int s = irb_slot(b, n->type, "comm");
+	irb_call(b, BPF_FUNC_get_current_comm, &n->loc, 2, ref_slot(s, 0),
+		 ref_imm(16));
+	struct irval v = { n->type, ref_slot(s, 0) };
+	return v;
+}
+
+static struct irval lo_args(struct irb *b, struct node *n, struct node *m)
+{
+	return irb_unsupported(b, &n->loc, "using args as a whole value");
+}
+
+/* str(p [, n]): zero the buffer, then probe_read_{user,kernel}_str. */
+static struct irval lo_str(struct irb *b, struct node *n, struct node *m)
+{
+	struct irval p = irb_expr(b, n->args.v[0]);
+	if (p.t->kind == TY_STR) {
+		struct irval v = { n->type, p.r };
+		if (p.t->size == n->type->size)
+			return v;
+		int s = irb_slot(b, n->type, "str");
+		irb_store(b, ref_slot(s, 0), 0, n->type, p, &n->loc);
+		v.r = ref_slot(s, 0);
+		return v;
+	}
+	struct ref len = ref_imm(n->type->size);
+	if (n->args.n > 1 && n->args.v[1]->kind != N_INT) {
+		/* runtime length: min(len, size), at least 1 */
+		struct irval l = irb_expr(b, n->args.v[1]);
+		struct ref lr = irb_to_reg(b, l, &n->loc);
+		int d = irb_reg(b, NULL);
+		struct ir_insn *in = irb_emit(b, IR_MOV, &n->loc);
+		in->dst = d;
+		in->arg[0] = lr;
+		int big = irb_new_block(b), done = irb_new_block(b);
+		irb_br(b, CC_UGT, ref_reg(d), ref_imm(n->type->size), big, done);
+		irb_set_block(b, big);
+		in = irb_emit(b, IR_MOV, &n->loc);
+		in->dst = d;
+		in->arg[0] = ref_imm(n->type->size);
+		irb_jmp(b, done);
+		irb_set_block(b, done);
+		len = ref_reg(d);
+	}
+	struct ref pr = irb_to_reg(b, p, &n->loc);
+	int s = irb_slot(b, n->type, "str");
+	struct ir_insn *z = irb_emit(b, IR_MEMZERO, &n->loc);
+	z->arg[0] = ref_slot(s, 0);
+	z->size = n->type->size;
+	bool user = p.t->kind == TY_PTR ? p.t->as == AS_USER : false;
+	struct attach_point *ap = irb_ap(b);
+	if (p.t->kind != TY_PTR && ap &&
+	    (ap->prov == PROV_UPROBE || ap->prov == PROV_URETPROBE ||
+	     ap->prov == PROV_USDT))
+		user = true;
+	irb_call(b, user ? BPF_FUNC_probe_read_user_str
+			 : BPF_FUNC_probe_read_kernel_str,
+		 &n->loc, 3, ref_slot(s, 0), len, pr);
+	struct irval v = { n->type, ref_slot(s, 0) };
+	return v;
+}
+
+/* printf(fmt, args...): [u64 id][args as a tuple] to the ring buffer. */
+static struct irval lo_printf(struct irb *b, struct node *n, struct node *m)
+{
+	int na = n->args.n - 1;
+	struct type **el = tt_alloc(sizeof(*el) * (na + 1));
+	struct irval *vals = tt_alloc(sizeof(*vals) * (na + 1));
+	for (int i = 0; i < na; i++) {
+		vals[i] = irb_expr(b, n->args.v[i + 1]);
+		el[i] = n->args.v[i + 1]->type;
+	}
+	struct type *tup = na ? type_tuple(el, na) : NULL;
+	struct node *f = n->args.v[0];
+	int id = irb_action(b, ACT_PRINTF, tt_strndup(f->str, f->slen), tup, -1,
+			    &n->loc);
+	int size = 8 + (tup ? tup->size : 0);
+	int s = irb_slot_sized(b, size, 8, tt_sprintf("printf#%d", id));
+	int used = 8;
+	for (int i = 0; i < na; i++)
+		used += el[i]->size;
+	if (used != size) {
+		struct ir_insn *z = irb_emit(b, IR_MEMZERO, &n->loc);
+		z->arg[0] = ref_slot(s, 0);
+		z->size = size;
+	}
+	struct ir_insn *in = irb_emit(b, IR_STORE, &n->loc);
+	in->arg[0] = ref_slot(s, 0);
+	in->arg[1] = ref_imm(id);
+	in->size = 8;
+	for (int i = 0; i < na; i++)
+		irb_store(b, ref_slot(s, 0), 8 + tup->fields.v[i].offset, el[i],
+			  vals[i], &n->args.v[i + 1]->loc);
+	irb_output(b, s, size, &n->loc);
+	return void_val();
+}
+
+/* A record that is only an action id. */
+static void id_record(struct irb *b, int id, const struct srcloc *loc)
+{
+	int s = irb_slot_sized(b, 8, 8, tt_sprintf("action#%d", id));
+	struct ir_insn *in = irb_emit(b, IR_STORE, loc);
+	in->arg[0] = ref_slot(s, 0);
+	in->arg[1] = ref_imm(id);
+	in->size = 8;
+	irb_output(b, s, 8, loc);
+}
+
+static struct irval lo_exit(struct irb *b, struct node *n, struct node *m)
+{
+	if (n->args.n) {
+		/* [id][int64 code] */
+		struct type *ct = type_int(8, true);
+		struct type *tup = type_tuple(&ct, 1);
+		struct irval c = irb_expr(b, n->args.v[0]);
+		int id = irb_action(b, ACT_EXIT, NULL, tup, -1, &n->loc);
+		int s = irb_slot_sized(b, 16, 8, tt_sprintf("exit#%d", id));
+		struct ir_insn *in = irb_emit(b, IR_STORE, &n->loc);
+		in->arg[0] = ref_slot(s, 0);
+		in->arg[1] = ref_imm(id);
+		in->size = 8;
+		irb_store(b, ref_slot(s, 0), 8, ct, c, &n->loc);
+		irb_output(b, s, 16, &n->loc);
+	} else {
+		int id = irb_action(b, ACT_EXIT, NULL, NULL, -1, &n->loc);
+		id_record(b, id, &n->loc);
+	}
+	irb_return(b, &n->loc);
+	return void_val();
+}
+
+static struct irval lo_mapop(struct irb *b, struct node *n, struct node *m)
+{
+	struct node *a = n->args.v[0];
+	enum action_kind k = !strcmp(n->name, "clear") ? ACT_CLEAR
+			     : !strcmp(n->name, "zero") ? ACT_ZERO
+							: ACT_PRINT_MAP;
+	if (k == ACT_PRINT_MAP && (a->kind != N_MAP || a->args.n)) {
+		/* print(value) */
+		struct irval v = irb_expr(b, a);
+		struct type *tup = type_tuple(&a->type, 1);
+		int id = irb_action(b, ACT_PRINT_VALUE, NULL, tup, -1, &n->loc);
+		int size = 8 + tup->size;
+		int s = irb_slot_sized(b, size, 8, tt_sprintf("print#%d", id));
+		if (a->type->size + 8 != size) {
+			struct ir_insn *z = irb_emit(b, IR_MEMZERO, &n->loc);
+			z->arg[0] = ref_slot(s, 0);
+			z->size = size;
+		}
+		struct ir_insn *in = irb_emit(b, IR_STORE, &n->loc);
+		in->arg[0] = ref_slot(s, 0);
+		in->arg[1] = ref_imm(id);
+		in->size = 8;
+		irb_store(b, ref_slot(s, 0), 8, a->type, v, &n->loc);
+		irb_output(b, s, size, &n->loc);
+		return void_val();
+	}
+	if (n->args.n > 1)
+		return irb_unsupported(b, &n->loc,
+				       "print() with top and div arguments");
+	int id = irb_action(b, k, NULL, NULL, irb_map_index(b, a), &n->loc);
+	id_record(b, id, &n->loc);
+	return void_val();
+}
+
+/* count(), sum(x), min(x), max(x) on a per-CPU hash:
+ *   p = lookup(map, key)
+ *   if (p) *p = f(*p, x) else update(map, key, &first, ANY) */
+static struct irval lo_agg(struct irb *b, struct node *n, struct node *map)
+{
+	const struct builtin *bi = builtin_lookup(n->name);
+	const struct srcloc *loc = &n->loc;
+	if (bi->agg == AGG_AVG || bi->agg == AGG_STATS)
+		return irb_unsupported(b, loc, tt_sprintf("%s()", n->name));
+	struct ref x = ref_imm(1);
+	if (bi->agg != AGG_COUNT) {
+		struct irval v = irb_expr(b, n->args.v[0]);
+		x = irb_to_reg(b, v, loc);
+	}
+	struct ref key = irb_map_key(b, map);
+	int mi = irb_map_index(b, map);
+	int p = irb_call(b, BPF_FUNC_map_lookup_elem, loc, 2, ref_map(mi), key);
+	int have = irb_new_block(b), fresh = irb_new_block(b),
+	    done = irb_new_block(b);
+	irb_br(b, CC_EQ, ref_reg(p), ref_imm(0), fresh, have);
+
+	irb_set_block(b, have);
+	int old = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_LOAD, loc);
+	in->dst = old;
+	in->arg[0] = ref_reg(p);
+	in->size = 8;
+	if (bi->agg == AGG_COUNT || bi->agg == AGG_SUM) {
+		int nv = irb_reg(b, NULL);
+		in = irb_emit(b, IR_ADD, loc);
+		in->dst = nv;
+		in->arg[0] = ref_reg(old);
+		in->arg[1] = x;
+		in = irb_emit(b, IR_STORE, loc);
+		in->arg[0] = ref_reg(p);
+		in->arg[1] = ref_reg(nv);
+		in->size = 8;
+		irb_jmp(b, done);
+	} else {
+		/* min/max: store x when it beats the old value */
+		bool sign = n->args.v[0]->type->kind == TY_INT &&
+			    n->args.v[0]->type->is_signed;
+		enum ir_cc cc = bi->agg == AGG_MAX ? (sign ? CC_SGT : CC_UGT)
+						   : (sign ? CC_SLT : CC_ULT);
+		int st = irb_new_block(b);
+		irb_br(b, cc, x, ref_reg(old), st, done);
+		irb_set_block(b, st);
+		in = irb_emit(b, IR_STORE, loc);
+		in->arg[0] = ref_reg(p);
+		in->arg[1] = x;
+		in->size = 8;
+		irb_jmp(b, done);
+	}
+
+	irb_set_block(b, fresh);
+	int vs = irb_slot_sized(b, 8, 8, tt_sprintf("val%s", map->name));
+	in = irb_emit(b, IR_STORE, loc);
+	in->arg[0] = ref_slot(vs, 0);
+	in->arg[1] = x;
+	in->size = 8;
+	irb_call(b, BPF_FUNC_map_update_elem, loc, 4, ref_map(mi), key,
+		 ref_slot(vs, 0), ref_imm(BPF_ANY));
+	irb_jmp(b, done);
+	irb_set_block(b, done);
+	return void_val();
+}
+
+/* ---- the table ---------------------------------------------------------- */
+
+static const struct builtin builtins[] = {
+	/* name      min max flags     agg        type       lower */
+	{ "pid",      0, 0, BI_BARE, AGG_NONE, ty_u32, lo_pid },
+	{ "tid",      0, 0, BI_BARE, AGG_NONE, ty_u32, lo_tid },
+	{ "uid",      0, 0, BI_BARE, AGG_NONE, ty_u64, lo_uid },
+	{ "gid",      0, 0, BI_BARE, AGG_NONE, ty_u64, lo_gid },
+	{ "nsecs",    0, 0, BI_BARE, AGG_NONE, ty_u64, lo_helper },
+	{ "cpu",      0, 0, BI_BARE, AGG_NONE, ty_u32, lo_helper },
+	{ "rand",     0, 0, BI_BARE, AGG_NONE, ty_u32, lo_helper },
+	{ "cgroup",   0, 0, BI_BARE, AGG_NONE, ty_u64, lo_helper },
+	{ "curtask",  0, 0, BI_BARE, AGG_NONE, ty_u64, lo_helper },
+	{ "jiffies",  0, 0, BI_BARE, AGG_NONE, ty_u64, lo_helper },
+	{ "numaid",   0, 0, BI_BARE, AGG_NONE, ty_u32, lo_helper },
+	{ "comm",     0, 0, BI_BARE, AGG_NONE, ty_comm, lo_comm },
+	{ "args",     0, 0, BI_BARE, AGG_NONE, ty_args, lo_args },
+	{ "printf",   1, -1, 0, AGG_NONE, ty_printf, lo_printf },
+	{ "exit",     0, 1, BI_BARE, AGG_NONE, ty_exit, lo_exit },
+	{ "str",      1, 2, 0, AGG_NONE, ty_str, lo_str },
+	{ "print",    1, 3, BI_MAPARG, AGG_NONE, ty_mapop, lo_mapop },
+	{ "clear",    1, 1, BI_MAPARG, AGG_NONE, ty_mapop, lo_mapop },
+	{ "zero",     1, 1, BI_MAPARG, AGG_NONE, ty_mapop, lo_mapop },
+	{ "count",    0, 0, BI_AGG | BI_BARE, AGG_COUNT, ty_count, lo_agg },
+	{ "sum",      1, 1, BI_AGG, AGG_SUM, ty_agg1, lo_agg },
+	{ "min",      1, 1, BI_AGG, AGG_MIN, ty_agg1, lo_agg },
+	{ "max",      1, 1, BI_AGG, AGG_MAX, ty_agg1, lo_agg },
+	{ "avg",      1, 1, BI_AGG, AGG_AVG, ty_agg1, lo_agg },
+	{ "stats",    1, 1, BI_AGG, AGG_STATS, ty_agg1, lo_agg },
+};
+
+const struct builtin *builtin_lookup(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(builtins); i++)
+		if (!strcmp(builtins[i].name, name))
+			return &builtins[i];
+	return NULL;
+}
