@@ -48,6 +48,15 @@ enum action_kind {
 	ACT_TIME, ACT_JOIN, ACT_CAT, ACT_SYSTEM, ACT_ERRORF, ACT_WARNF, /* later */
 };
 
+/* Payloads as runtime.c reads them (after the 8-byte action id):
+ *   ACT_PRINTF       the argument tuple (args), formatted with fmt
+ *   ACT_PRINT_VALUE  args = a tuple of the one value printed
+ *   ACT_PRINT_MAP    map = index; args = NULL, or a tuple (uint64 top,
+ *                    uint64 div) for print(@m, top, div)
+ *   ACT_CLEAR/ZERO   map = index, no payload
+ *   ACT_EXIT         none, or an int64 exit code at byte 8
+ * Records after an exit record are dropped (bpftrace's behaviour); END's
+ * records are printed. */
 struct tt_action {
 	enum action_kind kind;
 	const char *fmt;           /* ACT_PRINTF: the format string as written
@@ -72,7 +81,9 @@ struct tt_probe {
 				      hook fire in this order (invariant 2) */
 	struct ir_func *ir;        /* from ir_build */
 	struct bpf_code code;      /* from emit */
-	uint32_t prog_type;        /* BPF_PROG_TYPE_* */
+	uint32_t prog_type;        /* BPF_PROG_TYPE_*; 0: the loader picks
+				      the provider's usual type (BEGIN/END:
+				      RAW_TRACEPOINT, run by PROG_TEST_RUN) */
 	uint32_t expected_attach_type;
 	int prog_fd;               /* set by the loader */
 	void *attach_state;        /* owned by attach.c */
