@@ -28,7 +28,12 @@ struct parser {
 	/* parsing a predicate: a '/' at this level (not inside (), [] or a
 	   call) ends it instead of dividing */
 	bool in_pred;
+	int depth; /* recursion depth, against stack overflow */
 };
+
+/* Deeper than this and a script is an attack or a generator gone wrong;
+ * real scripts stay below 50. */
+#define PARSE_MAX_DEPTH 1000
 
 /* ---- tokens ---- */
 
@@ -87,6 +92,23 @@ static _Noreturn void unexpected(struct parser *P, const struct token *t,
 	else
 		diag_error(&loc, "syntax error, unexpected %s", tok_describe(t));
 	longjmp(P->fail, 1);
+}
+
+/* Count one level of recursion; stop with an error past the limit.  Pair
+ * with leave(). */
+static void enter(struct parser *P)
+{
+	if (++P->depth > PARSE_MAX_DEPTH) {
+		const struct token *t = peek(P, 0);
+		diag_error(&t->loc, "nesting too deep (limit is %d)",
+			   PARSE_MAX_DEPTH);
+		longjmp(P->fail, 1);
+	}
+}
+
+static void leave(struct parser *P)
+{
+	P->depth--;
 }
 
 static bool accept(struct parser *P, int op)
@@ -524,7 +546,7 @@ static struct node *parse_postfix(struct parser *P)
 
 /* unary := ('-'|'~'|'!'|'*'|'&'|'++'|'--') unary | postfix
  * (casts are found by parse_paren) */
-static struct node *parse_unary(struct parser *P)
+static struct node *parse_unary_1(struct parser *P)
 {
 	const struct token *t = peek(P, 0);
 	if (t->kind == T_PUNCT &&
@@ -541,6 +563,14 @@ static struct node *parse_unary(struct parser *P)
 		return finish(P, n);
 	}
 	return parse_postfix(P);
+}
+
+static struct node *parse_unary(struct parser *P)
+{
+	enter(P);
+	struct node *n = parse_unary_1(P);
+	leave(P);
+	return n;
 }
 
 /* Binding power of a binary operator token, 0 if not one. */
@@ -647,6 +677,7 @@ static struct node *parse_stmt(struct parser *P, bool *needs_semi);
  * (the usual `if (c)` is a parenthesised expr; `if c {` is accepted too) */
 static struct node *parse_if(struct parser *P)
 {
+	enter(P);
 	struct token kw = next(P);
 	struct node *n = mk(N_IF, &kw);
 	n->a = parse_nested_expr(P);
@@ -658,6 +689,7 @@ static struct node *parse_if(struct parser *P)
 		else
 			n->c = parse_block(P, false);
 	}
+	leave(P);
 	return finish(P, n);
 }
 
@@ -800,6 +832,7 @@ static struct node *parse_stmt(struct parser *P, bool *needs_semi)
  * no ';' after it becomes the block's value (node->a). */
 static struct node *parse_block(struct parser *P, bool value)
 {
+	enter(P);
 	struct token lb = expect(P, '{', NULL);
 	struct node *n = mk(N_BLOCK, &lb);
 	struct node *last_open = NULL; /* last stmt, not followed by ';' */
@@ -827,6 +860,7 @@ static struct node *parse_block(struct parser *P, bool value)
 		n->a = last_open->a;
 		n->args.n--;
 	}
+	leave(P);
 	return finish(P, n);
 }
 

@@ -308,6 +308,30 @@ Test(parser, errors_inline)
 			 "             ~~~~~~\n");
 }
 
+Test(parser, nesting_limit)
+{
+	/* 300 levels are fine, 1001 are an error, not a stack overflow */
+	struct strbuf b = { 0 };
+	sb_puts(&b, "BEGIN { $x = ");
+	for (int i = 0; i < 300; i++)
+		sb_putc(&b, '(');
+	sb_putc(&b, '1');
+	for (int i = 0; i < 300; i++)
+		sb_putc(&b, ')');
+	sb_puts(&b, "; }");
+	struct node *p;
+	parse_dump(b.s, false, &p);
+	cr_assert_not_null(p);
+	b.len = 0;
+	sb_puts(&b, "BEGIN { ");
+	for (int i = 0; i < 1001; i++)
+		sb_puts(&b, "{ -");
+	char *err = errors(b.s);
+	cr_assert(strstr(err, "ERROR: nesting too deep (limit is 1000)\n"),
+		  "%s", err);
+	sb_free(&b);
+}
+
 /* ---- golden files ---- */
 
 static char *slurp(const char *path)
