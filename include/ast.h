@@ -125,8 +125,21 @@ const char *ast_kind_name(enum node_kind k);
  *       Binop +
  *        Int 1
  *        Int 2
- * When types are known (after sema) each expression line ends with
- * " :: <type>" (types_name()).  */
+ * One node per line, one space of indent per level, children in field
+ * order (args, then a, b, c).  Lines: `Int 42`, `Str "a\n"`, `Bool true`,
+ * `Builtin pid`, `Var $x`, `Map @m` (keys below), `PosParam $1`,
+ * `PosCount $#`, `Call f`, `Binop ==`, `Unop -`, `IncDec ++ post`,
+ * `Ternary` / `Ternary ?:` (elvis), `Field .f` / `Field ->f`, `Index`,
+ * `Cast (struct foo *)`, `Tuple`, `Record`, `Named a`, `Sizeof [type]`,
+ * `Offsetof [type] a.b`, `TypeId T`, `Assign +=`, `Let $x [: T]`,
+ * `MapDecl @m hash 100`, `If`, `While`, `Unroll`, `For $kv`,
+ * `For $i range` (start, end, body), `Break`, `Continue`, `Return`,
+ * `Block`, `Probe ap1, ap2`, `Config`, `Macro m($a, @b, c)`, `CDefn "..."`,
+ * `Import "..."`.  Labelled sub-trees: `Predicate` (probe), `Else` (if),
+ * `Value` (a block's value expression), `Typeof` (a ctype's expr).  An
+ * EXPR_STMT is shown as its expression alone (unless typed).
+ * When types are known (after sema) each line of a node with a type ends
+ * with " :: <type>" (type_name()).  */
 void ast_dump(FILE *out, const struct node *n, bool with_types);
 
 #endif
