@@ -1,9 +1,440 @@
-/* ir_opt.c — IR clean-up passes (constant folding, dead code, CFG
- * clean-up).  For now: nothing; the back end accepts unoptimised IR.
- * requires: ir_check() clean.  keeps it clean. */
+/* ir_opt.c — IR clean-up: constant folding, dead code, CFG clean-up.
+ *
+ * Takes and produces an ir_func (in place).  Three small passes, repeated
+ * until nothing changes:
+ *   fold   — per block, registers known to hold a constant (registers are
+ *            not SSA, so knowledge starts empty at each block and ends at
+ *            each redefinition); constants that fit an immediate replace
+ *            register operands; operations on constants become MOV, a BR on
+ *            constants a JMP; x+0, x*1, x*0, ... simplify.  Folding follows
+ *            BPF semantics (x/0 = 0, x%0 = x, shifts modulo 64).
+ *   clean  — BR with equal targets becomes JMP; jumps to blocks that only
+ *            jump are threaded; a block reached only by a JMP from its
+ *            single predecessor is merged into it; unreachable blocks go.
+ *   dce    — instructions without side effects whose result is dead
+ *            (register liveness) are removed.
+ * requires: ir_check() clean.  keeps it clean.  Leaves ir_cfg() current. */
+#include <limits.h>
+#include <string.h>
+
 #include "ir.h"
+#include "liveness.h"
+
+/* ---- fold ---- */
+
+static bool fits32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
+
+static bool eval_cc(enum ir_cc cc, int64_t a, int64_t b)
+{
+	uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
+	switch (cc) {
+	case CC_EQ: return a == b;
+	case CC_NE: return a != b;
+	case CC_ULT: return ua < ub;
+	case CC_ULE: return ua <= ub;
+	case CC_UGT: return ua > ub;
+	case CC_UGE: return ua >= ub;
+	case CC_SLT: return a < b;
+	case CC_SLE: return a <= b;
+	case CC_SGT: return a > b;
+	case CC_SGE: return a >= b;
+	case CC_SET: return (ua & ub) != 0;
+	}
+	return false;
+}
+
+/* a op b with BPF's semantics; false if op is not a pure binary op. */
+static bool eval_bin(enum ir_op op, int64_t a, int64_t b, int64_t *r)
+{
+	uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
+	switch (op) {
+	case IR_ADD: *r = (int64_t)(ua + ub); return true;
+	case IR_SUB: *r = (int64_t)(ua - ub); return true;
+	case IR_MUL: *r = (int64_t)(ua * ub); return true;
+	case IR_UDIV: *r = ub ? (int64_t)(ua / ub) : 0; return true;
+	case IR_UMOD: *r = ub ? (int64_t)(ua % ub) : a; return true;
+	case IR_SDIV:
+		*r = !b ? 0 : (a == INT64_MIN && b == -1) ? a : a / b;
+		return true;
+	case IR_SMOD:
+		*r = !b ? a : b == -1 ? 0 : a % b;
+		return true;
+	case IR_AND: *r = a & b; return true;
+	case IR_OR: *r = a | b; return true;
+	case IR_XOR: *r = a ^ b; return true;
+	case IR_SHL: *r = (int64_t)(ua << (ub & 63)); return true;
+	case IR_LSHR: *r = (int64_t)(ua >> (ub & 63)); return true;
+	case IR_ASHR: *r = a >> (ub & 63); return true;
+	default: return false;
+	}
+}
+
+static bool eval_un(const struct ir_insn *in, int64_t a, int64_t *r)
+{
+	switch (in->op) {
+	case IR_MOV: *r = a; return true;
+	case IR_NEG: *r = (int64_t)(0 - (uint64_t)a); return true;
+	case IR_NOT: *r = ~a; return true;
+	case IR_ZEXT:
+		*r = in->size == 1 ? (uint8_t)a : in->size == 2 ? (uint16_t)a
+								: (int64_t)(uint32_t)a;
+		return true;
+	case IR_SEXT:
+		*r = in->size == 1 ? (int8_t)a : in->size == 2 ? (int16_t)a
+							       : (int32_t)a;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Which operands may be an immediate (and so take a known constant). */
+static bool imm_allowed(const struct ir_insn *in, int i)
+{
+	switch (in->op) {
+	case IR_LOAD: case IR_MEMZERO: case IR_MEMCPY:
+		return false;
+	case IR_STORE:
+		return i == 1;
+	default:
+		return true;
+	}
+}
+
+/* Operands that become one register load whatever the constant (a
+ * 64-bit one costs an ld_imm64 in the register or here alike). */
+static bool any_imm(const struct ir_insn *in)
+{
+	return in->op == IR_MOV || in->op == IR_RET || in->op == IR_CALL;
+}
+
+static void to_mov(struct ir_insn *in, struct ref r)
+{
+	in->op = IR_MOV;
+	in->arg[0] = r;
+	in->arg[1] = (struct ref){ 0 };
+}
+
+/* Algebraic identities with one constant operand. */
+static void simplify(struct ir_insn *in)
+{
+	struct ref *a = &in->arg[0], *b = &in->arg[1];
+	if (b->kind != REF_IMM) {
+		bool comm = in->op == IR_ADD || in->op == IR_MUL ||
+			    in->op == IR_AND || in->op == IR_OR || in->op == IR_XOR;
+		if (!comm || a->kind != REF_IMM)
+			return;
+		struct ref t = *a;
+		*a = *b;
+		*b = t;
+	}
+	int64_t k = b->imm;
+	switch (in->op) {
+	case IR_ADD: case IR_SUB: case IR_OR: case IR_XOR:
+	case IR_SHL: case IR_LSHR: case IR_ASHR:
+		if (k == 0 || ((in->op == IR_SHL || in->op == IR_LSHR ||
+				in->op == IR_ASHR) && (k & 63) == 0))
+			to_mov(in, *a);
+		break;
+	case IR_MUL:
+		if (k == 1)
+			to_mov(in, *a);
+		else if (k == 0)
+			to_mov(in, ref_imm(0));
+		break;
+	case IR_UDIV:
+		if (k == 1)
+			to_mov(in, *a);
+		else if (k == 0)
+			to_mov(in, ref_imm(0));
+		break;
+	case IR_SDIV:
+		if (k == 1)
+			to_mov(in, *a);
+		else if (k == 0)
+			to_mov(in, ref_imm(0));
+		break;
+	case IR_UMOD:
+	case IR_SMOD:
+		if (k == 0)
+			to_mov(in, *a);
+		else if (k == 1 || (in->op == IR_SMOD && k == -1))
+			to_mov(in, ref_imm(0));
+		break;
+	case IR_AND:
+		if (k == 0)
+			to_mov(in, ref_imm(0));
+		else if (k == -1)
+			to_mov(in, *a);
+		break;
+	default:
+		break;
+	}
+}
+
+static bool fold(struct ir_func *f)
+{
+	bool changed = false;
+	bool *known = xcalloc(f->nregs + 1, 1);
+	int64_t *val = xcalloc(f->nregs + 1, sizeof(int64_t));
+	int *copy = xmalloc((f->nregs + 1) * sizeof(int)); /* r == copy[r] */
+	for (int b = 0; b < f->nblocks; b++) {
+		struct ir_block *bl = f->blocks[b];
+		memset(known, 0, f->nregs);
+		for (int r = 0; r < f->nregs; r++)
+			copy[r] = -1;
+		for (int i = 0; i < bl->ninsns; i++) {
+			struct ir_insn *in = &bl->insns[i];
+			struct ir_insn old = *in;
+			int n = ir_insn_nrefs(in);
+			/* operands: substitute known constants */
+			bool all_const = n > 0;
+			int64_t c[5] = { 0 };
+			for (int k = 0; k < n; k++) {
+				struct ref *r = &in->arg[k];
+				if (r->kind == REF_REG && copy[r->reg] >= 0)
+					r->reg = copy[r->reg];
+				if (r->kind == REF_REG && known[r->reg]) {
+					c[k] = val[r->reg];
+					if (imm_allowed(in, k) &&
+					    (fits32(c[k]) || any_imm(in)))
+						*r = ref_imm(c[k]);
+				} else if (r->kind == REF_IMM) {
+					c[k] = r->imm;
+				} else {
+					all_const = false;
+				}
+			}
+			int64_t res;
+			if (all_const && n == 2 && in->op == IR_SETCC) {
+				to_mov(in, ref_imm(eval_cc(in->cc, c[0], c[1])));
+			} else if (all_const && n == 2 && eval_bin(in->op, c[0], c[1], &res)) {
+				to_mov(in, ref_imm(res));
+			} else if (all_const && n == 1 && eval_un(in, c[0], &res)) {
+				to_mov(in, ref_imm(res));
+			} else if (all_const && in->op == IR_BR) {
+				int t = eval_cc(in->cc, c[0], c[1]) ? in->t : in->f;
+				memset(in->arg, 0, sizeof(in->arg));
+				in->op = IR_JMP;
+				in->t = t;
+				in->f = 0;
+			} else if (n == 2 && in->op != IR_BR && in->op != IR_SETCC &&
+				   in->op != IR_STORE && in->op != IR_MEMCPY &&
+				   in->op != IR_CALL) {
+				simplify(in);
+			}
+			if (in->op == IR_MOV && in->arg[0].kind == REF_REG &&
+			    in->arg[0].reg == in->dst) {
+				in->op = IR_NOP;
+				in->dst = -1;
+			}
+			if (memcmp(&old, in, sizeof(old)))
+				changed = true;
+			/* what this instruction leaves known */
+			if (ir_insn_has_dst(in)) {
+				int d = in->dst;
+				known[d] = false;
+				copy[d] = -1;
+				for (int r = 0; r < f->nregs; r++)
+					if (copy[r] == d)
+						copy[r] = -1;
+				if (in->op == IR_MOV && in->arg[0].kind == REF_REG)
+					copy[d] = in->arg[0].reg;
+				if (in->op == IR_MOV && in->arg[0].kind == REF_IMM) {
+					known[in->dst] = true;
+					val[in->dst] = in->arg[0].imm;
+				} else if (in->op == IR_MOV && in->arg[0].kind == REF_REG &&
+					   known[in->arg[0].reg]) {
+					known[in->dst] = true;
+					val[in->dst] = val[in->arg[0].reg];
+				}
+			}
+		}
+	}
+	free(known);
+	free(val);
+	free(copy);
+	return changed;
+}
+
+/* ---- CFG clean-up ---- */
+
+/* Follow blocks that are only "jmp x" (at most nblocks steps: cycles). */
+static int thread(const struct ir_func *f, int b)
+{
+	for (int steps = 0; steps < f->nblocks; steps++) {
+		const struct ir_block *bl = f->blocks[b];
+		if (b == 0 || bl->ninsns != 1 || bl->insns[0].op != IR_JMP ||
+		    bl->insns[0].t == b)
+			break;
+		b = bl->insns[0].t;
+	}
+	return b;
+}
+
+/* Drop blocks unreachable from the entry and renumber the rest. */
+static bool remove_unreachable(struct ir_func *f)
+{
+	int nb = f->nblocks;
+	bool *seen = xcalloc(nb, 1);
+	int *work = xmalloc(nb * sizeof(int)), nw = 0;
+	seen[0] = true;
+	work[nw++] = 0;
+	while (nw) {
+		struct ir_block *bl = f->blocks[work[--nw]];
+		for (int k = 0; k < bl->nsucc; k++)
+			if (!seen[bl->succ[k]]) {
+				seen[bl->succ[k]] = true;
+				work[nw++] = bl->succ[k];
+			}
+	}
+	int *newid = xmalloc(nb * sizeof(int)), n = 0;
+	for (int b = 0; b < nb; b++) {
+		newid[b] = seen[b] ? n : -1;
+		if (seen[b])
+			f->blocks[n++] = f->blocks[b];
+	}
+	bool changed = n != nb;
+	f->nblocks = n;
+	for (int b = 0; changed && b < n; b++) {
+		struct ir_block *bl = f->blocks[b];
+		bl->id = b;
+		struct ir_insn *t = &bl->insns[bl->ninsns - 1];
+		if (t->op == IR_BR) {
+			t->t = newid[t->t];
+			t->f = newid[t->f];
+		} else if (t->op == IR_JMP) {
+			t->t = newid[t->t];
+		}
+	}
+	free(seen);
+	free(work);
+	free(newid);
+	return changed;
+}
+
+static bool clean(struct ir_func *f)
+{
+	bool changed = false;
+	for (int b = 0; b < f->nblocks; b++) {
+		struct ir_block *bl = f->blocks[b];
+		struct ir_insn *t = &bl->insns[bl->ninsns - 1];
+		if (t->op == IR_BR) {
+			int nt = thread(f, t->t), nf = thread(f, t->f);
+			if (nt != t->t || nf != t->f)
+				changed = true;
+			t->t = nt;
+			t->f = nf;
+			if (t->t == t->f) {
+				memset(t->arg, 0, sizeof(t->arg));
+				t->op = IR_JMP;
+				changed = true;
+			}
+		} else if (t->op == IR_JMP) {
+			int nt = thread(f, t->t);
+			if (nt != t->t)
+				changed = true;
+			t->t = nt;
+		}
+	}
+	ir_cfg(f);
+	/* Merge b into its only predecessor p when p ends in "jmp b". */
+	for (int b = 1; b < f->nblocks; b++) {
+		struct ir_block *bl = f->blocks[b];
+		if (bl->npreds != 1 || bl->preds[0] == b)
+			continue;
+		struct ir_block *p = f->blocks[bl->preds[0]];
+		if (p->insns[p->ninsns - 1].op != IR_JMP || p->nsucc != 1)
+			continue;
+		p->ninsns--;
+		for (int i = 0; i < bl->ninsns; i++) {
+			struct ir_insn copy = bl->insns[i];
+			*ir_append(f, p->id, copy.op) = copy;
+		}
+		/* b is now unreachable: leave it a self-contained stub */
+		bl->ninsns = 1;
+		bl->insns[0] = (struct ir_insn){ .op = IR_RET, .dst = -1,
+						 .arg = { ref_imm(0) } };
+		changed = true;
+		ir_cfg(f);
+	}
+	if (remove_unreachable(f))
+		changed = true;
+	ir_cfg(f);
+	return changed;
+}
+
+/* ---- dead code ---- */
+
+static bool pure(enum ir_op op)
+{
+	switch (op) {
+	case IR_STORE: case IR_MEMZERO: case IR_MEMCPY: case IR_CALL:
+	case IR_BR: case IR_JMP: case IR_RET:
+		return false;
+	default:
+		return true;
+	}
+}
+
+struct dce {
+	struct ir_func *f;
+	bool **dead;     /* per block, per insn */
+	bool changed;
+};
+
+static void mark_dead(void *ctx, int b, int i, const struct bitset *regs,
+		      const struct bitset *slots)
+{
+	(void)slots;
+	struct dce *D = ctx;
+	const struct ir_insn *in = &D->f->blocks[b]->insns[i];
+	if (in->op == IR_NOP ||
+	    (pure(in->op) && ir_insn_has_dst(in) && !bitset_test(regs, in->dst) &&
+	     in->dst != D->f->scratch_reg)) {
+		D->dead[b][i] = true;
+		D->changed = true;
+	}
+}
+
+static bool dce(struct ir_func *f)
+{
+	bool any = false;
+	for (int round = 0; round < 100; round++) {
+		struct liveness *lv = live_compute(f);
+		struct dce D = { .f = f };
+		D.dead = xcalloc(f->nblocks, sizeof(bool *));
+		for (int b = 0; b < f->nblocks; b++) {
+			D.dead[b] = xcalloc(f->blocks[b]->ninsns, 1);
+			live_walk_block(lv, b, mark_dead, &D);
+		}
+		for (int b = 0; b < f->nblocks; b++) {
+			struct ir_block *bl = f->blocks[b];
+			int o = 0;
+			for (int i = 0; i < bl->ninsns; i++)
+				if (!D.dead[b][i])
+					bl->insns[o++] = bl->insns[i];
+			bl->ninsns = o;
+			free(D.dead[b]);
+		}
+		free(D.dead);
+		live_free(lv);
+		if (!D.changed)
+			break;
+		any = true;
+	}
+	return any;
+}
 
 void ir_optimize(struct ir_func *f)
 {
-	(void)f;
+	ir_cfg(f);
+	for (int round = 0; round < 16; round++) {
+		bool changed = fold(f);
+		changed |= clean(f);
+		changed |= dce(f);
+		if (!changed)
+			break;
+	}
+	ir_cfg(f);
 }

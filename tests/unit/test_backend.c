@@ -757,12 +757,10 @@ static const struct { const char *name, *ir, *listing; } emit_cases[] = {
 	  "   2: (bf) r0 = r1\n"
 	  "   3: (67) r0 <<= 3\n"
 	  "   4: (47) r0 |= 2147483647\n"
-	  "   5: (05) goto pc+4\n"
-	  "   6: (b7) r0 = 0\n"
-	  "   7: (0f) r0 += r1\n"
-	  "   8: (87) r0 = -r0\n"
-	  "   9: (07) r0 += 100\n"
-	  "  10: (95) exit\n" },
+	  "   5: (05) goto pc+2\n"
+	  "   6: (b7) r0 = 100\n"      /* (x/0 + x) folded to x */
+	  "   7: (1f) r0 -= r1\n"
+	  "   8: (95) exit\n" },
 	{ "scratch slots are reached through the lookup result",
 	  "func e3\n"
 	  "slot s0 4 stack \"zero\"\n"

@@ -244,3 +244,108 @@ Test(ir, parse_roundtrip)
 	cr_assert_eq(f->nregs, 5);
 	cr_assert_eq(f->scratch_reg, 0);
 }
+
+/* ---- ir_optimize ---- */
+
+static char *opt(const char *text)
+{
+	struct ir_func *f = ir_parse(text);
+	cr_assert(f);
+	ir_cfg(f);
+	int rc;
+	cr_assert_str_eq(check(f, &rc), "", "input does not check");
+	ir_optimize(f);
+	cr_assert_str_eq(check(f, &rc), "", "output does not check:\n%s", dump(f));
+	return dump(f);
+}
+
+Test(ir_opt, folds_constants_with_bpf_semantics)
+{
+	cr_assert_str_eq(opt(
+		"func f\n"
+		"b0:\n"
+		"  %0 = mov 7\n"
+		"  %1 = udiv %0, 0\n"        /* 0 */
+		"  %2 = umod %0, 0\n"        /* 7 */
+		"  %3 = mov -9223372036854775808\n"
+		"  %4 = sdiv %3, -1\n"       /* INT64_MIN */
+		"  %5 = smod %3, -1\n"       /* 0 */
+		"  %6 = shl %0, 65\n"        /* 14 */
+		"  %7 = sext1 255\n"         /* -1 */
+		"  %8 = set.ult %7, %0\n"    /* 0: -1 is huge unsigned */
+		"  %9 = add %1, %2\n"
+		"  %9 = add %9, %5\n"
+		"  %9 = add %9, %6\n"
+		"  %9 = add %9, %8\n"
+		"  %10 = xor %4, %7\n"       /* INT64_MAX */
+		"  %9 = add %9, %10\n"
+		"  ret %9\n"),
+		"func f\n"
+		"b0:\n"
+		"  ret -9223372036854775788\n");
+}
+
+Test(ir_opt, keeps_side_effects_drops_dead_values)
+{
+	cr_assert_str_eq(opt(
+		"func f\n"
+		"slot s0 8 stack\n"
+		"b0:\n"
+		"  %0 = ctx\n"
+		"  %1 = load8 %0+0\n"       /* dead */
+		"  %2 = add %1, 1\n"        /* dead */
+		"  %3 = call ktime_get_ns()\n"  /* result dead, call stays */
+		"  %4 = mul %3, 1\n"
+		"  store8 s0+0, %4\n"
+		"  %5 = call map_lookup_elem(map0, s0)\n"
+		"  ret %5\n"),
+		"func f\n"
+		"slot s0 8 stack\n"
+		"b0:\n"
+		"  %3 = call ktime_get_ns()\n"
+		"  store8 s0+0, %3\n"
+		"  %5 = call map_lookup_elem(map0, s0)\n"
+		"  ret %5\n");
+}
+
+Test(ir_opt, cfg_cleanup)
+{
+	cr_assert_str_eq(opt(
+		"func f\n"
+		"b0:\n"
+		"  %0 = ctx\n"
+		"  %1 = load8 %0+0\n"
+		"  %2 = mov 1\n"
+		"  br.eq %2, 0, b1, b2\n"    /* never taken: b1 unreachable */
+		"b1:\n"
+		"  ret 5\n"
+		"b2:\n"
+		"  br.ne %1, 0, b3, b4\n"
+		"b3:\n"
+		"  jmp b5\n"                 /* threaded */
+		"b4:\n"
+		"  br.slt %1, 3, b5, b5\n"   /* equal targets */
+		"b5:\n"
+		"  ret %1\n"),
+		"func f\n"
+		"b0:\n"
+		"  %0 = ctx\n"
+		"  %1 = load8 %0+0\n"
+		"  ret %1\n");
+}
+
+Test(ir_opt, loop_is_kept)
+{
+	const char *loop =
+		"func f\n"
+		"b0:\n"
+		"  %0 = mov 0\n"
+		"  jmp b1\n"
+		"b1:\n"
+		"  %0 = add %0, 1\n"
+		"  br.ult %0, 10, b1, b2\n"
+		"b2:\n"
+		"  ret %0\n";
+	/* %0 is not constant in b1 (it changes around the back edge) */
+	cr_assert_str_eq(opt(loop), loop);
+}
