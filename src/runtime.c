@@ -13,11 +13,14 @@
  * Ring buffer records start with a u64 action id (index in
  * tt_prog.actions); records that arrive after exit() are dropped, as
  * bpftrace drops them, except END's. */
+#define _GNU_SOURCE /* pipe2 */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -148,8 +151,22 @@ static void do_print_map(struct run *r, const struct tt_action *a,
 				div = v;
 		}
 	}
-	fflush(stdout);
-	out_map_top(stdout, r->p, a->map, (uint32_t)top, (uint32_t)div, r->json);
+	struct out_mapdata md;
+	struct strbuf sb = { 0 };
+	if (out_mapdata_read(r->p, a->map, &md) < 0)
+		return;
+	/* print() of a scalar map never assigned shows its zero value
+	   (bpftrace's print_empty_scalar_map); at exit it is skipped */
+	if (!md.key_type && md.n == 0) {
+		size_t vbytes = (size_t)md.ncpus * md.stride;
+		md.keys = xrealloc(md.keys, md.key_size ? md.key_size : 1);
+		md.values = xrealloc(md.values, vbytes ? vbytes : 1);
+		memset(md.values, 0, vbytes);
+		md.n = 1;
+	}
+	out_mapdata_print(&sb, &md, (uint32_t)top, (uint32_t)div, r->json);
+	out_mapdata_free(&md);
+	write_sb(&sb);
 }
 
 static int on_record(void *ctx, void *data, size_t size)
@@ -233,6 +250,83 @@ static void check_lost(struct run *r)
 	}
 }
 
+/* ---- -c CMD: a child started once the probes are attached ---------------- */
+
+struct child {
+	pid_t pid;
+	int go;          /* write end: one byte lets the child exec */
+	bool exited;
+};
+
+/* Forks CMD (split on spaces, no quote removal, as bpftrace) held until
+ * child_start(): tracing must be in place before it runs. */
+static int child_spawn(struct child *c, const char *cmd)
+{
+	int fds[2];
+	char *copy = xmalloc(strlen(cmd) + 1), *save = NULL;
+	char **argv = xcalloc(strlen(cmd) / 2 + 2, sizeof(char *));
+	int argc = 0;
+
+	strcpy(copy, cmd);
+	for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save))
+		argv[argc++] = w;
+	if (argc == 0 || pipe2(fds, O_CLOEXEC) < 0) {
+		fprintf(stderr, "ERROR: cannot run '%s': %s\n", cmd,
+			argc ? strerror(errno) : "empty command");
+		free(copy);
+		free(argv);
+		return -EINVAL;
+	}
+	c->pid = fork();
+	if (c->pid == 0) {
+		char b;
+		close(fds[1]);
+		if (read(fds[0], &b, 1) != 1)
+			_exit(0); /* the tracer gave up before attaching */
+		execvp(argv[0], argv);
+		fprintf(stderr, "ERROR: failed to exec '%s': %s\n", argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	int err = c->pid < 0 ? -errno : 0;
+	close(fds[0]);
+	c->go = fds[1];
+	free(copy);
+	free(argv);
+	return err;
+}
+
+static void child_start(struct child *c)
+{
+	if (c->go >= 0) {
+		if (write(c->go, "x", 1) != 1)
+			perror("ERROR: starting the -c command");
+		close(c->go);
+		c->go = -1;
+	}
+}
+
+static bool child_done(struct child *c)
+{
+	if (c->pid > 0 && !c->exited && waitpid(c->pid, NULL, WNOHANG) == c->pid)
+		c->exited = true;
+	return c->exited;
+}
+
+/* Stops a child still running when tracing ends (exit(), a signal). */
+static void child_reap(struct child *c)
+{
+	if (c->go >= 0) {
+		close(c->go); /* never started: it exits by itself */
+		c->go = -1;
+	} else if (c->pid > 0 && !child_done(c)) {
+		kill(c->pid, SIGTERM);
+	}
+	if (c->pid > 0 && !c->exited)
+		waitpid(c->pid, NULL, 0);
+	c->exited = true;
+}
+
 /* ---- the run ------------------------------------------------------------ */
 
 static int run_special(struct run *r, enum provider prov, struct ring_buffer *rb)
@@ -294,6 +388,7 @@ static void print_maps(struct run *r)
 int runtime_run(struct tt_prog *p)
 {
 	struct run r = { .p = p };
+	struct child child = { .pid = -1, .go = -1 };
 	struct ring_buffer *rb = NULL;
 	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
 	bool only_special = true;
@@ -320,6 +415,10 @@ int runtime_run(struct tt_prog *p)
 			goto out;
 		}
 	}
+	if (p->cfg.cmd && child_spawn(&child, p->cfg.cmd) < 0) {
+		status = 1;
+		goto out;
+	}
 	if (attach_all(p) < 0) {
 		status = 1;
 		goto out;
@@ -340,8 +439,17 @@ int runtime_run(struct tt_prog *p)
 	if (run_special(&r, PROV_BEGIN, rb) < 0)
 		status = 1;
 	fflush(stdout);
+	child_start(&child);
 
+	/* with -c the run lasts as long as the command, even for BEGIN/END
+	   only scripts; with -p as long as that process */
+	if (p->cfg.cmd)
+		only_special = false;
 	while (status == 0 && !only_special && !r.exiting && !got_signal) {
+		if (p->cfg.cmd && child_done(&child))
+			break;
+		if (p->cfg.pid > 0 && kill(p->cfg.pid, 0) < 0 && errno == ESRCH)
+			break;
 		int k = rb ? ring_buffer__poll(rb, 200) : poll(NULL, 0, 200);
 		if (k < 0 && k != -EINTR && errno != EINTR) {
 			fprintf(stderr, "ERROR: reading the ring buffer: %s\n",
@@ -354,6 +462,7 @@ int runtime_run(struct tt_prog *p)
 
 	/* stop the probes, drop what came after exit(), then END */
 	detach_all(p);
+	child_reap(&child);
 	if (rb) {
 		ring_buffer__consume(rb);
 		r.exiting = false;
@@ -367,6 +476,7 @@ int runtime_run(struct tt_prog *p)
 		status = r.exit_code;
 out:
 	detach_all(p);
+	child_reap(&child);
 	ring_buffer__free(rb);
 	fflush(stdout);
 	fflush(stderr);
