@@ -43,6 +43,7 @@ struct sema_var {               /* one scratch variable ($x) in one scope */
 	struct type *type;
 	struct srcloc decl;
 	int id;                     /* free for ir_build */
+	bool typed;                 /* let $x: T — the type never widens */
 };
 
 struct sema_map {               /* one script map (@x) */

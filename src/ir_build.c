@@ -361,7 +361,17 @@ static void var_assign(struct irb *b, struct sema_var *var, struct irval v,
 {
 	struct var_home *h = var_home(b, var);
 	if (h->reg >= 0) {
-		struct ir_insn *in = irb_emit(b, IR_MOV, loc);
+		struct type *t = var->type;
+		struct ir_insn *in;
+		if (t->kind == TY_INT && t->size < 8 && v.r.kind == REF_REG &&
+		    (v.t->kind != TY_INT || v.t->size > t->size ||
+		     v.t->is_signed != t->is_signed)) {
+			/* a declared narrower type: convert */
+			in = irb_emit(b, t->is_signed ? IR_SEXT : IR_ZEXT, loc);
+			in->size = t->size;
+		} else {
+			in = irb_emit(b, IR_MOV, loc);
+		}
 		in->dst = h->reg;
 		in->arg[0] = v.r.kind == REF_NONE ? ref_imm(0) : v.r;
 		return;

@@ -497,13 +497,14 @@ static struct type *field_type(const char *decl, int size, bool is_signed,
 		d += 11;
 	}
 	/* name: the last identifier, possibly followed by [N] */
-	char *br = strchr(d, '[');
+	size_t len = strlen(d);
 	int nelem = -1;
-	if (br) {
+	if (len && d[len - 1] == ']') {
+		char *br = strrchr(d, '[');
 		nelem = atoi(br + 1);
 		*br = 0;
 	}
-	size_t len = strlen(d);
+	len = strlen(d);
 	while (len && d[len - 1] == ' ')
 		d[--len] = 0;
 	size_t e = len;

@@ -220,6 +220,19 @@ static void var_assign_type(struct sema *s, struct sema_var *v,
 		s->changed = true;
 		return;
 	}
+	if (v->typed) {
+		/* declared type: integers convert, strings truncate */
+		if ((type_is_int(v->type) && type_is_int(t)) ||
+		    (v->type->kind == TY_STR && t->kind == TY_STR) ||
+		    type_equal(v->type, t))
+			return;
+		sema_err(s, loc,
+			 "Type mismatch for %s: trying to assign value of type "
+			 "'%s' when variable already contains a value of type "
+			 "'%s'",
+			 v->name, type_name(t), type_name(v->type));
+		return;
+	}
 	struct type *p = sema_promote(v->type, t);
 	if (!p) {
 		sema_err(s, loc,
@@ -646,11 +659,14 @@ static struct type *type_call(struct sema *s, struct node *n)
 			sema_err(s, &n->loc,
 				 "%s() requires no arguments (%d provided)",
 				 n->name, na);
+		else if (bi->min_args == bi->max_args && bi->min_args == 1)
+			sema_err(s, &n->loc,
+				 "%s() requires one argument (%d provided)",
+				 n->name, na);
 		else if (bi->min_args == bi->max_args)
 			sema_err(s, &n->loc,
-				 "%s() requires %d argument%s (%d provided)",
-				 n->name, bi->min_args,
-				 bi->min_args == 1 ? "" : "s", na);
+				 "%s() requires %d arguments (%d provided)",
+				 n->name, bi->min_args, na);
 		else if (bi->max_args < 0 || na < bi->min_args)
 			sema_err(s, &n->loc,
 				 "%s() requires at least %d argument%s (%d "
@@ -659,8 +675,9 @@ static struct type *type_call(struct sema *s, struct node *n)
 				 bi->min_args == 1 ? "" : "s", na);
 		else
 			sema_err(s, &n->loc,
-				 "%s() takes up to %d arguments (%d provided)",
-				 n->name, bi->max_args, na);
+				 "%s() takes up to %d argument%s (%d provided)",
+				 n->name, bi->max_args,
+				 bi->max_args == 1 ? "" : "s", na);
 		return type_none();
 	}
 	if ((bi->flags & BI_AGG) && !s->direct_map_assign) {
@@ -1119,8 +1136,10 @@ static void stmt(struct sema *s, struct node *n)
 						 n->name);
 		}
 		struct sema_var *v = var_declare(s, n, n->name, t);
-		if (n->ctype && !is_none(t))
+		if (n->ctype && !is_none(t)) {
 			v->type = t;
+			v->typed = true;
+		}
 		else if (!is_none(t))
 			var_assign_type(s, v, t, &n->loc);
 		n->sym = v;
