@@ -37,8 +37,8 @@ struct srcloc {
  *   stdin:1:12-20: ERROR: Unknown function: foo
  *   BEGIN { $x = foo(); }
  *                ~~~~~
- * "line:col-endcol" where endcol = col + len (exclusive, as bpftrace).  When
- * len <= 1 the form is "line:col".  The source line and the ~ underline follow.
+ * "line:col-endcol" where endcol = col + len (exclusive, as bpftrace; a span
+ * of length 0 prints "line:col").  The source line and the ~ underline follow.
  * A loc with src == NULL prints "ERROR: msg" alone. */
 void diag_error(const struct srcloc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -178,7 +178,7 @@ static void diag_vprint(const struct srcloc *loc, const char *kind,
 	FILE *f = diag_stream ? diag_stream : stderr;
 	if (loc && loc->src) {
 		fprintf(f, "%s:%d:%d", loc->src->name, loc->line, loc->col);
-		if (loc->len > 1)
+		if (loc->len > 0)
 			fprintf(f, "-%d", loc->col + loc->len);
 		fputs(": ", f);
 	}

@@ -214,7 +214,7 @@ Test(parser, expr_string_rejects_trailing)
 	cr_assert_null(parse_expr_string(src_of("1 + 2 )")));
 	diag_set_stream(NULL);
 	fclose(f);
-	cr_assert_str_eq(buf, "stdin:1:7: ERROR: syntax error, unexpected ), "
+	cr_assert_str_eq(buf, "stdin:1:7-8: ERROR: syntax error, unexpected ), "
 			      "expecting end of file\n1 + 2 )\n      ~\n");
 }
 
@@ -290,11 +290,11 @@ Test(parser, typed_dump)
 Test(parser, errors_inline)
 {
 	cr_assert_str_eq(errors("BEGIN { $x = 1 + ; }"),
-			 "stdin:1:18: ERROR: syntax error, unexpected ;\n"
+			 "stdin:1:18-19: ERROR: syntax error, unexpected ;\n"
 			 "BEGIN { $x = 1 + ; }\n"
 			 "                 ~\n");
 	cr_assert_str_eq(errors("BEGIN { @x = (1, 2 }"),
-			 "stdin:1:20: ERROR: syntax error, unexpected }, expecting ) or \",\"\n"
+			 "stdin:1:20-21: ERROR: syntax error, unexpected }, expecting ) or \",\"\n"
 			 "BEGIN { @x = (1, 2 }\n"
 			 "                   ~\n");
 	cr_assert_str_eq(errors("BEGIN { if (1) printf(\"x\"); }"),
