@@ -407,6 +407,23 @@ int ir_check(const struct ir_func *f)
 		const struct ir_block *b = f->blocks[bi];
 		c.bi = bi;
 		c.ii = -1;
+		/* The scratch base cannot address its own lookup's key. */
+		for (int ii = 0; ii < b->ninsns; ii++) {
+			const struct ir_insn *in = &b->insns[ii];
+			if (f->scratch_reg < 0 || !ir_insn_has_dst(in) ||
+			    in->dst != f->scratch_reg)
+				continue;
+			for (int k = 0; k < ir_insn_nrefs(in); k++)
+				if (in->arg[k].kind == REF_SLOT &&
+				    in->arg[k].slot >= 0 && in->arg[k].slot < f->nslots &&
+				    f->slots[in->arg[k].slot].space == SPACE_SCRATCH) {
+					c.ii = ii;
+					bad(&c, "the instruction setting the scratch "
+					    "base %%%d names scratch slot s%d",
+					    f->scratch_reg, in->arg[k].slot);
+				}
+		}
+		c.ii = -1;
 		if (b->id != bi)
 			bad(&c, "block id %d at index %d", b->id, bi);
 		if (b->ninsns == 0) {

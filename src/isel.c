@@ -324,6 +324,7 @@ struct isel {
 	struct mfunc *mf;
 	int cur;               /* current MIR block */
 	int irb;               /* IR block being selected */
+	int next;              /* IR block laid out after it, -1 none */
 	struct srcloc loc;     /* of the IR insn being selected */
 	int *ir2m;             /* IR block -> first MIR block */
 	/* jumps whose target is still an IR block id */
@@ -637,7 +638,7 @@ static int sel_cjump(struct isel *S, enum ir_cc cc, struct ref a,
 
 static void sel_ja_ir(struct isel *S, int irtarget)
 {
-	if (irtarget == S->irb + 1)
+	if (irtarget == S->next)
 		return;  /* falls through */
 	emit(S, (struct minsn){ .code = BPF_JMP | BPF_JA, .dst = -1, .src = -1,
 				.target = irtarget });
@@ -653,7 +654,7 @@ static void sel_br(struct isel *S, const struct ir_insn *in)
 		return;
 	}
 	/* Jump on the condition that leaves the next block to fall through. */
-	if (t == S->irb + 1 && ir_cc_invert(cc) >= 0) {
+	if (t == S->next && ir_cc_invert(cc) >= 0) {
 		cc = ir_cc_invert(cc);
 		int x = t;
 		t = f;
@@ -873,6 +874,59 @@ static void sel_insn(struct isel *S, const struct ir_insn *in)
 	}
 }
 
+/* Block layout: after a block, place a successor it can fall through to
+ * (for a BR the next block in IR order if it is a successor, else the
+ * false or true block; a JMP's target) when all the successor's
+ * predecessors are placed ("ready"); else a ready successor of the most
+ * recently placed blocks; else the first unplaced block in IR order.  So each conditional branch needs one jump,
+ * source order is kept where it can be, and early exits ir_build wrote
+ * before the body move out of the way.
+ * Fills order[0..nblocks-1]; the entry stays first. */
+static bool ready(const struct ir_func *f, const bool *placed, int b)
+{
+	if (placed[b])
+		return false;
+	for (int k = 0; k < f->blocks[b]->npreds; k++)
+		if (!placed[f->blocks[b]->preds[k]])
+			return false;
+	return true;
+}
+
+static void layout(const struct ir_func *f, int *order)
+{
+	bool *placed = xcalloc(f->nblocks + 1, 1);
+	int n = 0, b = 0, scan = 0;
+	while (n < f->nblocks) {
+		order[n++] = b;
+		placed[b] = true;
+		const struct ir_block *bl = f->blocks[b];
+		const struct ir_insn *t = bl->ninsns ? &bl->insns[bl->ninsns - 1] : NULL;
+		int want = -1;
+		if (t && t->op == IR_BR)
+			want = (t->t == b + 1 || t->f == b + 1) && !placed[b + 1] ? b + 1
+			       : ready(f, placed, t->f) ? t->f
+			       : ready(f, placed, t->t) ? t->t : -1;
+		else if (t && t->op == IR_JMP && ready(f, placed, t->t))
+			want = t->t;
+		/* else a ready successor of the latest placed blocks */
+		for (int k = n - 1; want < 0 && k >= 0; k--) {
+			const struct ir_block *p = f->blocks[order[k]];
+			for (int j = 0; j < p->nsucc && want < 0; j++)
+				if (ready(f, placed, p->succ[j]))
+					want = p->succ[j];
+		}
+		if (want < 0) {
+			while (scan < f->nblocks && placed[scan])
+				scan++;
+			want = scan;
+		}
+		b = want;
+		if (b >= f->nblocks)
+			break;
+	}
+	free(placed);
+}
+
 struct mfunc *isel_run(const struct ir_func *f)
 {
 	struct mfunc *mf = xcalloc(1, sizeof(*mf));
@@ -882,19 +936,23 @@ struct mfunc *isel_run(const struct ir_func *f)
 		mir_reg_new(mf);
 	struct isel S = { .f = f, .mf = mf };
 	S.ir2m = xcalloc(f->nblocks + 1, sizeof(int));
-	for (int b = 0; b < f->nblocks; b++) {
+	int *order = xcalloc(f->nblocks + 1, sizeof(int));
+	layout(f, order);
+	for (int k = 0; k < f->nblocks; k++) {
+		int b = order[k];
 		S.irb = b;
+		S.next = k + 1 < f->nblocks ? order[k + 1] : -1;
 		S.cur = S.ir2m[b] = mir_block_new(mf);
 		const struct ir_block *bl = f->blocks[b];
 		for (int i = 0; i < bl->ninsns; i++)
 			sel_insn(&S, &bl->insns[i]);
 	}
-	S.ir2m[f->nblocks] = mf->nblocks;
 	for (int k = 0; k < S.fix.n; k++) {
 		struct minsn *in = &mf->blocks[S.fix.v[k].b].v[S.fix.v[k].i];
 		in->target = S.ir2m[in->target];
 	}
 	vec_free(&S.fix);
 	free(S.ir2m);
+	free(order);
 	return mf;
 }

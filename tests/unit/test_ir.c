@@ -349,3 +349,21 @@ Test(ir_opt, loop_is_kept)
 	/* %0 is not constant in b1 (it changes around the back edge) */
 	cr_assert_str_eq(opt(loop), loop);
 }
+
+/* The scratch base comes from a lookup whose key must be on the stack. */
+Test(ir, check_scratch_key_on_stack)
+{
+	struct ir_func *f = ir_parse(
+		"func f\n"
+		"slot s0 4 scratch \"scratch_key\"\n"
+		"scratch %0\n"
+		"b0:\n"
+		"  store4 s0+0, 0\n"
+		"  %0 = call map_lookup_elem(map2, s0)\n"
+		"  ret 0\n");
+	cr_assert(f);
+	int rc;
+	cr_assert_str_eq(check(f, &rc),
+		"ir_check: f: b0 insn 1: the instruction setting the scratch base %0 names scratch slot s0\n");
+	cr_assert_eq(rc, -1);
+}
