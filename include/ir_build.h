@@ -75,6 +75,14 @@ void irb_output(struct irb *b, int slot, int size, const struct srcloc *loc);
  * bigger). */
 void irb_store(struct irb *b, struct ref dst, int off, struct type *t,
 	       struct irval v, const struct srcloc *loc);
+/* Evaluates n and stores it at dst+off as type t; leaf producers write
+ * straight into dst. */
+void irb_store_expr(struct irb *b, struct ref dst, int off, struct type *t,
+		    struct node *n);
+/* Where a leaf producer (str(), comm, a literal, a map read) puts its
+ * aggregate result: the destination irb_store_expr asked for when n is
+ * that expression, else a new slot. */
+struct ref irb_result(struct irb *b, struct node *n, const char *name);
 /* Builds the key of a MAP node in a slot (8-byte zero for scalar maps);
  * returns the slot ref. */
 struct ref irb_map_key(struct irb *b, struct node *map);

@@ -57,6 +57,7 @@ struct sema_map {               /* one script map (@x) */
 	int id;                     /* index in tt_prog.maps, set by ir_build */
 	bool declared;              /* let @m = hash(N) */
 	bool key_known;             /* key shape seen (scalar or keyed) */
+	bool had_error;             /* an assignment failed: no "Undefined" */
 };
 
 /* One BPF program to generate: a probe body for one concrete attach point
@@ -94,6 +95,9 @@ const struct tt_config *sema_cfg(struct sema *s);
 struct attach_point *sema_ap(struct sema *s);
 /* True while typing the right-hand side of `@m[...] = f(...)`. */
 bool sema_direct_map_assign(struct sema *s);
+/* Types a MAP node used as a whole map (print(@m), clear(@m)): no key
+ * check; "Undefined map" if nothing assigns it. */
+struct type *sema_map_ref(struct sema *s, struct node *n);
 /* The map a MAP node names (after sema_expr on it), or NULL. */
 struct sema_map *sema_map_of(struct node *n);
 /* Integer promotion used for variables, maps and ?: branches; NULL when

@@ -156,8 +156,7 @@ static struct type *ty_mapop(struct sema *s, struct node *n)
 		sema_err(s, &n->loc, "%s() expects a map argument", n->name);
 		return type_void();
 	}
-	struct type *t = sema_expr(s, m);
-	(void)t;
+	sema_map_ref(s, m);
 	for (int i = 1; i < n->args.n; i++) {
 		struct type *a = sema_expr(s, n->args.v[i]);
 		if (!is_none(a) && !type_is_int(a))
@@ -248,10 +247,9 @@ static struct irval lo_helper(struct irb *b, struct node *n, struct node *m)
 
 static struct irval lo_comm(struct irb *b, struct node *n, struct node *m)
 {
-	int s = irb_slot(b, n->type, "comm");
-	irb_call(b, BPF_FUNC_get_current_comm, &n->loc, 2, ref_slot(s, 0),
-		 ref_imm(16));
-	struct irval v = { n->type, ref_slot(s, 0) };
+	struct ref s = irb_result(b, n, "comm");
+	irb_call(b, BPF_FUNC_get_current_comm, &n->loc, 2, s, ref_imm(16));
+	struct irval v = { n->type, s };
 	return v;
 }
 
@@ -293,9 +291,9 @@ static struct irval lo_str(struct irb *b, struct node *n, struct node *m)
 		len = ref_reg(d);
 	}
 	struct ref pr = irb_to_reg(b, p, &n->loc);
-	int s = irb_slot(b, n->type, "str");
+	struct ref s = irb_result(b, n, "str");
 	struct ir_insn *z = irb_emit(b, IR_MEMZERO, &n->loc);
-	z->arg[0] = ref_slot(s, 0);
+	z->arg[0] = s;
 	z->size = n->type->size;
 	bool user = p.t->kind == TY_PTR ? p.t->as == AS_USER : false;
 	struct attach_point *ap = irb_ap(b);
@@ -305,8 +303,8 @@ static struct irval lo_str(struct irb *b, struct node *n, struct node *m)
 		user = true;
 	irb_call(b, user ? BPF_FUNC_probe_read_user_str
 			 : BPF_FUNC_probe_read_kernel_str,
-		 &n->loc, 3, ref_slot(s, 0), len, pr);
-	struct irval v = { n->type, ref_slot(s, 0) };
+		 &n->loc, 3, s, len, pr);
+	struct irval v = { n->type, s };
 	return v;
 }
 
@@ -315,11 +313,8 @@ static struct irval lo_printf(struct irb *b, struct node *n, struct node *m)
 {
 	int na = n->args.n - 1;
 	struct type **el = tt_alloc(sizeof(*el) * (na + 1));
-	struct irval *vals = tt_alloc(sizeof(*vals) * (na + 1));
-	for (int i = 0; i < na; i++) {
-		vals[i] = irb_expr(b, n->args.v[i + 1]);
+	for (int i = 0; i < na; i++)
 		el[i] = n->args.v[i + 1]->type;
-	}
 	struct type *tup = na ? type_tuple(el, na) : NULL;
 	struct node *f = n->args.v[0];
 	int id = irb_action(b, ACT_PRINTF, tt_strndup(f->str, f->slen), tup, -1,
@@ -339,8 +334,8 @@ static struct irval lo_printf(struct irb *b, struct node *n, struct node *m)
 	in->arg[1] = ref_imm(id);
 	in->size = 8;
 	for (int i = 0; i < na; i++)
-		irb_store(b, ref_slot(s, 0), 8 + tup->fields.v[i].offset, el[i],
-			  vals[i], &n->args.v[i + 1]->loc);
+		irb_store_expr(b, ref_slot(s, 0), 8 + tup->fields.v[i].offset,
+			       el[i], n->args.v[i + 1]);
 	irb_output(b, s, size, &n->loc);
 	return void_val();
 }
@@ -387,7 +382,6 @@ static struct irval lo_mapop(struct irb *b, struct node *n, struct node *m)
 							: ACT_PRINT_MAP;
 	if (k == ACT_PRINT_MAP && (a->kind != N_MAP || a->args.n)) {
 		/* print(value) */
-		struct irval v = irb_expr(b, a);
 		struct type *tup = type_tuple(&a->type, 1);
 		int id = irb_action(b, ACT_PRINT_VALUE, NULL, tup, -1, &n->loc);
 		int size = 8 + tup->size;
@@ -401,7 +395,7 @@ static struct irval lo_mapop(struct irb *b, struct node *n, struct node *m)
 		in->arg[0] = ref_slot(s, 0);
 		in->arg[1] = ref_imm(id);
 		in->size = 8;
-		irb_store(b, ref_slot(s, 0), 8, a->type, v, &n->loc);
+		irb_store_expr(b, ref_slot(s, 0), 8, a->type, a);
 		irb_output(b, s, size, &n->loc);
 		return void_val();
 	}

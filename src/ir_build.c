@@ -34,6 +34,11 @@ struct irb {
 	int errors;
 	VEC(struct var_home) vars;
 	VEC(int) brk, cont;         /* loop targets */
+	struct {                    /* where the value of `node` should go */
+		struct node *node;
+		struct ref r;
+		struct type *t;
+	} want;
 };
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -289,6 +294,39 @@ void irb_store(struct irb *b, struct ref dst, int off, struct type *t,
 	}
 }
 
+struct ref irb_result(struct irb *b, struct node *n, const char *name)
+{
+	if (b->want.node == n && b->want.node && type_equal(b->want.t, n->type)) {
+		b->want.node = NULL;
+		return b->want.r;
+	}
+	return ref_slot(irb_slot(b, n->type, name), 0);
+}
+
+static void literal_into(struct irb *b, struct ref dst, int off, int size,
+			 const char *str, size_t slen, const struct srcloc *loc);
+
+/* Evaluates n and stores it at dst+off as type t.  Leaf producers (string
+ * literals, str(), comm, map reads) write straight into the destination
+ * instead of a temporary. */
+void irb_store_expr(struct irb *b, struct ref dst, int off, struct type *t,
+		    struct node *n)
+{
+	if (n->kind == N_STR && t->kind == TY_STR) {
+		literal_into(b, dst, off, t->size, n->str, n->slen, &n->loc);
+		return;
+	}
+	struct node *saved = b->want.node;
+	if (!is_scalar(t) && dst.kind == REF_SLOT) {
+		b->want.node = n;
+		b->want.r = ref_add(dst, off);
+		b->want.t = t;
+	}
+	struct irval v = irb_expr(b, n);
+	b->want.node = saved;
+	irb_store(b, dst, off, t, v, &n->loc);
+}
+
 /* Loads a scalar of type t from base+off, extended to 64 bits. */
 static struct irval load_scalar(struct irb *b, struct ref base, int off,
 				struct type *t, const struct srcloc *loc)
@@ -391,11 +429,14 @@ struct ref irb_map_key(struct irb *b, struct node *map)
 		return ref_slot(s, 0);
 	}
 	if (map->args.n == 1) {
-		struct irval v = irb_expr(b, map->args.v[0]);
-		if (v.r.kind == REF_SLOT && type_equal(v.t, m->key))
-			return v.r; /* the value's own storage is the key */
+		struct node *k = map->args.v[0];
+		if (k->kind == N_VAR && type_equal(k->type, m->key) &&
+		    !is_scalar(m->key)) {
+			struct irval v = irb_expr(b, k);
+			return v.r; /* the variable's own storage is the key */
+		}
 		int s = irb_slot(b, m->key, tt_sprintf("key%s", m->name));
-		irb_store(b, ref_slot(s, 0), 0, m->key, v, loc);
+		irb_store_expr(b, ref_slot(s, 0), 0, m->key, k);
 		return ref_slot(s, 0);
 	}
 	int s = irb_slot(b, m->key, tt_sprintf("key%s", m->name));
@@ -404,11 +445,9 @@ struct ref irb_map_key(struct irb *b, struct node *map)
 		used += m->key->fields.v[i].type->size;
 	if (used != m->key->size)
 		memzero(b, ref_slot(s, 0), 0, m->key->size, loc);
-	for (int i = 0; i < map->args.n && i < m->key->fields.n; i++) {
-		struct irval v = irb_expr(b, map->args.v[i]);
-		irb_store(b, ref_slot(s, 0), m->key->fields.v[i].offset,
-			  m->key->fields.v[i].type, v, &map->args.v[i]->loc);
-	}
+	for (int i = 0; i < map->args.n && i < m->key->fields.n; i++)
+		irb_store_expr(b, ref_slot(s, 0), m->key->fields.v[i].offset,
+			       m->key->fields.v[i].type, map->args.v[i]);
 	return ref_slot(s, 0);
 }
 
@@ -443,15 +482,15 @@ static struct irval map_read(struct irb *b, struct node *n)
 		irb_jmp(b, done);
 		res = val(t, ref_reg(r));
 	} else {
-		int s = irb_slot(b, t, tt_sprintf("val%s", m->name));
+		struct ref s = irb_result(b, n, tt_sprintf("val%s", m->name));
 		irb_br(b, CC_EQ, ref_reg(p), ref_imm(0), none, have);
 		irb_set_block(b, have);
-		memcopy(b, ref_slot(s, 0), 0, ref_reg(p), t->size, &n->loc);
+		memcopy(b, s, 0, ref_reg(p), t->size, &n->loc);
 		irb_jmp(b, done);
 		irb_set_block(b, none);
-		memzero(b, ref_slot(s, 0), 0, t->size, &n->loc);
+		memzero(b, s, 0, t->size, &n->loc);
 		irb_jmp(b, done);
-		res = val(t, ref_slot(s, 0));
+		res = val(t, s);
 	}
 	irb_set_block(b, done);
 	return res;
@@ -506,27 +545,35 @@ static bool cmp_signed(const struct type *a, const struct type *b)
 	return true;
 }
 
-/* The literal bytes of a string node, NUL-padded to size. */
-static struct irval str_literal(struct irb *b, struct node *n, struct type *t)
+/* Writes the bytes of a string literal at dst+off, NUL-padded (and
+ * truncated, keeping a final NUL) to size. */
+static void literal_into(struct irb *b, struct ref dst, int off, int size,
+			 const char *str, size_t slen, const struct srcloc *loc)
 {
-	int s = irb_slot(b, t, "str");
-	int size = t->size;
-	for (int off = 0; off < size;) {
-		int w = size - off >= 8 ? 8 : size - off >= 4 ? 4
-			: size - off >= 2 ? 2 : 1;
+	for (int o = 0; o < size;) {
+		int w = size - o >= 8 ? 8 : size - o >= 4 ? 4
+			: size - o >= 2 ? 2 : 1;
 		uint64_t v = 0;
 		for (int i = 0; i < w; i++) {
-			size_t k = (size_t)off + i;
-			unsigned char c = k < n->slen ? (unsigned char)n->str[k] : 0;
+			size_t k = (size_t)o + i;
+			unsigned char c = k < slen && (int)k < size - 1
+				? (unsigned char)str[k] : 0;
 			v |= (uint64_t)c << (8 * i);
 		}
 		int64_t sv = (int64_t)v;
 		if (w == 4)
 			sv = (int32_t)(uint32_t)v;
-		store_scalar(b, ref_slot(s, 0), off, w, ref_imm(sv), &n->loc);
-		off += w;
+		store_scalar(b, dst, off + o, w, ref_imm(sv), loc);
+		o += w;
 	}
-	return val(t, ref_slot(s, 0));
+}
+
+/* A string literal's value. */
+static struct irval str_literal(struct irb *b, struct node *n, struct type *t)
+{
+	struct ref r = irb_result(b, n, "str");
+	literal_into(b, r, 0, t->size, n->str, n->slen, &n->loc);
+	return val(t, r);
 }
 
 /* String (in)equality: jumps to t when equal, f when not.  Compares byte
@@ -808,15 +855,15 @@ static struct irval field(struct irb *b, struct node *n)
 		if (is_scalar(f->type))
 			return load_scalar(b, ref_reg(ctx), f->offset, f->type,
 					   &n->loc);
-		int s = irb_slot(b, f->type, n->name);
+		struct ref s = irb_result(b, n, n->name);
 		int p = irb_reg(b, NULL);
 		struct ir_insn *in = irb_emit(b, IR_ADD, &n->loc);
 		in->dst = p;
 		in->arg[0] = ref_reg(ctx);
 		in->arg[1] = ref_imm(f->offset);
-		irb_call(b, BPF_FUNC_probe_read_kernel, &n->loc, 3,
-			 ref_slot(s, 0), ref_imm(f->type->size), ref_reg(p));
-		return val(f->type, ref_slot(s, 0));
+		irb_call(b, BPF_FUNC_probe_read_kernel, &n->loc, 3, s,
+			 ref_imm(f->type->size), ref_reg(p));
+		return val(f->type, s);
 	}
 	if (at->kind == TY_TUPLE || at->kind == TY_RECORD) {
 		struct irval a = irb_expr(b, n->a);
@@ -1089,6 +1136,21 @@ static void assign(struct irb *b, struct node *n)
 		irb_unsupported(b, &n->loc, "this assignment");
 }
 
+/* `$x = e` for a variable kept in a slot: e is written straight into it
+ * when it is a leaf producer. */
+static bool assign_in_place(struct irb *b, struct node *n)
+{
+	struct node *lhs = n->a;
+	if (n->op != '=' || lhs->kind != N_VAR)
+		return false;
+	struct sema_var *var = lhs->sym;
+	if (is_scalar(var->type))
+		return false;
+	struct var_home *h = var_home(b, var);
+	irb_store_expr(b, ref_slot(h->slot, 0), 0, var->type, n->b);
+	return true;
+}
+
 static void stmt(struct irb *b, struct node *n)
 {
 	switch (n->kind) {
@@ -1096,7 +1158,8 @@ static void stmt(struct irb *b, struct node *n)
 		irb_expr(b, n->a);
 		break;
 	case N_ASSIGN:
-		assign(b, n);
+		if (!assign_in_place(b, n))
+			assign(b, n);
 		break;
 	case N_LET:
 		if (n->b) {

@@ -698,10 +698,25 @@ static struct type *type_map(struct sema *s, struct node *n)
 	n->sym = m;
 	map_keys(s, n, m);
 	if (is_none(m->value)) {
-		sema_err(s, &n->loc, "Undefined map: %s", n->name);
+		if (!m->had_error)
+			sema_err(s, &n->loc, "Undefined map: %s", n->name);
 		return type_none();
 	}
 	return m->value;
+}
+
+struct type *sema_map_ref(struct sema *s, struct node *n)
+{
+	struct sema_map *m = map_get(s, n->name, &n->loc);
+	n->sym = m;
+	if (is_none(m->value)) {
+		if (!m->had_error)
+			sema_err(s, &n->loc, "Undefined map: %s", n->name);
+		n->type = type_none();
+		return n->type;
+	}
+	n->type = m->value;
+	return n->type;
 }
 
 static struct type *type_posparam(struct sema *s, struct node *n)
@@ -1050,8 +1065,10 @@ static void assign(struct sema *s, struct node *n)
 		s->direct_map_assign = is_agg_call(rhs);
 		struct type *t = sema_expr(s, rhs);
 		s->direct_map_assign = false;
-		if (is_none(t))
+		if (is_none(t)) {
+			m->had_error = true;
 			return;
+		}
 		if (t->kind == TY_VOID || t->kind == TY_CTX || t->is_ctx) {
 			sema_err(s, &rhs->loc, "Value of type %s cannot be "
 					       "assigned to a map",

@@ -1,0 +1,290 @@
+/* test_irbuild.c — golden files for ir_build: each tests/golden/ir/NAME.bt
+ * is compiled (parse, sema, ir_build — no optimisation) and must give
+ * exactly NAME.ir: the maps and actions of the tt_prog, then `-d ir` of
+ * every program.  Every function must also pass ir_check().
+ *
+ * TT_UPDATE_GOLDEN=1 rewrites the .ir files (review the diff!).
+ * Tracepoints come from a fake tracefs written by the fixture. */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <linux/bpf.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ir_build.h"
+#include "parser.h"
+#include "probes.h"
+#include "sema.h"
+#include "types.h"
+
+static const char *openat_enter =
+	"name: sys_enter_openat\nID: 782\nformat:\n"
+	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+	"\tfield:int __syscall_nr;\toffset:8;\tsize:4;\tsigned:1;\n"
+	"\tfield:int dfd;\toffset:16;\tsize:8;\tsigned:0;\n"
+	"\tfield:const char * filename;\toffset:24;\tsize:8;\tsigned:0;\n"
+	"\tfield:int flags;\toffset:32;\tsize:8;\tsigned:0;\n"
+	"\tfield:umode_t mode;\toffset:40;\tsize:8;\tsigned:0;\n";
+
+static const char *openat_exit =
+	"name: sys_exit_openat\nID: 781\nformat:\n"
+	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n\n"
+	"\tfield:int __syscall_nr;\toffset:8;\tsize:4;\tsigned:1;\n"
+	"\tfield:long ret;\toffset:16;\tsize:8;\tsigned:1;\n";
+
+static const char *process_exec =
+	"name: sched_process_exec\nID: 320\nformat:\n"
+	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n\n"
+	"\tfield:__data_loc char[] filename;\toffset:8;\tsize:4;\tsigned:0;\n"
+	"\tfield:pid_t pid;\toffset:12;\tsize:4;\tsigned:1;\n";
+
+static char root[64];
+
+static void write_format(const char *cat, const char *ev, const char *text)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/events", root);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/events/%s", root, cat);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/events/%s/%s", root, cat, ev);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/events/%s/%s/format", root, cat, ev);
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void setup(void)
+{
+	strcpy(root, "/tmp/tt_irb_XXXXXX");
+	cr_assert_not_null(mkdtemp(root));
+	write_format("syscalls", "sys_enter_openat", openat_enter);
+	write_format("syscalls", "sys_exit_openat", openat_exit);
+	write_format("sched", "sched_process_exec", process_exec);
+	probes_set_tracefs_root(root);
+	unsetenv("BPFTRACE_MAX_STRLEN");
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", root);
+}
+
+TestSuite(irbuild, .init = setup, .fini = teardown);
+
+static const char *map_type_name(uint32_t t)
+{
+	switch (t) {
+	case BPF_MAP_TYPE_HASH: return "hash";
+	case BPF_MAP_TYPE_PERCPU_HASH: return "percpu_hash";
+	case BPF_MAP_TYPE_PERCPU_ARRAY: return "percpu_array";
+	case BPF_MAP_TYPE_RINGBUF: return "ringbuf";
+	default: return "other";
+	}
+}
+
+static const char *action_name(enum action_kind k)
+{
+	switch (k) {
+	case ACT_PRINTF: return "printf";
+	case ACT_EXIT: return "exit";
+	case ACT_PRINT_MAP: return "print_map";
+	case ACT_CLEAR: return "clear";
+	case ACT_ZERO: return "zero";
+	case ACT_PRINT_VALUE: return "print_value";
+	default: return "other";
+	}
+}
+
+/* Compiles text; the dump, or "FAILED\n" and the diagnostics. */
+static char *build(const char *text)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	diag_set_stream(f);
+	diag_reset();
+	struct source *src = malloc(sizeof(*src));
+	*src = (struct source){ "stdin", text, strlen(text) };
+	struct tt_prog p = { 0 };
+	struct sema_result sr = { 0 };
+	tt_config_defaults(&p.cfg);
+	struct node *prog = parse_program(src);
+	int rc = prog ? 0 : -1;
+	if (!rc)
+		rc = sema_config(prog, &p.cfg);
+	if (!rc)
+		rc = sema_run(prog, &p.cfg, &sr);
+	if (!rc)
+		rc = ir_build(prog, &sr, &p);
+	if (!rc) {
+		for (int i = 0; i < p.maps.n; i++) {
+			struct tt_map *m = &p.maps.v[i];
+			fprintf(f, "map%d %s %s key %u value %u max %u", i,
+				m->name, map_type_name(m->type), m->key_size,
+				m->value_size, m->max_entries);
+			if (m->kind == MAPK_USER)
+				fprintf(f, " [%s] %s",
+					m->key_type ? type_name(m->key_type) : "",
+					type_name(m->value_type));
+			fputc('\n', f);
+		}
+		for (int i = 0; i < p.actions.n; i++) {
+			struct tt_action *a = &p.actions.v[i];
+			fprintf(f, "action%d %s", i, action_name(a->kind));
+			if (a->fmt) {
+				fputs(" \"", f);
+				for (const char *c = a->fmt; *c; c++)
+					if (*c == '\n')
+						fputs("\\n", f);
+					else
+						fputc(*c, f);
+				fputc('"', f);
+			}
+			if (a->args)
+				fprintf(f, " %s size %d", type_name(a->args),
+					a->args->size);
+			if (a->map >= 0)
+				fprintf(f, " map%d", a->map);
+			fputc('\n', f);
+		}
+		for (int i = 0; i < p.probes.n; i++) {
+			struct tt_probe *pr = &p.probes.v[i];
+			fprintf(f, "\n# %s prog_type %u index %d\n", pr->name,
+				pr->prog_type, pr->index);
+			ir_dump(f, pr->ir);
+			cr_expect_eq(ir_check(pr->ir), 0, "%s: ir_check failed",
+				     pr->name);
+		}
+	}
+	diag_set_stream(NULL);
+	fclose(f);
+	if (!rc)
+		return buf;
+	char *r = malloc(len + 8);
+	strcpy(r, "FAILED\n");
+	strcat(r, buf);
+	free(buf);
+	return r;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	char *buf = NULL;
+	size_t cap = 0, len = 0;
+	for (;;) {
+		if (len + 4096 > cap)
+			buf = realloc(buf, cap = 2 * cap + 4096);
+		size_t n = fread(buf + len, 1, cap - len - 1, f);
+		if (!n)
+			break;
+		len += n;
+	}
+	buf[len] = 0;
+	fclose(f);
+	return buf;
+}
+
+static const char *golden_dir(void)
+{
+	static char dir[4096];
+	const char *base[] = { getenv("TT_SRCDIR"), ".", "..", "../.." };
+	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++) {
+		struct stat st;
+		if (!base[i])
+			continue;
+		snprintf(dir, sizeof(dir), "%s/tests/golden/ir", base[i]);
+		if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+			return dir;
+	}
+	return NULL;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+Test(irbuild, golden_files)
+{
+	const char *dir = golden_dir();
+	cr_assert_not_null(dir, "tests/golden/ir not found (set TT_SRCDIR)");
+	bool update = getenv("TT_UPDATE_GOLDEN") != NULL;
+	DIR *d = opendir(dir);
+	cr_assert_not_null(d);
+	char *names[256];
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) && n < 256) {
+		size_t l = strlen(e->d_name);
+		if (l > 3 && strcmp(e->d_name + l - 3, ".bt") == 0)
+			names[n++] = strndup(e->d_name, l - 3);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), cmp_names);
+	for (int i = 0; i < n; i++) {
+		char *text = slurp(tt_sprintf("%s/%s.bt", dir, names[i]));
+		char *got = build(text);
+		char *path = tt_sprintf("%s/%s.ir", dir, names[i]);
+		if (update) {
+			FILE *f = fopen(path, "w");
+			cr_assert_not_null(f);
+			fputs(got, f);
+			fclose(f);
+			continue;
+		}
+		char *want = slurp(path);
+		cr_expect_not_null(want, "%s.ir missing", names[i]);
+		if (want)
+			cr_expect_str_eq(got, want, "%s.ir differs", names[i]);
+	}
+	cr_assert_geq(n, 8, "only %d golden scripts", n);
+}
+
+/* Properties the golden files rely on, checked directly. */
+Test(irbuild, slice_programs_have_the_right_shape)
+{
+	char *d = build("BEGIN { printf(\"hello %d\\n\", 1 + 2); exit(); }");
+	cr_assert(strncmp(d, "FAILED", 6), "%s", d);
+	/* record: [u64 id][int64] written with ringbuf_output */
+	cr_assert(strstr(d, "action0 printf \"hello %d\\n\" (int64) size 8"), "%s", d);
+	cr_assert(strstr(d, "call ringbuf_output(map0, s0, 16, 0)"), "%s", d);
+	cr_assert(strstr(d, "action1 exit"), "%s", d);
+	/* count() goes to a per-CPU hash keyed by comm */
+	d = build("tracepoint:syscalls:sys_enter_openat { @[comm] = count(); }");
+	cr_assert(strstr(d, "map0 @ percpu_hash key 16 value 8 max 4096 "
+			    "[string[16]] count_t"), "%s", d);
+	cr_assert(strstr(d, "call get_current_comm("), "%s", d);
+	cr_assert(strstr(d, "prog_type 5 index 0"), "%s", d); /* TRACEPOINT */
+}
+
+Test(irbuild, big_strings_live_in_scratch_space)
+{
+	char *d = build("tracepoint:syscalls:sys_enter_openat { "
+			"printf(\"%s\\n\", str(args.filename)); }");
+	cr_assert(strncmp(d, "FAILED", 6), "%s", d);
+	cr_assert(strstr(d, "scratch"), "%s", d);
+	/* str() reads straight into the printf record */
+	cr_assert(strstr(d, "slot s0 1032 scratch \"printf#0\""), "%s", d);
+	cr_assert(strstr(d, "call probe_read_user_str(s0+8, 1024, "), "%s", d);
+	d = build("config = { max_strlen = 16 } tracepoint:syscalls:sys_enter_openat"
+		  " { printf(\"%s\\n\", str(args.filename)); }");
+	cr_assert(!strstr(d, "scratch"), "%s", d);
+}
+
+Test(irbuild, unsupported_constructs_are_errors)
+{
+	char *d = build("begin { @x = count(); $y = (int64)@x; }");
+	cr_assert(!strncmp(d, "FAILED", 6), "%s", d);
+	cr_assert(strstr(d, "is not supported yet"), "%s", d);
+}
