@@ -1,0 +1,131 @@
+#!/bin/sh
+# build.sh SRCTESTS OUTTESTS [clean]
+#
+# Builds the helper programs and libraries that runtime tests (bpftrace's
+# format, README section 3 of shared/bpftrace-runtime-tests) call:
+#   SRCTESTS/testprogs/<name>.c -> OUTTESTS/testprogs/<name>  (non-PIE)
+#                                  OUTTESTS/testprogs/<name>-pie
+#   SRCTESTS/testlibs/<name>.c  -> OUTTESTS/testlibs/lib<name>.so (not +x)
+# plus false.bin and the separate-debug variants.  Flags are fixed
+# (-g -O0 -fno-omit-frame-pointer ...), never the user's CFLAGS: tests
+# depend on the line layout and the frame pointers.  Only out-of-date
+# outputs are rebuilt.  With "clean", removes what it builds.
+# Environment: CC (default cc), OBJCOPY (default objcopy).
+set -e
+
+src=$(cd "$1" && pwd)
+mkdir -p "$2/testprogs" "$2/testlibs"
+out=$(cd "$2" && pwd)
+CC=${CC:-cc}
+OBJCOPY=${OBJCOPY:-objcopy}
+
+# Debug info names the sources under a fixed path made only of [\w/]
+# characters (tests match source paths with [\w/]+), whatever the
+# checkout's path is.
+MAP="-fdebug-prefix-map=$(pwd)=/tinytrace/build -fdebug-prefix-map=$src/testprogs=/tinytrace/tests/testprogs"
+
+flag_ok() {
+	echo 'int main(void){return 0;}' > "$out/testprogs/.flagtest.c"
+	if $CC "$1" -c -o "$out/testprogs/.flagtest.o" \
+		"$out/testprogs/.flagtest.c" 2>/dev/null; then r=0; else r=1; fi
+	rm -f "$out/testprogs/.flagtest.c" "$out/testprogs/.flagtest.o"
+	return $r
+}
+
+BASE="-g -O0"
+for f in -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer; do
+	if flag_ok $f; then BASE="$BASE $f"; fi
+done
+
+outputs() {
+	for c in "$src"/testprogs/*.c; do
+		n=$(basename "$c" .c)
+		case $n in
+		false_bin) echo testprogs/false.bin ;;
+		uprobe_separate_debug)
+			echo testprogs/uprobe_separate_debug-stripped
+			echo testprogs/.debug/uprobe_separate_debug-stripped.debug ;;
+		uprobe_test)
+			echo testprogs/$n testprogs/$n-pie testprogs/$n-stripped
+			echo testprogs/external_debug/uprobe_test-stripped.debug ;;
+		*) echo testprogs/$n testprogs/$n-pie ;;
+		esac
+	done
+	for c in "$src"/testlibs/*.c; do
+		echo testlibs/lib$(basename "$c" .c).so
+	done
+}
+
+if [ "$3" = clean ]; then
+	for o in $(outputs); do rm -f "$out/$o"; done
+	rmdir "$out/testprogs/.debug" "$out/testprogs/external_debug" 2>/dev/null || :
+	exit 0
+fi
+
+# stale TARGET SOURCE: true when TARGET is missing or older than SOURCE or
+# than this script.
+stale() {
+	[ ! -e "$1" ] || [ "$2" -nt "$1" ] || [ "$0" -nt "$1" ]
+}
+
+run() {
+	echo "  $*" | sed "s|$src/||g; s|$out/||g" >&2
+	"$@"
+}
+
+for c in "$src"/testprogs/*.c; do
+	n=$(basename "$c" .c)
+	o="$out/testprogs/$n"
+	flags=$BASE
+	libs=
+	case $n in
+	multi_threads|watchpoint_threaded) libs=-pthread ;;
+	uprobe_nofp) flags="-g -O1 -fomit-frame-pointer -fno-optimize-sibling-calls" ;;
+	false_bin)
+		# only the machine code of main, position-independent, at offset 0
+		if stale "$out/testprogs/false.bin" "$c"; then
+			run $CC -O1 -fpic -c -o "$o.o" "$c"
+			run $OBJCOPY -O binary --only-section=.text "$o.o" \
+				"$out/testprogs/false.bin"
+			rm -f "$o.o"
+		fi
+		continue ;;
+	uprobe_separate_debug)
+		# stripped binary + .debug/<name>.debug linked by .gnu_debuglink
+		s="$o-stripped"
+		if stale "$s" "$c"; then
+			mkdir -p "$out/testprogs/.debug"
+			run $CC $flags $MAP -no-pie -o "$s.full" "$c"
+			run $OBJCOPY --only-keep-debug "$s.full" \
+				"$out/testprogs/.debug/$n-stripped.debug"
+			run $OBJCOPY --strip-debug "$s.full" "$s"
+			(cd "$out/testprogs" && $OBJCOPY \
+				--add-gnu-debuglink=.debug/$n-stripped.debug "$s")
+			rm -f "$s.full"
+		fi
+		continue ;;
+	esac
+	if stale "$o" "$c"; then
+		run $CC $flags $MAP -no-pie -o "$o" "$c" $libs
+	fi
+	if stale "$o-pie" "$c"; then
+		run $CC $flags $MAP -fpie -pie -o "$o-pie" "$c" $libs
+	fi
+	if [ "$n" = uprobe_test ] && stale "$o-stripped" "$c"; then
+		# debug info found by build id (--debuginfo=./external_debug),
+		# no debuglink
+		mkdir -p "$out/testprogs/external_debug"
+		run $OBJCOPY --only-keep-debug "$o" \
+			"$out/testprogs/external_debug/uprobe_test-stripped.debug"
+		run $OBJCOPY --strip-debug "$o" "$o-stripped"
+	fi
+done
+
+for c in "$src"/testlibs/*.c; do
+	n=$(basename "$c" .c)
+	so="$out/testlibs/lib$n.so"
+	if stale "$so" "$c"; then
+		run $CC -g -O0 -fpic -shared -o "$so" "$c"
+		chmod a-x "$so"
+	fi
+done
