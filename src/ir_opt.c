@@ -11,8 +11,12 @@
  *   clean  — BR with equal targets becomes JMP; jumps to blocks that only
  *            jump are threaded; a block reached only by a JMP from its
  *            single predecessor is merged into it; unreachable blocks go.
+ *   dse    — a write into a slot whose bytes are all written again
+ *            before the slot is read (same block) goes; a MEMZERO partly
+ *            overwritten that way keeps only the bytes still needed.
  *   dce    — instructions without side effects whose result is dead
- *            (register liveness) are removed.
+ *            (register liveness), and writes into slots that nothing
+ *            reads afterwards (slot liveness), are removed.
  * requires: ir_check() clean.  keeps it clean.  Leaves ir_cfg() current. */
 #include <limits.h>
 #include <string.h>
@@ -386,10 +390,12 @@ struct dce {
 static void mark_dead(void *ctx, int b, int i, const struct bitset *regs,
 		      const struct bitset *slots)
 {
-	(void)slots;
 	struct dce *D = ctx;
 	const struct ir_insn *in = &D->f->blocks[b]->insns[i];
+	bool slot_store = (in->op == IR_STORE || in->op == IR_MEMZERO ||
+			   in->op == IR_MEMCPY) && in->arg[0].kind == REF_SLOT;
 	if (in->op == IR_NOP ||
+	    (slot_store && !bitset_test(slots, in->arg[0].slot)) ||
 	    (pure(in->op) && ir_insn_has_dst(in) && !bitset_test(regs, in->dst) &&
 	     in->dst != D->f->scratch_reg)) {
 		D->dead[b][i] = true;
@@ -426,11 +432,101 @@ static bool dce(struct ir_func *f)
 	return any;
 }
 
+/* ---- dead stores into slots ---- */
+
+/* Bytes [lo, hi) of slot s written by in (STORE, MEMZERO, MEMCPY dest);
+ * false if in does not write a slot. */
+static bool slot_write(const struct ir_insn *in, int *s, int *lo, int *hi)
+{
+	if ((in->op != IR_STORE && in->op != IR_MEMZERO && in->op != IR_MEMCPY) ||
+	    in->arg[0].kind != REF_SLOT)
+		return false;
+	*s = in->arg[0].slot;
+	*lo = in->arg[0].off + in->off;
+	*hi = *lo + in->size;
+	return true;
+}
+
+/* Does in read slot s (any operand naming it other than a write's
+ * destination, which includes addresses given to helpers)? */
+static bool slot_read(const struct ir_insn *in, int s)
+{
+	int n = ir_insn_nrefs(in);
+	bool writes = in->op == IR_STORE || in->op == IR_MEMZERO ||
+		      in->op == IR_MEMCPY;
+	for (int k = writes ? 1 : 0; k < n; k++)
+		if (in->arg[k].kind == REF_SLOT && in->arg[k].slot == s)
+			return true;
+	return false;
+}
+
+/* A write to a slot whose bytes are all written again, in the same block,
+ * before anything reads the slot is dead; a MEMZERO partly overwritten
+ * that way shrinks to the bytes still needed (one MEMZERO per run). */
+static bool dse(struct ir_func *f)
+{
+	bool changed = false;
+	for (int b = 0; b < f->nblocks; b++) {
+		struct ir_block *bl = f->blocks[b];
+		for (int i = 0; i < bl->ninsns; i++) {
+			int s, lo, hi;
+			if (!slot_write(&bl->insns[i], &s, &lo, &hi) || hi <= lo)
+				continue;
+			int n = hi - lo;
+			bool *cov = xcalloc(n, 1);
+			for (int j = i + 1; j < bl->ninsns; j++) {
+				const struct ir_insn *in = &bl->insns[j];
+				if (slot_read(in, s))
+					break;
+				int s2, l2, h2;
+				if (slot_write(in, &s2, &l2, &h2) && s2 == s)
+					for (int x = l2 > lo ? l2 : lo; x < h2 && x < hi; x++)
+						cov[x - lo] = true;
+			}
+			int left = 0;
+			for (int x = 0; x < n; x++)
+				left += !cov[x];
+			struct ir_insn w = bl->insns[i];
+			if (left == 0) {
+				bl->insns[i].op = IR_NOP;
+				bl->insns[i].dst = -1;
+				changed = true;
+			} else if (left < n && w.op == IR_MEMZERO) {
+				/* replace by one MEMZERO per uncovered run */
+				bl->insns[i].op = IR_NOP;
+				int at = i + 1;
+				for (int x = 0; x < n;) {
+					if (cov[x]) {
+						x++;
+						continue;
+					}
+					int y = x;
+					while (y < n && !cov[y])
+						y++;
+					struct ir_insn z = w;
+					z.arg[0].off = 0;
+					z.off = lo + x;
+					z.size = y - x;
+					ir_append(f, b, IR_NOP); /* grow by one */
+					memmove(&bl->insns[at + 1], &bl->insns[at],
+						(bl->ninsns - 1 - at) * sizeof(*bl->insns));
+					bl->insns[at++] = z;
+					x = y;
+				}
+				changed = true;
+			}
+			free(cov);
+		}
+	}
+	return changed;
+}
+
 void ir_optimize(struct ir_func *f)
 {
 	ir_cfg(f);
 	for (int round = 0; round < 16; round++) {
 		bool changed = fold(f);
+		changed |= dse(f);
 		changed |= clean(f);
 		changed |= dce(f);
 		if (!changed)

@@ -367,3 +367,37 @@ Test(ir, check_scratch_key_on_stack)
 		"ir_check: f: b0 insn 1: the instruction setting the scratch base %0 names scratch slot s0\n");
 	cr_assert_eq(rc, -1);
 }
+
+Test(ir_opt, dead_stores_into_slots)
+{
+	cr_assert_str_eq(opt(
+		"func f\n"
+		"slot s0 32 stack \"printf#0\"\n"
+		"slot s1 8 stack\n"
+		"b0:\n"
+		"  %0 = ctx\n"
+		"  memzero s0+0, 32\n"        /* only 12..16 and 24..32 survive */
+		"  store8 s0+0, 0\n"
+		"  %1 = load4 %0+8\n"
+		"  store4 s0+8, %1\n"
+		"  store8 s1+0, 5\n"          /* dead: overwritten before a read */
+		"  store8 s1+0, 7\n"
+		"  memcpy s0+16, s1, 8\n"
+		"  %2 = call ringbuf_output(map1, s0, 32, 0)\n"
+		"  store8 s0+0, 1\n"          /* read by nothing later: dead */
+		"  ret 0\n"),
+		"func f\n"
+		"slot s0 32 stack \"printf#0\"\n"
+		"slot s1 8 stack\n"
+		"b0:\n"
+		"  %0 = ctx\n"
+		"  memzero s0+12, 4\n"
+		"  memzero s0+24, 8\n"
+		"  store8 s0+0, 0\n"
+		"  %1 = load4 %0+8\n"
+		"  store4 s0+8, %1\n"
+		"  store8 s1+0, 7\n"
+		"  memcpy s0+16, s1, 8\n"
+		"  %2 = call ringbuf_output(map1, s0, 32, 0)\n"
+		"  ret 0\n");
+}
