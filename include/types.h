@@ -9,9 +9,10 @@
  *    (tuple and record layouts computed by type_tuple()/type_record()).
  *  - TY_ARRAY: nelem * elem->size bytes.
  *  - TY_PTR: 8 bytes.
- *  - TY_AGG: per-CPU map values; count/sum/min/max: one 8-byte integer
- *    (min/max store the value; see output.c); avg/stats: { int64 total;
- *    uint64 count; } 16 bytes.  hist/lhist are a later issue.
+ *  - TY_AGG: per-CPU map values; count/sum: one 8-byte integer;
+ *    min/max: { int64 value; uint64 is_set; } 16 bytes (a CPU that never
+ *    saw a value has is_set 0); avg/stats: { int64 total; uint64 count; }
+ *    16 bytes.  hist/lhist are a later issue.
  *  - Map keys: no key -> 8-byte zero key (type uint64 constant 0); one key
  *    -> that key's storage; several keys -> a tuple of them.
  *  - A printf/print record in the ring buffer: uint64 action id, then the

@@ -407,15 +407,47 @@ static struct irval lo_mapop(struct irb *b, struct node *n, struct node *m)
 	return void_val();
 }
 
-/* count(), sum(x), min(x), max(x) on a per-CPU hash:
+/* Aggregations on a per-CPU hash (value layouts in types.h):
  *   p = lookup(map, key)
- *   if (p) *p = f(*p, x) else update(map, key, &first, ANY) */
+ *   if (p) update *p in place, else map_update_elem(map, key, &first, ANY)
+ * count/sum: *p += x; min/max: store x (and is_set) when *p is unset or x
+ * beats it; avg/stats: total += x, count += 1. */
+static void st8(struct irb *b, struct ref base, int off, struct ref v,
+		const struct srcloc *loc)
+{
+	struct ir_insn *in = irb_emit(b, IR_STORE, loc);
+	in->arg[0] = base;
+	in->arg[1] = v;
+	in->off = off;
+	in->size = 8;
+}
+
+static int ld8(struct irb *b, struct ref base, int off,
+	       const struct srcloc *loc)
+{
+	int r = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_LOAD, loc);
+	in->dst = r;
+	in->arg[0] = base;
+	in->off = off;
+	in->size = 8;
+	return r;
+}
+
+static int add_to(struct irb *b, int r, struct ref x, const struct srcloc *loc)
+{
+	int d = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_ADD, loc);
+	in->dst = d;
+	in->arg[0] = ref_reg(r);
+	in->arg[1] = x;
+	return d;
+}
+
 static struct irval lo_agg(struct irb *b, struct node *n, struct node *map)
 {
 	const struct builtin *bi = builtin_lookup(n->name);
 	const struct srcloc *loc = &n->loc;
-	if (bi->agg == AGG_AVG || bi->agg == AGG_STATS)
-		return irb_unsupported(b, loc, tt_sprintf("%s()", n->name));
 	struct ref x = ref_imm(1);
 	if (bi->agg != AGG_COUNT) {
 		struct irval v = irb_expr(b, n->args.v[0]);
@@ -427,46 +459,47 @@ static struct irval lo_agg(struct irb *b, struct node *n, struct node *map)
 	int have = irb_new_block(b), fresh = irb_new_block(b),
 	    done = irb_new_block(b);
 	irb_br(b, CC_EQ, ref_reg(p), ref_imm(0), fresh, have);
+	struct ref pr = ref_reg(p);
 
 	irb_set_block(b, have);
-	int old = irb_reg(b, NULL);
-	struct ir_insn *in = irb_emit(b, IR_LOAD, loc);
-	in->dst = old;
-	in->arg[0] = ref_reg(p);
-	in->size = 8;
-	if (bi->agg == AGG_COUNT || bi->agg == AGG_SUM) {
-		int nv = irb_reg(b, NULL);
-		in = irb_emit(b, IR_ADD, loc);
-		in->dst = nv;
-		in->arg[0] = ref_reg(old);
-		in->arg[1] = x;
-		in = irb_emit(b, IR_STORE, loc);
-		in->arg[0] = ref_reg(p);
-		in->arg[1] = ref_reg(nv);
-		in->size = 8;
+	switch (bi->agg) {
+	case AGG_COUNT:
+	case AGG_SUM:
+		st8(b, pr, 0, ref_reg(add_to(b, ld8(b, pr, 0, loc), x, loc)), loc);
 		irb_jmp(b, done);
-	} else {
-		/* min/max: store x when it beats the old value */
+		break;
+	case AGG_AVG:
+	case AGG_STATS:
+		st8(b, pr, 0, ref_reg(add_to(b, ld8(b, pr, 0, loc), x, loc)), loc);
+		st8(b, pr, 8, ref_reg(add_to(b, ld8(b, pr, 8, loc), ref_imm(1),
+					      loc)), loc);
+		irb_jmp(b, done);
+		break;
+	default: {
+		/* min/max: store when this CPU has no value yet or x wins */
 		bool sign = n->args.v[0]->type->kind == TY_INT &&
 			    n->args.v[0]->type->is_signed;
 		enum ir_cc cc = bi->agg == AGG_MAX ? (sign ? CC_SGT : CC_UGT)
 						   : (sign ? CC_SLT : CC_ULT);
-		int st = irb_new_block(b);
+		int st = irb_new_block(b), cmp = irb_new_block(b);
+		int set = ld8(b, pr, 8, loc);
+		irb_br(b, CC_EQ, ref_reg(set), ref_imm(0), st, cmp);
+		irb_set_block(b, cmp);
+		int old = ld8(b, pr, 0, loc);
 		irb_br(b, cc, x, ref_reg(old), st, done);
 		irb_set_block(b, st);
-		in = irb_emit(b, IR_STORE, loc);
-		in->arg[0] = ref_reg(p);
-		in->arg[1] = x;
-		in->size = 8;
+		st8(b, pr, 0, x, loc);
+		st8(b, pr, 8, ref_imm(1), loc);
 		irb_jmp(b, done);
+	}
 	}
 
 	irb_set_block(b, fresh);
-	int vs = irb_slot_sized(b, 8, 8, tt_sprintf("val%s", map->name));
-	in = irb_emit(b, IR_STORE, loc);
-	in->arg[0] = ref_slot(vs, 0);
-	in->arg[1] = x;
-	in->size = 8;
+	int size = map->type && map->type->kind == TY_AGG ? map->type->size : 8;
+	int vs = irb_slot_sized(b, size, 8, tt_sprintf("val%s", map->name));
+	st8(b, ref_slot(vs, 0), 0, x, loc);
+	if (size == 16)
+		st8(b, ref_slot(vs, 0), 8, ref_imm(1), loc);
 	irb_call(b, BPF_FUNC_map_update_elem, loc, 4, ref_map(mi), key,
 		 ref_slot(vs, 0), ref_imm(BPF_ANY));
 	irb_jmp(b, done);

@@ -8,6 +8,7 @@
  * A construct with no lowering yet is an error with its location. */
 #include "ir_build.h"
 
+#include <bpf/libbpf.h>
 #include <linux/bpf.h>
 #include <string.h>
 
@@ -451,15 +452,112 @@ struct ref irb_map_key(struct irb *b, struct node *map)
 	return ref_slot(s, 0);
 }
 
+static struct ir_insn *emit2(struct irb *b, enum ir_op op, int dst,
+			      struct ref x, struct ref y,
+			      const struct srcloc *loc)
+{
+	struct ir_insn *in = irb_emit(b, op, loc);
+	in->dst = dst;
+	in->arg[0] = x;
+	in->arg[1] = y;
+	return in;
+}
+
+/* Number of possible CPUs: the per-CPU values an aggregation read merges. */
+static int ncpus(void)
+{
+	static int n;
+	if (!n) {
+		n = libbpf_num_possible_cpus();
+		if (n <= 0)
+			n = 1;
+	}
+	return n;
+}
+
+/* Reading count/sum/min/max/avg @m[k] in an expression: merge this key's
+ * per-CPU values with bpf_map_lookup_percpu_elem over every CPU. */
+static struct irval agg_read(struct irb *b, struct node *n)
+{
+	struct sema_map *m = n->sym;
+	struct type *t = m->value;
+	const struct srcloc *loc = &n->loc;
+	if (t->agg == AGG_STATS || t->agg == AGG_HIST || t->agg == AGG_LHIST)
+		return irb_unsupported(b, loc, "reading this aggregation in an "
+					       "expression");
+	struct ref key = irb_map_key(b, n);
+	int acc = irb_reg(b, NULL), cnt = irb_reg(b, NULL),
+	    i = irb_reg(b, NULL);
+	emit2(b, IR_MOV, acc, ref_imm(0), ref_imm(0), loc);
+	emit2(b, IR_MOV, cnt, ref_imm(0), ref_imm(0), loc);
+	emit2(b, IR_MOV, i, ref_imm(0), ref_imm(0), loc);
+	int head = irb_new_block(b), body = irb_new_block(b),
+	    have = irb_new_block(b), next = irb_new_block(b),
+	    done = irb_new_block(b);
+	irb_jmp(b, head);
+	irb_set_block(b, head);
+	irb_br(b, CC_UGE, ref_reg(i), ref_imm(ncpus()), done, body);
+	irb_set_block(b, body);
+	int p = irb_call(b, BPF_FUNC_map_lookup_percpu_elem, loc, 3,
+			 ref_map(map_index_of(b, m)), key, ref_reg(i));
+	irb_br(b, CC_EQ, ref_reg(p), ref_imm(0), next, have);
+	irb_set_block(b, have);
+	struct irval v = load_scalar(b, ref_reg(p), 0, type_int(8, true), loc);
+	switch (t->agg) {
+	case AGG_COUNT:
+	case AGG_SUM:
+		emit2(b, IR_ADD, acc, ref_reg(acc), v.r, loc);
+		irb_jmp(b, next);
+		break;
+	case AGG_AVG: {
+		struct irval c = load_scalar(b, ref_reg(p), 8, type_int(8, true),
+					     loc);
+		emit2(b, IR_ADD, acc, ref_reg(acc), v.r, loc);
+		emit2(b, IR_ADD, cnt, ref_reg(cnt), c.r, loc);
+		irb_jmp(b, next);
+		break;
+	}
+	default: {
+		/* min/max over the CPUs that saw a value; cnt: any seen */
+		bool sign = t->is_signed;
+		enum ir_cc cc = t->agg == AGG_MAX ? (sign ? CC_SGT : CC_UGT)
+						  : (sign ? CC_SLT : CC_ULT);
+		struct irval set = load_scalar(b, ref_reg(p), 8,
+					       type_int(8, false), loc);
+		int chk = irb_new_block(b), cmp = irb_new_block(b),
+		    take = irb_new_block(b);
+		irb_br(b, CC_EQ, set.r, ref_imm(0), next, chk);
+		irb_set_block(b, chk);
+		irb_br(b, CC_EQ, ref_reg(cnt), ref_imm(0), take, cmp);
+		irb_set_block(b, cmp);
+		irb_br(b, cc, v.r, ref_reg(acc), take, next);
+		irb_set_block(b, take);
+		emit2(b, IR_MOV, acc, v.r, ref_imm(0), loc);
+		emit2(b, IR_MOV, cnt, ref_imm(1), ref_imm(0), loc);
+		irb_jmp(b, next);
+	}
+	}
+	irb_set_block(b, next);
+	emit2(b, IR_ADD, i, ref_reg(i), ref_imm(1), loc);
+	irb_jmp(b, head);
+	irb_set_block(b, done);
+	if (t->agg == AGG_AVG) {
+		/* total / count, 0 when there is no value (x/0 is 0 in BPF) */
+		int d = irb_reg(b, NULL);
+		emit2(b, t->is_signed ? IR_SDIV : IR_UDIV, d, ref_reg(acc),
+		      ref_reg(cnt), loc);
+		return val(n->type, ref_reg(d));
+	}
+	return val(n->type, ref_reg(acc));
+}
+
 /* @m[k] in an expression: the value, or zero when the key is absent. */
 static struct irval map_read(struct irb *b, struct node *n)
 {
 	struct sema_map *m = n->sym;
 	struct type *t = m->value;
 	if (t->kind == TY_AGG)
-		return irb_unsupported(b, &n->loc,
-				       "reading an aggregation map (count, sum, "
-				       "...) in an expression");
+		return agg_read(b, n);
 	struct ref key = irb_map_key(b, n);
 	int p = irb_call(b, BPF_FUNC_map_lookup_elem, &n->loc, 2,
 			 ref_map(map_index_of(b, m)), key);

@@ -702,6 +702,11 @@ static struct type *type_map(struct sema *s, struct node *n)
 			sema_err(s, &n->loc, "Undefined map: %s", n->name);
 		return type_none();
 	}
+	/* reading count/sum/min/max/avg gives the merged integer */
+	if (m->value->kind == TY_AGG && m->value->agg != AGG_STATS &&
+	    m->value->agg != AGG_HIST && m->value->agg != AGG_LHIST)
+		return type_int(8, m->value->agg != AGG_COUNT &&
+				       m->value->is_signed);
 	return m->value;
 }
 

@@ -123,7 +123,7 @@ struct type *type_struct(const char *name, bool is_union)
 
 struct type *type_agg(enum agg_kind agg, struct type *elem)
 {
-	int size = (agg == AGG_AVG || agg == AGG_STATS) ? 16 : 8;
+	int size = (agg == AGG_COUNT || agg == AGG_SUM) ? 8 : 16;
 	struct type *t = type_new(TY_AGG, size, 8);
 	t->agg = agg;
 	t->elem = elem;
