@@ -17,7 +17,12 @@ only, Python 3.7+).  Deliberate deviations from the reference engine:
   - a BEFORE that exits while the runner waits for it fails at once
     instead of after TIMEOUT seconds;
   - files named README*, LICENSE*, COPYING* or containing a '.' in the
-    data directory are not suites (the data directory carries them).
+    data directory are not suites (the data directory carries them);
+  - {{BEFORE_PID}} prefers this run's own BEFORE process among the PIDs
+    pidof prints (the reference takes the first), so parallel runs on one
+    machine do not trace each other's helpers.
+Extras: --tool-name runs the tool through a symlink of that name (tests
+that look for a process called `bpftrace`), --timeout-scale, --list, -v.
 """
 
 import argparse
@@ -796,7 +801,11 @@ def _run_test(t, ctx, files):
             pids = r.stdout.split()
             if not pids:
                 return Result("FAIL", "pidof %s found nothing" % name)
-            cmd = cmd.replace("{{BEFORE_PID}}", pids[0])
+            # pidof's first PID, unless our own BEFORE is among them (another
+            # run on the machine may have a process of the same name).
+            mine = str(befores[0].pid)
+            cmd = cmd.replace("{{BEFORE_PID}}",
+                              mine if mine in pids else pids[0])
         cmd = prefix + cmd
 
         after_file = tempfile.TemporaryFile()
@@ -827,7 +836,11 @@ def _run_test(t, ctx, files):
             if not ok:
                 lines.append("%s (%s): %s" % (kind, note or "not satisfied",
                                               text))
-        lines.append("exit status: %s%s" % (status, " (timed out)" if timed_out else ""))
+        if status is not None and status < 0:
+            st = "killed by signal %d" % -status
+        else:
+            st = "%s" % status
+        lines.append("exit status: %s%s" % (st, " (timed out)" if timed_out else ""))
         lines.append("output:\n" + excerpt(output))
         if t.after:
             lines.append("AFTER output:\n" + excerpt(read_file_text(after_file), 1000))
@@ -855,8 +868,10 @@ def _run_test(t, ctx, files):
             return Result("FAIL", "exit status 0, WILL_FAIL expects failure",
                           detail())
         if not t.will_fail and status != t.return_code:
-            return Result("FAIL", "exit status %d, expected %d"
-                          % (status, t.return_code), detail())
+            what = ("killed by signal %d" % -status if status < 0
+                    else "exit status %d" % status)
+            return Result("FAIL", "%s, expected %d" % (what, t.return_code),
+                          detail())
     # Step 15.
     if not all_ok:
         kind, text, _, note = next(c for c in checks if not c[2])
