@@ -10,5 +10,7 @@ struct mfunc;   /* defined in mir.h by the back end */
 
 struct mfunc *isel_run(const struct ir_func *f);
 void mfunc_dump(FILE *out, const struct mfunc *mf);
+/* Release a machine function (heap memory; emit_run copies what it needs). */
+void mfunc_free(struct mfunc *mf);
 
 #endif

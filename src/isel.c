@@ -315,6 +315,17 @@ void mfunc_dump(FILE *out, const struct mfunc *mf)
 	sb_free(&sb);
 }
 
+void mfunc_free(struct mfunc *mf)
+{
+	if (!mf)
+		return;
+	for (int b = 0; b < mf->nblocks; b++)
+		free(mf->blocks[b].v);
+	free(mf->blocks);
+	free(mf->nospill);
+	free(mf);
+}
+
 /* ---- selection ----------------------------------------------------------- */
 
 struct fixup { int b, i; };
@@ -738,12 +749,75 @@ static void addr_of(struct isel *S, const struct ref *r, int32_t extra,
 	}
 }
 
+/* The stack must be accessed at offsets aligned to the access size (the
+ * verifier's rule; map values may be misaligned).  A misaligned stack
+ * LOAD or STORE is split into aligned pieces, little-endian. */
+static bool misaligned(int base, int off, int size)
+{
+	return base == MIR_FP && (off & (size - 1));
+}
+
+static void store_split(struct isel *S, int base, int off, int size,
+			const struct ref *v)
+{
+	int t = -1;
+	if (v->kind != REF_IMM) {
+		t = tmp(S);
+		ref_to_reg(S, t, v);
+	}
+	for (int done = 0; done < size;) {
+		int w = chunk(size - done, off + done, 0);
+		if (w > 4)
+			w = 4;
+		if (t < 0) {
+			uint64_t piece = (uint64_t)v->imm >> (8 * done);
+			if (w < 4)
+				piece &= (1u << (8 * w)) - 1;
+			emit(S, (struct minsn){ .code = BPF_ST | BPF_MEM | bpf_size(w),
+						.dst = base, .src = -1,
+						.off = (int16_t)(off + done),
+						.imm = (int32_t)(uint32_t)piece });
+		} else {
+			emit(S, (struct minsn){ .code = BPF_STX | BPF_MEM | bpf_size(w),
+						.dst = base, .src = t,
+						.off = (int16_t)(off + done) });
+		}
+		done += w;
+		if (t >= 0 && done < size)
+			alu_imm(S, BPF_RSH, t, 8 * w);
+	}
+}
+
+static void load_split(struct isel *S, int d, int base, int off, int size)
+{
+	int acc = tmp(S);
+	for (int done = 0; done < size;) {
+		int w = chunk(size - done, off + done, 0);
+		if (w > 4)
+			w = 4;
+		int t = done ? tmp(S) : acc;
+		emit(S, (struct minsn){ .code = BPF_LDX | BPF_MEM | bpf_size(w),
+					.dst = t, .src = base,
+					.off = (int16_t)(off + done) });
+		if (done) {
+			alu_imm(S, BPF_LSH, t, 8 * done);
+			alu_reg(S, BPF_OR, acc, t);
+		}
+		done += w;
+	}
+	mov_reg(S, d, acc);
+}
+
 static void sel_mem(struct isel *S, const struct ir_insn *in)
 {
 	int base, off;
 	switch (in->op) {
 	case IR_LOAD:
 		addr_of(S, &in->arg[0], in->off, in->size, &base, &off);
+		if (misaligned(base, off, in->size)) {
+			load_split(S, vreg(in->dst), base, off, in->size);
+			break;
+		}
 		emit(S, (struct minsn){ .code = BPF_LDX | BPF_MEM | bpf_size(in->size),
 					.dst = vreg(in->dst), .src = base,
 					.off = (int16_t)off });
@@ -751,10 +825,13 @@ static void sel_mem(struct isel *S, const struct ir_insn *in)
 	case IR_STORE: {
 		addr_of(S, &in->arg[0], in->off, in->size, &base, &off);
 		const struct ref *v = &in->arg[1];
-		if (v->kind == REF_IMM && fits32(v->imm))
+		if (misaligned(base, off, in->size))
+			store_split(S, base, off, in->size, v);
+		else if (v->kind == REF_IMM && (fits32(v->imm) || in->size < 8))
 			emit(S, (struct minsn){ .code = BPF_ST | BPF_MEM | bpf_size(in->size),
-						.dst = base, .src = -1,
-						.off = (int16_t)off, .imm = v->imm });
+						.dst = base, .src = -1, .off = (int16_t)off,
+						.imm = in->size < 8 ? (int32_t)(uint32_t)v->imm
+								    : v->imm });
 		else
 			emit(S, (struct minsn){ .code = BPF_STX | BPF_MEM | bpf_size(in->size),
 						.dst = base, .src = ref_reg_or_tmp(S, v),

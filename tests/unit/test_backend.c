@@ -903,3 +903,73 @@ Test(kernel, helper_calls)
 		"  ret %2\n", NULL, args, 1);
 	cr_assert_eq(r, 1);
 }
+
+/* A scratch slot operand uses the scratch base register: it stays live
+ * from the lookup to the last scratch access. */
+Test(liveness, scratch_base_is_used_by_scratch_slots)
+{
+	cr_assert_str_eq(live_text(
+		"func f\n"
+		"slot s0 4 stack\n"
+		"slot s1 64 scratch\n"
+		"scratch %0\n"
+		"b0:\n"
+		"  store4 s0+0, 0\n"
+		"  %0 = call map_lookup_elem(map2, s0)\n"
+		"  br.eq %0, 0, b2, b1\n"
+		"b1:\n"
+		"  %1 = call ktime_get_ns()\n"
+		"  store8 s1+0, %1\n"
+		"  jmp b3\n"
+		"b2:\n"
+		"  ret 0\n"
+		"b3:\n"
+		"  %2 = call ringbuf_output(map1, s1, 8, 0)\n"
+		"  ret 0\n"),
+		"func f\n"
+		"b0: in regs {} slots {} out regs {%0} slots {}\n"
+		"b1: in regs {%0} slots {} out regs {%0} slots {s1}\n"
+		"b2: in regs {} slots {} out regs {} slots {}\n"
+		"b3: in regs {%0} slots {s1} out regs {} slots {}\n");
+}
+
+/* Packed records put values at odd offsets: stack accesses are split into
+ * aligned pieces (the verifier rejects misaligned stack access). */
+Test(kernel, misaligned_stack_accesses)
+{
+	uint64_t args[1] = { 0x1122334455667788ULL };
+	int fd = load_text(
+		"func t\n"
+		"slot s0 32 stack \"packed\"\n"
+		"b0:\n"
+		"  %0 = ctx\n"
+		"  %1 = load8 %0+0\n"
+		"  %2 = load8 %0+16\n"          /* shift: 0 or 32 */
+		"  memzero s0+0, 32\n"
+		"  store2 s0+1, 0x6162\n"
+		"  store4 s0+3, 4294967295\n"
+		"  store8 s0+9, %1\n"
+		"  store4 s0+19, %1\n"
+		"  %3 = load8 s0+9\n"
+		"  %4 = load4 s0+19\n"
+		"  %5 = load2 s0+1\n"
+		"  %6 = load4 s0+3\n"
+		"  %3 = xor %3, %1\n"           /* 0 if the 8 bytes survived */
+		"  %7 = zext4 %1\n"
+		"  %4 = xor %4, %7\n"           /* 0 */
+		"  %5 = xor %5, 0x6162\n"       /* 0 */
+		"  %6 = xor %6, 4294967295\n"   /* 0 */
+		"  %3 = or %3, %4\n"
+		"  %3 = or %3, %5\n"
+		"  %3 = or %3, %6\n"
+		"  %8 = load8 s0+8\n"           /* aligned view of the pieces */
+		"  %8 = lshr %8, %2\n"
+		"  %3 = add %3, %8\n"
+		"  ret %3\n", NULL);
+	uint64_t lo[3] = { args[0], 0, 0 }, hi[3] = { args[0], 0, 32 };
+	/* bytes 8..15 hold: byte 8 = 0, bytes 9..15 = low 7 bytes of x */
+	uint64_t want = args[0] << 8;
+	cr_assert_eq(run(fd, lo, 3), (uint32_t)want);
+	cr_assert_eq(run(fd, hi, 3), (uint32_t)(want >> 32));
+	close(fd);
+}
