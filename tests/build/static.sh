@@ -76,15 +76,35 @@ run "--version in an empty chroot" tinytrace --version
 run "-h in an empty chroot" "-e 'program'" -h
 
 # A real BPF program (libbpf, BTF, ring buffer) from inside the chroot:
-# whatever the binary prints outside, it must print inside too.
+# whatever the binary prints on stdout outside, it must print inside too.
 prog='BEGIN { printf("hello %d\n", 1 + 2); exit(); }'
 if want=$("$bin" -e "$prog" 2>/dev/null); then
-	got=$(chroot "$root" /tinytrace -e "$prog" 2>&1)
+	got=$(chroot "$root" /tinytrace -e "$prog" 2>"$root/tmp/stderr")
 	printf '%s\n' "$got" | sed 's/^/    /'
+	sed 's/^/    stderr: /' "$root/tmp/stderr"
+	rm -f "$root/tmp/stderr"
 	if [ "$got" = "$want" ]; then
 		echo "ok: BEGIN program in an empty chroot"
 	else
 		echo "FAIL: BEGIN program in an empty chroot printed something else than outside"
+		fail=1
+	fi
+else
+	printf "note: '%s' does not run outside the chroot yet; not tried inside\n" "$prog"
+fi
+
+# A tracepoint and an interval probe: tracefs (which tinytrace mounts when
+# /sys/kernel/tracing is empty, as in a fresh chroot or initramfs), perf
+# events, maps printed at exit.
+prog='tracepoint:raw_syscalls:sys_enter { @calls = count(); } interval:ms:300 { exit(); }'
+if "$bin" -q -e "$prog" >/dev/null 2>&1; then
+	got=$(chroot "$root" /tinytrace -q -e "$prog" 2>&1)
+	rc=$?
+	printf '%s\n' "$got" | sed 's/^/    /'
+	if [ $rc -eq 0 ] && printf '%s\n' "$got" | grep -Eq '^@calls: [0-9]+$'; then
+		echo "ok: tracepoint program in an empty chroot"
+	else
+		echo "FAIL: tracepoint program in an empty chroot (exit status $rc)"
 		fail=1
 	fi
 else
