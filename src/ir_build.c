@@ -987,9 +987,11 @@ static struct irval tuple(struct irb *b, struct node *n)
 	if (used != t->size)
 		memzero(b, ref_slot(s, 0), 0, t->size, &n->loc);
 	for (int i = 0; i < n->args.n; i++) {
-		struct irval v = irb_expr(b, n->args.v[i]);
-		irb_store(b, ref_slot(s, 0), t->fields.v[i].offset,
-			  t->fields.v[i].type, v, &n->args.v[i]->loc);
+		struct node *e = n->args.v[i];
+		if (e->kind == N_NAMED)
+			e = e->a;
+		irb_store_expr(b, ref_slot(s, 0), t->fields.v[i].offset,
+			       t->fields.v[i].type, e);
 	}
 	return val(t, ref_slot(s, 0));
 }
@@ -1117,6 +1119,7 @@ struct irval irb_expr(struct irb *b, struct node *n)
 	case N_CAST:
 		return cast(b, n);
 	case N_TUPLE:
+	case N_RECORD:
 		return tuple(b, n);
 	default:
 		return irb_unsupported(b, &n->loc, ast_kind_name(n->kind));
@@ -1249,6 +1252,45 @@ static bool assign_in_place(struct irb *b, struct node *n)
 	return true;
 }
 
+/* for ($i : a..c) body: a and c are evaluated once; $i takes a, a+1, ...
+ * up to c-1 (a hidden counter drives the loop, so the body may change
+ * $i). */
+static void for_range(struct irb *b, struct node *n)
+{
+	struct sema_var *var = n->sym;
+	struct irval a = irb_expr(b, n->a);
+	struct ref ar = irb_to_reg(b, a, &n->loc);
+	int it = irb_reg(b, NULL), end = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_MOV, &n->loc);
+	in->dst = it;
+	in->arg[0] = ar;
+	struct irval c = irb_expr(b, n->c);
+	in = irb_emit(b, IR_MOV, &n->loc);
+	in->dst = end;
+	in->arg[0] = c.r;
+	int head = irb_new_block(b), body = irb_new_block(b),
+	    step = irb_new_block(b), done = irb_new_block(b);
+	irb_jmp(b, head);
+	irb_set_block(b, head);
+	bool sign = cmp_signed(n->a->type, n->c->type);
+	irb_br(b, sign ? CC_SLT : CC_ULT, ref_reg(it), ref_reg(end), body, done);
+	irb_set_block(b, body);
+	var_assign(b, var, val(var->type, ref_reg(it)), &n->loc);
+	vec_push(&b->brk, done);
+	vec_push(&b->cont, step);
+	stmts(b, n->b);
+	b->brk.n--;
+	b->cont.n--;
+	irb_jmp(b, step);
+	irb_set_block(b, step);
+	in = irb_emit(b, IR_ADD, &n->loc);
+	in->dst = it;
+	in->arg[0] = ref_reg(it);
+	in->arg[1] = ref_imm(1);
+	irb_jmp(b, head);
+	irb_set_block(b, done);
+}
+
 static void stmt(struct irb *b, struct node *n)
 {
 	switch (n->kind) {
@@ -1321,6 +1363,12 @@ static void stmt(struct irb *b, struct node *n)
 		}
 		break;
 	}
+	case N_FOR_RANGE:
+		for_range(b, n);
+		break;
+	case N_FOR_MAP:
+		irb_unsupported(b, &n->loc, "for loops over maps");
+		break;
 	case N_BREAK:
 	case N_CONTINUE: {
 		int target = n->kind == N_BREAK ? b->brk.v[b->brk.n - 1]
@@ -1473,6 +1521,10 @@ int ir_build(struct node *program, struct sema_result *sr, struct tt_prog *out)
 	out->ringbuf_map = out->scratch_map = out->lost_map = -1;
 	for (int i = 0; i < sr->maps.n; i++) {
 		struct sema_map *sm = sr->maps.v[i];
+		if (!sm->value) {
+			sm->id = -1; /* declared, never used */
+			continue;
+		}
 		struct tt_map m = { .name = sm->name, .kind = MAPK_USER,
 				    .type = sm->bpf_type,
 				    .key_size = sm->key ? sm->key->size : 8,

@@ -130,9 +130,13 @@ struct type *sema_promote(struct type *a, struct type *b)
 	switch (a->kind) {
 	case TY_STR:
 		return a->size >= b->size ? a : b;
+	case TY_RECORD:
 	case TY_TUPLE: {
 		if (a->fields.n != b->fields.n)
 			return NULL;
+		for (int i = 0; a->kind == TY_RECORD && i < a->fields.n; i++)
+			if (strcmp(a->fields.v[i].name, b->fields.v[i].name))
+				return NULL;
 		struct type **el = tt_alloc(sizeof(*el) * (a->fields.n + 1));
 		bool same = true;
 		for (int i = 0; i < a->fields.n; i++) {
@@ -143,7 +147,14 @@ struct type *sema_promote(struct type *a, struct type *b)
 			if (el[i] != a->fields.v[i].type)
 				same = false;
 		}
-		return same ? a : type_tuple(el, a->fields.n);
+		if (same)
+			return a;
+		if (a->kind == TY_TUPLE)
+			return type_tuple(el, a->fields.n);
+		const char **names = tt_alloc(sizeof(*names) * (a->fields.n + 1));
+		for (int i = 0; i < a->fields.n; i++)
+			names[i] = a->fields.v[i].name;
+		return type_record(names, el, a->fields.n);
 	}
 	default:
 		return type_equal(a, b) ? a : NULL;
@@ -362,6 +373,38 @@ static void map_assign_type(struct sema *s, struct sema_map *m,
 		m->value = p;
 		s->changed = true;
 	}
+}
+
+/* let @m = hash(N) / lruhash / percpuhash / percpulruhash, at top level. */
+static void map_declare(struct sema *s, struct node *n)
+{
+	static const struct { const char *name; uint32_t type; } kinds[] = {
+		{ "hash", BPF_MAP_TYPE_HASH },
+		{ "lruhash", BPF_MAP_TYPE_LRU_HASH },
+		{ "percpuhash", BPF_MAP_TYPE_PERCPU_HASH },
+		{ "percpulruhash", BPF_MAP_TYPE_LRU_PERCPU_HASH },
+	};
+	uint32_t type = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (!strcmp(n->str, kinds[i].name))
+			type = kinds[i].type;
+	if (!type) {
+		sema_err(s, &n->loc, "Invalid bpf map type: %s", n->str);
+		return;
+	}
+	for (int i = 0; i < s->res->maps.n; i++)
+		if (!strcmp(s->res->maps.v[i]->name, n->name)) {
+			sema_err(s, &n->loc, "Redeclaration of map: %s", n->name);
+			return;
+		}
+	if (n->ival == 0) {
+		sema_err(s, &n->loc, "Max entries must be greater than 0");
+		return;
+	}
+	struct sema_map *m = map_get(s, n->name, &n->loc);
+	m->declared = true;
+	m->bpf_type = type;
+	m->max_entries = (int)n->ival;
 }
 
 /* `@x++` and `@x += n` on a map nothing assigned yet: it holds int64 0. */
@@ -848,9 +891,35 @@ static struct type *expr(struct sema *s, struct node *n)
 		sema_expr(s, n->b);
 		sema_err(s, &n->loc, "indexing with [] is not supported yet");
 		return type_none();
-	case N_RECORD:
-		sema_err(s, &n->loc, "records are not supported yet");
-		return type_none();
+	case N_RECORD: {
+		int k = n->args.n;
+		const char **names = tt_alloc(sizeof(*names) * (k + 1));
+		struct type **el = tt_alloc(sizeof(*el) * (k + 1));
+		for (int i = 0; i < k; i++) {
+			struct node *e = n->args.v[i];
+			names[i] = e->name;
+			for (int j = 0; j < i; j++)
+				if (!strcmp(names[j], e->name)) {
+					sema_err(s, &e->loc,
+						 "Named argument list already "
+						 "contains name: %s",
+						 e->name);
+					return type_none();
+				}
+			el[i] = sema_expr(s, e->a);
+			e->type = el[i];
+			if (is_none(el[i]))
+				return type_none();
+			if (el[i]->kind == TY_VOID || el[i]->kind == TY_AGG ||
+			    el[i]->kind == TY_CTX || el[i]->is_ctx) {
+				sema_err(s, &e->a->loc,
+					 "%s cannot be part of a record",
+					 type_name(el[i]));
+				return type_none();
+			}
+		}
+		return type_record(names, el, k);
+	}
 	case N_SIZEOF:
 	case N_OFFSETOF:
 		sema_err(s, &n->loc, "%s is not supported yet",
@@ -1208,12 +1277,66 @@ static void stmt(struct sema *s, struct node *n)
 	case N_BLOCK:
 		block(s, n);
 		break;
-	case N_FOR_MAP:
-	case N_FOR_RANGE:
-		sema_err(s, &n->loc, "for loops are not supported yet");
+	case N_FOR_RANGE: {
+		struct type *a = sema_expr(s, n->a), *c = sema_expr(s, n->c);
+		struct type *t = type_none();
+		if (!is_none(a) && !type_is_int(a))
+			sema_err(s, &n->a->loc, "Loop range requires an integer "
+						"for the start value");
+		else if (!is_none(c) && !type_is_int(c))
+			sema_err(s, &n->c->loc, "Loop range requires an integer "
+						"for the end value");
+		else if (!is_none(a) && !is_none(c))
+			t = sema_promote(a, c);
+		scope_push(s);
+		struct sema_var *v = var_declare(s, n, n->name, t);
+		if (t && !is_none(t))
+			var_assign_type(s, v, t, &n->loc);
+		n->sym = v;
+		s->loop_depth++;
+		block(s, n->b);
+		s->loop_depth--;
+		scope_pop(s);
 		break;
+	}
+	case N_FOR_MAP: {
+		struct node *m = n->a;
+		struct type *t = type_none();
+		if (m->kind != N_MAP || m->args.n) {
+			sema_err(s, &m->loc, "for loops iterate over a map "
+					     "(for ($kv : @map))");
+		} else {
+			sema_map_ref(s, m);
+			struct sema_map *sm = m->sym;
+			if (sm && !is_none(sm->value)) {
+				if (!sm->nkeys) {
+					sema_err(s, &m->loc,
+						 "Loop expression must be a "
+						 "non-scalar map");
+				} else {
+					struct type *vt = sm->value;
+					if (vt->kind == TY_AGG)
+						vt = type_int(8, vt->agg != AGG_COUNT &&
+								     vt->is_signed);
+					struct type *el[2] = { sm->key, vt };
+					t = type_tuple(el, 2);
+				}
+			}
+		}
+		scope_push(s);
+		struct sema_var *v = var_declare(s, n, n->name, t);
+		if (!is_none(t))
+			var_assign_type(s, v, t, &n->loc);
+		n->sym = v;
+		s->loop_depth++;
+		block(s, n->b);
+		s->loop_depth--;
+		scope_pop(s);
+		break;
+	}
 	case N_MAPDECL:
-		sema_err(s, &n->loc, "map declarations are not supported yet");
+		sema_err(s, &n->loc, "map declarations are only allowed at the "
+				     "top level");
 		break;
 	default:
 		sema_expr(s, n);
@@ -1283,6 +1406,9 @@ int sema_run(struct node *program, const struct tt_config *cfg,
 		case N_PROBE:
 		case N_CONFIG:
 			break;
+		case N_MAPDECL:
+			map_declare(&s, n);
+			break;
 		case N_MACRO:
 			sema_err(&s, &n->loc, "macros are not supported yet");
 			break;
@@ -1315,7 +1441,9 @@ int sema_run(struct node *program, const struct tt_config *cfg,
 
 	for (int i = 0; i < res->maps.n; i++) {
 		struct sema_map *m = res->maps.v[i];
-		if (m->value && m->value->kind == TY_AGG)
+		if (m->declared && !m->key_known && !m->value)
+			diag_warning(&m->loc, "Unused map: %s", m->name);
+		if (m->value && m->value->kind == TY_AGG && !m->declared)
 			m->bpf_type = BPF_MAP_TYPE_PERCPU_HASH;
 		if (!m->max_entries)
 			m->max_entries = cfg->max_map_keys;

@@ -677,10 +677,58 @@ Test(sema, error_bad_config)
 
 Test(sema, error_not_supported_yet_is_an_error_not_a_crash)
 {
-	ERR("begin { @m[1] = 1; for ($kv : @m) { } }",
-	    "stdin:1:20-38: ERROR: for loops are not supported yet\n"
-	    "begin { @m[1] = 1; for ($kv : @m) { } }\n"
-	    "                   ~~~~~~~~~~~~~~~~~~\n");
+	ERR("macro add_one(x) { x + 1 } begin { }",
+	    "stdin:1:1-17: ERROR: macros are not supported yet\n"
+	    "macro add_one(x) { x + 1 } begin { }\n"
+	    "~~~~~~~~~~~~~~~~\n");
+}
+
+Test(sema, error_map_declarations)
+{
+	ERR("let @a = foo(1); begin { @a = 1; }",
+	    "stdin:1:1-16: ERROR: Invalid bpf map type: foo\n"
+	    "let @a = foo(1); begin { @a = 1; }\n"
+	    "~~~~~~~~~~~~~~~\n");
+}
+
+Test(sema, error_record_duplicate_name)
+{
+	ERR("begin { $r = (a=1, a=2); }",
+	    "stdin:1:20-23: ERROR: Named argument list already contains name: "
+	    "a\n"
+	    "begin { $r = (a=1, a=2); }\n"
+	    "                   ~~~\n");
+}
+
+Test(sema, error_for_loops)
+{
+	ERR("begin { for ($i : 1..\"a\") { } }",
+	    "stdin:1:22-25: ERROR: Loop range requires an integer for the end "
+	    "value\n"
+	    "begin { for ($i : 1..\"a\") { } }\n"
+	    "                     ~~~\n");
+	ERR("begin { @s = 1; for ($kv : @s) { } }",
+	    "stdin:1:28-30: ERROR: Loop expression must be a non-scalar map\n"
+	    "begin { @s = 1; for ($kv : @s) { } }\n"
+	    "                           ~~\n");
+}
+
+Test(sema, records_for_loops_and_map_declarations)
+{
+	TYPE("begin { $r = (a=1, b=\"x\"); }", "Var $r", "(a=int8,b=string[2])");
+	TYPE("begin { $r = (a=1, b=\"x\"); $v = $r.b; }", "Var $v", "string[2]");
+	TYPE("begin { for ($i : 0..5) { print($i); } }", "Var $i", "int8");
+	TYPE("begin { for ($i : 0..pid) { print($i); } }", "Var $i", "int64");
+	TYPE("begin { @m[1, \"a\"] = 2; for ($kv : @m) { print($kv); } }",
+	     "Var $kv", "((int8,string[2]),int64)");
+	TYPE("begin { @m[comm] = count(); for ($kv : @m) { print($kv); } }",
+	     "Var $kv", "(string[16],uint64)");
+	char *d = check("let @a = lruhash(2); begin { @a[0] = 1; }");
+	cr_assert(strncmp(d, "FAILED", 6), "%s", d);
+	cr_assert_eq(res.maps.v[0]->bpf_type, BPF_MAP_TYPE_LRU_HASH);
+	cr_assert_eq(res.maps.v[0]->max_entries, 2);
+	d = check("let @a = percpuhash(8); begin { @a[0] = count(); }");
+	cr_assert_eq(res.maps.v[0]->bpf_type, BPF_MAP_TYPE_PERCPU_HASH);
 }
 
 Test(sema, every_error_is_reported)
