@@ -113,7 +113,6 @@ struct ir_slot {
 	struct srcloc loc;    /* optional: construct that made it (stack
 				 limit diagnostics); else the first insn
 				 naming the slot is used */
-	bool spill;           /* made by regalloc for a spilled register */
 };
 
 struct ir_insn {
