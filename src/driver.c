@@ -75,16 +75,22 @@ static int codegen(struct tt_probe *pr, unsigned dump)
 	struct liveness *lv = live_compute(f);
 	if (dump & DUMP_LIVE)
 		live_dump(stdout, lv);
-	if (stack_alloc(f, lv) < 0)
+	int err = stack_alloc(f, lv);
+	live_free(lv);
+	if (err < 0)
 		return -1;
 	if (dump & DUMP_STACK)
 		stack_dump(stdout, f);
 	struct mfunc *mf = isel_run(f);
-	if (!mf || ra_run(mf) < 0)
+	if (!mf)
 		return -1;
-	if (dump & DUMP_MIR)
+	err = ra_run(mf);
+	if (!err && (dump & DUMP_MIR))
 		mfunc_dump(stdout, mf);
-	if (emit_run(mf, &pr->code) < 0)
+	if (!err)
+		err = emit_run(mf, &pr->code);
+	mfunc_free(mf);
+	if (err < 0)
 		return -1;
 	if (dump & DUMP_ASM) {
 		printf("%s:\n", pr->name);
