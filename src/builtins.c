@@ -8,6 +8,7 @@
  * uint64, comm string[16], str() string[max_strlen]. */
 #include "builtins.h"
 
+#include <bpf/libbpf.h>
 #include <linux/bpf.h>
 #include <string.h>
 
@@ -166,6 +167,149 @@ static struct type *ty_mapop(struct sema *s, struct node *n)
 	}
 	return type_void();
 }
+
+
+/* delete(@m, key) / delete(@m[key]) / delete(@m), has_key(@m, key):
+ * the keyed access is typed as a MAP node kept in n->c. */
+static struct node *keyed_map(struct sema *s, struct node *n)
+{
+	struct node *m = n->args.v[0];
+	if (m->kind != N_MAP) {
+		sema_err(s, &m->loc, "%s() expects a map as its first argument",
+			 n->name);
+		return NULL;
+	}
+	struct node *k = m;
+	if (n->args.n > 1) {
+		if (m->args.n) {
+			sema_err(s, &n->loc, "%s() expects a map without keys "
+					     "and a key",
+				 n->name);
+			return NULL;
+		}
+		k = ast_new(N_MAP, &m->loc);
+		k->name = m->name;
+		vec_push(&k->args, n->args.v[1]);
+	}
+	sema_map_ref(s, m);
+	struct sema_map *sm = m->sym;
+	if (!sm || !sm->value)
+		return NULL;
+	if (!strcmp(n->name, "has_key") && !sm->nkeys) {
+		sema_err(s, &n->loc, "call to has_key() expects a map with "
+				     "explicit keys (non-scalar map)");
+		return NULL;
+	}
+	if (sm->nkeys && !k->args.n) {
+		sema_err(s, &n->loc, "call to %s() expects a map with no keys "
+				     "(scalar map) when called without a key",
+			 n->name);
+		return NULL;
+	}
+	if (is_none(sema_expr(s, k)))
+		return NULL;
+	n->c = k;
+	return k;
+}
+
+static struct type *ty_delete(struct sema *s, struct node *n)
+{
+	keyed_map(s, n);
+	return type_bool();
+}
+
+/* printf-like: a literal format and its arguments (cat, system, errorf,
+ * warnf, time). */
+static struct type *ty_fmt(struct sema *s, struct node *n)
+{
+	ty_printf(s, n);
+	return type_void();
+}
+
+static struct type *ty_strlen(struct sema *s, struct node *n)
+{
+	struct type *t = sema_expr(s, n->args.v[0]);
+	if (!is_none(t) && t->kind != TY_STR)
+		sema_err(s, &n->loc, "%s() expects a string argument (%s "
+				     "provided)",
+			 n->name, type_name(t));
+	return type_int(8, false);
+}
+
+static struct type *ty_strncmp(struct sema *s, struct node *n)
+{
+	struct type *a = sema_expr(s, n->args.v[0]);
+	struct type *b = sema_expr(s, n->args.v[1]);
+	struct type *c = sema_expr(s, n->args.v[2]);
+	if ((!is_none(a) && a->kind != TY_STR) ||
+	    (!is_none(b) && b->kind != TY_STR))
+		sema_err(s, &n->loc, "strncmp() expects two strings");
+	if (!is_none(c) && n->args.v[2]->kind != N_INT)
+		sema_err(s, &n->args.v[2]->loc,
+			 "strncmp() expects an integer literal as its third "
+			 "argument");
+	return type_int(8, true);
+}
+
+/* len(@m): the number of elements of a keyed map */
+static struct type *ty_len(struct sema *s, struct node *n)
+{
+	struct node *m = n->args.v[0];
+	if (m->kind != N_MAP || m->args.n) {
+		struct type *t = sema_expr(s, m);
+		if (!is_none(t) && t->kind != TY_USTACK && t->kind != TY_KSTACK)
+			sema_err(s, &n->loc, "len() expects a map or a stack");
+		return type_int(8, true);
+	}
+	sema_map_ref(s, m);
+	struct sema_map *sm = m->sym;
+	if (sm && sm->value && !sm->nkeys)
+		sema_err(s, &n->loc, "call to len() expects a map with explicit "
+				     "keys (non-scalar map)");
+	return type_int(8, true);
+}
+
+static struct irval lo_len(struct irb *b, struct node *n, struct node *m)
+{
+	return irb_unsupported(b, &n->loc, "len()");
+}
+
+/* arg0..arg5, retval: kprobe/uprobe/usdt registers */
+static struct type *ty_reg_arg(struct sema *s, struct node *n)
+{
+	struct attach_point *ap = sema_ap(s);
+	enum provider p = ap ? ap->prov : PROV_NONE;
+	bool ret = !strcmp(n->name, "retval");
+	bool ok = ret ? (p == PROV_KRETPROBE || p == PROV_URETPROBE)
+		      : (p == PROV_KPROBE || p == PROV_UPROBE);
+	if (!ok) {
+		sema_err(s, &n->loc, "The %s builtin can only be used with "
+				     "%s probes",
+			 n->name, ret ? "kretprobe and uretprobe"
+				      : "kprobe and uprobe");
+		return type_none();
+	}
+	return ret ? type_int(8, false) : type_int(8, true);
+}
+
+/* The longest probe name among the attach points of the current probe:
+ * `probe` is one string type for all of them. */
+static struct type *ty_probe(struct sema *s, struct node *n)
+{
+	struct attach_point *ap = sema_ap(s);
+	if (!ap)
+		return type_none();
+	int len = (int)strlen(probes_ap_name(ap)) + 1;
+	if (len < 64)
+		len = 64;
+	return type_str(len);
+}
+
+static struct type *ty_probetype(struct sema *s, struct node *n)
+{
+	return type_str(16);
+}
+
 
 /* ---- lowering hooks --------------------------------------------------- */
 
@@ -507,6 +651,215 @@ static struct irval lo_agg(struct irb *b, struct node *n, struct node *map)
 	return void_val();
 }
 
+
+static struct irval lo_delete(struct irb *b, struct node *n, struct node *m)
+{
+	struct node *k = n->c;
+	struct ref key = irb_map_key(b, k);
+	int mi = irb_map_index(b, k);
+	bool del = !strcmp(n->name, "delete");
+	int r = irb_call(b, del ? BPF_FUNC_map_delete_elem
+				: BPF_FUNC_map_lookup_elem,
+			 &n->loc, 2, ref_map(mi), key);
+	/* delete: 0 on success; has_key: a non-NULL pointer */
+	int d = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_SETCC, &n->loc);
+	in->dst = d;
+	in->cc = del ? CC_EQ : CC_NE;
+	in->arg[0] = ref_reg(r);
+	in->arg[1] = ref_imm(0);
+	return scalar(n->type, d);
+}
+
+/* cat/system/errorf/warnf/time: a record like printf's */
+static struct irval lo_fmt(struct irb *b, struct node *n, struct node *m)
+{
+	static const struct { const char *name; enum action_kind k; } acts[] = {
+		{ "printf", ACT_PRINTF }, { "cat", ACT_CAT },
+		{ "system", ACT_SYSTEM }, { "errorf", ACT_ERRORF },
+		{ "warnf", ACT_WARNF }, { "time", ACT_TIME },
+	};
+	enum action_kind k = ACT_PRINTF;
+	for (size_t i = 0; i < ARRAY_SIZE(acts); i++)
+		if (!strcmp(n->name, acts[i].name))
+			k = acts[i].k;
+	int na = n->args.n - 1;
+	struct type **el = tt_alloc(sizeof(*el) * (na + 1));
+	for (int i = 0; i < na; i++)
+		el[i] = n->args.v[i + 1]->type;
+	struct type *tup = na ? type_tuple(el, na) : NULL;
+	struct node *f = n->args.v[0];
+	int id = irb_action(b, k, tt_strndup(f->str, f->slen), tup, -1, &n->loc);
+	int size = 8 + (tup ? tup->size : 0);
+	int s = irb_slot_sized(b, size, 8, tt_sprintf("%s#%d", n->name, id));
+	int used = 8;
+	for (int i = 0; i < na; i++)
+		used += el[i]->size;
+	if (used != size) {
+		struct ir_insn *z = irb_emit(b, IR_MEMZERO, &n->loc);
+		z->arg[0] = ref_slot(s, 0);
+		z->size = size;
+	}
+	struct ir_insn *in = irb_emit(b, IR_STORE, &n->loc);
+	in->arg[0] = ref_slot(s, 0);
+	in->arg[1] = ref_imm(id);
+	in->size = 8;
+	for (int i = 0; i < na; i++)
+		irb_store_expr(b, ref_slot(s, 0), 8 + tup->fields.v[i].offset,
+			       el[i], n->args.v[i + 1]);
+	irb_output(b, s, size, &n->loc);
+	return void_val();
+}
+
+/* strlen(s): bytes before the first NUL (at most size - 1). */
+static struct irval lo_strlen(struct irb *b, struct node *n, struct node *m)
+{
+	struct irval v = irb_expr(b, n->args.v[0]);
+	int size = v.t->size;
+	int i = irb_reg(b, NULL), c = irb_reg(b, NULL), p = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_MOV, &n->loc);
+	in->dst = i;
+	in->arg[0] = ref_imm(0);
+	int head = irb_new_block(b), body = irb_new_block(b),
+	    next = irb_new_block(b), done = irb_new_block(b);
+	irb_jmp(b, head);
+	irb_set_block(b, head);
+	irb_br(b, CC_UGE, ref_reg(i), ref_imm(size), done, body);
+	irb_set_block(b, body);
+	in = irb_emit(b, IR_MOV, &n->loc);
+	in->dst = p;
+	in->arg[0] = v.r;
+	in = irb_emit(b, IR_ADD, &n->loc);
+	in->dst = p;
+	in->arg[0] = ref_reg(p);
+	in->arg[1] = ref_reg(i);
+	in = irb_emit(b, IR_LOAD, &n->loc);
+	in->dst = c;
+	in->arg[0] = ref_reg(p);
+	in->size = 1;
+	irb_br(b, CC_EQ, ref_reg(c), ref_imm(0), done, next);
+	irb_set_block(b, next);
+	in = irb_emit(b, IR_ADD, &n->loc);
+	in->dst = i;
+	in->arg[0] = ref_reg(i);
+	in->arg[1] = ref_imm(1);
+	irb_jmp(b, head);
+	irb_set_block(b, done);
+	return scalar(n->type, i);
+}
+
+/* strncmp(a, b, n): 0 when the first n bytes (up to a common NUL) are
+ * equal, else 1. */
+static struct irval lo_strncmp(struct irb *b, struct node *n, struct node *m)
+{
+	struct irval x = irb_expr(b, n->args.v[0]);
+	struct irval y = irb_expr(b, n->args.v[1]);
+	int lim = (int)n->args.v[2]->ival;
+	if (lim > x.t->size)
+		lim = x.t->size;
+	if (lim > y.t->size)
+		lim = y.t->size;
+	int r = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_MOV, &n->loc);
+	in->dst = r;
+	in->arg[0] = ref_imm(1);
+	int done = irb_new_block(b), eq = irb_new_block(b);
+	for (int i = 0; i < lim; i++) {
+		int ca = irb_reg(b, NULL), cb = irb_reg(b, NULL);
+		in = irb_emit(b, IR_LOAD, &n->loc);
+		in->dst = ca;
+		in->arg[0] = x.r;
+		in->off = i;
+		in->size = 1;
+		in = irb_emit(b, IR_LOAD, &n->loc);
+		in->dst = cb;
+		in->arg[0] = y.r;
+		in->off = i;
+		in->size = 1;
+		int same = irb_new_block(b), next = irb_new_block(b);
+		irb_br(b, CC_NE, ref_reg(ca), ref_reg(cb), done, same);
+		irb_set_block(b, same);
+		irb_br(b, CC_EQ, ref_reg(ca), ref_imm(0), eq, next);
+		irb_set_block(b, next);
+	}
+	irb_jmp(b, eq);
+	irb_set_block(b, eq);
+	in = irb_emit(b, IR_MOV, &n->loc);
+	in->dst = r;
+	in->arg[0] = ref_imm(0);
+	irb_jmp(b, done);
+	irb_set_block(b, done);
+	return scalar(n->type, r);
+}
+
+/* x86_64 struct pt_regs offsets of the argument registers and ax */
+static struct irval lo_reg_arg(struct irb *b, struct node *n, struct node *m)
+{
+	static const int args[] = { 112, 104, 96, 88, 72, 64 }; /* di si dx cx r8 r9 */
+	int off = 80; /* ax */
+	if (strcmp(n->name, "retval")) {
+		int i = n->name[3] - '0';
+		off = args[i];
+	}
+	int d = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_LOAD, &n->loc);
+	in->dst = d;
+	in->arg[0] = ref_reg(irb_ctx(b));
+	in->off = off;
+	in->size = 8;
+	return scalar(n->type, d);
+}
+
+static struct irval lo_probe(struct irb *b, struct node *n, struct node *m)
+{
+	const char *name = probes_ap_name(irb_ap(b));
+	if (!strcmp(n->name, "probetype")) {
+		enum provider p = irb_ap(b)->prov;
+		name = p == PROV_BEGIN || p == PROV_END ? "special"
+							: probes_provider_name(p);
+	}
+	struct node lit = *n;
+	lit.kind = N_STR;
+	lit.str = name;
+	lit.slen = strlen(name);
+	struct ref r = irb_result(b, n, "probe");
+	irb_store_expr(b, r, 0, n->type, &lit);
+	struct irval v = { n->type, r };
+	return v;
+}
+
+static struct irval lo_ncpus(struct irb *b, struct node *n, struct node *m)
+{
+	int c = libbpf_num_possible_cpus();
+	struct irval v = { n->type, ref_imm(c > 0 ? c : 1) };
+	return v;
+}
+
+
+static struct type *ty_time(struct sema *s, struct node *n)
+{
+	if (n->args.n && n->args.v[0]->kind != N_STR) {
+		sema_expr(s, n->args.v[0]);
+		sema_err(s, &n->loc, "time() expects a string literal");
+	}
+	return type_void();
+}
+
+static struct irval lo_time(struct irb *b, struct node *n, struct node *m)
+{
+	const char *fmt = n->args.n ? tt_strndup(n->args.v[0]->str,
+						 n->args.v[0]->slen)
+				    : "%H:%M:%S\n";
+	int id = irb_action(b, ACT_TIME, fmt, NULL, -1, &n->loc);
+	int s = irb_slot_sized(b, 8, 8, tt_sprintf("time#%d", id));
+	struct ir_insn *in = irb_emit(b, IR_STORE, &n->loc);
+	in->arg[0] = ref_slot(s, 0);
+	in->arg[1] = ref_imm(id);
+	in->size = 8;
+	irb_output(b, s, 8, &n->loc);
+	return void_val();
+}
+
 /* ---- the table ---------------------------------------------------------- */
 
 static const struct builtin builtins[] = {
@@ -525,6 +878,26 @@ static const struct builtin builtins[] = {
 	{ "comm",     0, 0, BI_BARE, AGG_NONE, ty_comm, lo_comm },
 	{ "args",     0, 0, BI_BARE, AGG_NONE, ty_args, lo_args },
 	{ "printf",   1, -1, 0, AGG_NONE, ty_printf, lo_printf },
+	{ "cat",      1, -1, 0, AGG_NONE, ty_fmt, lo_fmt },
+	{ "system",   1, -1, 0, AGG_NONE, ty_fmt, lo_fmt },
+	{ "errorf",   1, -1, 0, AGG_NONE, ty_fmt, lo_fmt },
+	{ "warnf",    1, -1, 0, AGG_NONE, ty_fmt, lo_fmt },
+	{ "time",     0, 1, BI_BARE, AGG_NONE, ty_time, lo_time },
+	{ "delete",   1, 2, BI_MAPARG, AGG_NONE, ty_delete, lo_delete },
+	{ "has_key",  2, 2, BI_MAPARG, AGG_NONE, ty_delete, lo_delete },
+	{ "strlen",   1, 1, 0, AGG_NONE, ty_strlen, lo_strlen },
+	{ "len",      1, 1, BI_MAPARG, AGG_NONE, ty_len, lo_len },
+	{ "strncmp",  3, 3, 0, AGG_NONE, ty_strncmp, lo_strncmp },
+	{ "arg0",     0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
+	{ "arg1",     0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
+	{ "arg2",     0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
+	{ "arg3",     0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
+	{ "arg4",     0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
+	{ "arg5",     0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
+	{ "retval",   0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
+	{ "probe",    0, 0, BI_BARE, AGG_NONE, ty_probe, lo_probe },
+	{ "probetype", 0, 0, BI_BARE, AGG_NONE, ty_probetype, lo_probe },
+	{ "ncpus",    0, 0, BI_BARE, AGG_NONE, ty_u64, lo_ncpus },
 	{ "exit",     0, 1, BI_BARE, AGG_NONE, ty_exit, lo_exit },
 	{ "str",      1, 2, 0, AGG_NONE, ty_str, lo_str },
 	{ "print",    1, 3, BI_MAPARG, AGG_NONE, ty_mapop, lo_mapop },

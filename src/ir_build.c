@@ -1106,6 +1106,8 @@ struct irval irb_expr(struct irb *b, struct node *n)
 		return posparam(b, n);
 	case N_POSCOUNT:
 		return val(n->type, ref_imm(b->prog->cfg.npos_params));
+	case N_SIZEOF:
+		return val(n->type, ref_imm((int64_t)n->ival));
 	case N_BINOP:
 		return binop(b, n);
 	case N_UNOP:

@@ -920,10 +920,21 @@ static struct type *expr(struct sema *s, struct node *n)
 		}
 		return type_record(names, el, k);
 	}
-	case N_SIZEOF:
+	case N_SIZEOF: {
+		/* a compile-time constant: the size goes in ival */
+		struct type *t = n->ctype ? resolve_ctype(s, n->ctype)
+					  : sema_expr(s, n->a);
+		if (is_none(t))
+			return type_none();
+		if (t->kind == TY_VOID || t->kind == TY_CTX) {
+			sema_err(s, &n->loc, "sizeof() of %s", type_name(t));
+			return type_none();
+		}
+		n->ival = (uint64_t)t->size;
+		return type_int(8, false);
+	}
 	case N_OFFSETOF:
-		sema_err(s, &n->loc, "%s is not supported yet",
-			 n->kind == N_SIZEOF ? "sizeof" : "offsetof");
+		sema_err(s, &n->loc, "offsetof is not supported yet");
 		return type_none();
 	default:
 		sema_err(s, &n->loc, "%s is not supported yet here",
