@@ -44,6 +44,7 @@ struct sema_var {               /* one scratch variable ($x) in one scope */
 	struct srcloc decl;
 	int id;                     /* free for ir_build */
 	bool typed;                 /* let $x: T — the type never widens */
+	bool let_decl;              /* declared by let */
 };
 
 struct sema_map {               /* one script map (@x) */

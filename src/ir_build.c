@@ -1369,7 +1369,7 @@ static void stmt(struct irb *b, struct node *n)
 		for_range(b, n);
 		break;
 	case N_FOR_MAP:
-		irb_unsupported(b, &n->loc, "for loops over maps");
+		irb_unsupported(b, &n->loc, "a for loop over a map");
 		break;
 	case N_BREAK:
 	case N_CONTINUE: {

@@ -802,9 +802,14 @@ static struct type *expr(struct sema *s, struct node *n)
 			return type_none();
 		}
 		n->sym = v;
+		/* no type: its assignment failed (reported there), or a
+		 * `let $x;` nothing assigns yet */
 		if (is_none(v->type)) {
-			sema_err(s, &n->loc, "Variable used before it was "
-					     "assigned: %s", n->name);
+			if (v->let_decl)
+				sema_err(s, &n->loc,
+					 "Could not resolve the type of %s: "
+					 "assign it a value or declare its type",
+					 n->name);
 			return type_none();
 		}
 		return v->type;
@@ -1238,6 +1243,7 @@ static void stmt(struct sema *s, struct node *n)
 						 n->name);
 		}
 		struct sema_var *v = var_declare(s, n, n->name, t);
+		v->let_decl = true;
 		if (n->ctype && !is_none(t)) {
 			v->type = t;
 			v->typed = true;
@@ -1320,7 +1326,7 @@ static void stmt(struct sema *s, struct node *n)
 			sema_map_ref(s, m);
 			struct sema_map *sm = m->sym;
 			if (sm && !is_none(sm->value)) {
-				if (!sm->nkeys) {
+				if (!sm->nkeys && sm->key_known) {
 					sema_err(s, &m->loc,
 						 "Loop expression must be a "
 						 "non-scalar map");
