@@ -9,9 +9,10 @@
  * attached first.  Probes on one hook must fire in script order (DESIGN.md
  * invariant 2), so attach_all() attaches in script order (tt_probe.index)
  * and the providers marked `reverse` in the opposite order.
- * Tracepoints, perf events, kprobes/uprobes and raw tracepoints run their
- * programs in attach order; BPF trampolines (fentry/fexit) run the newest
- * first. */
+ * Tracepoints, timer perf events, kprobes/uprobes and raw tracepoints run
+ * their programs in attach order; BPF trampolines (fentry/fexit) and
+ * software perf events (the kernel keeps them on a list it adds to at the
+ * head) run the newest first — tests/kernel/suites/invariants proves each. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -363,7 +364,7 @@ static const struct provider_ops {
 	{ PROV_RAWTRACEPOINT, rawtracepoint_attach, detach_fds, false },
 	{ PROV_INTERVAL, interval_attach, detach_fds, false },
 	{ PROV_PROFILE, profile_attach, detach_fds, false },
-	{ PROV_SOFTWARE, perf_attach, detach_fds, false },
+	{ PROV_SOFTWARE, perf_attach, detach_fds, true },
 	{ PROV_HARDWARE, perf_attach, detach_fds, false },
 	{ PROV_KPROBE, kuprobe_attach, detach_fds, false },
 	{ PROV_KRETPROBE, kuprobe_attach, detach_fds, false },
