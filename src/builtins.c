@@ -12,6 +12,7 @@
 #include <linux/bpf.h>
 #include <string.h>
 
+#include "ktypes.h"
 #include "probes.h"
 #include "types.h"
 
@@ -20,6 +21,13 @@
 static struct type *ty_u32(struct sema *s, struct node *n) { return type_int(4, false); }
 static struct type *ty_u64(struct sema *s, struct node *n) { return type_int(8, false); }
 static struct type *ty_comm(struct sema *s, struct node *n) { return type_str(16); }
+
+/* curtask: struct task_struct * with BTF, else uint64 */
+static struct type *ty_curtask(struct sema *s, struct node *n)
+{
+	struct type *t = ktype_struct("task_struct", false);
+	return t ? type_ptr(t, AS_KERNEL) : type_int(8, false);
+}
 
 static bool is_none(const struct type *t)
 {
@@ -872,7 +880,7 @@ static const struct builtin builtins[] = {
 	{ "cpu",      0, 0, BI_BARE, AGG_NONE, ty_u32, lo_helper },
 	{ "rand",     0, 0, BI_BARE, AGG_NONE, ty_u32, lo_helper },
 	{ "cgroup",   0, 0, BI_BARE, AGG_NONE, ty_u64, lo_helper },
-	{ "curtask",  0, 0, BI_BARE, AGG_NONE, ty_u64, lo_helper },
+	{ "curtask",  0, 0, BI_BARE, AGG_NONE, ty_curtask, lo_helper },
 	{ "jiffies",  0, 0, BI_BARE, AGG_NONE, ty_u64, lo_helper },
 	{ "numaid",   0, 0, BI_BARE, AGG_NONE, ty_u32, lo_helper },
 	{ "comm",     0, 0, BI_BARE, AGG_NONE, ty_comm, lo_comm },

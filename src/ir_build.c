@@ -614,6 +614,10 @@ static void map_write(struct irb *b, struct node *map, struct irval v,
 /* ---- expressions ---------------------------------------------------------------- */
 
 static void cond_br(struct irb *b, struct node *c, int t, int f);
+static struct irval read_mem(struct irb *b, struct node *n, struct ref ptr,
+			     int off, struct type *t, enum addrspace as,
+			     const struct field *bf);
+static enum addrspace as_of(const struct type *p);
 
 static enum ir_cc cmp_cc(int op, bool sign)
 {
@@ -867,6 +871,10 @@ static struct irval unop(struct irb *b, struct node *n)
 		return val(n->type, ref_imm(-(int64_t)n->a->ival));
 	if (n->op == '!')
 		return bool_value(b, n);
+	if (n->op == '*') {
+		struct irval p = irb_expr(b, n->a);
+		return read_mem(b, n, p.r, 0, n->type, as_of(n->a->type), NULL);
+	}
 	struct irval a = irb_expr(b, n->a);
 	int d = irb_reg(b, NULL);
 	struct ir_insn *in = irb_emit(b, n->op == '-' ? IR_NEG : IR_NOT,
@@ -974,7 +982,152 @@ static struct irval field(struct irb *b, struct node *n)
 			return load_scalar(b, a.r, f->offset, f->type, &n->loc);
 		return val(f->type, ref_add(a.r, f->offset));
 	}
+	if (at->kind == TY_PTR && at->elem && at->elem->kind == TY_STRUCT) {
+		int off;
+		const struct field *f = type_find_field(at->elem, n->name, &off);
+		struct irval p = irb_expr(b, n->a);
+		return read_mem(b, n, p.r, off, f->type, as_of(at), f);
+	}
+	if (at->kind == TY_STRUCT) {
+		int off;
+		const struct field *f = type_find_field(at, n->name, &off);
+		struct irval a = irb_expr(b, n->a);
+		if (!is_scalar(f->type))
+			return val(f->type, ref_add(a.r, off));
+		struct irval v = load_scalar(b, a.r, off, f->type, &n->loc);
+		if (f->bit_width) {
+			int d = irb_reg(b, NULL);
+			struct ir_insn *in = irb_emit(b, IR_LSHR, &n->loc);
+			in->dst = d;
+			in->arg[0] = v.r;
+			in->arg[1] = ref_imm(f->bit_offset);
+			in = irb_emit(b, IR_AND, &n->loc);
+			in->dst = d;
+			in->arg[0] = ref_reg(d);
+			in->arg[1] = ref_imm((int64_t)((1ull << f->bit_width) - 1));
+			return val(f->type, ref_reg(d));
+		}
+		return v;
+	}
 	return irb_unsupported(b, &n->loc, "this field access");
+}
+
+/* Reads a value of type t at ptr+off from kernel or user memory with
+ * bpf_probe_read_{kernel,user}: scalars through a temporary slot (then
+ * loaded and extended, bitfields shifted and masked), aggregates into
+ * their result slot. */
+static struct irval read_mem(struct irb *b, struct node *n, struct ref ptr,
+			     int off, struct type *t, enum addrspace as,
+			     const struct field *bf)
+{
+	const struct srcloc *loc = &n->loc;
+	struct ref addr = ptr;
+	if (off) {
+		int d = irb_reg(b, NULL);
+		struct ir_insn *in = irb_emit(b, IR_ADD, loc);
+		in->dst = d;
+		in->arg[0] = irb_to_reg(b, val(type_int(8, false), ptr), loc);
+		in->arg[1] = ref_imm(off);
+		addr = ref_reg(d);
+	} else if (addr.kind != REF_REG) {
+		addr = irb_to_reg(b, val(type_int(8, false), ptr), loc);
+	}
+	int helper = as == AS_USER ? BPF_FUNC_probe_read_user
+				   : BPF_FUNC_probe_read_kernel;
+	if (!is_scalar(t)) {
+		struct ref r = irb_result(b, n, "deref");
+		irb_call(b, helper, loc, 3, r, ref_imm(t->size), addr);
+		return val(t, r);
+	}
+	int s = irb_slot_sized(b, t->size, t->size, "deref");
+	irb_call(b, helper, loc, 3, ref_slot(s, 0), ref_imm(t->size), addr);
+	if (bf && bf->bit_width) {
+		/* bitfield: the containing bytes, shifted and masked */
+		struct irval v = load_scalar(b, ref_slot(s, 0), 0,
+					     type_int(t->size, false), loc);
+		int d = irb_reg(b, NULL);
+		struct ir_insn *in = irb_emit(b, IR_LSHR, loc);
+		in->dst = d;
+		in->arg[0] = v.r;
+		in->arg[1] = ref_imm(bf->bit_offset);
+		if (bf->bit_width < 64) {
+			in = irb_emit(b, IR_AND, loc);
+			in->dst = d;
+			in->arg[0] = ref_reg(d);
+			in->arg[1] = ref_imm((int64_t)((1ull << bf->bit_width) - 1));
+		}
+		return val(t, ref_reg(d));
+	}
+	return load_scalar(b, ref_slot(s, 0), 0, t, loc);
+}
+
+/* The address space of memory reached through pointer type p. */
+static enum addrspace as_of(const struct type *p)
+{
+	return p && p->kind == TY_PTR ? p->as : AS_KERNEL;
+}
+
+/* a[i] for pointers, arrays and strings. */
+static struct irval index_expr(struct irb *b, struct node *n)
+{
+	struct type *at = n->a->type, *et = n->type;
+	struct irval a = irb_expr(b, n->a);
+	struct irval i = irb_expr(b, n->b);
+	int esz = et->size;
+	if (at->kind == TY_PTR) {
+		if (i.r.kind == REF_IMM)
+			return read_mem(b, n, a.r, (int)(i.r.imm * esz), et,
+					as_of(at), NULL);
+		int d = irb_reg(b, NULL);
+		struct ir_insn *in = irb_emit(b, IR_MUL, &n->loc);
+		in->dst = d;
+		in->arg[0] = i.r;
+		in->arg[1] = ref_imm(esz);
+		in = irb_emit(b, IR_ADD, &n->loc);
+		in->dst = d;
+		in->arg[0] = ref_reg(d);
+		in->arg[1] = irb_to_reg(b, a, &n->loc);
+		return read_mem(b, n, ref_reg(d), 0, et, as_of(at), NULL);
+	}
+	/* an array or string held in a slot */
+	int nelem = at->kind == TY_STR ? at->size : at->nelem;
+	if (i.r.kind == REF_IMM) {
+		int off = (int)i.r.imm * esz;
+		if (is_scalar(et))
+			return load_scalar(b, a.r, off, et, &n->loc);
+		return val(et, ref_add(a.r, off));
+	}
+	if (!is_scalar(et))
+		return irb_unsupported(b, &n->loc,
+				       "a variable index into an array of "
+				       "aggregates");
+	/* bounds-checked: out of range reads 0 */
+	int r = irb_reg(b, NULL), p = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_MOV, &n->loc);
+	in->dst = r;
+	in->arg[0] = ref_imm(0);
+	int ok = irb_new_block(b), done = irb_new_block(b);
+	irb_br(b, CC_ULT, i.r, ref_imm(nelem), ok, done);
+	irb_set_block(b, ok);
+	in = irb_emit(b, IR_MUL, &n->loc);
+	in->dst = p;
+	in->arg[0] = i.r;
+	in->arg[1] = ref_imm(esz);
+	int base = irb_reg(b, NULL);
+	in = irb_emit(b, IR_MOV, &n->loc);
+	in->dst = base;
+	in->arg[0] = a.r;
+	in = irb_emit(b, IR_ADD, &n->loc);
+	in->dst = p;
+	in->arg[0] = ref_reg(base);
+	in->arg[1] = ref_reg(p);
+	struct irval v = load_scalar(b, ref_reg(p), 0, et, &n->loc);
+	in = irb_emit(b, IR_MOV, &n->loc);
+	in->dst = r;
+	in->arg[0] = v.r;
+	irb_jmp(b, done);
+	irb_set_block(b, done);
+	return val(et, ref_reg(r));
 }
 
 static struct irval tuple(struct irb *b, struct node *n)
@@ -1123,6 +1276,8 @@ struct irval irb_expr(struct irb *b, struct node *n)
 	case N_TUPLE:
 	case N_RECORD:
 		return tuple(b, n);
+	case N_INDEX:
+		return index_expr(b, n);
 	default:
 		return irb_unsupported(b, &n->loc, ast_kind_name(n->kind));
 	}

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "builtins.h"
+#include "ktypes.h"
 #include "lexer.h"
 #include "probes.h"
 #include "types.h"
@@ -557,9 +558,14 @@ static struct type *type_unop(struct sema *s, struct node *n)
 		return type_bool();
 	case '*':
 		if (a->kind == TY_PTR) {
-			sema_err(s, &n->loc,
-				 "pointer dereference is not supported yet");
-			return type_none();
+			if (!a->elem || a->elem->kind == TY_VOID) {
+				sema_err(s, &n->loc, "Can not dereference a void "
+						     "pointer ('%s')", type_name(a));
+				return type_none();
+			}
+			if (a->elem->incomplete)
+				ktype_complete(a->elem);
+			return a->elem;
 		}
 		break;
 	case '&':
@@ -573,7 +579,16 @@ static struct type *type_unop(struct sema *s, struct node *n)
 	return type_none();
 }
 
-/* A type name in a cast or let: the integer types, bool, string[N]. */
+/* Pointers made by casts in user-space probes point into user memory. */
+static enum addrspace default_as(struct sema *s)
+{
+	enum provider p = s->ap ? s->ap->prov : PROV_NONE;
+	return p == PROV_UPROBE || p == PROV_URETPROBE || p == PROV_USDT
+		       ? AS_USER : AS_KERNEL;
+}
+
+/* A type name in a cast or let: the integer types, bool, string[N],
+ * pointers to them, kernel structs and typedefs (BTF). */
 static struct type *resolve_ctype(struct sema *s, struct ctype *ct)
 {
 	static const struct { const char *name; int size; bool sign; } ints[] = {
@@ -596,6 +611,40 @@ static struct type *resolve_ctype(struct sema *s, struct ctype *ct)
 		{ "s32", 4, true }, { "s64", 8, true },
 	};
 	const char *t = ct->text;
+	size_t tl = strlen(t);
+	if (tl && t[tl - 1] == '*') {
+		/* T * : the pointee, then the pointer */
+		size_t k = tl - 1;
+		while (k && t[k - 1] == ' ')
+			k--;
+		struct ctype inner = { .text = tt_strndup(t, k), .loc = ct->loc };
+		struct type *elem;
+		if (!strcmp(inner.text, "void"))
+			elem = type_void();
+		else
+			elem = resolve_ctype(s, &inner);
+		if (is_none(elem))
+			return type_none();
+		return type_ptr(elem, default_as(s));
+	}
+	if (!strncmp(t, "struct ", 7) || !strncmp(t, "union ", 6)) {
+		bool un = t[0] == 'u';
+		const char *name = t + (un ? 6 : 7);
+		struct type *st = ktype_struct(name, un);
+		if (!st) {
+			if (!ktype_available())
+				sema_err(s, &ct->loc,
+					 "Cannot resolve unknown type \"%s\": "
+					 "this kernel has no BTF and script type "
+					 "definitions are not supported yet", t);
+			else
+				sema_err(s, &ct->loc,
+					 "Cannot resolve unknown type \"%s\"", t);
+			return type_none();
+		}
+		s->res->needs_btf = true;
+		return st;
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(ints); i++)
 		if (!strcmp(t, ints[i].name))
 			return type_int(ints[i].size, ints[i].sign);
@@ -607,6 +656,11 @@ static struct type *resolve_ctype(struct sema *s, struct ctype *ct)
 	char tail;
 	if (sscanf(t, "string[%d%c", &n, &tail) == 2 && tail == ']' && n > 0)
 		return type_str(n);
+	struct type *kt = ktype_named(t);
+	if (kt) {
+		s->res->needs_btf = true;
+		return kt;
+	}
 	sema_err(s, &ct->loc, "the type '%s' is not supported yet here", t);
 	return type_none();
 }
@@ -617,6 +671,12 @@ static struct type *type_cast(struct sema *s, struct node *n)
 	struct type *a = sema_expr(s, n->a);
 	if (is_none(to) || is_none(a))
 		return type_none();
+	if (to->kind == TY_PTR && (type_is_int(a) || a->kind == TY_PTR)) {
+		/* a pointer cast keeps the source's address space */
+		if (a->kind == TY_PTR && a->as != to->as)
+			to = type_ptr(to->elem, a->as);
+		return to;
+	}
 	if (type_is_int(to) && (type_is_int(a) || a->kind == TY_PTR ||
 				(a->kind == TY_AGG &&
 				 (a->agg == AGG_COUNT || a->agg == AGG_SUM ||
@@ -650,6 +710,18 @@ static struct type *type_fieldexpr(struct sema *s, struct node *n)
 		}
 		return a->fields.v[i].type;
 	}
+	if (a->kind == TY_STRUCT && !a->is_ctx) {
+		int off;
+		const struct field *f = type_find_field(a, n->name, &off);
+		if (!f) {
+			sema_err(s, &n->loc,
+				 "Struct/union of type '%s' does not contain a "
+				 "field named '%s'",
+				 type_name(a), n->name);
+			return type_none();
+		}
+		return f->type;
+	}
 	if (a->kind == TY_RECORD || a->kind == TY_STRUCT) {
 		const struct field *f = type_field(a, n->name);
 		if (!f) {
@@ -664,16 +736,19 @@ static struct type *type_fieldexpr(struct sema *s, struct node *n)
 					 n->name);
 			return type_none();
 		}
-		if (a->kind == TY_STRUCT && !a->is_ctx) {
-			sema_err(s, &n->loc, "struct field access is not "
-					     "supported yet");
-			return type_none();
-		}
 		return f->type;
 	}
 	if (a->kind == TY_PTR && a->elem && a->elem->kind == TY_STRUCT) {
-		sema_err(s, &n->loc, "struct field access is not supported yet");
-		return type_none();
+		int off;
+		const struct field *f = type_find_field(a->elem, n->name, &off);
+		if (!f) {
+			sema_err(s, &n->loc,
+				 "Struct/union of type '%s' does not contain a "
+				 "field named '%s'",
+				 type_name(a->elem), n->name);
+			return type_none();
+		}
+		return f->type;
 	}
 	sema_err(s, &n->loc, "Can not access field '%s' on expression of type "
 			     "'%s'",
@@ -891,11 +966,37 @@ static struct type *expr(struct sema *s, struct node *n)
 		}
 		return type_tuple(el, n->args.n);
 	}
-	case N_INDEX:
-		sema_expr(s, n->a);
-		sema_expr(s, n->b);
-		sema_err(s, &n->loc, "indexing with [] is not supported yet");
+	case N_INDEX: {
+		struct type *a = sema_expr(s, n->a), *i = sema_expr(s, n->b);
+		if (is_none(a) || is_none(i))
+			return type_none();
+		if (!type_is_int(i)) {
+			sema_err(s, &n->b->loc, "The array index operator [] "
+						"needs an integer index (%s "
+						"provided)", type_name(i));
+			return type_none();
+		}
+		int nelem = a->kind == TY_ARRAY ? a->nelem
+			    : a->kind == TY_STR ? a->size : -1;
+		if (nelem >= 0 && n->b->kind == N_INT &&
+		    n->b->ival >= (uint64_t)nelem) {
+			sema_err(s, &n->loc,
+				 "the index %llu is out of bounds for array of "
+				 "size %d",
+				 (unsigned long long)n->b->ival, nelem);
+			return type_none();
+		}
+		if (a->kind == TY_ARRAY)
+			return a->elem;
+		if (a->kind == TY_STR)
+			return type_int(1, true);
+		if (a->kind == TY_PTR && a->elem && a->elem->kind != TY_VOID)
+			return a->elem;
+		sema_err(s, &n->loc, "The array index operator [] can not be "
+				     "used on expressions of type '%s'",
+			 type_name(a));
 		return type_none();
+	}
 	case N_RECORD: {
 		int k = n->args.n;
 		const char **names = tt_alloc(sizeof(*names) * (k + 1));

@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include "ktypes.h"
+
 struct type *type_new(enum type_kind k, int size, int align)
 {
 	struct type *t = tt_alloc(sizeof(*t));
@@ -262,5 +264,33 @@ const struct field *type_field(const struct type *t, const char *name)
 	for (int i = 0; i < t->fields.n; i++)
 		if (t->fields.v[i].name && !strcmp(t->fields.v[i].name, name))
 			return &t->fields.v[i];
+	return NULL;
+}
+
+const struct field *type_find_field(struct type *t, const char *name,
+				    int *offset)
+{
+	if (!t)
+		return NULL;
+	if (t->incomplete)
+		ktype_complete(t);
+	for (int i = 0; i < t->fields.n; i++) {
+		struct field *f = &t->fields.v[i];
+		if (f->name && !strcmp(f->name, name)) {
+			*offset = f->offset;
+			return f;
+		}
+	}
+	for (int i = 0; i < t->fields.n; i++) {
+		struct field *f = &t->fields.v[i];
+		if (f->name || f->type->kind != TY_STRUCT)
+			continue;
+		int inner;
+		const struct field *r = type_find_field(f->type, name, &inner);
+		if (r) {
+			*offset = f->offset + inner;
+			return r;
+		}
+	}
 	return NULL;
 }

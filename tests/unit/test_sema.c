@@ -733,6 +733,57 @@ Test(sema, records_for_loops_and_map_declarations)
 	cr_assert_eq(res.maps.v[0]->bpf_type, BPF_MAP_TYPE_PERCPU_HASH);
 }
 
+Test(sema, error_indexing_and_dereferencing)
+{
+	ERR("begin { $s = \"hello\"; print($s[7]); }",
+	    "stdin:1:29-34: ERROR: the index 7 is out of bounds for array of "
+	    "size 6\n"
+	    "begin { $s = \"hello\"; print($s[7]); }\n"
+	    "                            ~~~~~\n");
+	ERR("begin { $v = 1; print($v[0]); }",
+	    "stdin:1:23-28: ERROR: The array index operator [] can not be used "
+	    "on expressions of type 'int8'\n"
+	    "begin { $v = 1; print($v[0]); }\n"
+	    "                      ~~~~~\n");
+	ERR("begin { $x = *(void *)0; }",
+	    "stdin:1:14-24: ERROR: Can not dereference a void pointer "
+	    "('void *')\n"
+	    "begin { $x = *(void *)0; }\n"
+	    "             ~~~~~~~~~~\n");
+}
+
+Test(sema, pointers_and_indexing)
+{
+	TYPE("begin { $p = (int16 *)0; $v = *$p; }", "Var $v", "int16");
+	TYPE("begin { $p = (uint32 *)0; $v = $p[3]; }", "Var $v", "uint32");
+	TYPE("begin { $p = (int8 *)0; }", "Var $p", "int8 *");
+	TYPE("begin { $s = \"abc\"; $c = $s[1]; }", "Var $c", "int8");
+	TYPE("t:syscalls:sys_enter_openat { $c = args.filename[0]; }", "Var $c",
+	     "int8");
+}
+
+Test(sema, kernel_structs_from_btf)
+{
+	if (access("/sys/kernel/btf/vmlinux", R_OK))
+		cr_skip_test("this kernel has no BTF (/sys/kernel/btf/vmlinux)");
+	TYPE("begin { $t = curtask; }", "Var $t", "struct task_struct *");
+	TYPE("begin { $p = curtask->pid; }", "Var $p", "int32");
+	TYPE("begin { $c = curtask->comm; }", "Var $c", "string[16]");
+	TYPE("begin { $p = curtask->real_parent->tgid; }", "Var $p", "int32");
+	TYPE("begin { $t = (struct task_struct *)curtask; $m = $t->mm; }",
+	     "Var $m", "struct mm_struct *");
+	ERR("begin { $t = curtask; print($t->nosuch); }",
+	    "stdin:1:29-39: ERROR: Struct/union of type 'struct task_struct' "
+	    "does not contain a field named 'nosuch'\n"
+	    "begin { $t = curtask; print($t->nosuch); }\n"
+	    "                            ~~~~~~~~~~\n");
+	ERR("begin { $x = (struct nosuch *)0; }",
+	    "stdin:1:15-30: ERROR: Cannot resolve unknown type \"struct "
+	    "nosuch\"\n"
+	    "begin { $x = (struct nosuch *)0; }\n"
+	    "              ~~~~~~~~~~~~~~~\n");
+}
+
 Test(sema, every_error_is_reported)
 {
 	char *d = check("begin { foo(); $x = bar; @y = sum(\"a\"); }");
