@@ -51,9 +51,11 @@ static struct type *ty_args(struct sema *s, struct node *n)
 /* The first argument must be a string literal: the format. */
 static struct type *ty_printf(struct sema *s, struct node *n)
 {
+	struct node *f = n->args.v[0];
+	if (f->kind == N_BLOCK && !f->args.n && f->a && f->a->kind == N_STR)
+		n->args.v[0] = f = f->a; /* a macro that is a literal */
 	for (int i = 0; i < n->args.n; i++)
 		sema_expr(s, n->args.v[i]);
-	struct node *f = n->args.v[0];
 	if (f->kind != N_STR) {
 		struct type *t = f->type;
 		sema_err(s, &n->loc, "%s() expects a string literal (%s provided)",

@@ -614,6 +614,7 @@ static void map_write(struct irb *b, struct node *map, struct irval v,
 /* ---- expressions ---------------------------------------------------------------- */
 
 static void cond_br(struct irb *b, struct node *c, int t, int f);
+static void stmt(struct irb *b, struct node *n);
 static struct irval read_mem(struct irb *b, struct node *n, struct ref ptr,
 			     int off, struct type *t, enum addrspace as,
 			     const struct field *bf);
@@ -1278,6 +1279,13 @@ struct irval irb_expr(struct irb *b, struct node *n)
 		return tuple(b, n);
 	case N_INDEX:
 		return index_expr(b, n);
+	case N_BLOCK: {
+		for (int i = 0; i < n->args.n; i++)
+			stmt(b, n->args.v[i]);
+		if (!n->a)
+			return val(type_void(), (struct ref){ .kind = REF_NONE });
+		return irb_expr(b, n->a);
+	}
 	default:
 		return irb_unsupported(b, &n->loc, ast_kind_name(n->kind));
 	}
@@ -1343,6 +1351,8 @@ static void stmts(struct irb *b, struct node *blk)
 	}
 	for (int i = 0; i < blk->args.n; i++)
 		stmt(b, blk->args.v[i]);
+	if (blk->a)
+		irb_expr(b, blk->a);
 }
 
 static int compound_op(int op)

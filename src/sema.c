@@ -420,6 +420,8 @@ static void map_implicit_int(struct sema *s, struct node *n)
 
 /* ---- expressions ----------------------------------------------------------- */
 
+static void stmt(struct sema *s, struct node *n);
+
 static const char *op_name(int op)
 {
 	static char buf[4][3];
@@ -611,6 +613,10 @@ static struct type *resolve_ctype(struct sema *s, struct ctype *ct)
 		{ "s32", 4, true }, { "s64", 8, true },
 	};
 	const char *t = ct->text;
+	if (!strcmp(t, "typeof") && ct->expr) {
+		struct type *et = sema_expr(s, ct->expr);
+		return et;
+	}
 	size_t tl = strlen(t);
 	if (tl && t[tl - 1] == '*') {
 		/* T * : the pointee, then the pointer */
@@ -758,6 +764,10 @@ static struct type *type_fieldexpr(struct sema *s, struct node *n)
 
 static struct type *type_call(struct sema *s, struct node *n)
 {
+	if (n->id == -3)
+		return type_none(); /* a macro call that failed to expand */
+	if (!strncmp(n->name, "__builtin_", 10))
+		n->name += 10;
 	const struct builtin *bi = builtin_lookup(n->name);
 	if (!bi) {
 		if (n->kind == N_BUILTIN)
@@ -997,6 +1007,15 @@ static struct type *expr(struct sema *s, struct node *n)
 			 type_name(a));
 		return type_none();
 	}
+	case N_BLOCK: {
+		/* { stmts; value } as an expression (also macro expansions) */
+		scope_push(s);
+		for (int i = 0; i < n->args.n; i++)
+			stmt(s, n->args.v[i]);
+		struct type *t = n->a ? sema_expr(s, n->a) : type_void();
+		scope_pop(s);
+		return t;
+	}
 	case N_RECORD: {
 		int k = n->args.n;
 		const char **names = tt_alloc(sizeof(*names) * (k + 1));
@@ -1191,11 +1210,14 @@ static void stmt(struct sema *s, struct node *n);
 static void block(struct sema *s, struct node *n)
 {
 	scope_push(s);
-	if (n->kind == N_BLOCK)
+	if (n->kind == N_BLOCK) {
 		for (int i = 0; i < n->args.n; i++)
 			stmt(s, n->args.v[i]);
-	else
+		if (n->a)
+			sema_expr(s, n->a);
+	} else {
 		stmt(s, n);
+	}
 	scope_pop(s);
 }
 
@@ -1462,6 +1484,214 @@ static void stmt(struct sema *s, struct node *n)
 	}
 }
 
+
+/* ---- macros ---------------------------------------------------------------
+ * Expanded before typing: a call of a macro becomes a block expression,
+ * a copy of the macro's body where
+ *   - an identifier parameter (x) is replaced by a copy of the argument;
+ *   - a variable parameter ($x) names the caller's variable (the argument
+ *     must be one), a map parameter (@x) the caller's map;
+ *   - the body's other variables get names of their own, so a macro's $y
+ *     never touches the caller's $y.
+ * Macros may call macros (not themselves). */
+
+struct macro_env {
+	struct node *macro;
+	struct node **args;
+	int serial;
+};
+
+static struct node *clone(struct node *n)
+{
+	if (!n)
+		return NULL;
+	struct node *c = tt_alloc(sizeof(*c));
+	*c = *n;
+	c->a = clone(n->a);
+	c->b = clone(n->b);
+	c->c = clone(n->c);
+	memset(&c->args, 0, sizeof(c->args));
+	for (int i = 0; i < n->args.n; i++)
+		vec_push(&c->args, clone(n->args.v[i]));
+	if (n->ctype) {
+		c->ctype = tt_alloc(sizeof(*c->ctype));
+		*c->ctype = *n->ctype;
+		c->ctype->expr = clone(n->ctype->expr);
+	}
+	return c;
+}
+
+static struct node *find_macro(struct node *prog, const char *name)
+{
+	for (int i = 0; i < prog->args.n; i++) {
+		struct node *m = prog->args.v[i];
+		if (m->kind == N_MACRO && !strcmp(m->name, name))
+			return m;
+	}
+	return NULL;
+}
+
+static void expand(struct sema *s, struct node *prog, struct node *n,
+		   int depth);
+
+static int param_index(struct node *macro, enum node_kind k, const char *name)
+{
+	for (int i = 0; i < macro->args.n; i++) {
+		struct node *p = macro->args.v[i];
+		if (p->kind == k && !strcmp(p->name, name))
+			return i;
+	}
+	return -1;
+}
+
+/* Rewrites a copied macro body for one call. */
+static void substitute(struct sema *s, struct macro_env *e, struct node *n)
+{
+	if (!n)
+		return;
+	switch (n->kind) {
+	case N_BUILTIN:
+	case N_CALL: {
+		int i = n->kind == N_BUILTIN
+				? param_index(e->macro, N_BUILTIN, n->name) : -1;
+		if (i >= 0) {
+			*n = *clone(e->args[i]);
+			return;
+		}
+		break;
+	}
+	case N_VAR:
+	case N_LET:
+	case N_FOR_MAP:
+	case N_FOR_RANGE: {
+		if (!n->name || n->name[0] != '$')
+			break;
+		int i = param_index(e->macro, N_VAR, n->name);
+		if (i >= 0)
+			n->name = e->args[i]->name;
+		else
+			n->name = tt_sprintf("%s.%s%d", n->name, e->macro->name,
+					     e->serial);
+		break;
+	}
+	case N_MAP: {
+		int i = param_index(e->macro, N_MAP, n->name);
+		if (i >= 0)
+			n->name = e->args[i]->name;
+		break;
+	}
+	default:
+		break;
+	}
+	substitute(s, e, n->a);
+	substitute(s, e, n->b);
+	substitute(s, e, n->c);
+	for (int i = 0; i < n->args.n; i++)
+		substitute(s, e, n->args.v[i]);
+	if (n->ctype)
+		substitute(s, e, n->ctype->expr);
+}
+
+static int macro_serial;
+
+/* Replaces call n (of macro m) by its expansion. */
+static void expand_call(struct sema *s, struct node *prog, struct node *n,
+			struct node *m, int depth)
+{
+	if (depth > 32) {
+		sema_err(s, &n->loc, "Macro recursion limit reached: %s",
+			 n->name);
+		n->id = -3;
+		return;
+	}
+	if (n->args.n != m->args.n) {
+		sema_err(s, &n->loc,
+			 "Call to %s() has the wrong number of arguments: "
+			 "expected %d, got %d",
+			 n->name, m->args.n, n->args.n);
+		n->id = -3;
+		return;
+	}
+	for (int i = 0; i < m->args.n; i++) {
+		struct node *p = m->args.v[i], *a = n->args.v[i];
+		if (p->kind == N_VAR && a->kind != N_VAR) {
+			sema_err(s, &a->loc,
+				 "Mismatched arg to macro call %s: expected a "
+				 "variable for %s",
+				 n->name, p->name);
+			n->id = -3;
+			return;
+		}
+		if (p->kind == N_MAP && (a->kind != N_MAP || a->args.n)) {
+			sema_err(s, &a->loc,
+				 "Mismatched arg to macro call %s: expected a "
+				 "map for %s",
+				 n->name, p->name);
+			n->id = -3;
+			return;
+		}
+		/* arguments are expanded in the caller's context first */
+		expand(s, prog, a, depth);
+	}
+	struct macro_env e = { m, n->args.v, ++macro_serial };
+	struct node *body = clone(m->b);
+	substitute(s, &e, body);
+	struct srcloc loc = n->loc;
+	*n = *body;
+	n->loc = loc;
+	n->id = -2; /* a macro expansion */
+	/* macros used inside the body */
+	for (int i = 0; i < n->args.n; i++)
+		expand(s, prog, n->args.v[i], depth + 1);
+	expand(s, prog, n->a, depth + 1);
+}
+
+static void expand(struct sema *s, struct node *prog, struct node *n,
+		   int depth)
+{
+	if (!n)
+		return;
+	if ((n->kind == N_CALL || n->kind == N_BUILTIN) && n->name) {
+		const char *name = n->name;
+		struct node *m = find_macro(prog, name);
+		/* a builtin of the same name wins when the macro's
+		 * parameters do not fit the call */
+		if (m && m->args.n != n->args.n && builtin_lookup(name))
+			m = NULL;
+		if (m) {
+			expand_call(s, prog, n, m, depth);
+			return;
+		}
+	}
+	expand(s, prog, n->a, depth);
+	expand(s, prog, n->b, depth);
+	expand(s, prog, n->c, depth);
+	for (int i = 0; i < n->args.n; i++)
+		expand(s, prog, n->args.v[i], depth);
+}
+
+static void expand_macros(struct sema *s, struct node *prog)
+{
+	for (int i = 0; i < prog->args.n; i++) {
+		struct node *m = prog->args.v[i];
+		if (m->kind != N_MACRO)
+			continue;
+		for (int k = 0; k < i; k++) {
+			struct node *o = prog->args.v[k];
+			if (o->kind == N_MACRO && !strcmp(o->name, m->name))
+				sema_err(s, &m->loc, "Redefinition of macro: %s",
+					 m->name);
+		}
+	}
+	for (int i = 0; i < prog->args.n; i++) {
+		struct node *p = prog->args.v[i];
+		if (p->kind == N_PROBE) {
+			expand(s, prog, p->a, 0);
+			expand(s, prog, p->b, 0);
+		}
+	}
+}
+
 /* ---- probes ----------------------------------------------------------------- */
 
 /* Parses and expands the attach points of every probe (once). */
@@ -1528,7 +1758,6 @@ int sema_run(struct node *program, const struct tt_config *cfg,
 			map_declare(&s, n);
 			break;
 		case N_MACRO:
-			sema_err(&s, &n->loc, "macros are not supported yet");
 			break;
 		case N_CDEFN:
 			sema_err(&s, &n->loc, "struct, union and enum "
@@ -1543,6 +1772,7 @@ int sema_run(struct node *program, const struct tt_config *cfg,
 				 ast_kind_name(n->kind));
 		}
 	}
+	expand_macros(&s, program);
 	collect_probes(&s, program);
 
 	/* fixpoint: walk silently until no type changes, then once loudly */

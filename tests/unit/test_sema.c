@@ -679,10 +679,36 @@ Test(sema, error_bad_config)
 
 Test(sema, error_not_supported_yet_is_an_error_not_a_crash)
 {
-	ERR("macro add_one(x) { x + 1 } begin { }",
-	    "stdin:1:1-17: ERROR: macros are not supported yet\n"
-	    "macro add_one(x) { x + 1 } begin { }\n"
-	    "~~~~~~~~~~~~~~~~\n");
+	ERR("import \"x.bt\"; begin { }",
+	    "stdin:1:1-15: ERROR: import is not supported yet\n"
+	    "import \"x.bt\"; begin { }\n"
+	    "~~~~~~~~~~~~~~\n");
+}
+
+Test(sema, macros_expand_with_their_own_variables)
+{
+	TYPE("macro add_one(x) { x + 1 } begin { $a = add_one(1); }",
+	     "Var $a", "int64");
+	/* $x aliases the caller's variable; $y is the macro's own */
+	const char *p = "macro inc($x) { $y = 5; $x += 1; $x } "
+			"begin { $y = \"s\"; $a = 1; $b = inc($a); }";
+	char *d = check(p);
+	cr_assert(strncmp(d, "FAILED", 6), "%s", d);
+	TYPE(p, "Var $b", "int64");
+	TYPE("macro get(@m) { @m[1] } begin { @a[1] = \"x\"; $v = get(@a); }",
+	     "Var $v", "string[2]");
+	TYPE("macro cpu(x) { x } begin { $a = cpu(\"hi\"); $b = cpu(); }",
+	     "Var $b", "uint32");
+	ERR("macro inc($x) { $x + 1 } begin { $a = inc(1); }",
+	    "stdin:1:43-44: ERROR: Mismatched arg to macro call inc: expected "
+	    "a variable for $x\n"
+	    "macro inc($x) { $x + 1 } begin { $a = inc(1); }\n"
+	    "                                          ~\n");
+	ERR("macro two(a, b) { a + b } begin { $a = two(1); }",
+	    "stdin:1:40-46: ERROR: Call to two() has the wrong number of "
+	    "arguments: expected 2, got 1\n"
+	    "macro two(a, b) { a + b } begin { $a = two(1); }\n"
+	    "                                       ~~~~~~\n");
 }
 
 Test(sema, error_map_declarations)
