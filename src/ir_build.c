@@ -1660,7 +1660,8 @@ static void build_probe(struct irb *b, struct sema_probe *sp)
 					    .max_entries = 1 };
 			p->scratch_map = add_map(p, m);
 		}
-		int k = irb_slot_sized(b, 4, 4, "scratch_key");
+		/* the key that finds the scratch space lives on the stack */
+		int k = ir_slot_new(b->f, 4, 4, SPACE_STACK, "scratch_key");
 		store_scalar(b, ref_slot(k, 0), 0, 4, ref_imm(0), NULL);
 		int s = irb_call(b, BPF_FUNC_map_lookup_elem, NULL, 2,
 				 ref_map(p->scratch_map), ref_slot(k, 0));
