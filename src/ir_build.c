@@ -803,19 +803,21 @@ static struct irval bool_value(struct irb *b, struct node *n)
 	return val(n->type, ref_reg(r));
 }
 
-static enum ir_op arith_op(int op, bool sign)
+/* bpftrace's integer operators (doc/integers.md): 64-bit two's complement;
+ * / and % are unsigned and >> is logical whatever the operands' signs. */
+static enum ir_op arith_op(int op)
 {
 	switch (op) {
 	case '+': return IR_ADD;
 	case '-': return IR_SUB;
 	case '*': return IR_MUL;
-	case '/': return sign ? IR_SDIV : IR_UDIV;
-	case '%': return sign ? IR_SMOD : IR_UMOD;
+	case '/': return IR_UDIV;
+	case '%': return IR_UMOD;
 	case '&': return IR_AND;
 	case '|': return IR_OR;
 	case '^': return IR_XOR;
 	case OP_SHL: return IR_SHL;
-	case OP_SHR: return sign ? IR_ASHR : IR_LSHR;
+	case OP_SHR: return IR_LSHR;
 	}
 	return IR_NOP;
 }
@@ -826,14 +828,33 @@ static bool is_cmp(int op)
 	       op == OP_LE || op == OP_GE;
 }
 
+/* d = x op y.  x / 0 and x % 0 are 1, as in bpftrace (BPF itself gives 0
+ * and x): a divisor that may be zero is tested first. */
 static struct irval arith(struct irb *b, int op, struct type *t, struct ref x,
 			  struct ref y, const struct srcloc *loc)
 {
 	int d = irb_reg(b, NULL);
-	struct ir_insn *in = irb_emit(b, arith_op(op, t->is_signed), loc);
+	struct ir_insn *in;
+	int done = -1;
+	if ((op == '/' || op == '%') && !(y.kind == REF_IMM && y.imm != 0)) {
+		in = irb_emit(b, IR_MOV, loc);
+		in->dst = d;
+		in->arg[0] = ref_imm(1);
+		if (y.kind == REF_IMM)
+			return val(t, ref_reg(d));
+		int calc = irb_new_block(b);
+		done = irb_new_block(b);
+		irb_br(b, CC_EQ, y, ref_imm(0), done, calc);
+		irb_set_block(b, calc);
+	}
+	in = irb_emit(b, arith_op(op), loc);
 	in->dst = d;
 	in->arg[0] = x;
 	in->arg[1] = y;
+	if (done >= 0) {
+		irb_jmp(b, done);
+		irb_set_block(b, done);
+	}
 	return val(t, ref_reg(d));
 }
 

@@ -467,11 +467,14 @@ static bool is_cond_type(const struct type *t)
 		     t->kind == TY_PTR);
 }
 
-static struct type *arith_result(struct type *a, struct type *b)
+/* + - * / % & | ^ << >> on integers: 64-bit, uint64 only when both sides
+ * are unsigned and the operator is not a subtraction (bpftrace >= 0.24:
+ * a - b may be negative, so it is int64). */
+static struct type *arith_result(int op, struct type *a, struct type *b)
 {
 	bool au = a->kind == TY_BOOL || !a->is_signed;
 	bool bu = b->kind == TY_BOOL || !b->is_signed;
-	return type_int(8, !(au && bu));
+	return type_int(8, !(au && bu) || op == '-');
 }
 
 static struct type *type_binop(struct sema *s, struct node *n)
@@ -502,7 +505,7 @@ static struct type *type_binop(struct sema *s, struct node *n)
 	if (type_is_int(a) && type_is_int(b)) {
 		if (is_cmp(op))
 			return type_bool();
-		return arith_result(a, b);
+		return arith_result(op, a, b);
 	}
 	if (a->kind == TY_PTR && type_is_int(b) && (op == '+' || op == '-'))
 		return a;
@@ -552,8 +555,7 @@ static struct type *type_unop(struct sema *s, struct node *n)
 	case '~':
 		if (!type_is_int(a))
 			break;
-		return n->op == '-' ? type_int(8, true)
-				    : type_int(8, a->kind == TY_INT && a->is_signed);
+		return type_int(8, true); /* -x and ~x are int64 */
 	case '!':
 		if (!is_cond_type(a))
 			break;
@@ -1264,7 +1266,7 @@ static void assign(struct sema *s, struct node *n)
 				 type_name(b));
 			return;
 		}
-		struct type *r = arith_result(a, b);
+		struct type *r = arith_result(compound_binop(n->op), a, b);
 		if (lhs->kind == N_VAR && lhs->sym)
 			var_assign_type(s, lhs->sym, r, &n->loc);
 		else if (lhs->kind == N_MAP && lhs->sym)

@@ -180,9 +180,9 @@ Test(sema, arithmetic_is_64_bit_unsigned_only_when_both_are)
 	TYPE("begin { $a = 1 + 2; }", "Binop +", "int64");
 	TYPE("begin { $a = pid + 1; }", "Binop +", "int64");
 	TYPE("begin { $a = pid + tid; }", "Binop +", "uint64");
-	TYPE("begin { $a = nsecs - nsecs; }", "Binop -", "uint64");
+	TYPE("begin { $a = nsecs - nsecs; }", "Binop -", "int64");
 	TYPE("begin { $a = pid << 2; }", "Binop <<", "int64");
-	TYPE("begin { $a = ~pid; }", "Unop ~", "uint64");
+	TYPE("begin { $a = ~pid; }", "Unop ~", "int64");
 	TYPE("begin { $a = -pid; }", "Unop -", "int64");
 }
 
