@@ -30,6 +30,11 @@ struct source {
 struct srcloc {
 	const struct source *src;
 	int line, col, len;
+	/* Set on nodes that macro expansion (macro.c) copied out of a macro's
+	 * body: the call site the copy was expanded from, itself possibly
+	 * inside another expansion.  NULL for text written where it runs.
+	 * Diagnostics may follow the chain ("expanded from"), as bpftrace. */
+	const struct srcloc *expanded_from;
 };
 
 /* ---- diagnostics --------------------------------------------------------

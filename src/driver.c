@@ -12,6 +12,7 @@
 #include "isel.h"
 #include "lexer.h"
 #include "liveness.h"
+#include "macro.h"
 #include "parser.h"
 #include "regalloc.h"
 #include "runtime.h"
@@ -109,7 +110,7 @@ int driver_run(struct driver_opts *o)
 	if (o->dump & DUMP_TOKENS)
 		lex_dump(stdout, o->src);
 	struct node *ast = parse_program(o->src);
-	if (!ast)
+	if (!ast || macro_expand(ast) < 0)
 		goto out;
 	if (o->dump & DUMP_AST)
 		ast_dump(stdout, ast, false);
