@@ -2,7 +2,17 @@
  * expansion (tracefs, kallsyms, BTF, ELF symbols).
  *
  * The parser stores the raw text; sema calls probes_parse() on each, and
- * probes_expand() to turn wildcards into concrete attach points. */
+ * probes_expand() to turn wildcards into concrete attach points.
+ *
+ * uprobe/uretprobe/usdt expansion (elf_syms.h reads the binaries): the
+ * target is a path (wildcards allowed), a program in $PATH, a library name
+ * ("libc", "libc.so.6": ld.so.cache, then the standard directories), or
+ * with -p a file mapped by that process ("*" = all of them); functions are
+ * ELF symbols (wildcards allowed), resolved to file offsets; USDT probes
+ * come from .note.stapsdt, one attach point per provider:name with all its
+ * locations.  Each expanded attach point gets raw = its canonical name
+ * ("uprobe:/usr/lib/x86_64-linux-gnu/libc.so.6:fread",
+ * "usdt:./a.out:prov:name"), which `probe` prints. */
 #ifndef PROBES_H
 #define PROBES_H
 
@@ -10,6 +20,17 @@
 #include "ast.h"
 
 struct type;
+struct tt_config;
+struct usdt_note;
+
+/* One place a uprobe/uretprobe/USDT program is attached. */
+struct uprobe_loc {
+	uint64_t offset;          /* file offset of the probed instruction */
+	uint64_t ref_ctr_offset;  /* USDT: file offset of the 2-byte
+				     semaphore (the kernel raises it while
+				     the probe is attached), 0 = none */
+	const struct usdt_note *note; /* USDT: the note (argument specs) */
+};
 
 enum provider {
 	PROV_NONE,
@@ -45,6 +66,15 @@ struct attach_point {
 	/* filled by sema for tracepoints: the `args` struct from the format
 	   file (is_ctx set, field offsets into the tracepoint record). */
 	struct type *args_type;
+	/* uprobe, uretprobe, usdt: filled by probes_expand.  One program is
+	   attached at every location (a USDT probe used at several places
+	   has several; the perf event's bpf_cookie is the location's index).
+	   path is the file given to the kernel (for -p: below
+	   /proc/PID/root); target keeps the name shown in `probe`. */
+	const char *path;
+	int nlocs;
+	struct uprobe_loc *locs;
+	int pid;                  /* -p: attach for this process only, 0 all */
 };
 
 /* Canonical lower-case provider name ("tracepoint"). */
@@ -57,6 +87,11 @@ int probes_parse(struct attach_point *ap);
 /* Expand wildcards: returns the concrete attach points (ap itself when
  * it has no wildcard) in *out; 0 matches is an error reported at ap->loc. */
 int probes_expand(struct attach_point *ap, struct ap_vec *out);
+/* The settings expansion depends on: -p (uprobe/USDT targets are looked
+ * up in that process's mappings, probes attach for it only) and --unsafe
+ * (uprobes on symbols without a size, inside functions, or on non-ELF
+ * files).  sema_run sets it; NULL = defaults. */
+void probes_set_config(const struct tt_config *cfg);
 
 /* BPF_PROG_TYPE_* of a provider's programs:
  *   begin/end, rawtracepoint, self  RAW_TRACEPOINT (begin/end are run once

@@ -9,10 +9,11 @@
  * attached first.  Probes on one hook must fire in script order (DESIGN.md
  * invariant 2), so attach_all() attaches in script order (tt_probe.index)
  * and the providers marked `reverse` in the opposite order.
- * Tracepoints, timer perf events, kprobes/uprobes and raw tracepoints run
- * their programs in attach order; BPF trampolines (fentry/fexit) and
- * software perf events (the kernel keeps them on a list it adds to at the
- * head) run the newest first — tests/kernel/suites/invariants proves each. */
+ * Tracepoints, timer perf events, kprobes and raw tracepoints run their
+ * programs in attach order; BPF trampolines (fentry/fexit), software perf
+ * events and uprobes (uprobe, uretprobe, usdt: the kernel adds each
+ * consumer of one probed address at the head of its list) run the newest
+ * first — tests/kernel/suites/invariants proves each. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -74,6 +75,26 @@ static long perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu)
 static int attach_perf_fd(struct tt_probe *pr, int pfd)
 {
 	int lfd = bpf_link_create(pr->prog_fd, pfd, BPF_PERF_EVENT, NULL);
+
+	state_add(pr, pfd);
+	if (lfd >= 0) {
+		state_add(pr, lfd);
+	} else if (ioctl(pfd, PERF_EVENT_IOC_SET_BPF, pr->prog_fd) < 0) {
+		return -errno;
+	}
+	if (ioctl(pfd, PERF_EVENT_IOC_ENABLE, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+/* The same with a BPF cookie the program reads with
+ * bpf_get_attach_cookie() (USDT: the index of the location).  Needs BPF
+ * links (5.15+); without them the cookie is lost, which only matters to
+ * programs that read it. */
+static int attach_perf_fd_cookie(struct tt_probe *pr, int pfd, uint64_t cookie)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, opts, .perf_event.bpf_cookie = cookie);
+	int lfd = bpf_link_create(pr->prog_fd, pfd, BPF_PERF_EVENT, &opts);
 
 	state_add(pr, pfd);
 	if (lfd >= 0) {
@@ -299,41 +320,113 @@ static int pmu_type(const char *pmu, int *retbit)
 	return type;
 }
 
-static int kuprobe_attach(struct tt_prog *p, struct tt_probe *pr)
+/* The first bit of a PMU format field ("config:32-63" -> 32), or -1. */
+static int pmu_format_shift(const char *pmu, const char *field)
+{
+	char path[160], buf[64];
+	FILE *f;
+	int shift = -1;
+
+	snprintf(path, sizeof(path),
+		 "/sys/bus/event_source/devices/%s/format/%s", pmu, field);
+	if ((f = fopen(path, "re"))) {
+		if (fgets(buf, sizeof(buf), f) &&
+		    sscanf(buf, "config:%d", &shift) != 1)
+			shift = -1;
+		fclose(f);
+	}
+	return shift;
+}
+
+/* uprobe, uretprobe, usdt: one perf event of the uprobe PMU per location
+ * (probes_expand resolved the file and the offsets), for the -p process
+ * only when there is one.  A USDT semaphore is the event's
+ * ref_ctr_offset: the kernel raises it in every process the probe is
+ * installed in (those running and those started later) and lowers it on
+ * detach. */
+static int uprobe_attach(struct tt_prog *p, struct tt_probe *pr)
 {
 	const struct attach_point *ap = pr->ap;
-	bool user = ap->prov == PROV_UPROBE || ap->prov == PROV_URETPROBE;
-	bool ret = ap->prov == PROV_URETPROBE || ap->prov == PROV_KRETPROBE;
-	int retbit, type = pmu_type(user ? "uprobe" : "kprobe", &retbit);
+	int retbit, type = pmu_type("uprobe", &retbit);
+	int refshift = pmu_format_shift("uprobe", "ref_ctr_offset");
 
 	if (type < 0) {
-		fprintf(stderr, "ERROR: %s: this kernel has no %s PMU "
-			"(/sys/bus/event_source/devices/%s)\n", pr->name,
-			user ? "uprobe" : "kprobe", user ? "uprobe" : "kprobe");
+		fprintf(stderr, "ERROR: %s: this kernel has no uprobe PMU "
+			"(/sys/bus/event_source/devices/uprobe)\n", pr->name);
+		return type;
+	}
+	/* an attach point made by hand (tests) names the file in target and
+	   the file offset in addr or offset */
+	struct uprobe_loc one = { .offset = ap->addr ? ap->addr : ap->offset };
+	const struct uprobe_loc *locs = ap->nlocs ? ap->locs : &one;
+	const char *path = ap->path ? ap->path : ap->target;
+	int nlocs = ap->nlocs ? ap->nlocs : 1;
+	if (!path || !*path) {
+		fprintf(stderr, "ERROR: %s: no file to attach to\n", pr->name);
+		return -EINVAL;
+	}
+	int pid = ap->pid > 0 ? ap->pid : p->cfg.pid > 0 ? p->cfg.pid : -1;
+	for (int i = 0; i < nlocs; i++) {
+		const struct uprobe_loc *l = &locs[i];
+		struct perf_event_attr attr = { .type = (uint32_t)type };
+		if (ap->prov == PROV_URETPROBE)
+			attr.config |= 1ull << retbit;
+		if (l->ref_ctr_offset) {
+			if (refshift < 0) {
+				fprintf(stderr, "ERROR: %s: this kernel cannot "
+					"raise USDT semaphores (no "
+					"ref_ctr_offset in the uprobe PMU)\n",
+					pr->name);
+				return -EOPNOTSUPP;
+			}
+			attr.config |= l->ref_ctr_offset << refshift;
+		}
+		attr.config1 = (uint64_t)(uintptr_t)path;
+		attr.config2 = l->offset;
+		attr.size = sizeof(attr);
+		attr.disabled = 1;
+		long pfd = syscall(__NR_perf_event_open, &attr, pid,
+				   pid > 0 ? -1 : 0, -1, PERF_FLAG_FD_CLOEXEC);
+		if (pfd < 0) {
+			int err = -errno;
+			if (err == -ESRCH)
+				fprintf(stderr, "ERROR: %s: no process %d\n",
+					pr->name, pid);
+			else if (err != -EPERM)
+				fprintf(stderr, "ERROR: %s: cannot probe %s at "
+					"file offset 0x%llx: %s\n", pr->name,
+					path,
+					(unsigned long long)l->offset,
+					strerror(-err));
+			return err == -EPERM ? err : -EINVAL;
+		}
+		int err = attach_perf_fd_cookie(pr, (int)pfd, (uint64_t)i);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
+static int kprobe_attach(struct tt_prog *p, struct tt_probe *pr)
+{
+	const struct attach_point *ap = pr->ap;
+	int retbit, type = pmu_type("kprobe", &retbit);
+
+	if (type < 0) {
+		fprintf(stderr, "ERROR: %s: this kernel has no kprobe PMU "
+			"(/sys/bus/event_source/devices/kprobe)\n", pr->name);
 		return type;
 	}
 	struct perf_event_attr attr = { .type = (uint32_t)type };
-	if (ret)
+	if (ap->prov == PROV_KRETPROBE)
 		attr.config |= 1ull << retbit;
-	if (user) {
-		/* symbol resolution happens before us: addr or offset is the
-		   file offset of the probed instruction */
-		attr.config1 = (uint64_t)(uintptr_t)ap->target;
-		attr.config2 = ap->addr ? ap->addr : ap->offset;
-	} else if (ap->func && *ap->func) {
+	if (ap->func && *ap->func) {
 		attr.config1 = (uint64_t)(uintptr_t)ap->func;
 		attr.config2 = ap->offset;
 	} else {
 		attr.config2 = ap->addr;
 	}
-	int pid = user && p->cfg.pid > 0 ? p->cfg.pid : -1;
-	attr.size = sizeof(attr);
-	attr.disabled = 1;
-	long pfd = syscall(__NR_perf_event_open, &attr, pid, pid > 0 ? -1 : 0,
-			   -1, PERF_FLAG_FD_CLOEXEC);
-	if (pfd < 0)
-		return -errno;
-	return attach_perf_fd(pr, (int)pfd);
+	return open_and_attach(pr, &attr, 0);
 }
 
 static int trampoline_attach(struct tt_prog *p, struct tt_probe *pr)
@@ -366,10 +459,11 @@ static const struct provider_ops {
 	{ PROV_PROFILE, profile_attach, detach_fds, false },
 	{ PROV_SOFTWARE, perf_attach, detach_fds, true },
 	{ PROV_HARDWARE, perf_attach, detach_fds, false },
-	{ PROV_KPROBE, kuprobe_attach, detach_fds, false },
-	{ PROV_KRETPROBE, kuprobe_attach, detach_fds, false },
-	{ PROV_UPROBE, kuprobe_attach, detach_fds, false },
-	{ PROV_URETPROBE, kuprobe_attach, detach_fds, false },
+	{ PROV_KPROBE, kprobe_attach, detach_fds, false },
+	{ PROV_KRETPROBE, kprobe_attach, detach_fds, false },
+	{ PROV_UPROBE, uprobe_attach, detach_fds, true },
+	{ PROV_URETPROBE, uprobe_attach, detach_fds, true },
+	{ PROV_USDT, uprobe_attach, detach_fds, true },
 	{ PROV_FENTRY, trampoline_attach, detach_fds, true },
 	{ PROV_FEXIT, trampoline_attach, detach_fds, true },
 };

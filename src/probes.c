@@ -12,9 +12,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <glob.h>
 #include <linux/bpf.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "elf_syms.h"
+#include "prog.h"
 #include "runtime.h"
 #include "types.h"
 
@@ -674,8 +679,13 @@ static struct attach_point *ap_copy(const struct attach_point *ap)
 	return c;
 }
 
+static int user_expand(struct attach_point *ap, struct ap_vec *out);
+
 int probes_expand(struct attach_point *ap, struct ap_vec *out)
 {
+	if (ap->prov == PROV_UPROBE || ap->prov == PROV_URETPROBE ||
+	    ap->prov == PROV_USDT)
+		return user_expand(ap, out);
 	if (!ap->wildcard) {
 		if (ap->prov == PROV_TRACEPOINT && probes_tp_args(ap))
 			return -1;
@@ -721,4 +731,409 @@ int probes_expand(struct attach_point *ap, struct ap_vec *out)
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- uprobes, uretprobes and USDT ------------------------------------------ */
+
+static const struct tt_config *user_cfg;
+
+void probes_set_config(const struct tt_config *cfg)
+{
+	user_cfg = cfg;
+}
+
+static int cfg_pid(void)
+{
+	return user_cfg && user_cfg->pid > 0 ? user_cfg->pid : 0;
+}
+
+static bool cfg_unsafe(void)
+{
+	return user_cfg && user_cfg->unsafe;
+}
+
+/* A file an attach point's target names: display is how probe names show
+ * it, path is what is opened and given to the kernel. */
+struct utarget {
+	const char *display, *path;
+};
+typedef VEC(struct utarget) utarget_vec;
+
+static void add_target(utarget_vec *v, const char *display, const char *path)
+{
+	for (int i = 0; i < v->n; i++)
+		if (!strcmp(v->v[i].path, path))
+			return;
+	struct utarget t = { display, path };
+	vec_push(v, t);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+/* A file of process pid as seen from here (its mount namespace may not
+ * be ours). */
+static const char *pid_path(int pid, const char *path)
+{
+	return tt_sprintf("/proc/%d/root%s", pid, path);
+}
+
+/* Every file mapped executable by a process: pid, or all processes. */
+static void pid_targets(utarget_vec *v, int pid, const char *pattern)
+{
+	int pids_buf[1] = { pid };
+	int *pids = pids_buf, npids = 1;
+	VEC(int) all = { 0 };
+	if (!pid) {
+		DIR *d = opendir("/proc");
+		struct dirent *de;
+		int self = getpid();
+		while (d && (de = readdir(d)) != NULL) {
+			int p = atoi(de->d_name);
+			if (p > 0 && p != self)
+				vec_push(&all, p);
+		}
+		if (d)
+			closedir(d);
+		pids = all.v;
+		npids = all.n;
+	}
+	for (int i = 0; i < npids; i++) {
+		const char **mods;
+		int n = elf_pid_modules(pids[i], &mods);
+		for (int k = 0; k < n; k++) {
+			if (pattern && *pattern &&
+			    fnmatch(pattern, mods[k], 0) &&
+			    fnmatch(pattern, base_name(mods[k]), 0))
+				continue;
+			add_target(v, mods[k], pid_path(pids[i], mods[k]));
+		}
+	}
+	vec_free(&all);
+}
+
+static int missing_target(struct attach_point *ap, const char *target)
+{
+	diag_error(&ap->loc, "%s target file '%s' does not exist or is not "
+			     "executable", probes_provider_name(ap->prov),
+		   target);
+	return -1;
+}
+
+/* The files ap->target names (see probes.h); 0 or -1 after an error. */
+static int user_targets(struct attach_point *ap, utarget_vec *v)
+{
+	const char *t = ap->target ? ap->target : "";
+	int pid = cfg_pid();
+
+	if (!*t || !strcmp(t, "*")) {
+		if (!pid && !*t) {
+			diag_error(&ap->loc, "%s probes need a target file, "
+					     "or -p PID to search a process",
+				   probes_provider_name(ap->prov));
+			return -1;
+		}
+		pid_targets(v, pid, NULL);
+		return 0;
+	}
+	if (has_wildcard(t)) {
+		if (pid && !strchr(t, '/')) {
+			pid_targets(v, pid, t);
+			return 0;
+		}
+		const char *pat = pid && t[0] == '/' ? pid_path(pid, t) : t;
+		size_t skip = pat == t ? 0 : strlen(pat) - strlen(t);
+		glob_t g;
+		if (glob(pat, 0, NULL, &g) == 0) {
+			for (size_t i = 0; i < g.gl_pathc; i++)
+				if (elf_is_elf(g.gl_pathv[i]))
+					add_target(v, tt_strdup(g.gl_pathv[i] +
+								skip),
+						   tt_strdup(g.gl_pathv[i]));
+			globfree(&g);
+		}
+		return 0;
+	}
+	if (strchr(t, '/')) {
+		const char *path = t;
+		if (pid && t[0] == '/' && access(pid_path(pid, t), F_OK) == 0)
+			path = pid_path(pid, t);
+		struct stat st;
+		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+			return missing_target(ap, t);
+		add_target(v, t, path);
+		return 0;
+	}
+	/* a bare name: a file of the process, in the current directory, in
+	   $PATH, or a library */
+	if (pid) {
+		const char **mods;
+		int n = elf_pid_modules(pid, &mods);
+		for (int k = 0; k < n; k++) {
+			const char *b = base_name(mods[k]);
+			if (!strcmp(b, t) || (!strncmp(b, "lib", 3) &&
+					      elf_lib_name_matches(b, t))) {
+				add_target(v, mods[k], pid_path(pid, mods[k]));
+				return 0;
+			}
+		}
+	}
+	const char *p;
+	if (elf_is_elf(t))
+		add_target(v, t, t);
+	else if ((p = elf_find_in_path(t)) || (p = elf_find_library(t)))
+		add_target(v, p, p);
+	else
+		return missing_target(ap, t);
+	return 0;
+}
+
+static const struct srcloc no_loc;
+
+static struct attach_point *user_ap(struct attach_point *ap,
+				    const struct utarget *t, int nlocs)
+{
+	struct attach_point *c = ap_copy(ap);
+	c->target = t->display;
+	c->path = t->path;
+	c->pid = cfg_pid();
+	c->nlocs = nlocs;
+	c->locs = tt_alloc(sizeof(*c->locs) * nlocs);
+	return c;
+}
+
+/* Can a uprobe go at byte `off` of function sym?  Its entry always; a
+ * place inside only with --unsafe: without an instruction decoder the
+ * offset may split an instruction, and a breakpoint there corrupts the
+ * process. */
+static int check_func_offset(const char *path, const struct elf_sym *sym,
+			     uint64_t off)
+{
+	if (off == 0 && sym->size == 0 && !cfg_unsafe()) {
+		diag_error(&no_loc, "Could not determine boundary for %s "
+				    "(symbol has size 0).\nUse --unsafe to "
+				    "force attachment. WARNING: This option "
+				    "could lead to data corruption in the "
+				    "target process.", sym->name);
+		return -1;
+	}
+	if (off && sym->size && off >= sym->size) {
+		diag_error(&no_loc, "Offset outside the function bounds "
+				    "('%s' size is %llu)", sym->name,
+			   (unsigned long long)sym->size);
+		return -1;
+	}
+	if (off && !cfg_unsafe()) {
+		diag_error(&no_loc, "Can't check if uprobe is in proper place "
+				    "(compiled without (k|u)probe offset "
+				    "support): %s:%s+%llu", path, sym->name,
+			   (unsigned long long)off);
+		diag_hint("use --unsafe to attach at this offset anyway");
+		return -1;
+	}
+	return 0;
+}
+
+static int open_target(struct attach_point *ap, const struct utarget *t,
+		       bool quiet, struct elf_bin **b)
+{
+	int err = elf_bin_open(t->path, b);
+	if (err < 0 && !quiet) {
+		if (err == -ENOEXEC)
+			diag_error(&ap->loc, "%s target file '%s' is not an "
+					     "ELF executable or library",
+				   probes_provider_name(ap->prov), t->display);
+		else
+			diag_error(&ap->loc, "cannot read %s target file "
+					     "'%s': %s",
+				   probes_provider_name(ap->prov), t->display,
+				   strerror(-err));
+	}
+	return err;
+}
+
+static int uprobe_expand(struct attach_point *ap, utarget_vec *tv,
+			 struct ap_vec *out)
+{
+	const char *pn = probes_provider_name(ap->prov);
+	bool addr_form = ap->func && !*ap->func;
+	bool wild = has_wildcard(ap->func);
+	bool many = tv->n > 1 || has_wildcard(ap->target) ||
+		    !ap->target || !*ap->target;
+	int found = 0;
+
+	for (int i = 0; i < tv->n; i++) {
+		const struct utarget *t = &tv->v[i];
+		struct elf_bin *b;
+		int err = open_target(ap, t, many || addr_form, &b);
+		if (err == -ENOEXEC && addr_form) {
+			if (!cfg_unsafe()) {
+				diag_error(&ap->loc, "%s is not an ELF file: "
+						     "use --unsafe to probe "
+						     "its file offset 0x%llx",
+					   t->display,
+					   (unsigned long long)ap->addr);
+				return -1;
+			}
+			/* a flat binary: the address is a file offset */
+			struct attach_point *c = user_ap(ap, t, 1);
+			c->locs[0].offset = ap->addr;
+			c->raw = tt_sprintf("%s:%s:0x%llx", pn, t->display,
+					    (unsigned long long)ap->addr);
+			vec_push(out, c);
+			found++;
+			continue;
+		}
+		if (err < 0) {
+			if (many)
+				continue;
+			if (addr_form)
+				open_target(ap, t, false, &b);
+			return -1;
+		}
+		if (addr_form) {
+			const struct elf_sym *s = elf_sym_at(b, ap->addr);
+			uint64_t off;
+			if ((!s && !cfg_unsafe()) ||
+			    elf_vaddr_to_offset(b, ap->addr, &off) < 0) {
+				diag_error(&no_loc, "Could not resolve address: "
+						    "%s:0x%llx", t->display,
+					   (unsigned long long)ap->addr);
+				return -1;
+			}
+			if (s && check_func_offset(t->display, s,
+						   ap->addr - s->addr) < 0)
+				return -1;
+			struct attach_point *c = user_ap(ap, t, 1);
+			c->locs[0].offset = off;
+			c->raw = tt_sprintf("%s:%s:0x%llx", pn, t->display,
+					    (unsigned long long)ap->addr);
+			vec_push(out, c);
+			found++;
+			continue;
+		}
+		for (int k = 0; k < b->nsyms; k++) {
+			const struct elf_sym *s = &b->syms[k];
+			if (wild ? fnmatch(ap->func, s->name, 0) != 0
+				 : strcmp(ap->func, s->name) != 0)
+				continue;
+			if (wild && !cfg_unsafe() &&
+			    (s->size == 0 || ap->offset >= s->size))
+				continue; /* no boundary: skipped quietly */
+			if (!wild && check_func_offset(t->display, s,
+						       ap->offset) < 0)
+				return -1;
+			uint64_t off;
+			if (elf_vaddr_to_offset(b, s->addr + ap->offset,
+						&off) < 0)
+				continue;
+			struct attach_point *c = user_ap(ap, t, 1);
+			c->func = s->name;
+			c->locs[0].offset = off;
+			c->raw = ap->offset
+				? tt_sprintf("%s:%s:%s+%llu", pn, t->display,
+					     s->name,
+					     (unsigned long long)ap->offset)
+				: tt_sprintf("%s:%s:%s", pn, t->display,
+					     s->name);
+			vec_push(out, c);
+			found++;
+		}
+	}
+	if (!found) {
+		if (addr_form)
+			diag_error(&no_loc, "Could not resolve address: "
+					    "%s:0x%llx", ap->target,
+				   (unsigned long long)ap->addr);
+		else
+			diag_error(&ap->loc, "No matches for %s %s:%s.", pn,
+				   ap->target, ap->func);
+		return -1;
+	}
+	return 0;
+}
+
+static bool usdt_match(const char *pattern, const char *s)
+{
+	return !pattern || !*pattern || !fnmatch(pattern, s, 0);
+}
+
+/* One attach point per provider:name, with all the locations of that
+ * probe in the file (in note order). */
+static int usdt_expand(struct attach_point *ap, utarget_vec *tv,
+		       struct ap_vec *out)
+{
+	bool many = tv->n > 1 || has_wildcard(ap->target) ||
+		    !ap->target || !*ap->target;
+	int found = 0;
+
+	for (int i = 0; i < tv->n; i++) {
+		const struct utarget *t = &tv->v[i];
+		struct elf_bin *b;
+		if (open_target(ap, t, many, &b) < 0) {
+			if (many)
+				continue;
+			return -1;
+		}
+		bool *done = tt_alloc(b->nnotes + 1);
+		for (int j = 0; j < b->nnotes; j++) {
+			const struct usdt_note *n = &b->notes[j];
+			if (done[j] || !usdt_match(ap->ns, n->provider) ||
+			    !usdt_match(ap->func, n->name))
+				continue;
+			int nlocs = 0;
+			for (int k = j; k < b->nnotes; k++)
+				if (!strcmp(b->notes[k].provider, n->provider) &&
+				    !strcmp(b->notes[k].name, n->name))
+					nlocs++;
+			struct attach_point *c = user_ap(ap, t, nlocs);
+			c->ns = n->provider;
+			c->func = n->name;
+			c->raw = tt_sprintf("usdt:%s:%s:%s", t->display,
+					    n->provider, n->name);
+			nlocs = 0;
+			for (int k = j; k < b->nnotes; k++) {
+				const struct usdt_note *m = &b->notes[k];
+				if (strcmp(m->provider, n->provider) ||
+				    strcmp(m->name, n->name))
+					continue;
+				done[k] = true;
+				c->locs[nlocs].offset = m->pc_off;
+				c->locs[nlocs].ref_ctr_offset = m->sema_off;
+				c->locs[nlocs].note = m;
+				nlocs++;
+			}
+			vec_push(out, c);
+			found++;
+		}
+	}
+	if (!found) {
+		diag_error(&ap->loc, "No matches for usdt %s:%s%s%s.",
+			   ap->target ? ap->target : "", ap->ns ? ap->ns : "",
+			   ap->ns ? ":" : "", ap->func ? ap->func : "");
+		return -1;
+	}
+	return 0;
+}
+
+static int user_expand(struct attach_point *ap, struct ap_vec *out)
+{
+	utarget_vec tv = { 0 };
+	int err = user_targets(ap, &tv);
+	if (!err && !tv.n) {
+		if (ap->target && *ap->target && strcmp(ap->target, "*"))
+			err = missing_target(ap, ap->target);
+		else {
+			diag_error(&ap->loc, "No matches for %s", ap->raw);
+			err = -1;
+		}
+	}
+	if (!err)
+		err = ap->prov == PROV_USDT ? usdt_expand(ap, &tv, out)
+					    : uprobe_expand(ap, &tv, out);
+	vec_free(&tv);
+	return err;
 }

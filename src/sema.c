@@ -1775,6 +1775,7 @@ int sema_run(struct node *program, const struct tt_config *cfg,
 		}
 	}
 	expand_macros(&s, program);
+	probes_set_config(cfg); /* -p and --unsafe for uprobe/usdt targets */
 	collect_probes(&s, program);
 
 	/* fixpoint: walk silently until no type changes, then once loudly */

@@ -1,0 +1,748 @@
+/* elf.c — user binaries: ELF symbols, file offsets and USDT notes
+ * (libelf), USDT argument specs, and where a binary named in a probe
+ * lives (elf_syms.h).
+ *
+ * Takes: a path (or a name and maybe a pid).  Produces: arena-allocated
+ * descriptions of the binary: function symbols sorted by name, PT_LOAD
+ * segments (virtual address -> file offset), USDT notes with their pc
+ * adjusted by .stapsdt.base as SystemTap specifies and their argument
+ * specs parsed into pt_regs offsets. */
+#include "elf_syms.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- reading an ELF file ------------------------------------------------ */
+
+typedef VEC(struct elf_sym) sym_vec;
+typedef VEC(struct usdt_note) note_vec;
+
+static int cmp_sym(const void *a, const void *b)
+{
+	const struct elf_sym *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	if (c)
+		return c;
+	/* a sized entry first: it is the one kept */
+	return (x->size == 0) - (y->size == 0);
+}
+
+static void read_symbols(Elf *e, Elf_Scn *scn, GElf_Shdr *sh,
+			 sym_vec *syms)
+{
+	Elf_Data *d = elf_getdata(scn, NULL);
+	if (!d || !sh->sh_entsize)
+		return;
+	size_t n = sh->sh_size / sh->sh_entsize;
+	for (size_t i = 0; i < n; i++) {
+		GElf_Sym s;
+		if (!gelf_getsym(d, (int)i, &s))
+			continue;
+		int t = GELF_ST_TYPE(s.st_info);
+		if (t != STT_FUNC && t != STT_GNU_IFUNC)
+			continue;
+		if (s.st_shndx == SHN_UNDEF || s.st_value == 0)
+			continue;
+		const char *name = elf_strptr(e, sh->sh_link, s.st_name);
+		if (!name || !*name)
+			continue;
+		struct elf_sym es = { tt_strdup(name), s.st_value, s.st_size };
+		vec_push(syms, es);
+	}
+}
+
+static uint64_t note_addr(const unsigned char *p, bool is64)
+{
+	if (is64) {
+		uint64_t v;
+		memcpy(&v, p, 8);
+		return v;
+	}
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* The notes of one .note.stapsdt section.  base_sec: sh_addr of
+ * .stapsdt.base (0 = no such section). */
+static void read_notes(struct elf_bin *b, Elf_Scn *scn, bool is64,
+		       uint64_t base_sec, note_vec *notes)
+{
+	Elf_Data *d = elf_getdata(scn, NULL);
+	if (!d)
+		return;
+	size_t off = 0, next, name_off, desc_off;
+	GElf_Nhdr nh;
+	int asz = is64 ? 8 : 4;
+	while ((next = gelf_getnote(d, off, &nh, &name_off, &desc_off)) > 0) {
+		off = next;
+		const char *owner = (const char *)d->d_buf + name_off;
+		if (nh.n_type != 3 || nh.n_namesz != 8 ||
+		    memcmp(owner, "stapsdt", 8))
+			continue;
+		const unsigned char *desc =
+			(const unsigned char *)d->d_buf + desc_off;
+		size_t dsz = nh.n_descsz;
+		if (dsz < (size_t)3 * asz + 3)
+			continue;
+		struct usdt_note n = { 0 };
+		n.pc = note_addr(desc, is64);
+		n.base = note_addr(desc + asz, is64);
+		n.sema = note_addr(desc + 2 * asz, is64);
+		const char *s = (const char *)desc + 3 * asz;
+		const char *end = (const char *)desc + dsz;
+		const char *prov = s;
+		const char *name = memchr(prov, 0, end - prov);
+		if (!name)
+			continue;
+		name++;
+		const char *args = memchr(name, 0, end - name);
+		if (!args)
+			continue;
+		args++;
+		const char *aend = memchr(args, 0, end - args);
+		n.provider = tt_strdup(prov);
+		n.name = tt_strdup(name);
+		n.args_text = aend ? tt_strdup(args) : "";
+		/* prelink moves the sections but not the notes: the
+		   difference between where .stapsdt.base is and where the
+		   note says it was moves pc and the semaphore too */
+		uint64_t diff = n.base && base_sec ? base_sec - n.base : 0;
+		n.pc_vaddr = n.pc + diff;
+		vec_push(notes, n);
+	}
+	(void)b;
+}
+
+int elf_bin_open(const char *path, struct elf_bin **out)
+{
+	static bool inited;
+	if (!inited) {
+		elf_version(EV_CURRENT);
+		inited = true;
+	}
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!e || elf_kind(e) != ELF_K_ELF) {
+		if (e)
+			elf_end(e);
+		close(fd);
+		return -ENOEXEC;
+	}
+	GElf_Ehdr eh;
+	if (!gelf_getehdr(e, &eh)) {
+		elf_end(e);
+		close(fd);
+		return -ENOEXEC;
+	}
+	bool is64 = gelf_getclass(e) == ELFCLASS64;
+	struct elf_bin *b = tt_alloc(sizeof(*b));
+	b->path = tt_strdup(path);
+	b->type = eh.e_type;
+
+	size_t phnum = 0;
+	elf_getphdrnum(e, &phnum);
+	b->segs = tt_alloc(sizeof(*b->segs) * (phnum + 1));
+	for (size_t i = 0; i < phnum; i++) {
+		GElf_Phdr ph;
+		if (!gelf_getphdr(e, (int)i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		struct elf_seg *s = &b->segs[b->nsegs++];
+		s->vaddr = ph.p_vaddr;
+		s->memsz = ph.p_memsz;
+		s->offset = ph.p_offset;
+		s->filesz = ph.p_filesz;
+		s->flags = ph.p_flags;
+	}
+
+	size_t shstrndx = 0;
+	elf_getshdrstrndx(e, &shstrndx);
+	sym_vec syms = { 0 };
+	note_vec notes = { 0 };
+	Elf_Scn *scn = NULL, *note_scn = NULL;
+	uint64_t base_sec = 0;
+	while ((scn = elf_nextscn(e, scn)) != NULL) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		const char *name = elf_strptr(e, shstrndx, sh.sh_name);
+		if (sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM)
+			read_symbols(e, scn, &sh, &syms);
+		else if (sh.sh_type == SHT_NOTE && name &&
+			 !strcmp(name, ".note.stapsdt"))
+			note_scn = scn;
+		else if (name && !strcmp(name, ".stapsdt.base"))
+			base_sec = sh.sh_addr;
+	}
+	if (note_scn)
+		read_notes(b, note_scn, is64, base_sec, &notes);
+
+	/* sorted by name, one entry per name (the sized one) */
+	if (syms.n)
+		qsort(syms.v, syms.n, sizeof(*syms.v), cmp_sym);
+	b->syms = tt_alloc(sizeof(*b->syms) * (syms.n + 1));
+	for (int i = 0; i < syms.n; i++)
+		if (!b->nsyms ||
+		    strcmp(b->syms[b->nsyms - 1].name, syms.v[i].name))
+			b->syms[b->nsyms++] = syms.v[i];
+	vec_free(&syms);
+
+	b->notes = tt_alloc(sizeof(*b->notes) * (notes.n + 1));
+	for (int i = 0; i < notes.n; i++) {
+		struct usdt_note *n = &b->notes[b->nnotes++];
+		*n = notes.v[i];
+		if (elf_vaddr_to_offset(b, n->pc_vaddr, &n->pc_off) < 0)
+			n->pc_off = n->pc_vaddr;
+		if (n->sema) {
+			uint64_t sv = n->sema + (n->pc_vaddr - n->pc);
+			if (elf_vaddr_to_offset(b, sv, &n->sema_off) < 0)
+				n->sema_off = 0;
+		}
+		int k = usdt_parse_args(n->args_text, n->args, USDT_MAX_ARGS,
+					b, n->pc_vaddr, &n->args_err);
+		n->args_ok = k >= 0;
+		n->nargs = k >= 0 ? k : 0;
+	}
+	vec_free(&notes);
+	elf_end(e);
+	close(fd);
+	*out = b;
+	return 0;
+}
+
+const struct elf_sym *elf_sym_find(const struct elf_bin *b, const char *name)
+{
+	int lo = 0, hi = b->nsyms - 1;
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+		int c = strcmp(b->syms[mid].name, name);
+		if (!c)
+			return &b->syms[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
+
+const struct elf_sym *elf_sym_at(const struct elf_bin *b, uint64_t vaddr)
+{
+	const struct elf_sym *best = NULL;
+	for (int i = 0; i < b->nsyms; i++) {
+		const struct elf_sym *s = &b->syms[i];
+		bool in = s->size ? vaddr >= s->addr && vaddr < s->addr + s->size
+				  : vaddr == s->addr;
+		if (in && (!best || s->addr > best->addr))
+			best = s;
+	}
+	return best;
+}
+
+int elf_vaddr_to_offset(const struct elf_bin *b, uint64_t vaddr,
+			uint64_t *off)
+{
+	for (int i = 0; i < b->nsegs; i++) {
+		const struct elf_seg *s = &b->segs[i];
+		if (vaddr >= s->vaddr && vaddr < s->vaddr + s->filesz) {
+			*off = vaddr - s->vaddr + s->offset;
+			return 0;
+		}
+	}
+	return -ERANGE;
+}
+
+/* ---- USDT argument specs (x86_64) ----------------------------------------- */
+
+/* struct pt_regs (arch/x86/include/asm/ptrace.h) byte offsets. */
+enum {
+	PT_R15 = 0, PT_R14 = 8, PT_R13 = 16, PT_R12 = 24, PT_BP = 32,
+	PT_BX = 40, PT_R11 = 48, PT_R10 = 56, PT_R9 = 64, PT_R8 = 72,
+	PT_AX = 80, PT_CX = 88, PT_DX = 96, PT_SI = 104, PT_DI = 112,
+	PT_IP = 128, PT_SP = 152,
+};
+
+int usdt_reg_offset(const char *name, int *width, int *shift)
+{
+	/* the legacy registers in their 8/4/2/1-byte and high-byte names */
+	static const struct {
+		const char *r64, *r32, *r16, *r8, *r8h;
+		int off;
+	} legacy[] = {
+		{ "rax", "eax", "ax", "al", "ah", PT_AX },
+		{ "rbx", "ebx", "bx", "bl", "bh", PT_BX },
+		{ "rcx", "ecx", "cx", "cl", "ch", PT_CX },
+		{ "rdx", "edx", "dx", "dl", "dh", PT_DX },
+		{ "rsi", "esi", "si", "sil", NULL, PT_SI },
+		{ "rdi", "edi", "di", "dil", NULL, PT_DI },
+		{ "rbp", "ebp", "bp", "bpl", NULL, PT_BP },
+		{ "rsp", "esp", "sp", "spl", NULL, PT_SP },
+		{ "rip", "eip", NULL, NULL, NULL, PT_IP },
+	};
+	static const int rn[] = { PT_R8, PT_R9, PT_R10, PT_R11,
+				  PT_R12, PT_R13, PT_R14, PT_R15 };
+	if (*name == '%')
+		name++;
+	*shift = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(legacy); i++) {
+		const char *const names[] = { legacy[i].r64, legacy[i].r32,
+					      legacy[i].r16, legacy[i].r8,
+					      legacy[i].r8h };
+		static const int widths[] = { 8, 4, 2, 1, 1 };
+		for (int k = 0; k < 5; k++) {
+			if (names[k] && !strcmp(name, names[k])) {
+				*width = widths[k];
+				*shift = k == 4 ? 8 : 0;
+				return legacy[i].off;
+			}
+		}
+	}
+	/* r8..r15 with the d/w/b suffixes */
+	if (name[0] == 'r' && isdigit((unsigned char)name[1])) {
+		char *end;
+		long n = strtol(name + 1, &end, 10);
+		if (n < 8 || n > 15)
+			return -1;
+		if (!*end)
+			*width = 8;
+		else if (!strcmp(end, "d"))
+			*width = 4;
+		else if (!strcmp(end, "w"))
+			*width = 2;
+		else if (!strcmp(end, "b") || !strcmp(end, "l"))
+			*width = 1;
+		else
+			return -1;
+		return rn[n - 8];
+	}
+	return -1;
+}
+
+static bool parse_int(const char *s, const char *end, int64_t *v)
+{
+	if (s == end)
+		return false;
+	char buf[64];
+	size_t n = (size_t)(end - s);
+	if (n >= sizeof(buf))
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = 0;
+	char *e;
+	errno = 0;
+	long long x = strtoll(buf, &e, 0);
+	if (errno == ERANGE && buf[0] != '-') {
+		/* 0xffffffffffffffff and friends */
+		errno = 0;
+		x = (long long)strtoull(buf, &e, 0);
+	}
+	if (errno || *e)
+		return false;
+	*v = x;
+	return true;
+}
+
+/* A displacement: "", "-16", "0x10", "sym", "sym+8", "sym-8".  *sym is
+ * set when a symbol is named. */
+static bool parse_disp(const char *s, const char *end, int64_t *disp,
+		       const char **sym)
+{
+	*disp = 0;
+	*sym = NULL;
+	if (s == end)
+		return true;
+	if (parse_int(s, end, disp))
+		return true;
+	const char *p = s;
+	while (p < end && (isalnum((unsigned char)*p) || *p == '_' ||
+			   *p == '.' || *p == '$'))
+		p++;
+	if (p == s)
+		return false;
+	*sym = tt_strndup(s, p - s);
+	if (p == end)
+		return true;
+	if (*p != '+' && *p != '-')
+		return false;
+	return parse_int(*p == '+' ? p + 1 : p, end, disp);
+}
+
+static bool parse_reg(const char *s, const char *end, int *off, int *width,
+		      int *shift)
+{
+	char buf[16];
+	size_t n = (size_t)(end - s);
+	if (n == 0 || n >= sizeof(buf))
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = 0;
+	*off = usdt_reg_offset(buf, width, shift);
+	return *off >= 0;
+}
+
+/* One operand (after "N@"). */
+static const char *parse_operand(const char *s, struct usdt_arg *a,
+				 const struct elf_bin *b, uint64_t pc_vaddr)
+{
+	const char *end = s + strlen(s);
+	int width, shift;
+	a->reg = a->idx = -1;
+	a->scale = 1;
+	if (*s == '$') {
+		a->kind = USDT_ARG_CONST;
+		if (!parse_int(s + 1, end, &a->val))
+			return "constant";
+		return NULL;
+	}
+	if (*s == '%') {
+		a->kind = USDT_ARG_REG;
+		if (!parse_reg(s, end, &a->reg, &width, &a->reg_shift))
+			return "register";
+		return NULL;
+	}
+	/* disp(base,index,scale) or just disp */
+	const char *lp = strchr(s, '(');
+	const char *dend = lp ? lp : end;
+	const char *sym;
+	int64_t disp;
+	if (!parse_disp(s, dend, &disp, &sym))
+		return "displacement";
+	a->kind = USDT_ARG_MEM;
+	a->disp = disp;
+	if (lp) {
+		const char *rp = strchr(lp, ')');
+		if (!rp || rp[1])
+			return "memory operand";
+		const char *p = lp + 1;
+		const char *c1 = memchr(p, ',', rp - p);
+		const char *bend = c1 ? c1 : rp;
+		if (bend > p && !parse_reg(p, bend, &a->reg, &width, &shift))
+			return "base register";
+		if (bend > p && width != 8)
+			return "base register";
+		if (c1) {
+			const char *q = c1 + 1;
+			const char *c2 = memchr(q, ',', rp - q);
+			const char *iend = c2 ? c2 : rp;
+			if (!parse_reg(q, iend, &a->idx, &width, &shift) ||
+			    width != 8)
+				return "index register";
+			if (c2) {
+				int64_t sc;
+				if (!parse_int(c2 + 1, rp, &sc) ||
+				    (sc != 1 && sc != 2 && sc != 4 && sc != 8))
+					return "scale";
+				a->scale = (int)sc;
+			}
+		}
+	}
+	if (a->reg == PT_IP) {
+		if (a->idx >= 0)
+			return "%rip with an index";
+		uint64_t target = (uint64_t)disp;
+		if (sym) {
+			const struct elf_sym *es = b ? elf_sym_find(b, sym)
+						     : NULL;
+			if (!es)
+				return tt_sprintf("symbol %s", sym);
+			target = es->addr + (uint64_t)disp;
+		} else {
+			target = pc_vaddr + (uint64_t)disp;
+		}
+		a->kind = USDT_ARG_MEM_IP;
+		a->reg = -1;
+		a->disp = (int64_t)(target - pc_vaddr);
+		return NULL;
+	}
+	if (sym) {
+		/* an absolute symbol address: right for non-PIE binaries */
+		const struct elf_sym *es = b ? elf_sym_find(b, sym) : NULL;
+		if (!es)
+			return tt_sprintf("symbol %s", sym);
+		a->disp += (int64_t)es->addr;
+	}
+	return NULL;
+}
+
+int usdt_parse_args(const char *spec, struct usdt_arg *args, int max,
+		    const struct elf_bin *b, uint64_t pc_vaddr,
+		    const char **err)
+{
+	int n = 0;
+	const char *p = spec ? spec : "";
+	*err = NULL;
+	for (;;) {
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		const char *e = p;
+		/* an operand has no spaces except after commas inside () */
+		int depth = 0;
+		while (*e && (depth || !isspace((unsigned char)*e))) {
+			if (*e == '(')
+				depth++;
+			else if (*e == ')')
+				depth--;
+			e++;
+		}
+		char *tok = tt_strndup(p, e - p);
+		p = e;
+		if (n == max) {
+			*err = tt_sprintf("more than %d arguments", max);
+			return -EINVAL;
+		}
+		/* remove the spaces a few assemblers put after commas */
+		char *w = tok;
+		for (char *r = tok; *r; r++)
+			if (!isspace((unsigned char)*r))
+				*w++ = *r;
+		*w = 0;
+		struct usdt_arg *a = &args[n];
+		memset(a, 0, sizeof(*a));
+		a->size = 8;
+		const char *op = tok;
+		char *at = strchr(tok, '@');
+		if (at) {
+			int64_t sz;
+			if (!parse_int(tok, at, &sz) ||
+			    (sz != 1 && sz != 2 && sz != 4 && sz != 8 &&
+			     sz != -1 && sz != -2 && sz != -4 && sz != -8)) {
+				*err = tt_sprintf("argument %d: bad size in "
+						  "'%s'", n, tok);
+				return -EINVAL;
+			}
+			a->is_signed = sz < 0;
+			a->size = (int)(sz < 0 ? -sz : sz);
+			op = at + 1;
+		}
+		a->text = tt_strdup(op);
+		const char *what = parse_operand(op, a, b, pc_vaddr);
+		if (what) {
+			*err = tt_sprintf("argument %d: cannot read the %s in "
+					  "'%s'", n, what, tok);
+			return -EINVAL;
+		}
+		n++;
+	}
+	return n;
+}
+
+/* ---- where binaries live ------------------------------------------------ */
+
+bool elf_is_elf(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return false;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	unsigned char m[4];
+	bool ok = read(fd, m, 4) == 4 && !memcmp(m, "\177ELF", 4);
+	close(fd);
+	return ok;
+}
+
+static const char *ld_cache_path = "/etc/ld.so.cache";
+
+void elf_set_ld_cache(const char *path)
+{
+	ld_cache_path = path ? path : "/etc/ld.so.cache";
+}
+
+/* Does soname (an ld.so.cache key or a file name) name the library the
+ * user wrote?  "libc.so.6" must be exact; "c" and "libc" match
+ * "libc.so" and "libc.so.<version>". */
+bool elf_lib_name_matches(const char *soname, const char *want)
+{
+	if (strstr(want, ".so"))
+		return !strcmp(soname, want);
+	const char *base = !strncmp(want, "lib", 3) ? want
+						    : tt_sprintf("lib%s", want);
+	size_t n = strlen(base);
+	return !strncmp(soname, base, n) && !strncmp(soname + n, ".so", 3) &&
+	       (soname[n + 3] == 0 || soname[n + 3] == '.');
+}
+
+/* glibc's ld.so.cache, new format ("glibc-ld.so.cache1.1"): a 48-byte
+ * header (magic[17] version[3] nlibs:u32 len_strings:u32 flags:u8 pad[3]
+ * extension_offset:u32 unused[3]:u32), then nlibs entries of 24 bytes
+ * (flags:i32 key:u32 value:u32 osversion:u32 hwcap:u64); key (soname) and
+ * value (path) are offsets from that header.  The old format
+ * ("ld.so-1.7.0", 12-byte entries) may come first. */
+static const char *find_in_ld_cache(const char *name)
+{
+	FILE *f = fopen(ld_cache_path, "re");
+	if (!f)
+		return NULL;
+	struct strbuf b = { 0 };
+	char buf[65536];
+	size_t k;
+	while ((k = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_putn(&b, buf, k);
+	fclose(f);
+	const char *res = NULL;
+	const unsigned char *d = (const unsigned char *)b.s;
+	size_t len = b.len, start = 0;
+	static const char old_magic[] = "ld.so-1.7.0";
+	static const char new_magic[] = "glibc-ld.so.cache1.1";
+	if (len >= 16 && !memcmp(d, old_magic, 11)) {
+		uint32_t nold;
+		memcpy(&nold, d + 12, 4);
+		start = 16 + (size_t)nold * 12;
+		start = (start + 7) & ~(size_t)7;
+	}
+	if (len < start + 48 || memcmp(d + start, new_magic, 20))
+		goto out;
+	uint32_t nlibs;
+	memcpy(&nlibs, d + start + 20, 4);
+	/* the library flags this machine wants */
+#if defined(__x86_64__)
+	const int32_t want = 0x0303; /* FLAG_ELF_LIBC6 | FLAG_X8664_LIB64 */
+#elif defined(__aarch64__)
+	const int32_t want = 0x0a03; /* FLAG_ELF_LIBC6 | FLAG_AARCH64_LIB64 */
+#else
+	const int32_t want = -1;
+#endif
+	for (uint32_t i = 0; i < nlibs; i++) {
+		size_t e = start + 48 + (size_t)i * 24;
+		if (e + 24 > len)
+			break;
+		int32_t flags;
+		uint32_t key, value;
+		memcpy(&flags, d + e, 4);
+		memcpy(&key, d + e + 4, 4);
+		memcpy(&value, d + e + 8, 4);
+		/* string offsets count from the new-format header */
+		key += (uint32_t)start;
+		value += (uint32_t)start;
+		if (key >= len || value >= len)
+			continue;
+		if (want >= 0 && flags != want)
+			continue;
+		const char *soname = (const char *)d + key;
+		const char *path = (const char *)d + value;
+		if (!memchr(soname, 0, len - key) || !memchr(path, 0, len - value))
+			continue;
+		if (elf_lib_name_matches(soname, name) && elf_is_elf(path)) {
+			res = tt_strdup(path);
+			break;
+		}
+	}
+out:
+	sb_free(&b);
+	return res;
+}
+
+static const char *const lib_dirs[] = {
+#if defined(__x86_64__)
+	"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
+#elif defined(__aarch64__)
+	"/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
+#endif
+	"/lib64", "/usr/lib64", "/lib", "/usr/lib", "/usr/local/lib",
+};
+
+const char *elf_find_library(const char *name)
+{
+	if (!name || !*name || strchr(name, '/'))
+		return NULL;
+	const char *p = find_in_ld_cache(name);
+	if (p)
+		return p;
+	/* not in the cache: the standard directories, the shortest
+	   matching name first ("libc.so.6" before "libc.so.6.debug") */
+	for (size_t i = 0; i < ARRAY_SIZE(lib_dirs); i++) {
+		DIR *dir = opendir(lib_dirs[i]);
+		if (!dir)
+			continue;
+		const char *best = NULL;
+		struct dirent *de;
+		while ((de = readdir(dir)) != NULL) {
+			if (!elf_lib_name_matches(de->d_name, name))
+				continue;
+			const char *path = tt_sprintf("%s/%s", lib_dirs[i],
+						      de->d_name);
+			if (!elf_is_elf(path))
+				continue;
+			if (!best || strlen(path) < strlen(best))
+				best = path;
+		}
+		closedir(dir);
+		if (best)
+			return best;
+	}
+	return NULL;
+}
+
+const char *elf_find_in_path(const char *name)
+{
+	if (!name || !*name || strchr(name, '/'))
+		return NULL;
+	const char *env = getenv("PATH");
+	if (!env || !*env)
+		env = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
+		      "/sbin:/bin";
+	const char *s = env;
+	while (*s) {
+		size_t n = strcspn(s, ":");
+		if (n) {
+			const char *path = tt_sprintf("%.*s/%s", (int)n, s,
+						      name);
+			if (access(path, X_OK) == 0 && elf_is_elf(path))
+				return path;
+		}
+		s += n;
+		if (*s == ':')
+			s++;
+	}
+	return NULL;
+}
+
+int elf_pid_modules(int pid, const char ***paths)
+{
+	FILE *f = fopen(tt_sprintf("/proc/%d/maps", pid), "re");
+	if (!f)
+		return errno == ENOENT ? -ESRCH : -errno;
+	VEC(const char *) v = { 0 };
+	char line[4096 + 256];
+	while (fgets(line, sizeof(line), f)) {
+		char perms[8];
+		int pos = 0;
+		if (sscanf(line, "%*s %7s %*s %*s %*s %n", perms, &pos) < 1 ||
+		    !pos)
+			continue;
+		if (!strchr(perms, 'x'))
+			continue;
+		char *path = line + pos;
+		path[strcspn(path, "\n")] = 0;
+		if (path[0] != '/')
+			continue;
+		size_t n = strlen(path);
+		if (n > 10 && !strcmp(path + n - 10, " (deleted)"))
+			continue;
+		bool dup = false;
+		for (int i = 0; i < v.n && !dup; i++)
+			dup = !strcmp(v.v[i], path);
+		if (!dup)
+			vec_push(&v, tt_strdup(path));
+	}
+	fclose(f);
+	const char **arr = tt_alloc(sizeof(*arr) * (v.n + 1));
+	for (int i = 0; i < v.n; i++)
+		arr[i] = v.v[i];
+	int n = v.n;
+	vec_free(&v);
+	*paths = arr;
+	return n;
+}
