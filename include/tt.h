@@ -32,8 +32,9 @@ struct srcloc {
 	int line, col, len;
 	/* Set on nodes that macro expansion (macro.c) copied out of a macro's
 	 * body: the call site the copy was expanded from, itself possibly
-	 * inside another expansion.  NULL for text written where it runs.
-	 * Diagnostics may follow the chain ("expanded from"), as bpftrace. */
+	 * inside another expansion (arena memory, like the AST).  NULL for
+	 * text written where it runs.  Diagnostics may follow the chain
+	 * ("expanded from"), as bpftrace does. */
 	const struct srcloc *expanded_from;
 };
 
