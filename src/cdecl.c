@@ -95,6 +95,7 @@ static struct {
 	int btf_conflict;       /* -1 not known yet, 0 no, 1 yes */
 	const char *conflict_name;
 	bool quiet;             /* lookups: resolve without reporting */
+	const struct srcloc *at; /* report here instead (type names) */
 } C = { .btf_conflict = -1 };
 
 static void cerror(const struct srcloc *loc, const char *fmt, ...)
@@ -110,7 +111,7 @@ static void cerror(const struct srcloc *loc, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	diag_error(loc, "%s", buf);
+	diag_error(C.at ? C.at : loc, "%s", buf);
 }
 
 void cdecl_reset(void)
@@ -1400,6 +1401,8 @@ static struct type *resolve_tag(struct cty *c, bool in_def, bool complete,
 				enum rctx ctx)
 {
 	struct ctag *tag = c->tag;
+	if (tag->has_body && tag->kind == TAG_ENUM)
+		return tag->type;
 	if (tag->has_body) {
 		if (!complete)
 			return tag->type;
@@ -1509,7 +1512,7 @@ static int align_up(int x, int a)
  * not raise the struct's alignment). */
 static void layout(struct ctag *tag)
 {
-	if (tag->state != L_NONE)
+	if (tag->state != L_NONE || tag->kind == TAG_ENUM)
 		return;
 	tag->state = L_BUSY;
 	struct type *t = tag->type;
@@ -1564,10 +1567,12 @@ static void layout(struct ctag *tag)
 				pos = (pos + unit - 1) / unit * unit;
 			if (m->align)
 				pos = align_up((int)((pos + 7) / 8), fa) * 8LL;
-			type_add_field(t, m->name, ft, (int)(pos / 8));
-			struct field *f = &t->fields.v[t->fields.n - 1];
-			f->bit_offset = (int)(pos % 8);
-			f->bit_width = m->bits;
+			if (m->name) { /* an unnamed one is padding */
+				type_add_field(t, m->name, ft, (int)(pos / 8));
+				struct field *f = &t->fields.v[t->fields.n - 1];
+				f->bit_offset = (int)(pos % 8);
+				f->bit_width = m->bits;
+			}
 			pos += m->bits;
 			if (m->name && fa > align)
 				align = fa;
@@ -1673,10 +1678,9 @@ struct type *cdecl_parse_typename(const char *text, const struct srcloc *loc)
 	struct type *t = NULL;
 	if (c && !P.err) {
 		/* report at the whole type name, as bpftrace does */
-		struct srcloc whole = loc ? *loc : (struct srcloc){ 0 };
-		if (loc)
-			c->loc = whole;
+		C.at = loc;
 		t = resolve(c, false, true, R_TYPENAME);
+		C.at = NULL;
 		if (t->kind == TY_NONE)
 			t = NULL;
 	}
