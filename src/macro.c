@@ -664,15 +664,21 @@ static void walk_block(struct mx *M, struct env *E, struct node *blk)
 
 /* ---- after expansion ---- */
 
+/* Functions of bpftrace's that take a type as an argument,
+ * e.g. container_of($p, typeof(struct S), field). */
+static const char *const type_functions[] = { "container_of" };
+
 /* A block expression without statements is its value, except where it is
  * assigned or its address taken (a by-value argument stays a value there).
  * A typeof() still standing as an expression went to something that does
- * not take a type. */
-static struct node *tidy(struct node *n, bool keep_block)
+ * not take a type, unless it is an argument of a type_functions entry
+ * (sema judges those). */
+
+static struct node *tidy(struct node *n, bool keep_block, bool type_ok)
 {
 	if (!n)
 		return NULL;
-	if (n->kind == N_TYPEID) {
+	if (n->kind == N_TYPEID && !type_ok) {
 		diag_error(&n->loc,
 			   "When used as a call argument, `typeof` builtin "
 			   "only valid for macro calls that are expecting a "
@@ -681,13 +687,18 @@ static struct node *tidy(struct node *n, bool keep_block)
 	}
 	bool lv = n->kind == N_INCDEC || n->kind == N_ASSIGN ||
 		  (n->kind == N_UNOP && n->op == '&');
-	n->a = tidy(n->a, lv);
-	n->b = tidy(n->b, false);
-	n->c = tidy(n->c, false);
+	bool type_args = false;
+	if (n->kind == N_CALL)
+		for (size_t i = 0; i < ARRAY_SIZE(type_functions); i++)
+			if (!strcmp(n->name, type_functions[i]))
+				type_args = true;
+	n->a = tidy(n->a, lv, false);
+	n->b = tidy(n->b, false, false);
+	n->c = tidy(n->c, false, false);
 	for (int i = 0; i < n->args.n; i++)
-		n->args.v[i] = tidy(n->args.v[i], false);
+		n->args.v[i] = tidy(n->args.v[i], false, type_args);
 	if (n->ctype)
-		n->ctype->expr = tidy(n->ctype->expr, false);
+		n->ctype->expr = tidy(n->ctype->expr, false, false);
 	if (n->kind == N_BLOCK && !n->args.n && n->a && !keep_block)
 		return n->a;
 	return n;
@@ -711,7 +722,7 @@ int macro_expand(struct node *prog)
 			continue;
 		p->a = walk_expr(&M, NULL, p->a, USE_VALUE);
 		walk_block(&M, NULL, p->b);
-		tidy(p, false);
+		tidy(p, false, false);
 	}
 	vec_free(&M.macros);
 	vec_free(&M.stack);

@@ -750,6 +750,11 @@ Test(macro, type_argument_errors)
 		   "stdin:1:38-53: ERROR: When used as a call argument, `typeof` builtin only valid for macro calls that are expecting a type parameter\n"
 		   "macro m(x) { x + 1 } begin { print(m(typeof(uint64*))); }\n"
 		   "                                     ~~~~~~~~~~~~~~~\n");
+	FAILS_WITH("macro out(x) { print(x); } macro inn(b) { out(typeof(b[2])); } "
+		   "begin { inn(typeof(uint64_t)); }",
+		   "stdin:1:47-59: ERROR: When used as a call argument, `typeof` builtin only valid for macro calls that are expecting a type parameter\n"
+		   "macro out(x) { print(x); } macro inn(b) { out(typeof(b[2])); } begin { inn(typeof(uint64_t)); }\n"
+		   "                                              ~~~~~~~~~~~~\n");
 	FAILS_WITH("begin { print(f(typeof(uint64*))); }",
 		   "stdin:1:17-32: ERROR: When used as a call argument, `typeof` builtin only valid for macro calls that are expecting a type parameter\n"
 		   "begin { print(f(typeof(uint64*))); }\n"
@@ -780,6 +785,20 @@ Test(macro, every_error_is_reported)
 		   "stdin:1:31-33: ERROR: Unhygienic access to map: @n. Maps must be passed into the macro as arguments.\n"
 		   "macro a(@m) { 1 } macro b() { @n } begin { a(1); b(); } end { b; }\n"
 		   "                              ~~\n");
+}
+
+Test(macro, functions_taking_types_get_typeof)
+{
+	EXPANDS_TO("begin { $p = container_of($n, typeof(struct Foo), n); }",
+		   "Program\n"
+		   " Probe begin\n"
+		   "  Block\n"
+		   "   Assign =\n"
+		   "    Var $p\n"
+		   "    Call container_of\n"
+		   "     Var $n\n"
+		   "     TypeId struct Foo\n"
+		   "     Builtin n\n");
 }
 
 Test(macro, programs_without_macros_are_unchanged)
