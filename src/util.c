@@ -170,6 +170,8 @@ void diag_reset(void)
 	nerrors = 0;
 }
 
+static void diag_print_expanded(const struct srcloc *loc, const char *kind, ...);
+
 /* Print "name:line:col[-end]: KIND: msg", then the source line and a ~
  * underline below the span, as bpftrace does. */
 static void diag_vprint(const struct srcloc *loc, const char *kind,
@@ -203,6 +205,17 @@ static void diag_vprint(const struct srcloc *loc, const char *kind,
 	for (int i = 0; i < len; i++)
 		fputc('~', f);
 	fputc('\n', f);
+	/* code that came from a macro: point at each call it was expanded from */
+	if (loc->expanded_from)
+		diag_print_expanded(loc->expanded_from, kind);
+}
+
+static void diag_print_expanded(const struct srcloc *loc, const char *kind, ...)
+{
+	va_list ap;
+	va_start(ap, kind);
+	diag_vprint(loc, kind, "expanded from", ap);
+	va_end(ap);
 }
 
 void diag_error(const struct srcloc *loc, const char *fmt, ...)
