@@ -685,12 +685,12 @@ static bool fold_literal_binop(struct node *n, bool *err)
 		return true;
 	}
 	struct lit a, b, v;
-	int c = 0;
+	int c = 2; /* stays 2 when the operands do not compare here */
 	if (!lit_of(n->a, &a) || !lit_of(n->b, &b))
 		return false;
 	enum fold_res r = fold_binop(op, a, b, &v, &c);
 	if (is_cmp(op)) {
-		if (r == FOLD_NO && (a.neg || b.neg))
+		if (c == 2)
 			return false;
 		switch (op) {
 		case OP_EQ: x = c == 0; break;
