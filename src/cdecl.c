@@ -72,6 +72,7 @@ struct cconst {
 	const char *name;
 	int64_t value;
 	struct type *type;
+	bool is_macro;          /* from #define (else an enumerator) */
 };
 
 struct cmacro {
@@ -243,7 +244,10 @@ struct cp {
 	bool err;
 	bool pp;                /* #if expression: defined(), unknown = 0 */
 	bool pp_text;           /* the text is one preprocessor line */
+	int depth;              /* recursion, bounded by MAX_DEPTH */
 };
+
+#define MAX_DEPTH 200
 
 static struct srcloc loc_of(const struct cp *P, const struct ctok *t)
 {
@@ -374,7 +378,10 @@ static void tokenize(struct cp *P)
 					break;
 				}
 			}
-			if (*t.s == '#' && !P->pp_text && t.s == bol) {
+			const char *q = bol;
+			while (q < t.s && (*q == ' ' || *q == '\t'))
+				q++;
+			if (*t.s == '#' && !P->pp_text && q == t.s) {
 				/* a preprocessor line inside a definition */
 				while (*p && *p != '\n')
 					p++;
@@ -450,6 +457,41 @@ static bool expect(struct cp *P, const char *s)
 	return false;
 }
 
+/* Recursion guard: a definition nested deeper than MAX_DEPTH is an error,
+ * not a stack overflow.  Each recursive parser function below has a
+ * wrapper that counts. */
+static bool enter(struct cp *P)
+{
+	if (P->depth >= MAX_DEPTH) {
+		syntax_error(P, "C definition nested too deeply (limit is %d "
+				"levels)", MAX_DEPTH);
+		return false;
+	}
+	P->depth++;
+	return true;
+}
+
+static int64_t cprimary_(struct cp *P);
+static int64_t cexpr_(struct cp *P);
+
+static int64_t cprimary(struct cp *P)
+{
+	if (!enter(P))
+		return 0;
+	int64_t v = cprimary_(P);
+	P->depth--;
+	return v;
+}
+
+static int64_t cexpr(struct cp *P)
+{
+	if (!enter(P))
+		return 0;
+	int64_t v = cexpr_(P);
+	P->depth--;
+	return v;
+}
+
 /* ---- constant expressions ---------------------------------------------- */
 
 static int64_t cexpr(struct cp *P);
@@ -459,7 +501,7 @@ static struct type *resolve_top(struct cty *c, bool in_def);
 /* primary := NUM | IDENT | '(' cexpr ')' | unop primary
  *          | 'defined' ( IDENT | '(' IDENT ')' )   (#if only)
  *          | 'sizeof' '(' type ')' */
-static int64_t cprimary(struct cp *P)
+static int64_t cprimary_(struct cp *P)
 {
 	struct ctok *t = peek(P, 0);
 	if (t->k == K_NUM) {
@@ -581,7 +623,7 @@ static int64_t cbinary(struct cp *P, int min_prec)
 }
 
 /* cexpr := binary ('?' cexpr ':' cexpr)? */
-static int64_t cexpr(struct cp *P)
+static int64_t cexpr_(struct cp *P)
 {
 	int64_t c = cbinary(P, 1);
 	if (!accept(P, "?"))
@@ -682,8 +724,38 @@ static void skip_quals(struct cp *P, struct attrs *a)
 }
 
 static struct cty *decl_spec(struct cp *P, struct attrs *a);
+static struct cty *declarator_(struct cp *P, struct cty *base,
+			       const char **name, struct srcloc *nameloc);
+static struct cty *tag_spec_(struct cp *P, int kind, struct attrs *a);
+static struct cty *suffix_(struct cp *P, struct cty *base);
+
 static struct cty *declarator(struct cp *P, struct cty *base,
-			      const char **name, struct srcloc *nameloc);
+			      const char **name, struct srcloc *nameloc)
+{
+	if (!enter(P))
+		return base;
+	struct cty *c = declarator_(P, base, name, nameloc);
+	P->depth--;
+	return c;
+}
+
+static struct cty *tag_spec(struct cp *P, int kind, struct attrs *a)
+{
+	if (!enter(P))
+		return NULL;
+	struct cty *c = tag_spec_(P, kind, a);
+	P->depth--;
+	return c;
+}
+
+static struct cty *suffix(struct cp *P, struct cty *base)
+{
+	if (!enter(P))
+		return base;
+	struct cty *c = suffix_(P, base);
+	P->depth--;
+	return c;
+}
 
 /* member := spec (member_decl (',' member_decl)*)? ';'
  * member_decl := declarator (':' cexpr)? attribute* | ':' cexpr
@@ -765,7 +837,7 @@ static void parse_enumerators(struct cp *P, struct ctag *tag)
 			struct srcloc l = loc_of(P, n);
 			cerror(&l, "redefinition of enumerator '%s'", name);
 		} else {
-			struct cconst k = { name, v, tag->type };
+			struct cconst k = { name, v, tag->type, false };
 			vec_push(&C.consts, k);
 		}
 		if (!any || v < lo)
@@ -785,7 +857,7 @@ static void parse_enumerators(struct cp *P, struct ctag *tag)
 
 /* tag_spec := ('struct'|'union'|'enum') attribute* IDENT? attribute*
  *             ('{' body '}' attribute*)? */
-static struct cty *tag_spec(struct cp *P, int kind, struct attrs *a)
+static struct cty *tag_spec_(struct cp *P, int kind, struct attrs *a)
 {
 	struct ctok *kw = next(P);
 	struct srcloc kwloc = loc_of(P, kw);
@@ -960,7 +1032,7 @@ static void skip_parens(struct cp *P)
 }
 
 /* suffix := ('[' cexpr? ']')* | '(' params ')' */
-static struct cty *suffix(struct cp *P, struct cty *base)
+static struct cty *suffix_(struct cp *P, struct cty *base)
 {
 	if (is_p(P, "(")) {
 		skip_parens(P);
@@ -992,10 +1064,11 @@ static struct cty *suffix(struct cp *P, struct cty *base)
  * direct := IDENT | '(' declarator ')' | (nothing: abstract)
  * A parenthesised declarator applies to what the suffix after it makes
  * (int (*f)(void): f is a pointer to a function). */
-static struct cty *declarator(struct cp *P, struct cty *base,
-			      const char **name, struct srcloc *nameloc)
+static struct cty *declarator_(struct cp *P, struct cty *base,
+			       const char **name, struct srcloc *nameloc)
 {
 	struct attrs ignore = { 0 };
+	skip_quals(P, &ignore);
 	while (is_p(P, "*")) {
 		struct srcloc l = loc_of(P, next(P));
 		struct cty *c = mk(CT_PTR, &l);
@@ -1232,10 +1305,11 @@ static int pp_line(struct cp *P)
 		}
 		const char *name = tok_str(n);
 		struct ctok *b = peek(P, 0);
-		const char *body = b->k == K_EOF ? "" : tt_strdup(b->s);
-		size_t bl = strlen(body);
-		while (bl && isspace((unsigned char)body[bl - 1]))
-			((char *)body)[--bl] = 0;
+		struct ctok *last = &P->t.v[P->t.n - 1];
+		if (last > b)
+			last--; /* the last token before EOF */
+		const char *body = b->k == K_EOF
+			? "" : tt_strndup(b->s, last->s + last->len - b->s);
 		define(name, body);
 		if (b->s == n->s + n->len && tok_is(b, "("))
 			return 0; /* function-like: text only */
@@ -1253,7 +1327,7 @@ static int pp_line(struct cp *P)
 		if (ok && k) {
 			k->value = v;
 		} else if (ok) {
-			struct cconst nk = { name, v, type_int(8, true) };
+			struct cconst nk = { name, v, type_int(8, true), true };
 			vec_push(&C.consts, nk);
 		}
 		return 0;
@@ -1266,8 +1340,7 @@ static int pp_line(struct cp *P)
 				C.macros.v[i] = C.macros.v[--C.macros.n];
 		for (int i = 0; i < C.consts.n; i++)
 			if (!strcmp(C.consts.v[i].name, name) &&
-			    C.consts.v[i].type->kind == TY_INT &&
-			    !C.consts.v[i].type->name)
+			    C.consts.v[i].is_macro)
 				C.consts.v[i] = C.consts.v[--C.consts.n];
 		return 0;
 	}

@@ -451,6 +451,17 @@ Test(cdecl, errors_with_locations)
 		     "stdin:3:3-9: ERROR: unknown type name 'nope_t'\n"
 		     "  nope_t b;\n  ~~~~~~");
 
+	/* nesting is bounded: an error, not a stack overflow */
+	static char deep[4096];
+	strcpy(deep, "struct A { int x[");
+	for (int i = 0; i < 1000; i++)
+		strcat(deep, "(");
+	strcat(deep, "1");
+	for (int i = 0; i < 1000; i++)
+		strcat(deep, ")");
+	strcat(deep, "]; }");
+	expect_error(deep, "nested too deeply (limit is 200 levels)");
+
 	cdecl_reset();
 	capture();
 	cr_assert_eq(defs("struct A { int x; }"), 0);
