@@ -1,6 +1,8 @@
 /* ir.h — the intermediate representation between ir_build and the back end.
  *
- * One ir_func per BPF program.  A function owns its blocks, its virtual
+ * One ir_func per BPF program, which may own subprograms (f->subs: loop
+ * bodies run as callbacks by bpf_loop / bpf_for_each_map_elem; see
+ * "Subprograms" below).  A function owns its blocks, its virtual
  * registers (numbered 0..nregs-1, 64-bit, NOT single-assignment: a scratch
  * variable kept in a register is reassigned) and its stack slots.  A block
  * owns an array of instructions and ends in exactly one terminator (BR, JMP,
@@ -27,6 +29,25 @@
  * a register across instructions: it names the slot directly in the
  * operand of each use (SLOT operands are allowed as CALL arguments, MOV
  * sources, LOAD/STORE bases, MEMCPY/MEMZERO/ operands).
+ *
+ * Subprograms: a function f may own callee functions f->subs[] (each with
+ * sub->parent == f), built, optimized and checked like any function, with
+ * their own registers, slots and 512-byte frame.  The operand REF_FUNC
+ * (fn<i>) is the address of f->subs[i], passed to a helper that takes a
+ * callback.  A subprogram reaches its ancestors' variables through ALIAS
+ * slots: slot->up > 0 names slot `target` of the function `up` levels up;
+ * it has no bytes of its own.  Stack aliases are addressed from
+ * f->frame_reg[up], a register holding that ancestor's frame pointer (the
+ * ancestor passes it with FRAME, ir_build loads it at entry); scratch
+ * aliases from the function's own scratch base (offsets in the scratch map
+ * are absolute: a subprogram's own scratch slots go after its ancestors').
+ * Alias slots are live everywhere in the subprogram (the caller reads them
+ * afterwards); in the caller, USE marks a slot the callee touches as read
+ * (and possibly written) at that point — ir_build puts one before and one
+ * after the helper call.  The passes handle the whole tree: ir_check,
+ * ir_dump and stack_alloc recurse (parents before children), isel_run
+ * makes an mfunc per function, emit_run lays the subprograms out after the
+ * program and resolves fn<i> to BPF_PSEUDO_FUNC offsets.
  */
 #ifndef IR_H
 #define IR_H
@@ -66,6 +87,12 @@
 	X(CALL, 5)    /* d = helper `imm`(arg[0..nargs-1]); r1-r5 clobbered */ \
 	X(CTX, 0)     /* d = the context pointer (r1 on entry); only as the    \
 			 first instruction of the entry block */               \
+	X(ARG, 0)     /* d = argument `imm` (0..4: r1..r5 on entry) of a       \
+			 subprogram; only in the entry block before any call */\
+	X(FRAME, 0)   /* d = this function's frame pointer (r10), for        \
+			 subprograms' stack alias slots */                     \
+	X(USE, 1)     /* slot a is read (and may be written) here by a        \
+			 subprogram the surrounding call runs; no code */       \
 	X(BR, 2)      /* if (a cc b) goto t else goto f  — terminator */       \
 	X(JMP, 0)     /* goto t                          — terminator */       \
 	X(RET, 1)     /* return a                        — terminator */
@@ -88,6 +115,8 @@ enum ref_kind {
 	REF_SLOT,  /* address of slot `slot`, plus `off` bytes */
 	REF_MAP,   /* map number `map` (index into tt_prog.maps): as an
 		      operand it is the map pointer (ld_imm64 pseudo map fd) */
+	REF_FUNC,  /* subprogram f->subs[func]: its address, as a MOV source
+		      or a helper's callback argument (ld_imm64 pseudo func) */
 };
 
 struct ref {
@@ -97,11 +126,16 @@ struct ref {
 		int reg;
 		int slot;
 		int map;
+		int func;
 		int64_t imm;
 	};
 };
 
 enum slot_space { SPACE_STACK, SPACE_SCRATCH };
+
+/* Deepest subprogram nesting: the kernel allows 8 frames in a call chain
+ * (MAX_CALL_FRAMES), and helper callbacks count as calls. */
+#define IR_MAX_DEPTH 7
 
 struct ir_slot {
 	int size, align;
@@ -113,6 +147,9 @@ struct ir_slot {
 	struct srcloc loc;    /* optional: construct that made it (stack
 				 limit diagnostics); else the first insn
 				 naming the slot is used */
+	int up, target;       /* alias slot (subprograms): up > 0 — this is
+				 slot `target` of the function `up` levels
+				 up (never itself an alias); 0 otherwise */
 };
 
 struct ir_insn {
@@ -150,7 +187,17 @@ struct ir_func {
 	int nslots, cap_slots;
 	int scratch_reg;      /* register holding the scratch base, -1 none */
 	int stack_size;       /* set by stackalloc: bytes of stack used */
-	int scratch_size;     /* set by stackalloc: bytes of scratch used */
+	int scratch_size;     /* set by stackalloc: bytes of scratch used, from
+				 offset 0 of the scratch map value; for a
+				 program, including its subprograms' */
+	/* subprograms */
+	struct ir_func *parent;   /* the caller of a subprogram, else NULL */
+	struct ir_func **subs;    /* subprograms, fn<i> = subs[i] */
+	int nsubs, cap_subs;
+	int frame_reg[IR_MAX_DEPTH + 1]; /* [k]: register holding the frame
+				 pointer of the function k levels up, -1 */
+	int scratch_base;     /* set by stackalloc: first scratch byte this
+				 function's own slots may use */
 };
 
 /* ---- building (ir.c) ---- */
@@ -160,18 +207,31 @@ int ir_reg_new(struct ir_func *f, const char *name /* may be NULL */);
 int ir_slot_new(struct ir_func *f, int size, int align, enum slot_space sp,
 		const char *name);
 struct ir_insn *ir_append(struct ir_func *f, int block, enum ir_op op);
+/* A new subprogram of parent (appended to parent->subs; its index there is
+ * parent->nsubs - 1). */
+struct ir_func *ir_sub_new(struct ir_func *parent, const char *name);
+/* Nesting depth: 0 for a program, 1 for its subprograms, ... */
+int ir_depth(const struct ir_func *f);
+/* The function `up` levels above f (f itself for 0), or NULL. */
+struct ir_func *ir_ancestor(const struct ir_func *f, int up);
+/* An alias in f of slot `slot` of the function `up` levels up (an alias
+ * of an alias resolves to the slot it names); same size and name. */
+int ir_alias_slot_new(struct ir_func *f, int up, int slot);
 
 static inline struct ref ref_reg(int r) { struct ref x = { .kind = REF_REG, .reg = r }; return x; }
 static inline struct ref ref_imm(int64_t v) { struct ref x = { .kind = REF_IMM, .imm = v }; return x; }
 static inline struct ref ref_slot(int s, int32_t off) { struct ref x = { .kind = REF_SLOT, .off = off, .slot = s }; return x; }
 static inline struct ref ref_map(int m) { struct ref x = { .kind = REF_MAP, .map = m }; return x; }
+static inline struct ref ref_func(int i) { struct ref x = { .kind = REF_FUNC, .func = i }; return x; }
 
 /* ---- analyses and checks (ir.c) ---- */
-/* Fill succ/preds of every block from the terminators. */
+/* Fill succ/preds of every block from the terminators (subprograms
+ * too). */
 void ir_cfg(struct ir_func *f);
 /* Structural check: every block ends in one terminator, targets exist,
  * operands fit the opcode, registers < nregs, slots < nslots, accesses
- * within slot bounds.  Prints problems to stderr; returns 0 or -1. */
+ * within slot bounds, subprograms and aliases well formed; subprograms
+ * are checked too.  Prints problems to stderr; returns 0 or -1. */
 int ir_check(const struct ir_func *f);
 /* Text dump for `-d ir` and golden tests, e.g.
  *   func BEGIN
@@ -181,6 +241,11 @@ int ir_check(const struct ir_func *f);
  *     store8 s0+0, 1
  *     %1 = call ringbuf_output(map1, s0, 16, 0)
  *     ret 0
+ * followed by each subprogram (parents first), whose first line says
+ * whose it is, e.g.
+ *   func BEGIN.loop0 in BEGIN
+ *   slot s0 8 stack "$x" up 1 s3
+ *   frame 1 %2
  */
 void ir_dump(FILE *out, const struct ir_func *f);
 /* The inverse of ir_dump (tests and golden files write IR as text);

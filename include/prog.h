@@ -71,6 +71,12 @@ struct bpf_code {
 	struct bpf_insn *insns;
 	int ninsns;
 	struct srcloc *locs;       /* per instruction, may be NULL */
+	/* BPF functions: the program, then its subprograms (loop bodies run
+	 * as callbacks), which need BTF func_info to load.  nfuncs 0 means
+	 * one function (no arrays). */
+	int nfuncs;
+	int *func_start;           /* first instruction of each function */
+	const char **func_name;    /* C identifiers ("BEGIN", "BEGIN_loop1") */
 };
 
 /* One BPF program and where it goes. */

@@ -24,6 +24,12 @@
 int loader_load(struct tt_prog *p);
 /* Closes program and map fds (safe to call twice, or after a failure). */
 void loader_unload(struct tt_prog *p);
+/* For code with subprograms (code->nfuncs > 1): loads a BTF describing
+ * its functions and returns its fd (the caller closes it) with the
+ * func_info records bpf_prog_load needs in *info (heap; the caller frees
+ * it), or -errno. */
+struct bpf_func_info;
+int loader_func_info(const struct bpf_code *code, struct bpf_func_info **info);
 /* Runs a loaded BEGIN/END-style program once (BPF_PROG_TEST_RUN). */
 int loader_run_once(const struct tt_probe *pr);
 

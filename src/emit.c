@@ -6,6 +6,14 @@
  * src_reg = BPF_PSEUDO_MAP_FD and imm = the map's index in tt_prog.maps for
  * the loader to patch), and per instruction the source location of the IR
  * instruction it came from.  emit_dump prints the `-d asm` listing.
+ *
+ * Subprograms (mf->subs, loop bodies) are laid out after the program in
+ * preorder; a reference to one (ld_imm64 src_reg = BPF_PSEUDO_FUNC) gets
+ * imm = its first instruction - (this instruction + 1), as the kernel
+ * wants.  The functions' starts and names go into bpf_code for the
+ * loader's BTF func_info.  The kernel limits the stack of a whole call
+ * chain (each frame rounded up to 32 bytes) to 512 bytes: exceeding it
+ * is a diagnostic here, where every frame size is final.
  * requires: ra_run(). */
 #include "emit.h"
 
@@ -26,21 +34,93 @@ static bool is_jump(const struct minsn *in)
 	       op != BPF_EXIT;
 }
 
-int emit_run(const struct mfunc *mf, struct bpf_code *out)
+#define STACK_LIMIT 512
+
+/* The program's functions in layout order (preorder). */
+struct layout {
+	VEC(const struct mfunc *) fn;
+	VEC(int) parent;   /* index of the caller, -1 for the program */
+	VEC(int) start;    /* first instruction */
+};
+
+static void collect(struct layout *L, const struct mfunc *mf, int parent)
 {
+	vec_push(&L->fn, mf);
+	vec_push(&L->parent, parent);
+	int me = L->fn.n - 1;
+	for (int i = 0; i < mf->nsubs; i++)
+		collect(L, mf->subs[i], me);
+}
+
+static int code_size(const struct mfunc *mf)
+{
+	int n = 0;
+	for (int b = 0; b < mf->nblocks; b++)
+		for (int i = 0; i < mf->blocks[b].n; i++)
+			n += is_ld_imm64(mf->blocks[b].v[i].code) ? 2 : 1;
+	return n;
+}
+
+/* A BTF name for a function: a C identifier. */
+static const char *c_name(const char *name)
+{
+	char *s = tt_strdup(name && *name ? name : "prog");
+	for (char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_'))
+			*p = '_';
+	if (*s >= '0' && *s <= '9')
+		s = tt_sprintf("_%s", s);
+	return s;
+}
+
+static const struct srcloc *first_loc(const struct mfunc *mf)
+{
+	for (int b = 0; b < mf->nblocks; b++)
+		for (int i = 0; i < mf->blocks[b].n; i++)
+			if (mf->blocks[b].v[i].loc.src)
+				return &mf->blocks[b].v[i].loc;
+	return NULL;
+}
+
+/* Each function's frame plus its callers' must fit the kernel's combined
+ * stack limit. */
+static int check_chain_stack(const struct layout *L)
+{
+	for (int k = 1; k < L->fn.n; k++) {
+		int total = 0;
+		for (int j = k; j >= 0; j = L->parent.v[j]) {
+			int d = L->fn.v[j]->stack_size;
+			total += (d > 0 ? d + 31 : 32) & ~31;
+		}
+		if (total > STACK_LIMIT) {
+			diag_error(first_loc(L->fn.v[k]),
+				   "BPF stack limit exceeded: this loop body "
+				   "and the code around it need %d bytes of "
+				   "stack together (limit is %d bytes)", total,
+				   STACK_LIMIT);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Emits one function at out[pc0..]; fn: the index of mf in L. */
+static int emit_func(const struct layout *L, int fn, struct bpf_insn *code,
+		     struct srcloc *locs)
+{
+	const struct mfunc *mf = L->fn.v[fn];
 	int nb = mf->nblocks;
 	int *start = xcalloc(nb + 1, sizeof(int));
-	int pc = 0;
+	int pc = L->start.v[fn];
 	for (int b = 0; b < nb; b++) {
 		start[b] = pc;
 		for (int i = 0; i < mf->blocks[b].n; i++)
 			pc += is_ld_imm64(mf->blocks[b].v[i].code) ? 2 : 1;
 	}
 	start[nb] = pc;
-	struct bpf_insn *code = xcalloc(pc + 1, sizeof(*code));
-	struct srcloc *locs = xcalloc(pc + 1, sizeof(*locs));
 	int rc = 0;
-	pc = 0;
+	pc = L->start.v[fn];
 	for (int b = 0; b < nb; b++) {
 		for (int i = 0; i < mf->blocks[b].n; i++) {
 			const struct minsn *in = &mf->blocks[b].v[i];
@@ -59,6 +139,16 @@ int emit_run(const struct mfunc *mf, struct bpf_code *out)
 			if (is_ld_imm64(in->code)) {
 				o->src_reg = in->pseudo;
 				o[1].imm = (int32_t)((uint64_t)in->imm >> 32);
+				if (in->pseudo == BPF_PSEUDO_FUNC) {
+					/* the callee's index in L: walk the
+					 * preorder to mf->subs[imm] */
+					int t = -1;
+					for (int k = fn + 1; k < L->fn.n && t < 0; k++)
+						if (L->fn.v[k] == mf->subs[in->imm])
+							t = k;
+					o->imm = L->start.v[t] - (pc + 1);
+					o[1].imm = 0;
+				}
 				locs[pc + 1] = in->loc;
 				pc += 2;
 				continue;
@@ -77,9 +167,42 @@ int emit_run(const struct mfunc *mf, struct bpf_code *out)
 		}
 	}
 	free(start);
+	return rc;
+}
+
+int emit_run(const struct mfunc *mf, struct bpf_code *out)
+{
+	struct layout L = { 0 };
+	collect(&L, mf, -1);
+	int pc = 0;
+	for (int k = 0; k < L.fn.n; k++) {
+		vec_push(&L.start, pc);
+		pc += code_size(L.fn.v[k]);
+	}
+	struct bpf_insn *code = xcalloc(pc + 1, sizeof(*code));
+	struct srcloc *locs = xcalloc(pc + 1, sizeof(*locs));
+	int rc = check_chain_stack(&L);
+	for (int k = 0; k < L.fn.n; k++)
+		if (emit_func(&L, k, code, locs) < 0)
+			rc = -1;
 	out->insns = code;
 	out->ninsns = pc;
 	out->locs = locs;
+	out->nfuncs = 0;
+	out->func_start = NULL;
+	out->func_name = NULL;
+	if (L.fn.n > 1) {
+		out->nfuncs = L.fn.n;
+		out->func_start = tt_alloc(L.fn.n * sizeof(int));
+		out->func_name = tt_alloc(L.fn.n * sizeof(char *));
+		for (int k = 0; k < L.fn.n; k++) {
+			out->func_start[k] = L.start.v[k];
+			out->func_name[k] = c_name(L.fn.v[k]->name);
+		}
+	}
+	vec_free(&L.fn);
+	vec_free(&L.parent);
+	vec_free(&L.start);
 	return rc;
 }
 
@@ -100,12 +223,26 @@ static void put_line(FILE *out, const struct srcloc *loc)
 	fprintf(out, "; %.*s\n", (int)(e - p), p);
 }
 
+/* The function starting at pc, or -1. */
+static int func_at(const struct bpf_code *code, int pc)
+{
+	for (int k = 0; k < code->nfuncs; k++)
+		if (code->func_start[k] == pc)
+			return k;
+	return -1;
+}
+
 void emit_dump(FILE *out, const struct bpf_code *code)
 {
 	struct strbuf sb = { 0 };
 	const struct srcloc *last = NULL;
 	for (int pc = 0; pc < code->ninsns; pc++) {
 		const struct bpf_insn *b = &code->insns[pc];
+		int fk = pc ? func_at(code, pc) : -1;
+		if (fk > 0) {
+			fprintf(out, "%s:\n", code->func_name[fk]);
+			last = NULL;
+		}
 		if (code->locs && code->locs[pc].src &&
 		    (!last || last->src != code->locs[pc].src ||
 		     last->line != code->locs[pc].line)) {
@@ -123,6 +260,12 @@ void emit_dump(FILE *out, const struct bpf_code *code)
 		}
 		sb.len = 0;
 		mir_format(&sb, &in, true, b->off);
+		if (wide && b->src_reg == BPF_PSEUDO_FUNC &&
+		    (fk = func_at(code, pc + 1 + b->imm)) >= 0) {
+			sb.len = 0;
+			sb_printf(&sb, "r%d = %s ll", b->dst_reg,
+				  code->func_name[fk]);
+		}
 		fprintf(out, "%4d: (%02x) %.*s\n", pc, b->code, (int)sb.len, sb.s);
 		if (wide)
 			pc++;

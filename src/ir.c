@@ -76,7 +76,7 @@ bool ir_insn_has_dst(const struct ir_insn *in)
 {
 	switch (in->op) {
 	case IR_NOP: case IR_STORE: case IR_MEMZERO: case IR_MEMCPY:
-	case IR_BR: case IR_JMP: case IR_RET:
+	case IR_BR: case IR_JMP: case IR_RET: case IR_USE:
 		return false;
 	case IR_CALL:
 		return in->dst >= 0;
@@ -138,7 +138,51 @@ struct ir_func *ir_func_new(const char *name)
 	struct ir_func *f = tt_alloc(sizeof(*f));
 	f->name = name ? name : "";
 	f->scratch_reg = -1;
+	for (int k = 0; k <= IR_MAX_DEPTH; k++)
+		f->frame_reg[k] = -1;
 	return f;
+}
+
+struct ir_func *ir_sub_new(struct ir_func *parent, const char *name)
+{
+	struct ir_func *f = ir_func_new(name);
+	f->parent = parent;
+	parent->subs = grow(parent->subs, parent->nsubs, &parent->cap_subs,
+			    sizeof(*parent->subs));
+	parent->subs[parent->nsubs++] = f;
+	return f;
+}
+
+int ir_depth(const struct ir_func *f)
+{
+	int d = 0;
+	for (; f->parent; f = f->parent)
+		d++;
+	return d;
+}
+
+struct ir_func *ir_ancestor(const struct ir_func *f, int up)
+{
+	for (; f && up > 0; up--)
+		f = f->parent;
+	return (struct ir_func *)f;
+}
+
+int ir_alias_slot_new(struct ir_func *f, int up, int slot)
+{
+	const struct ir_func *a = ir_ancestor(f, up);
+	const struct ir_slot *t = &a->slots[slot];
+	if (t->up) {
+		up += t->up;
+		slot = t->target;
+		a = ir_ancestor(f, up);
+		t = &a->slots[slot];
+	}
+	int s = ir_slot_new(f, t->size, t->align, t->space, t->name);
+	f->slots[s].up = up;
+	f->slots[s].target = slot;
+	f->slots[s].loc = t->loc;
+	return s;
 }
 
 int ir_block_new(struct ir_func *f)
@@ -231,6 +275,8 @@ void ir_cfg(struct ir_func *f)
 			}
 		}
 	free(count);
+	for (int i = 0; i < f->nsubs; i++)
+		ir_cfg(f->subs[i]);
 }
 
 /* ---- checker ------------------------------------------------------------ */
@@ -239,6 +285,7 @@ struct checker {
 	const struct ir_func *f;
 	int bi, ii;
 	int errors;
+	bool called;          /* a CALL was seen in the entry block */
 };
 
 static void bad(struct checker *c, const char *fmt, ...)
@@ -258,7 +305,7 @@ static void bad(struct checker *c, const char *fmt, ...)
 }
 
 enum { K_REG = 1 << REF_REG, K_IMM = 1 << REF_IMM, K_SLOT = 1 << REF_SLOT,
-       K_MAP = 1 << REF_MAP };
+       K_MAP = 1 << REF_MAP, K_FUNC = 1 << REF_FUNC };
 
 static void check_ref(struct checker *c, const struct ref *r, int allowed,
 		      int which)
@@ -276,7 +323,16 @@ static void check_ref(struct checker *c, const struct ref *r, int allowed,
 		else if (r->off < 0 || r->off > c->f->slots[r->slot].size)
 			bad(c, "operand %d: offset %d outside s%d (size %d)",
 			    which, r->off, r->slot, c->f->slots[r->slot].size);
+		else if (c->f->slots[r->slot].up &&
+			 (c->f->slots[r->slot].space == SPACE_SCRATCH
+				  ? c->f->scratch_reg
+				  : c->f->frame_reg[c->f->slots[r->slot].up]) < 0)
+			bad(c, "operand %d: alias s%d has no base register",
+			    which, r->slot);
 	}
+	if (r->kind == REF_FUNC && (r->func < 0 || r->func >= c->f->nsubs))
+		bad(c, "operand %d: subprogram fn%d does not exist", which,
+		    r->func);
 	if (r->kind == REF_MAP && r->map < 0)
 		bad(c, "operand %d: bad map %d", which, r->map);
 }
@@ -314,7 +370,7 @@ static void check_insn(struct checker *c, const struct ir_insn *in)
 		break;
 	case IR_MOV:
 		check_dst(c, in);
-		check_ref(c, &in->arg[0], K_REG | K_IMM | K_SLOT | K_MAP, 0);
+		check_ref(c, &in->arg[0], K_REG | K_IMM | K_SLOT | K_MAP | K_FUNC, 0);
 		break;
 	case IR_ADD: case IR_SUB: case IR_MUL: case IR_UDIV: case IR_SDIV:
 	case IR_UMOD: case IR_SMOD: case IR_AND: case IR_OR: case IR_XOR:
@@ -368,12 +424,29 @@ static void check_insn(struct checker *c, const struct ir_insn *in)
 			break;
 		}
 		for (int i = 0; i < in->nargs; i++)
-			check_ref(c, &in->arg[i], K_REG | K_IMM | K_SLOT | K_MAP, i);
+			check_ref(c, &in->arg[i],
+				  K_REG | K_IMM | K_SLOT | K_MAP | K_FUNC, i);
+		if (c->bi == 0)
+			c->called = true;
 		break;
 	case IR_CTX:
 		check_dst(c, in);
 		if (c->bi != 0 || c->ii != 0)
 			bad(c, "ctx must be the first instruction of the entry block");
+		break;
+	case IR_ARG:
+		check_dst(c, in);
+		if (in->imm < 0 || in->imm > 4)
+			bad(c, "arg %lld (a function has arguments 0..4)",
+			    (long long)in->imm);
+		if (c->bi != 0 || c->called)
+			bad(c, "arg must be in the entry block, before any call");
+		break;
+	case IR_FRAME:
+		check_dst(c, in);
+		break;
+	case IR_USE:
+		check_ref(c, &in->arg[0], K_SLOT, 0);
 		break;
 	case IR_BR:
 		check_ref(c, &in->arg[0], val, 0);
@@ -394,6 +467,39 @@ static void check_insn(struct checker *c, const struct ir_insn *in)
 	}
 }
 
+/* Subprograms, frame registers and alias slots. */
+static void check_subs(struct checker *c)
+{
+	const struct ir_func *f = c->f;
+	int depth = ir_depth(f);
+	for (int k = 0; k <= IR_MAX_DEPTH; k++)
+		if (f->frame_reg[k] >= f->nregs ||
+		    (f->frame_reg[k] >= 0 && (k == 0 || k > depth)))
+			bad(c, "frame %d %%%d: bad register or level", k,
+			    f->frame_reg[k]);
+	for (int s = 0; s < f->nslots; s++) {
+		const struct ir_slot *sl = &f->slots[s];
+		if (!sl->up)
+			continue;
+		const struct ir_func *a = sl->up > 0 && sl->up <= depth
+						  ? ir_ancestor(f, sl->up) : NULL;
+		if (!a || sl->target < 0 || sl->target >= a->nslots)
+			bad(c, "alias s%d: no slot s%d %d levels up", s,
+			    sl->target, sl->up);
+		else if (a->slots[sl->target].up ||
+			 a->slots[sl->target].size != sl->size ||
+			 a->slots[sl->target].space != sl->space)
+			bad(c, "alias s%d does not match s%d %d levels up", s,
+			    sl->target, sl->up);
+	}
+	for (int i = 0; i < f->nsubs; i++)
+		if (!f->subs[i] || f->subs[i]->parent != f)
+			bad(c, "subprogram fn%d is not this function's", i);
+	if (depth > IR_MAX_DEPTH)
+		bad(c, "subprograms nested %d deep (limit is %d)", depth,
+		    IR_MAX_DEPTH);
+}
+
 int ir_check(const struct ir_func *f)
 {
 	struct checker c = { .f = f, .ii = -1 };
@@ -403,6 +509,7 @@ int ir_check(const struct ir_func *f)
 	}
 	if (f->scratch_reg >= f->nregs)
 		bad(&c, "scratch_reg %%%d out of range", f->scratch_reg);
+	check_subs(&c);
 	for (int bi = 0; bi < f->nblocks; bi++) {
 		const struct ir_block *b = f->blocks[bi];
 		c.bi = bi;
@@ -446,6 +553,9 @@ int ir_check(const struct ir_func *f)
 			check_insn(&c, in);
 		}
 	}
+	for (int i = 0; i < f->nsubs; i++)
+		if (f->subs[i] && f->subs[i]->parent == f && ir_check(f->subs[i]) < 0)
+			c.errors++;
 	return c.errors ? -1 : 0;
 }
 
@@ -458,6 +568,7 @@ static void dump_ref(FILE *out, const struct ref *r)
 	case REF_REG: fprintf(out, "%%%d", r->reg); break;
 	case REF_IMM: fprintf(out, "%lld", (long long)r->imm); break;
 	case REF_MAP: fprintf(out, "map%d", r->map); break;
+	case REF_FUNC: fprintf(out, "fn%d", r->func); break;
 	case REF_SLOT:
 		if (r->off)
 			fprintf(out, "s%d%+d", r->slot, r->off);
@@ -536,6 +647,9 @@ static void dump_insn(FILE *out, const struct ir_insn *in)
 	case IR_JMP:
 		fprintf(out, "jmp b%d", in->t);
 		break;
+	case IR_ARG:
+		fprintf(out, "arg %lld", (long long)in->imm);
+		break;
 	default:
 		fputs(ir_op_name(in->op), out);
 		for (int i = 0; i < op_nrefs[in->op]; i++) {
@@ -553,12 +667,17 @@ static const char *space_name(enum slot_space sp)
 
 void ir_dump(FILE *out, const struct ir_func *f)
 {
-	fprintf(out, "func %s\n", f->name);
+	fprintf(out, "func %s", f->name);
+	if (f->parent)
+		fprintf(out, " in %s", f->parent->name);
+	fputc('\n', out);
 	for (int i = 0; i < f->nslots; i++) {
 		const struct ir_slot *s = &f->slots[i];
 		fprintf(out, "slot s%d %d %s", i, s->size, space_name(s->space));
 		if (s->name)
 			fprintf(out, " \"%s\"", s->name);
+		if (s->up)
+			fprintf(out, " up %d s%d", s->up, s->target);
 		fputc('\n', out);
 	}
 	for (int i = 0; i < f->nregs; i++)
@@ -566,18 +685,25 @@ void ir_dump(FILE *out, const struct ir_func *f)
 			fprintf(out, "reg %%%d \"%s\"\n", i, f->reg_names[i]);
 	if (f->scratch_reg >= 0)
 		fprintf(out, "scratch %%%d\n", f->scratch_reg);
+	for (int k = 1; k <= IR_MAX_DEPTH; k++)
+		if (f->frame_reg[k] >= 0)
+			fprintf(out, "frame %d %%%d\n", k, f->frame_reg[k]);
 	for (int bi = 0; bi < f->nblocks; bi++) {
 		const struct ir_block *b = f->blocks[bi];
 		fprintf(out, "b%d:\n", bi);
 		for (int ii = 0; ii < b->ninsns; ii++)
 			dump_insn(out, &b->insns[ii]);
 	}
+	for (int i = 0; i < f->nsubs; i++)
+		ir_dump(out, f->subs[i]);
 }
 
 /* ---- parsing the dump format (tests, golden files) ------------------------
  * The inverse of ir_dump, so tests can be written as text:
- *   func NAME / slot sN SIZE stack|scratch ["name"] / reg %N "name" /
- *   scratch %N / bN: / instructions as ir_dump prints them.
+ *   func NAME [in PARENT] / slot sN SIZE stack|scratch ["name"] [up K sM] /
+ *   reg %N "name" / scratch %N / frame K %N / bN: / instructions as
+ *   ir_dump prints them.  "func X in P" starts a subprogram of the
+ *   function named P read earlier (the next fn<i> of P).
  * Lines may carry a "# comment".  Slots get their natural alignment
  * (up to 8).  Returns NULL (and prints the line) on a syntax error. */
 
@@ -662,6 +788,8 @@ static struct ref irp_ref(struct irp *P)
 	}
 	if (irp_lit(P, "map"))
 		return ref_map((int)irp_int(P));
+	if (irp_lit(P, "fn"))
+		return ref_func((int)irp_int(P));
 	if (*P->p == 's' && P->p[1] >= '0' && P->p[1] <= '9') {
 		P->p++;
 		int s = (int)irp_int(P);
@@ -800,6 +928,9 @@ static void irp_insn(struct irp *P, int b)
 		in->t = t;
 		break;
 	}
+	case IR_ARG:
+		in->imm = irp_int(P);
+		break;
 	default:
 		for (int i = 0; i < op_nrefs[op]; i++) {
 			if (i)
@@ -809,10 +940,25 @@ static void irp_insn(struct irp *P, int b)
 	}
 }
 
+/* The function named `name` among main and its subprograms, or NULL. */
+static struct ir_func *find_func(struct ir_func *f, const char *name)
+{
+	if (!strcmp(f->name, name))
+		return f;
+	for (int i = 0; i < f->nsubs; i++) {
+		struct ir_func *r = find_func(f->subs[i], name);
+		if (r)
+			return r;
+	}
+	return NULL;
+}
+
 struct ir_func *ir_parse(const char *text)
 {
-	struct irp P = { .p = text, .f = ir_func_new("f") };
+	struct ir_func *main_f = ir_func_new("f");
+	struct irp P = { .p = text, .f = main_f };
 	int cur = -1;
+	bool named = false;
 	while (*P.p && !P.err) {
 		P.line++;
 		const char *eol = strchr(P.p, '\n');
@@ -835,7 +981,21 @@ struct ir_func *ir_parse(const char *text)
 			/* blank */
 		} else if (irp_lit(&P, "func ")) {
 			irp_ws(&P);
-			P.f->name = tt_strdup(P.p);
+			const char *in = strstr(P.p, " in ");
+			if (in) {
+				struct ir_func *parent = named ?
+					find_func(main_f, in + 4) : NULL;
+				P.err |= !parent;
+				if (parent) {
+					P.f = ir_sub_new(parent,
+							 tt_strndup(P.p, in - P.p));
+					cur = -1;
+				}
+			} else {
+				P.err |= named;
+				P.f->name = tt_strdup(P.p);
+			}
+			named = true;
 			P.p += strlen(P.p);
 		} else if (irp_lit(&P, "slot ")) {
 			P.err |= !irp_lit(&P, "s");
@@ -855,6 +1015,11 @@ struct ir_func *ir_parse(const char *text)
 			int align = size >= 8 ? 8 : size >= 4 ? 4 : size >= 2 ? 2 : 1;
 			P.err |= s != P.f->nslots;
 			ir_slot_new(P.f, size, align, space, name);
+			if (irp_lit(&P, "up")) {
+				P.f->slots[s].up = (int)irp_int(&P);
+				P.err |= !irp_lit(&P, "s");
+				P.f->slots[s].target = (int)irp_int(&P);
+			}
 		} else if (irp_lit(&P, "reg ")) {
 			P.err |= !irp_lit(&P, "%");
 			int r = (int)irp_int(&P);
@@ -870,6 +1035,14 @@ struct ir_func *ir_parse(const char *text)
 			P.err |= !irp_lit(&P, "%");
 			P.f->scratch_reg = (int)irp_int(&P);
 			irp_need_reg(&P, P.f->scratch_reg);
+		} else if (irp_lit(&P, "frame ")) {
+			int k = (int)irp_int(&P);
+			P.err |= !irp_lit(&P, "%") || k < 1 || k > IR_MAX_DEPTH;
+			int r = (int)irp_int(&P);
+			if (!P.err) {
+				irp_need_reg(&P, r);
+				P.f->frame_reg[k] = r;
+			}
 		} else if (*P.p == 'b' && P.p[1] >= '0' && P.p[1] <= '9') {
 			cur = irp_block(&P);
 			P.err |= !irp_lit(&P, ":");
@@ -888,5 +1061,5 @@ struct ir_func *ir_parse(const char *text)
 		}
 		P.p = next;
 	}
-	return P.f;
+	return main_f;
 }

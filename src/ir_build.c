@@ -16,6 +16,7 @@
 #include "lexer.h"
 #include "probes.h"
 #include "types.h"
+#include "ir_loops.h"
 
 struct var_home {               /* where a variable lives in this function */
 	struct sema_var *var;
@@ -35,6 +36,7 @@ struct irb {
 	int errors;
 	VEC(struct var_home) vars;
 	VEC(int) brk, cont;         /* loop targets */
+	void *sub;                  /* ir_loops.c: the loop body being built */
 	struct {                    /* where the value of `node` should go */
 		struct node *node;
 		struct ref r;
@@ -138,6 +140,10 @@ void irb_br(struct irb *b, enum ir_cc cc, struct ref x, struct ref y, int t,
 
 void irb_return(struct irb *b, const struct srcloc *loc)
 {
+	if (b->sub) {   /* inside a loop body subprogram */
+		irl_return(b, loc);
+		return;
+	}
 	struct ir_insn *in = irb_emit(b, IR_RET, loc);
 	in->arg[0] = ref_imm(0);
 	b->cur = irb_new_block(b);
@@ -1552,10 +1558,11 @@ static void stmt(struct irb *b, struct node *n)
 		break;
 	}
 	case N_FOR_RANGE:
-		for_range(b, n);
+		if (!irl_for_range(b, n))
+			for_range(b, n);
 		break;
 	case N_FOR_MAP:
-		irb_unsupported(b, &n->loc, "a for loop over a map");
+		irl_for_map(b, n);
 		break;
 	case N_BREAK:
 	case N_CONTINUE: {
@@ -1742,4 +1749,88 @@ int ir_build(struct node *program, struct sema_result *sr, struct tt_prog *out)
 	vec_free(&b.brk);
 	vec_free(&b.cont);
 	return b.errors ? -1 : 0;
+}
+
+/* ---- hooks for ir_loops.c (loop bodies as subprograms) -------------------- */
+
+struct irb_fsave {
+	struct ir_func *f;
+	int cur, entry, body, ctx_reg;
+	bool uses_scratch;
+	void *sub;
+	VEC(struct var_home) vars;
+};
+
+struct irb_fsave *irb_func_push(struct irb *b, struct ir_func *f, int block,
+				int ctx_reg, void *sub)
+{
+	struct irb_fsave *s = xcalloc(1, sizeof(*s));
+	s->f = b->f;
+	s->cur = b->cur;
+	s->entry = b->entry;
+	s->body = b->body;
+	s->ctx_reg = b->ctx_reg;
+	s->uses_scratch = b->uses_scratch;
+	s->sub = b->sub;
+	s->vars.v = b->vars.v;
+	s->vars.n = b->vars.n;
+	s->vars.cap = b->vars.cap;
+	b->f = f;
+	b->cur = b->entry = b->body = block;
+	b->ctx_reg = ctx_reg;
+	b->uses_scratch = false;
+	b->sub = sub;
+	memset(&b->vars, 0, sizeof(b->vars));
+	return s;
+}
+
+bool irb_func_pop(struct irb *b, struct irb_fsave *s)
+{
+	bool scratch = b->uses_scratch;
+	vec_free(&b->vars);
+	b->f = s->f;
+	b->cur = s->cur;
+	b->entry = s->entry;
+	b->body = s->body;
+	b->ctx_reg = s->ctx_reg;
+	b->uses_scratch = s->uses_scratch;
+	b->sub = s->sub;
+	b->vars.v = s->vars.v;
+	b->vars.n = s->vars.n;
+	b->vars.cap = s->vars.cap;
+	free(s);
+	return scratch;
+}
+
+void *irb_sub(struct irb *b) { return b->sub; }
+struct ir_func *irb_func(struct irb *b) { return b->f; }
+int irb_cur(struct irb *b) { return b->cur; }
+struct node *irb_probe(struct irb *b) { return b->sp->probe; }
+struct tt_prog *irb_prog(struct irb *b) { return b->prog; }
+void irb_stmts(struct irb *b, struct node *blk) { stmts(b, blk); }
+void irb_fail(struct irb *b) { b->errors++; }
+
+void irb_var_get(struct irb *b, struct sema_var *v, int *reg, int *slot)
+{
+	struct var_home *h = var_home(b, v);
+	*reg = h->reg;
+	*slot = h->slot;
+}
+
+void irb_var_bind(struct irb *b, struct sema_var *v, int reg, int slot)
+{
+	struct var_home h = { v, reg, slot };
+	vec_push(&b->vars, h);
+}
+
+void irb_loop_push(struct irb *b, int brk, int cont)
+{
+	vec_push(&b->brk, brk);
+	vec_push(&b->cont, cont);
+}
+
+void irb_loop_pop(struct irb *b)
+{
+	b->brk.n--;
+	b->cont.n--;
 }

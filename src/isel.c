@@ -16,7 +16,12 @@
  *   - slot operands become r10 + offset (stack) or scratch base + offset;
  *   - MEMZERO/MEMCPY become 8/4/2/1-byte moves;
  *   - CALL arguments are moved into r1..r5, the result taken from r0; CTX
- *     reads r1 at entry; RET moves to r0 and exits.
+ *     reads r1 at entry, ARG r1..r5, FRAME r10; RET moves to r0 and
+ *     exits; USE makes no code;
+ *   - a subprogram's address (REF_FUNC) is an ld_imm64 with src_reg
+ *     BPF_PSEUDO_FUNC that emit turns into an instruction offset; alias
+ *     slots are addressed from the frame register of their level.
+ * Subprograms get their own mfunc (mf->subs).
  * The register allocator removes the moves it can.  This file also holds
  * the machine IR utilities (effects, successors, the printer).
  * requires: stack_alloc(). */
@@ -270,6 +275,10 @@ void mir_format(struct strbuf *sb, const struct minsn *in, bool use_pc,
 		fmt_reg(sb, in->dst, false);
 		if (in->pseudo == BPF_PSEUDO_MAP_FD)
 			sb_printf(sb, " = map[%lld] ll", (long long)in->imm);
+		else if (in->pseudo == BPF_PSEUDO_FUNC && use_pc)
+			sb_printf(sb, " = func pc%+lld ll", (long long)in->imm);
+		else if (in->pseudo == BPF_PSEUDO_FUNC)
+			sb_printf(sb, " = fn%lld ll", (long long)in->imm);
 		else
 			sb_printf(sb, " = %#llx ll", (unsigned long long)in->imm);
 		return;
@@ -313,12 +322,17 @@ void mfunc_dump(FILE *out, const struct mfunc *mf)
 		}
 	}
 	sb_free(&sb);
+	for (int i = 0; i < mf->nsubs; i++)
+		mfunc_dump(out, mf->subs[i]);
 }
 
 void mfunc_free(struct mfunc *mf)
 {
 	if (!mf)
 		return;
+	for (int i = 0; i < mf->nsubs; i++)
+		mfunc_free(mf->subs[i]);
+	free(mf->subs);
 	for (int b = 0; b < mf->nblocks; b++)
 		free(mf->blocks[b].v);
 	free(mf->blocks);
@@ -394,7 +408,8 @@ static void slot_addr(struct isel *S, const struct ref *r, int32_t extra,
 		      int *base, int *off)
 {
 	const struct ir_slot *sl = &S->f->slots[r->slot];
-	*base = sl->space == SPACE_SCRATCH ? vreg(S->f->scratch_reg) : MIR_FP;
+	*base = sl->space == SPACE_SCRATCH ? vreg(S->f->scratch_reg)
+		: sl->up ? vreg(S->f->frame_reg[sl->up]) : MIR_FP;
 	*off = sl->offset + r->off + extra;
 }
 
@@ -412,6 +427,11 @@ static void ref_to_reg(struct isel *S, int d, const struct ref *r)
 		emit(S, (struct minsn){ .code = BPF_LD | BPF_DW | BPF_IMM,
 					.pseudo = BPF_PSEUDO_MAP_FD, .dst = d,
 					.src = -1, .imm = r->map });
+		break;
+	case REF_FUNC:
+		emit(S, (struct minsn){ .code = BPF_LD | BPF_DW | BPF_IMM,
+					.pseudo = BPF_PSEUDO_FUNC, .dst = d,
+					.src = -1, .imm = r->func });
 		break;
 	case REF_SLOT: {
 		int base, off;
@@ -751,10 +771,15 @@ static void addr_of(struct isel *S, const struct ref *r, int32_t extra,
 
 /* The stack must be accessed at offsets aligned to the access size (the
  * verifier's rule; map values may be misaligned).  A misaligned stack
- * LOAD or STORE is split into aligned pieces, little-endian. */
-static bool misaligned(int base, int off, int size)
+ * LOAD or STORE is split into aligned pieces, little-endian.  A caller's
+ * stack reached through an alias slot follows the same rule. */
+static bool misaligned(struct isel *S, const struct ref *r, int base, int off,
+		       int size)
 {
-	return base == MIR_FP && (off & (size - 1));
+	bool stack = base == MIR_FP ||
+		     (r->kind == REF_SLOT && S->f->slots[r->slot].up &&
+		      S->f->slots[r->slot].space == SPACE_STACK);
+	return stack && (off & (size - 1));
 }
 
 static void store_split(struct isel *S, int base, int off, int size,
@@ -814,7 +839,7 @@ static void sel_mem(struct isel *S, const struct ir_insn *in)
 	switch (in->op) {
 	case IR_LOAD:
 		addr_of(S, &in->arg[0], in->off, in->size, &base, &off);
-		if (misaligned(base, off, in->size)) {
+		if (misaligned(S, &in->arg[0], base, off, in->size)) {
 			load_split(S, vreg(in->dst), base, off, in->size);
 			break;
 		}
@@ -825,7 +850,7 @@ static void sel_mem(struct isel *S, const struct ir_insn *in)
 	case IR_STORE: {
 		addr_of(S, &in->arg[0], in->off, in->size, &base, &off);
 		const struct ref *v = &in->arg[1];
-		if (misaligned(base, off, in->size))
+		if (misaligned(S, &in->arg[0], base, off, in->size))
 			store_split(S, base, off, in->size, v);
 		else if (v->kind == REF_IMM && (fits32(v->imm) || in->size < 8))
 			emit(S, (struct minsn){ .code = BPF_ST | BPF_MEM | bpf_size(in->size),
@@ -935,6 +960,14 @@ static void sel_insn(struct isel *S, const struct ir_insn *in)
 	case IR_CTX:
 		mov_reg(S, d, MIR_ARG0);
 		break;
+	case IR_ARG:
+		mov_reg(S, d, MIR_ARG0 + (int)in->imm);
+		break;
+	case IR_FRAME:
+		mov_reg(S, d, MIR_FP);
+		break;
+	case IR_USE:
+		break;
 	case IR_BR:
 		sel_br(S, in);
 		break;
@@ -1031,5 +1064,10 @@ struct mfunc *isel_run(const struct ir_func *f)
 	vec_free(&S.fix);
 	free(S.ir2m);
 	free(order);
+	if (f->nsubs) {
+		mf->subs = xcalloc(f->nsubs, sizeof(*mf->subs));
+		for (int i = 0; i < f->nsubs; i++)
+			mf->subs[mf->nsubs++] = isel_run(f->subs[i]);
+	}
 	return mf;
 }

@@ -8,7 +8,9 @@
  * kills it (nothing older can be read afterwards).  That backward set is
  * intersected with the forward "named on some path from the entry" set, so
  * a slot is live from its first access to its last use on every path, and
- * around loop back edges.
+ * around loop back edges.  In a subprogram, alias slots (the caller's
+ * variables, ir.h) are live everywhere: the caller reads them after the
+ * call, so no write to them is dead.
  * requires: ir_cfg().  invalidated by: any change to the IR. */
 #include "liveness.h"
 
@@ -98,10 +100,13 @@ void live_insn_effect(const struct ir_func *f, const struct ir_insn *in,
 		if (r->kind == REF_REG) {
 			add_use(e, r->reg);
 		} else if (r->kind == REF_SLOT) {
+			const struct ir_slot *sl = &f->slots[r->slot];
 			add_slot(e, r->slot);
-			if (f->slots[r->slot].space == SPACE_SCRATCH &&
-			    f->scratch_reg >= 0)
+			if (sl->space == SPACE_SCRATCH && f->scratch_reg >= 0)
 				add_use(e, f->scratch_reg);
+			else if (sl->up && sl->space == SPACE_STACK &&
+				 f->frame_reg[sl->up] >= 0)
+				add_use(e, f->frame_reg[sl->up]);
 		}
 	}
 	/* A write covering the whole destination slot kills it. */
@@ -115,6 +120,14 @@ void live_insn_effect(const struct ir_func *f, const struct ir_insn *in,
 }
 
 /* ---- the analysis ---- */
+
+/* Alias slots are always live (see the header comment). */
+static void set_aliases(const struct ir_func *f, struct bitset *s)
+{
+	for (int i = 0; i < f->nslots; i++)
+		if (f->slots[i].up)
+			bitset_set(s, i);
+}
 
 struct liveness *live_compute(const struct ir_func *f)
 {
@@ -216,6 +229,9 @@ struct liveness *live_compute(const struct ir_func *f)
 		bs_and(&bl->slot_in, &tmp_s);
 		bs_or(&tmp_s, &named[b]);
 		bs_and(&bl->slot_out, &tmp_s);
+		set_aliases(f, &bl->slot_in);
+		set_aliases(f, &bl->slot_out);
+		set_aliases(f, &bl->touched_in);
 	}
 
 	for (int b = 0; b < nb; b++) {
@@ -287,6 +303,7 @@ void live_walk_block(const struct liveness *lv, int b, live_walk_fn *fn,
 		for (int s = 0; s < f->nslots; s++)
 			if (first[s] >= i)
 				bitset_clear(&slots, s);
+		set_aliases(f, &slots);
 	}
 	free(first);
 	bitset_free(&regs);
@@ -318,5 +335,11 @@ void live_dump(FILE *out, const struct liveness *lv)
 		dump_set(out, "regs", &bl->reg_out, '%');
 		dump_set(out, "slots", &bl->slot_out, 's');
 		fputc('\n', out);
+	}
+	/* subprograms follow, each with its own liveness */
+	for (int i = 0; i < lv->f->nsubs; i++) {
+		struct liveness *sub = live_compute(lv->f->subs[i]);
+		live_dump(out, sub);
+		live_free(sub);
 	}
 }

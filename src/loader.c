@@ -10,7 +10,9 @@
  * with bpf_prog_load() directly (doc/design-notes.md says why).  When the
  * verifier rejects a program the load is retried with a log buffer, and the
  * verifier's reason is reported at the script line that produced the
- * failing instruction (tt_probe.code.locs). */
+ * failing instruction (tt_probe.code.locs).  A program with subprograms
+ * (loop bodies run as callbacks) is loaded with a minimal BTF describing
+ * its functions: the kernel wants func_info for callbacks. */
 #include <errno.h>
 #include <ctype.h>
 #include <string.h>
@@ -231,6 +233,58 @@ static void report_verifier(const struct tt_prog *p, const struct tt_probe *pr,
 	sb_free(&why);
 }
 
+/* BTF with one FUNC per function of code (the program global, the
+ * callbacks static; every argument and the result a `long`), loaded into
+ * the kernel, and the matching func_info records. */
+int loader_func_info(const struct bpf_code *code, struct bpf_func_info **infop)
+{
+	static const char *const params[] = { "a0", "a1", "a2", "a3", "a4" };
+	struct bpf_func_info *info;
+	struct btf *btf;
+	int err = 0, fd;
+
+	*infop = NULL;
+	btf = btf__new_empty();
+	if (!btf)
+		return -errno ? -errno : -ENOMEM;
+	int lng = btf__add_int(btf, "long", 8, BTF_INT_SIGNED);
+	info = xcalloc(code->nfuncs, sizeof(*info));
+	for (int k = 0; k < code->nfuncs && lng > 0 && !err; k++) {
+		int proto = btf__add_func_proto(btf, lng);
+		int np = k ? 4 : 1;
+		for (int i = 0; i < np && proto > 0 && !err; i++)
+			err = btf__add_func_param(btf, params[i], lng);
+		int fn = proto > 0 && !err
+			? btf__add_func(btf, code->func_name[k],
+					k ? BTF_FUNC_STATIC : BTF_FUNC_GLOBAL, proto)
+			: -EINVAL;
+		if (fn < 0)
+			err = fn;
+		info[k].insn_off = code->func_start[k];
+		info[k].type_id = fn;
+	}
+	if (lng < 0)
+		err = lng;
+	if (!err)
+		err = btf__load_into_kernel(btf);
+	if (err) {
+		fprintf(stderr, "ERROR: cannot load the BTF describing the "
+			"program's functions: %s\n", strerror(-err));
+		btf__free(btf);
+		free(info);
+		return err;
+	}
+	fd = dup(btf__fd(btf));
+	err = -errno;
+	btf__free(btf);
+	if (fd < 0) {
+		free(info);
+		return err;
+	}
+	*infop = info;
+	return fd;
+}
+
 static uint32_t log_size(const struct tt_prog *p)
 {
 	const char *env = getenv("BPFTRACE_LOG_SIZE");
@@ -252,7 +306,8 @@ static int load_probe(struct tt_prog *p, struct tt_probe *pr)
 	struct bpf_insn *insns;
 	uint32_t type = pr->prog_type ? pr->prog_type : default_prog_type(pr);
 	uint32_t btf_id;
-	int err, fd;
+	struct bpf_func_info *finfo = NULL;
+	int err, fd, btf_fd = -1;
 
 	if (!pr->code.insns || pr->code.ninsns <= 0) {
 		fprintf(stderr, "ERROR: internal: no code for %s\n", pr->name);
@@ -265,11 +320,20 @@ static int load_probe(struct tt_prog *p, struct tt_probe *pr)
 	if ((err = patch_maps(p, insns, pr->code.ninsns, pr->name)) < 0)
 		goto out;
 	obj_name(name, pr->name);
+	if (pr->code.nfuncs > 1 &&
+	    (err = btf_fd = loader_func_info(&pr->code, &finfo)) < 0)
+		goto out;
 
 	LIBBPF_OPTS(bpf_prog_load_opts, opts,
 		    .expected_attach_type = pr->expected_attach_type,
 		    .attach_btf_id = btf_id,
 		    .kern_version = kernel_version());
+	if (finfo) {
+		opts.prog_btf_fd = btf_fd;
+		opts.func_info = finfo;
+		opts.func_info_cnt = pr->code.nfuncs;
+		opts.func_info_rec_size = sizeof(*finfo);
+	}
 	fd = bpf_prog_load(type, name, "GPL", insns, pr->code.ninsns, &opts);
 	if (fd < 0 && (errno == EACCES || errno == EINVAL || errno == ENOSPC ||
 		       errno == E2BIG)) {
@@ -301,6 +365,9 @@ static int load_probe(struct tt_prog *p, struct tt_probe *pr)
 	if (fd >= 0)
 		pr->prog_fd = fd;
 out:
+	if (btf_fd >= 0)
+		close(btf_fd);
+	free(finfo);
 	free(insns);
 	return err;
 }

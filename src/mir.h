@@ -32,12 +32,14 @@
 
 struct minsn {
 	uint8_t code;       /* BPF opcode */
-	uint8_t pseudo;     /* LD_IMM64: src_reg (BPF_PSEUDO_MAP_FD) or 0 */
+	uint8_t pseudo;     /* LD_IMM64: src_reg (BPF_PSEUDO_MAP_FD,
+			       BPF_PSEUDO_FUNC) or 0 */
 	uint8_t nargs;      /* CALL: arguments passed in r1.. */
 	int dst, src;       /* registers, -1 when unused */
 	int16_t off;        /* memory displacement */
 	int64_t imm;        /* immediate; LD_IMM64: 64 bits; CALL: helper;
-			       LD_IMM64 with pseudo: map index */
+			       LD_IMM64 with pseudo: map index, or for
+			       BPF_PSEUDO_FUNC the subprogram (mf->subs[imm]) */
 	int target;         /* JA / conditional jump: block index */
 	struct srcloc loc;  /* script construct this came from */
 };
@@ -56,6 +58,8 @@ struct mfunc {
 	int stack_size;     /* bytes below r10 in use (slots, then spills) */
 	int nspills;
 	bool allocated;     /* registers are physical (after ra_run) */
+	struct mfunc **subs;/* subprograms (from ir_func.subs, same order) */
+	int nsubs;
 };
 
 /* Building (isel.c). */

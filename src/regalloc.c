@@ -19,6 +19,8 @@
  *      before each use, a store after each def, through short-lived
  *      registers that are never spilled again; then another round.
  * The target is the data in mir.h (MIR_NALLOC, MIR_CALL_CLOBBERS, ...).
+ * Subprograms (mf->subs) are allocated after their caller, each on its
+ * own (a BPF subprogram has its own registers and frame).
  * requires: isel_run().  Fails only on the 512-byte stack limit. */
 #include "regalloc.h"
 
@@ -514,8 +516,12 @@ int ra_run(struct mfunc *mf)
 		free(A.deg);
 		if (rc < 0)
 			return -1;
-		if (left == 0)
+		if (left == 0) {
+			for (int i = 0; i < mf->nsubs; i++)
+				if (ra_run(mf->subs[i]) < 0)
+					return -1;
 			return 0;
+		}
 	}
 	diag_error(first_loc(mf), "register allocation did not converge");
 	return -1;

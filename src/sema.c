@@ -1731,7 +1731,7 @@ static void stmt(struct sema *s, struct node *n)
 					sema_err(s, &m->loc,
 						 "Loop expression must be a "
 						 "non-scalar map");
-				} else {
+				} else if (sm->key) {   /* NULL: its key had an error */
 					struct type *vt = sm->value;
 					if (vt->kind == TY_AGG)
 						vt = type_int(8, vt->agg != AGG_COUNT &&

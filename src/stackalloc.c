@@ -9,6 +9,11 @@
  * Slots are placed largest first at the first aligned position that
  * overlaps no interfering slot already placed; slots whose live ranges
  * never meet share bytes.
+ *
+ * Subprograms (ir.h) come after their parent, each with its own liveness
+ * and frame: an alias slot takes the offset of the slot it names, and a
+ * subprogram's own scratch slots start after its parent's (scratch_base),
+ * since the parent's may be live during the call.
  * requires: live_compute() on the current IR. */
 #include "stackalloc.h"
 
@@ -159,10 +164,11 @@ int stack_alloc(struct ir_func *f, const struct liveness *lv)
 
 	int *order = xmalloc((ns + 1) * sizeof(int));
 	int rc = 0;
+	f->scratch_base = f->parent ? f->scratch_base : 0;
 	for (int sp = SPACE_STACK; sp <= SPACE_SCRATCH; sp++) {
 		int n = 0;
 		for (int s = 0; s < ns; s++)
-			if ((int)f->slots[s].space == sp)
+			if ((int)f->slots[s].space == sp && !f->slots[s].up)
 				order[n++] = s;
 		by_size_slots = f->slots;
 		qsort(order, n, sizeof(int), by_size_desc);
@@ -184,11 +190,30 @@ int stack_alloc(struct ir_func *f, const struct liveness *lv)
 				rc = -1;
 			}
 		} else {
-			f->scratch_size = used;
+			for (int k = 0; k < n; k++)
+				if (f->slots[order[k]].size > 0)
+					f->slots[order[k]].offset += f->scratch_base;
+			f->scratch_size = used ? f->scratch_base + used : f->scratch_base;
 		}
 	}
 	free(order);
 	free(g.m);
+	/* aliases: the offset of the ancestor's slot (placed already) */
+	for (int s = 0; s < ns; s++) {
+		struct ir_slot *sl = &f->slots[s];
+		if (sl->up)
+			sl->offset = ir_ancestor(f, sl->up)->slots[sl->target].offset;
+	}
+	int own_scratch = f->scratch_size;
+	for (int i = 0; i < f->nsubs && !rc; i++) {
+		struct ir_func *sub = f->subs[i];
+		sub->scratch_base = own_scratch;
+		struct liveness *slv = live_compute(sub);
+		rc = stack_alloc(sub, slv);
+		live_free(slv);
+		if (sub->scratch_size > f->scratch_size)
+			f->scratch_size = sub->scratch_size;
+	}
 	return rc;
 }
 
@@ -203,4 +228,6 @@ void stack_dump(FILE *out, const struct ir_func *f)
 			sl->space == SPACE_SCRATCH ? "scratch" : "offset",
 			sl->offset);
 	}
+	for (int i = 0; i < f->nsubs; i++)
+		stack_dump(out, f->subs[i]);
 }
