@@ -30,8 +30,9 @@
  *     % 8 and bit_width set (read 8 bytes at offset, shift, mask — as
  *     output.c does).  Anonymous members have name NULL (cdecl_field()
  *     looks inside them).
- *   - a forward declaration: the full definition of that name (vmlinux or a
- *     module), else an empty struct.
+ *   - a forward declaration: the full definition of that name in vmlinux;
+ *     else a pending struct whose definition is searched in the modules'
+ *     BTF when it is completed (btf_complete returns NULL if none has it).
  *   - float: uint8[size] (bpftrace has no floats); func_proto: void.
  *
  * How to use (sema, probes, the -lv listing):
@@ -99,8 +100,8 @@ struct type *btf_type_by_name(const char *name);
 struct type *btf_complete(struct type *t);
 /* Whether t is a BTF struct whose fields are not filled yet. */
 bool btf_pending(const struct type *t);
-/* Whether kernel BTF defines `name` ("struct x", "union x", "enum x", or a
- * typedef name).  Loads BTF. */
+/* Whether vmlinux BTF defines `name` ("struct x", "union x", "enum x", or
+ * a typedef name); modules are not searched.  Loads BTF. */
 bool btf_has_type(const char *name);
 
 /* Prototype of kernel function `func`.  module: NULL (vmlinux, then any

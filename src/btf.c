@@ -36,7 +36,8 @@ struct bsrc {
 struct pending {
 	struct type *t;
 	struct bsrc *src;
-	uint32_t id;
+	uint32_t id;            /* a struct/union, or a FWD whose definition
+				   is searched in the modules when needed */
 	bool done;
 };
 
@@ -455,22 +456,26 @@ static struct type *conv_struct(struct bsrc *s, uint32_t id,
 	return r;
 }
 
-/* A forward declaration: the full definition of that name, searched in
- * the declaring object first, then vmlinux, then the modules (a struct
- * only forward-declared in vmlinux may be defined in a module's BTF). */
-static struct type *conv_fwd(struct bsrc *s, const struct btf_type *t)
+/* A forward declaration: the full definition of that name in the
+ * declaring object or vmlinux; else a pending empty struct whose
+ * definition is searched in the modules' BTF when it is completed (a
+ * struct only forward-declared in vmlinux may be defined in a module),
+ * so that converting a pointer never loads every module. */
+static struct type *conv_fwd(struct bsrc *s, uint32_t fid,
+			     const struct btf_type *t)
 {
 	const char *name = name_of(s, t);
 	int kind = btf_kflag(t) ? BTF_KIND_UNION : BTF_KIND_STRUCT;
 	struct bsrc *at = s;
 	uint32_t id = find_own(s, name, kind);
 	if (!id)
-		id = find_any(name, kind, true, &at);
+		id = find_any(name, kind, false, &at);
 	if (id)
 		return conv(at, id);
 	struct type *r = newtype(TY_STRUCT, 0, 1);
 	r->is_union = kind == BTF_KIND_UNION;
-	r->name = name;
+	r->name = *name ? name : NULL;
+	pend_add(r, s, fid);
 	return r;
 }
 
@@ -523,7 +528,7 @@ static struct type *conv(struct bsrc *s, uint32_t id)
 		break;
 	}
 	case BTF_KIND_FWD:
-		r = conv_fwd(s, t);
+		r = conv_fwd(s, id, t);
 		break;
 	case BTF_KIND_TYPEDEF:
 	case BTF_KIND_VOLATILE:
@@ -549,10 +554,30 @@ static void complete_value(struct type *t);
 /* Fills the fields of pending struct p (and what it holds by value). */
 static void fill(struct pending *p)
 {
+	/* p points into the table, which conv() may grow: read it first */
 	struct type *r = p->t;
 	struct bsrc *s = p->src;
+	uint32_t pid = p->id;
 	p->done = true;
-	const struct btf_type *t = bt_of(s, p->id);
+	p = NULL;
+	const struct btf_type *t = bt_of(s, pid);
+	if (btf_kind(t) == BTF_KIND_FWD) {
+		/* defined in some module?  Take a copy of that body. */
+		struct bsrc *at;
+		uint32_t id = r->name ? find_any(r->name, r->is_union
+						 ? BTF_KIND_UNION
+						 : BTF_KIND_STRUCT, true, &at)
+				      : 0;
+		if (!id)
+			return;
+		struct type *full = conv(at, id);
+		complete_value(full);
+		r->size = full->size;
+		r->align = full->align;
+		for (int i = 0; i < full->fields.n; i++)
+			vec_push(&r->fields, full->fields.v[i]);
+		return;
+	}
 	const struct btf_member *m = btf_members(t);
 	int size = r->size;
 	for (int i = 0; i < btf_vlen(t); i++, m++) {
@@ -667,12 +692,17 @@ struct type *btf_type_by_name(const char *name)
 
 bool btf_has_type(const char *name)
 {
-	if (!vml())
+	struct bsrc *v = vml();
+	if (!v)
 		return false;
 	int kind;
-	struct bsrc *s;
 	name = split_tag(name, &kind);
-	return *name && find_kind(name, kind ? kind : BTF_KIND_TYPEDEF, &s);
+	if (!*name)
+		return false;
+	if (!kind)
+		kind = BTF_KIND_TYPEDEF;
+	return find_own(v, name, kind) ||
+	       (kind == BTF_KIND_ENUM && find_own(v, name, BTF_KIND_ENUM64));
 }
 
 struct type *btf_complete(struct type *t)
@@ -681,9 +711,11 @@ struct type *btf_complete(struct type *t)
 		return t;
 	struct pending *p = pend_find(t);
 	if (p) {
-		if (!p->done)
+		struct pending pc = *p; /* fill() may move the table */
+		if (!pc.done)
 			fill(p);
-		return t;
+		bool fwd = btf_kind(bt_of(pc.src, pc.id)) == BTF_KIND_FWD;
+		return fwd && !t->size ? NULL : t; /* defined nowhere */
 	}
 	if (!t->name || !vml())
 		return NULL;
