@@ -45,6 +45,8 @@ struct sema_var {               /* one scratch variable ($x) in one scope */
 	int id;                     /* free for ir_build */
 	bool typed;                 /* let $x: T — the type never widens */
 	bool let_decl;              /* declared by let */
+	bool assigned;              /* a value was assigned (so far, in
+				       the walk in progress) */
 };
 
 struct sema_map {               /* one script map (@x) */
@@ -88,6 +90,9 @@ struct sema;
 /* Types an expression (and its children); returns its type (TY_NONE after
  * an error). */
 struct type *sema_expr(struct sema *s, struct node *n);
+/* The kind of a type as bpftrace names it in messages: "int", "string",
+ * "pointer", "tuple", "record", ... (type_name() for the others). */
+const char *sema_kind_name(const struct type *t);
 /* Reports an error at loc (silent during the fixpoint walks). */
 void sema_err(struct sema *s, const struct srcloc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

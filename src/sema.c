@@ -63,6 +63,41 @@ void sema_err(struct sema *s, const struct srcloc *loc, const char *fmt, ...)
 	s->errors++;
 }
 
+/* A warning, reported in the loud walk only (as sema_err). */
+static void sema_warn(struct sema *s, const struct srcloc *loc,
+		      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void sema_warn(struct sema *s, const struct srcloc *loc,
+		      const char *fmt, ...)
+{
+	if (s->quiet)
+		return;
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	diag_warning(loc, "%s", buf);
+}
+
+const char *sema_kind_name(const struct type *t)
+{
+	if (!t)
+		return "none";
+	switch (t->kind) {
+	case TY_NONE: return "none";
+	case TY_INT: return "int";
+	case TY_BOOL: return "bool";
+	case TY_STR: return "string";
+	case TY_PTR: return "pointer";
+	case TY_TUPLE: return "tuple";
+	case TY_RECORD: case TY_STRUCT: return "record";
+	case TY_ARRAY: return "array";
+	case TY_BUFFER: return "buffer";
+	case TY_VOID: return "void";
+	default: return type_name(t);
+	}
+}
+
 const struct tt_config *sema_cfg(struct sema *s) { return s->cfg; }
 struct attach_point *sema_ap(struct sema *s) { return s->ap; }
 bool sema_direct_map_assign(struct sema *s) { return s->direct_map_assign; }
@@ -321,9 +356,24 @@ static struct type *map_keys(struct sema *s, struct node *n,
 	struct type *p = NULL;
 	if (nk == 0 && m->nkeys == 0)
 		return NULL;
-	if ((nk == 0) != (m->nkeys == 0) ||
-	    !(p = sema_promote(m->key, kt))) {
+	if (nk && !m->nkeys) {
 		sema_err(s, &n->loc,
+			 "%s used as a map with an explicit key (non-scalar "
+			 "map), previously used without an explicit key "
+			 "(scalar map)",
+			 m->name);
+		return kt;
+	}
+	if (!nk && m->nkeys) {
+		sema_err(s, &n->loc,
+			 "%s used as a map without an explicit key (scalar "
+			 "map), previously used with an explicit key "
+			 "(non-scalar map)",
+			 m->name);
+		return kt;
+	}
+	if (!(p = sema_promote(m->key, kt))) {
+		sema_err(s, nk == 1 ? &n->args.v[0]->loc : &n->loc,
 			 "Argument mismatch for %s: trying to access with "
 			 "arguments: '%s' when map expects arguments: '%s'",
 			 m->name, keys_name(kt, nk),
@@ -1002,10 +1052,16 @@ static struct type *type_fieldexpr(struct sema *s, struct node *n)
 	if (a->kind == TY_RECORD || a->kind == TY_STRUCT) {
 		const struct field *f = type_field(a, n->name);
 		if (!f) {
-			if (a->is_ctx)
+			if (a->is_ctx && s->ap && s->ap->prov == PROV_TRACEPOINT)
 				sema_err(s, &n->loc,
-					 "Can't find field %s in args of %s",
-					 n->name, probes_ap_name(s->ap));
+					 "Struct/union of type "
+					 "'struct _tracepoint_%s_%s' does not "
+					 "contain a field named '%s'",
+					 s->ap->target, s->ap->func, n->name);
+			else if (a->is_ctx)
+				sema_err(s, &n->loc,
+					 "Can't find function parameter %s",
+					 n->name);
 			else
 				sema_err(s, &n->loc,
 					 "Record does not contain a field named "
@@ -1044,7 +1100,7 @@ static struct type *type_call(struct sema *s, struct node *n)
 		if (n->kind == N_BUILTIN)
 			sema_err(s, &n->loc, "Unknown identifier: '%s'", n->name);
 		else
-			sema_err(s, &n->loc, "Unknown function: %s", n->name);
+			sema_err(s, &n->loc, "Unknown function: '%s'", n->name);
 		return type_none();
 	}
 	if (n->kind == N_BUILTIN && !(bi->flags & BI_BARE) && bi->min_args > 0) {
@@ -1066,21 +1122,34 @@ static struct type *type_call(struct sema *s, struct node *n)
 			sema_err(s, &n->loc,
 				 "%s() requires %d arguments (%d provided)",
 				 n->name, bi->min_args, na);
+		else if (!strcmp(n->name, "delete"))
+			sema_err(s, &n->loc,
+				 "delete() requires 1 or 2 arguments (%d "
+				 "provided)",
+				 na);
+		else if ((bi->max_args < 0 || na < bi->min_args) &&
+			 bi->min_args == 1)
+			sema_err(s, &n->loc,
+				 "%s() requires at least one argument (%d "
+				 "provided)",
+				 n->name, na);
 		else if (bi->max_args < 0 || na < bi->min_args)
 			sema_err(s, &n->loc,
-				 "%s() requires at least %d argument%s (%d "
+				 "%s() requires at least %d arguments (%d "
 				 "provided)",
-				 n->name, bi->min_args,
-				 bi->min_args == 1 ? "" : "s", na);
+				 n->name, bi->min_args, na);
+		else if (bi->max_args == 1)
+			sema_err(s, &n->loc,
+				 "%s() takes up to one argument (%d provided)",
+				 n->name, na);
 		else
 			sema_err(s, &n->loc,
-				 "%s() takes up to %d argument%s (%d provided)",
-				 n->name, bi->max_args,
-				 bi->max_args == 1 ? "" : "s", na);
+				 "%s() takes up to %d arguments (%d provided)",
+				 n->name, bi->max_args, na);
 		return type_none();
 	}
 	if ((bi->flags & BI_AGG) && !s->direct_map_assign) {
-		sema_err(s, &n->loc, "%s() should be directly assigned to a map",
+		sema_err(s, &n->loc, "%s() must be assigned directly to a map",
 			 n->name);
 		return type_none();
 	}
@@ -1126,8 +1195,14 @@ struct type *sema_map_ref(struct sema *s, struct node *n)
 static struct type *type_posparam(struct sema *s, struct node *n)
 {
 	const struct tt_config *c = s->cfg;
-	if (n->ival == 0 || (int64_t)n->ival > c->npos_params)
+	if (n->ival == 0 || (int64_t)n->ival > c->npos_params) {
+		if (n->ival)
+			sema_warn(s, &n->loc,
+				  "Positional parameter $%llu is empty or not "
+				  "provided.",
+				  (unsigned long long)n->ival);
 		return type_int(8, true); /* missing: 0 / "" */
+	}
 	const char *p = c->pos_params[n->ival - 1];
 	char *end;
 	if (*p) {
@@ -1158,6 +1233,10 @@ static struct type *expr(struct sema *s, struct node *n)
 			return type_none();
 		}
 		n->sym = v;
+		if (v->let_decl && v->typed && !v->assigned)
+			sema_warn(s, &n->loc,
+				  "Variable used before it was assigned: %s",
+				  n->name);
 		/* no type: its assignment failed (reported there), or a
 		 * `let $x;` nothing assigns yet */
 		if (is_none(v->type)) {
@@ -1216,7 +1295,7 @@ static struct type *expr(struct sema *s, struct node *n)
 		}
 		if (!is_cond_type(c) && n->b) {
 			sema_err(s, &n->a->loc, "Invalid condition in ternary: "
-						"%s", type_name(c));
+						"%s", sema_kind_name(c));
 			return type_none();
 		}
 		struct type *t = sema_promote(b, e);
@@ -1280,16 +1359,20 @@ static struct type *expr(struct sema *s, struct node *n)
 			return type_int(1, true);
 		if (a->kind == TY_PTR && a->elem && a->elem->kind != TY_VOID)
 			return a->elem;
-		sema_err(s, &n->loc, "The array index operator [] can not be "
-				     "used on expressions of type '%s'",
-			 type_name(a));
+		sema_err(s, &n->loc, "The array index operator [] can only be "
+				     "used on arrays and pointers, found %s.",
+			 sema_kind_name(a));
 		return type_none();
 	}
 	case N_BLOCK: {
 		/* { stmts; value } as an expression (also macro expansions) */
 		scope_push(s);
+		/* `@m = { ...; count() }`: only the value is assigned */
+		bool direct = s->direct_map_assign;
+		s->direct_map_assign = false;
 		for (int i = 0; i < n->args.n; i++)
 			stmt(s, n->args.v[i]);
+		s->direct_map_assign = direct;
 		struct type *t = n->a ? sema_expr(s, n->a) : type_void();
 		scope_pop(s);
 		return t;
@@ -1499,8 +1582,18 @@ static void block(struct sema *s, struct node *n)
 	scope_pop(s);
 }
 
+/* The expression whose value a block expression ends with ({ s; { t; e } }
+ * -> e); n itself when it is not a block. */
+static struct node *block_value(struct node *n)
+{
+	while (n && n->kind == N_BLOCK && n->a)
+		n = n->a;
+	return n;
+}
+
 static bool is_agg_call(struct node *n)
 {
+	n = block_value(n);
 	if (n->kind != N_CALL && n->kind != N_BUILTIN)
 		return false;
 	const struct builtin *bi = builtin_lookup(n->name);
@@ -1522,6 +1615,55 @@ static int compound_binop(int op)
 	case OP_SHR_ASSIGN: return OP_SHR;
 	}
 	return 0;
+}
+
+/* Assigning rhs (of type t) to a variable declared with a type
+ * (let $x: uint8): a literal must fit, other integers must have the
+ * variable's signedness and be no larger.  Reports and returns false
+ * when not. */
+static bool typed_int_fits(struct sema *s, struct sema_var *v,
+			   struct node *rhs, struct type *t,
+			   const struct srcloc *loc)
+{
+	struct type *vt = v->type;
+	if (!v->typed || is_none(t) || is_none(vt) || t->kind != TY_INT ||
+	    vt->kind != TY_INT || vt->name)
+		return true;
+	const char *had = v->assigned ? "already contains a value of type"
+				      : "already has a type";
+	bool neg = rhs->kind == N_UNOP && rhs->op == '-' &&
+		   rhs->a->kind == N_INT;
+	if (rhs->kind == N_INT || (neg && vt->is_signed)) {
+		uint64_t val = neg ? rhs->a->ival : rhs->ival;
+		int bits = vt->size * 8;
+		uint64_t max = bits == 64 ? UINT64_MAX
+					  : (UINT64_C(1) << bits) - 1;
+		if (vt->is_signed)
+			max >>= 1;
+		if (val <= max + (neg ? 1 : 0))
+			return true;
+		sema_err(s, loc,
+			 "Type mismatch for %s: trying to assign value '%s%llu' "
+			 "which does not fit into the variable of type '%s'",
+			 v->name, neg ? "-" : "", (unsigned long long)val,
+			 type_name(vt));
+		return false;
+	}
+	if (t->is_signed != vt->is_signed) {
+		sema_err(s, loc,
+			 "Type mismatch for %s: trying to assign value of type "
+			 "'%s' when variable %s '%s'",
+			 v->name, type_name(t), had, type_name(vt));
+		return false;
+	}
+	if (t->size > vt->size) {
+		sema_err(s, loc,
+			 "Integer size mismatch. Assignment type '%s' is larger "
+			 "than the variable type '%s'.",
+			 type_name(t), type_name(vt));
+		return false;
+	}
+	return true;
 }
 
 static void assign(struct sema *s, struct node *n)
@@ -1546,7 +1688,7 @@ static void assign(struct sema *s, struct node *n)
 		if (lhs->kind == N_VAR && lhs->sym)
 			var_assign_type(s, lhs->sym, r, &n->loc);
 		else if (lhs->kind == N_MAP && lhs->sym)
-			map_assign_type(s, lhs->sym, r, &lhs->loc);
+			map_assign_type(s, lhs->sym, r, &n->loc);
 		return;
 	}
 	if (lhs->kind == N_MAP) {
@@ -1566,21 +1708,51 @@ static void assign(struct sema *s, struct node *n)
 				 type_name(t));
 			return;
 		}
-		map_assign_type(s, m, t, &lhs->loc);
+		if (t->kind == TY_AGG && rhs->kind == N_MAP) {
+			/* stats/hist/lhist maps (the others read as
+			   integers) */
+			sema_err(s, &n->loc,
+				 "Map value '%s' cannot be assigned from one "
+				 "map to another. The function that returns "
+				 "this type must be called directly e.g. "
+				 "`%s = %s;`.",
+				 type_name(t), lhs->name,
+				 t->agg == AGG_STATS ? "stats(arg2)"
+				 : t->agg == AGG_LHIST
+					 ? "lhist(rand %10, 0, 10, 1)"
+					 : "hist(retval)");
+			m->had_error = true;
+			return;
+		}
+		if (m->declared && (t->kind == TY_AGG) !=
+				       (m->bpf_type == BPF_MAP_TYPE_PERCPU_HASH ||
+					m->bpf_type ==
+						BPF_MAP_TYPE_LRU_PERCPU_HASH)) {
+			const char *decl =
+				m->bpf_type == BPF_MAP_TYPE_HASH ? "hash"
+				: m->bpf_type == BPF_MAP_TYPE_LRU_HASH ? "lruhash"
+				: m->bpf_type == BPF_MAP_TYPE_PERCPU_HASH
+					? "percpuhash" : "percpulruhash";
+			sema_err(s, &lhs->loc,
+				 "Incompatible map types. Type from "
+				 "declaration: %s. Type from value/key type: "
+				 "%s",
+				 decl, t->kind == TY_AGG ? "percpuhash" : "hash");
+		}
+		map_assign_type(s, m, t, &n->loc);
 		lhs->type = m->value;
 		return;
 	}
 	if (lhs->kind == N_VAR) {
 		struct type *t = sema_expr(s, rhs);
 		struct sema_var *v = var_lookup(s, lhs->name);
-		if (!is_none(t) && (t->kind == TY_VOID || t->kind == TY_CTX ||
-				    t->is_ctx)) {
-			sema_err(s, &rhs->loc, "Value of type %s cannot be "
-					       "assigned to a variable",
+		if (!is_none(t) && (t->kind == TY_VOID || t->kind == TY_AGG)) {
+			sema_err(s, &n->loc, "Value '%s' cannot be assigned to "
+					     "a scratch variable.",
 				 type_name(t));
 			t = type_none();
 		}
-		if (!is_none(t) && t->kind == TY_AGG) {
+		if (!is_none(t) && (t->kind == TY_CTX || t->is_ctx)) {
 			sema_err(s, &rhs->loc, "Value of type %s cannot be "
 					       "assigned to a variable",
 				 type_name(t));
@@ -1588,9 +1760,19 @@ static void assign(struct sema *s, struct node *n)
 		}
 		if (!v)
 			v = var_declare(s, lhs, lhs->name, t);
+		if (!typed_int_fits(s, v, rhs, t, &n->loc))
+			t = type_none();
 		var_assign_type(s, v, t, &n->loc);
+		if (!is_none(t))
+			v->assigned = true;
 		lhs->sym = v;
 		lhs->type = v->type;
+		return;
+	}
+	if (lhs->kind == N_BUILTIN && !strcmp(lhs->name, "_")) {
+		/* `_ = e`: e is evaluated and its value discarded */
+		sema_expr(s, rhs);
+		lhs->type = type_void();
 		return;
 	}
 	sema_expr(s, rhs);
@@ -1601,9 +1783,53 @@ static void assign(struct sema *s, struct node *n)
 static void cond(struct sema *s, struct node *c, const char *what)
 {
 	struct type *t = sema_expr(s, c);
-	if (!is_none(t) && !is_cond_type(t))
+	if (is_none(t) || is_cond_type(t))
+		return;
+	if (!strcmp(what, "predicate"))
+		sema_err(s, &c->loc, "Invalid type for predicate: %s",
+			 sema_kind_name(t));
+	else
 		sema_err(s, &c->loc, "Invalid condition in %s: %s", what,
-			 type_name(t));
+			 sema_kind_name(t));
+}
+
+/* Functions whose value is their only effect (bpftrace warns when a
+ * statement drops it). */
+static bool value_matters(const char *f)
+{
+	static const char *const names[] = {
+		"bswap", "buf", "cgroupid", "cgroup_path", "has_key", "kaddr",
+		"kptr", "kstack", "ksym", "len", "macaddr", "nsecs", "ntop",
+		"offsetof", "path", "percpu_kaddr", "pton", "reg", "sizeof",
+		"str", "strerror", "strftime", "strcontains", "strncmp",
+		"uaddr", "uptr", "ustack", "usym", "pid", "tid", "strlen",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(f, names[i]))
+			return true;
+	return false;
+}
+
+/* The location of a loop's variable: `$i` in `for ($i : ...)`. */
+static struct srcloc loop_var_loc(const struct node *n)
+{
+	struct srcloc l = n->loc;
+	const struct source *src = l.src;
+	if (!src || !l.line)
+		return l;
+	const char *p = src->text;
+	for (int line = 1; line < l.line && (p = strchr(p, '\n')); line++)
+		p++;
+	if (!p)
+		return l;
+	const char *start = p + l.col - 1;
+	const char *v = strstr(start, n->name);
+	const char *eol = strchr(start, '\n');
+	if (!v || (eol && v > eol))
+		return l;
+	l.col += (int)(v - start);
+	l.len = (int)strlen(n->name);
+	return l;
 }
 
 static void stmt(struct sema *s, struct node *n)
@@ -1612,7 +1838,12 @@ static void stmt(struct sema *s, struct node *n)
 	case N_EXPR_STMT: {
 		struct node *e = n->a;
 		struct type *t = sema_expr(s, e);
-		(void)t;
+		if (!is_none(t) && (e->kind == N_CALL || e->kind == N_BUILTIN) &&
+		    e->name && value_matters(e->name))
+			sema_warn(s, &e->loc,
+				  "Return value discarded for %s. It should be "
+				  "used.",
+				  e->name);
 		break;
 	}
 	case N_ASSIGN:
@@ -1624,8 +1855,13 @@ static void stmt(struct sema *s, struct node *n)
 			t = resolve_ctype(s, n->ctype);
 		if (n->b) {
 			struct type *bt = sema_expr(s, n->b);
-			if (n->ctype && !is_none(t) && !is_none(bt) &&
-			    !sema_promote(t, bt)) {
+			struct sema_var tmp = { .name = n->name, .type = t,
+						.typed = true };
+			if (n->ctype && !is_none(t) &&
+			    !typed_int_fits(s, &tmp, n->b, bt, &n->loc)) {
+				/* reported */
+			} else if (n->ctype && !is_none(t) && !is_none(bt) &&
+				   !sema_promote(t, bt)) {
 				sema_err(s, &n->loc,
 					 "Type mismatch for %s: trying to assign "
 					 "value of type '%s' when variable "
@@ -1635,16 +1871,23 @@ static void stmt(struct sema *s, struct node *n)
 				t = bt;
 			}
 		}
-		if (var_lookup(s, n->name) && s->scope->vars.n) {
-			for (int i = 0; i < s->scope->vars.n; i++)
-				if (!strcmp(s->scope->vars.v[i]->name, n->name))
-					sema_err(s, &n->loc,
-						 "Variable %s was already "
-						 "declared",
-						 n->name);
+		struct sema_var *prev = var_lookup(s, n->name);
+		if (prev && prev->let_decl) {
+			sema_err(s, &n->loc,
+				 "Variable %s was already declared. Variable "
+				 "shadowing is not allowed.",
+				 n->name);
+			sema_warn(s, &prev->decl,
+				  "This is the initial declaration.");
+		} else if (prev) {
+			sema_err(s, &n->loc,
+				 "Variable declarations need to occur before "
+				 "variable usage or assignment. Variable: %s",
+				 n->name);
 		}
 		struct sema_var *v = var_declare(s, n, n->name, t);
 		v->let_decl = true;
+		v->assigned = n->b != NULL;
 		if (n->ctype && !is_none(t)) {
 			v->type = t;
 			v->typed = true;
@@ -1669,16 +1912,15 @@ static void stmt(struct sema *s, struct node *n)
 		break;
 	case N_UNROLL: {
 		struct type *t = sema_expr(s, n->a);
-		if (!is_none(t) && n->a->kind != N_INT) {
-			sema_err(s, &n->a->loc, "unroll() only accepts an "
-						"integer literal");
-		} else if (n->a->kind == N_INT &&
-			   (n->a->ival < 1 || n->a->ival > 100)) {
-			sema_err(s, &n->a->loc,
-				 "unroll() count must be between 1 and 100, "
-				 "got %llu",
-				 (unsigned long long)n->a->ival);
-		}
+		struct srcloc ul = n->loc;
+		if (n->a->loc.line == ul.line && n->a->loc.col > ul.col)
+			ul.len = n->a->loc.col + n->a->loc.len + 1 - ul.col;
+		if (!is_none(t) && n->a->kind != N_INT)
+			sema_err(s, &ul, "invalid unroll value");
+		else if (n->a->kind == N_INT && n->a->ival > 100)
+			sema_err(s, &ul, "unroll maximum value is 100");
+		else if (n->a->kind == N_INT && n->a->ival < 1)
+			sema_err(s, &ul, "unroll minimum value is 1");
 		block(s, n->b);
 		break;
 	}
@@ -1706,6 +1948,12 @@ static void stmt(struct sema *s, struct node *n)
 						"for the end value");
 		else if (!is_none(a) && !is_none(c))
 			t = sema_promote(a, c);
+		if (var_lookup(s, n->name)) {
+			struct srcloc vl = loop_var_loc(n);
+			sema_err(s, &vl, "Loop declaration shadows existing "
+					 "variable: %s",
+				 n->name);
+		}
 		scope_push(s);
 		struct sema_var *v = var_declare(s, n, n->name, t);
 		if (t && !is_none(t))
@@ -1729,8 +1977,10 @@ static void stmt(struct sema *s, struct node *n)
 			if (sm && !is_none(sm->value)) {
 				if (!sm->nkeys && sm->key_known) {
 					sema_err(s, &m->loc,
-						 "Loop expression must be a "
-						 "non-scalar map");
+						 "%s has no explicit keys "
+						 "(scalar map), and cannot be "
+						 "used for iteration",
+						 m->name);
 				} else if (sm->key) {   /* NULL: its key had an error */
 					struct type *vt = sm->value;
 					if (vt->kind == TY_AGG)
@@ -1740,6 +1990,12 @@ static void stmt(struct sema *s, struct node *n)
 					t = type_tuple(el, 2);
 				}
 			}
+		}
+		if (var_lookup(s, n->name)) {
+			struct srcloc vl = loop_var_loc(n);
+			sema_err(s, &vl, "Loop declaration shadows existing "
+					 "variable: %s",
+				 n->name);
 		}
 		scope_push(s);
 		struct sema_var *v = var_declare(s, n, n->name, t);

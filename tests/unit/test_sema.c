@@ -412,7 +412,7 @@ Test(sema, config_blocks_and_environment)
 Test(sema, error_unknown_function)
 {
 	ERR("begin { foo(); }",
-	    "stdin:1:9-14: ERROR: Unknown function: foo\n"
+	    "stdin:1:9-14: ERROR: Unknown function: 'foo'\n"
 	    "begin { foo(); }\n"
 	    "        ~~~~~\n");
 }
@@ -525,7 +525,7 @@ Test(sema, error_argument_counts)
 	    "begin { $x = str(1,2,3); }\n"
 	    "             ~~~~~~~~~~\n");
 	ERR("begin { exit(1, 2); }",
-	    "stdin:1:9-19: ERROR: exit() takes up to 1 argument (2 provided)\n"
+	    "stdin:1:9-19: ERROR: exit() takes up to one argument (2 provided)\n"
 	    "begin { exit(1, 2); }\n"
 	    "        ~~~~~~~~~~\n");
 }
@@ -542,7 +542,7 @@ Test(sema, error_aggregation_argument_type)
 Test(sema, error_aggregation_not_assigned_to_a_map)
 {
 	ERR("begin { $x = count(); }",
-	    "stdin:1:14-21: ERROR: count() should be directly assigned to a "
+	    "stdin:1:14-21: ERROR: count() must be assigned directly to a "
 	    "map\n"
 	    "begin { $x = count(); }\n"
 	    "             ~~~~~~~\n");
@@ -561,26 +561,26 @@ Test(sema, error_variable_type_mismatch)
 Test(sema, error_map_value_type_mismatch)
 {
 	ERR("begin { @x = 1; @x = \"a\"; }",
-	    "stdin:1:17-19: ERROR: Type mismatch for @x: trying to assign value "
+	    "stdin:1:17-25: ERROR: Type mismatch for @x: trying to assign value "
 	    "of type 'string[2]' when map already contains a value of type "
 	    "'int64'\n"
 	    "begin { @x = 1; @x = \"a\"; }\n"
-	    "                ~~\n");
+	    "                ~~~~~~~~\n");
 	ERR("begin { @x = count(); @x = 1; }",
-	    "stdin:1:23-25: ERROR: Type mismatch for @x: trying to assign value "
+	    "stdin:1:23-29: ERROR: Type mismatch for @x: trying to assign value "
 	    "of type 'int64' when map already contains a value of type "
 	    "'count_t'\n"
 	    "begin { @x = count(); @x = 1; }\n"
-	    "                      ~~\n");
+	    "                      ~~~~~~\n");
 }
 
 Test(sema, error_map_key_mismatch)
 {
 	ERR("begin { @x[1] = 1; @x[\"a\"] = 1; }",
-	    "stdin:1:20-27: ERROR: Argument mismatch for @x: trying to access "
+	    "stdin:1:23-26: ERROR: Argument mismatch for @x: trying to access "
 	    "with arguments: 'string[2]' when map expects arguments: 'int8'\n"
 	    "begin { @x[1] = 1; @x[\"a\"] = 1; }\n"
-	    "                   ~~~~~~~\n");
+	    "                      ~~~\n");
 	ERR("begin { @g[1, \"hi\"] = 2; @g[1, 2] = 3; }",
 	    "stdin:1:26-34: ERROR: Argument mismatch for @g: trying to access "
 	    "with arguments: '(int8,int8)' when map expects arguments: "
@@ -633,8 +633,9 @@ Test(sema, error_args_outside_tracepoints)
 Test(sema, error_unknown_tracepoint_field)
 {
 	ERR("tracepoint:syscalls:sys_enter_openat { $x = args.foo; }",
-	    "stdin:1:45-53: ERROR: Can't find field foo in args of "
-	    "tracepoint:syscalls:sys_enter_openat\n"
+	    "stdin:1:45-53: ERROR: Struct/union of type "
+	    "'struct _tracepoint_syscalls_sys_enter_openat' does not contain a "
+	    "field named 'foo'\n"
 	    "tracepoint:syscalls:sys_enter_openat { $x = args.foo; }\n"
 	    "                                            ~~~~~~~~\n");
 }
@@ -642,11 +643,11 @@ Test(sema, error_unknown_tracepoint_field)
 Test(sema, error_condition_types)
 {
 	ERR("begin { if (\"a\") { } }",
-	    "stdin:1:13-16: ERROR: Invalid condition in if(): string[2]\n"
+	    "stdin:1:13-16: ERROR: Invalid condition in if(): string\n"
 	    "begin { if (\"a\") { } }\n"
 	    "            ~~~\n");
 	ERR("begin /comm/ { }",
-	    "stdin:1:8-12: ERROR: Invalid condition in predicate: string[16]\n"
+	    "stdin:1:8-12: ERROR: Invalid type for predicate: string\n"
 	    "begin /comm/ { }\n"
 	    "       ~~~~\n");
 }
@@ -736,7 +737,8 @@ Test(sema, error_for_loops)
 	    "begin { for ($i : 1..\"a\") { } }\n"
 	    "                     ~~~\n");
 	ERR("begin { @s = 1; for ($kv : @s) { } }",
-	    "stdin:1:28-30: ERROR: Loop expression must be a non-scalar map\n"
+	    "stdin:1:28-30: ERROR: @s has no explicit keys (scalar map), and "
+	    "cannot be used for iteration\n"
 	    "begin { @s = 1; for ($kv : @s) { } }\n"
 	    "                           ~~\n");
 }
@@ -767,8 +769,8 @@ Test(sema, error_indexing_and_dereferencing)
 	    "begin { $s = \"hello\"; print($s[7]); }\n"
 	    "                            ~~~~~\n");
 	ERR("begin { $v = 1; print($v[0]); }",
-	    "stdin:1:23-28: ERROR: The array index operator [] can not be used "
-	    "on expressions of type 'int8'\n"
+	    "stdin:1:23-28: ERROR: The array index operator [] can only be "
+	    "used on arrays and pointers, found int.\n"
 	    "begin { $v = 1; print($v[0]); }\n"
 	    "                      ~~~~~\n");
 	ERR("begin { $x = *(void *)0; }",

@@ -1,0 +1,324 @@
+/* test_diag.c — the golden diagnostics of tests/golden/errors/.
+ *
+ * Each NAME.bt there is compiled as "stdin" by the whole compiler, exactly
+ * as `tinytrace --dry-run` does (parse, macros, config, sema, ir_build and
+ * the back end, whose limits such as the 512-byte stack are errors too),
+ * and what it reports must be exactly NAME.err: every error and warning
+ * with its file:line:col-end, source line and ~ underline.  Optional
+ * companions:
+ *   NAME.args   positional parameters $1, $2, ..., one per line.
+ * A script whose .err holds an ERROR must fail to compile; one with only
+ * warnings must compile.
+ *
+ * Tracepoints come from a fake tracefs written by the fixture (format
+ * files as a 6.x kernel has them), so no root, tracefs or kernel is needed;
+ * no case uses kernel BTF.  The suite must cover at least 60 distinct
+ * messages (counted with their variable parts — names, numbers, quoted
+ * text — blanked out). */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "driver.h"
+#include "probes.h"
+
+static const char *openat_enter =
+	"name: sys_enter_openat\nID: 782\nformat:\n"
+	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+	"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
+	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
+	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+	"\tfield:int __syscall_nr;\toffset:8;\tsize:4;\tsigned:1;\n"
+	"\tfield:int dfd;\toffset:16;\tsize:8;\tsigned:0;\n"
+	"\tfield:const char __attribute__((btf_type_tag(\"user\"))) * filename;\toffset:24;\tsize:8;\tsigned:0;\n"
+	"\tfield:int flags;\toffset:32;\tsize:8;\tsigned:0;\n"
+	"\tfield:umode_t mode;\toffset:40;\tsize:8;\tsigned:0;\n\n"
+	"print fmt: \"dfd: 0x%08lx\", ((unsigned long)(REC->dfd))\n";
+
+static const char *openat_exit =
+	"name: sys_exit_openat\nID: 781\nformat:\n"
+	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+	"\tfield:int __syscall_nr;\toffset:8;\tsize:4;\tsigned:1;\n"
+	"\tfield:long ret;\toffset:16;\tsize:8;\tsigned:1;\n\n"
+	"print fmt: \"0x%lx\", REC->ret\n";
+
+static const char *sched_switch =
+	"name: sched_switch\nID: 372\nformat:\n"
+	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n\n"
+	"\tfield:char prev_comm[16];\toffset:8;\tsize:16;\tsigned:0;\n"
+	"\tfield:pid_t prev_pid;\toffset:24;\tsize:4;\tsigned:1;\n"
+	"\tfield:int prev_prio;\toffset:28;\tsize:4;\tsigned:1;\n"
+	"\tfield:long prev_state;\toffset:32;\tsize:8;\tsigned:1;\n"
+	"\tfield:char next_comm[16];\toffset:40;\tsize:16;\tsigned:0;\n"
+	"\tfield:pid_t next_pid;\toffset:56;\tsize:4;\tsigned:1;\n"
+	"\tfield:int next_prio;\toffset:60;\tsize:4;\tsigned:1;\n";
+
+static char root[64];
+
+static void write_format(const char *cat, const char *ev, const char *text)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/events", root);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/events/%s", root, cat);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/events/%s/%s", root, cat, ev);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/events/%s/%s/format", root, cat, ev);
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void setup(void)
+{
+	strcpy(root, "/tmp/tt_diag_XXXXXX");
+	cr_assert_not_null(mkdtemp(root));
+	write_format("syscalls", "sys_enter_openat", openat_enter);
+	write_format("syscalls", "sys_exit_openat", openat_exit);
+	write_format("sched", "sched_switch", sched_switch);
+	probes_set_tracefs_root(root);
+	/* the environment must not change what a script means */
+	extern char **environ;
+	for (char **e = environ; *e;) {
+		if (!strncmp(*e, "BPFTRACE_", 9)) {
+			char *name = strndup(*e, strcspn(*e, "="));
+			unsetenv(name);
+			free(name);
+			e = environ;
+		} else {
+			e++;
+		}
+	}
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", root);
+}
+
+TestSuite(diag, .init = setup, .fini = teardown);
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	char *buf = NULL;
+	size_t cap = 0, len = 0;
+	for (;;) {
+		if (len + 4096 > cap)
+			buf = realloc(buf, cap = 2 * cap + 4096);
+		size_t n = fread(buf + len, 1, cap - len - 1, f);
+		if (!n)
+			break;
+		len += n;
+	}
+	buf[len] = 0;
+	fclose(f);
+	return buf;
+}
+
+static const char *golden_dir(void)
+{
+	static char dir[4096];
+	const char *base[] = { getenv("TT_SRCDIR"), ".", "..", "../.." };
+	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++) {
+		struct stat st;
+		if (!base[i])
+			continue;
+		snprintf(dir, sizeof(dir), "%s/tests/golden/errors", base[i]);
+		if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+			return dir;
+	}
+	return NULL;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Compiles text like `tinytrace --dry-run -e text` with positional
+ * parameters args (NULL: none); returns what it reported, *status the
+ * exit status. */
+static char *compile(const char *text, char *args, int *status)
+{
+	struct source src = { "stdin", text, strlen(text) };
+	struct driver_opts o = { .src = &src };
+	tt_config_defaults(&o.cfg);
+	o.cfg.dry_run = true;
+	char *pos[64];
+	int npos = 0;
+	for (char *p = args; p && *p && npos < 64;) {
+		size_t n = strcspn(p, "\n");
+		pos[npos++] = strndup(p, n);
+		p += n + (p[n] == '\n');
+	}
+	o.cfg.pos_params = pos;
+	o.cfg.npos_params = npos;
+
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	diag_set_stream(f);
+	diag_reset();
+	*status = driver_run(&o);
+	diag_set_stream(NULL);
+	fclose(f);
+	for (int i = 0; i < npos; i++)
+		free(pos[i]);
+	return buf;
+}
+
+/* The shape of a message: its text with names, numbers and quoted parts
+ * blanked, so "Unknown function: 'a'" and "Unknown function: 'b'" are one
+ * message. */
+static char *shape(const char *msg)
+{
+	char *out = malloc(strlen(msg) + 1), *o = out;
+	for (const char *p = msg; *p;) {
+		if (*p == '\'' || *p == '"') {
+			const char *e = strchr(p + 1, *p);
+			if (e) {
+				*o++ = '*';
+				p = e + 1;
+				continue;
+			}
+		}
+		if ((*p == '$' || *p == '@' || *p == '%') && p[1] &&
+		    !strchr(" .,:)", p[1])) {
+			*o++ = '*';
+			p++;
+			while (*p && !strchr(" .,:;)'\"", *p))
+				p++;
+			continue;
+		}
+		if (*p >= '0' && *p <= '9') {
+			*o++ = '#';
+			while (*p >= '0' && *p <= '9')
+				p++;
+			continue;
+		}
+		*o++ = *p++;
+	}
+	*o = 0;
+	return out;
+}
+
+/* Adds the shapes of the ERROR/WARNING lines of err to shapes[]. */
+static void collect_shapes(const char *err, char **shapes, int *n, int max)
+{
+	for (const char *l = err; *l;) {
+		size_t len = strcspn(l, "\n");
+		char *line = strndup(l, len);
+		const char *m = strstr(line, "ERROR: ");
+		if (!m)
+			m = strstr(line, "WARNING: ");
+		if (m && strncmp(m, "ERROR: expanded from", 20)) {
+			char *s = shape(m);
+			int k;
+			for (k = 0; k < *n; k++)
+				if (!strcmp(shapes[k], s))
+					break;
+			if (k == *n && *n < max)
+				shapes[(*n)++] = s;
+			else
+				free(s);
+		}
+		free(line);
+		l += len + (l[len] == '\n');
+	}
+}
+
+Test(diag, golden_errors)
+{
+	const char *dir = golden_dir();
+	cr_assert_not_null(dir, "tests/golden/errors not found (set TT_SRCDIR)");
+	DIR *d = opendir(dir);
+	cr_assert_not_null(d);
+	char *names[1024];
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) && n < 1024) {
+		size_t l = strlen(e->d_name);
+		if (l > 3 && strcmp(e->d_name + l - 3, ".bt") == 0)
+			names[n++] = strndup(e->d_name, l - 3);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), cmp_names);
+
+	char *shapes[1024];
+	int nshapes = 0, failed = 0;
+	for (int i = 0; i < n; i++) {
+		char path[4200];
+		snprintf(path, sizeof(path), "%s/%s.bt", dir, names[i]);
+		char *text = slurp(path);
+		snprintf(path, sizeof(path), "%s/%s.err", dir, names[i]);
+		char *want = slurp(path);
+		snprintf(path, sizeof(path), "%s/%s.args", dir, names[i]);
+		char *args = slurp(path);
+		cr_assert_not_null(text);
+		if (!want) {
+			cr_expect_fail("%s.bt has no %s.err", names[i], names[i]);
+			failed++;
+			continue;
+		}
+		int status;
+		char *got = compile(text, args, &status);
+		if (strcmp(got, want)) {
+			cr_expect_fail("%s.bt: diagnostics differ\n"
+				       "--- expected (%s.err)\n%s"
+				       "--- actual\n%s---",
+				       names[i], names[i], want, got);
+			failed++;
+		} else {
+			bool error = strstr(want, "ERROR:") != NULL;
+			cr_expect_eq(status, error ? 1 : 0,
+				     "%s.bt: exit status %d, expected %d",
+				     names[i], status, error ? 1 : 0);
+		}
+		collect_shapes(want, shapes, &nshapes, 1024);
+		free(text);
+		free(want);
+		free(args);
+		free(got);
+	}
+	cr_log_info("%d scripts, %d distinct messages, %d differ", n, nshapes,
+		    failed);
+	cr_expect_geq(nshapes, 60, "only %d distinct messages in %s", nshapes,
+		      dir);
+	for (int i = 0; i < nshapes; i++)
+		free(shapes[i]);
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+}
+
+/* sema reports every independent error it finds, in source order, before
+ * giving up (the golden files hold more such scripts). */
+Test(diag, all_errors_are_reported)
+{
+	int status;
+	char *got = compile("begin { $x = nosuch(); @m = 1; @m = \"s\";\n"
+			    "  printf(\"%d\\n\", $undefined); }\n",
+			    NULL, &status);
+	cr_assert_eq(status, 1);
+	int count = 0;
+	for (const char *p = got; (p = strstr(p, ": ERROR: ")); p++)
+		count++;
+	cr_assert_eq(count, 3, "expected 3 errors, got:\n%s", got);
+	cr_assert(strstr(got, "stdin:1:14-22: ERROR: Unknown function: 'nosuch'"),
+		  "%s", got);
+	cr_assert(strstr(got, "stdin:2:18-28: ERROR: Undefined or undeclared "
+			      "variable: $undefined"),
+		  "%s", got);
+	free(got);
+}
