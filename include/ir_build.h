@@ -101,6 +101,9 @@ void irb_return(struct irb *b, const struct srcloc *loc);
 /* Reports "<what> is not supported yet" at loc. */
 struct irval irb_unsupported(struct irb *b, const struct srcloc *loc,
 			     const char *what);
+/* Reports an error at loc (ir_build then fails); returns a zero int64. */
+struct irval irb_error(struct irb *b, const struct srcloc *loc,
+		       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* A register holding v (materialises immediates). */
 struct ref irb_to_reg(struct irb *b, struct irval v, const struct srcloc *loc);
 

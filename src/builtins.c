@@ -15,6 +15,7 @@
 #include "ktypes.h"
 #include "probes.h"
 #include "types.h"
+#include "usdt.h"
 
 /* ---- typing hooks ------------------------------------------------------- */
 
@@ -284,19 +285,35 @@ static struct irval lo_len(struct irb *b, struct node *n, struct node *m)
 	return irb_unsupported(b, &n->loc, "len()");
 }
 
-/* arg0..arg5, retval: kprobe/uprobe/usdt registers */
+/* arg0..arg5, retval: kprobe/uprobe registers; usdt arg0..arg11: the
+ * probe's argument specs (usdt.c) */
 static struct type *ty_reg_arg(struct sema *s, struct node *n)
 {
 	struct attach_point *ap = sema_ap(s);
 	enum provider p = ap ? ap->prov : PROV_NONE;
 	bool ret = !strcmp(n->name, "retval");
+	int idx = ret ? -1 : atoi(n->name + 3);
 	bool ok = ret ? (p == PROV_KRETPROBE || p == PROV_URETPROBE)
-		      : (p == PROV_KPROBE || p == PROV_UPROBE);
+		      : (p == PROV_KPROBE || p == PROV_UPROBE ||
+			 p == PROV_USDT);
 	if (!ok) {
 		sema_err(s, &n->loc, "The %s builtin can only be used with "
 				     "%s probes",
 			 n->name, ret ? "kretprobe and uretprobe"
-				      : "kprobe and uprobe");
+				      : "kprobe, uprobe and usdt");
+		return type_none();
+	}
+	const char *err;
+	int na = p == PROV_USDT ? usdt_nargs(ap, &err) : 6;
+	if (na >= 0 && idx >= na) {
+		if (p == PROV_USDT)
+			sema_err(s, &n->loc, "%s has %d argument%s: there is "
+					     "no %s", probes_ap_name(ap), na,
+				 na == 1 ? "" : "s", n->name);
+		else
+			sema_err(s, &n->loc, "%s is not available in %s "
+					     "probes (arg0-arg5 are)", n->name,
+				 probes_provider_name(p));
 		return type_none();
 	}
 	return ret ? type_int(8, false) : type_int(8, true);
@@ -807,6 +824,8 @@ static struct irval lo_reg_arg(struct irb *b, struct node *n, struct node *m)
 {
 	static const int args[] = { 112, 104, 96, 88, 72, 64 }; /* di si dx cx r8 r9 */
 	int off = 80; /* ax */
+	if (irb_ap(b)->prov == PROV_USDT)
+		return usdt_lower_arg(b, n, atoi(n->name + 3));
 	if (strcmp(n->name, "retval")) {
 		int i = n->name[3] - '0';
 		off = args[i];
@@ -904,6 +923,12 @@ static const struct builtin builtins[] = {
 	{ "arg3",     0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
 	{ "arg4",     0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
 	{ "arg5",     0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
+	{ "arg6",     0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
+	{ "arg7",     0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
+	{ "arg8",     0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
+	{ "arg9",     0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
+	{ "arg10",    0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
+	{ "arg11",    0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
 	{ "retval",   0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
 	{ "probe",    0, 0, BI_BARE, AGG_NONE, ty_probe, lo_probe },
 	{ "probetype", 0, 0, BI_BARE, AGG_NONE, ty_probetype, lo_probe },

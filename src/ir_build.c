@@ -55,6 +55,20 @@ struct irval irb_unsupported(struct irb *b, const struct srcloc *loc,
 	return v;
 }
 
+struct irval irb_error(struct irb *b, const struct srcloc *loc,
+		       const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = tt_alloc(1024);
+	vsnprintf(msg, 1024, fmt, ap);
+	va_end(ap);
+	diag_error(loc, "%s", msg);
+	b->errors++;
+	struct irval v = { type_int(8, true), ref_imm(0) };
+	return v;
+}
+
 struct ir_insn *irb_emit(struct irb *b, enum ir_op op, const struct srcloc *loc)
 {
 	struct ir_insn *in = ir_append(b->f, b->cur, op);
