@@ -19,8 +19,8 @@
  *   - array: TY_ARRAY; an array of `char` is string[N] (as bpftrace).
  *   - enum: TY_INT of the enum's size with name = the enum's name (NULL if
  *     anonymous), signed when BTF says so.
- *   - struct/union: TY_STRUCT (is_union), name without the keyword (NULL if
- *     anonymous), size and align known at once, but FIELDS ARE FILLED ON
+ *   - struct/union: TY_STRUCT (is_union), name without the keyword (an
+ *     anonymous one typedef'd takes the typedef's name, else NULL), size and align known at once, but FIELDS ARE FILLED ON
  *     DEMAND: a struct reached through a pointer has fields.n == 0 until
  *     btf_complete() (or cdecl_complete(), which calls it) is called on it.
  *     Completing a struct also completes every struct it holds by value

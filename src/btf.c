@@ -531,6 +531,11 @@ static struct type *conv(struct bsrc *s, uint32_t id)
 		r = conv_fwd(s, id, t);
 		break;
 	case BTF_KIND_TYPEDEF:
+		r = conv(s, t->type);
+		/* typedef struct { ... } atomic_t: the struct takes the name */
+		if (r->kind == TY_STRUCT && !r->name && *name_of(s, t))
+			r->name = name_of(s, t);
+		break;
 	case BTF_KIND_VOLATILE:
 	case BTF_KIND_CONST:
 	case BTF_KIND_RESTRICT:

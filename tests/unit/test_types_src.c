@@ -613,6 +613,11 @@ Test(btf, task_struct_fields)
 	cr_expect_str_eq(type_name(btf_type_by_name("size_t")), "uint64");
 	cr_expect_str_eq(type_name(btf_type_by_name("pid_t")), "int32");
 	cr_expect_null(btf_type_by_name("struct no_such_struct_xyz"));
+	/* typedef struct { int counter; } atomic_t */
+	cr_expect_str_eq(type_name(btf_type_by_name("atomic_t")),
+			 "struct atomic_t");
+	cr_expect_str_eq(type_name(btf_type_by_name("enum pid_type")),
+			 "enum pid_type");
 }
 
 Test(btf, pointer_chains_complete_on_demand)
