@@ -494,7 +494,6 @@ static int64_t cexpr(struct cp *P)
 
 /* ---- constant expressions ---------------------------------------------- */
 
-static int64_t cexpr(struct cp *P);
 static struct cty *type_name_(struct cp *P);
 static struct type *resolve_top(struct cty *c, bool in_def);
 
