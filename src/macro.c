@@ -21,6 +21,20 @@
 
 #include "builtins.h"
 
+/* Errors found while expanding are about the macro text itself: report
+ * them where they are, without the "expanded from" chain that diagnostics
+ * on expanded code (from sema onwards) carry. */
+static const struct srcloc *unexpanded(const struct srcloc *loc)
+{
+	static struct srcloc copies[4];
+	static int next;
+	struct srcloc *c = &copies[next++ % 4];
+	*c = *loc;
+	c->expanded_from = NULL;
+	return c;
+}
+#define diag_error(loc, ...) (diag_error)(unexpanded(loc), __VA_ARGS__)
+
 /* How the value of an expression is used: read, thrown away (an
  * expression statement: a macro without a value is fine there), or
  * written (an argument passed by value must stay unassignable). */
