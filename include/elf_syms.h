@@ -81,6 +81,8 @@ struct elf_bin {
 	uint16_t type;              /* ET_EXEC, ET_DYN, ... */
 	int nsyms;
 	struct elf_sym *syms;       /* sorted by name, one per name */
+	int nobjs;
+	struct elf_sym *objs;       /* data objects (STT_OBJECT), likewise */
 	int nsegs;
 	struct elf_seg *segs;       /* PT_LOAD segments */
 	int nnotes;
@@ -90,8 +92,10 @@ struct elf_bin {
 /* Reads path: symbols, segments, USDT notes.  -ENOENT/-EACCES from
  * open(), -ENOEXEC when the file is not ELF. */
 int elf_bin_open(const char *path, struct elf_bin **out);
-/* The symbol called name, or NULL. */
+/* The function symbol called name, or NULL. */
 const struct elf_sym *elf_sym_find(const struct elf_bin *b, const char *name);
+/* The data object called name, or NULL. */
+const struct elf_sym *elf_obj_find(const struct elf_bin *b, const char *name);
 /* The function symbol whose [addr, addr+size) holds vaddr (a size-0
  * symbol only at its own address), or NULL. */
 const struct elf_sym *elf_sym_at(const struct elf_bin *b, uint64_t vaddr);

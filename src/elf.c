@@ -34,8 +34,9 @@ static int cmp_sym(const void *a, const void *b)
 	return (x->size == 0) - (y->size == 0);
 }
 
+/* Function symbols into syms, data objects into objs. */
 static void read_symbols(Elf *e, Elf_Scn *scn, GElf_Shdr *sh,
-			 sym_vec *syms)
+			 sym_vec *syms, sym_vec *objs)
 {
 	Elf_Data *d = elf_getdata(scn, NULL);
 	if (!d || !sh->sh_entsize)
@@ -46,7 +47,7 @@ static void read_symbols(Elf *e, Elf_Scn *scn, GElf_Shdr *sh,
 		if (!gelf_getsym(d, (int)i, &s))
 			continue;
 		int t = GELF_ST_TYPE(s.st_info);
-		if (t != STT_FUNC && t != STT_GNU_IFUNC)
+		if (t != STT_FUNC && t != STT_GNU_IFUNC && t != STT_OBJECT)
 			continue;
 		if (s.st_shndx == SHN_UNDEF || s.st_value == 0)
 			continue;
@@ -54,7 +55,10 @@ static void read_symbols(Elf *e, Elf_Scn *scn, GElf_Shdr *sh,
 		if (!name || !*name)
 			continue;
 		struct elf_sym es = { tt_strdup(name), s.st_value, s.st_size };
-		vec_push(syms, es);
+		if (t == STT_OBJECT)
+			vec_push(objs, es);
+		else
+			vec_push(syms, es);
 	}
 }
 
@@ -121,6 +125,21 @@ static void read_notes(struct elf_bin *b, Elf_Scn *scn, bool is64,
 	(void)b;
 }
 
+/* v sorted by name, one entry per name (the sized one), in the arena;
+ * frees v. */
+static struct elf_sym *sorted_unique(sym_vec *v, int *n)
+{
+	if (v->n)
+		qsort(v->v, v->n, sizeof(*v->v), cmp_sym);
+	struct elf_sym *a = tt_alloc(sizeof(*a) * (v->n + 1));
+	*n = 0;
+	for (int i = 0; i < v->n; i++)
+		if (!*n || strcmp(a[*n - 1].name, v->v[i].name))
+			a[(*n)++] = v->v[i];
+	vec_free(v);
+	return a;
+}
+
 int elf_bin_open(const char *path, struct elf_bin **out)
 {
 	static bool inited;
@@ -166,7 +185,7 @@ int elf_bin_open(const char *path, struct elf_bin **out)
 
 	size_t shstrndx = 0;
 	elf_getshdrstrndx(e, &shstrndx);
-	sym_vec syms = { 0 };
+	sym_vec syms = { 0 }, objs = { 0 };
 	note_vec notes = { 0 };
 	Elf_Scn *scn = NULL, *note_scn = NULL;
 	uint64_t base_sec = 0;
@@ -176,7 +195,7 @@ int elf_bin_open(const char *path, struct elf_bin **out)
 			continue;
 		const char *name = elf_strptr(e, shstrndx, sh.sh_name);
 		if (sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM)
-			read_symbols(e, scn, &sh, &syms);
+			read_symbols(e, scn, &sh, &syms, &objs);
 		else if (sh.sh_type == SHT_NOTE && name &&
 			 !strcmp(name, ".note.stapsdt"))
 			note_scn = scn;
@@ -186,15 +205,8 @@ int elf_bin_open(const char *path, struct elf_bin **out)
 	if (note_scn)
 		read_notes(b, note_scn, is64, base_sec, &notes);
 
-	/* sorted by name, one entry per name (the sized one) */
-	if (syms.n)
-		qsort(syms.v, syms.n, sizeof(*syms.v), cmp_sym);
-	b->syms = tt_alloc(sizeof(*b->syms) * (syms.n + 1));
-	for (int i = 0; i < syms.n; i++)
-		if (!b->nsyms ||
-		    strcmp(b->syms[b->nsyms - 1].name, syms.v[i].name))
-			b->syms[b->nsyms++] = syms.v[i];
-	vec_free(&syms);
+	b->syms = sorted_unique(&syms, &b->nsyms);
+	b->objs = sorted_unique(&objs, &b->nobjs);
 
 	b->notes = tt_alloc(sizeof(*b->notes) * (notes.n + 1));
 	for (int i = 0; i < notes.n; i++) {
@@ -219,20 +231,31 @@ int elf_bin_open(const char *path, struct elf_bin **out)
 	return 0;
 }
 
-const struct elf_sym *elf_sym_find(const struct elf_bin *b, const char *name)
+static const struct elf_sym *find(const struct elf_sym *syms, int n,
+				  const char *name)
 {
-	int lo = 0, hi = b->nsyms - 1;
+	int lo = 0, hi = n - 1;
 	while (lo <= hi) {
 		int mid = (lo + hi) / 2;
-		int c = strcmp(b->syms[mid].name, name);
+		int c = strcmp(syms[mid].name, name);
 		if (!c)
-			return &b->syms[mid];
+			return &syms[mid];
 		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid - 1;
 	}
 	return NULL;
+}
+
+const struct elf_sym *elf_sym_find(const struct elf_bin *b, const char *name)
+{
+	return find(b->syms, b->nsyms, name);
+}
+
+const struct elf_sym *elf_obj_find(const struct elf_bin *b, const char *name)
+{
+	return find(b->objs, b->nobjs, name);
 }
 
 const struct elf_sym *elf_sym_at(const struct elf_bin *b, uint64_t vaddr)
@@ -389,6 +412,13 @@ static bool parse_reg(const char *s, const char *end, int *off, int *width,
 	return *off >= 0;
 }
 
+static const struct elf_sym *any_sym(const struct elf_bin *b,
+				     const char *name)
+{
+	const struct elf_sym *s = b ? elf_obj_find(b, name) : NULL;
+	return s ? s : b ? elf_sym_find(b, name) : NULL;
+}
+
 /* One operand (after "N@"). */
 static const char *parse_operand(const char *s, struct usdt_arg *a,
 				 const struct elf_bin *b, uint64_t pc_vaddr)
@@ -450,8 +480,7 @@ static const char *parse_operand(const char *s, struct usdt_arg *a,
 			return "%rip with an index";
 		uint64_t target = (uint64_t)disp;
 		if (sym) {
-			const struct elf_sym *es = b ? elf_sym_find(b, sym)
-						     : NULL;
+			const struct elf_sym *es = any_sym(b, sym);
 			if (!es)
 				return tt_sprintf("symbol %s", sym);
 			target = es->addr + (uint64_t)disp;
@@ -465,7 +494,7 @@ static const char *parse_operand(const char *s, struct usdt_arg *a,
 	}
 	if (sym) {
 		/* an absolute symbol address: right for non-PIE binaries */
-		const struct elf_sym *es = b ? elf_sym_find(b, sym) : NULL;
+		const struct elf_sym *es = any_sym(b, sym);
 		if (!es)
 			return tt_sprintf("symbol %s", sym);
 		a->disp += (int64_t)es->addr;
