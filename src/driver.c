@@ -8,6 +8,7 @@
 
 #include "driver.h"
 #include "emit.h"
+#include "import.h"
 #include "ir_build.h"
 #include "isel.h"
 #include "lexer.h"
@@ -110,7 +111,7 @@ int driver_run(struct driver_opts *o)
 	if (o->dump & DUMP_TOKENS)
 		lex_dump(stdout, o->src);
 	struct node *ast = parse_program(o->src);
-	if (!ast || macro_expand(ast) < 0)
+	if (!ast || import_resolve(ast) < 0 || macro_expand(ast) < 0)
 		goto out;
 	if (o->dump & DUMP_AST)
 		ast_dump(stdout, ast, false);
