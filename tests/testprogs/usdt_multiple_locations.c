@@ -12,6 +12,8 @@ int main(void)
 
     gettimeofday(&tv, NULL);
     sec = tv.tv_sec;
+    /* read the (pooled) literals' page: probes cannot fault it in */
+    (void)*(const volatile char *)"Hello world";
     DTRACE_PROBE2(tracetest, testprobe, sec, "Hello world");
     DTRACE_PROBE2(tracetest, testprobe, sec, "Hello world2");
     DTRACE_PROBE2(tracetest, testprobe2, sec, "Hello world3");
