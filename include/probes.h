@@ -92,6 +92,15 @@ int probes_expand(struct attach_point *ap, struct ap_vec *out);
  * (uprobes on symbols without a size, inside functions, or on non-ELF
  * files).  sema_run sets it; NULL = defaults. */
 void probes_set_config(const struct tt_config *cfg);
+/* `-l [search]`: prints the probes matching search, one per line,
+ * sorted, as bpftrace names them: "tracepoint:CAT:NAME",
+ * "uprobe:FILE:FUNC" (every function symbol), "usdt:FILE:PROV:NAME".
+ * search is "PROVIDER:..." with wildcards anywhere (PROVIDER may be "*"),
+ * or a pattern matched against whole names; with -p (probes_set_config)
+ * the files mapped by that process are searched for uprobes and USDT
+ * probes (all of them without a search).  Other providers list nothing
+ * yet.  Returns 0, or -1 after a diagnostic. */
+int probes_list(const char *search, FILE *out);
 
 /* BPF_PROG_TYPE_* of a provider's programs:
  *   begin/end, rawtracepoint, self  RAW_TRACEPOINT (begin/end are run once

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "driver.h"
+#include "probes.h"
 #include "runtime.h"
 
 #ifndef PACKAGE_VERSION
@@ -132,6 +133,13 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return 1;
 		}
+	}
+
+	if (list && !prog_text) {
+		/* -l [search]: the search is the first operand, not a script */
+		probes_set_config(&o.cfg);
+		return probes_list(optind < argc ? argv[optind] : NULL,
+				   stdout) < 0 ? 1 : 0;
 	}
 
 	struct source src = { 0 };

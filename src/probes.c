@@ -1137,3 +1137,129 @@ static int user_expand(struct attach_point *ap, struct ap_vec *out)
 	vec_free(&tv);
 	return err;
 }
+
+/* ---- listing (-l) ------------------------------------------------------------ */
+
+static int cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+typedef VEC(const char *) name_vec;
+
+/* uprobe:TARGET:FUNC and usdt:TARGET[:PROV]:NAME names, as probes_expand
+ * would find them, but every symbol (also those without a size) and no
+ * error when nothing matches. */
+static void list_user(enum provider prov, const char *target,
+		      const char *ns, const char *func, name_vec *names)
+{
+	struct attach_point ap = { 0 };
+	ap.prov = prov;
+	ap.raw = "";
+	ap.target = target;
+	utarget_vec tv = { 0 };
+	if (user_targets(&ap, &tv) < 0) {
+		vec_free(&tv);
+		return;
+	}
+	for (int i = 0; i < tv.n; i++) {
+		struct elf_bin *b;
+		if (elf_bin_open(tv.v[i].path, &b) < 0)
+			continue;
+		const char *d = tv.v[i].display;
+		if (prov != PROV_USDT) {
+			for (int k = 0; k < b->nsyms; k++)
+				if (usdt_match(func, b->syms[k].name))
+					vec_push(names, tt_sprintf(
+						"uprobe:%s:%s", d,
+						b->syms[k].name));
+			continue;
+		}
+		for (int k = 0; k < b->nnotes; k++) {
+			const struct usdt_note *n = &b->notes[k];
+			if (!usdt_match(ns, n->provider) ||
+			    !usdt_match(func, n->name))
+				continue;
+			bool seen = false;
+			for (int j = 0; j < k && !seen; j++)
+				seen = !strcmp(b->notes[j].provider,
+					       n->provider) &&
+				       !strcmp(b->notes[j].name, n->name);
+			if (!seen)
+				vec_push(names, tt_sprintf("usdt:%s:%s:%s", d,
+							   n->provider,
+							   n->name));
+		}
+	}
+	vec_free(&tv);
+}
+
+static void list_tracepoints(const char *cat, const char *ev,
+			     name_vec *names)
+{
+	const char *root = tracefs_root();
+	if (!root)
+		return;
+	char **cats;
+	int ncat = list_dirs(tt_sprintf("%s/events", root), cat, &cats);
+	for (int i = 0; i < ncat; i++) {
+		char **evs;
+		int nev = list_dirs(tt_sprintf("%s/events/%s", root, cats[i]),
+				    ev, &evs);
+		for (int j = 0; j < nev; j++)
+			vec_push(names, tt_sprintf("tracepoint:%s:%s", cats[i],
+						   evs[j]));
+	}
+}
+
+static bool list_provider(const char *pattern, enum provider p)
+{
+	const struct provider_info *pi = lookup_provider(pattern);
+	if (pi)
+		return pi->prov == p;
+	return !fnmatch(pattern, probes_provider_name(p), 0);
+}
+
+int probes_list(const char *search, FILE *out)
+{
+	int pid = cfg_pid();
+	name_vec names = { 0 };
+	const char *filter = NULL;
+	char *parts[5] = { 0 };
+	int n = 0;
+
+	if (search && *search && strchr(search, ':'))
+		n = split_parts(search, parts, 5);
+	else
+		filter = search && *search ? search : NULL;
+	if (n > 5) {
+		diag_error(&no_loc, "Invalid probe search: %s", search);
+		return -1;
+	}
+	const char *prov = n ? parts[0] : "*";
+	/* uprobes and USDT: of the files named, or of the -p process */
+	const char *target = n >= 2 ? parts[1] : pid ? "*" : NULL;
+	if (target && *target) {
+		if (list_provider(prov, PROV_UPROBE))
+			list_user(PROV_UPROBE, target, NULL,
+				  n >= 3 ? parts[2] : "*", &names);
+		if (list_provider(prov, PROV_USDT))
+			list_user(PROV_USDT, target, n == 4 ? parts[2] : NULL,
+				  n == 4 ? parts[3] : n == 3 ? parts[2] : "*",
+				  &names);
+	}
+	if (list_provider(prov, PROV_TRACEPOINT) && (n != 0 || !pid))
+		list_tracepoints(n >= 2 ? parts[1] : "*",
+				 n >= 3 ? parts[2] : "*", &names);
+	if (names.n)
+		qsort(names.v, names.n, sizeof(*names.v), cmp_cstr);
+	for (int i = 0; i < names.n; i++) {
+		if (i && !strcmp(names.v[i], names.v[i - 1]))
+			continue;
+		if (filter && fnmatch(filter, names.v[i], 0))
+			continue;
+		fprintf(out, "%s\n", names.v[i]);
+	}
+	vec_free(&names);
+	return 0;
+}
