@@ -176,6 +176,30 @@ static int nargs_error(struct attach_point *ap, const char *what)
 	return -1;
 }
 
+/* The event names (and aliases) of software: and hardware: probes, as
+ * bpftrace spells them (attach.c maps them to perf event configs). */
+static bool perf_event_known(enum provider prov, const char *name)
+{
+	static const char *const sw[] = {
+		"cpu-clock", "cpu", "task-clock", "page-faults", "faults",
+		"context-switches", "cs", "cpu-migrations", "minor-faults",
+		"major-faults", "alignment-faults", "emulation-faults",
+		"dummy", "bpf-output",
+	};
+	static const char *const hw[] = {
+		"cpu-cycles", "cycles", "instructions", "cache-references",
+		"cache-misses", "branch-instructions", "branches",
+		"branch-misses", "bus-cycles", "frontend-stalls",
+		"backend-stalls", "ref-cycles",
+	};
+	const char *const *names = prov == PROV_SOFTWARE ? sw : hw;
+	size_t n = prov == PROV_SOFTWARE ? ARRAY_SIZE(sw) : ARRAY_SIZE(hw);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return false;
+}
+
 /* interval:UNIT:N, profile:UNIT:N, also interval:Ns / interval:100ms. */
 static int parse_rate(struct attach_point *ap, char **parts, int n)
 {
@@ -212,7 +236,7 @@ static int parse_rate(struct attach_point *ap, char **parts, int n)
 		return -1;
 	}
 	if (ap->freq == 0) {
-		diag_error(&ap->loc, "%s rate must be greater than zero",
+		diag_error(&ap->loc, "%s frequency should be a positive integer",
 			   probes_provider_name(ap->prov));
 		return -1;
 	}
@@ -317,6 +341,12 @@ int probes_parse(struct attach_point *ap)
 		if (n != 2 && n != 3)
 			return nargs_error(ap, "1 or 2 arguments");
 		ap->target = parts[1];
+		if (!has_wildcard(parts[1]) && !perf_event_known(ap->prov,
+								 parts[1])) {
+			diag_error(&ap->loc, "%s is not a %s probe", parts[1],
+				   probes_provider_name(ap->prov));
+			return -1;
+		}
 		if (n == 3 && strcmp(parts[2], "*") &&
 		    !parse_u64(parts[2], &ap->freq)) {
 			diag_error(&ap->loc,
@@ -628,7 +658,7 @@ int probes_tp_args(struct attach_point *ap)
 				ap->func);
 	char *text = read_file(path);
 	if (!text) {
-		diag_error(&ap->loc, "No matches for tracepoint %s:%s",
+		diag_error(&ap->loc, "No matches for tracepoint %s:%s.",
 			   ap->target, ap->func);
 		return -1;
 	}
@@ -681,11 +711,38 @@ static struct attach_point *ap_copy(const struct attach_point *ap)
 
 static int user_expand(struct attach_point *ap, struct ap_vec *out);
 
+/* A raw tracepoint is named after its tracepoint (sys_exit is
+ * raw_syscalls:sys_exit); [module:] names a loaded module. */
+static bool rawtp_exists(const struct attach_point *ap)
+{
+	struct stat st;
+	if (ap->target && *ap->target && strcmp(ap->target, "vmlinux") &&
+	    stat(tt_sprintf("/sys/module/%s", ap->target), &st))
+		return false;
+	const char *root = tracefs_root();
+	if (!root)
+		return true; /* cannot tell: attaching will */
+	char **cats;
+	int ncat = list_dirs(tt_sprintf("%s/events", root), "*", &cats);
+	for (int i = 0; i < ncat; i++)
+		if (!stat(tt_sprintf("%s/events/%s/%s", root, cats[i], ap->func),
+			  &st) && S_ISDIR(st.st_mode))
+			return true;
+	return false;
+}
+
 int probes_expand(struct attach_point *ap, struct ap_vec *out)
 {
 	if (ap->prov == PROV_UPROBE || ap->prov == PROV_URETPROBE ||
 	    ap->prov == PROV_USDT)
 		return user_expand(ap, out);
+	if (ap->prov == PROV_RAWTRACEPOINT && !ap->wildcard &&
+	    !rawtp_exists(ap)) {
+		bool mod = ap->target && *ap->target;
+		diag_error(&ap->loc, "No matches for rawtracepoint %s%s%s.",
+			   mod ? ap->target : "", mod ? ":" : "", ap->func);
+		return -1;
+	}
 	if (!ap->wildcard) {
 		if (ap->prov == PROV_TRACEPOINT && probes_tp_args(ap))
 			return -1;
@@ -726,7 +783,7 @@ int probes_expand(struct attach_point *ap, struct ap_vec *out)
 		}
 	}
 	if (!found) {
-		diag_error(&ap->loc, "No matches for tracepoint %s:%s",
+		diag_error(&ap->loc, "No matches for tracepoint %s:%s.",
 			   ap->target, ap->func);
 		return -1;
 	}

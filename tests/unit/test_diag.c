@@ -179,6 +179,25 @@ static char *compile(const char *text, char *args, int *status)
 	return buf;
 }
 
+/* True when the word at p (up to a space) is followed by one of the
+ * texts that make it a parameter of its message: "f() ...", "kprobe probe
+ * type ...", "The + operator ...", "x is not a ...", "a:b". */
+static bool variable_word(const char *msg, const char *p)
+{
+	size_t n = strcspn(p, " ");
+	if (p[n] == 0 && !memchr(p, ':', n))
+		return false;
+	if (memchr(p, ':', n) && p[n - 1] != ':')
+		return true;
+	if (n > 2 && !strncmp(p + n - 2, "()", 2))
+		return true;
+	if (!strncmp(p + n, " probe type", 11) ||
+	    !strncmp(p + n, " operator", 9) || !strncmp(p + n, " is not a", 9))
+		return true;
+	/* "Return value discarded for f." */
+	return p - msg > 4 && !strncmp(p - 4, "for ", 4) && p[n - 1] == '.';
+}
+
 /* The shape of a message: its text with names, numbers and quoted parts
  * blanked, so "Unknown function: 'a'" and "Unknown function: 'b'" are one
  * message. */
@@ -186,6 +205,11 @@ static char *shape(const char *msg)
 {
 	char *out = malloc(strlen(msg) + 1), *o = out;
 	for (const char *p = msg; *p;) {
+		if ((p == msg || p[-1] == ' ') && variable_word(msg, p)) {
+			*o++ = '*';
+			p += strcspn(p, " ");
+			continue;
+		}
 		if (*p == '\'' || *p == '"') {
 			const char *e = strchr(p + 1, *p);
 			if (e) {

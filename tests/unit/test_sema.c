@@ -436,11 +436,11 @@ Test(sema, error_invalid_probe_type)
 Test(sema, error_unknown_tracepoint)
 {
 	ERR("tracepoint:syscalls:nonsense { }",
-	    "stdin:1:1-29: ERROR: No matches for tracepoint syscalls:nonsense\n"
+	    "stdin:1:1-29: ERROR: No matches for tracepoint syscalls:nonsense.\n"
 	    "tracepoint:syscalls:nonsense { }\n"
 	    "~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n");
 	ERR("t:nosuch:sys_* { }",
-	    "stdin:1:1-15: ERROR: No matches for tracepoint nosuch:sys_*\n"
+	    "stdin:1:1-15: ERROR: No matches for tracepoint nosuch:sys_*.\n"
 	    "t:nosuch:sys_* { }\n"
 	    "~~~~~~~~~~~~~~\n");
 }
@@ -491,12 +491,12 @@ Test(sema, error_printf_argument_types)
 {
 	ERR("begin { printf(\"%d\\n\", \"a\"); }",
 	    "stdin:1:9-28: ERROR: printf: %d specifier expects a value of type "
-	    "integer (string supplied)\n"
+	    "int (string supplied)\n"
 	    "begin { printf(\"%d\\n\", \"a\"); }\n"
 	    "        ~~~~~~~~~~~~~~~~~~~\n");
 	ERR("begin { printf(\"%s\\n\", 1); }",
 	    "stdin:1:9-26: ERROR: printf: %s specifier expects a value of type "
-	    "string (integer supplied)\n"
+	    "string (int supplied)\n"
 	    "begin { printf(\"%s\\n\", 1); }\n"
 	    "        ~~~~~~~~~~~~~~~~~\n");
 }
@@ -504,7 +504,7 @@ Test(sema, error_printf_argument_types)
 Test(sema, error_printf_needs_a_literal_format)
 {
 	ERR("begin { printf(1); }",
-	    "stdin:1:9-18: ERROR: printf() expects a string literal (integer "
+	    "stdin:1:9-18: ERROR: printf() expects a string literal (int "
 	    "provided)\n"
 	    "begin { printf(1); }\n"
 	    "        ~~~~~~~~~\n");
@@ -533,7 +533,7 @@ Test(sema, error_argument_counts)
 Test(sema, error_aggregation_argument_type)
 {
 	ERR("begin { @x = sum(\"a\"); }",
-	    "stdin:1:14-22: ERROR: sum() only supports integer arguments "
+	    "stdin:1:14-22: ERROR: sum() only supports int arguments "
 	    "(string provided)\n"
 	    "begin { @x = sum(\"a\"); }\n"
 	    "             ~~~~~~~~\n");
@@ -624,8 +624,7 @@ Test(sema, error_args_outside_tracepoints)
 {
 	ERR("begin { $x = args.foo; }",
 	    "stdin:1:14-18: ERROR: The args builtin can only be used with "
-	    "tracepoint, rawtracepoint, fentry, fexit and uprobe probes (begin "
-	    "used here)\n"
+	    "tracepoint/fentry/uprobe probes (begin used here)\n"
 	    "begin { $x = args.foo; }\n"
 	    "             ~~~~\n");
 }
@@ -717,7 +716,8 @@ Test(sema, error_map_declarations)
 	ERR("let @a = foo(1); begin { @a = 1; }",
 	    "stdin:1:1-16: ERROR: Invalid bpf map type: foo\n"
 	    "let @a = foo(1); begin { @a = 1; }\n"
-	    "~~~~~~~~~~~~~~~\n");
+	    "~~~~~~~~~~~~~~~\n"
+	    "HINT: Valid map types: percpulruhash, percpuhash, lruhash, hash\n");
 }
 
 Test(sema, error_record_duplicate_name)
