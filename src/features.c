@@ -130,7 +130,7 @@ void features_print(FILE *out)
 		"  LLVM: none (tinytrace compiles to BPF itself)\n"
 		"  bfd: no\n"
 		"  libdw (DWARF support): no\n"
-		"  bcc library path resolution: no\n"
+		"  bcc library path resolution: yes\n"
 		"  dwunwind (DWARF stack unwinding): no\n"
 		"  blazesym (advanced symbolization): no\n\n", PACKAGE_VERSION);
 
