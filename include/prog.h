@@ -115,6 +115,9 @@ struct tt_config {
 	bool dry_run;              /* compile (and dump) only */
 	int pid;                   /* -p */
 	const char *cmd;           /* -c */
+	const char *missing_probes;/* config missing_probes: an attach point
+				      matching nothing is an "error" (NULL
+				      too), a "warn"ing, or "ignore"d */
 };
 
 struct tt_prog {

@@ -950,6 +950,22 @@ static int user_targets(struct attach_point *ap, utarget_vec *v)
 
 static const struct srcloc no_loc;
 
+/* Nothing matched `what`: an error, or with config missing_probes =
+ * "warn" a warning and the attach point is dropped ("ignore": silently).
+ * Returns -1 or 0. */
+static int no_match(struct attach_point *ap, const char *what)
+{
+	const char *m = user_cfg ? user_cfg->missing_probes : NULL;
+	if (m && !strcmp(m, "ignore"))
+		return 0;
+	if (m && !strcmp(m, "warn")) {
+		diag_warning(&ap->loc, "No matches for %s. Skipping.", what);
+		return 0;
+	}
+	diag_error(&ap->loc, "No matches for %s.", what);
+	return -1;
+}
+
 static struct attach_point *user_ap(struct attach_point *ap,
 				    const struct utarget *t, int nlocs)
 {
@@ -1106,8 +1122,8 @@ static int uprobe_expand(struct attach_point *ap, utarget_vec *tv,
 					    "%s:0x%llx", ap->target,
 				   (unsigned long long)ap->addr);
 		else
-			diag_error(&ap->loc, "No matches for %s %s:%s.", pn,
-				   ap->target, ap->func);
+			return no_match(ap, tt_sprintf("%s %s:%s", pn,
+						       ap->target, ap->func));
 		return -1;
 	}
 	return 0;
@@ -1167,12 +1183,12 @@ static int usdt_expand(struct attach_point *ap, utarget_vec *tv,
 			found++;
 		}
 	}
-	if (!found) {
-		diag_error(&ap->loc, "No matches for usdt %s:%s%s%s.",
-			   ap->target ? ap->target : "", ap->ns ? ap->ns : "",
-			   ap->ns ? ":" : "", ap->func ? ap->func : "");
-		return -1;
-	}
+	if (!found)
+		return no_match(ap, tt_sprintf("usdt %s:%s%s%s",
+					       ap->target ? ap->target : "",
+					       ap->ns ? ap->ns : "",
+					       ap->ns ? ":" : "",
+					       ap->func ? ap->func : ""));
 	return 0;
 }
 
