@@ -114,6 +114,18 @@ int usdt_parse_args(const char *spec, struct usdt_arg *args, int max,
 /* "rax" -> pt_regs offset, width and shift; -1 when unknown. */
 int usdt_reg_offset(const char *name, int *width, int *shift);
 
+/* ---- x86-64 instructions ------------------------------------------------- */
+
+/* Length of the instruction at code (64-bit mode), or -1 when it is not
+ * one this decoder knows (or runs past size). */
+int elf_insn_len(const uint8_t *code, size_t size);
+/* 1 if byte off of code (a function's bytes, decoded from its start) is
+ * where an instruction begins, 0 if it is inside one, -1 if unknown. */
+int elf_insn_boundary(const uint8_t *code, size_t size, size_t off);
+/* The bytes of function s (arena); returns their count or -errno. */
+int elf_read_code(const struct elf_bin *b, const struct elf_sym *s,
+		  uint8_t **code);
+
 /* ---- where binaries live ------------------------------------------------ */
 
 /* True if path is a regular file starting with the ELF magic. */

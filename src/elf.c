@@ -775,3 +775,240 @@ int elf_pid_modules(int pid, const char ***paths)
 	*paths = arr;
 	return n;
 }
+
+/* ---- x86-64 instruction lengths ------------------------------------------ */
+
+/* One bit per one-byte opcode: has a ModRM byte (64-bit mode). */
+static const uint8_t modrm_1[32] = {
+	/* 00-0f */ 0x0f, 0x0f, /* 10-1f */ 0x0f, 0x0f,
+	/* 20-2f */ 0x0f, 0x0f, /* 30-3f */ 0x0f, 0x0f,
+	/* 40-4f */ 0x00, 0x00, /* 50-5f */ 0x00, 0x00,
+	/* 60-6f: 62 63 69 6b */ 0x0c, 0x0a,
+	/* 70-7f */ 0x00, 0x00, /* 80-8f */ 0xff, 0xff,
+	/* 90-9f */ 0x00, 0x00, /* a0-af */ 0x00, 0x00,
+	/* b0-bf */ 0x00, 0x00,
+	/* c0-cf: c0 c1 c4 c5 c6 c7 */ 0xf3, 0x00,
+	/* d0-df: d0-d3 d8-df */ 0x0f, 0xff,
+	/* e0-ef */ 0x00, 0x00,
+	/* f0-ff: f6 f7 fe ff */ 0xc0, 0xc0,
+};
+
+/* One bit per 0F opcode: has NO ModRM byte. */
+static const uint8_t no_modrm_0f[32] = {
+	/* 00-0f: 05 06 07 08 09 0b 0e */ 0xe0, 0x4b,
+	/* 10-1f */ 0x00, 0x00, /* 20-2f */ 0x00, 0x00,
+	/* 30-3f: 30-37 */ 0xff, 0x00,
+	/* 40-4f */ 0x00, 0x00, /* 50-5f */ 0x00, 0x00,
+	/* 60-6f */ 0x00, 0x00, /* 70-7f: 77 */ 0x80, 0x00,
+	/* 80-8f: jcc rel32 */ 0xff, 0xff,
+	/* 90-9f */ 0x00, 0x00,
+	/* a0-af: a0 a1 a2 a8 a9 aa */ 0x07, 0x07,
+	/* b0-bf */ 0x00, 0x00,
+	/* c0-cf: c8-cf */ 0x00, 0xff,
+	/* d0-df */ 0x00, 0x00, /* e0-ef */ 0x00, 0x00, /* f0-ff */ 0x00, 0x00,
+};
+
+static bool bit(const uint8_t *t, uint8_t op)
+{
+	return (t[op >> 3] >> (op & 7)) & 1;
+}
+
+/* Opcodes invalid in 64-bit mode (one-byte map). */
+static bool invalid_64(uint8_t op)
+{
+	switch (op) {
+	case 0x06: case 0x07: case 0x0e: case 0x16: case 0x17: case 0x1e:
+	case 0x1f: case 0x27: case 0x2f: case 0x37: case 0x3f: case 0x60:
+	case 0x61: case 0x82: case 0x9a: case 0xce: case 0xd4: case 0xd5:
+	case 0xd6: case 0xea:
+		return true;
+	}
+	return false;
+}
+
+/* Bytes of ModRM, SIB and displacement starting at p. */
+static int modrm_len(const uint8_t *p, const uint8_t *end)
+{
+	if (p >= end)
+		return -1;
+	int mod = p[0] >> 6, rm = p[0] & 7, n = 1;
+	if (mod == 3)
+		return 1;
+	if (rm == 4) {
+		if (p + 1 >= end)
+			return -1;
+		n++;
+		if (mod == 0 && (p[1] & 7) == 5)
+			n += 4;
+	} else if (mod == 0 && rm == 5) {
+		n += 4; /* rip + disp32 */
+	}
+	if (mod == 1)
+		n += 1;
+	else if (mod == 2)
+		n += 4;
+	return n;
+}
+
+int elf_insn_len(const uint8_t *code, size_t size)
+{
+	const uint8_t *p = code, *end = code + size;
+	bool opsize = false, adsize = false, rex_w = false;
+	int npfx = 0;
+
+	for (; p < end; p++, npfx++) {
+		uint8_t c = *p;
+		if (c == 0x66)
+			opsize = true;
+		else if (c == 0x67)
+			adsize = true;
+		else if (c != 0xf0 && c != 0xf2 && c != 0xf3 && c != 0x2e &&
+			 c != 0x36 && c != 0x3e && c != 0x26 && c != 0x64 &&
+			 c != 0x65)
+			break;
+		if (npfx > 14)
+			return -1;
+	}
+	if (p < end && (*p & 0xf0) == 0x40) {
+		rex_w = *p & 8;
+		p++;
+	}
+	if (p >= end)
+		return -1;
+	uint8_t op = *p++;
+	int map = 0, imm = 0;
+	bool modrm = false;
+
+	if (op == 0xc5 || op == 0xc4 || op == 0x62 ||
+	    (op == 0x8f && p < end && (*p & 0x1f) >= 8)) {
+		/* VEX (c5: 2 bytes, c4: 3), EVEX (62: 4), XOP (8f: 3) */
+		int n = op == 0xc5 ? 1 : op == 0x62 ? 3 : 2;
+		if (p + n >= end)
+			return -1;
+		map = op == 0xc5 ? 1 : op == 0x62 ? (p[0] & 7) : (p[0] & 0x1f);
+		bool xop = op == 0x8f;
+		p += n;
+		op = *p++;
+		if (xop) {
+			modrm = true;
+			imm = map == 8 ? 1 : map == 0xa ? 4 : 0;
+		} else if (map == 1) {
+			modrm = op != 0x77; /* vzeroupper/vzeroall */
+			imm = (op >= 0x70 && op <= 0x73) || op == 0xc2 ||
+			      op == 0xc4 || op == 0xc5 || op == 0xc6;
+		} else if (map == 2 || map == 5 || map == 6) {
+			modrm = true;
+		} else if (map == 3) {
+			modrm = true;
+			imm = 1;
+		} else {
+			return -1;
+		}
+	} else if (op == 0x0f) {
+		if (p >= end)
+			return -1;
+		op = *p++;
+		if (op == 0x38 || op == 0x3a) {
+			if (p >= end)
+				return -1;
+			imm = op == 0x3a;
+			p++;
+			modrm = true;
+		} else if (op == 0x0f) {
+			modrm = true; /* 3DNow!: the opcode follows as an imm8 */
+			imm = 1;
+		} else {
+			modrm = !bit(no_modrm_0f, op);
+			if (op >= 0x80 && op <= 0x8f)
+				imm = 4;
+			else if ((op >= 0x70 && op <= 0x73) || op == 0xa4 ||
+				 op == 0xac || op == 0xba || op == 0xc2 ||
+				 (op >= 0xc4 && op <= 0xc6))
+				imm = 1;
+		}
+	} else {
+		if (invalid_64(op))
+			return -1;
+		modrm = bit(modrm_1, op);
+		int iz = opsize ? 2 : 4;
+		switch (op) {
+		case 0x04: case 0x0c: case 0x14: case 0x1c: case 0x24:
+		case 0x2c: case 0x34: case 0x3c: case 0x6a: case 0x6b:
+		case 0x80: case 0x83: case 0xa8: case 0xc0: case 0xc1:
+		case 0xc6: case 0xcd: case 0xe0: case 0xe1: case 0xe2:
+		case 0xe3: case 0xe4: case 0xe5: case 0xe6: case 0xe7:
+		case 0xeb:
+			imm = 1;
+			break;
+		case 0x05: case 0x0d: case 0x15: case 0x1d: case 0x25:
+		case 0x2d: case 0x35: case 0x3d: case 0x68: case 0x69:
+		case 0x81: case 0xa9: case 0xc7:
+			imm = iz;
+			break;
+		case 0xe8: case 0xe9:
+			imm = 4;
+			break;
+		case 0xa0: case 0xa1: case 0xa2: case 0xa3:
+			imm = adsize ? 4 : 8; /* moffs */
+			break;
+		case 0xc2: case 0xca:
+			imm = 2;
+			break;
+		case 0xc8:
+			imm = 3;
+			break;
+		case 0xf6: case 0xf7:
+			/* test r/m, imm: /0 and /1 only */
+			if (p < end && ((*p >> 3) & 7) < 2)
+				imm = op == 0xf6 ? 1 : iz;
+			break;
+		default:
+			if (op >= 0x70 && op <= 0x7f)
+				imm = 1;
+			else if (op >= 0xb0 && op <= 0xb7)
+				imm = 1;
+			else if (op >= 0xb8 && op <= 0xbf)
+				imm = rex_w ? 8 : iz;
+		}
+	}
+	if (modrm) {
+		int m = modrm_len(p, end);
+		if (m < 0)
+			return -1;
+		p += m;
+	}
+	p += imm;
+	if (p > end)
+		return -1;
+	return (int)(p - code);
+}
+
+int elf_insn_boundary(const uint8_t *code, size_t size, size_t off)
+{
+	size_t at = 0;
+	while (at < off) {
+		int n = elf_insn_len(code + at, size - at);
+		if (n <= 0)
+			return -1;
+		at += (size_t)n;
+	}
+	return at == off;
+}
+
+int elf_read_code(const struct elf_bin *b, const struct elf_sym *s,
+		  uint8_t **code)
+{
+	uint64_t off;
+	if (!s->size || elf_vaddr_to_offset(b, s->addr, &off) < 0)
+		return -ERANGE;
+	int fd = open(b->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	uint8_t *buf = tt_alloc(s->size);
+	ssize_t n = pread(fd, buf, s->size, (off_t)off);
+	close(fd);
+	if (n != (ssize_t)s->size)
+		return -EIO;
+	*code = buf;
+	return (int)s->size;
+}

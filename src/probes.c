@@ -978,12 +978,26 @@ static struct attach_point *user_ap(struct attach_point *ap,
 	return c;
 }
 
-/* Can a uprobe go at byte `off` of function sym?  Its entry always; a
- * place inside only with --unsafe: without an instruction decoder the
- * offset may split an instruction, and a breakpoint there corrupts the
- * process. */
-static int check_func_offset(const char *path, const struct elf_sym *sym,
-			     uint64_t off)
+/* Does an instruction of function sym start at byte off?  1 yes, 0 no,
+ * -1 unknown (no size, or bytes the decoder does not know). */
+static int insn_boundary(const struct elf_bin *b, const struct elf_sym *sym,
+			 uint64_t off)
+{
+	uint8_t *code;
+	if (off == 0)
+		return 1;
+	int n = elf_read_code(b, sym, &code);
+	if (n <= 0 || off >= (uint64_t)n)
+		return -1;
+	return elf_insn_boundary(code, (size_t)n, (size_t)off);
+}
+
+/* Can a uprobe go at byte `off` of function sym?  At its entry unless
+ * the symbol has no size (bpftrace's rule), and inside it where an
+ * instruction starts: a breakpoint in the middle of one corrupts the
+ * process.  --unsafe skips these checks. */
+static int check_func_offset(const struct elf_bin *b, const char *path,
+			     const struct elf_sym *sym, uint64_t off)
 {
 	if (off == 0 && sym->size == 0 && !cfg_unsafe()) {
 		diag_error(&no_loc, "Could not determine boundary for %s "
@@ -999,12 +1013,20 @@ static int check_func_offset(const char *path, const struct elf_sym *sym,
 			   (unsigned long long)sym->size);
 		return -1;
 	}
-	if (off && !cfg_unsafe()) {
-		diag_error(&no_loc, "Can't check if uprobe is in proper place "
-				    "(compiled without (k|u)probe offset "
-				    "support): %s:%s+%llu", path, sym->name,
+	if (!off || cfg_unsafe())
+		return 0;
+	int r = insn_boundary(b, sym, off);
+	if (r == 0) {
+		diag_error(&no_loc, "Could not add uprobe into middle of "
+				    "instruction: %s:%s+%llu", path, sym->name,
 			   (unsigned long long)off);
-		diag_hint("use --unsafe to attach at this offset anyway");
+		return -1;
+	}
+	if (r < 0) {
+		diag_error(&no_loc, "Could not check that %s:%s+%llu is the "
+				    "start of an instruction", path, sym->name,
+			   (unsigned long long)off);
+		diag_hint("use --unsafe to attach there anyway");
 		return -1;
 	}
 	return 0;
@@ -1077,7 +1099,7 @@ static int uprobe_expand(struct attach_point *ap, utarget_vec *tv,
 					   (unsigned long long)ap->addr);
 				return -1;
 			}
-			if (s && check_func_offset(t->display, s,
+			if (s && check_func_offset(b, t->display, s,
 						   ap->addr - s->addr) < 0)
 				return -1;
 			struct attach_point *c = user_ap(ap, t, 1);
@@ -1094,9 +1116,10 @@ static int uprobe_expand(struct attach_point *ap, utarget_vec *tv,
 				 : strcmp(ap->func, s->name) != 0)
 				continue;
 			if (wild && !cfg_unsafe() &&
-			    (s->size == 0 || ap->offset >= s->size))
+			    (s->size == 0 || ap->offset >= s->size ||
+			     insn_boundary(b, s, ap->offset) != 1))
 				continue; /* no boundary: skipped quietly */
-			if (!wild && check_func_offset(t->display, s,
+			if (!wild && check_func_offset(b, t->display, s,
 						       ap->offset) < 0)
 				return -1;
 			uint64_t off;

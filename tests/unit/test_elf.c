@@ -609,3 +609,117 @@ Test(probes_user, usdt_probes_and_locations)
 	cr_assert(strstr(diag_buf, "No matches for usdt"), "%s", diag_buf);
 	vec_free(&v);
 }
+
+/* ---- x86-64 instruction lengths -------------------------------------------- */
+
+struct insn_case {
+	const char *what;
+	int len;
+	uint8_t bytes[16];
+};
+
+Test(elf, insn_lengths)
+{
+	static const struct insn_case cases[] = {
+		{ "push %rbp", 1, { 0x55 } },
+		{ "mov %rsp,%rbp", 3, { 0x48, 0x89, 0xe5 } },
+		{ "endbr64", 4, { 0xf3, 0x0f, 0x1e, 0xfa } },
+		{ "mov %rdi,-0x8(%rbp)", 4, { 0x48, 0x89, 0x7d, 0xf8 } },
+		{ "lea 0xe8e(%rip),%rax", 7, { 0x48, 0x8d, 0x05, 0x8e, 0x0e, 0, 0 } },
+		{ "call rel32", 5, { 0xe8, 1, 2, 3, 4 } },
+		{ "jne rel8", 2, { 0x75, 0x10 } },
+		{ "je rel32", 6, { 0x0f, 0x84, 1, 2, 3, 4 } },
+		{ "movabs $imm64,%rax", 10, { 0x48, 0xb8, 1, 2, 3, 4, 5, 6, 7, 8 } },
+		{ "mov $imm32,%eax", 5, { 0xb8, 1, 2, 3, 4 } },
+		{ "mov $imm16,%ax", 4, { 0x66, 0xb8, 1, 2 } },
+		{ "movl $1,-4(%rbp)", 7, { 0xc7, 0x45, 0xfc, 1, 0, 0, 0 } },
+		{ "movw $1,-4(%rbp)", 6, { 0x66, 0xc7, 0x45, 0xfc, 1, 0 } },
+		{ "addq $8,%rsp", 4, { 0x48, 0x83, 0xc4, 0x08 } },
+		{ "mov (%rsp,%rax,8),%rdx", 4, { 0x48, 0x8b, 0x14, 0xc4 } },
+		{ "mov 0x0(,%rax,8),%rdx", 8, { 0x48, 0x8b, 0x14, 0xc5, 0, 0, 0, 0 } },
+		{ "testb $1,(%rdi)", 3, { 0xf6, 0x07, 0x01 } },
+		{ "notl (%rdi)", 2, { 0xf7, 0x17 } },
+		{ "testl $1,(%rdi)", 6, { 0xf7, 0x07, 1, 0, 0, 0 } },
+		{ "ret $8", 3, { 0xc2, 8, 0 } },
+		{ "enter $8,$0", 4, { 0xc8, 8, 0, 0 } },
+		{ "syscall", 2, { 0x0f, 0x05 } },
+		{ "nopw 0x0(%rax,%rax,1)", 6, { 0x66, 0x0f, 0x1f, 0x44, 0, 0 } },
+		{ "pshufd $0,%xmm0,%xmm1", 5, { 0x66, 0x0f, 0x70, 0xc8, 0 } },
+		{ "pshufb %xmm1,%xmm0", 5, { 0x66, 0x0f, 0x38, 0x00, 0xc1 } },
+		{ "palignr $8,%xmm1,%xmm0", 6, { 0x66, 0x0f, 0x3a, 0x0f, 0xc1, 8 } },
+		{ "vmovdqu (%rsi),%ymm0", 4, { 0xc5, 0xfe, 0x6f, 0x06 } },
+		{ "vpcmpeqb (%rdi),%ymm0,%ymm1", 5, { 0xc4, 0xe2, 0x7d, 0x74, 0x0f } },
+		{ "vzeroupper", 3, { 0xc5, 0xf8, 0x77 } },
+		{ "vmovdqu64 (%rsi),%zmm16", 6, { 0x62, 0xe1, 0xfe, 0x48, 0x6f, 0x06 } },
+		{ "mov 0x601040,%eax (moffs)", 9, { 0xa1, 0x40, 0x10, 0x60, 0, 0, 0, 0, 0 } },
+		{ "lock cmpxchg %ecx,(%rdx)", 4, { 0xf0, 0x0f, 0xb1, 0x0a } },
+		{ "mov %fs:0x28,%rax", 9, { 0x64, 0x48, 0x8b, 0x04, 0x25, 0x28, 0, 0, 0 } },
+		{ "fwait", 1, { 0x9b } },
+		{ "fnstcw 0x2(%rsp)", 4, { 0xd9, 0x7c, 0x24, 0x02 } },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		cr_assert_eq(elf_insn_len(cases[i].bytes, sizeof(cases[i].bytes)),
+			     cases[i].len, "%s", cases[i].what);
+	/* invalid in 64-bit mode, and cut short */
+	static const uint8_t pusha[] = { 0x60 }, cut[] = { 0x48, 0xb8, 1, 2 };
+	cr_assert_eq(elf_insn_len(pusha, 1), -1);
+	cr_assert_eq(elf_insn_len(cut, sizeof(cut)), -1);
+	/* boundaries inside push %rbp; mov %rsp,%rbp; ret */
+	static const uint8_t fn[] = { 0x55, 0x48, 0x89, 0xe5, 0xc3 };
+	cr_assert_eq(elf_insn_boundary(fn, 5, 1), 1);
+	cr_assert_eq(elf_insn_boundary(fn, 5, 2), 0);
+	cr_assert_eq(elf_insn_boundary(fn, 5, 4), 1);
+}
+
+/* Decoding every function of libc (SSE, AVX2 and AVX-512 variants of the
+ * string functions included) from its start must end exactly at its
+ * size: a wrong length almost never resynchronises. */
+Test(elf, insn_lengths_cover_libc)
+{
+	const char *libc = elf_find_library("c");
+	cr_assert_not_null(libc);
+	struct elf_bin *b = open_bin(libc);
+	int ok = 0, total = 0;
+	for (int i = 0; i < b->nsyms; i++) {
+		uint8_t *code;
+		int n = elf_read_code(b, &b->syms[i], &code);
+		if (n <= 0)
+			continue;
+		total++;
+		size_t at = 0;
+		int k = 0;
+		while (at < (size_t)n &&
+		       (k = elf_insn_len(code + at, (size_t)n - at)) > 0)
+			at += (size_t)k;
+		if (at == (size_t)n)
+			ok++;
+		else
+			cr_log_warn("%s: decoding stops at +%zu of %d",
+				    b->syms[i].name, at, n);
+	}
+	cr_assert_gt(total, 1000);
+	cr_assert_eq(ok, total, "%d of %d functions decode to their end", ok,
+		     total);
+}
+
+Test(probes_user, uprobe_offset_inside_function)
+{
+	config(0, false);
+	const char *p = helper("uprobe_test");
+	char raw[600];
+	struct ap_vec v = { 0 };
+	/* [endbr64;] push %rbp; mov %rsp,%rbp: +4 starts an instruction and
+	   +2 is inside one, with or without endbr64 */
+	snprintf(raw, sizeof(raw), "uprobe:%s:uprobeFunction1+4", p);
+	cr_assert_eq(expand(raw, &v), 0, "%s", diag_buf);
+	snprintf(raw, sizeof(raw), "uprobe:%s:uprobeFunction1+2", p);
+	cr_assert_eq(expand(raw, &v), -1);
+	cr_assert(strstr(diag_buf, tt_sprintf("ERROR: Could not add uprobe into "
+					      "middle of instruction: %s:"
+					      "uprobeFunction1+2", p)),
+		  "%s", diag_buf);
+	config(0, true);
+	cr_assert_eq(expand(raw, &v), 0, "%s", diag_buf);
+	config(0, false);
+	vec_free(&v);
+}
