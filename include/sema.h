@@ -99,6 +99,9 @@ void sema_err(struct sema *s, const struct srcloc *loc, const char *fmt, ...)
 const struct tt_config *sema_cfg(struct sema *s);
 /* The attach point the current probe body is typed for (NULL outside). */
 struct attach_point *sema_ap(struct sema *s);
+/* The longest probes_ap_name() of the attach points the current probe
+ * body runs for (wildcards expand to many). */
+int sema_probe_name_max(struct sema *s);
 /* True while typing the right-hand side of `@m[...] = f(...)`. */
 bool sema_direct_map_assign(struct sema *s);
 /* Types a MAP node used as a whole map (print(@m), clear(@m)): no key

@@ -326,7 +326,7 @@ static struct type *ty_probe(struct sema *s, struct node *n)
 	struct attach_point *ap = sema_ap(s);
 	if (!ap)
 		return type_none();
-	int len = (int)strlen(probes_ap_name(ap)) + 1;
+	int len = sema_probe_name_max(s) + 1;
 	if (len < 64)
 		len = 64;
 	return type_str(len);

@@ -100,6 +100,18 @@ const char *sema_kind_name(const struct type *t)
 
 const struct tt_config *sema_cfg(struct sema *s) { return s->cfg; }
 struct attach_point *sema_ap(struct sema *s) { return s->ap; }
+
+int sema_probe_name_max(struct sema *s)
+{
+	int max = 0;
+	for (int i = 0; i < s->res->probes.n; i++) {
+		struct sema_probe *sp = &s->res->probes.v[i];
+		int len = (int)strlen(probes_ap_name(sp->ap));
+		if (sp->probe == s->probe && len > max)
+			max = len;
+	}
+	return max;
+}
 bool sema_direct_map_assign(struct sema *s) { return s->direct_map_assign; }
 
 struct sema_map *sema_map_of(struct node *n)
