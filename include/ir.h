@@ -40,7 +40,8 @@
  * f->frame_reg[up], a register holding that ancestor's frame pointer (the
  * ancestor passes it with FRAME, ir_build loads it at entry); scratch
  * aliases from the function's own scratch base (offsets in the scratch map
- * are absolute: a subprogram's own scratch slots go after its ancestors').
+ * are absolute: a subprogram's own scratch slots go after its ancestors';
+ * the caller may pass its base with SCRATCHBASE).
  * Alias slots are live everywhere in the subprogram (the caller reads them
  * afterwards); in the caller, USE marks a slot the callee touches as read
  * (and possibly written) at that point — ir_build puts one before and one
@@ -91,6 +92,8 @@
 			 subprogram; only in the entry block before any call */\
 	X(FRAME, 0)   /* d = this function's frame pointer (r10), for        \
 			 subprograms' stack alias slots */                     \
+	X(SCRATCHBASE, 0) /* d = this function's scratch base (scratch_reg), \
+			 for a subprogram to use as its own */                 \
 	X(USE, 1)     /* slot a is read (and may be written) here by a        \
 			 subprogram the surrounding call runs; no code */       \
 	X(BR, 2)      /* if (a cc b) goto t else goto f  — terminator */       \
@@ -198,6 +201,8 @@ struct ir_func {
 				 pointer of the function k levels up, -1 */
 	int scratch_base;     /* set by stackalloc: first scratch byte this
 				 function's own slots may use */
+	struct srcloc loc;    /* subprogram: the construct it came from (the
+				 loop), for diagnostics */
 };
 
 /* ---- building (ir.c) ---- */

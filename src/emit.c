@@ -94,7 +94,8 @@ static int check_chain_stack(const struct layout *L)
 			total += (d > 0 ? d + 31 : 32) & ~31;
 		}
 		if (total > STACK_LIMIT) {
-			diag_error(first_loc(L->fn.v[k]),
+			const struct mfunc *mf = L->fn.v[k];
+			diag_error(mf->loc.src ? &mf->loc : first_loc(mf),
 				   "BPF stack limit exceeded: this loop body "
 				   "and the code around it need %d bytes of "
 				   "stack together (limit is %d bytes)", total,

@@ -293,7 +293,9 @@ static void bad(struct checker *c, const char *fmt, ...)
 static void bad(struct checker *c, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "ir_check: %s: b%d", c->f->name, c->bi);
+	fprintf(stderr, "ir_check: %s", c->f->name);
+	if (c->bi >= 0)
+		fprintf(stderr, ": b%d", c->bi);
 	if (c->ii >= 0)
 		fprintf(stderr, " insn %d", c->ii);
 	fputs(": ", stderr);
@@ -445,6 +447,11 @@ static void check_insn(struct checker *c, const struct ir_insn *in)
 	case IR_FRAME:
 		check_dst(c, in);
 		break;
+	case IR_SCRATCHBASE:
+		check_dst(c, in);
+		if (c->f->scratch_reg < 0)
+			bad(c, "scratchbase in a function without a scratch base");
+		break;
 	case IR_USE:
 		check_ref(c, &in->arg[0], K_SLOT, 0);
 		break;
@@ -472,6 +479,7 @@ static void check_subs(struct checker *c)
 {
 	const struct ir_func *f = c->f;
 	int depth = ir_depth(f);
+	c->bi = -1;   /* not about a block */
 	for (int k = 0; k <= IR_MAX_DEPTH; k++)
 		if (f->frame_reg[k] >= f->nregs ||
 		    (f->frame_reg[k] >= 0 && (k == 0 || k > depth)))
@@ -498,6 +506,7 @@ static void check_subs(struct checker *c)
 	if (depth > IR_MAX_DEPTH)
 		bad(c, "subprograms nested %d deep (limit is %d)", depth,
 		    IR_MAX_DEPTH);
+	c->bi = 0;
 }
 
 int ir_check(const struct ir_func *f)

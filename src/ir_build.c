@@ -1823,6 +1823,7 @@ struct node *irb_probe(struct irb *b) { return b->sp->probe; }
 struct tt_prog *irb_prog(struct irb *b) { return b->prog; }
 void irb_stmts(struct irb *b, struct node *blk) { stmts(b, blk); }
 void irb_fail(struct irb *b) { b->errors++; }
+void irb_need_scratch(struct irb *b) { b->uses_scratch = true; }
 
 void irb_var_get(struct irb *b, struct sema_var *v, int *reg, int *slot)
 {

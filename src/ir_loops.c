@@ -15,7 +15,8 @@
  *   +0   the program's context pointer (args, kstack, ... in the body)
  *   +8   return flag: the body ran `return` or exit()
  *   +16  the range start
- *   +24  frame pointers of the caller, its caller, ... (8 bytes each)
+ *   +24  the caller's scratch base (the body's too: one lookup per run)
+ *   +32  frame pointers of the caller, its caller, ... (8 bytes each)
  * The caller fills only what the optimized body still reads.
  *
  * Variables of the probe the body uses ("captured": named inside the body
@@ -23,8 +24,12 @@
  * aggregate's slot is reached through an alias slot; a scalar (a register
  * of the caller) is stored into a caller slot around the call, loaded by
  * the body at entry and stored back before it returns when the body
- * assigns it.  The caller marks the captured slots with USE before and
- * after the call, so they stay live across it.
+ * assigns it.  That slot is in the scratch map, not on the stack: the
+ * verifier tracks exact values on the stack, and a counter the body
+ * changes (and compares) would make each iteration a new state, so the
+ * callback would never converge; a map value is an unknown number.  The
+ * caller marks the captured slots with USE before and after the call, so
+ * they stay live across it.
  *
  * In the body, break returns 1 (stop), continue and the end return 0;
  * return and exit() set the flag and return 1, and the caller, seeing the
@@ -40,7 +45,8 @@
 #define LCTX_CTX 0
 #define LCTX_FLAG 8
 #define LCTX_START 16
-#define LCTX_FRAMES 24
+#define LCTX_SCRATCH 24
+#define LCTX_FRAMES 32
 
 /* Constant ranges up to this many iterations stay inline loops. */
 #define INLINE_RANGE_MAX 64
@@ -58,6 +64,8 @@ struct irl_sub {
 	int ctx_ptr;            /* register: &lctx */
 	bool returns;           /* the body may set the return flag */
 	bool uses_ctx;          /* the optimized body reads the program ctx */
+	bool uses_scratch;      /* the body takes the caller's scratch base */
+	bool lends_scratch;     /* a loop in the body takes this one's */
 };
 
 /* ---- emitting into a given function ---------------------------------- */
@@ -93,18 +101,6 @@ static void store8(struct ir_func *f, int blk, struct ref base, int off,
 static void ret(struct ir_func *f, int blk, int v)
 {
 	add(f, blk, IR_RET, -1, ref_imm(v), ref_imm(0), NULL);
-}
-
-static int call(struct ir_func *f, int blk, int helper, int nargs,
-		const struct ref *args, const struct srcloc *loc)
-{
-	int d = ir_reg_new(f, NULL);
-	struct ir_insn *in = add(f, blk, IR_CALL, d, ref_imm(0), ref_imm(0), loc);
-	in->imm = helper;
-	in->nargs = nargs;
-	for (int i = 0; i < nargs; i++)
-		in->arg[i] = args[i];
-	return d;
 }
 
 /* Does any instruction of f write register r? */
@@ -186,47 +182,35 @@ static void find_captures(struct irb *b, struct node *n, struct capture **out,
 
 /* ---- the body ------------------------------------------------------------ */
 
-/* The scratch map (made on first need, as ir_build does). */
-static int scratch_map(struct irb *b)
+/* Inserts a copy of in before the first instruction of block blk. */
+static void insert_first(struct ir_func *f, int blk, struct ir_insn in)
 {
-	struct tt_prog *p = irb_prog(b);
-	if (p->scratch_map < 0) {
-		struct tt_map m = { .name = "scratch", .kind = MAPK_SCRATCH,
-				    .type = BPF_MAP_TYPE_PERCPU_ARRAY,
-				    .key_size = 4, .value_size = 0,
-				    .max_entries = 1, .fd = -1 };
-		vec_push(&p->maps, m);
-		p->scratch_map = p->maps.n - 1;
-	}
-	return p->scratch_map;
+	ir_append(f, blk, IR_NOP);   /* room for one more */
+	struct ir_block *bl = f->blocks[blk];
+	memmove(&bl->insns[1], &bl->insns[0],
+		(bl->ninsns - 1) * sizeof(*bl->insns));
+	bl->insns[0] = in;
 }
 
-/* The subprogram's entry: its arguments were read there already; look up
- * the scratch base when a slot needs it, then go to the body. */
-static void finish_entry(struct irb *b, struct ir_func *sub, int entry,
-			 int body)
+/* The subprogram's entry read its arguments; its scratch base, when its
+ * slots need one (or a loop in it borrows it), comes from the caller
+ * through lctx; then the body. */
+static void finish_entry(struct ir_func *sub, struct irl_sub *L, int entry,
+			 int body, const struct srcloc *loc)
 {
-	bool scratch = false;
+	bool scratch = L->lends_scratch;
 	for (int s = 0; s < sub->nslots; s++)
 		scratch |= sub->slots[s].space == SPACE_SCRATCH;
-	if (!scratch) {
-		add(sub, entry, IR_JMP, -1, ref_imm(0), ref_imm(0), NULL)->t = body;
-		return;
+	if (scratch) {
+		int r = ir_reg_new(sub, "scratch");
+		struct ir_insn in = { .op = IR_LOAD, .dst = r, .size = 8,
+				      .off = LCTX_SCRATCH,
+				      .arg = { ref_reg(L->ctx_ptr) }, .loc = *loc };
+		insert_first(sub, body, in);
+		sub->scratch_reg = r;
+		L->uses_scratch = true;
 	}
-	int k = ir_slot_new(sub, 4, 4, SPACE_STACK, "scratch_key");
-	struct ir_insn *in = add(sub, entry, IR_STORE, -1, ref_slot(k, 0),
-				 ref_imm(0), NULL);
-	in->size = 4;
-	struct ref args[2] = { ref_map(scratch_map(b)), ref_slot(k, 0) };
-	int s = call(sub, entry, BPF_FUNC_map_lookup_elem, 2, args, NULL);
-	sub->reg_names[s] = "scratch";
-	sub->scratch_reg = s;
-	int fail = ir_block_new(sub);
-	in = add(sub, entry, IR_BR, -1, ref_reg(s), ref_imm(0), NULL);
-	in->cc = CC_EQ;
-	in->t = fail;
-	in->f = body;
-	ret(sub, fail, 0);
+	add(sub, entry, IR_JMP, -1, ref_imm(0), ref_imm(0), NULL)->t = body;
 }
 
 /* $kv = (key, value) from the callback's key and value pointers; a
@@ -290,12 +274,13 @@ static struct ir_func *build_body(struct irb *b, struct node *n, bool is_map,
 		struct capture *c = &(*caps)[i];
 		irb_var_get(b, c->var, &c->preg, &c->pslot);
 		if (c->preg >= 0)
-			c->cap = ir_slot_new(pf, 8, 8, SPACE_STACK,
+			c->cap = ir_slot_new(pf, 8, 8, SPACE_SCRATCH,
 					     tt_sprintf("cap%s", c->var->name));
 	}
 
 	struct ir_func *sub = ir_sub_new(pf, tt_sprintf("%s.loop%d", pf->name,
 							pf->nsubs));
+	sub->loc = *loc;
 	struct irl_sub *L = tt_alloc(sizeof(*L));
 	L->f = sub;
 	*lp = L;
@@ -366,7 +351,7 @@ static struct ir_func *build_body(struct irb *b, struct node *n, bool is_map,
 		}
 		ret(sub, blk, blk == brk);
 	}
-	finish_entry(b, sub, entry, body);
+	finish_entry(sub, L, entry, body, loc);
 
 	ir_cfg(sub);
 	if (ir_check(sub) == 0)
@@ -399,6 +384,23 @@ static void call_body(struct irb *b, struct node *n, struct ir_func *sub,
 		       loc);
 	if (start.kind != REF_NONE)
 		store8(f, irb_cur(b), ref_slot(lctx, 0), LCTX_START, start, loc);
+	bool scratch = L->uses_scratch;
+	for (int i = 0; i < f->nslots; i++)
+		scratch |= f->slots[i].space == SPACE_SCRATCH;
+	if (scratch) {
+		/* this function looks up (or borrows) a scratch base */
+		struct irl_sub *up = irb_sub(b);
+		if (up)
+			up->lends_scratch = true;
+		else
+			irb_need_scratch(b);
+	}
+	if (L->uses_scratch) {
+		int r = ir_reg_new(f, NULL);
+		add(f, irb_cur(b), IR_SCRATCHBASE, r, ref_imm(0), ref_imm(0), loc);
+		store8(f, irb_cur(b), ref_slot(lctx, 0), LCTX_SCRATCH, ref_reg(r),
+		       loc);
+	}
 	for (int k = 1; k <= depth; k++) {
 		if (sub->frame_reg[k] < 0)
 			continue;
@@ -443,6 +445,12 @@ static void call_body(struct irb *b, struct node *n, struct ir_func *sub,
 		irb_jmp(b, done);
 		irb_set_block(b, done);
 	}
+}
+
+static void emit2(struct irb *b, enum ir_op op, int dst, struct ref x,
+		  struct ref y, const struct srcloc *loc)
+{
+	add(irb_func(b), irb_cur(b), op, dst, x, y, loc);
 }
 
 /* Loops nest as subprograms, and the kernel allows 8 frames. */
@@ -513,19 +521,27 @@ bool irl_for_range(struct irb *b, struct node *n)
 	struct ref a = irb_to_reg(b, irb_expr(b, n->a), loc);
 	struct irval cv = irb_expr(b, n->c);
 	struct ref c = cv.r.kind == REF_IMM ? cv.r : irb_to_reg(b, cv, loc);
-	int nr = irb_reg(b, NULL);
-	struct ir_insn *in = irb_emit(b, IR_MOV, loc);
-	in->dst = nr;
-	in->arg[0] = ref_imm(0);
-	int some = irb_new_block(b), go = irb_new_block(b);
-	irb_br(b, sign ? CC_SLT : CC_ULT, a, c, some, go);
-	irb_set_block(b, some);
-	in = irb_emit(b, IR_SUB, loc);
-	in->dst = nr;
-	in->arg[0] = c;
-	in->arg[1] = a;
-	irb_jmp(b, go);
-	irb_set_block(b, go);
+	/* nr = c > a ? c - a : 0, without a branch: a conditional jump on
+	 * the bounds would make the verifier track their exact values, and
+	 * a bound the body changes would then never let it converge. */
+	int d = irb_reg(b, NULL), m = irb_reg(b, NULL), nr = irb_reg(b, NULL);
+	emit2(b, IR_SUB, d, c, a, loc);
+	if (sign) {
+		emit2(b, IR_ASHR, m, ref_reg(d), ref_imm(63), loc);  /* d < 0 */
+		emit2(b, IR_NOT, m, ref_reg(m), ref_imm(0), loc);
+	} else {
+		/* borrow of c - a: ((~c & a) | (~(c ^ a) & d)) >> 63 */
+		int t = irb_reg(b, NULL), u = irb_reg(b, NULL);
+		emit2(b, IR_NOT, t, c, ref_imm(0), loc);
+		emit2(b, IR_AND, t, ref_reg(t), a, loc);
+		emit2(b, IR_XOR, u, c, a, loc);
+		emit2(b, IR_NOT, u, ref_reg(u), ref_imm(0), loc);
+		emit2(b, IR_AND, u, ref_reg(u), ref_reg(d), loc);
+		emit2(b, IR_OR, t, ref_reg(t), ref_reg(u), loc);
+		emit2(b, IR_LSHR, t, ref_reg(t), ref_imm(63), loc);
+		emit2(b, IR_SUB, m, ref_reg(t), ref_imm(1), loc);   /* no borrow: ~0 */
+	}
+	emit2(b, IR_AND, nr, ref_reg(d), ref_reg(m), loc);
 
 	struct irl_sub *L;
 	struct capture *caps;

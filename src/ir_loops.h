@@ -44,6 +44,9 @@ void irb_var_bind(struct irb *b, struct sema_var *v, int reg, int slot);
 void irb_stmts(struct irb *b, struct node *blk);
 /* Counts an error already reported (ir_build then fails). */
 void irb_fail(struct irb *b);
+/* The current function looks up the scratch base at entry (its
+ * scratch_reg), as when it has scratch slots. */
+void irb_need_scratch(struct irb *b);
 /* break / continue targets of an enclosing loop. */
 void irb_loop_push(struct irb *b, int brk, int cont);
 void irb_loop_pop(struct irb *b);

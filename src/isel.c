@@ -966,6 +966,9 @@ static void sel_insn(struct isel *S, const struct ir_insn *in)
 	case IR_FRAME:
 		mov_reg(S, d, MIR_FP);
 		break;
+	case IR_SCRATCHBASE:
+		mov_reg(S, d, vreg(S->f->scratch_reg));
+		break;
 	case IR_USE:
 		break;
 	case IR_BR:
@@ -1041,6 +1044,7 @@ struct mfunc *isel_run(const struct ir_func *f)
 {
 	struct mfunc *mf = xcalloc(1, sizeof(*mf));
 	mf->name = f->name;
+	mf->loc = f->loc;
 	mf->stack_size = f->stack_size;
 	for (int r = 0; r < MIR_NPHYS + f->nregs; r++)
 		mir_reg_new(mf);

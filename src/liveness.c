@@ -109,6 +109,8 @@ void live_insn_effect(const struct ir_func *f, const struct ir_insn *in,
 				add_use(e, f->frame_reg[sl->up]);
 		}
 	}
+	if (in->op == IR_SCRATCHBASE && f->scratch_reg >= 0)
+		add_use(e, f->scratch_reg);
 	/* A write covering the whole destination slot kills it. */
 	const struct ref *a = &in->arg[0];
 	if ((in->op == IR_STORE || in->op == IR_MEMZERO || in->op == IR_MEMCPY) &&

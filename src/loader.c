@@ -108,6 +108,18 @@ static uint32_t default_prog_type(const struct tt_probe *pr)
 	}
 }
 
+/* Attach type when the compiler left it 0: trampolines and iterators
+ * must name theirs at load time. */
+static uint32_t default_attach_type(const struct tt_probe *pr)
+{
+	switch (pr->ap ? pr->ap->prov : PROV_NONE) {
+	case PROV_FENTRY: return BPF_TRACE_FENTRY;
+	case PROV_FEXIT: return BPF_TRACE_FEXIT;
+	case PROV_ITER: return BPF_TRACE_ITER;
+	default: return 0;
+	}
+}
+
 static uint32_t kernel_version(void)
 {
 	struct utsname u;
@@ -315,6 +327,8 @@ static int load_probe(struct tt_prog *p, struct tt_probe *pr)
 	}
 	if ((err = attach_btf_id(pr, &btf_id)) < 0)
 		return err;
+	if (!pr->expected_attach_type)
+		pr->expected_attach_type = default_attach_type(pr);
 	insns = xmalloc(bytes);
 	memcpy(insns, pr->code.insns, bytes);
 	if ((err = patch_maps(p, insns, pr->code.ninsns, pr->name)) < 0)
@@ -336,7 +350,7 @@ static int load_probe(struct tt_prog *p, struct tt_probe *pr)
 	}
 	fd = bpf_prog_load(type, name, "GPL", insns, pr->code.ninsns, &opts);
 	if (fd < 0 && (errno == EACCES || errno == EINVAL || errno == ENOSPC ||
-		       errno == E2BIG)) {
+		       errno == E2BIG || errno == ENOMEM)) {
 		/* again, with the verifier's log */
 		int first = errno;
 		uint32_t sz = log_size(p);

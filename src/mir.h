@@ -60,6 +60,7 @@ struct mfunc {
 	bool allocated;     /* registers are physical (after ra_run) */
 	struct mfunc **subs;/* subprograms (from ir_func.subs, same order) */
 	int nsubs;
+	struct srcloc loc;  /* ir_func.loc */
 };
 
 /* Building (isel.c). */

@@ -15,6 +15,7 @@
 #include "isel.h"
 #include "liveness.h"
 #include "regalloc.h"
+#include "runtime.h"
 #include "stackalloc.h"
 #include "../../src/mir.h"
 
@@ -307,7 +308,8 @@ static char *asm_text(const char *ir)
 /* ---- kernel: load and run ------------------------------------------------ */
 
 /* Load code as a raw tracepoint program, ld_imm64 map references patched
- * the loader's way (imm = map index -> fd).  Skips the test loudly when
+ * the loader's way (imm = map index -> fd), with the loader's BTF
+ * func_info when there are subprograms.  Skips the test loudly when
  * bpf() is not allowed here. */
 static int load(const struct bpf_code *code, const int *map_fds)
 {
@@ -323,10 +325,25 @@ static int load(const struct bpf_code *code, const int *map_fds)
 	LIBBPF_OPTS(bpf_prog_load_opts, o, .log_buf = log,
 		    .log_size = sizeof(log), .log_level = 1);
 	log[0] = 0;
+	struct bpf_func_info *finfo = NULL;
+	int btf_fd = -1;
+	if (code->nfuncs > 1) {
+		btf_fd = loader_func_info(code, &finfo);
+		if (btf_fd == -EPERM)
+			cr_skip_test("KERNEL TEST SKIPPED: loading BTF needs root");
+		cr_assert(btf_fd >= 0, "func_info BTF: %s", strerror(-btf_fd));
+		o.prog_btf_fd = btf_fd;
+		o.func_info = finfo;
+		o.func_info_cnt = code->nfuncs;
+		o.func_info_rec_size = sizeof(*finfo);
+	}
 	int fd = bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, "tt_test", "GPL",
 			       insns, code->ninsns, &o);
 	int err = errno;
 	free(insns);
+	free(finfo);
+	if (btf_fd >= 0)
+		close(btf_fd);
 	if (fd < 0 && (err == EPERM || err == ENOSYS))
 		cr_skip_test("KERNEL TEST SKIPPED: bpf(BPF_PROG_LOAD) failed "
 			     "with %s: needs root and a kernel with BPF",
@@ -972,4 +989,331 @@ Test(kernel, misaligned_stack_accesses)
 	cr_assert_eq(run(fd, lo, 3), (uint32_t)want);
 	cr_assert_eq(run(fd, hi, 3), (uint32_t)(want >> 32));
 	close(fd);
+}
+
+/* ---- subprograms: loop bodies run by helpers --------------------------- */
+
+/* bpf_loop(n, fn0, &lctx, 0): the body adds its index to the caller's
+ * $sum, reached through an alias slot and the frame pointer the caller
+ * put in lctx (at byte 24 here; the layout is the builder's choice). */
+static const char *loop_sum =
+	"func t\n"
+	"slot s0 32 stack \"loop_ctx\"\n"
+	"slot s1 8 stack \"$sum\"\n"
+	"b0:\n"
+	"  %0 = ctx\n"
+	"  %1 = load8 %0+0\n"
+	"  %2 = frame\n"
+	"  store8 s0+24, %2\n"
+	"  store8 s1+0, 0\n"
+	"  use s1\n"
+	"  %3 = call loop(%1, fn0, s0, 0)\n"
+	"  use s1\n"
+	"  %4 = load8 s1+0\n"
+	"  ret %4\n"
+	"func t.loop0 in t\n"
+	"slot s0 8 stack \"$sum\" up 1 s1\n"
+	"frame 1 %2\n"
+	"b0:\n"
+	"  %0 = arg 0\n"
+	"  %1 = arg 1\n"
+	"  %2 = load8 %1+24\n"
+	"  %3 = load8 s0+0\n"
+	"  %3 = add %3, %0\n"
+	"  store8 s0+0, %3\n"
+	"  ret 0\n";
+
+Test(kernel, bpf_loop_callback_sums)
+{
+	struct bpf_code code;
+	cr_assert_eq(compile(loop_sum, &code, NULL), 0);
+	cr_assert_eq(code.nfuncs, 2);
+	int fd = load(&code, NULL);
+	uint64_t n0[1] = { 0 }, n10[1] = { 10 }, n1000[1] = { 1000 };
+	cr_assert_eq(run(fd, n0, 1), 0);
+	cr_assert_eq(run(fd, n10, 1), 45);
+	cr_assert_eq(run(fd, n1000, 1), 499500);
+	close(fd);
+	free(code.insns);
+	free(code.locs);
+}
+
+/* The subprogram comes after the program; the callback's ld_imm64 holds
+ * the offset of its first instruction; the alias is reached through the
+ * frame pointer loaded from lctx. */
+Test(emit, subprogram_layout)
+{
+	struct bpf_code code;
+	cr_assert_eq(compile(loop_sum, &code, NULL), 0);
+	cr_assert_eq(code.nfuncs, 2);
+	cr_assert_eq(code.func_start[0], 0);
+	cr_assert_str_eq(code.func_name[1], "t_loop0");
+	int ld = 4; /* r2 = t_loop0 */
+	cr_assert_eq(code.insns[ld].code, BPF_LD | BPF_DW | BPF_IMM);
+	cr_assert_eq(code.insns[ld].src_reg, BPF_PSEUDO_FUNC);
+	cr_assert_eq(ld + 1 + code.insns[ld].imm, code.func_start[1]);
+	struct mem m;
+	emit_dump(mem_open(&m), &code);
+	cr_assert_str_eq(mem_close(&m),
+		"   0: (79) r1 = *(u64 *)(r1 +0)\n"
+		"   1: (bf) r2 = r10\n"
+		"   2: (7b) *(u64 *)(r10 -8) = r2\n"
+		"   3: (7a) *(u64 *)(r10 -40) = 0\n"
+		"   4: (18) r2 = t_loop0 ll\n"
+		"   6: (bf) r3 = r10\n"
+		"   7: (07) r3 += -32\n"
+		"   8: (b7) r4 = 0\n"
+		"   9: (85) call loop#181\n"
+		"  10: (79) r0 = *(u64 *)(r10 -40)\n"
+		"  11: (95) exit\n"
+		"t_loop0:\n"
+		"  12: (79) r3 = *(u64 *)(r2 +24)\n"
+		"  13: (79) r2 = *(u64 *)(r3 -40)\n"
+		"  14: (0f) r2 += r1\n"
+		"  15: (7b) *(u64 *)(r3 -40) = r2\n"
+		"  16: (b7) r0 = 0\n"
+		"  17: (95) exit\n");
+	free(code.insns);
+	free(code.locs);
+}
+
+/* Two levels: the outer body runs bpf_loop itself, passing its own frame
+ * pointer and the program's; the inner body reaches the program's slot
+ * two levels up and stops its loop (returns 1) at index 3.  (A condition
+ * on the count itself would make the verifier follow every value of it:
+ * ir_loops.c keeps such counters in the scratch map.) */
+Test(kernel, nested_callbacks_reach_two_levels_up)
+{
+	uint64_t args[1] = { 3 };
+	uint32_t r = load_and_run(
+		"func t\n"
+		"slot s0 32 stack \"loop_ctx\"\n"
+		"slot s1 8 stack \"$n\"\n"
+		"b0:\n"
+		"  %0 = ctx\n"
+		"  %1 = load8 %0+0\n"
+		"  %2 = frame\n"
+		"  store8 s0+24, %2\n"
+		"  store8 s1+0, 0\n"
+		"  use s1\n"
+		"  %3 = call loop(%1, fn0, s0, 0)\n"
+		"  use s1\n"
+		"  %4 = load8 s1+0\n"
+		"  ret %4\n"
+		"func t.loop0 in t\n"
+		"slot s0 40 stack \"loop_ctx\"\n"
+		"frame 1 %2\n"
+		"b0:\n"
+		"  %0 = arg 0\n"
+		"  %1 = arg 1\n"
+		"  %2 = load8 %1+24\n"
+		"  %3 = frame\n"
+		"  store8 s0+24, %3\n"
+		"  store8 s0+32, %2\n"
+		"  %4 = call loop(5, fn0, s0, 0)\n"
+		"  ret 0\n"
+		"func t.loop0.loop0 in t.loop0\n"
+		"slot s0 8 stack \"$n\" up 2 s1\n"
+		"frame 2 %3\n"
+		"b0:\n"
+		"  %0 = arg 0\n"
+		"  %1 = arg 1\n"
+		"  %3 = load8 %1+32\n"
+		"  %4 = load8 s0+0\n"
+		"  %4 = add %4, 1\n"
+		"  store8 s0+0, %4\n"
+		"  br.eq %0, 3, b1, b2\n"
+		"b1:\n"
+		"  ret 1\n"
+		"b2:\n"
+		"  ret 0\n", NULL, args, 1);
+	cr_assert_eq(r, 12);   /* 3 outer x 4 inner (indexes 0..3) */
+}
+
+/* bpf_for_each_map_elem: the body gets (map, key, value, ctx), sums the
+ * values into the caller's slot and counts the elements. */
+Test(kernel, for_each_map_elem_callback)
+{
+	int fd = bpf_map_create(BPF_MAP_TYPE_HASH, "tt_each", 4, 8, 16, NULL);
+	if (fd < 0 && (errno == EPERM || errno == ENOSYS))
+		cr_skip_test("KERNEL TEST SKIPPED: bpf(BPF_MAP_CREATE): %s", strerror(errno));
+	cr_assert(fd >= 0);
+	for (uint32_t k = 1; k <= 5; k++) {
+		uint64_t v = 10 * k;
+		cr_assert_eq(bpf_map_update_elem(fd, &k, &v, 0), 0);
+	}
+	uint32_t r = load_and_run(
+		"func t\n"
+		"slot s0 32 stack \"loop_ctx\"\n"
+		"slot s1 16 stack \"acc\"\n"
+		"b0:\n"
+		"  %0 = frame\n"
+		"  store8 s0+24, %0\n"
+		"  memzero s1+0, 16\n"
+		"  use s1\n"
+		"  %1 = call for_each_map_elem(map0, fn0, s0, 0)\n"
+		"  use s1\n"
+		"  %2 = load8 s1+0\n"
+		"  %3 = load8 s1+8\n"
+		"  %2 = mul %2, 100\n"
+		"  %2 = add %2, %3\n"
+		"  %2 = mul %2, 100\n"
+		"  %2 = add %2, %1\n"          /* elements visited */
+		"  ret %2\n"
+		"func t.each in t\n"
+		"slot s0 16 stack \"acc\" up 1 s1\n"
+		"frame 1 %4\n"
+		"b0:\n"
+		"  %1 = arg 1\n"
+		"  %2 = arg 2\n"
+		"  %3 = arg 3\n"
+		"  %4 = load8 %3+24\n"
+		"  %5 = load8 %2+0\n"
+		"  %8 = load4 %1+0\n"
+		"  %5 = add %5, %8\n"          /* value + key */
+		"  %6 = load8 s0+0\n"
+		"  %6 = add %6, %5\n"
+		"  store8 s0+0, %6\n"
+		"  %7 = load8 s0+8\n"
+		"  %7 = add %7, 1\n"
+		"  store8 s0+8, %7\n"
+		"  ret 0\n", &fd, NULL, 0);
+	cr_assert_eq(r, (150 + 15) * 10000 + 5 * 100 + 5);
+	close(fd);
+}
+
+/* In a subprogram an alias slot (the caller's variable) is live
+ * everywhere, so ir_optimize keeps stores into it even though nothing in
+ * the subprogram reads them afterwards. */
+Test(liveness, alias_slots_are_live_throughout)
+{
+	struct ir_func *f = parse(
+		"func f\n"
+		"slot s0 8 stack\n"
+		"b0:\n"
+		"  ret 0\n"
+		"func g in f\n"
+		"slot s0 8 stack \"x\" up 1 s0\n"
+		"slot s1 8 stack \"own\"\n"
+		"frame 1 %0\n"
+		"b0:\n"
+		"  %1 = arg 1\n"
+		"  %0 = load8 %1+24\n"
+		"  store8 s1+0, 5\n"           /* never read: goes */
+		"  store8 s0+0, 7\n"           /* the caller's: stays */
+		"  ret 0\n");
+	struct ir_func *g = f->subs[0];
+	ir_optimize(g);
+	struct liveness *lv = live_compute(g);
+	struct mem m;
+	live_dump(mem_open(&m), lv);
+	live_free(lv);
+	cr_assert_str_eq(mem_close(&m),
+		"func g\n"
+		"b0: in regs {} slots {s0} out regs {} slots {s0}\n");
+	cr_assert_eq(g->blocks[0]->ninsns, 4);
+	cr_assert_eq(g->blocks[0]->insns[2].op, IR_STORE);
+	cr_assert_eq(g->blocks[0]->insns[2].arg[0].slot, 0);
+}
+
+/* A subprogram's own scratch slots go after its caller's (which may be
+ * live during the call); an alias gets its target's offset; the program's
+ * scratch_size covers both. */
+Test(stackalloc, subprogram_scratch_and_aliases)
+{
+	struct ir_func *f = parse(
+		"func f\n"
+		"slot s0 4 stack\n"
+		"slot s1 100 scratch \"big\"\n"
+		"scratch %0\n"
+		"b0:\n"
+		"  store4 s0+0, 0\n"
+		"  %0 = call map_lookup_elem(map2, s0)\n"
+		"  br.eq %0, 0, b1, b2\n"
+		"b1:\n"
+		"  ret 0\n"
+		"b2:\n"
+		"  memzero s1+0, 100\n"
+		"  use s1\n"
+		"  %1 = call loop(2, fn0, 0, 0)\n"
+		"  use s1\n"
+		"  ret 0\n"
+		"func g in f\n"
+		"slot s0 100 scratch \"big\" up 1 s1\n"
+		"slot s1 4 stack\n"
+		"slot s2 40 scratch \"mine\"\n"
+		"slot s3 16 stack \"onstack\"\n"
+		"scratch %0\n"
+		"b0:\n"
+		"  store4 s1+0, 0\n"
+		"  %0 = call map_lookup_elem(map2, s1)\n"
+		"  br.eq %0, 0, b1, b2\n"
+		"b1:\n"
+		"  ret 0\n"
+		"b2:\n"
+		"  memcpy s2+0, s0, 40\n"
+		"  memzero s3+0, 16\n"
+		"  %1 = call map_lookup_elem(map0, s3)\n"
+		"  %2 = call map_lookup_elem(map0, s2)\n"
+		"  ret 0\n");
+	struct liveness *lv = live_compute(f);
+	cr_assert_eq(stack_alloc(f, lv), 0);
+	live_free(lv);
+	struct mem m;
+	stack_dump(mem_open(&m), f);
+	cr_assert_str_eq(mem_close(&m),
+		"func f stack 8 scratch 144\n"
+		"s0 - size 4 offset -4\n"
+		"s1 big size 100 scratch 0\n"
+		"func g stack 16 scratch 144\n"
+		"s0 big size 100 scratch 0\n"
+		"s1 - size 4 offset -4\n"
+		"s2 mine size 40 scratch 104\n"
+		"s3 onstack size 16 offset -16\n");
+	cr_assert_eq(f->subs[0]->scratch_base, 104);
+}
+
+/* The kernel limits the stack of a whole call chain: a body whose frame
+ * fits alone but not on top of its caller's is a diagnostic. */
+Test(emit, call_chain_stack_limit)
+{
+	struct source src = { "stdin", "BEGIN { for ($i : 0..$n) { } }", 30 };
+	struct ir_func *f = parse(
+		"func f\n"
+		"slot s0 32 stack \"loop_ctx\"\n"
+		"slot s1 300 stack \"a\"\n"
+		"b0:\n"
+		"  %0 = frame\n"
+		"  store8 s0+24, %0\n"
+		"  memzero s1+0, 300\n"
+		"  %1 = call loop(2, fn0, s0, 0)\n"
+		"  %2 = call map_lookup_elem(map0, s1)\n"
+		"  ret 0\n"
+		"func g in f\n"
+		"slot s0 200 stack \"b\"\n"
+		"b0:\n"
+		"  memzero s0+0, 200\n"
+		"  %0 = call map_lookup_elem(map0, s0)\n"
+		"  ret 0\n");
+	f->subs[0]->loc = (struct srcloc){ &src, 1, 9, 20 };
+	struct liveness *lv = live_compute(f);
+	cr_assert_eq(stack_alloc(f, lv), 0);   /* each frame fits */
+	live_free(lv);
+	struct mfunc *mf = isel_run(f);
+	cr_assert_eq(ra_run(mf), 0);
+	struct bpf_code code;
+	struct mem m;
+	diag_reset();
+	diag_set_stream(mem_open(&m));
+	int rc = emit_run(mf, &code);
+	diag_set_stream(stderr);
+	char *msg = mem_close(&m);
+	cr_assert_eq(rc, -1);
+	cr_assert(strstr(msg, "stdin:1:9-29: ERROR: BPF stack limit exceeded: "
+			      "this loop body and the code around it need 576 "
+			      "bytes of stack together (limit is 512 bytes)"),
+		  "%s", msg);
+	mfunc_free(mf);
+	free(code.insns);
+	free(code.locs);
 }

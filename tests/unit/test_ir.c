@@ -401,3 +401,104 @@ Test(ir_opt, dead_stores_into_slots)
 		"  %2 = call ringbuf_output(map1, s0, 32, 0)\n"
 		"  ret 0\n");
 }
+
+/* ---- subprograms ---- */
+
+/* A program with a loop body subprogram: fn<i> operands, alias slots,
+ * frame registers, arg/frame/use round-trip through ir_dump/ir_parse. */
+Test(ir, subprogram_roundtrip)
+{
+	const char *text =
+		"func BEGIN\n"
+		"slot s0 32 stack \"loop_ctx\"\n"
+		"slot s1 8 stack \"$sum\"\n"
+		"b0:\n"
+		"  %0 = frame\n"
+		"  store8 s0+24, %0\n"
+		"  store8 s1+0, 0\n"
+		"  use s1\n"
+		"  %1 = call loop(10, fn0, s0, 0)\n"
+		"  use s1\n"
+		"  %2 = load8 s1+0\n"
+		"  ret %2\n"
+		"func BEGIN.loop0 in BEGIN\n"
+		"slot s0 8 stack \"$sum\" up 1 s1\n"
+		"reg %2 \"frame1\"\n"
+		"frame 1 %2\n"
+		"b0:\n"
+		"  %0 = arg 0\n"
+		"  %1 = arg 1\n"
+		"  %2 = load8 %1+24\n"
+		"  %3 = load8 s0+0\n"
+		"  %3 = add %3, %0\n"
+		"  store8 s0+0, %3\n"
+		"  ret 0\n";
+	struct ir_func *f = ir_parse(text);
+	cr_assert(f);
+	ir_cfg(f);
+	int rc;
+	cr_assert_str_eq(check(f, &rc), "");
+	cr_assert_eq(rc, 0);
+	cr_assert_str_eq(dump(f), text);
+	cr_assert_eq(f->nsubs, 1);
+	struct ir_func *sub = f->subs[0];
+	cr_assert_eq(sub->parent, f);
+	cr_assert_eq(ir_depth(sub), 1);
+	cr_assert_eq(ir_ancestor(sub, 1), f);
+	cr_assert_eq(sub->slots[0].up, 1);
+	cr_assert_eq(sub->slots[0].target, 1);
+	cr_assert_eq(sub->frame_reg[1], 2);
+}
+
+/* An alias of an alias names the slot it stands for, two levels up. */
+Test(ir, alias_of_alias_resolves)
+{
+	struct ir_func *f = ir_func_new("p");
+	int s = ir_slot_new(f, 24, 8, SPACE_STACK, "$t");
+	struct ir_func *a = ir_sub_new(f, "p.loop0");
+	int as = ir_alias_slot_new(a, 1, s);
+	struct ir_func *b = ir_sub_new(a, "p.loop0.loop0");
+	int bs = ir_alias_slot_new(b, 1, as);
+	cr_assert_eq(b->slots[bs].up, 2);
+	cr_assert_eq(b->slots[bs].target, s);
+	cr_assert_eq(b->slots[bs].size, 24);
+	cr_assert_str_eq(b->slots[bs].name, "$t");
+	cr_assert_eq(ir_ancestor(b, 2), f);
+	cr_assert_eq(ir_depth(b), 2);
+}
+
+/* What ir_check says about malformed subprogram IR. */
+Test(ir, subprogram_check_errors)
+{
+	int rc;
+	struct ir_func *f = ir_parse(
+		"func f\n"
+		"b0:\n"
+		"  %0 = call loop(1, fn1, 0, 0)\n"   /* no fn1 */
+		"  %1 = arg 0\n"                     /* after a call */
+		"  ret 0\n");
+	cr_assert(f);
+	cr_assert_str_eq(check(f, &rc),
+		"ir_check: f: b0 insn 0: operand 1: subprogram fn1 does not exist\n"
+		"ir_check: f: b0 insn 1: arg must be in the entry block, before any call\n");
+	cr_assert_eq(rc, -1);
+
+	f = ir_parse(
+		"func f\n"
+		"slot s0 8 stack\n"
+		"b0:\n"
+		"  ret 0\n"
+		"func g in f\n"
+		"slot s0 16 stack up 1 s0\n"         /* size differs */
+		"slot s1 8 stack up 1 s5\n"          /* no such slot */
+		"slot s2 8 stack up 1 s0\n"
+		"b0:\n"
+		"  %0 = load8 s2+0\n"                /* no frame 1 register */
+		"  ret %0\n");
+	cr_assert(f);
+	cr_assert_str_eq(check(f, &rc),
+		"ir_check: g: alias s0 does not match s0 1 levels up\n"
+		"ir_check: g: alias s1: no slot s5 1 levels up\n"
+		"ir_check: g: b0 insn 0: operand 0: alias s2 has no base register\n");
+	cr_assert_eq(rc, -1);
+}
