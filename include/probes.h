@@ -66,6 +66,9 @@ struct attach_point {
 	/* filled by sema for tracepoints: the `args` struct from the format
 	   file (is_ctx set, field offsets into the tracepoint record). */
 	struct type *args_type;
+	/* fexit: the function's return type (BTF), the type of `retval`;
+	   filled by probes_expand with args_type. */
+	struct type *ret_type;
 	/* uprobe, uretprobe, usdt: filled by probes_expand.  One program is
 	   attached at every location (a USDT probe used at several places
 	   has several; the perf event's bpf_cookie is the location's index).
@@ -85,7 +88,12 @@ const char *probes_provider_name(enum provider p);
  * diag_error at ap->loc; returns 0 or -1. */
 int probes_parse(struct attach_point *ap);
 /* Expand wildcards: returns the concrete attach points (ap itself when
- * it has no wildcard) in *out; 0 matches is an error reported at ap->loc. */
+ * it has no wildcard) in *out; 0 matches is an error reported at ap->loc.
+ * kprobe/kretprobe/fentry/fexit wildcards ([module:]func) match the
+ * traceable kernel functions (<tracefs>/available_filter_functions, else
+ * /proc/kallsyms; kprobes less the kprobe blacklist, fentry/fexit only
+ * those with a BTF prototype); fentry/fexit get args_type and ret_type
+ * from BTF, and target = the function's module ("vmlinux"). */
 int probes_expand(struct attach_point *ap, struct ap_vec *out);
 /* The settings expansion depends on: -p (uprobe/USDT targets are looked
  * up in that process's mappings, probes attach for it only) and --unsafe

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "btf.h"
 #include "elf_syms.h"
 #include "prog.h"
 #include "runtime.h"
@@ -416,6 +417,21 @@ const char *probes_ap_name(const struct attach_point *ap)
 	case PROV_PROFILE:
 		return tt_sprintf("%s:%s:%llu", probes_provider_name(ap->prov),
 				  ap->target, (unsigned long long)ap->freq);
+	case PROV_KPROBE:
+	case PROV_KRETPROBE:
+		if (!ap->func || !*ap->func)
+			return ap->raw; /* an address */
+		return tt_sprintf("%s:%s%s%s%s", probes_provider_name(ap->prov),
+				  ap->target ? ap->target : "",
+				  ap->target ? ":" : "", ap->func,
+				  ap->offset ? tt_sprintf("+%llu",
+				       (unsigned long long)ap->offset) : "");
+	case PROV_FENTRY:
+	case PROV_FEXIT:
+		return tt_sprintf("%s:%s:%s", probes_provider_name(ap->prov),
+				  ap->target && *ap->target ? ap->target
+							    : "vmlinux",
+				  ap->func);
 	default:
 		return ap->raw;
 	}
@@ -710,6 +726,7 @@ static struct attach_point *ap_copy(const struct attach_point *ap)
 }
 
 static int user_expand(struct attach_point *ap, struct ap_vec *out);
+static int kernel_expand(struct attach_point *ap, struct ap_vec *out);
 
 /* A raw tracepoint is named after its tracepoint (sys_exit is
  * raw_syscalls:sys_exit); [module:] names a loaded module. */
@@ -736,6 +753,9 @@ int probes_expand(struct attach_point *ap, struct ap_vec *out)
 	if (ap->prov == PROV_UPROBE || ap->prov == PROV_URETPROBE ||
 	    ap->prov == PROV_USDT)
 		return user_expand(ap, out);
+	if (ap->prov == PROV_KPROBE || ap->prov == PROV_KRETPROBE ||
+	    ap->prov == PROV_FENTRY || ap->prov == PROV_FEXIT)
+		return kernel_expand(ap, out);
 	if (ap->prov == PROV_RAWTRACEPOINT && !ap->wildcard &&
 	    !rawtp_exists(ap)) {
 		bool mod = ap->target && *ap->target;
@@ -1232,6 +1252,196 @@ static int user_expand(struct attach_point *ap, struct ap_vec *out)
 					    : uprobe_expand(ap, &tv, out);
 	vec_free(&tv);
 	return err;
+}
+
+/* ---- kernel functions: kprobe, kretprobe, fentry, fexit ------------------- */
+
+/* One traceable kernel function; module "vmlinux" for the kernel itself. */
+struct kfunc {
+	const char *name, *module;
+};
+static VEC(struct kfunc) kfuncs;
+static bool kfuncs_read;
+
+static int cmp_kfunc(const void *a, const void *b)
+{
+	const struct kfunc *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : strcmp(x->module, y->module);
+}
+
+/* "name" or "name [module]" at s (one line, cut at the newline). */
+static void kfunc_add(char *s)
+{
+	char *nl = strchr(s, '\n');
+	if (nl)
+		*nl = 0;
+	char *sp = strpbrk(s, " \t");
+	const char *mod = "vmlinux";
+	if (sp) {
+		*sp = 0;
+		char *m = strchr(sp + 1, '[');
+		if (m) {
+			mod = m + 1;
+			m[1 + strcspn(m + 1, "]")] = 0;
+		}
+	}
+	/* the kernel's placeholder for functions whose address was dropped */
+	if (!*s || !strncmp(s, "__ftrace_invalid_address__", 26))
+		return;
+	struct kfunc k = { tt_strdup(s), tt_strdup(mod) };
+	vec_push(&kfuncs, k);
+}
+
+/* The kernel functions that can be traced: <tracefs>/available_filter_
+ * functions (what ftrace, and so kprobes and trampolines, can hook), else
+ * the text symbols of /proc/kallsyms; sorted by name, read once. */
+static void kfuncs_load(void)
+{
+	if (kfuncs_read)
+		return;
+	kfuncs_read = true;
+	const char *root = tracefs_root();
+	FILE *f = root ? fopen(tt_sprintf("%s/available_filter_functions",
+					  root), "r")
+		       : NULL;
+	char line[512];
+	if (f) {
+		while (fgets(line, sizeof(line), f))
+			kfunc_add(line);
+	} else if ((f = fopen("/proc/kallsyms", "r")) != NULL) {
+		while (fgets(line, sizeof(line), f)) {
+			char type, *name;
+			/* "ffffffff81000000 T name [module]" */
+			name = strchr(line, ' ');
+			if (!name || !name[1] || name[2] != ' ')
+				continue;
+			type = name[1];
+			if (type != 't' && type != 'T')
+				continue;
+			kfunc_add(name + 3);
+		}
+	}
+	if (f)
+		fclose(f);
+	if (!kfuncs.n)
+		return;
+	qsort(kfuncs.v, kfuncs.n, sizeof(*kfuncs.v), cmp_kfunc);
+	int n = 1;
+	for (int i = 1; i < kfuncs.n; i++)
+		if (cmp_kfunc(&kfuncs.v[i], &kfuncs.v[n - 1]))
+			kfuncs.v[n++] = kfuncs.v[i];
+	kfuncs.n = n;
+}
+
+/* Functions kprobes refuse (the kernel's NOKPROBE list, in debugfs when
+ * it is mounted): sorted names, read once. */
+static VEC(char *) kp_blacklist;
+static bool kp_blacklist_read;
+
+static bool kprobe_blacklisted(const char *name)
+{
+	if (!kp_blacklist_read) {
+		kp_blacklist_read = true;
+		FILE *f = fopen("/sys/kernel/debug/kprobes/blacklist", "r");
+		char line[512];
+		/* "0xADDR-0xADDR\tname [module]" */
+		while (f && fgets(line, sizeof(line), f)) {
+			char *t = strchr(line, '\t');
+			if (!t)
+				continue;
+			t++;
+			t[strcspn(t, " \n")] = 0;
+			vec_push(&kp_blacklist, tt_strdup(t));
+		}
+		if (f)
+			fclose(f);
+		if (kp_blacklist.n)
+			qsort(kp_blacklist.v, kp_blacklist.n, sizeof(char *),
+			      cmp_str);
+	}
+	return kp_blacklist.n &&
+	       bsearch(&name, kp_blacklist.v, kp_blacklist.n, sizeof(char *),
+		       cmp_str);
+}
+
+/* fentry/fexit: the `args` struct and the return type from the function's
+ * BTF prototype.  0, -ENOENT (no such function) or -ENODATA (no BTF). */
+static int fentry_proto(struct attach_point *ap)
+{
+	struct btf_fn f;
+	const char *mod = ap->target && *ap->target ? ap->target : NULL;
+	int r = btf_func_args(mod, ap->func, &f);
+	if (r < 0)
+		return r;
+	ap->args_type = btf_args_type(&f);
+	ap->ret_type = f.ret;
+	if (!mod)
+		ap->target = f.module;
+	return 0;
+}
+
+/* "kprobe vmlinux:nonsense", as bpftrace words a missing match */
+static const char *kernel_what(const struct attach_point *ap)
+{
+	bool mod = ap->target && *ap->target;
+	return tt_sprintf("%s %s%s%s", probes_provider_name(ap->prov),
+			  mod ? ap->target : "", mod ? ":" : "", ap->func);
+}
+
+/* kprobe, kretprobe: [module:]func[+offset], wildcards over the traceable
+ * functions (less the kprobe blacklist); one attach point each.
+ * fentry, fexit: [module:]func, wildcards over the same functions that
+ * have a BTF prototype; each gets its `args` type from BTF. */
+static int kernel_expand(struct attach_point *ap, struct ap_vec *out)
+{
+	bool tramp = ap->prov == PROV_FENTRY || ap->prov == PROV_FEXIT;
+	const char *mod = ap->target && *ap->target ? ap->target : NULL;
+	struct stat st;
+
+	if (mod && !has_wildcard(mod) && strcmp(mod, "vmlinux") &&
+	    stat(tt_sprintf("/sys/module/%s", mod), &st)) {
+		diag_error(&ap->loc, "specified module %s in probe %s is not "
+				     "loaded.", mod, probes_ap_name(ap));
+		return -1;
+	}
+	if (!ap->wildcard) {
+		if (tramp) {
+			int r = fentry_proto(ap);
+			if (r == -ENOENT)
+				return no_match(ap, kernel_what(ap));
+			/* -ENODATA: no BTF, the loader says so */
+		}
+		vec_push(out, ap);
+		return 0;
+	}
+	if (tramp && !btf_available()) {
+		diag_error(&ap->loc, "%s needs kernel BTF (/sys/kernel/btf/"
+				     "vmlinux), which this kernel lacks",
+			   probes_provider_name(ap->prov));
+		return -1;
+	}
+	kfuncs_load();
+	int found = 0;
+	for (int i = 0; i < kfuncs.n; i++) {
+		const struct kfunc *k = &kfuncs.v[i];
+		if (fnmatch(ap->func, k->name, 0) ||
+		    (mod && fnmatch(mod, k->module, 0)))
+			continue;
+		if (!tramp && kprobe_blacklisted(k->name))
+			continue;
+		struct attach_point *c = ap_copy(ap);
+		c->func = k->name;
+		c->target = mod || tramp ? k->module : NULL;
+		if (tramp && fentry_proto(c))
+			continue; /* no BTF prototype: not attachable */
+		c->raw = probes_ap_name(c);
+		vec_push(out, c);
+		found++;
+	}
+	if (!found)
+		return no_match(ap, kernel_what(ap));
+	return 0;
 }
 
 /* ---- listing (-l) ------------------------------------------------------------ */
