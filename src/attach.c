@@ -9,11 +9,15 @@
  * attached first.  Probes on one hook must fire in script order (DESIGN.md
  * invariant 2), so attach_all() attaches in script order (tt_probe.index)
  * and the providers marked `reverse` in the opposite order.
- * Tracepoints, timer perf events, kprobes and raw tracepoints run their
+ * Tracepoints, timer perf events, kretprobes and raw tracepoints run their
  * programs in attach order; BPF trampolines (fentry/fexit), software perf
- * events and uprobes (uprobe, uretprobe, usdt: the kernel adds each
- * consumer of one probed address at the head of its list) run the newest
- * first — tests/kernel/suites/invariants proves each. */
+ * events, kprobes and uprobes (uprobe, uretprobe, usdt: the kernel adds
+ * each kprobe or uprobe consumer of one address at the head of its list)
+ * run the newest first.  A kretprobe's entry handlers run newest first
+ * too, but each pushes its return instance on a stack, so the return
+ * handlers pop in attach order.  tests/kernel/suites/invariants proves
+ * each on this machine's kernel, tests/vm/tests.sh the kprobe, kretprobe,
+ * fentry and fexit ones. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -426,7 +430,20 @@ static int kprobe_attach(struct tt_prog *p, struct tt_probe *pr)
 	} else {
 		attr.config2 = ap->addr;
 	}
-	return open_and_attach(pr, &attr, 0);
+	int err = open_and_attach(pr, &attr, 0);
+	if (err == -EILSEQ) /* the kernel's word for "not an instruction" */
+		fprintf(stderr, "ERROR: Possible attachment attempt in the "
+			"middle of an instruction, try a different offset.\n");
+	else if (err == -ENOENT)
+		fprintf(stderr, "ERROR: Unable to attach probe: %s: no "
+			"such kernel function (%s)\n", pr->name,
+			ap->func && *ap->func ? ap->func : "address");
+	else if (err == -EINVAL)
+		fprintf(stderr, "ERROR: Unable to attach probe: %s: the kernel "
+			"does not allow a kprobe there (a notrace, "
+			"blacklisted or inlined function, or an address "
+			"outside one)\n", pr->name);
+	return err == -EILSEQ ? -EINVAL : err;
 }
 
 static int trampoline_attach(struct tt_prog *p, struct tt_probe *pr)
@@ -459,7 +476,7 @@ static const struct provider_ops {
 	{ PROV_PROFILE, profile_attach, detach_fds, false },
 	{ PROV_SOFTWARE, perf_attach, detach_fds, true },
 	{ PROV_HARDWARE, perf_attach, detach_fds, false },
-	{ PROV_KPROBE, kprobe_attach, detach_fds, false },
+	{ PROV_KPROBE, kprobe_attach, detach_fds, true },
 	{ PROV_KRETPROBE, kprobe_attach, detach_fds, false },
 	{ PROV_UPROBE, uprobe_attach, detach_fds, true },
 	{ PROV_URETPROBE, uprobe_attach, detach_fds, true },
