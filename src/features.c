@@ -96,6 +96,30 @@ static bool has_tracing(struct btf *btf, const char *fn,
 	return ok;
 }
 
+/* kprobe_multi links (5.18+, and only with CONFIG_FPROBE, which not every
+ * distribution kernel sets): a kprobe_multi program attached to vfs_read
+ * and detached at once. */
+static bool has_kprobe_multi(void)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts,
+		    .expected_attach_type = BPF_TRACE_KPROBE_MULTI);
+	int fd = load(BPF_PROG_TYPE_KPROBE, insns, 2, &opts);
+	if (fd < 0)
+		return false;
+	const char *syms[] = { "vfs_read" };
+	LIBBPF_OPTS(bpf_link_create_opts, lopts, .kprobe_multi.syms = syms,
+		    .kprobe_multi.cnt = 1);
+	int lfd = bpf_link_create(fd, 0, BPF_TRACE_KPROBE_MULTI, &lopts);
+	if (lfd >= 0)
+		close(lfd);
+	close(fd);
+	return lfd >= 0;
+}
+
 static bool kernel_at_least(int maj, int min)
 {
 	struct utsname u;
@@ -202,8 +226,9 @@ void features_print(FILE *out)
 	fprintf(out, "  perf_event: %s\n",
 		yesno(libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_PERF_EVENT, NULL) == 1));
 	fprintf(out, "  fentry: %s\n", yesno(fentry));
-	fprintf(out, "  kprobe_multi: %s\n", yesno(kprobe && kernel_at_least(5, 18)));
-	fprintf(out, "  kprobe_session: %s\n", yesno(kprobe && kernel_at_least(6, 10)));
+	bool kmulti = kprobe && has_kprobe_multi();
+	fprintf(out, "  kprobe_multi: %s\n", yesno(kmulti));
+	fprintf(out, "  kprobe_session: %s\n", yesno(kmulti && kernel_at_least(6, 10)));
 	fprintf(out, "  uprobe_multi: %s\n", yesno(uprobe && kernel_at_least(6, 6)));
 	fprintf(out, "  raw_tp_special: %s\n",
 		yesno(libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT, NULL) == 1));
