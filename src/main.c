@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "driver.h"
+#include "list.h"
 #include "probes.h"
 #include "runtime.h"
 
@@ -136,10 +137,8 @@ int main(int argc, char **argv)
 	}
 
 	if (list && !prog_text) {
-		/* -l [search]: the search is the first operand, not a script */
-		probes_set_config(&o.cfg);
-		return probes_list(optind < argc ? argv[optind] : NULL,
-				   stdout) < 0 ? 1 : 0;
+		/* -l [search|file]: the search is the first operand */
+		return list_main(argc - optind, argv + optind, &o.cfg);
 	}
 
 	struct source src = { 0 };
@@ -177,10 +176,8 @@ int main(int argc, char **argv)
 	o.cfg.pos_params = argv + first_pos;
 	o.cfg.npos_params = argc - first_pos;
 
-	if (list) {
-		fputs("ERROR: -l is not supported yet\n", stderr);
-		return 1;
-	}
+	if (list)
+		return list_program(&src, &o.cfg);
 	if (out_path && !freopen(out_path, "w", stdout)) {
 		fprintf(stderr, "ERROR: failed to open output file '%s': %s\n",
 			out_path, strerror(errno));
