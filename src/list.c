@@ -271,8 +271,11 @@ static void list_btf(const struct query *q, const char *pname,
 	struct btf_walk w = { q, pname, prov, NULL, NULL, out };
 	w.mod = q->n >= 2 ? q->p[0] : NULL;
 	w.fn = q->n >= 2 ? q->p[1] : part(q, 0);
-	/* a module named without wildcards: read only its BTF */
+	/* a module named without wildcards: read only its BTF, if it has */
 	const char *only = w.mod && !has_wildcard(w.mod) ? w.mod : NULL;
+	if (only && strcmp(only, "vmlinux") &&
+	    access(tt_sprintf("/sys/kernel/btf/%s", only), F_OK) < 0)
+		return;
 	if (prov == PROV_RAWTRACEPOINT)
 		btf_each_tracepoint(only, btf_found, &w);
 	else
@@ -298,6 +301,8 @@ static int iter_found(void *arg, const char *module, const char *name)
  * context. */
 static void list_iters(const struct query *q, entry_vec *out)
 {
+	if (q->n > 1)
+		return; /* iter:NAME:PIN is no name to list */
 	struct btf_walk w = { q, "iter", PROV_ITER, NULL, part(q, 0), out };
 	btf_each_func("vmlinux", iter_found, &w);
 }
