@@ -49,7 +49,8 @@ static void collect(struct layout *L, const struct mfunc *mf, int parent)
 	vec_push(&L->parent, parent);
 	int me = L->fn.n - 1;
 	for (int i = 0; i < mf->nsubs; i++)
-		collect(L, mf->subs[i], me);
+		if (mf->subs[i])   /* NULL: no longer referred to */
+			collect(L, mf->subs[i], me);
 }
 
 static int code_size(const struct mfunc *mf)

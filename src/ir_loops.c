@@ -542,12 +542,20 @@ bool irl_for_range(struct irb *b, struct node *n)
 		emit2(b, IR_SUB, m, ref_reg(t), ref_imm(1), loc);   /* no borrow: ~0 */
 	}
 	emit2(b, IR_AND, nr, ref_reg(d), ref_reg(m), loc);
+	/* No call for no iterations: when the verifier knows nr is 0 it
+	 * never looks at the body, and then (kernel 6.18) trips over the
+	 * callback reference left in the program. */
+	int go = irb_new_block(b), done = irb_new_block(b);
+	irb_br(b, CC_EQ, ref_reg(nr), ref_imm(0), done, go);
+	irb_set_block(b, go);
 
 	struct irl_sub *L;
 	struct capture *caps;
 	int ncaps;
 	struct ir_func *sub = build_body(b, n, false, &L, &caps, &ncaps);
 	call_body(b, n, sub, L, caps, ncaps, BPF_FUNC_loop, ref_reg(nr), a);
+	irb_jmp(b, done);
+	irb_set_block(b, done);
 	return true;
 }
 

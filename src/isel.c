@@ -323,7 +323,8 @@ void mfunc_dump(FILE *out, const struct mfunc *mf)
 	}
 	sb_free(&sb);
 	for (int i = 0; i < mf->nsubs; i++)
-		mfunc_dump(out, mf->subs[i]);
+		if (mf->subs[i])
+			mfunc_dump(out, mf->subs[i]);
 }
 
 void mfunc_free(struct mfunc *mf)
@@ -1040,6 +1041,19 @@ static void layout(const struct ir_func *f, int *order)
 	free(placed);
 }
 
+/* Does any instruction of f use fn<i>? */
+static bool refers_to(const struct ir_func *f, int i)
+{
+	for (int b = 0; b < f->nblocks; b++)
+		for (int k = 0; k < f->blocks[b]->ninsns; k++) {
+			const struct ir_insn *in = &f->blocks[b]->insns[k];
+			for (int a = 0; a < ir_insn_nrefs(in); a++)
+				if (in->arg[a].kind == REF_FUNC && in->arg[a].func == i)
+					return true;
+		}
+	return false;
+}
+
 struct mfunc *isel_run(const struct ir_func *f)
 {
 	struct mfunc *mf = xcalloc(1, sizeof(*mf));
@@ -1068,10 +1082,14 @@ struct mfunc *isel_run(const struct ir_func *f)
 	vec_free(&S.fix);
 	free(S.ir2m);
 	free(order);
+	/* subprograms the code still refers to (optimization may have
+	 * removed a loop); mf->subs[i] stays f->subs[i], NULL when dropped */
 	if (f->nsubs) {
 		mf->subs = xcalloc(f->nsubs, sizeof(*mf->subs));
+		mf->nsubs = f->nsubs;
 		for (int i = 0; i < f->nsubs; i++)
-			mf->subs[mf->nsubs++] = isel_run(f->subs[i]);
+			if (refers_to(f, i))
+				mf->subs[i] = isel_run(f->subs[i]);
 	}
 	return mf;
 }

@@ -350,7 +350,8 @@ static int load_probe(struct tt_prog *p, struct tt_probe *pr)
 	}
 	fd = bpf_prog_load(type, name, "GPL", insns, pr->code.ninsns, &opts);
 	if (fd < 0 && (errno == EACCES || errno == EINVAL || errno == ENOSPC ||
-		       errno == E2BIG || errno == ENOMEM)) {
+		       errno == E2BIG || errno == ENOMEM ||
+		       errno == EFAULT)) {
 		/* again, with the verifier's log */
 		int first = errno;
 		uint32_t sz = log_size(p);

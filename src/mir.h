@@ -58,7 +58,8 @@ struct mfunc {
 	int stack_size;     /* bytes below r10 in use (slots, then spills) */
 	int nspills;
 	bool allocated;     /* registers are physical (after ra_run) */
-	struct mfunc **subs;/* subprograms (from ir_func.subs, same order) */
+	struct mfunc **subs;/* subprograms (from ir_func.subs, same order;
+			       NULL for one the code no longer refers to) */
 	int nsubs;
 	struct srcloc loc;  /* ir_func.loc */
 };

@@ -518,7 +518,7 @@ int ra_run(struct mfunc *mf)
 			return -1;
 		if (left == 0) {
 			for (int i = 0; i < mf->nsubs; i++)
-				if (ra_run(mf->subs[i]) < 0)
+				if (mf->subs[i] && ra_run(mf->subs[i]) < 0)
 					return -1;
 			return 0;
 		}
