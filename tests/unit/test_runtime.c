@@ -399,8 +399,9 @@ Test(runtime, unsupported_provider_is_an_error_not_a_crash)
 {
 	need_root();
 	struct tt_prog p = new_prog();
-	add_probe(&p, "usdt:/bin/true:x:y", ap_new(PROV_USDT, "/bin/true", "y"), 0,
-		  tag_prog(1, 0, false), BPF_PROG_TYPE_KPROBE);
+	/* watchpoints have no attach hook (yet): attach must fail cleanly */
+	add_probe(&p, "watchpoint:0x1000:8:rw", ap_new(PROV_WATCHPOINT, NULL, NULL),
+		  0, tag_prog(1, 0, false), BPF_PROG_TYPE_PERF_EVENT);
 	cr_redirect_stderr();
 	cr_assert_eq(loader_load(&p), 0);
 	int before = count_attach_fds();
