@@ -75,6 +75,9 @@ void irb_output(struct irb *b, int slot, int size, const struct srcloc *loc);
  * bigger). */
 void irb_store(struct irb *b, struct ref dst, int off, struct type *t,
 	       struct irval v, const struct srcloc *loc);
+/* Stores n constant bytes at dst+off (8/4/2/1-byte immediates). */
+void irb_store_bytes(struct irb *b, struct ref dst, int off, const void *data,
+		     int n, const struct srcloc *loc);
 /* Evaluates n and stores it at dst+off as type t; leaf producers write
  * straight into dst. */
 void irb_store_expr(struct irb *b, struct ref dst, int off, struct type *t,
@@ -86,6 +89,9 @@ struct ref irb_result(struct irb *b, struct node *n, const char *name);
 /* Builds the key of a MAP node in a slot (8-byte zero for scalar maps);
  * returns the slot ref. */
 struct ref irb_map_key(struct irb *b, struct node *map);
+/* The number of keys in map `map` (a tt_prog index), counted by a
+ * bpf_for_each_map_elem callback (a subprogram of the current function). */
+struct irval irb_map_len(struct irb *b, int map, const struct srcloc *loc);
 /* The tt_prog map index of a MAP node's map. */
 int irb_map_index(struct irb *b, struct node *map);
 /* Ends the current block with a jump/branch and continues in block

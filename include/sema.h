@@ -38,6 +38,10 @@
 
 struct type;
 
+/* node->id of an N_BUILTIN that names a constant (an enumerator or a
+ * script #define): its int64 value is node->ival. */
+#define SEMA_CONSTANT (-4)
+
 struct sema_var {               /* one scratch variable ($x) in one scope */
 	const char *name;
 	struct type *type;
@@ -45,6 +49,9 @@ struct sema_var {               /* one scratch variable ($x) in one scope */
 	int id;                     /* free for ir_build */
 	bool typed;                 /* let $x: T — the type never widens */
 	bool let_decl;              /* declared by let */
+	bool addr_taken;            /* &$x is used: it lives in memory (a
+				       slot) for the whole probe, even when
+				       it is a scalar */
 	bool assigned;              /* a value was assigned (so far, in
 				       the walk in progress) */
 };

@@ -75,8 +75,6 @@ struct type {
 				 name for enum-typed ints */
 	enum agg_kind agg;    /* TY_AGG */
 	int64_t lhist_min, lhist_max, lhist_step; /* later */
-	int btf_id;           /* TY_STRUCT from kernel BTF (ktypes.c) */
-	bool incomplete;      /* fields not filled yet (ktype_complete) */
 };
 
 /* Constructors (arena-allocated; simple types may be shared singletons). */
@@ -105,8 +103,9 @@ bool type_is_int(const struct type *t);     /* INT or BOOL */
  * "(int64,string[16])", "struct task_struct *", "count_t", "sum_t"... */
 const char *type_name(const struct type *t);
 const struct field *type_field(const struct type *t, const char *name);
-/* Like type_field, but fills BTF structs on demand and looks into
- * anonymous struct/union members; *offset gets the field's byte offset
+/* Like type_field, but looks into anonymous struct/union members (it
+ * does not fill BTF structs: cdecl_field() does); *offset gets the field's
+ * byte offset
  * from the start of t.  The returned field's own offset is relative to
  * the (possibly anonymous) struct that holds it. */
 const struct field *type_find_field(struct type *t, const char *name,

@@ -8,11 +8,12 @@
  * uint64, comm string[16], str() string[max_strlen]. */
 #include "builtins.h"
 
+#include <arpa/inet.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 #include <string.h>
 
-#include "ktypes.h"
+#include "cdecl.h"
 #include "probes.h"
 #include "types.h"
 #include "usdt.h"
@@ -26,7 +27,7 @@ static struct type *ty_comm(struct sema *s, struct node *n) { return type_str(16
 /* curtask: struct task_struct * with BTF, else uint64 */
 static struct type *ty_curtask(struct sema *s, struct node *n)
 {
-	struct type *t = ktype_struct("task_struct", false);
+	struct type *t = cdecl_lookup("struct task_struct");
 	return t ? type_ptr(t, AS_KERNEL) : type_int(8, false);
 }
 
@@ -40,9 +41,8 @@ static struct type *ty_args(struct sema *s, struct node *n)
 	struct attach_point *ap = sema_ap(s);
 	if (!ap || !ap->args_type) {
 		sema_err(s, &n->loc,
-			 "The args builtin can only be used with tracepoint, "
-			 "rawtracepoint, fentry, fexit and uprobe probes (%s "
-			 "used here)",
+			 "The args builtin can only be used with "
+			 "tracepoint/fentry/uprobe probes (%s used here)",
 			 ap ? probes_provider_name(ap->prov) : "none");
 		return type_none();
 	}
@@ -60,10 +60,7 @@ static struct type *ty_printf(struct sema *s, struct node *n)
 	if (f->kind != N_STR) {
 		struct type *t = f->type;
 		sema_err(s, &n->loc, "%s() expects a string literal (%s provided)",
-			 n->name,
-			 is_none(t) ? "none"
-			 : type_is_int(t) ? "integer"
-			 : t->kind == TY_STR ? "string" : type_name(t));
+			 n->name, sema_kind_name(t));
 		return type_void();
 	}
 	for (int i = 1; i < n->args.n; i++) {
@@ -85,10 +82,10 @@ static struct type *ty_exit(struct sema *s, struct node *n)
 	if (n->args.n) {
 		struct type *t = sema_expr(s, n->args.v[0]);
 		if (!is_none(t) && !type_is_int(t))
-			sema_err(s, &n->args.v[0]->loc,
-				 "exit() expects an integer exit code (%s "
+			sema_err(s, &n->loc,
+				 "exit() only supports int arguments (%s "
 				 "provided)",
-				 type_name(t));
+				 sema_kind_name(t));
 	}
 	return type_void();
 }
@@ -99,9 +96,10 @@ static struct type *ty_str(struct sema *s, struct node *n)
 	if (n->args.n > 1) {
 		struct type *l = sema_expr(s, n->args.v[1]);
 		if (!is_none(l) && !type_is_int(l))
-			sema_err(s, &n->args.v[1]->loc,
-				 "str() expects an integer length (%s provided)",
-				 type_name(l));
+			sema_err(s, &n->loc,
+				 "str() only supports int arguments (%s "
+				 "provided)",
+				 sema_kind_name(l));
 	}
 	if (is_none(t))
 		return type_none();
@@ -136,9 +134,8 @@ static struct type *ty_agg1(struct sema *s, struct node *n)
 		return type_none();
 	if (!type_is_int(t)) {
 		sema_err(s, &n->loc,
-			 "%s() only supports integer arguments (%s provided)",
-			 n->name, type_is_int(t) ? "integer" :
-			 t->kind == TY_STR ? "string" : type_name(t));
+			 "%s() only supports int arguments (%s provided)",
+			 n->name, sema_kind_name(t));
 		return type_none();
 	}
 	bool sign = t->kind == TY_INT && t->is_signed;
@@ -152,8 +149,9 @@ static struct type *ty_mapop(struct sema *s, struct node *n)
 	if (m->kind != N_MAP || m->args.n) {
 		if (!strcmp(n->name, "print")) {
 			if (n->args.n > 1) {
-				sema_err(s, &n->loc, "print() with a value takes "
-						     "only one argument");
+				sema_err(s, &n->loc, "Non-map print() only takes "
+						     "1 argument, %d found",
+					 n->args.n);
 				return type_void();
 			}
 			struct type *t = sema_expr(s, m);
@@ -165,16 +163,17 @@ static struct type *ty_mapop(struct sema *s, struct node *n)
 					 type_name(t));
 			return type_void();
 		}
-		sema_err(s, &n->loc, "%s() expects a map argument", n->name);
+		sema_err(s, &m->loc, "%s() expects a map argument", n->name);
 		return type_void();
 	}
 	sema_map_ref(s, m);
 	for (int i = 1; i < n->args.n; i++) {
 		struct type *a = sema_expr(s, n->args.v[i]);
-		if (!is_none(a) && !type_is_int(a))
-			sema_err(s, &n->args.v[i]->loc,
-				 "%s() expects integer arguments after the map",
-				 n->name);
+		if (!is_none(a) && (!type_is_int(a) ||
+				    n->args.v[i]->kind != N_INT))
+			sema_err(s, &n->loc,
+				 "%s() expects a int literal (%s provided)",
+				 n->name, sema_kind_name(a));
 	}
 	return type_void();
 }
@@ -186,8 +185,7 @@ static struct node *keyed_map(struct sema *s, struct node *n)
 {
 	struct node *m = n->args.v[0];
 	if (m->kind != N_MAP) {
-		sema_err(s, &m->loc, "%s() expects a map as its first argument",
-			 n->name);
+		sema_err(s, &m->loc, "%s() expects a map argument", n->name);
 		return NULL;
 	}
 	struct node *k = m;
@@ -206,14 +204,15 @@ static struct node *keyed_map(struct sema *s, struct node *n)
 	struct sema_map *sm = m->sym;
 	if (!sm || !sm->value)
 		return NULL;
-	if (!strcmp(n->name, "has_key") && !sm->nkeys) {
-		sema_err(s, &n->loc, "call to has_key() expects a map with "
-				     "explicit keys (non-scalar map)");
+	if (!sm->nkeys && (k->args.n || !strcmp(n->name, "has_key"))) {
+		sema_err(s, &m->loc, "call to %s() expects a map with explicit "
+				     "keys (non-scalar map)",
+			 n->name);
 		return NULL;
 	}
 	if (sm->nkeys && !k->args.n) {
-		sema_err(s, &n->loc, "call to %s() expects a map with no keys "
-				     "(scalar map) when called without a key",
+		sema_err(s, &m->loc, "call to %s() expects a map without "
+				     "explicit keys (scalar map)",
 			 n->name);
 		return NULL;
 	}
@@ -252,13 +251,17 @@ static struct type *ty_strncmp(struct sema *s, struct node *n)
 	struct type *a = sema_expr(s, n->args.v[0]);
 	struct type *b = sema_expr(s, n->args.v[1]);
 	struct type *c = sema_expr(s, n->args.v[2]);
-	if ((!is_none(a) && a->kind != TY_STR) ||
-	    (!is_none(b) && b->kind != TY_STR))
-		sema_err(s, &n->loc, "strncmp() expects two strings");
-	if (!is_none(c) && n->args.v[2]->kind != N_INT)
-		sema_err(s, &n->args.v[2]->loc,
-			 "strncmp() expects an integer literal as its third "
-			 "argument");
+	struct type *bad = !is_none(a) && a->kind != TY_STR ? a
+			   : !is_none(b) && b->kind != TY_STR ? b : NULL;
+	if (bad)
+		sema_err(s, &n->loc,
+			 "strncmp() only supports string arguments (%s "
+			 "provided)",
+			 sema_kind_name(bad));
+	else if (!is_none(c) && n->args.v[2]->kind != N_INT)
+		sema_err(s, &n->loc,
+			 "strncmp() expects a int literal (%s provided)",
+			 sema_kind_name(c));
 	return type_int(8, true);
 }
 
@@ -275,14 +278,19 @@ static struct type *ty_len(struct sema *s, struct node *n)
 	sema_map_ref(s, m);
 	struct sema_map *sm = m->sym;
 	if (sm && sm->value && !sm->nkeys)
-		sema_err(s, &n->loc, "call to len() expects a map with explicit "
+		sema_err(s, &m->loc, "call to len() expects a map with explicit "
 				     "keys (non-scalar map)");
 	return type_int(8, true);
 }
 
 static struct irval lo_len(struct irb *b, struct node *n, struct node *m)
 {
-	return irb_unsupported(b, &n->loc, "len()");
+	struct node *map = n->args.v[0];
+	if (map->kind != N_MAP)
+		return irb_unsupported(b, &n->loc, "len() of a stack");
+	struct irval v = irb_map_len(b, irb_map_index(b, map), &n->loc);
+	v.t = n->type;
+	return v;
 }
 
 /* arg0..arg5, retval: kprobe/uprobe registers; usdt arg0..arg11: the
@@ -293,7 +301,8 @@ static struct type *ty_reg_arg(struct sema *s, struct node *n)
 	enum provider p = ap ? ap->prov : PROV_NONE;
 	bool ret = !strcmp(n->name, "retval");
 	int idx = ret ? -1 : atoi(n->name + 3);
-	bool ok = ret ? (p == PROV_KRETPROBE || p == PROV_URETPROBE)
+	bool ok = ret ? (p == PROV_KRETPROBE || p == PROV_URETPROBE ||
+			 p == PROV_FEXIT)
 		      : (p == PROV_KPROBE || p == PROV_UPROBE ||
 			 p == PROV_USDT);
 	if (!ok) {
@@ -302,6 +311,11 @@ static struct type *ty_reg_arg(struct sema *s, struct node *n)
 			 n->name, ret ? "kretprobe and uretprobe"
 				      : "kprobe, uprobe and usdt");
 		return type_none();
+	}
+	if (p == PROV_FEXIT) { /* the function's own return type (BTF) */
+		struct type *t = ap->ret_type;
+		return t && (t->kind == TY_INT || t->kind == TY_PTR ||
+			     t->kind == TY_BOOL) ? t : type_int(8, true);
 	}
 	const char *err;
 	int na = p == PROV_USDT ? usdt_nargs(ap, &err) : 6;
@@ -570,9 +584,24 @@ static struct irval lo_mapop(struct irb *b, struct node *n, struct node *m)
 		irb_output(b, s, size, &n->loc);
 		return void_val();
 	}
-	if (n->args.n > 1)
-		return irb_unsupported(b, &n->loc,
-				       "print() with top and div arguments");
+	if (n->args.n > 1) {
+		/* print(@m, top[, div]): [id][uint64 top][uint64 div] */
+		struct type *u = type_int(8, false);
+		struct type *el[2] = { u, u };
+		struct type *tup = type_tuple(el, n->args.n - 1);
+		int id = irb_action(b, k, NULL, tup, irb_map_index(b, a),
+				    &n->loc);
+		int size = 8 + tup->size;
+		int s = irb_slot_sized(b, size, 8, tt_sprintf("print#%d", id));
+		struct ir_insn *in = irb_emit(b, IR_STORE, &n->loc);
+		in->arg[0] = ref_slot(s, 0);
+		in->arg[1] = ref_imm(id);
+		in->size = 8;
+		for (int i = 1; i < n->args.n; i++)
+			irb_store_expr(b, ref_slot(s, 0), 8 * i, u, n->args.v[i]);
+		irb_output(b, s, size, &n->loc);
+		return void_val();
+	}
 	int id = irb_action(b, k, NULL, NULL, irb_map_index(b, a), &n->loc);
 	id_record(b, id, &n->loc);
 	return void_val();
@@ -826,6 +855,23 @@ static struct irval lo_reg_arg(struct irb *b, struct node *n, struct node *m)
 	int off = 80; /* ax */
 	if (irb_ap(b)->prov == PROV_USDT)
 		return usdt_lower_arg(b, n, atoi(n->name + 3));
+	if (irb_ap(b)->prov == PROV_FEXIT) {
+		/* the ctx is the arguments' u64 slots, then the return value */
+		struct type *t = n->type;
+		int d = irb_reg(b, NULL);
+		struct ir_insn *in = irb_emit(b, IR_LOAD, &n->loc);
+		in->dst = d;
+		in->arg[0] = ref_reg(irb_ctx(b));
+		in->off = irb_ap(b)->args_type ? irb_ap(b)->args_type->size : 0;
+		in->size = t->size < 8 ? t->size : 8;
+		if (t->kind == TY_INT && t->is_signed && t->size < 8) {
+			in = irb_emit(b, IR_SEXT, &n->loc);
+			in->dst = d;
+			in->arg[0] = ref_reg(d);
+			in->size = t->size;
+		}
+		return scalar(t, d);
+	}
 	if (strcmp(n->name, "retval")) {
 		int i = n->name[3] - '0';
 		off = args[i];
@@ -868,8 +914,10 @@ static struct irval lo_ncpus(struct irb *b, struct node *n, struct node *m)
 static struct type *ty_time(struct sema *s, struct node *n)
 {
 	if (n->args.n && n->args.v[0]->kind != N_STR) {
-		sema_expr(s, n->args.v[0]);
-		sema_err(s, &n->loc, "time() expects a string literal");
+		struct type *t = sema_expr(s, n->args.v[0]);
+		sema_err(s, &n->loc, "time() expects a string literal (%s "
+				     "provided)",
+			 sema_kind_name(t));
 	}
 	return type_void();
 }
@@ -887,6 +935,96 @@ static struct irval lo_time(struct irb *b, struct node *n, struct node *m)
 	in->size = 8;
 	irb_output(b, s, 8, &n->loc);
 	return void_val();
+}
+
+/* pton("1.2.3.4") / pton("::1"): the address's bytes in network order,
+ * int8[4] or int8[16]; the argument must be a string literal. */
+static bool pton_bytes(const char *text, unsigned char *out, int *len)
+{
+	if (inet_pton(AF_INET, text, out) == 1) {
+		*len = 4;
+		return true;
+	}
+	if (inet_pton(AF_INET6, text, out) == 1) {
+		*len = 16;
+		return true;
+	}
+	return false;
+}
+
+static struct type *ty_pton(struct sema *s, struct node *n)
+{
+	struct node *a = n->args.v[0];
+	struct type *t = sema_expr(s, a);
+	unsigned char buf[16];
+	int len;
+	if (is_none(t))
+		return type_none();
+	if (a->kind != N_STR) {
+		sema_err(s, &n->loc, "pton() expects a string literal as its "
+				     "argument");
+		return type_none();
+	}
+	if (!pton_bytes(a->str, buf, &len)) {
+		sema_err(s, &n->loc, "pton() expects a valid IPv4 or IPv6 "
+				     "address, got %s", a->str);
+		return type_none();
+	}
+	return type_array(type_int(1, true), len);
+}
+
+static struct irval lo_pton(struct irb *b, struct node *n, struct node *m)
+{
+	unsigned char buf[16];
+	int len = 0;
+	pton_bytes(n->args.v[0]->str, buf, &len);
+	struct ref r = irb_result(b, n, "pton");
+	irb_store_bytes(b, r, 0, buf, len, &n->loc);
+	struct irval v = { n->type, r };
+	return v;
+}
+
+/* kaddr("sym"): the kernel symbol's address from /proc/kallsyms, found
+ * at compile time (ival). */
+static struct type *ty_kaddr(struct sema *s, struct node *n)
+{
+	struct node *a = n->args.v[0];
+	struct type *t = sema_expr(s, a);
+	if (is_none(t))
+		return type_none();
+	if (a->kind != N_STR) {
+		sema_err(s, &n->loc, "kaddr() expects a string literal as its "
+				     "argument");
+		return type_none();
+	}
+	FILE *f = fopen("/proc/kallsyms", "r");
+	char line[512];
+	uint64_t addr = 0;
+	bool found = false;
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		unsigned long long v;
+		char type, name[256];
+		if (sscanf(line, "%llx %c %255s", &v, &type, name) == 3 &&
+		    !strcmp(name, a->str)) {
+			addr = v;
+			found = true;
+		}
+	}
+	if (f)
+		fclose(f);
+	if (!found) {
+		sema_err(s, &n->loc, "Failed to resolve kernel symbol: %s",
+			 a->str);
+		return type_none();
+	}
+	n->ival = addr;
+	return type_int(8, false);
+}
+
+static struct irval lo_kaddr(struct irb *b, struct node *n, struct node *m)
+{
+	struct irval v = { n->type, ref_imm((int64_t)n->ival) };
+	return v;
 }
 
 /* ---- the table ---------------------------------------------------------- */
@@ -935,6 +1073,8 @@ static const struct builtin builtins[] = {
 	{ "ncpus",    0, 0, BI_BARE, AGG_NONE, ty_u64, lo_ncpus },
 	{ "exit",     0, 1, BI_BARE, AGG_NONE, ty_exit, lo_exit },
 	{ "str",      1, 2, 0, AGG_NONE, ty_str, lo_str },
+	{ "pton",     1, 1, 0, AGG_NONE, ty_pton, lo_pton },
+	{ "kaddr",    1, 1, 0, AGG_NONE, ty_kaddr, lo_kaddr },
 	{ "print",    1, 3, BI_MAPARG, AGG_NONE, ty_mapop, lo_mapop },
 	{ "clear",    1, 1, BI_MAPARG, AGG_NONE, ty_mapop, lo_mapop },
 	{ "zero",     1, 1, BI_MAPARG, AGG_NONE, ty_mapop, lo_mapop },

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "builtins.h"
+#include "cdecl.h"
 #include "lexer.h"
 #include "probes.h"
 #include "types.h"
@@ -407,7 +408,7 @@ static struct var_home *var_home(struct irb *b, struct sema_var *v)
 		if (b->vars.v[i].var == v)
 			return &b->vars.v[i];
 	struct var_home h = { v, -1, -1 };
-	if (is_scalar(v->type))
+	if (is_scalar(v->type) && !v->addr_taken)
 		h.reg = irb_reg(b, v->name);
 	else
 		h.slot = irb_slot(b, v->type, v->name);
@@ -670,8 +671,9 @@ static bool cmp_signed(const struct type *a, const struct type *b)
 
 /* Writes the bytes of a string literal at dst+off, NUL-padded (and
  * truncated, keeping a final NUL) to size. */
-static void literal_into(struct irb *b, struct ref dst, int off, int size,
-			 const char *str, size_t slen, const struct srcloc *loc)
+static void bytes_into(struct irb *b, struct ref dst, int off, int size,
+		       const char *str, size_t slen, bool nul,
+		       const struct srcloc *loc)
 {
 	for (int o = 0; o < size;) {
 		int w = size - o >= 8 ? 8 : size - o >= 4 ? 4
@@ -679,7 +681,7 @@ static void literal_into(struct irb *b, struct ref dst, int off, int size,
 		uint64_t v = 0;
 		for (int i = 0; i < w; i++) {
 			size_t k = (size_t)o + i;
-			unsigned char c = k < slen && (int)k < size - 1
+			unsigned char c = k < slen && (!nul || (int)k < size - 1)
 				? (unsigned char)str[k] : 0;
 			v |= (uint64_t)c << (8 * i);
 		}
@@ -691,6 +693,18 @@ static void literal_into(struct irb *b, struct ref dst, int off, int size,
 	}
 }
 
+static void literal_into(struct irb *b, struct ref dst, int off, int size,
+			 const char *str, size_t slen, const struct srcloc *loc)
+{
+	bytes_into(b, dst, off, size, str, slen, true, loc);
+}
+
+void irb_store_bytes(struct irb *b, struct ref dst, int off, const void *data,
+		     int n, const struct srcloc *loc)
+{
+	bytes_into(b, dst, off, n, data, (size_t)n, false, loc);
+}
+
 /* A string literal's value. */
 static struct irval str_literal(struct irb *b, struct node *n, struct type *t)
 {
@@ -698,6 +712,9 @@ static struct irval str_literal(struct irb *b, struct node *n, struct type *t)
 	literal_into(b, r, 0, t->size, n->str, n->slen, &n->loc);
 	return val(t, r);
 }
+
+static void str_eq_refs(struct irb *b, struct ref ar, int an, struct ref cr,
+			int cn, int t, int f, const struct srcloc *loc);
 
 /* String (in)equality: jumps to t when equal, f when not.  Compares byte
  * by byte up to the shorter size, stopping after a common NUL.  A literal
@@ -755,9 +772,17 @@ static void str_eq_br(struct irb *b, struct node *x, struct node *y, int t,
 		}
 		return;
 	}
-	/* general case: a loop over min(size) bytes */
 	struct irval a = irb_expr(b, x), c = irb_expr(b, y);
-	int n = a.t->size < c.t->size ? a.t->size : c.t->size;
+	str_eq_refs(b, a.r, a.t->size, c.r, c.t->size, t, f, loc);
+}
+
+/* The general string (in)equality: a loop over min(size) bytes of the
+ * strings at a and c, equal at a common NUL. */
+static void str_eq_refs(struct irb *b, struct ref ar, int an, struct ref cr,
+			int cn, int t, int f, const struct srcloc *loc)
+{
+	struct irval a = val(type_str(an), ar), c = val(type_str(cn), cr);
+	int n = an < cn ? an : cn;
 	int i = irb_reg(b, "i");
 	struct ir_insn *in = irb_emit(b, IR_MOV, loc);
 	in->dst = i;
@@ -803,6 +828,81 @@ static void str_eq_br(struct irb *b, struct node *x, struct node *y, int t,
 	in->arg[0] = ref_reg(i);
 	in->arg[1] = ref_imm(1);
 	irb_jmp(b, head);
+}
+
+/* base + off as an operand: a slot reference moves its offset, a pointer
+ * register gets a new register. */
+static struct ref ref_at(struct irb *b, struct ref base, int off,
+			 const struct srcloc *loc)
+{
+	if (!off || base.kind == REF_SLOT)
+		return ref_add(base, off);
+	int d = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_ADD, loc);
+	in->dst = d;
+	in->arg[0] = base;
+	in->arg[1] = ref_imm(off);
+	return ref_reg(d);
+}
+
+/* Equality of two values of compatible types held in memory (tuples,
+ * records, arrays, strings, and the scalars inside them): jumps to t when
+ * every element is equal, else to f.  Integers compare by value (each read
+ * with its own width and sign), strings up to their NUL, integer arrays of
+ * the same type byte by byte, nested aggregates element by element. */
+static void mem_eq_br(struct irb *b, struct ref x, struct type *xt,
+		      struct ref y, struct type *yt, int t, int f,
+		      const struct srcloc *loc)
+{
+	if (xt->kind == TY_STR && yt->kind == TY_STR) {
+		str_eq_refs(b, x, xt->size, y, yt->size, t, f, loc);
+		return;
+	}
+	if (is_scalar(xt) && is_scalar(yt)) {
+		struct irval a = load_scalar(b, x, 0, xt, loc);
+		struct irval c = load_scalar(b, y, 0, yt, loc);
+		irb_br(b, CC_EQ, a.r, c.r, t, f);
+		return;
+	}
+	if (xt->kind == TY_ARRAY && yt->kind == TY_ARRAY &&
+	    is_scalar(xt->elem) && type_equal(xt, yt)) {
+		for (int o = 0; o < xt->size;) {
+			int w = xt->size - o >= 8 ? 8 : xt->size - o >= 4 ? 4
+				: xt->size - o >= 2 ? 2 : 1;
+			struct type *wt = type_int(w, false);
+			struct irval a = load_scalar(b, x, o, wt, loc);
+			struct irval c = load_scalar(b, y, o, wt, loc);
+			o += w;
+			int next = o < xt->size ? irb_new_block(b) : t;
+			irb_br(b, CC_EQ, a.r, c.r, next, f);
+			if (next != t)
+				irb_set_block(b, next);
+		}
+		return;
+	}
+	int n = xt->kind == TY_ARRAY ? xt->nelem : xt->fields.n;
+	for (int i = 0; i < n; i++) {
+		struct type *ft, *gt;
+		int fo, go;
+		if (xt->kind == TY_ARRAY) {
+			ft = xt->elem;
+			gt = yt->elem;
+			fo = i * ft->size;
+			go = i * gt->size;
+		} else {
+			ft = xt->fields.v[i].type;
+			gt = yt->fields.v[i].type;
+			fo = xt->fields.v[i].offset;
+			go = yt->fields.v[i].offset;
+		}
+		int next = i + 1 < n ? irb_new_block(b) : t;
+		mem_eq_br(b, ref_at(b, x, fo, loc), ft, ref_at(b, y, go, loc),
+			  gt, next, f, loc);
+		if (next != t)
+			irb_set_block(b, next);
+	}
+	if (!n)
+		irb_jmp(b, t);
 }
 
 /* Materialises a condition as 0/1 in a register. */
@@ -907,16 +1007,122 @@ static struct irval binop(struct irb *b, struct node *n)
 	return arith(b, op, n->type, x.r, y.r, &n->loc);
 }
 
+/* Marks the slots of this function's variables whose address was taken
+ * (&$x) as read here: memory a pointer may reach is about to be read
+ * through it, so earlier writes must stay. */
+static void use_addressed(struct irb *b, const struct srcloc *loc)
+{
+	for (int i = 0; i < b->vars.n; i++) {
+		struct var_home *h = &b->vars.v[i];
+		if (h->var->addr_taken && h->slot >= 0) {
+			struct ir_insn *in = irb_emit(b, IR_USE, loc);
+			in->arg[0] = ref_slot(h->slot, 0);
+		}
+	}
+}
+
+/* Before every return of f: a USE of each variable slot whose address was
+ * taken, so the slot lives (and is not shared) until the program ends. */
+static void pin_addressed(struct irb *b)
+{
+	struct ir_func *f = b->f;
+	for (int i = 0; i < b->vars.n; i++) {
+		struct var_home *h = &b->vars.v[i];
+		if (!h->var->addr_taken || h->slot < 0 || f->slots[h->slot].up)
+			continue;
+		for (int k = 0; k < f->nblocks; k++) {
+			struct ir_block *bl = f->blocks[k];
+			if (!bl->ninsns || bl->insns[bl->ninsns - 1].op != IR_RET)
+				continue;
+			struct ir_insn *u = ir_append(f, k, IR_USE);
+			u->arg[0] = ref_slot(h->slot, 0);
+			struct ir_insn ret = bl->insns[bl->ninsns - 2];
+			u->loc = ret.loc;
+			bl->insns[bl->ninsns - 2] = *u;
+			bl->insns[bl->ninsns - 1] = ret;
+		}
+	}
+}
+
+/* &e: the address of a variable (which then lives in a slot), of what a
+ * pointer points to, or of a field or element of those. */
+static struct irval addr_of(struct irb *b, struct node *n, struct type *pt)
+{
+	const struct srcloc *loc = &n->loc;
+	struct type *at = n->a ? n->a->type : NULL;
+	struct ref base;
+	int off = 0;
+	struct ref idx = ref_imm(0);
+	int esz = 0;
+	switch (n->kind) {
+	case N_VAR: {
+		struct var_home *h = var_home(b, n->sym);
+		int d = irb_reg(b, NULL);
+		struct ir_insn *in = irb_emit(b, IR_MOV, loc);
+		in->dst = d;
+		in->arg[0] = ref_slot(h->slot, 0);
+		return val(pt, ref_reg(d));
+	}
+	case N_UNOP: /* &*p */
+		return val(pt, irb_to_reg(b, irb_expr(b, n->a), loc));
+	case N_FIELD: {
+		struct type *st = at->kind == TY_PTR ? at->elem : at;
+		if (st->kind == TY_TUPLE)
+			off = st->fields.v[atoi(n->name)].offset;
+		else if (st->kind == TY_RECORD)
+			off = type_field(st, n->name)->offset;
+		else
+			cdecl_field(st, n->name, &off);
+		break;
+	}
+	case N_INDEX: {
+		struct type *et = at->elem;
+		esz = et->size;
+		struct irval i = irb_expr(b, n->b);
+		if (i.r.kind == REF_IMM)
+			off = (int)(i.r.imm * esz);
+		else
+			idx = i.r;
+		break;
+	}
+	default:
+		return irb_unsupported(b, loc, "taking this address");
+	}
+	if (at->kind == TY_PTR)
+		base = irb_to_reg(b, irb_expr(b, n->a), loc);
+	else
+		base = addr_of(b, n->a, pt).r;
+	int d = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_ADD, loc);
+	in->dst = d;
+	in->arg[0] = base;
+	in->arg[1] = ref_imm(off);
+	if (idx.kind != REF_IMM) {
+		int m = irb_reg(b, NULL);
+		in = irb_emit(b, IR_MUL, loc);
+		in->dst = m;
+		in->arg[0] = idx;
+		in->arg[1] = ref_imm(esz);
+		in = irb_emit(b, IR_ADD, loc);
+		in->dst = d;
+		in->arg[0] = ref_reg(d);
+		in->arg[1] = ref_reg(m);
+	}
+	return val(pt, ref_reg(d));
+}
+
 static struct irval unop(struct irb *b, struct node *n)
 {
 	if (n->op == '-' && n->a->kind == N_INT)
-		return val(n->type, ref_imm(-(int64_t)n->a->ival));
+		return val(n->type, ref_imm((int64_t)-(uint64_t)n->a->ival));
 	if (n->op == '!')
 		return bool_value(b, n);
 	if (n->op == '*') {
 		struct irval p = irb_expr(b, n->a);
 		return read_mem(b, n, p.r, 0, n->type, as_of(n->a->type), NULL);
 	}
+	if (n->op == '&')
+		return addr_of(b, n->a, n->type);
 	struct irval a = irb_expr(b, n->a);
 	int d = irb_reg(b, NULL);
 	struct ir_insn *in = irb_emit(b, n->op == '-' ? IR_NEG : IR_NOT,
@@ -932,6 +1138,16 @@ static struct irval cast(struct irb *b, struct node *n)
 	struct type *t = n->type;
 	if (a.t->kind == TY_AGG)
 		return irb_unsupported(b, &n->loc, "casting an aggregation");
+	if (t->kind == TY_ARRAY) {
+		if (!is_scalar(a.t))
+			return val(t, a.r); /* the same bytes, read as t */
+		/* an integer's bytes (little-endian) as an array */
+		struct ref s = irb_result(b, n, "cast");
+		store_scalar(b, s, 0, t->size, a.r, &n->loc);
+		return val(t, s);
+	}
+	if (a.t->kind == TY_ARRAY)
+		return load_scalar(b, a.r, 0, t, &n->loc);
 	if (t->kind == TY_BOOL) {
 		int d = irb_reg(b, NULL);
 		struct ir_insn *in = irb_emit(b, IR_SETCC, &n->loc);
@@ -1026,13 +1242,13 @@ static struct irval field(struct irb *b, struct node *n)
 	}
 	if (at->kind == TY_PTR && at->elem && at->elem->kind == TY_STRUCT) {
 		int off;
-		const struct field *f = type_find_field(at->elem, n->name, &off);
+		const struct field *f = cdecl_field(at->elem, n->name, &off);
 		struct irval p = irb_expr(b, n->a);
-		return read_mem(b, n, p.r, off, f->type, as_of(at), f);
+		return read_mem(b, n, p.r, off, n->type, as_of(at), f);
 	}
 	if (at->kind == TY_STRUCT) {
 		int off;
-		const struct field *f = type_find_field(at, n->name, &off);
+		const struct field *f = cdecl_field(at, n->name, &off);
 		struct irval a = irb_expr(b, n->a);
 		if (!is_scalar(f->type))
 			return val(f->type, ref_add(a.r, off));
@@ -1076,6 +1292,7 @@ static struct irval read_mem(struct irb *b, struct node *n, struct ref ptr,
 	}
 	int helper = as == AS_USER ? BPF_FUNC_probe_read_user
 				   : BPF_FUNC_probe_read_kernel;
+	use_addressed(b, loc);
 	if (!is_scalar(t)) {
 		struct ref r = irb_result(b, n, "deref");
 		irb_call(b, helper, loc, 3, r, ref_imm(t->size), addr);
@@ -1262,8 +1479,12 @@ static struct irval incdec(struct irb *b, struct node *n)
 		in->arg[0] = o;
 		o = ref_reg(keep);
 	}
+	/* a pointer steps by its pointee's size */
+	struct type *at = n->a->type;
+	int step = at->kind == TY_PTR && at->elem && at->elem->size > 0
+			   ? at->elem->size : 1;
 	struct irval nv = arith(b, n->op == OP_INC ? '+' : '-', type_int(8, true),
-				o, ref_imm(1), &n->loc);
+				o, ref_imm(step), &n->loc);
 	nv.t = n->a->type;
 	if (n->a->kind == N_VAR)
 		var_assign(b, n->a->sym, nv, &n->loc);
@@ -1283,6 +1504,8 @@ struct irval irb_expr(struct irb *b, struct node *n)
 		return str_literal(b, n, n->type);
 	case N_BUILTIN:
 	case N_CALL: {
+		if (n->kind == N_BUILTIN && n->id == SEMA_CONSTANT)
+			return val(n->type, ref_imm((int64_t)n->ival));
 		const struct builtin *bi = builtin_lookup(n->name);
 		if (!bi || !bi->lower)
 			return irb_unsupported(b, &n->loc, n->name);
@@ -1293,6 +1516,9 @@ struct irval irb_expr(struct irb *b, struct node *n)
 		struct sema_var *v = n->sym;
 		if (h->reg >= 0)
 			return val(v->type, ref_reg(h->reg));
+		if (is_scalar(v->type)) /* &$v taken: it lives in memory */
+			return load_scalar(b, ref_slot(h->slot, 0), 0, v->type,
+					   &n->loc);
 		return val(v->type, ref_slot(h->slot, 0));
 	}
 	case N_MAP:
@@ -1302,6 +1528,7 @@ struct irval irb_expr(struct irb *b, struct node *n)
 	case N_POSCOUNT:
 		return val(n->type, ref_imm(b->prog->cfg.npos_params));
 	case N_SIZEOF:
+	case N_OFFSETOF:
 		return val(n->type, ref_imm((int64_t)n->ival));
 	case N_BINOP:
 		return binop(b, n);
@@ -1358,9 +1585,13 @@ static void cond_br(struct irb *b, struct node *c, int t, int f)
 				str_eq_br(b, c->a, c->b, f, t, &c->loc);
 			return;
 		}
-		if (at->kind == TY_TUPLE) {
-			irb_unsupported(b, &c->loc, "comparing tuples");
-			irb_jmp(b, f);
+		if (!is_scalar(at)) {
+			/* tuples, records, arrays: == and != */
+			struct irval x = irb_expr(b, c->a), y = irb_expr(b, c->b);
+			if (c->op == OP_EQ)
+				mem_eq_br(b, x.r, x.t, y.r, y.t, t, f, &c->loc);
+			else
+				mem_eq_br(b, x.r, x.t, y.r, y.t, f, t, &c->loc);
 			return;
 		}
 		struct irval x = irb_expr(b, c->a), y = irb_expr(b, c->b);
@@ -1427,16 +1658,25 @@ static void assign(struct irb *b, struct node *n)
 			  &n->loc);
 		v.t = lhs->type;
 	} else {
-		if (lhs->kind == N_MAP && (rhs->kind == N_CALL ||
-					   rhs->kind == N_BUILTIN)) {
-			const struct builtin *bi = builtin_lookup(rhs->name);
+		/* @m = count(), also as a block's value: @m = { ...; count() } */
+		struct node *val = rhs;
+		while (val->kind == N_BLOCK && val->a)
+			val = val->a;
+		if (lhs->kind == N_MAP && (val->kind == N_CALL ||
+					   val->kind == N_BUILTIN)) {
+			const struct builtin *bi = builtin_lookup(val->name);
 			if (bi && (bi->flags & BI_AGG)) {
-				bi->lower(b, rhs, lhs);
+				for (struct node *k = rhs; k != val; k = k->a)
+					for (int i = 0; i < k->args.n; i++)
+						stmt(b, k->args.v[i]);
+				bi->lower(b, val, lhs);
 				return;
 			}
 		}
 		v = irb_expr(b, rhs);
 	}
+	if (lhs->kind == N_BUILTIN) /* `_ = e`: e was evaluated */
+		return;
 	if (lhs->kind == N_VAR)
 		var_assign(b, lhs->sym, v, &n->loc);
 	else if (lhs->kind == N_MAP)
@@ -1690,6 +1930,7 @@ static void build_probe(struct irb *b, struct sema_probe *sp)
 	irb_set_block(b, exit_block);
 	in = irb_emit(b, IR_RET, NULL);
 	in->arg[0] = ref_imm(0);
+	pin_addressed(b);
 
 	/* entry: ctx, then the scratch base when big slots are used */
 	b->cur = b->entry;
@@ -1763,6 +2004,53 @@ int ir_build(struct node *program, struct sema_result *sr, struct tt_prog *out)
 	vec_free(&b.brk);
 	vec_free(&b.cont);
 	return b.errors ? -1 : 0;
+}
+
+/* len(@m): bpf_for_each_map_elem with a callback that adds one to a
+ * counter in the caller's stack (its callback context) for every key. */
+struct irval irb_map_len(struct irb *b, int map, const struct srcloc *loc)
+{
+	struct ir_func *f = b->f;
+	struct ir_func *sub = ir_sub_new(f, tt_sprintf("%s.len%d", f->name,
+						       f->nsubs));
+	sub->loc = *loc;
+	int e = ir_block_new(sub);
+	int cnt = ir_reg_new(sub, "count"), v = ir_reg_new(sub, NULL);
+	struct ir_insn *in = ir_append(sub, e, IR_ARG);
+	in->dst = cnt;
+	in->imm = 3; /* (map, key, value, ctx) */
+	in = ir_append(sub, e, IR_LOAD);
+	in->dst = v;
+	in->arg[0] = ref_reg(cnt);
+	in->size = 8;
+	in = ir_append(sub, e, IR_ADD);
+	in->dst = v;
+	in->arg[0] = ref_reg(v);
+	in->arg[1] = ref_imm(1);
+	in = ir_append(sub, e, IR_STORE);
+	in->arg[0] = ref_reg(cnt);
+	in->arg[1] = ref_reg(v);
+	in->size = 8;
+	in = ir_append(sub, e, IR_RET);
+	in->arg[0] = ref_imm(0);
+
+	/* The callback context must be on the stack.  The counter starts
+	 * at a value the verifier cannot know (the clock) and the length is
+	 * the difference: with a known start it would follow every count
+	 * separately through the callback and give up ("program too
+	 * large") when the result is compared. */
+	int s = ir_slot_new(f, 8, 8, SPACE_STACK, "len");
+	int start = irb_call(b, BPF_FUNC_ktime_get_ns, loc, 0);
+	store_scalar(b, ref_slot(s, 0), 0, 8, ref_reg(start), loc);
+	irb_call(b, BPF_FUNC_for_each_map_elem, loc, 4, ref_map(map),
+		 ref_func(f->nsubs - 1), ref_slot(s, 0), ref_imm(0));
+	struct irval end = load_scalar(b, ref_slot(s, 0), 0, type_int(8, true),
+				       loc);
+	in = irb_emit(b, IR_SUB, loc);
+	in->dst = end.r.reg;
+	in->arg[0] = end.r;
+	in->arg[1] = ref_reg(start);
+	return end;
 }
 
 /* ---- hooks for ir_loops.c (loop bodies as subprograms) -------------------- */

@@ -19,7 +19,8 @@
 #include <string.h>
 
 #include "builtins.h"
-#include "ktypes.h"
+#include "btf.h"
+#include "cdecl.h"
 #include "lexer.h"
 #include "probes.h"
 #include "types.h"
@@ -453,6 +454,9 @@ static void map_declare(struct sema *s, struct node *n)
 			type = kinds[i].type;
 	if (!type) {
 		sema_err(s, &n->loc, "Invalid bpf map type: %s", n->str);
+		if (!s->quiet)
+			diag_hint("Valid map types: percpulruhash, percpuhash, "
+				  "lruhash, hash");
 		return;
 	}
 	for (int i = 0; i < s->res->maps.n; i++)
@@ -796,6 +800,54 @@ static bool fold_literal_unop(struct node *n)
 	return false;
 }
 
+/* A literal that is not negative: it fits an unsigned type as well. */
+static bool nonneg_literal(const struct node *n)
+{
+	return n->kind == N_INT && n->ival <= (uint64_t)INT64_MAX;
+}
+
+/* a - b of two unsigned integers: int64 here, but bpftrace's warnings
+ * below see an unsigned value. */
+static bool unsigned_difference(const struct node *n)
+{
+	return n->kind == N_BINOP && n->op == '-' && n->a->type &&
+	       n->b->type && n->a->type->kind == TY_INT &&
+	       n->b->type->kind == TY_INT && !n->a->type->is_signed &&
+	       !n->b->type->is_signed;
+}
+
+/* bpftrace's warnings about mixing signed and unsigned integers, and
+ * about signed division (BPF has no signed divide). */
+static void sign_warnings(struct sema *s, struct node *n, struct type *a,
+			  struct type *b)
+{
+	if (a->kind != TY_INT || b->kind != TY_INT)
+		return;
+	int op = n->op;
+	bool as = a->is_signed && !nonneg_literal(n->a) &&
+		  !unsigned_difference(n->a);
+	bool bs = b->is_signed && !nonneg_literal(n->b) &&
+		  !unsigned_difference(n->b);
+	if (a->is_signed != b->is_signed && as != bs) {
+		if (is_cmp(op))
+			sema_warn(s, &n->loc,
+				  "comparison of integers of different signs: "
+				  "'%s' and '%s' can lead to undefined behavior",
+				  type_name(a), type_name(b));
+		else if (op == '+' || op == '-' || op == '*' || op == '/' ||
+			 op == '%')
+			sema_warn(s, &n->loc,
+				  "arithmetic on integers of different signs: "
+				  "'%s' and '%s' can lead to undefined behavior",
+				  type_name(a), type_name(b));
+	}
+	if ((op == '/' || op == '%') && (as || bs))
+		sema_warn(s, &n->loc,
+			  "signed operands for '%s' can lead to undefined "
+			  "behavior (cast to unsigned to silence warning)",
+			  op_name(op));
+}
+
 static struct type *type_binop(struct sema *s, struct node *n)
 {
 	struct type *a = sema_expr(s, n->a), *b = sema_expr(s, n->b);
@@ -830,6 +882,7 @@ static struct type *type_binop(struct sema *s, struct node *n)
 		return type_none();
 	}
 	if (type_is_int(a) && type_is_int(b)) {
+		sign_warnings(s, n, a, b);
 		if (is_cmp(op))
 			return type_bool();
 		return arith_result(op, a, b);
@@ -845,9 +898,12 @@ static struct type *type_binop(struct sema *s, struct node *n)
 		if (is_cmp(op))
 			return type_bool();
 	}
-	if (a->kind == TY_TUPLE && b->kind == TY_TUPLE &&
-	    (op == OP_EQ || op == OP_NE)) {
-		if (!sema_promote(a, b)) {
+	if (a->kind == b->kind && (op == OP_EQ || op == OP_NE) &&
+	    (a->kind == TY_TUPLE || a->kind == TY_RECORD ||
+	     a->kind == TY_ARRAY)) {
+		/* element-wise; arrays must have the same type */
+		if (!sema_promote(a, b) ||
+		    (a->kind == TY_ARRAY && !type_equal(a, b))) {
 			sema_err(s, &n->loc,
 				 "Type mismatch for '%s': comparing '%s' with "
 				 "'%s'",
@@ -859,6 +915,46 @@ static struct type *type_binop(struct sema *s, struct node *n)
 	sema_err(s, &n->loc, "Type mismatch for '%s': comparing '%s' with '%s'",
 		 op_name(op), type_name(a), type_name(b));
 	return type_none();
+}
+
+static struct type *with_as(struct type *t, enum addrspace as);
+
+/* Whether n (typed) names memory whose address `&n` can take, and which
+ * memory: a scratch variable (which then lives in a slot: BPF stack or
+ * scratch map, kernel memory), *p, p->f, p[i], and fields and elements of
+ * those. */
+static bool lvalue_space(struct node *n, enum addrspace *as)
+{
+	struct type *at = n->a ? n->a->type : NULL;
+	switch (n->kind) {
+	case N_VAR:
+		if (!n->sym)
+			return false;
+		((struct sema_var *)n->sym)->addr_taken = true;
+		*as = AS_KERNEL;
+		return true;
+	case N_UNOP:
+		if (n->op != '*' || !at || at->kind != TY_PTR)
+			return false;
+		*as = at->as == AS_USER ? AS_USER : AS_KERNEL;
+		return true;
+	case N_FIELD:
+	case N_INDEX:
+		if (!at)
+			return false;
+		if (at->kind == TY_PTR) {
+			*as = at->as == AS_USER ? AS_USER : AS_KERNEL;
+			return true;
+		}
+		if ((at->kind == TY_STRUCT && !at->is_ctx) ||
+		    at->kind == TY_ARRAY ||
+		    (n->kind == N_FIELD && (at->kind == TY_TUPLE ||
+					    at->kind == TY_RECORD)))
+			return lvalue_space(n->a, as);
+		return false;
+	default:
+		return false;
+	}
 }
 
 static struct type *type_unop(struct sema *s, struct node *n)
@@ -898,20 +994,44 @@ static struct type *type_unop(struct sema *s, struct node *n)
 						     "pointer ('%s')", type_name(a));
 				return type_none();
 			}
-			if (a->elem->incomplete)
-				ktype_complete(a->elem);
-			return a->elem;
+			if (a->elem->kind == TY_STRUCT) {
+				/* a struct known by name only gets its body */
+				struct type *st = cdecl_complete(a->elem);
+				if (!st) {
+					sema_err(s, &n->loc, "Cannot resolve "
+						 "unknown type \"%s\"",
+						 type_name(a->elem));
+					return type_none();
+				}
+				return st;
+			}
+			return with_as(a->elem, a->as);
 		}
 		break;
-	case '&':
-		sema_err(s, &n->loc, "the address-of operator (&) is not "
-				     "supported yet");
-		return type_none();
+	case '&': {
+		enum addrspace as;
+		if (!lvalue_space(n->a, &as)) {
+			sema_err(s, &n->loc, "The & operator can only be used on "
+					     "variables, struct fields, array "
+					     "elements and dereferences");
+			return type_none();
+		}
+		return type_ptr(a, as);
+	}
 	}
 	sema_err(s, &n->loc,
 		 "The %s operator can not be used on expressions of type '%s'",
 		 op_name(n->op), type_name(a));
 	return type_none();
+}
+
+/* t, or when t is a pointer of no address space yet (from a script
+ * definition), the same pointer into `as`. */
+static struct type *with_as(struct type *t, enum addrspace as)
+{
+	if (t->kind != TY_PTR || t->as != AS_NONE || as == AS_NONE)
+		return t;
+	return type_ptr(t->elem, as);
 }
 
 /* Pointers made by casts in user-space probes point into user memory. */
@@ -951,6 +1071,18 @@ static struct type *resolve_ctype(struct sema *s, struct ctype *ct)
 		return et;
 	}
 	size_t tl = strlen(t);
+	const char *br = strrchr(t, '[');
+	if (tl && t[tl - 1] == ']' && br && strncmp(t, "string[", 7)) {
+		/* T[N], T[] (nelem 0: the cast gives the size) */
+		size_t k = (size_t)(br - t);
+		while (k && t[k - 1] == ' ')
+			k--;
+		struct ctype inner = { .text = tt_strndup(t, k), .loc = ct->loc };
+		struct type *elem = resolve_ctype(s, &inner);
+		if (is_none(elem))
+			return type_none();
+		return type_array(elem, atoi(br + 1));
+	}
 	if (tl && t[tl - 1] == '*') {
 		/* T * : the pointee, then the pointer */
 		size_t k = tl - 1;
@@ -966,23 +1098,10 @@ static struct type *resolve_ctype(struct sema *s, struct ctype *ct)
 			return type_none();
 		return type_ptr(elem, default_as(s));
 	}
-	if (!strncmp(t, "struct ", 7) || !strncmp(t, "union ", 6)) {
-		bool un = t[0] == 'u';
-		const char *name = t + (un ? 6 : 7);
-		struct type *st = ktype_struct(name, un);
-		if (!st) {
-			if (!ktype_available())
-				sema_err(s, &ct->loc,
-					 "Cannot resolve unknown type \"%s\": "
-					 "this kernel has no BTF and script type "
-					 "definitions are not supported yet", t);
-			else
-				sema_err(s, &ct->loc,
-					 "Cannot resolve unknown type \"%s\"", t);
-			return type_none();
-		}
-		s->res->needs_btf = true;
-		return st;
+	if (!strncmp(t, "const ", 6) || !strncmp(t, "volatile ", 9)) {
+		struct ctype inner = { .text = strchr(t, ' ') + 1,
+				       .loc = ct->loc };
+		return resolve_ctype(s, &inner);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(ints); i++)
 		if (!strcmp(t, ints[i].name))
@@ -995,12 +1114,23 @@ static struct type *resolve_ctype(struct sema *s, struct ctype *ct)
 	char tail;
 	if (sscanf(t, "string[%d%c", &n, &tail) == 2 && tail == ']' && n > 0)
 		return type_str(n);
-	struct type *kt = ktype_named(t);
-	if (kt) {
-		s->res->needs_btf = true;
-		return kt;
+	/* the script's struct/union/enum/typedef definitions, then BTF */
+	struct type *ty = cdecl_lookup(t);
+	if (ty && ty->kind != TY_NONE && ty->kind != TY_VOID)
+		return ty;
+	if (!strncmp(t, "struct ", 7) || !strncmp(t, "union ", 6) ||
+	    !strncmp(t, "enum ", 5)) {
+		if (!btf_available())
+			sema_err(s, &ct->loc,
+				 "Cannot resolve unknown type \"%s\": this "
+				 "kernel has no BTF; define it in the script",
+				 t);
+		else
+			sema_err(s, &ct->loc,
+				 "Cannot resolve unknown type \"%s\"", t);
+		return type_none();
 	}
-	sema_err(s, &ct->loc, "the type '%s' is not supported yet here", t);
+	sema_err(s, &ct->loc, "Cannot resolve unknown type \"%s\"", t);
 	return type_none();
 }
 
@@ -1016,6 +1146,26 @@ static struct type *type_cast(struct sema *s, struct node *n)
 			to = type_ptr(to->elem, a->as);
 		return to;
 	}
+	if (to->kind == TY_ARRAY && to->elem->kind == TY_INT &&
+	    (type_is_int(a) || a->kind == TY_STR || a->kind == TY_ARRAY)) {
+		/* reinterpreting bytes: an integer (a literal as int64), a
+		 * string or an array as an integer array; T[] takes the
+		 * source's size */
+		bool lit = n->a->kind == N_INT || (n->a->kind == N_UNOP &&
+						   n->a->a->kind == N_INT);
+		int size = type_is_int(a) && lit ? 8 : a->size;
+		int esz = to->elem->size;
+		if (!to->nelem && size % esz == 0)
+			return type_array(to->elem, size / esz);
+		if (to->nelem && (to->size == size ||
+				  (type_is_int(a) && (size <= to->size || lit) &&
+				   (to->size == 1 || to->size == 2 ||
+				    to->size == 4 || to->size == 8))))
+			return to;
+	}
+	if (type_is_int(to) && a->kind == TY_ARRAY && a->size == to->size &&
+	    a->elem->kind == TY_INT)
+		return to; /* an integer array's bytes as one integer */
 	if (type_is_int(to) && (type_is_int(a) || a->kind == TY_PTR ||
 				(a->kind == TY_AGG &&
 				 (a->agg == AGG_COUNT || a->agg == AGG_SUM ||
@@ -1051,7 +1201,7 @@ static struct type *type_fieldexpr(struct sema *s, struct node *n)
 	}
 	if (a->kind == TY_STRUCT && !a->is_ctx) {
 		int off;
-		const struct field *f = type_find_field(a, n->name, &off);
+		const struct field *f = cdecl_field(a, n->name, &off);
 		if (!f) {
 			sema_err(s, &n->loc,
 				 "Struct/union of type '%s' does not contain a "
@@ -1059,7 +1209,7 @@ static struct type *type_fieldexpr(struct sema *s, struct node *n)
 				 type_name(a), n->name);
 			return type_none();
 		}
-		return f->type;
+		return with_as(f->type, default_as(s));
 	}
 	if (a->kind == TY_RECORD || a->kind == TY_STRUCT) {
 		const struct field *f = type_field(a, n->name);
@@ -1085,7 +1235,7 @@ static struct type *type_fieldexpr(struct sema *s, struct node *n)
 	}
 	if (a->kind == TY_PTR && a->elem && a->elem->kind == TY_STRUCT) {
 		int off;
-		const struct field *f = type_find_field(a->elem, n->name, &off);
+		const struct field *f = cdecl_field(a->elem, n->name, &off);
 		if (!f) {
 			sema_err(s, &n->loc,
 				 "Struct/union of type '%s' does not contain a "
@@ -1093,7 +1243,8 @@ static struct type *type_fieldexpr(struct sema *s, struct node *n)
 				 type_name(a->elem), n->name);
 			return type_none();
 		}
-		return f->type;
+		/* a pointer read from user memory points to user memory */
+		return with_as(f->type, a->as);
 	}
 	sema_err(s, &n->loc, "Can not access field '%s' on expression of type "
 			     "'%s'",
@@ -1108,6 +1259,14 @@ static struct type *type_call(struct sema *s, struct node *n)
 	if (!strncmp(n->name, "__builtin_", 10))
 		n->name += 10;
 	const struct builtin *bi = builtin_lookup(n->name);
+	int64_t cval;
+	if (!bi && n->kind == N_BUILTIN && cdecl_constant(n->name, &cval, NULL)) {
+		/* an enumerator (script or kernel enum) or a #define'd
+		 * constant: an int64 whose value ir_build takes from ival */
+		n->ival = (uint64_t)cval;
+		n->id = SEMA_CONSTANT;
+		return type_int(8, true);
+	}
 	if (!bi) {
 		if (n->kind == N_BUILTIN)
 			sema_err(s, &n->loc, "Unknown identifier: '%s'", n->name);
@@ -1283,12 +1442,21 @@ static struct type *expr(struct sema *s, struct node *n)
 				 op_name(n->op));
 			return type_none();
 		}
-		if (!type_is_int(a)) {
+		if (!type_is_int(a) &&
+		    !(a->kind == TY_PTR && n->a->kind == N_VAR)) {
 			sema_err(s, &n->loc,
 				 "The %s operator can not be used on "
 				 "expressions of type '%s'",
 				 op_name(n->op), type_name(a));
 			return type_none();
+		}
+		/* bpftrace widens a variable without a declared type to
+		   int64 when it is incremented: (uint8)255 + ++ is 256 */
+		if (n->a->kind == N_VAR && n->a->sym && type_is_int(a) &&
+		    !((struct sema_var *)n->a->sym)->typed) {
+			struct sema_var *v = n->a->sym;
+			var_assign_type(s, v, type_int(8, true), &n->loc);
+			return v->type;
 		}
 		return a;
 	}
@@ -1431,9 +1599,34 @@ static struct type *expr(struct sema *s, struct node *n)
 		n->ival = (uint64_t)t->size;
 		return type_int(8, false);
 	}
-	case N_OFFSETOF:
-		sema_err(s, &n->loc, "offsetof is not supported yet");
-		return type_none();
+	case N_OFFSETOF: {
+		/* offsetof(struct T, a.b) or offsetof(expr, a.b): a constant
+		 * in ival */
+		struct type *t = n->ctype ? resolve_ctype(s, n->ctype)
+					  : sema_expr(s, n->a);
+		if (is_none(t))
+			return type_none();
+		uint64_t total = 0;
+		const char *p = n->name;
+		while (*p) {
+			const char *dot = strchr(p, '.');
+			const char *fname = dot ? tt_strndup(p, dot - p) : p;
+			int off;
+			const struct field *f = t->kind == TY_STRUCT
+				? cdecl_field(t, fname, &off) : NULL;
+			if (!f) {
+				sema_err(s, &n->loc, "'%s' has no field named "
+						     "'%s'",
+					 type_name(t), fname);
+				return type_none();
+			}
+			total += (uint64_t)off;
+			t = f->type;
+			p = dot ? dot + 1 : p + strlen(p);
+		}
+		n->ival = total;
+		return type_int(8, false);
+	}
 	default:
 		sema_err(s, &n->loc, "%s is not supported yet here",
 			 ast_kind_name(n->kind));
@@ -1468,7 +1661,7 @@ static bool printable_as_string(const struct type *t)
 static const char *kind_word(const struct type *t)
 {
 	switch (t->kind) {
-	case TY_INT: case TY_BOOL: return "integer";
+	case TY_INT: case TY_BOOL: return "int";
 	case TY_STR: return "string";
 	case TY_PTR: return "pointer";
 	case TY_TUPLE: return "tuple";
@@ -1512,8 +1705,8 @@ int sema_check_format(struct sema *s, struct node *call, const char *what,
 			i++;
 		if (!strchr("diuxXocspr", conv) &&
 		    !(conv == 'g' && i + 1 < len && f[i + 1] == 'r')) {
-			sema_err(s, &call->loc, "%s: Invalid format string: %%%c "
-						"is not a valid conversion",
+			sema_err(s, &call->loc, "%s: Unknown format string "
+						"token: %%%c",
 				 what, conv);
 			return -1;
 		}
@@ -1530,10 +1723,7 @@ int sema_check_format(struct sema *s, struct node *call, const char *what,
 		const char *want = NULL;
 		switch (conv) {
 		case 's':
-			if (!printable_as_string(t) && !type_is_int(t) &&
-			    t->kind != TY_PTR)
-				want = "string";
-			else if (!printable_as_string(t))
+			if (!printable_as_string(t))
 				want = "string";
 			break;
 		case 'r':
@@ -1542,14 +1732,14 @@ int sema_check_format(struct sema *s, struct node *call, const char *what,
 			break;
 		case 'p':
 			if (!type_is_int(t) && t->kind != TY_PTR)
-				want = "integer";
+				want = "int";
 			break;
 		default:
 			if (!type_is_int(t) && t->kind != TY_PTR &&
 			    !(t->kind == TY_TIMESTAMP) &&
 			    !(t->kind == TY_AGG && t->agg != AGG_AVG &&
 			      t->agg != AGG_STATS))
-				want = "integer";
+				want = "int";
 		}
 		if (want) {
 			sema_err(s, &call->loc,
@@ -1863,7 +2053,19 @@ static void stmt(struct sema *s, struct node *n)
 		break;
 	case N_LET: {
 		struct type *t = type_none();
-		if (n->ctype)
+		static const char *const not_for_vars[] = {
+			"count_t", "sum_t", "min_t", "max_t", "avg_t",
+			"stats_t", "hist_t", "lhist_t", "tseries_t", "void",
+		};
+		bool bad_type = false;
+		for (size_t i = 0; n->ctype && i < ARRAY_SIZE(not_for_vars); i++)
+			if (!strcmp(n->ctype->text, not_for_vars[i])) {
+				sema_err(s, &n->loc,
+					 "Invalid variable declaration type: %s",
+					 n->ctype->text);
+				bad_type = true;
+			}
+		if (n->ctype && !bad_type)
 			t = resolve_ctype(s, n->ctype);
 		if (n->b) {
 			struct type *bt = sema_expr(s, n->b);
@@ -1877,7 +2079,7 @@ static void stmt(struct sema *s, struct node *n)
 				sema_err(s, &n->loc,
 					 "Type mismatch for %s: trying to assign "
 					 "value of type '%s' when variable "
-					 "already contains a value of type '%s'",
+					 "already has a type '%s'",
 					 n->name, type_name(bt), type_name(t));
 			} else if (!n->ctype) {
 				t = bt;
@@ -2294,21 +2496,24 @@ int sema_run(struct node *program, const struct tt_config *cfg,
 	     struct sema_result *res)
 {
 	struct sema s = { .cfg = cfg, .res = res };
+	/* C definitions first: probes and casts may name their types */
+	cdecl_reset();
+	for (int i = 0; i < program->args.n; i++)
+		if (program->args.v[i]->kind == N_CDEFN)
+			cdecl_parse_defs(program->args.v[i]->str,
+					 &program->args.v[i]->loc);
+	cdecl_finish();
 	for (int i = 0; i < program->args.n; i++) {
 		struct node *n = program->args.v[i];
 		switch (n->kind) {
 		case N_PROBE:
 		case N_CONFIG:
+		case N_CDEFN:
 			break;
 		case N_MAPDECL:
 			map_declare(&s, n);
 			break;
 		case N_MACRO:
-			break;
-		case N_CDEFN:
-			sema_err(&s, &n->loc, "struct, union and enum "
-					      "definitions are not supported "
-					      "yet");
 			break;
 		case N_IMPORT:
 			sema_err(&s, &n->loc, "import is not supported yet");
@@ -2458,6 +2663,38 @@ int sema_config(struct node *program, struct tt_config *cfg)
 			struct node *v = nm->a;
 			if (!v)
 				continue;
+			/* bpftrace's checks of a script's values (the
+			   environment's are strings, checked by cfg_set) */
+			enum cfg_kind kind = cfg_opts[idx].kind;
+			if ((kind == CFG_INT || kind == CFG_BOOL) &&
+			    v->kind == N_STR) {
+				diag_error(&nm->loc,
+					   "Invalid type for %s. Type: string. "
+					   "Expected Type: int",
+					   nm->name);
+				err = -1;
+				continue;
+			}
+			if (kind == CFG_BOOL && v->kind == N_INT && v->ival > 1) {
+				diag_error(&nm->loc,
+					   "Invalid value for %s. Needs to be 0 "
+					   "or 1. Value: %llu",
+					   nm->name, (unsigned long long)v->ival);
+				err = -1;
+				continue;
+			}
+			if (!strcasecmp(cfg_opts[idx].name, "stack_mode") &&
+			    (v->kind == N_BUILTIN || v->kind == N_STR)) {
+				const char *m = v->kind == N_STR ? v->str
+								 : v->name;
+				if (strcmp(m, "bpftrace") && strcmp(m, "perf") &&
+				    strcmp(m, "raw") && strcmp(m, "build_id")) {
+					diag_error(&v->loc,
+						   "Unknown stack mode: '%s'", m);
+					err = -1;
+					continue;
+				}
+			}
 			if (v->kind == N_INT || v->kind == N_BOOL)
 				err |= cfg_set(cfg, idx, NULL, true,
 					       (int64_t)v->ival, &nm->loc);
@@ -2468,7 +2705,8 @@ int sema_config(struct node *program, struct tt_config *cfg)
 				err |= cfg_set(cfg, idx, v->name, false, 0,
 					       &nm->loc);
 			else {
-				diag_error(&v->loc, "%s: invalid value",
+				diag_error(&nm->loc,
+					   "Assignment for %s must be literal.",
 					   nm->name);
 				err = -1;
 			}

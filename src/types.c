@@ -9,8 +9,6 @@
 
 #include <string.h>
 
-#include "ktypes.h"
-
 struct type *type_new(enum type_kind k, int size, int align)
 {
 	struct type *t = tt_alloc(sizeof(*t));
@@ -272,8 +270,6 @@ const struct field *type_find_field(struct type *t, const char *name,
 {
 	if (!t)
 		return NULL;
-	if (t->incomplete)
-		ktype_complete(t);
 	for (int i = 0; i < t->fields.n; i++) {
 		struct field *f = &t->fields.v[i];
 		if (f->name && !strcmp(f->name, name)) {
