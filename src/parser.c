@@ -506,7 +506,9 @@ static struct node *parse_primary(struct parser *P)
 static struct node *parse_postfix(struct parser *P)
 {
 	struct node *n = parse_primary(P);
-	for (;;) {
+	int levels = 0; /* each suffix nests the tree one level deeper */
+	for (;; levels++) {
+		enter(P);
 		const struct token *t = peek(P, 0);
 		if (is_punct(t, '.') || is_punct(t, OP_ARROW)) {
 			bool arrow = t->op == OP_ARROW;
@@ -539,6 +541,7 @@ static struct node *parse_postfix(struct parser *P)
 			next(P);
 			n = finish(P, u);
 		} else {
+			P->depth -= levels + 1;
 			return n;
 		}
 	}
@@ -599,11 +602,15 @@ static int binop_prec(struct parser *P, const struct token *t)
 static struct node *parse_binary(struct parser *P, int min_prec)
 {
 	struct node *lhs = parse_unary(P);
-	for (;;) {
+	int levels = 0; /* a left-assoc chain nests the tree one level a term */
+	for (;; levels++) {
+		enter(P);
 		const struct token *t = peek(P, 0);
 		int prec = binop_prec(P, t);
-		if (!prec || prec < min_prec)
+		if (!prec || prec < min_prec) {
+			P->depth -= levels + 1;
 			return lhs;
+		}
 		int op = t->op;
 		next(P);
 		struct node *rhs = parse_binary(P, prec + 1);
@@ -616,7 +623,7 @@ static struct node *parse_binary(struct parser *P, int min_prec)
 }
 
 /* expr := binary ['?' expr ':' expr | '?:' expr]   (right-assoc) */
-static struct node *parse_expr(struct parser *P)
+static struct node *parse_expr_1(struct parser *P)
 {
 	struct node *c = parse_binary(P, 1);
 	if (peek_punct(P, '?') && !is_punct(peek(P, 1), ':')) {
@@ -639,6 +646,14 @@ static struct node *parse_expr(struct parser *P)
 		return finish(P, n);
 	}
 	return c;
+}
+
+static struct node *parse_expr(struct parser *P)
+{
+	enter(P); /* `a ? b : c ? d : e` nests to the right */
+	struct node *n = parse_expr_1(P);
+	leave(P);
+	return n;
 }
 
 /* ---- statements ---- */

@@ -153,6 +153,9 @@ void sb_free(struct strbuf *b)
 
 static FILE *diag_stream;
 static int nerrors;
+static const struct source *c_src; /* line_start()'s memory */
+static const char *c_text, *c_pos;
+static int c_line;
 bool diag_no_warnings;
 
 void diag_set_stream(FILE *f)
@@ -168,9 +171,31 @@ int diag_error_count(void)
 void diag_reset(void)
 {
 	nerrors = 0;
+	c_src = NULL;
 }
 
 static void diag_print_expanded(const struct srcloc *loc, const char *kind, ...);
+
+/* The first character of line `line` of src.  Remembers where the last
+ * look-up ended, so a script with many errors in line order is scanned
+ * once, not once per error. */
+static const char *line_start(const struct source *src, int line)
+{
+	if (src != c_src || src->text != c_text || line < c_line) {
+		c_src = src;
+		c_text = src->text;
+		c_pos = src->text;
+		c_line = 1;
+	}
+	const char *s = c_pos;
+	int l = c_line;
+	for (; l < line && *s; s++)
+		if (*s == '\n')
+			l++;
+	c_pos = s;
+	c_line = l;
+	return s;
+}
 
 /* Print "name:line:col[-end]: KIND: msg", then the source line and a ~
  * underline below the span, as bpftrace does. */
@@ -189,10 +214,7 @@ static void diag_vprint(const struct srcloc *loc, const char *kind,
 	fputc('\n', f);
 	if (!loc || !loc->src || loc->line < 1)
 		return;
-	const char *s = loc->src->text;
-	for (int l = 1; l < loc->line && *s; s++)
-		if (*s == '\n')
-			l++;
+	const char *s = line_start(loc->src, loc->line);
 	const char *e = strchr(s, '\n');
 	int n = e ? (int)(e - s) : (int)strlen(s);
 	fprintf(f, "%.*s\n", n, s);
