@@ -24,18 +24,18 @@ trap 'rm -rf "$work"' EXIT
 root=$work/root
 mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/tmp"
 cp "$bb" "$root/bin/busybox"
-for a in sh mount mkdir cat echo sleep poweroff ls grep true false sync seq uname; do
-	ln -s busybox "$root/bin/$a"
-done
+ln -s busybox "$root/bin/sh"
 cp "$bin" "$root/bin/tinytrace"
 cp "$script" "$root/test.sh"
 cat > "$root/init" <<'INIT'
 #!/bin/sh
+# every busybox applet; tracefs and debugfs are NOT mounted (as in a
+# minimal initramfs: tinytrace mounts tracefs itself)
+/bin/busybox --install -s /bin
+export PATH=/bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev 2>/dev/null
-mount -t debugfs none /sys/kernel/debug 2>/dev/null
-export PATH=/bin
 echo "@@TT_VM_BEGIN@@"
 sh /test.sh
 echo "@@TT_VM_STATUS $?@@"

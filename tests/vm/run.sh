@@ -1,0 +1,111 @@
+#!/bin/sh
+# tests/vm/run.sh — the VM test tier (DESIGN.md "Testing tiers", 4).
+#
+# Boots ONE Debian kernel under qemu-system-x86_64 (software emulation,
+# -cpu max, no KVM) with an initramfs holding busybox-static and a static
+# tinytrace (tests/vm/run-vm.sh), runs every case of tests/vm/tests.sh in
+# it, prints the results and exits 0 (all passed) or 1.  These are the
+# probe types this machine's kernel may refuse (kprobe, kretprobe, fentry,
+# fexit, with their wildcards, arguments and DESIGN.md invariant 2) and
+# the initramfs use case (tracefs not mounted, --info, BEGIN/END,
+# tracepoints).
+#
+# The static tinytrace, first found:
+#   TT_STATIC_BIN     a statically linked tinytrace
+#   TT_BIN            when TT_STATIC=yes (a --enable-static-binary build)
+#   otherwise linked here, statically, from the objects of TT_BIN's build
+#   (src/main.o and src/libtt.a beside it; `pkg-config --static`, $TT_CC)
+# Other environment:
+#   TT_SRCDIR         the source tree (default: two levels above this file)
+#   TT_VM_KERNEL      the kernel to boot (default: the newest /boot/vmlinuz-*)
+#   TT_VM_TIMEOUT     seconds for the whole VM run (default 900)
+#   CI                "true": a skip (no qemu, busybox-static, cpio or
+#                     kernel) is a failure
+# Needs the Debian packages qemu-system-x86, busybox-static, cpio and
+# linux-image-amd64 (and file, gzip); not root, not KVM.
+
+srcdir=${TT_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+vmdir=$srcdir/tests/vm
+
+skip() {
+	echo "********************************************************************"
+	echo "* SKIPPING the VM tests: $*"
+	echo "********************************************************************"
+	if [ "$CI" = true ]; then
+		echo "CI=true: a skipped VM test tier counts as a failure"
+		exit 1
+	fi
+	exit 77
+}
+
+need() {
+	command -v "$1" >/dev/null 2>&1 ||
+		skip "$1 is not installed (apt-get install $2)"
+}
+need qemu-system-x86_64 qemu-system-x86
+need busybox busybox-static
+need cpio cpio
+need gzip gzip
+need file file
+file -L "$(command -v busybox)" | grep -q 'statically linked' ||
+	skip "busybox is not statically linked (apt-get install busybox-static)"
+kernel=${TT_VM_KERNEL:-$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)}
+[ -n "$kernel" ] ||
+	skip "no kernel in /boot (apt-get install linux-image-amd64)"
+[ -e "$kernel" ] ||
+	skip "$kernel does not exist (apt-get install linux-image-amd64)"
+[ -r "$kernel" ] ||
+	skip "$kernel is not readable (uid $(id -u); Debian installs it 0600 root)"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/tt-vm.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+static() { file -L "$1" 2>/dev/null | grep -q 'statically linked'; }
+
+bin=${TT_STATIC_BIN:-}
+if [ -n "$bin" ]; then
+	static "$bin" || { echo "run.sh: TT_STATIC_BIN=$bin is not a static binary" >&2; exit 1; }
+elif [ "${TT_STATIC:-no}" = yes ] && [ -n "${TT_BIN:-}" ] && static "$TT_BIN"; then
+	bin=$TT_BIN
+else
+	dyn=${TT_BIN:-$srcdir/src/tinytrace}
+	objdir=$(dirname "$dyn")
+	if static "$dyn"; then
+		bin=$dyn
+	elif [ -f "$objdir/main.o" ] && [ -f "$objdir/libtt.a" ]; then
+		libs=$(pkg-config --static --libs libbpf libelf zlib 2>&1) ||
+			skip "pkg-config cannot name the static libraries: $libs"
+		bin=$tmp/tinytrace
+		if ! ${TT_CC:-${CC:-cc}} -static -o "$bin" "$objdir/main.o" "$objdir/libtt.a" \
+			$libs > "$tmp/link.log" 2>&1; then
+			cat "$tmp/link.log"
+			skip "cannot link a static tinytrace from $objdir (libbpf.a, libelf.a and libz.a come with libbpf-dev, libelf-dev and zlib1g-dev)"
+		fi
+	else
+		echo "run.sh: no static tinytrace: set TT_STATIC_BIN, or build $objdir/main.o and libtt.a (make)" >&2
+		exit 1
+	fi
+fi
+
+# What the kernel's config says tests.sh cannot see from inside (Debian
+# kernels do not expose /proc/config.gz): kprobe_multi needs CONFIG_FPROBE.
+config=/boot/config-$(basename "$kernel" | sed 's/^vmlinuz-//')
+fprobe=
+if [ -r "$config" ]; then
+	if grep -q '^CONFIG_FPROBE=y' "$config"; then fprobe=y; else fprobe=n; fi
+fi
+{
+	echo "TT_VM_FPROBE=$fprobe"
+	cat "$vmdir/tests.sh"
+} > "$tmp/tests.sh"
+
+echo "VM: $kernel, tinytrace: $bin ($(wc -c < "$bin") bytes)"
+start=$(date +%s)
+sh "$vmdir/run-vm.sh" "$bin" "$tmp/tests.sh" "${TT_VM_TIMEOUT:-900}"
+st=$?
+echo "VM run: $(($(date +%s) - start)) s"
+case $st in
+0) exit 0 ;;
+77) skip "run-vm.sh could not start the VM" ;;
+*) exit 1 ;;
+esac

@@ -1,0 +1,181 @@
+#!/bin/sh
+# tests/vm/tests.sh — the VM test cases.  Runs INSIDE the VM started by
+# tests/vm/run-vm.sh (busybox sh, tinytrace on PATH, proc/sys/dev mounted,
+# tracefs and debugfs NOT mounted: the initramfs use case), on a kernel
+# that allows what this machine's does not: kprobe, kretprobe, fentry,
+# fexit.  tests/vm/run.sh boots one VM for all of them.
+#
+# A case is one line:
+#   t NAME 'PROGRAM' 'TRIGGER' EXPECT...
+#       runs `tinytrace -e PROGRAM -c TRIGGER` (no -c when TRIGGER is "")
+#   c NAME 'SHELL COMMAND' EXPECT...
+#       runs the command with sh -c (other options, errors, listings)
+# Output is stdout and stderr together.  Each EXPECT is an extended regex
+# that must match a WHOLE line, each on a line after the previous match
+# (so the list also checks order); '!RE': no line matches RE;
+# 'exit=N' / 'exit!=N': the command's exit status.
+# Prints PASS name / FAIL name (with the output) / SKIP name (reason), and
+# last "N passed, N failed, N skipped"; exits 1 if anything failed.
+#
+# Triggers: busybox dd reads with exactly bs bytes per read(2) (vfs_read's
+# count, arg2), so `dd ... bs=123 count=1` is a read nobody else makes.
+
+TO=${TT_VM_CASE_TIMEOUT:-60}
+pass=0 fail=0 skip=0
+DD='dd if=/proc/version of=/dev/null bs=123 count=1 status=none'
+DD7='dd if=/proc/version of=/dev/null bs=7 count=1 status=none'
+
+# check NAME STATUS OUTPUT EXPECT...
+check() {
+	name=$1 st=$2 out=$3
+	shift 3
+	ok=1 why= rest=$out
+	for e in "$@"; do
+		case $e in
+		exit=*) [ "$st" = "${e#exit=}" ] || { ok=0; why="exit status $st, not ${e#exit=}"; } ;;
+		exit!=*) [ "$st" != "${e#exit!=}" ] || { ok=0; why="exit status $st"; } ;;
+		!*)
+			if printf '%s\n' "$out" | grep -Eq -- "^(${e#!})\$"; then
+				ok=0 why="a line matches: ${e#!}"
+			fi ;;
+		*)
+			# the first line matching e, after the previous match
+			n=$(printf '%s\n' "$rest" | grep -En -m1 -- "^($e)\$" | cut -d: -f1)
+			if [ -z "$n" ]; then
+				ok=0 why="no line (after the previous match) matches: $e"
+			else
+				rest=$(printf '%s\n' "$rest" | sed "1,${n}d")
+			fi ;;
+		esac
+		[ $ok = 1 ] || break
+	done
+	if [ $ok = 1 ]; then
+		echo "PASS $name"
+		pass=$((pass + 1))
+	else
+		echo "FAIL $name: $why"
+		printf '%s\n' "$out" | sed 's/^/    | /'
+		fail=$((fail + 1))
+	fi
+}
+
+t() {
+	name=$1 prog=$2 trig=$3
+	shift 3
+	if [ -n "$trig" ]; then
+		out=$(timeout "$TO" tinytrace -e "$prog" -c "$trig" 2>&1)
+	else
+		out=$(timeout "$TO" tinytrace -e "$prog" 2>&1)
+	fi
+	check "$name" $? "$out" "$@"
+}
+
+c() {
+	name=$1 cmd=$2
+	shift 2
+	out=$(timeout "$TO" sh -c "$cmd" 2>&1)
+	check "$name" $? "$out" "$@"
+}
+
+s() {
+	echo "SKIP $1 ($2)"
+	skip=$((skip + 1))
+}
+
+echo "kernel $(uname -r), $(nproc) CPUs"
+
+# ---- the initramfs use case: tracefs is not mounted, tinytrace mounts it --
+c initramfs_no_tracefs 'grep -c " tracefs " /proc/mounts' '0'
+t tracepoint_mounts_tracefs \
+	'tracepoint:syscalls:sys_enter_read /comm == "dd" && args.count == 123/ { printf("tp count=%d\n", args.count); exit(); }' \
+	"$DD" 'tp count=123'
+c tracefs_mounted 'grep " tracefs " /proc/mounts | cut -d" " -f2' '/sys/kernel/tracing'
+t begin_end 'BEGIN { printf("begin\n"); exit(); } END { printf("end\n"); }' '' \
+	'begin' 'end' 'exit=0'
+c info 'tinytrace --info' \
+	'  btf: yes' '  kprobe: yes' '  fentry: yes' 'exit=0'
+# kprobe_multi needs CONFIG_FPROBE (run.sh reads the kernel's config on
+# the host and sets TT_VM_FPROBE): the answer must come from the kernel,
+# not from its version
+case ${TT_VM_FPROBE:-} in
+y) c info_kprobe_multi 'tinytrace --info' '  kprobe_multi: yes' ;;
+n) c info_kprobe_multi 'tinytrace --info' '  kprobe_multi: no' ;;
+*) s info_kprobe_multi "the kernel's CONFIG_FPROBE is not known" ;;
+esac
+
+# ---- kprobe, kretprobe ------------------------------------------------------
+t kprobe 'kprobe:do_nanosleep { printf("hit %s\n", comm); exit(); }' 'sleep 0.1' \
+	'Attached 1 probe' 'hit sleep' 'exit=0'
+t kprobe_args_predicate \
+	'k:vfs_read /comm == "dd" && arg2 == 123/ { printf("count=%d file %d\n", arg2, arg0 != 0); exit(); }' \
+	"$DD" 'count=123 file 1'
+t kprobe_map \
+	'kprobe:vfs_read /comm == "dd"/ { @reads[arg2] = count(); }' "$DD" \
+	'@reads\[123\]: 1'
+t kretprobe_retval \
+	'kretprobe:vfs_read /comm == "dd" && retval == 7/ { printf("ret=%d %s\n", retval, probe); exit(); }' \
+	"$DD7" 'ret=7 kretprobe:vfs_read'
+t kprobe_offset_0 'kprobe:vfs_read+0 /comm == "dd"/ { printf("%s\n", probe); exit(); }' "$DD" \
+	'kprobe:vfs_read'
+# vfs_read starts with the 5-byte `call __fentry__` (no IBT in Debian's
+# 6.1): +5 is the next instruction, +1 is inside one
+t kprobe_offset_5 'kprobe:vfs_read+5 /comm == "dd"/ { printf("%s\n", probe); exit(); }' "$DD" \
+	'kprobe:vfs_read\+5'
+t kprobe_offset_inside_insn 'kprobe:vfs_read+1 { exit(); }' '' \
+	'ERROR: Possible attachment attempt in the middle of an instruction, try a different offset.' 'exit!=0'
+t kprobe_missing_function 'kprobe:nonsense_function_xyz { exit(); }' '' \
+	'ERROR: Unable to attach probe: kprobe:nonsense_function_xyz: no such kernel function \(nonsense_function_xyz\)' 'exit!=0'
+t kprobe_module_missing 'kprobe:nonsense:vfs_read { exit(); }' '' \
+	'.*ERROR: specified module nonsense in probe kprobe:nonsense:vfs_read is not loaded.' 'exit!=0'
+t kprobe_wildcard 'kprobe:vfs_rea* /comm == "dd" && arg2 == 123/ { printf("%s\n", probe); exit(); }' "$DD" \
+	'Attached [0-9]+ probes' 'kprobe:vfs_read'
+t kprobe_wildcard_module 'kprobe:vmlinu*:vfs_rea? /comm == "dd"/ { printf("%s\n", probe); exit(); }' "$DD" \
+	'kprobe:vmlinux:vfs_read'
+t kretprobe_wildcard 'kretprobe:vfs_rea*d /comm == "dd" && retval == 123/ { printf("%s %d\n", probe, retval); exit(); }' "$DD" \
+	'kretprobe:vfs_read 123'
+t kprobe_wildcard_none 'kprobe:vfs_nonsense_xyz* { exit(); }' '' \
+	'.*ERROR: No matches for kprobe vfs_nonsense_xyz\*\.' 'exit!=0'
+
+# ---- fentry, fexit (BPF trampolines, args from BTF) -------------------------
+t fentry_args 'fentry:vfs_read /comm == "dd" && args.count == 123/ { printf("count=%d %s\n", args.count, probe); exit(); }' "$DD" \
+	'count=123 fentry:vmlinux:vfs_read'
+t fentry_args_pointer 'fentry:vfs_read /comm == "dd"/ { printf("file %d pos %d\n", args.file != 0, args.pos != 0); exit(); }' "$DD" \
+	'file 1 pos 1'
+t fexit_args_retval 'fexit:vfs_read /comm == "dd"/ { printf("count=%d ret=%d\n", args.count, retval); exit(); }' "$DD7" \
+	'count=7 ret=7'
+# read(2) of a directory: vfs_read returns -EISDIR; retval is ssize_t
+t fexit_retval_signed 'fexit:vfs_read /comm == "dd" && retval < 0/ { printf("ret=%d\n", retval); exit(); }' \
+	'dd if=/ of=/dev/null bs=123 count=1 status=none' 'ret=-21'
+t kfunc_old_spelling 'kfunc:vfs_read /comm == "dd"/ { printf("count=%d\n", args->count); exit(); }' "$DD" \
+	'count=123'
+t kretfunc_old_spelling 'kretfunc:vfs_read /comm == "dd"/ { printf("ret=%d\n", retval); exit(); }' "$DD7" \
+	'ret=7'
+t fentry_module 'fentry:vmlinux:vfs_read /comm == "dd"/ { printf("%s\n", probe); exit(); }' "$DD" \
+	'fentry:vmlinux:vfs_read'
+t fentry_wildcard 'fentry:vfs_re*ad /comm == "dd"/ { printf("%s %d\n", probe, args.count); exit(); }' "$DD" \
+	'fentry:vmlinux:vfs_read 123'
+t fentry_missing 'fentry:vfs_read,fentry:nonsense { exit(); }' '' \
+	'.*ERROR: No matches for fentry nonsense\.' 'exit!=0'
+t fentry_missing_warn 'config = { missing_probes = "warn" } fentry:vfs_read,fentry:nonsense /comm == "dd"/ { printf("ok\n"); exit(); }' "$DD" \
+	'.*WARNING: No matches for fentry nonsense\. Skipping\.' 'ok'
+
+# ---- DESIGN.md invariant 2: probes on one hook fire in script order --------
+# "first" then " second\n" on one line; the reverse order prints
+# " second" on a line of its own and "first" after it.
+ORDER_FIRST='/comm == "dd" && @done == 0/ { printf("first"); }'
+ORDER_SECOND='/comm == "dd" && @done == 0/ { printf(" second\n"); @done = 1; exit(); }'
+for p in kprobe:vfs_read kretprobe:vfs_read fentry:vfs_read fexit:vfs_read \
+	tracepoint:syscalls:sys_enter_read; do
+	t "order_$(echo "$p" | cut -d: -f1)" "$p $ORDER_FIRST $p $ORDER_SECOND" "$DD" \
+		'first second'
+done
+# three on one hook, and the reverse-attached providers mixed with others
+t order_fentry_three "fentry:vfs_read /comm == \"dd\" && @n == 0/ { printf(\"1\"); } fentry:vfs_read /comm == \"dd\" && @n == 0/ { printf(\"2\"); } fentry:vfs_read /comm == \"dd\" && @n == 0/ { printf(\"3\n\"); @n = 1; exit(); }" "$DD" \
+	'123'
+t order_fexit_three "fexit:vfs_read /comm == \"dd\" && @n == 0/ { printf(\"1\"); } fexit:vfs_read /comm == \"dd\" && @n == 0/ { printf(\"2\"); } fexit:vfs_read /comm == \"dd\" && @n == 0/ { printf(\"3\n\"); @n = 1; exit(); }" "$DD" \
+	'123'
+t order_kprobe_three "kprobe:vfs_read /comm == \"dd\" && @n == 0/ { printf(\"1\"); } kprobe:vfs_read /comm == \"dd\" && @n == 0/ { printf(\"2\"); } kprobe:vfs_read /comm == \"dd\" && @n == 0/ { printf(\"3\n\"); @n = 1; exit(); }" "$DD" \
+	'123'
+
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]
