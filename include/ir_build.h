@@ -75,6 +75,13 @@ void irb_output(struct irb *b, int slot, int size, const struct srcloc *loc);
  * bigger). */
 void irb_store(struct irb *b, struct ref dst, int off, struct type *t,
 	       struct irval v, const struct srcloc *loc);
+/* Zeroes size bytes at dst+off (big ranges with one helper call). */
+void irb_zero(struct irb *b, struct ref dst, int off, int size,
+	      const struct srcloc *loc);
+/* Zeroes the padding of tuple/record/struct type t at dst+off: the bytes
+ * no field covers (the fields are the caller's to write). */
+void irb_zero_gaps(struct irb *b, struct ref dst, int off, struct type *t,
+		   const struct srcloc *loc);
 /* Stores n constant bytes at dst+off (8/4/2/1-byte immediates). */
 void irb_store_bytes(struct irb *b, struct ref dst, int off, const void *data,
 		     int n, const struct srcloc *loc);
@@ -82,6 +89,14 @@ void irb_store_bytes(struct irb *b, struct ref dst, int off, const void *data,
  * straight into dst. */
 void irb_store_expr(struct irb *b, struct ref dst, int off, struct type *t,
 		    struct node *n);
+/* irb_store_expr into a ring buffer record that is only printed. */
+void irb_store_printed(struct irb *b, struct ref dst, int off, struct type *t,
+		       struct node *n);
+/* Whether n's result goes into a printed record in scratch space (then a
+ * string's bytes after its NUL need not be zeroed: nothing compares or
+ * hashes them, and the verifier does not track scratch contents).  Ask
+ * before irb_result(). */
+bool irb_result_printed(struct irb *b, struct node *n);
 /* Where a leaf producer (str(), comm, a literal, a map read) puts its
  * aggregate result: the destination irb_store_expr asked for when n is
  * that expression, else a new slot. */

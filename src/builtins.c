@@ -476,10 +476,13 @@ static struct irval lo_str(struct irb *b, struct node *n, struct node *m)
 		len = ref_reg(d);
 	}
 	struct ref pr = irb_to_reg(b, p, &n->loc);
+	/* zeroed first so that keys and comparisons see no stale bytes after
+	 * the NUL; a string that is only printed from scratch space needs no
+	 * zeroing (the verifier does not check scratch contents) */
+	bool printed = irb_result_printed(b, n);
 	struct ref s = irb_result(b, n, "str");
-	struct ir_insn *z = irb_emit(b, IR_MEMZERO, &n->loc);
-	z->arg[0] = s;
-	z->size = n->type->size;
+	if (!printed)
+		irb_zero(b, s, 0, n->type->size, &n->loc);
 	bool user = p.t->kind == TY_PTR ? p.t->as == AS_USER : false;
 	struct attach_point *ap = irb_ap(b);
 	if (p.t->kind != TY_PTR && ap &&
@@ -506,21 +509,16 @@ static struct irval lo_printf(struct irb *b, struct node *n, struct node *m)
 			    &n->loc);
 	int size = 8 + (tup ? tup->size : 0);
 	int s = irb_slot_sized(b, size, 8, tt_sprintf("printf#%d", id));
-	int used = 8;
-	for (int i = 0; i < na; i++)
-		used += el[i]->size;
-	if (used != size) {
-		struct ir_insn *z = irb_emit(b, IR_MEMZERO, &n->loc);
-		z->arg[0] = ref_slot(s, 0);
-		z->size = size;
-	}
+	if (tup)
+		irb_zero_gaps(b, ref_slot(s, 0), 8, tup, &n->loc);
 	struct ir_insn *in = irb_emit(b, IR_STORE, &n->loc);
 	in->arg[0] = ref_slot(s, 0);
 	in->arg[1] = ref_imm(id);
 	in->size = 8;
 	for (int i = 0; i < na; i++)
-		irb_store_expr(b, ref_slot(s, 0), 8 + tup->fields.v[i].offset,
-			       el[i], n->args.v[i + 1]);
+		irb_store_printed(b, ref_slot(s, 0),
+				  8 + tup->fields.v[i].offset, el[i],
+				  n->args.v[i + 1]);
 	irb_output(b, s, size, &n->loc);
 	return void_val();
 }
@@ -571,16 +569,12 @@ static struct irval lo_mapop(struct irb *b, struct node *n, struct node *m)
 		int id = irb_action(b, ACT_PRINT_VALUE, NULL, tup, -1, &n->loc);
 		int size = 8 + tup->size;
 		int s = irb_slot_sized(b, size, 8, tt_sprintf("print#%d", id));
-		if (a->type->size + 8 != size) {
-			struct ir_insn *z = irb_emit(b, IR_MEMZERO, &n->loc);
-			z->arg[0] = ref_slot(s, 0);
-			z->size = size;
-		}
+		irb_zero_gaps(b, ref_slot(s, 0), 8, tup, &n->loc);
 		struct ir_insn *in = irb_emit(b, IR_STORE, &n->loc);
 		in->arg[0] = ref_slot(s, 0);
 		in->arg[1] = ref_imm(id);
 		in->size = 8;
-		irb_store_expr(b, ref_slot(s, 0), 8, a->type, a);
+		irb_store_printed(b, ref_slot(s, 0), 8, a->type, a);
 		irb_output(b, s, size, &n->loc);
 		return void_val();
 	}
@@ -748,21 +742,16 @@ static struct irval lo_fmt(struct irb *b, struct node *n, struct node *m)
 	int id = irb_action(b, k, tt_strndup(f->str, f->slen), tup, -1, &n->loc);
 	int size = 8 + (tup ? tup->size : 0);
 	int s = irb_slot_sized(b, size, 8, tt_sprintf("%s#%d", n->name, id));
-	int used = 8;
-	for (int i = 0; i < na; i++)
-		used += el[i]->size;
-	if (used != size) {
-		struct ir_insn *z = irb_emit(b, IR_MEMZERO, &n->loc);
-		z->arg[0] = ref_slot(s, 0);
-		z->size = size;
-	}
+	if (tup)
+		irb_zero_gaps(b, ref_slot(s, 0), 8, tup, &n->loc);
 	struct ir_insn *in = irb_emit(b, IR_STORE, &n->loc);
 	in->arg[0] = ref_slot(s, 0);
 	in->arg[1] = ref_imm(id);
 	in->size = 8;
 	for (int i = 0; i < na; i++)
-		irb_store_expr(b, ref_slot(s, 0), 8 + tup->fields.v[i].offset,
-			       el[i], n->args.v[i + 1]);
+		irb_store_printed(b, ref_slot(s, 0),
+				  8 + tup->fields.v[i].offset, el[i],
+				  n->args.v[i + 1]);
 	irb_output(b, s, size, &n->loc);
 	return void_val();
 }

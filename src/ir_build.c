@@ -38,10 +38,13 @@ struct irb {
 	VEC(struct var_home) vars;
 	VEC(int) brk, cont;         /* loop targets */
 	void *sub;                  /* ir_loops.c: the loop body being built */
-	struct {                    /* where the value of `node` should go */
+	struct want {               /* where the value of `node` should go */
 		struct node *node;
 		struct ref r;
 		struct type *t;
+		bool output;        /* into a ring buffer record: printed
+				       only, its bytes after a string's NUL
+				       never matter */
 	} want;
 };
 
@@ -224,15 +227,54 @@ static void store_scalar(struct irb *b, struct ref dst, int off, int size,
 	in->size = size;
 }
 
+static struct ref ref_add(struct ref r, int off)
+{
+	if (r.kind == REF_SLOT)
+		r.off += off;
+	return r;
+}
+
+/* base + off as an operand: a slot reference moves its offset, a pointer
+ * register gets a new register. */
+static struct ref ref_at(struct irb *b, struct ref base, int off,
+			 const struct srcloc *loc)
+{
+	if (!off || base.kind == REF_SLOT)
+		return ref_add(base, off);
+	int d = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_ADD, loc);
+	in->dst = d;
+	in->arg[0] = base;
+	in->arg[1] = ref_imm(off);
+	return ref_reg(d);
+}
+
+/* Copies and zeroings of at least this many bytes are one helper call
+ * instead of size/8 loads and stores (a 1 KiB string would be 256
+ * instructions): bpf_probe_read_kernel(dst, n, src) copies, and with a
+ * NULL source it fails and fills dst with zeros. */
+#define BIG_MEM 128
+
 static void memzero(struct irb *b, struct ref dst, int off, int size,
 		    const struct srcloc *loc)
 {
 	if (size <= 0)
 		return;
+	if (size >= BIG_MEM) {
+		irb_call(b, BPF_FUNC_probe_read_kernel, loc, 3,
+			 ref_at(b, dst, off, loc), ref_imm(size), ref_imm(0));
+		return;
+	}
 	struct ir_insn *in = irb_emit(b, IR_MEMZERO, loc);
 	in->arg[0] = dst;
 	in->off = off;
 	in->size = size;
+}
+
+void irb_zero(struct irb *b, struct ref dst, int off, int size,
+	      const struct srcloc *loc)
+{
+	memzero(b, dst, off, size, loc);
 }
 
 static void memcopy(struct irb *b, struct ref dst, int off, struct ref src,
@@ -243,6 +285,11 @@ static void memcopy(struct irb *b, struct ref dst, int off, struct ref src,
 	if (dst.kind == REF_SLOT && src.kind == REF_SLOT &&
 	    dst.slot == src.slot && dst.off + off == src.off)
 		return;
+	if (size >= BIG_MEM) {
+		irb_call(b, BPF_FUNC_probe_read_kernel, loc, 3,
+			 ref_at(b, dst, off, loc), ref_imm(size), src);
+		return;
+	}
 	struct ir_insn *in = irb_emit(b, IR_MEMCPY, loc);
 	in->arg[0] = dst;
 	in->arg[1] = src;
@@ -250,11 +297,22 @@ static void memcopy(struct irb *b, struct ref dst, int off, struct ref src,
 	in->size = size;
 }
 
-static struct ref ref_add(struct ref r, int off)
+/* Zeroes the bytes of a tuple/record/struct of type t at dst+off that no
+ * field covers (padding), so keys and records are deterministic; the
+ * fields are written by the caller. */
+void irb_zero_gaps(struct irb *b, struct ref dst, int off, struct type *t,
+		   const struct srcloc *loc)
 {
-	if (r.kind == REF_SLOT)
-		r.off += off;
-	return r;
+	int at = 0;
+	for (int i = 0; i < t->fields.n; i++) {
+		const struct field *f = &t->fields.v[i];
+		if (f->offset > at)
+			memzero(b, dst, off + at, f->offset - at, loc);
+		if (f->offset + f->type->size > at)
+			at = f->offset + f->type->size;
+	}
+	if (t->size > at)
+		memzero(b, dst, off + at, t->size - at, loc);
 }
 
 void irb_store(struct irb *b, struct ref dst, int off, struct type *t,
@@ -289,7 +347,7 @@ void irb_store(struct irb *b, struct ref dst, int off, struct type *t,
 		return;
 	}
 	/* tuples of different layouts: element by element */
-	memzero(b, dst, off, t->size, loc);
+	irb_zero_gaps(b, dst, off, t, loc);
 	for (int i = 0; i < t->fields.n && i < v.t->fields.n; i++) {
 		const struct field *tf = &t->fields.v[i], *vf = &v.t->fields.v[i];
 		struct irval e;
@@ -316,6 +374,13 @@ void irb_store(struct irb *b, struct ref dst, int off, struct type *t,
 	}
 }
 
+bool irb_result_printed(struct irb *b, struct node *n)
+{
+	return b->want.node == n && n && b->want.output &&
+	       type_equal(b->want.t, n->type) && b->want.r.kind == REF_SLOT &&
+	       b->f->slots[b->want.r.slot].space == SPACE_SCRATCH;
+}
+
 struct ref irb_result(struct irb *b, struct node *n, const char *name)
 {
 	if (b->want.node == n && b->want.node && type_equal(b->want.t, n->type)) {
@@ -331,22 +396,35 @@ static void literal_into(struct irb *b, struct ref dst, int off, int size,
 /* Evaluates n and stores it at dst+off as type t.  Leaf producers (string
  * literals, str(), comm, map reads) write straight into the destination
  * instead of a temporary. */
-void irb_store_expr(struct irb *b, struct ref dst, int off, struct type *t,
-		    struct node *n)
+static void store_expr(struct irb *b, struct ref dst, int off, struct type *t,
+		       struct node *n, bool output)
 {
 	if (n->kind == N_STR && t->kind == TY_STR) {
 		literal_into(b, dst, off, t->size, n->str, n->slen, &n->loc);
 		return;
 	}
-	struct node *saved = b->want.node;
+	struct want saved = b->want;
 	if (!is_scalar(t) && dst.kind == REF_SLOT) {
 		b->want.node = n;
 		b->want.r = ref_add(dst, off);
 		b->want.t = t;
+		b->want.output = output;
 	}
 	struct irval v = irb_expr(b, n);
-	b->want.node = saved;
+	b->want = saved;
 	irb_store(b, dst, off, t, v, &n->loc);
+}
+
+void irb_store_expr(struct irb *b, struct ref dst, int off, struct type *t,
+		    struct node *n)
+{
+	store_expr(b, dst, off, t, n, false);
+}
+
+void irb_store_printed(struct irb *b, struct ref dst, int off, struct type *t,
+		       struct node *n)
+{
+	store_expr(b, dst, off, t, n, true);
 }
 
 /* Loads a scalar of type t from base+off, extended to 64 bits. */
@@ -462,11 +540,7 @@ struct ref irb_map_key(struct irb *b, struct node *map)
 		return ref_slot(s, 0);
 	}
 	int s = irb_slot(b, m->key, tt_sprintf("key%s", m->name));
-	int used = 0;
-	for (int i = 0; i < m->key->fields.n; i++)
-		used += m->key->fields.v[i].type->size;
-	if (used != m->key->size)
-		memzero(b, ref_slot(s, 0), 0, m->key->size, loc);
+	irb_zero_gaps(b, ref_slot(s, 0), 0, m->key, loc);
 	for (int i = 0; i < map->args.n && i < m->key->fields.n; i++)
 		irb_store_expr(b, ref_slot(s, 0), m->key->fields.v[i].offset,
 			       m->key->fields.v[i].type, map->args.v[i]);
@@ -828,21 +902,6 @@ static void str_eq_refs(struct irb *b, struct ref ar, int an, struct ref cr,
 	in->arg[0] = ref_reg(i);
 	in->arg[1] = ref_imm(1);
 	irb_jmp(b, head);
-}
-
-/* base + off as an operand: a slot reference moves its offset, a pointer
- * register gets a new register. */
-static struct ref ref_at(struct irb *b, struct ref base, int off,
-			 const struct srcloc *loc)
-{
-	if (!off || base.kind == REF_SLOT)
-		return ref_add(base, off);
-	int d = irb_reg(b, NULL);
-	struct ir_insn *in = irb_emit(b, IR_ADD, loc);
-	in->dst = d;
-	in->arg[0] = base;
-	in->arg[1] = ref_imm(off);
-	return ref_reg(d);
 }
 
 /* Equality of two values of compatible types held in memory (tuples,
@@ -1392,20 +1451,16 @@ static struct irval index_expr(struct irb *b, struct node *n)
 static struct irval tuple(struct irb *b, struct node *n)
 {
 	struct type *t = n->type;
-	int s = irb_slot(b, t, "tuple");
-	int used = 0;
-	for (int i = 0; i < t->fields.n; i++)
-		used += t->fields.v[i].type->size;
-	if (used != t->size)
-		memzero(b, ref_slot(s, 0), 0, t->size, &n->loc);
+	struct ref r = irb_result(b, n, "tuple");
+	irb_zero_gaps(b, r, 0, t, &n->loc);
 	for (int i = 0; i < n->args.n; i++) {
 		struct node *e = n->args.v[i];
 		if (e->kind == N_NAMED)
 			e = e->a;
-		irb_store_expr(b, ref_slot(s, 0), t->fields.v[i].offset,
+		irb_store_expr(b, r, t->fields.v[i].offset,
 			       t->fields.v[i].type, e);
 	}
-	return val(t, ref_slot(s, 0));
+	return val(t, r);
 }
 
 static struct irval ternary(struct irb *b, struct node *n)
@@ -1685,6 +1740,23 @@ static void assign(struct irb *b, struct node *n)
 		irb_unsupported(b, &n->loc, "this assignment");
 }
 
+/* Whether expression n reads variable v (then `$v = n` cannot build n in
+ * $v's own bytes: `$t = ($t.1, $t.0)`). */
+static bool mentions_var(const struct node *n, const struct sema_var *v)
+{
+	if (!n)
+		return false;
+	if (n->kind == N_VAR && n->sym == v)
+		return true;
+	if (mentions_var(n->a, v) || mentions_var(n->b, v) ||
+	    mentions_var(n->c, v))
+		return true;
+	for (int i = 0; i < n->args.n; i++)
+		if (mentions_var(n->args.v[i], v))
+			return true;
+	return false;
+}
+
 /* `$x = e` for a variable kept in a slot: e is written straight into it
  * when it is a leaf producer. */
 static bool assign_in_place(struct irb *b, struct node *n)
@@ -1693,7 +1765,7 @@ static bool assign_in_place(struct irb *b, struct node *n)
 	if (n->op != '=' || lhs->kind != N_VAR)
 		return false;
 	struct sema_var *var = lhs->sym;
-	if (is_scalar(var->type))
+	if (is_scalar(var->type) || mentions_var(n->b, var))
 		return false;
 	struct var_home *h = var_home(b, var);
 	irb_store_expr(b, ref_slot(h->slot, 0), 0, var->type, n->b);

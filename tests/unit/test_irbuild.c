@@ -282,6 +282,29 @@ Test(irbuild, big_strings_live_in_scratch_space)
 	cr_assert(!strstr(d, "scratch"), "%s", d);
 }
 
+Test(irbuild, big_copies_and_zeroing_are_one_helper_call)
+{
+	/* a 1 KiB string variable used as a key: zeroed (NULL source: the
+	 * helper fails and fills with zeros) and copied with
+	 * probe_read_kernel, not 128 stores or 256 loads and stores */
+	char *d = build("tracepoint:syscalls:sys_enter_openat { "
+			"$k = str(args.filename); @[$k, 1] = 1; }");
+	cr_assert(strncmp(d, "FAILED", 6), "%s", d);
+	cr_assert(strstr(d, "call probe_read_kernel(s0, 1024, 0)"), "%s", d);
+	cr_assert(strstr(d, "call probe_read_kernel(s1, 1024, s0)"), "%s", d);
+	cr_assert(!strstr(d, "memcpy"), "%s", d);
+	cr_assert(!strstr(d, "memzero"), "%s", d);
+	/* a string that is only printed is not zeroed at all */
+	d = build("tracepoint:syscalls:sys_enter_openat { "
+		  "printf(\"%s\\n\", str(args.filename)); }");
+	cr_assert(strncmp(d, "FAILED", 6), "%s", d);
+	cr_assert(!strstr(d, "memzero"), "%s", d);
+	cr_assert(!strstr(d, "probe_read_kernel"), "%s", d);
+	/* padding of a key is zeroed, the fields are not zeroed first */
+	d = build("begin { @[(int8)1, 2] = 1; }");
+	cr_assert(strstr(d, "memzero s0+1, 7"), "%s", d);
+}
+
 Test(irbuild, tuples_compare_element_by_element)
 {
 	char *d = build("begin { $x = 1; $y = ($x, 2) == ($x, 3); }");
