@@ -15,6 +15,7 @@
 #include "liveness.h"
 #include "macro.h"
 #include "parser.h"
+#include "probes.h"
 #include "regalloc.h"
 #include "runtime.h"
 #include "sema.h"
@@ -101,6 +102,29 @@ static int codegen(struct tt_probe *pr, unsigned dump)
 	return 0;
 }
 
+/* Wildcards can expand to thousands of probes; past max_probes
+ * (BPFTRACE_MAX_PROBES, config max_probes) refuse before compiling them
+ * all, as bpftrace does.  BEGIN and END do not count. */
+static int check_max_probes(const struct sema_result *sr,
+			    const struct tt_config *cfg)
+{
+	int n = 0;
+	for (int i = 0; i < sr->probes.n; i++) {
+		const struct attach_point *ap = sr->probes.v[i].ap;
+		if (!ap || (ap->prov != PROV_BEGIN && ap->prov != PROV_END))
+			n++;
+	}
+	if (n <= cfg->max_probes)
+		return 0;
+	diag_error(NULL,
+		   "Can't attach to %d probes because it exceeds the current "
+		   "limit of %d probes.\nYou can increase the limit through "
+		   "the BPFTRACE_MAX_PROBES environment variable, but BE "
+		   "CAREFUL since a high number of probes attached can cause "
+		   "your system to crash.", n, cfg->max_probes);
+	return -1;
+}
+
 int driver_run(struct driver_opts *o)
 {
 	struct tt_prog p = { 0 };
@@ -119,6 +143,8 @@ int driver_run(struct driver_opts *o)
 		goto out;
 	if (o->dump & DUMP_TYPES)
 		ast_dump(stdout, ast, true);
+	if (check_max_probes(&sr, &p.cfg) < 0)
+		goto out;
 	if (ir_build(ast, &sr, &p) < 0)
 		goto out;
 	for (int i = 0; i < p.probes.n; i++)
