@@ -301,8 +301,9 @@ Test(irbuild, big_copies_and_zeroing_are_one_helper_call)
 	cr_assert(!strstr(d, "memzero"), "%s", d);
 	cr_assert(!strstr(d, "probe_read_kernel"), "%s", d);
 	/* padding of a key is zeroed, the fields are not zeroed first */
-	d = build("begin { @[(int8)1, 2] = 1; }");
+	d = build("begin { @[(int8)1, (int64)2] = 1; }");
 	cr_assert(strstr(d, "memzero s0+1, 7"), "%s", d);
+	cr_assert(!strstr(d, "memzero s0+0"), "%s", d);
 }
 
 Test(irbuild, tuples_compare_element_by_element)
