@@ -12,8 +12,8 @@
  *
  * Subprograms (ir.h) come after their parent, each with its own liveness
  * and frame: an alias slot takes the offset of the slot it names, and a
- * subprogram's own scratch slots start after its parent's (scratch_base),
- * since the parent's may be live during the call.
+ * subprogram's own scratch slots start after the parent's scratch slots
+ * occupied where the helper that runs it is called (scratch_base).
  * requires: live_compute() on the current IR. */
 #include "stackalloc.h"
 
@@ -24,6 +24,8 @@
 struct interf {
 	const struct ir_func *f;
 	unsigned char *m;   /* nslots x nslots */
+	unsigned char *at_call; /* nsubs x nslots: occupied where fn<i> is
+				   called (all slots: named elsewhere) */
 };
 
 static void occupied_at(void *ctx, int b, int i, const struct bitset *regs,
@@ -45,6 +47,18 @@ static void occupied_at(void *ctx, int b, int i, const struct bitset *regs,
 	for (int x = 0; x < n; x++)
 		for (int y = 0; y < n; y++)
 			g->m[occ[x] * ns + occ[y]] = 1;
+	/* what a subprogram run by this instruction must not overwrite */
+	const struct ir_insn *in = &f->blocks[b]->insns[i];
+	for (int k = 0; k < ir_insn_nrefs(in); k++) {
+		const struct ref *r = &in->arg[k];
+		if (r->kind != REF_FUNC || r->func < 0 || r->func >= f->nsubs)
+			continue;
+		unsigned char *row = &g->at_call[r->func * ns];
+		if (in->op != IR_CALL)
+			memset(row, 1, ns);
+		for (int x = 0; x < n; x++)
+			row[occ[x]] = 1;
+	}
 	free(occ);
 }
 
@@ -158,7 +172,8 @@ static int place_space(struct ir_func *f, const unsigned char *m,
 int stack_alloc(struct ir_func *f, const struct liveness *lv)
 {
 	int ns = f->nslots;
-	struct interf g = { .f = f, .m = xcalloc((size_t)ns * ns + 1, 1) };
+	struct interf g = { .f = f, .m = xcalloc((size_t)ns * ns + 1, 1),
+			    .at_call = xcalloc((size_t)f->nsubs * ns + 1, 1) };
 	for (int b = 0; b < f->nblocks; b++)
 		live_walk_block(lv, b, occupied_at, &g);
 
@@ -204,16 +219,23 @@ int stack_alloc(struct ir_func *f, const struct liveness *lv)
 		if (sl->up)
 			sl->offset = ir_ancestor(f, sl->up)->slots[sl->target].offset;
 	}
-	int own_scratch = f->scratch_size;
 	for (int i = 0; i < f->nsubs && !rc; i++) {
 		struct ir_func *sub = f->subs[i];
-		sub->scratch_base = own_scratch;
+		int base = f->scratch_base;
+		for (int s = 0; s < ns; s++) {
+			const struct ir_slot *sl = &f->slots[s];
+			if (g.at_call[i * ns + s] && sl->space == SPACE_SCRATCH &&
+			    sl->offset + sl->size > base)
+				base = sl->offset + sl->size;
+		}
+		sub->scratch_base = (base + 7) & ~7;
 		struct liveness *slv = live_compute(sub);
 		rc = stack_alloc(sub, slv);
 		live_free(slv);
 		if (sub->scratch_size > f->scratch_size)
 			f->scratch_size = sub->scratch_size;
 	}
+	free(g.at_call);
 	return rc;
 }
 

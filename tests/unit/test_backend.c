@@ -1317,3 +1317,49 @@ Test(emit, call_chain_stack_limit)
 	free(code.insns);
 	free(code.locs);
 }
+
+/* Only the caller's scratch slots occupied at the call are kept clear of
+ * the subprogram's: a slot dead by then may share bytes with it. */
+Test(stackalloc, subprogram_scratch_starts_after_live_slots_only)
+{
+	struct ir_func *f = parse(
+		"func f\n"
+		"slot s0 4 stack\n"
+		"slot s1 100 scratch \"live\"\n"
+		"slot s2 64 scratch \"dead\"\n"
+		"scratch %0\n"
+		"b0:\n"
+		"  store4 s0+0, 0\n"
+		"  %0 = call map_lookup_elem(map2, s0)\n"
+		"  br.eq %0, 0, b1, b2\n"
+		"b1:\n"
+		"  ret 0\n"
+		"b2:\n"
+		"  memzero s1+0, 100\n"
+		"  memzero s2+0, 64\n"
+		"  %1 = call map_lookup_elem(map0, s2)\n"
+		"  use s1\n"
+		"  %2 = call loop(2, fn0, 0, 0)\n"
+		"  use s1\n"
+		"  ret 0\n"
+		"func g in f\n"
+		"slot s0 40 scratch \"mine\"\n"
+		"scratch %0\n"
+		"b0:\n"
+		"  %0 = arg 1\n"
+		"  memzero s0+0, 40\n"
+		"  %1 = call map_lookup_elem(map0, s0)\n"
+		"  ret 0\n");
+	struct liveness *lv = live_compute(f);
+	cr_assert_eq(stack_alloc(f, lv), 0);
+	live_free(lv);
+	struct mem m;
+	stack_dump(mem_open(&m), f);
+	cr_assert_str_eq(mem_close(&m),
+		"func f stack 8 scratch 168\n"
+		"s0 - size 4 offset -4\n"
+		"s1 live size 100 scratch 0\n"
+		"s2 dead size 64 scratch 104\n"
+		"func g stack 0 scratch 144\n"
+		"s0 mine size 40 scratch 104\n");
+}
