@@ -372,8 +372,11 @@ static void call_body(struct irb *b, struct node *n, struct ir_func *sub,
 {
 	struct ir_func *f = irb_func(b);
 	const struct srcloc *loc = &n->loc;
-	int depth = ir_depth(sub);
-	int lctx = ir_slot_new(f, LCTX_FRAMES + 8 * depth, 8, SPACE_STACK,
+	int depth = ir_depth(sub), frames = 0;
+	for (int k = 1; k <= depth; k++)
+		if (sub->frame_reg[k] >= 0)
+			frames = k;   /* the body reads frame pointers 1..k */
+	int lctx = ir_slot_new(f, LCTX_FRAMES + 8 * frames, 8, SPACE_STACK,
 			       "loop_ctx");
 	f->slots[lctx].loc = *loc;
 	if (L->uses_ctx)
@@ -401,7 +404,7 @@ static void call_body(struct irb *b, struct node *n, struct ir_func *sub,
 		store8(f, irb_cur(b), ref_slot(lctx, 0), LCTX_SCRATCH, ref_reg(r),
 		       loc);
 	}
-	for (int k = 1; k <= depth; k++) {
+	for (int k = 1; k <= frames; k++) {
 		if (sub->frame_reg[k] < 0)
 			continue;
 		struct ref fp;
