@@ -1286,8 +1286,12 @@ static void kfunc_add(char *s)
 			m[1 + strcspn(m + 1, "]")] = 0;
 		}
 	}
-	/* the kernel's placeholder for functions whose address was dropped */
-	if (!*s || !strncmp(s, "__ftrace_invalid_address__", 26))
+	/* what the kernel lists but no probe can use (as -l hides them):
+	 * the placeholder for dropped addresses, assembler labels, padding
+	 * and CFI stubs, split-off cold and partial bodies */
+	if (!*s || *s == '.' || !strncmp(s, "__ftrace_invalid_address__", 26) ||
+	    !strncmp(s, "__pfx_", 6) || !strncmp(s, "__cfi_", 6) ||
+	    strstr(s, ".cold") || strstr(s, ".part."))
 		return;
 	struct kfunc k = { tt_strdup(s), tt_strdup(mod) };
 	vec_push(&kfuncs, k);
@@ -1432,7 +1436,9 @@ static int kernel_expand(struct attach_point *ap, struct ap_vec *out)
 			continue;
 		struct attach_point *c = ap_copy(ap);
 		c->func = k->name;
-		c->target = mod || tramp ? k->module : NULL;
+		/* kprobe:vfs_read, kprobe:MOD:func for a module's (as -l) */
+		c->target = mod || tramp || strcmp(k->module, "vmlinux")
+				    ? k->module : NULL;
 		if (tramp && fentry_proto(c))
 			continue; /* no BTF prototype: not attachable */
 		c->raw = probes_ap_name(c);

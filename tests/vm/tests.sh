@@ -90,6 +90,10 @@ t tracepoint_mounts_tracefs \
 	'tracepoint:syscalls:sys_enter_read /comm == "dd" && args.count == 123/ { printf("tp count=%d\n", args.count); exit(); }' \
 	"$DD" 'tp count=123'
 c tracefs_mounted 'grep " tracefs " /proc/mounts | cut -d" " -f2' '/sys/kernel/tracing'
+t tracepoint_data_loc 'tracepoint:sched:sched_process_exec { printf("exec %s\n", str(args.filename)); exit(); }' "$DD" \
+	'exec /bin/dd'
+t rawtracepoint 'rawtracepoint:sched_process_exec { printf("raw exec\n"); exit(); }' "$DD" \
+	'raw exec'
 t begin_end 'BEGIN { printf("begin\n"); exit(); } END { printf("end\n"); }' '' \
 	'begin' 'end' 'exit=0'
 c info 'tinytrace --info' \
@@ -133,6 +137,10 @@ t kprobe_wildcard_module 'kprobe:vmlinu*:vfs_rea? /comm == "dd"/ { printf("%s\n"
 	'kprobe:vmlinux:vfs_read'
 t kretprobe_wildcard 'kretprobe:vfs_rea*d /comm == "dd" && retval == 123/ { printf("%s %d\n", probe, retval); exit(); }' "$DD" \
 	'kretprobe:vfs_read 123'
+t kprobe_cast_btf_struct 'kprobe:vfs_read /comm == "dd" && arg2 == 123/ { printf("%s\n", str(((struct file *)arg0)->f_path.dentry->d_name.name)); exit(); }' "$DD" \
+	'version'
+c list_kprobe_wildcard "tinytrace -l 'kprobe:vfs_rea*'" \
+	'kprobe:vfs_read' 'kprobe:vfs_readv' '!kprobe:vfs_write'
 t kprobe_wildcard_none 'kprobe:vfs_nonsense_xyz* { exit(); }' '' \
 	'.*ERROR: No matches for kprobe vfs_nonsense_xyz\*\.' 'exit!=0'
 
@@ -141,6 +149,10 @@ t fentry_args 'fentry:vfs_read /comm == "dd" && args.count == 123/ { printf("cou
 	'count=123 fentry:vmlinux:vfs_read'
 t fentry_args_pointer 'fentry:vfs_read /comm == "dd"/ { printf("file %d pos %d\n", args.file != 0, args.pos != 0); exit(); }' "$DD" \
 	'file 1 pos 1'
+t fentry_btf_pointers 'fentry:vfs_read /comm == "dd" && args.count == 123/ { printf("%s %s pos=%d\n", curtask->comm, str(args.file->f_path.dentry->d_name.name), *args.pos); exit(); }' "$DD" \
+	'dd version pos=0'
+c list_fentry "tinytrace -lv 'fentry:vfs_read'" \
+	'fentry:vmlinux:vfs_read' '    size_t count' '    ssize_t retval'
 t fexit_args_retval 'fexit:vfs_read /comm == "dd"/ { printf("count=%d ret=%d\n", args.count, retval); exit(); }' "$DD7" \
 	'count=7 ret=7'
 # read(2) of a directory: vfs_read returns -EISDIR; retval is ssize_t
