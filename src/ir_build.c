@@ -713,7 +713,7 @@ static void stmt(struct irb *b, struct node *n);
 static struct irval read_mem(struct irb *b, struct node *n, struct ref ptr,
 			     int off, struct type *t, enum addrspace as,
 			     const struct field *bf);
-static enum addrspace as_of(const struct type *p);
+static enum addrspace as_of(struct irb *b, const struct type *p);
 
 static enum ir_cc cmp_cc(int op, bool sign)
 {
@@ -1178,7 +1178,7 @@ static struct irval unop(struct irb *b, struct node *n)
 		return bool_value(b, n);
 	if (n->op == '*') {
 		struct irval p = irb_expr(b, n->a);
-		return read_mem(b, n, p.r, 0, n->type, as_of(n->a->type), NULL);
+		return read_mem(b, n, p.r, 0, n->type, as_of(b, n->a->type), NULL);
 	}
 	if (n->op == '&')
 		return addr_of(b, n->a, n->type);
@@ -1214,6 +1214,19 @@ static struct irval cast(struct irb *b, struct node *n)
 		in->cc = CC_NE;
 		in->arg[0] = irb_to_reg(b, a, &n->loc);
 		in->arg[1] = ref_imm(0);
+		return val(t, ref_reg(d));
+	}
+	if (t->kind == TY_PTR && a.t->kind == TY_INT && a.t->size < 8) {
+		/* an integer narrower than a pointer is zero-extended into
+		 * one (as LLVM's inttoptr in bpftrace): (uint8 *)-1 is 0xff */
+		if (a.r.kind == REF_IMM)
+			return val(t, ref_imm((int64_t)((uint64_t)a.r.imm &
+					      ((1ull << (8 * a.t->size)) - 1))));
+		int d = irb_reg(b, NULL);
+		struct ir_insn *in = irb_emit(b, IR_ZEXT, &n->loc);
+		in->dst = d;
+		in->arg[0] = a.r;
+		in->size = a.t->size;
 		return val(t, ref_reg(d));
 	}
 	if (t->size == 8)
@@ -1303,7 +1316,7 @@ static struct irval field(struct irb *b, struct node *n)
 		int off;
 		const struct field *f = cdecl_field(at->elem, n->name, &off);
 		struct irval p = irb_expr(b, n->a);
-		return read_mem(b, n, p.r, off, n->type, as_of(at), f);
+		return read_mem(b, n, p.r, off, n->type, as_of(b, at), f);
 	}
 	if (at->kind == TY_STRUCT) {
 		int off;
@@ -1379,23 +1392,45 @@ static struct irval read_mem(struct irb *b, struct node *n, struct ref ptr,
 	return load_scalar(b, ref_slot(s, 0), 0, t, loc);
 }
 
-/* The address space of memory reached through pointer type p. */
-static enum addrspace as_of(const struct type *p)
+/* The address space of memory reached through pointer type p; a pointer
+ * of no declared space (a script struct's field) points where the probe's
+ * own data lives: user memory in uprobes and USDT, else the kernel's. */
+static enum addrspace as_of(struct irb *b, const struct type *p)
 {
-	return p && p->kind == TY_PTR ? p->as : AS_KERNEL;
+	if (!p || p->kind != TY_PTR)
+		return AS_KERNEL;
+	if (p->as != AS_NONE)
+		return p->as;
+	enum provider pv = b->sp->ap->prov;
+	return pv == PROV_UPROBE || pv == PROV_URETPROBE || pv == PROV_USDT
+		       ? AS_USER : AS_KERNEL;
 }
 
 /* a[i] for pointers, arrays and strings. */
 static struct irval index_expr(struct irb *b, struct node *n)
 {
 	struct type *at = n->a->type, *et = n->type;
-	struct irval a = irb_expr(b, n->a);
-	struct irval i = irb_expr(b, n->b);
+	struct irval a, i;
 	int esz = et->size;
+	struct node *fa = n->a;
+	if (fa->kind == N_FIELD && at->kind == TY_ARRAY &&
+	    fa->a->type->kind == TY_PTR) {
+		/* p->arr[i]: read the one element at p + offset + i * size
+		 * (not the whole array; a flexible arr[0] has no size) */
+		int off;
+		cdecl_field(fa->a->type->elem, fa->name, &off);
+		struct irval p = irb_expr(b, fa->a);
+		a = val(type_ptr(et, as_of(b, fa->a->type)),
+			ref_at(b, irb_to_reg(b, p, &n->loc), off, &n->loc));
+		at = a.t;
+	} else {
+		a = irb_expr(b, n->a);
+	}
+	i = irb_expr(b, n->b);
 	if (at->kind == TY_PTR) {
 		if (i.r.kind == REF_IMM)
 			return read_mem(b, n, a.r, (int)(i.r.imm * esz), et,
-					as_of(at), NULL);
+					as_of(b, at), NULL);
 		int d = irb_reg(b, NULL);
 		struct ir_insn *in = irb_emit(b, IR_MUL, &n->loc);
 		in->dst = d;
@@ -1405,7 +1440,7 @@ static struct irval index_expr(struct irb *b, struct node *n)
 		in->dst = d;
 		in->arg[0] = ref_reg(d);
 		in->arg[1] = irb_to_reg(b, a, &n->loc);
-		return read_mem(b, n, ref_reg(d), 0, et, as_of(at), NULL);
+		return read_mem(b, n, ref_reg(d), 0, et, as_of(b, at), NULL);
 	}
 	/* an array or string held in a slot */
 	int nelem = at->kind == TY_STR ? at->size : at->nelem;

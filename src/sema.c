@@ -1523,7 +1523,8 @@ static struct type *expr(struct sema *s, struct node *n)
 						"provided)", type_name(i));
 			return type_none();
 		}
-		int nelem = a->kind == TY_ARRAY ? a->nelem
+		/* (a flexible array member, arr[0], has no bound) */
+		int nelem = a->kind == TY_ARRAY ? (a->nelem ? a->nelem : -1)
 			    : a->kind == TY_STR ? a->size : -1;
 		if (nelem >= 0 && n->b->kind == N_INT &&
 		    n->b->ival >= (uint64_t)nelem) {
