@@ -790,6 +790,66 @@ Test(sema, pointers_and_indexing)
 	     "int8");
 }
 
+Test(sema, address_of_and_byte_array_casts)
+{
+	/* &$x is a pointer to the variable's type, in kernel memory; the
+	 * variable is marked to live in memory */
+	TYPE("begin { $a = 1; $b = &$a; }", "Var $b", "int8 *");
+	TYPE("begin { $t = (1, \"ab\"); $p = &$t.1; }", "Var $p",
+	     "string[3] *");
+	TYPE("begin { $p = (int16 *)0; $q = &$p[2]; }", "Var $q", "int16 *");
+	TYPE("begin { $a = \"x\"; $b = (int8 *)&$a; $c = *++$b; }", "Var $c",
+	     "int8");
+	/* integers, strings and arrays reinterpret as integer arrays */
+	TYPE("begin { $a = (int8[8])12345; }", "Var $a", "int8[8]");
+	TYPE("begin { $a = (int8[])12345; }", "Var $a", "int8[8]");
+	TYPE("begin { $a = (uint8[])\"hello\"; }", "Var $a", "uint8[6]");
+	TYPE("begin { $a = (int16[])(uint32)1; }", "Var $a", "int16[2]");
+	TYPE("begin { $a = (uint32)(uint8[4])1; }", "Var $a", "uint32");
+	TYPE("begin { $a = pton(\"::1\"); }", "Var $a", "int8[16]");
+	ERR("begin { $a = (int8[4])\"hello\"; }",
+	    "stdin:1:14-30: ERROR: Cannot cast from \"string[6]\" to "
+	    "\"int8[4]\"\n"
+	    "begin { $a = (int8[4])\"hello\"; }\n"
+	    "             ~~~~~~~~~~~~~~~~\n");
+	ERR("begin { $a = &1; }",
+	    "stdin:1:14-16: ERROR: The & operator can only be used on "
+	    "variables, struct fields, array elements and dereferences\n"
+	    "begin { $a = &1; }\n"
+	    "             ~~\n");
+}
+
+Test(sema, aggregates_compare_element_by_element)
+{
+	TYPE("begin { $a = (1, \"a\") == (2, \"bc\"); }", "Binop ==", "bool");
+	TYPE("begin { $a = (x=1) != (x=2); }", "Binop !=", "bool");
+	TYPE("begin { $a = (int8[2])1 == (int8[2])2; }", "Binop ==", "bool");
+	ERR("begin { $a = (int8[2])1 == (int8[4])2; }",
+	    "stdin:1:14-38: ERROR: Type mismatch for '==': comparing "
+	    "'int8[2]' with 'int8[4]'\n"
+	    "begin { $a = (int8[2])1 == (int8[4])2; }\n"
+	    "             ~~~~~~~~~~~~~~~~~~~~~~~~\n");
+}
+
+Test(sema, script_types_offsetof_and_constants)
+{
+	TYPE("struct Foo { int x; struct Bar { int x; } bar; } "
+	     "begin { $a = offsetof(struct Foo, bar.x); }", "Var $a", "uint64");
+	TYPE("struct Foo { int x; char c[8]; } begin { $p = (struct Foo *)0; "
+	     "$c = $p->c; }", "Var $c", "string[8]");
+	TYPE("enum E { A = -3, B } begin { $a = B; }", "Var $a", "int64");
+	TYPE("#define TEN 10\nbegin { $a = TEN; }", "Var $a", "int64");
+	/* a script struct's pointer field points to user memory in uprobes */
+	char *d = check("struct N { struct N *next; int v; } "
+			"begin { $a = ((struct N *)0)->next; }");
+	cr_assert(strncmp(d, "FAILED", 6), "%s", d);
+	ERR("begin { $a = offsetof(struct nosuch_xyz, a); }",
+	    "stdin:1:23-40: ERROR: Cannot resolve unknown type \"struct "
+	    "nosuch_xyz\"\n"
+	    "begin { $a = offsetof(struct nosuch_xyz, a); }\n"
+	    "                      ~~~~~~~~~~~~~~~~~\n");
+}
+
 Test(sema, kernel_structs_from_btf)
 {
 	if (access("/sys/kernel/btf/vmlinux", R_OK))
