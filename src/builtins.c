@@ -92,6 +92,17 @@ static struct type *ty_exit(struct sema *s, struct node *n)
 
 static struct type *ty_str(struct sema *s, struct node *n)
 {
+	struct node *a = n->args.v[0];
+	if (a->kind == N_POSPARAM) {
+		/* str($1) is the parameter's text, even when it is a
+		 * number: the literal it stands for */
+		const struct tt_config *c = sema_cfg(s);
+		const char *p = a->ival >= 1 && (int64_t)a->ival <= c->npos_params
+					? c->pos_params[a->ival - 1] : "";
+		a->kind = N_STR;
+		a->str = p;
+		a->slen = strlen(p);
+	}
 	struct type *t = sema_expr(s, n->args.v[0]);
 	if (n->args.n > 1) {
 		struct type *l = sema_expr(s, n->args.v[1]);
