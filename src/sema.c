@@ -47,6 +47,8 @@ struct sema {
 	struct node *probe;
 	int loop_depth;
 	bool direct_map_assign;
+	struct node *silent_none;   /* `@m = e` where e has no type and no
+				       error said why (`@m = @m`) */
 };
 
 /* ---- helpers for builtins.c ------------------------------------------ */
@@ -1794,6 +1796,18 @@ static struct node *block_value(struct node *n)
 	return n;
 }
 
+/* True when e is arithmetic whose operands (through nested binary
+ * operators) read map `name` itself: `@m = @m + 1`, `@m[k] = @m[k] * 2`.
+ * As in bpftrace, such a map with no other assignment is an integer. */
+static bool binop_reads_map(const struct node *e, const char *name)
+{
+	if (e->kind == N_MAP)
+		return !strcmp(e->name, name);
+	if (e->kind != N_BINOP || e->op == OP_LAND || e->op == OP_LOR)
+		return false;
+	return binop_reads_map(e->a, name) || binop_reads_map(e->b, name);
+}
+
 static bool is_agg_call(struct node *n)
 {
 	n = block_value(n);
@@ -1898,10 +1912,16 @@ static void assign(struct sema *s, struct node *n)
 		struct sema_map *m = map_get(s, lhs->name, &lhs->loc);
 		lhs->sym = m;
 		map_keys(s, lhs, m);
+		if (rhs->kind == N_BINOP && binop_reads_map(rhs, lhs->name) &&
+		    !m->had_error)
+			map_implicit_int(s, lhs);
 		s->direct_map_assign = is_agg_call(rhs);
+		int errors = s->errors;
 		struct type *t = sema_expr(s, rhs);
 		s->direct_map_assign = false;
 		if (is_none(t)) {
+			if (!s->quiet && s->errors == errors && !s->silent_none)
+				s->silent_none = n;
 			m->had_error = true;
 			return;
 		}
@@ -2539,6 +2559,13 @@ int sema_run(struct node *program, const struct tt_config *cfg,
 	s.quiet = false;
 	walk(&s, program);
 	vec_free(&s.decls);
+	if (s.silent_none && !s.errors) {
+		/* nothing gave the value a type, nor said why */
+		struct node *n = s.silent_none;
+		sema_err(&s, &n->a->loc, "Undefined map: %s", n->a->name);
+		sema_err(&s, &n->b->loc, "Invalid expression for assignment: "
+					  "none");
+	}
 
 	for (int i = 0; i < res->maps.n; i++) {
 		struct sema_map *m = res->maps.v[i];
