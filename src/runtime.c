@@ -354,15 +354,16 @@ static int map_name_cmp(const void *a, const void *b)
 	return strcmp(x->name ? x->name : "", y->name ? y->name : "");
 }
 
-/* At exit: every non-empty script map, sorted by name, after two blank
- * lines (text). */
+/* At exit: two blank lines (text; bpftrace prints them even when no map
+ * has entries), then every non-empty script map, sorted by name. */
 static void print_maps(struct run *r)
 {
 	const struct tt_prog *p = r->p;
 	const struct tt_map **maps = xcalloc(p->maps.n + 1, sizeof(*maps));
 	int n = 0;
-	bool first = true;
 
+	if (!r->json)
+		fputs("\n\n", stdout);
 	for (int i = 0; i < p->maps.n; i++)
 		if (p->maps.v[i].kind == MAPK_USER && p->maps.v[i].fd >= 0)
 			maps[n++] = &p->maps.v[i];
@@ -373,12 +374,8 @@ static void print_maps(struct run *r)
 		int idx = (int)(maps[i] - p->maps.v);
 		if (out_mapdata_read(p, idx, &md) < 0)
 			continue;
-		if (md.n > 0) {
-			if (first && !r->json)
-				sb_puts(&sb, "\n\n");
-			first = false;
+		if (md.n > 0)
 			out_mapdata_print(&sb, &md, 0, 0, r->json);
-		}
 		out_mapdata_free(&md);
 		write_sb(&sb);
 	}
