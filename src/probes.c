@@ -833,15 +833,24 @@ static bool cfg_unsafe(void)
  * it, path is what is opened and given to the kernel. */
 struct utarget {
 	const char *display, *path;
+	dev_t dev;
+	ino_t ino;
 };
 typedef VEC(struct utarget) utarget_vec;
 
+/* Adds a file once, however many names (or processes) lead to it. */
 static void add_target(utarget_vec *v, const char *display, const char *path)
 {
+	struct stat st;
+	struct utarget t = { display, path, 0, 0 };
+	if (stat(path, &st) == 0) {
+		t.dev = st.st_dev;
+		t.ino = st.st_ino;
+	}
 	for (int i = 0; i < v->n; i++)
-		if (!strcmp(v->v[i].path, path))
+		if (t.ino ? v->v[i].dev == t.dev && v->v[i].ino == t.ino
+			  : !strcmp(v->v[i].path, path))
 			return;
-	struct utarget t = { display, path };
 	vec_push(v, t);
 }
 
