@@ -127,6 +127,9 @@ struct tt_prog {
 	int ringbuf_map, scratch_map, lost_map;   /* map indexes or -1 */
 	uint32_t scratch_size;
 	struct tt_config cfg;
+	int child_pid;                /* -c: the command's pid once forked
+					 (held before exec until attached);
+					 USDT probes attach to it only */
 };
 
 void tt_config_defaults(struct tt_config *cfg);

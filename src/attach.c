@@ -344,7 +344,7 @@ static int pmu_format_shift(const char *pmu, const char *field)
 
 /* uprobe, uretprobe, usdt: one perf event of the uprobe PMU per location
  * (probes_expand resolved the file and the offsets), for the -p process
- * only when there is one.  A USDT semaphore is the event's
+ * only when there is one (USDT: also for the -c command only).  A USDT semaphore is the event's
  * ref_ctr_offset: the kernel raises it in every process the probe is
  * installed in (those running and those started later) and lowers it on
  * detach. */
@@ -370,6 +370,8 @@ static int uprobe_attach(struct tt_prog *p, struct tt_probe *pr)
 		return -EINVAL;
 	}
 	int pid = ap->pid > 0 ? ap->pid : p->cfg.pid > 0 ? p->cfg.pid : -1;
+	if (pid < 0 && ap->prov == PROV_USDT && p->child_pid > 0)
+		pid = p->child_pid; /* -c: bpftrace probes only the command */
 	for (int i = 0; i < nlocs; i++) {
 		const struct uprobe_loc *l = &locs[i];
 		struct perf_event_attr attr = { .type = (uint32_t)type };

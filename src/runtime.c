@@ -416,6 +416,7 @@ int runtime_run(struct tt_prog *p)
 		status = 1;
 		goto out;
 	}
+	p->child_pid = p->cfg.cmd ? child.pid : 0;
 	if (attach_all(p) < 0) {
 		status = 1;
 		goto out;
