@@ -153,6 +153,122 @@ static struct type *ty_agg1(struct sema *s, struct node *n)
 	return type_agg(bi->agg, type_int(8, sign));
 }
 
+/* An integer literal argument (N or -N, after sema folded it): *v. */
+static bool int_literal(const struct node *n, int64_t *v)
+{
+	if (n->kind == N_INT) {
+		*v = (int64_t)n->ival;
+		return true;
+	}
+	if (n->kind == N_UNOP && n->op == '-' && n->a->kind == N_INT) {
+		*v = (int64_t)((uint64_t)0 - n->a->ival);
+		return true;
+	}
+	return false;
+}
+
+/* Types argument i of n, which must be an integer literal. */
+static bool literal_arg(struct sema *s, struct node *n, int i, int64_t *v)
+{
+	struct type *t = sema_expr(s, n->args.v[i]);
+	if (is_none(t))
+		return false;
+	if (!type_is_int(t) || !int_literal(n->args.v[i], v)) {
+		sema_err(s, &n->loc, "%s() expects a int literal (%s provided)",
+			 n->name, sema_kind_name(t));
+		return false;
+	}
+	return true;
+}
+
+/* The value argument of hist/lhist: any integer. */
+static bool agg_int_arg(struct sema *s, struct node *n)
+{
+	struct type *t = sema_expr(s, n->args.v[0]);
+	if (is_none(t))
+		return false;
+	if (!type_is_int(t)) {
+		sema_err(s, &n->loc,
+			 "%s() only supports int arguments (%s provided)",
+			 n->name, sema_kind_name(t));
+		return false;
+	}
+	return true;
+}
+
+/* hist(x) / hist(x, k): log2 buckets, each power of two split in 2^k;
+ * the map value is one per-CPU count per bucket (types.h). */
+static struct type *ty_hist(struct sema *s, struct node *n)
+{
+	int64_t k = 0;
+	bool ok = agg_int_arg(s, n);
+	if (n->args.n > 1 && !literal_arg(s, n, 1, &k))
+		return type_none();
+	if (k < 0 || k > 5) {
+		sema_err(s, &n->loc, "hist: bits %lld must be 0..5",
+			 (long long)k);
+		return type_none();
+	}
+	if (!ok)
+		return type_none();
+	struct type *t = type_agg(AGG_HIST, type_int(8, true));
+	t->size = 8;
+	t->hist_bits = (int)k;
+	return t;
+}
+
+/* lhist(x, min, max, step): linear buckets of `step` from min to max, one
+ * below min and one above max. */
+static struct type *ty_lhist(struct sema *s, struct node *n)
+{
+	int64_t a[3];
+	bool ok = agg_int_arg(s, n);
+	for (int i = 0; i < 3; i++)
+		if (!literal_arg(s, n, i + 1, &a[i]))
+			return type_none();
+	int64_t min = a[0], max = a[1], step = a[2];
+	if (min < 0 || max < 0) {
+		sema_err(s, &n->loc, "lhist: invalid %s value (must be "
+				     "non-negative literal)",
+			 min < 0 ? "min" : "max");
+		return type_none();
+	}
+	bool bad = false;
+	if (step <= 0) {
+		sema_err(s, &n->loc, "lhist() step must be >= 1 (%lld provided)",
+			 (long long)step);
+		bad = true;
+	} else if ((max - min) / step > 1000) {
+		sema_err(s, &n->loc,
+			 "lhist() too many buckets, must be <= 1000 (would need "
+			 "%lld)",
+			 (long long)((max - min) / step));
+		bad = true;
+	}
+	if (min > max) {
+		sema_err(s, &n->loc,
+			 "lhist() min must be less than max (provided min %lld "
+			 "and max %lld)",
+			 (long long)min, (long long)max);
+		bad = true;
+	}
+	if (step > 0 && max - min < step) {
+		sema_err(s, &n->loc,
+			 "lhist() step is too large for the given range "
+			 "(provided step %lld for range %lld)",
+			 (long long)step, (long long)(max - min));
+		bad = true;
+	}
+	if (!ok || bad)
+		return type_none();
+	struct type *t = type_agg(AGG_LHIST, type_int(8, true));
+	t->size = 8;
+	t->lhist_min = min;
+	t->lhist_max = max;
+	t->lhist_step = step;
+	return t;
+}
+
 /* print(@m), clear(@m), zero(@m): the argument is a whole map. */
 static struct type *ty_mapop(struct sema *s, struct node *n)
 {
@@ -177,7 +293,7 @@ static struct type *ty_mapop(struct sema *s, struct node *n)
 		sema_err(s, &m->loc, "%s() expects a map argument", n->name);
 		return type_void();
 	}
-	sema_map_ref(s, m);
+	struct type *mt = sema_map_ref(s, m);
 	for (int i = 1; i < n->args.n; i++) {
 		struct type *a = sema_expr(s, n->args.v[i]);
 		if (!is_none(a) && (!type_is_int(a) ||
@@ -186,6 +302,9 @@ static struct type *ty_mapop(struct sema *s, struct node *n)
 				 "%s() expects a int literal (%s provided)",
 				 n->name, sema_kind_name(a));
 	}
+	if (n->args.n > 1 && mt && mt->kind == TY_AGG && mt->agg == AGG_STATS)
+		sema_warn(s, &n->loc, "print()'s top and div arguments are "
+				      "ignored when used on stats() maps.");
 	return type_void();
 }
 
@@ -446,6 +565,19 @@ static struct irval lo_comm(struct irb *b, struct node *n, struct node *m)
 	struct ref s = irb_result(b, n, "comm");
 	irb_call(b, BPF_FUNC_get_current_comm, &n->loc, 2, s, ref_imm(16));
 	struct irval v = { n->type, s };
+	return v;
+}
+
+/* ctx: the program's context pointer (pt_regs, the tracepoint record,
+ * bpf_perf_event_data...), a kernel pointer to cast and read through. */
+static struct type *ty_ctx(struct sema *s, struct node *n)
+{
+	return type_ptr(type_void(), AS_KERNEL);
+}
+
+static struct irval lo_ctx(struct irb *b, struct node *n, struct node *m)
+{
+	struct irval v = { n->type, ref_reg(irb_ctx(b)) };
 	return v;
 }
 
@@ -712,6 +844,201 @@ static struct irval lo_agg(struct irb *b, struct node *n, struct node *map)
 	return void_val();
 }
 
+
+/* ---- hist() and lhist() ---------------------------------------------------
+ * A per-CPU hash keyed by (script key padded to 8 bytes, uint64 bucket)
+ * holding one count per bucket (types.h):
+ *   bucket = f(x); p = lookup(map, key + bucket)
+ *   if (p) *p += 1 else map_update_elem(map, key + bucket, &1, ANY)
+ * Only buckets that saw a value exist; output.c gathers a key's buckets. */
+
+/* d = x op y in a new register (y may be an immediate). */
+static int alu(struct irb *b, enum ir_op op, struct ref x, struct ref y,
+	       const struct srcloc *loc)
+{
+	int d = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, op, loc);
+	in->dst = d;
+	in->arg[0] = x;
+	in->arg[1] = y;
+	return d;
+}
+
+static void mov(struct irb *b, int d, struct ref x, const struct srcloc *loc)
+{
+	struct ir_insn *in = irb_emit(b, IR_MOV, loc);
+	in->dst = d;
+	in->arg[0] = x;
+}
+
+/* The bucket of constant x in hist(x, k) / lhist(x, min, max, step). */
+static uint64_t hist_bucket_of(int64_t x, int k)
+{
+	if (x < 0)
+		return 0;
+	if (x < (2 << k))
+		return (uint64_t)x + 1;
+	int p = 63 - __builtin_clzll((uint64_t)x), sh = p - k;
+	return ((uint64_t)sh << k) + (1u << k) + 1 +
+	       (((uint64_t)x >> sh) & ((1u << k) - 1));
+}
+
+static uint64_t lhist_bucket_of(int64_t x, const struct type *t)
+{
+	if (x < t->lhist_min)
+		return 0;
+	if (x > t->lhist_max)
+		return 1 + (uint64_t)(t->lhist_max - t->lhist_min) /
+				   (uint64_t)t->lhist_step;
+	return 1 + (uint64_t)(x - t->lhist_min) / (uint64_t)t->lhist_step;
+}
+
+/* hist(x, k) in registers: two branches (x < 0, x < 2^(k+1)) and a
+ * branch-free floor(log2 x) by halving: each step shifts v right by S
+ * when v > 2^S - 1, with (2^S - 1 - v) >> 63 as the condition (v < 2^63,
+ * so the difference cannot overflow). */
+static struct ref hist_bucket(struct irb *b, struct ref x, int k,
+			      const struct srcloc *loc)
+{
+	static const int steps[] = { 32, 16, 8, 4, 2 };
+	int r = irb_reg(b, "bucket");
+	int pos = irb_new_block(b), big = irb_new_block(b),
+	    done = irb_new_block(b);
+	mov(b, r, ref_imm(0), loc);
+	irb_br(b, CC_SLT, x, ref_imm(0), done, pos);
+	irb_set_block(b, pos);
+	struct ir_insn *in = irb_emit(b, IR_ADD, loc);
+	in->dst = r;
+	in->arg[0] = x;
+	in->arg[1] = ref_imm(1);
+	irb_br(b, CC_SLT, x, ref_imm(2 << k), done, big);
+
+	irb_set_block(b, big);
+	int v = irb_reg(b, NULL), p = irb_reg(b, NULL);
+	mov(b, v, x, loc);
+	mov(b, p, ref_imm(0), loc);
+	for (int i = 0; i < 5; i++) {
+		int t = irb_reg(b, NULL);
+		mov(b, t, ref_imm(((int64_t)1 << steps[i]) - 1), loc);
+		in = irb_emit(b, IR_SUB, loc);
+		in->dst = t;
+		in->arg[0] = ref_reg(t);
+		in->arg[1] = ref_reg(v);
+		t = alu(b, IR_LSHR, ref_reg(t), ref_imm(63), loc);
+		t = alu(b, IR_SHL, ref_reg(t), ref_imm(__builtin_ctz(steps[i])),
+			loc);
+		v = alu(b, IR_LSHR, ref_reg(v), ref_reg(t), loc);
+		p = alu(b, IR_OR, ref_reg(p), ref_reg(t), loc);
+	}
+	/* v is 1, 2 or 3 now */
+	p = alu(b, IR_OR, ref_reg(p), ref_reg(alu(b, IR_LSHR, ref_reg(v),
+						   ref_imm(1), loc)), loc);
+	/* bucket = ((p - k) << k) + 2^k + 1 + ((x >> (p - k)) & (2^k - 1)) */
+	int sh = k ? alu(b, IR_SUB, ref_reg(p), ref_imm(k), loc) : p;
+	int hi = k ? alu(b, IR_SHL, ref_reg(sh), ref_imm(k), loc) : sh;
+	if (k) {
+		int lo = alu(b, IR_LSHR, x, ref_reg(sh), loc);
+		lo = alu(b, IR_AND, ref_reg(lo), ref_imm((1 << k) - 1), loc);
+		hi = alu(b, IR_ADD, ref_reg(hi), ref_reg(lo), loc);
+	}
+	in = irb_emit(b, IR_ADD, loc);
+	in->dst = r;
+	in->arg[0] = ref_reg(hi);
+	in->arg[1] = ref_imm((1 << k) + 1);
+	irb_jmp(b, done);
+	irb_set_block(b, done);
+	return ref_reg(r);
+}
+
+/* lhist: 0 below min, the last bucket above max, else 1 + (x - min) /
+ * step (x - min is then in [0, max - min]: an unsigned divide). */
+static struct ref lhist_bucket(struct irb *b, struct ref x,
+			       const struct type *t, const struct srcloc *loc)
+{
+	int r = irb_reg(b, "bucket");
+	int ge = irb_new_block(b), in_range = irb_new_block(b),
+	    done = irb_new_block(b);
+	mov(b, r, ref_imm(0), loc);
+	irb_br(b, CC_SLT, x, ref_imm(t->lhist_min), done, ge);
+	irb_set_block(b, ge);
+	mov(b, r, ref_imm((int64_t)lhist_bucket_of(t->lhist_max + 1, t)), loc);
+	irb_br(b, CC_SGT, x, ref_imm(t->lhist_max), done, in_range);
+	irb_set_block(b, in_range);
+	int d = t->lhist_min ? alu(b, IR_SUB, x, ref_imm(t->lhist_min), loc)
+			     : -1;
+	struct ref off = d >= 0 ? ref_reg(d) : x;
+	if (t->lhist_step > 1)
+		off = ref_reg(alu(b, IR_UDIV, off, ref_imm(t->lhist_step), loc));
+	struct ir_insn *in = irb_emit(b, IR_ADD, loc);
+	in->dst = r;
+	in->arg[0] = off;
+	in->arg[1] = ref_imm(1);
+	irb_jmp(b, done);
+	irb_set_block(b, done);
+	return ref_reg(r);
+}
+
+/* The key of a hist/lhist map: the script key (none for a scalar map),
+ * zero-padded to 8 bytes, then the bucket. */
+static struct ref hist_key(struct irb *b, struct node *map, struct ref bucket,
+			   const struct srcloc *loc)
+{
+	struct sema_map *m = map->sym;
+	struct type *kt = m->nkeys ? m->key : NULL;
+	int ks = kt ? (kt->size + 7) & ~7 : 0;
+	int s = irb_slot_sized(b, ks + 8, 8, tt_sprintf("key%s", m->name));
+	struct ref k = ref_slot(s, 0);
+	if (kt && map->args.n == 1) {
+		irb_store_expr(b, k, 0, kt, map->args.v[0]);
+	} else if (kt) {
+		irb_zero_gaps(b, k, 0, kt, loc);
+		for (int i = 0; i < map->args.n && i < kt->fields.n; i++)
+			irb_store_expr(b, k, kt->fields.v[i].offset,
+				       kt->fields.v[i].type, map->args.v[i]);
+	}
+	if (kt && ks > kt->size)
+		irb_zero(b, k, kt->size, ks - kt->size, loc);
+	st8(b, k, ks, bucket, loc);
+	return k;
+}
+
+static struct irval lo_hist(struct irb *b, struct node *n, struct node *map)
+{
+	const struct srcloc *loc = &n->loc;
+	struct type *t = map->sym ? ((struct sema_map *)map->sym)->value : NULL;
+	if (!t || t->kind != TY_AGG)
+		return void_val();
+	bool lin = t->agg == AGG_LHIST;
+	struct irval v = irb_expr(b, n->args.v[0]);
+	struct ref bucket;
+	if (v.r.kind == REF_IMM)
+		bucket = ref_imm((int64_t)(lin ? lhist_bucket_of(v.r.imm, t)
+					       : hist_bucket_of(v.r.imm,
+								t->hist_bits)));
+	else if (lin)
+		bucket = lhist_bucket(b, irb_to_reg(b, v, loc), t, loc);
+	else
+		bucket = hist_bucket(b, irb_to_reg(b, v, loc), t->hist_bits,
+				     loc);
+	struct ref key = hist_key(b, map, bucket, loc);
+	int mi = irb_map_index(b, map);
+	int p = irb_call(b, BPF_FUNC_map_lookup_elem, loc, 2, ref_map(mi), key);
+	int have = irb_new_block(b), fresh = irb_new_block(b),
+	    done = irb_new_block(b);
+	irb_br(b, CC_EQ, ref_reg(p), ref_imm(0), fresh, have);
+	irb_set_block(b, have);
+	st8(b, ref_reg(p), 0,
+	    ref_reg(add_to(b, ld8(b, ref_reg(p), 0, loc), ref_imm(1), loc)), loc);
+	irb_jmp(b, done);
+	irb_set_block(b, fresh);
+	int vs = irb_slot_sized(b, 8, 8, tt_sprintf("val%s", map->name));
+	st8(b, ref_slot(vs, 0), 0, ref_imm(1), loc);
+	irb_call(b, BPF_FUNC_map_update_elem, loc, 4, ref_map(mi), key,
+		 ref_slot(vs, 0), ref_imm(BPF_ANY));
+	irb_jmp(b, done);
+	irb_set_block(b, done);
+	return void_val();
+}
 
 static struct irval lo_delete(struct irb *b, struct node *n, struct node *m)
 {
@@ -1044,6 +1371,7 @@ static const struct builtin builtins[] = {
 	{ "numaid",   0, 0, BI_BARE, AGG_NONE, ty_u32, lo_helper },
 	{ "comm",     0, 0, BI_BARE, AGG_NONE, ty_comm, lo_comm },
 	{ "args",     0, 0, BI_BARE, AGG_NONE, ty_args, lo_args },
+	{ "ctx",      0, 0, BI_BARE, AGG_NONE, ty_ctx, lo_ctx },
 	{ "printf",   1, -1, 0, AGG_NONE, ty_printf, lo_printf },
 	{ "cat",      1, -1, 0, AGG_NONE, ty_fmt, lo_fmt },
 	{ "system",   1, -1, 0, AGG_NONE, ty_fmt, lo_fmt },
@@ -1084,6 +1412,8 @@ static const struct builtin builtins[] = {
 	{ "max",      1, 1, BI_AGG, AGG_MAX, ty_agg1, lo_agg },
 	{ "avg",      1, 1, BI_AGG, AGG_AVG, ty_agg1, lo_agg },
 	{ "stats",    1, 1, BI_AGG, AGG_STATS, ty_agg1, lo_agg },
+	{ "hist",     1, 2, BI_AGG, AGG_HIST, ty_hist, lo_hist },
+	{ "lhist",    4, 4, BI_AGG, AGG_LHIST, ty_lhist, lo_hist },
 };
 
 const struct builtin *builtin_lookup(const char *name)
