@@ -103,6 +103,9 @@ const char *sema_kind_name(const struct type *t);
 /* Reports an error at loc (silent during the fixpoint walks). */
 void sema_err(struct sema *s, const struct srcloc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Reports a warning at loc (loud walk only; --no-warnings hides it). */
+void sema_warn(struct sema *s, const struct srcloc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 const struct tt_config *sema_cfg(struct sema *s);
 /* The attach point the current probe body is typed for (NULL outside). */
 struct attach_point *sema_ap(struct sema *s);

@@ -12,7 +12,17 @@
  *  - TY_AGG: per-CPU map values; count/sum: one 8-byte integer;
  *    min/max: { int64 value; uint64 is_set; } 16 bytes (a CPU that never
  *    saw a value has is_set 0); avg/stats: { int64 total; uint64 count; }
- *    16 bytes.  hist/lhist are a later issue.
+ *    16 bytes.
+ *    hist/lhist: the map's key is the script key (nothing for a scalar
+ *    map) padded to 8 bytes, then a uint64 bucket index; the value is a
+ *    per-CPU uint64 count (type size 8).  Only buckets that saw a value
+ *    exist.  hist(x, k): bucket 0 holds x < 0, x in [0, 2^(k+1)) goes to
+ *    x + 1, larger x with p = floor(log2 x) to
+ *    ((p - k) << k) + 2^k + 1 + ((x >> (p - k)) & (2^k - 1)),
+ *    so there are (64 - k) * 2^k + 1 buckets (unsigned x >= 2^63 counts
+ *    as negative, as in bpftrace).
+ *    lhist(x, min, max, step): bucket 0 holds x < min, x > max goes to
+ *    1 + (max - min) / step, else 1 + (x - min) / step.
  *  - Map keys: no key -> 8-byte zero key (type uint64 constant 0); one key
  *    -> that key's storage; several keys -> a tuple of them.
  *  - A printf/print record in the ring buffer: uint64 action id, then the
@@ -74,7 +84,8 @@ struct type {
 	const char *name;     /* "task_struct" for struct task_struct; enum
 				 name for enum-typed ints */
 	enum agg_kind agg;    /* TY_AGG */
-	int64_t lhist_min, lhist_max, lhist_step; /* later */
+	int64_t lhist_min, lhist_max, lhist_step; /* TY_AGG lhist */
+	int hist_bits;        /* TY_AGG hist: k of hist(x, k), 0..5 */
 };
 
 /* Constructors (arena-allocated; simple types may be shared singletons). */

@@ -2093,6 +2093,12 @@ int ir_build(struct node *program, struct sema_result *sr, struct tt_prog *out)
 				    .key_type = sm->nkeys ? sm->key : NULL,
 				    .value_type = sm->value,
 				    .nkeys = sm->nkeys };
+		/* hist/lhist: the bucket index follows the key (types.h) */
+		if (sm->value->kind == TY_AGG && (sm->value->agg == AGG_HIST ||
+						  sm->value->agg == AGG_LHIST))
+			m.key_size = (sm->nkeys && sm->key
+					      ? (sm->key->size + 7) & ~7u
+					      : 0) + 8;
 		sm->id = add_map(out, m);
 	}
 	struct tt_map rb = { .name = "ringbuf", .kind = MAPK_RINGBUF,

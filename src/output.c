@@ -679,9 +679,271 @@ static const char *json_map_type(const struct type *vt)
 	return "map";
 }
 
+/* ---- histograms ----------------------------------------------------------
+ * hist/lhist maps are keyed by (script key padded to 8 bytes, uint64 bucket)
+ * with a per-CPU count as value (types.h).  A key's buckets are gathered
+ * into counts[], then printed from the first to the last non-zero bucket.
+ * Bucket i covers [label(i - 1), label(i)); label(i) is what bpftrace
+ * prints: a plain integer, or a "symbolic" one with a K/M/G... suffix.
+ * Two plain labels one apart print as a single value ("[3]"). */
+
+struct hlabel {
+	bool plain;        /* a plain integer (else symbolic) */
+	uint64_t v;
+	char text[32];
+};
+
+static bool agg_is_hist(const struct type *t)
+{
+	return t && t->kind == TY_AGG &&
+	       (t->agg == AGG_HIST || t->agg == AGG_LHIST);
+}
+
+static int hist_nbuckets(const struct type *t)
+{
+	if (t->agg == AGG_LHIST)
+		return t->lhist_step > 0
+			       ? 2 + (int)((t->lhist_max - t->lhist_min) /
+					   t->lhist_step)
+			       : 2;
+	return (64 - t->hist_bits) * (1 << t->hist_bits) + 1;
+}
+
+static struct hlabel plain_label(int64_t v)
+{
+	struct hlabel l = { true, (uint64_t)v, "" };
+	snprintf(l.text, sizeof(l.text), "%" PRId64, v);
+	return l;
+}
+
+/* The upper bound of bucket i (exclusive), as bpftrace labels it. */
+static struct hlabel hist_label(const struct type *t, int i)
+{
+	if (t->agg == AGG_LHIST) {
+		int64_t v = t->lhist_min + (int64_t)i * t->lhist_step;
+		if (t->lhist_step % 1024)
+			return plain_label(v);
+		struct hlabel l = { false, (uint64_t)v, "" };
+		if (v == 0 || (v % 1024))
+			snprintf(l.text, sizeof(l.text), "%" PRId64, v);
+		else if (v % (1024 * 1024) == 0)
+			snprintf(l.text, sizeof(l.text), "%" PRId64 "M",
+				 v / (1024 * 1024));
+		else
+			snprintf(l.text, sizeof(l.text), "%" PRId64 "K",
+				 v / 1024);
+		return l;
+	}
+	int k = t->hist_bits, n = 1 << k;
+	if (i <= 2 << k)
+		return plain_label(i);
+	int power = (i >> k) - 1, interval = i & (n - 1);
+	int decade = power / 10;
+	struct hlabel l = { false,
+			    ((uint64_t)1 << power) * (uint64_t)(n + interval),
+			    "" };
+	snprintf(l.text, sizeof(l.text), "%" PRIu64 "%.1s",
+		 ((uint64_t)1 << (power - 10 * decade)) *
+			 (uint64_t)(n + interval),
+		 &"\0KMGTPE"[decade]);
+	return l;
+}
+
+/* "[4, 8)", "[3]", "(..., 0)", "[10, ...)" for bucket i of `last`. */
+static void hist_header(struct strbuf *sb, const struct type *t, int i)
+{
+	bool lin = t->agg == AGG_LHIST;
+	int nb = hist_nbuckets(t);
+	if (i == 0) {
+		sb_printf(sb, "(..., %s)", hist_label(t, 0).text);
+		return;
+	}
+	struct hlabel lo = hist_label(t, i - 1);
+	if (lin && i == nb - 1) {
+		sb_printf(sb, "[%s, ...)", lo.text);
+		return;
+	}
+	struct hlabel hi = hist_label(t, i);
+	if (lo.plain && hi.plain && lo.v + 1 == hi.v)
+		sb_printf(sb, "[%s]", lo.text);
+	else
+		sb_printf(sb, "[%s, %s)", lo.text, hi.text);
+}
+
+/* One histogram: the rows from the first to the last non-zero bucket. */
+static void fmt_hist(struct strbuf *sb, const struct type *t,
+		     const uint64_t *counts, uint64_t div, bool json)
+{
+	int nb = hist_nbuckets(t), first = -1, last = -1;
+	bool lin = t->agg == AGG_LHIST;
+	for (int i = 0; i < nb; i++)
+		if (counts[i]) {
+			if (first < 0)
+				first = i;
+			last = i;
+		}
+	if (lin || div < 1)
+		div = 1;
+	if (json)
+		sb_putc(sb, '[');
+	uint64_t max = 0;
+	for (int i = first; first >= 0 && i <= last; i++)
+		if (counts[i] / div > max)
+			max = counts[i] / div;
+	for (int i = first; first >= 0 && i <= last; i++) {
+		uint64_t c = counts[i] / div;
+		if (json) {
+			if (i > first)
+				sb_putc(sb, ',');
+			sb_putc(sb, '{');
+			if (i > 0) {
+				sb_puts(sb, "\"min\": ");
+				json_u64(sb, hist_label(t, i - 1).v);
+				sb_puts(sb, ", ");
+			}
+			if (!(lin && i == nb - 1)) {
+				sb_puts(sb, "\"max\": ");
+				json_i64(sb, (int64_t)(hist_label(t, i).v - 1));
+				sb_puts(sb, ", ");
+			}
+			sb_printf(sb, "\"count\": %" PRIu64 "}", c);
+			continue;
+		}
+		struct strbuf h = { 0 };
+		hist_header(&h, t, i);
+		int width = max ? (int)((float)c / (float)max * 52) : 0;
+		sb_printf(sb, "%-16s%8" PRIu64 " |%-52.*s|\n", h.s ? h.s : "", c,
+			  width,
+			  "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@");
+		sb_free(&h);
+	}
+	if (json)
+		sb_putc(sb, ']');
+}
+
+struct hist_group {
+	int first;         /* entry whose key starts the group */
+	uint64_t total;    /* sum of all counts: the sort order */
+	uint64_t *counts;
+};
+
+static const struct out_mapdata *hsort_map;
+static uint32_t hsort_ks;
+
+/* qsort order of entry indexes: by script key bytes, then by index. */
+static int hist_ent_cmp(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	int r = memcmp(hsort_map->keys + (size_t)x * hsort_map->key_size,
+		       hsort_map->keys + (size_t)y * hsort_map->key_size,
+		       hsort_ks);
+	return r ? r : (x > y) - (x < y);
+}
+
+static void print_hist_map(struct strbuf *sb, const struct out_mapdata *m,
+			   uint32_t top, uint32_t div, bool json)
+{
+	const struct type *vt = m->value_type;
+	struct vctx c = { json, m->ncpus > 0 ? m->ncpus : 1, m->stride, 1 };
+	size_t vstep = (size_t)c.ncpus * m->stride;
+	uint32_t ks = m->key_size >= 8 ? m->key_size - 8 : 0;
+	int nb = hist_nbuckets(vt), ng = 0;
+	int *order = xcalloc(m->n ? m->n : 1, sizeof(*order));
+	struct hist_group *g = xcalloc(m->n ? m->n : 1, sizeof(*g));
+
+	/* group the (key, bucket) entries by key */
+	for (int i = 0; i < m->n; i++)
+		order[i] = i;
+	hsort_map = m;
+	hsort_ks = ks;
+	qsort(order, m->n, sizeof(*order), hist_ent_cmp);
+	for (int j = 0; j < m->n; j++) {
+		int e = order[j];
+		const uint8_t *key = m->keys + (size_t)e * m->key_size;
+		if (!ng || memcmp(key, m->keys + (size_t)g[ng - 1].first *
+						     m->key_size, ks)) {
+			g[ng].first = e;
+			g[ng].counts = xcalloc(nb, sizeof(uint64_t));
+			ng++;
+		}
+		uint64_t bucket = ks + 8 <= m->key_size ? load_u(key + ks, 8)
+							  : 0;
+		uint64_t v = agg_sum(m->values + e * vstep, &c);
+		if (bucket < (uint64_t)nb) {
+			g[ng - 1].counts[bucket] += v;
+			g[ng - 1].total += v;
+		}
+	}
+
+	/* by total count, ties in key order (stable merge sort) */
+	struct sort_ent *ents = xcalloc(ng ? ng : 1, sizeof(*ents));
+	struct sort_ent *tmp = xcalloc(ng ? ng : 1, sizeof(*tmp));
+	struct out_mapdata km = *m;
+	for (int i = 0; i < ng; i++) {
+		ents[i].idx = g[i].first;
+		ents[i].v = g[i].total;
+	}
+	struct sort_ctx sc = { &km, true, false };
+	merge_sort(&sc, ents, tmp, ng);
+	int first = top && (uint32_t)ng > top ? ng - (int)top : 0;
+
+	if (json) {
+		sb_puts(sb, "{\"type\": \"hist\", \"data\": {");
+		out_json_string(sb, m->name, strlen(m->name));
+		sb_puts(sb, ": ");
+		if (m->key_type)
+			sb_putc(sb, '{');
+	}
+	for (int i = first; i < ng; i++) {
+		const struct hist_group *hg = NULL;
+		for (int j = 0; j < ng && !hg; j++)
+			if (g[j].first == ents[i].idx)
+				hg = &g[j];
+		const uint8_t *key = m->keys + (size_t)hg->first * m->key_size;
+		if (json && !m->key_type) {
+			fmt_hist(sb, vt, hg->counts, div, true);
+			break;
+		}
+		if (json) {
+			if (i > first)
+				sb_puts(sb, ", ");
+			fmt_key(sb, m->key_type, key, true);
+			sb_puts(sb, ": ");
+			fmt_hist(sb, vt, hg->counts, div, true);
+			continue;
+		}
+		sb_puts(sb, m->name);
+		if (m->key_type) {
+			sb_putc(sb, '[');
+			fmt_key(sb, m->key_type, key, false);
+			sb_putc(sb, ']');
+		}
+		sb_puts(sb, ":\n");
+		fmt_hist(sb, vt, hg->counts, div, false);
+		sb_putc(sb, '\n');
+	}
+	if (json) {
+		if (!m->key_type && !ng)
+			sb_puts(sb, "[]");
+		else if (m->key_type)
+			sb_putc(sb, '}');
+		sb_puts(sb, "}}\n");
+	}
+	for (int i = 0; i < ng; i++)
+		free(g[i].counts);
+	free(g);
+	free(order);
+	free(ents);
+	free(tmp);
+}
+
 void out_mapdata_print(struct strbuf *sb, const struct out_mapdata *m,
 		       uint32_t top, uint32_t div, bool json)
 {
+	if (agg_is_hist(m->value_type)) {
+		print_hist_map(sb, m, top, div, json);
+		return;
+	}
 	struct vctx c = { json, m->ncpus > 0 ? m->ncpus : 1, m->stride,
 			  div > 1 ? div : 1 };
 	const struct type *vt = m->value_type;

@@ -67,10 +67,7 @@ void sema_err(struct sema *s, const struct srcloc *loc, const char *fmt, ...)
 }
 
 /* A warning, reported in the loud walk only (as sema_err). */
-static void sema_warn(struct sema *s, const struct srcloc *loc,
-		      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void sema_warn(struct sema *s, const struct srcloc *loc,
-		      const char *fmt, ...)
+void sema_warn(struct sema *s, const struct srcloc *loc, const char *fmt, ...)
 {
 	if (s->quiet)
 		return;
@@ -424,6 +421,18 @@ static void map_assign_type(struct sema *s, struct sema_map *m,
 		p = sema_promote(m->value, t);
 	if (p && t->kind == TY_AGG && t->is_signed && !p->is_signed) {
 		p = type_agg(p->agg, t->elem);
+	}
+	/* hist/lhist parameters are the map's: one set per map */
+	if (p && t->agg == AGG_HIST && t->hist_bits != p->hist_bits) {
+		sema_err(s, loc, "Different bits in a single hist unsupported");
+		return;
+	}
+	if (p && t->agg == AGG_LHIST &&
+	    (t->lhist_min != p->lhist_min || t->lhist_max != p->lhist_max ||
+	     t->lhist_step != p->lhist_step)) {
+		sema_err(s, loc, "Different lhist bounds in a single map "
+				 "unsupported");
+		return;
 	}
 	if (!p) {
 		sema_err(s, loc,
