@@ -339,3 +339,254 @@ Test(map, attached_and_lost_lines)
 			       "{\"type\": \"attached_probes\", \"count\": 1, "
 			       "\"data\": {\"probes\": 1}}\nLost 4 events\n");
 }
+
+/* ---- histograms ------------------------------------------------------------
+ * hist/lhist maps hold one per-CPU count per (key, bucket): the key is the
+ * script key padded to 8 bytes followed by a uint64 bucket (types.h). */
+
+static struct type *hist_ty(int bits)
+{
+	struct type *t = agg(AGG_HIST, true);
+	t->hist_bits = bits;
+	return t;
+}
+
+static struct type *lhist_ty(int64_t min, int64_t max, int64_t step)
+{
+	struct type *t = agg(AGG_LHIST, true);
+	t->lhist_min = min;
+	t->lhist_max = max;
+	t->lhist_step = step;
+	return t;
+}
+
+/* A scalar hist map from (bucket, count) pairs. */
+static struct out_mapdata scalar_hist(const char *name, struct type *vt,
+				      int n, const uint64_t *bc)
+{
+	struct out_mapdata m = { .name = name, .value_type = vt, .key_size = 8,
+				 .stride = 8, .ncpus = 1, .n = n };
+	m.keys = malloc(8 * n);
+	m.values = malloc(8 * n);
+	for (int i = 0; i < n; i++) {
+		memcpy(m.keys + 8 * i, &bc[2 * i], 8);
+		memcpy(m.values + 8 * i, &bc[2 * i + 1], 8);
+	}
+	return m;
+}
+
+Test(hist, text_like_bpftrace)
+{
+	/* @=hist(-1); @=hist(2); @=hist(3); @=hist(7); @=hist(20) */
+	uint64_t bc[] = { 6, 1, 0, 1, 3, 2, 4, 1 };
+	struct out_mapdata m = scalar_hist("@", hist_ty(0), 4, bc);
+	cr_assert_str_eq(mapstr(&m, 0, 0, false),
+		"@:\n"
+		"(..., 0)               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n"
+		"[0]                    0 |                                                    |\n"
+		"[1]                    0 |                                                    |\n"
+		"[2, 4)                 2 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+		"[4, 8)                 1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n"
+		"[8, 16)                0 |                                                    |\n"
+		"[16, 32)               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n"
+		"\n");
+	cr_assert_str_eq(mapstr(&m, 0, 0, true),
+		"{\"type\": \"hist\", \"data\": {\"@\": [{\"max\": -1, \"count\": 1},"
+		"{\"min\": 0, \"max\": 0, \"count\": 0},{\"min\": 1, \"max\": 1, \"count\": 0},"
+		"{\"min\": 2, \"max\": 3, \"count\": 2},{\"min\": 4, \"max\": 7, \"count\": 1},"
+		"{\"min\": 8, \"max\": 15, \"count\": 0},{\"min\": 16, \"max\": 31, \"count\": 1}]}}\n");
+}
+
+Test(hist, suffixes_and_the_last_bucket)
+{
+	/* hist(1025) -> [1K, 2K); hist(10G) -> [8G, 16G); hist(INT64_MAX) */
+	uint64_t bc[] = { 12, 1 };
+	struct out_mapdata m = scalar_hist("@h", hist_ty(0), 1, bc);
+	cr_assert_str_eq(mapstr(&m, 0, 0, false),
+		"@h:\n[1K, 2K)               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n\n");
+	bc[0] = 35;
+	m = scalar_hist("@h", hist_ty(0), 1, bc);
+	cr_assert_str_eq(mapstr(&m, 0, 0, true),
+		"{\"type\": \"hist\", \"data\": {\"@h\": [{\"min\": 8589934592, "
+		"\"max\": 17179869183, \"count\": 1}]}}\n");
+	bc[0] = 64;
+	m = scalar_hist("@h", hist_ty(0), 1, bc);
+	cr_assert_str_eq(mapstr(&m, 0, 0, false),
+		"@h:\n[4E, 8E)               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n\n");
+	/* 2^63 - 1 is no double: a string, as bpftrace writes it */
+	cr_assert_str_eq(mapstr(&m, 0, 0, true),
+		"{\"type\": \"hist\", \"data\": {\"@h\": [{\"min\": 4611686018427387904, "
+		"\"max\": \"9223372036854775807\", \"count\": 1}]}}\n");
+}
+
+Test(hist, bits_split_each_power_of_two)
+{
+	/* hist(x, 2): 0..7 one value each, then 4 buckets per power of 2:
+	   bucket 9 = [8, 10), 12 = [14, 16), 13 = [16, 20), and 37 =
+	   [1024, 1280): a K suffix only from 2^10 * 2^bits on, as bpftrace */
+	uint64_t bc[] = { 8, 2, 9, 1, 12, 1, 13, 4 };
+	struct out_mapdata m = scalar_hist("@", hist_ty(2), 4, bc);
+	cr_assert_str_eq(mapstr(&m, 0, 0, false),
+		"@:\n"
+		"[7]                    2 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n"
+		"[8, 10)                1 |@@@@@@@@@@@@@                                       |\n"
+		"[10, 12)               0 |                                                    |\n"
+		"[12, 14)               0 |                                                    |\n"
+		"[14, 16)               1 |@@@@@@@@@@@@@                                       |\n"
+		"[16, 20)               4 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+		"\n");
+	uint64_t big[] = { 37, 1, 45, 1 };
+	m = scalar_hist("@", hist_ty(2), 2, big);
+	cr_assert_str_eq(mapstr(&m, 0, 0, false),
+		"@:\n"
+		"[1024, 1280)           1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+		"[1280, 1536)           0 |                                                    |\n"
+		"[1536, 1792)           0 |                                                    |\n"
+		"[1792, 2048)           0 |                                                    |\n"
+		"[2048, 2560)           0 |                                                    |\n"
+		"[2560, 3072)           0 |                                                    |\n"
+		"[3072, 3584)           0 |                                                    |\n"
+		"[3584, 4K)             0 |                                                    |\n"
+		"[4K, 5K)               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+		"\n");
+}
+
+Test(hist, percpu_counts_merged_and_keys_sorted_by_total)
+{
+	/* @h["b"] buckets 4 (1+1 on two CPUs) and 6 (0+1); @h["a"]
+	   bucket 4 (1+0): "a" has the smaller total and prints first */
+	struct hk { char s[8]; uint64_t bucket; } keys[] = {
+		{ "b", 4 }, { "a", 4 }, { "b", 6 } };
+	uint64_t v[] = { 1, 1, 1, 0, 0, 1 };
+	struct out_mapdata m = { .name = "@h", .key_type = sty(2),
+				 .value_type = hist_ty(0), .key_size = 16,
+				 .stride = 8, .ncpus = 2, .n = 3,
+				 .keys = (uint8_t *)keys, .values = (uint8_t *)v };
+	cr_assert_str_eq(mapstr(&m, 0, 0, false),
+		"@h[a]:\n"
+		"[4, 8)                 1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+		"\n"
+		"@h[b]:\n"
+		"[4, 8)                 2 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+		"[8, 16)                0 |                                                    |\n"
+		"[16, 32)               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n"
+		"\n");
+	cr_assert_str_eq(mapstr(&m, 1, 0, true),
+		"{\"type\": \"hist\", \"data\": {\"@h\": {\"b\": [{\"min\": 4, \"max\": 7, "
+		"\"count\": 2},{\"min\": 8, \"max\": 15, \"count\": 0},{\"min\": 16, "
+		"\"max\": 31, \"count\": 1}]}}}\n");
+	/* print(@h, 0, 2): counts divided, buckets kept */
+	cr_assert_str_eq(mapstr(&m, 1, 2, false),
+		"@h[b]:\n"
+		"[4, 8)                 1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+		"[8, 16)                0 |                                                    |\n"
+		"[16, 32)               0 |                                                    |\n"
+		"\n");
+}
+
+Test(hist, zeroed_and_tuple_keys)
+{
+	/* zero(@h): the buckets stay with count 0 */
+	uint64_t bc[] = { 3, 0 };
+	struct out_mapdata m = scalar_hist("@hist", hist_ty(0), 1, bc);
+	cr_assert_str_eq(mapstr(&m, 0, 0, false), "@hist:\n\n");
+	cr_assert_str_eq(mapstr(&m, 0, 0, true),
+			 "{\"type\": \"hist\", \"data\": {\"@hist\": []}}\n");
+	m.n = 0;
+	cr_assert_str_eq(mapstr(&m, 0, 0, true),
+			 "{\"type\": \"hist\", \"data\": {\"@hist\": []}}\n");
+
+	/* @["curl", 3] = hist(511): key (string[5], int64) + bucket */
+	struct type *kt = tup(2, sty(5), ity(8, true));
+	struct hk { char s[5]; char pad[3]; int64_t n; uint64_t bucket; } keys[] = {
+		{ "curl", { 0 }, 3, 10 } };
+	uint64_t v[] = { 1 };
+	struct out_mapdata t = { .name = "@", .key_type = kt,
+				 .value_type = hist_ty(0), .key_size = 24,
+				 .stride = 8, .ncpus = 1, .n = 1,
+				 .keys = (uint8_t *)keys, .values = (uint8_t *)v };
+	cr_assert_str_eq(mapstr(&t, 0, 0, false),
+		"@[curl, 3]:\n[256, 512)             1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n\n");
+	cr_assert_str_eq(mapstr(&t, 0, 0, true),
+		"{\"type\": \"hist\", \"data\": {\"@\": {\"curl,3\": [{\"min\": 256, "
+		"\"max\": 511, \"count\": 1}]}}}\n");
+}
+
+Test(lhist, text_and_json_like_bpftrace)
+{
+	/* lhist(2|3|7|-1|11, 0, 10, 2): buckets 0 (< 0), 1 + x/2, 6 (>= 10) */
+	uint64_t bc[] = { 2, 2, 4, 1, 0, 1, 6, 1 };
+	struct out_mapdata m = scalar_hist("@", lhist_ty(0, 10, 2), 4, bc);
+	cr_assert_str_eq(mapstr(&m, 0, 0, false),
+		"@:\n"
+		"(..., 0)               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n"
+		"[0, 2)                 0 |                                                    |\n"
+		"[2, 4)                 2 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+		"[4, 6)                 0 |                                                    |\n"
+		"[6, 8)                 1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n"
+		"[8, 10)                0 |                                                    |\n"
+		"[10, ...)              1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n"
+		"\n");
+	cr_assert_str_eq(mapstr(&m, 0, 0, true),
+		"{\"type\": \"hist\", \"data\": {\"@\": [{\"max\": -1, \"count\": 1},"
+		"{\"min\": 0, \"max\": 1, \"count\": 0},{\"min\": 2, \"max\": 3, \"count\": 2},"
+		"{\"min\": 4, \"max\": 5, \"count\": 0},{\"min\": 6, \"max\": 7, \"count\": 1},"
+		"{\"min\": 8, \"max\": 9, \"count\": 0},{\"min\": 10, \"count\": 1}]}}\n");
+	/* div does not apply to linear histograms */
+	cr_assert_str_eq(mapstr(&m, 0, 5, true), mapstr(&m, 0, 0, true));
+}
+
+Test(lhist, single_values_and_kilo_labels)
+{
+	/* step 1: plain neighbours print as one value */
+	uint64_t bc[] = { 3, 1, 5, 1 };
+	struct out_mapdata m = scalar_hist("@l", lhist_ty(1, 9, 1), 2, bc);
+	cr_assert_str_eq(mapstr(&m, 0, 0, false),
+		"@l:\n"
+		"[3]                    1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+		"[4]                    0 |                                                    |\n"
+		"[5]                    1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+		"\n");
+	/* step 1M: M labels; the last bucket of 0..10M */
+	uint64_t mb[] = { 6, 1, 11, 2 };
+	m = scalar_hist("@l", lhist_ty(0, 10 << 20, 1 << 20), 2, mb);
+	cr_assert_str_eq(mapstr(&m, 0, 0, false),
+		"@l:\n"
+		"[5M, 6M)               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n"
+		"[6M, 7M)               0 |                                                    |\n"
+		"[7M, 8M)               0 |                                                    |\n"
+		"[8M, 9M)               0 |                                                    |\n"
+		"[9M, 10M)              0 |                                                    |\n"
+		"[10M, ...)             2 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+		"\n");
+	/* step 1024 from 0: "0" then K */
+	uint64_t kb[] = { 1, 1, 2, 1 };
+	m = scalar_hist("@l", lhist_ty(0, 10240, 1024), 2, kb);
+	cr_assert_str_eq(mapstr(&m, 0, 0, false),
+		"@l:\n"
+		"[0, 1K)                1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+		"[1K, 2K)               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+		"\n");
+}
+
+Test(map, stats_keyed_signed_json_and_zero)
+{
+	/* @s["a"] = stats(-10), stats(4); @s["b"] = stats(7) */
+	char keys[2][2] = { "b", "a" };
+	int64_t v[] = { 7, 1, -6, 2 };
+	struct out_mapdata m = { .name = "@s", .key_type = sty(2),
+				 .value_type = agg(AGG_STATS, true), .key_size = 2,
+				 .stride = 16, .ncpus = 1, .n = 2,
+				 .keys = (uint8_t *)keys, .values = (uint8_t *)v };
+	cr_assert_str_eq(mapstr(&m, 0, 0, false),
+			 "@s[a]: { .count = 2, .average = -3, .total = -6 }\n"
+			 "@s[b]: { .count = 1, .average = 7, .total = 7 }\n");
+	cr_assert_str_eq(mapstr(&m, 0, 0, true),
+			 "{\"type\": \"stats\", \"data\": {\"@s\": {\"a\": {\"count\": 2, "
+			 "\"average\": -3, \"total\": -6}, \"b\": {\"count\": 1, "
+			 "\"average\": 7, \"total\": 7}}}}\n");
+	/* zero(@s): count 0, average 0 (no division by zero) */
+	memset(v, 0, sizeof(v));
+	cr_assert_str_eq(mapstr(&m, 1, 0, false),
+			 "@s[b]: { .count = 0, .average = 0, .total = 0 }\n");
+}
