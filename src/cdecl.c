@@ -844,7 +844,7 @@ static void parse_enumerators(struct cp *P, struct ctag *tag)
 		if (!any || v > hi)
 			hi = v;
 		any = true;
-		v++;
+		v = (int64_t)((uint64_t)v + 1); /* wraps after INT64_MAX */
 		if (!accept(P, ","))
 			break;
 	}
