@@ -63,6 +63,9 @@ int irb_call(struct irb *b, int helper, const struct srcloc *loc, int nargs,
 int irb_ctx(struct irb *b);
 /* The current attach point. */
 struct attach_point *irb_ap(struct irb *b);
+/* The index in tt_prog.probes the current probe will have (the probe id
+ * usym/ustack values carry, symbols.h). */
+int irb_probe_id(struct irb *b);
 const struct tt_config *irb_cfg(struct irb *b);
 /* Registers an action; returns its id. */
 int irb_action(struct irb *b, enum action_kind kind, const char *fmt,

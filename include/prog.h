@@ -118,6 +118,10 @@ struct tt_config {
 	const char *missing_probes;/* config missing_probes: an attach point
 				      matching nothing is an "error" (NULL
 				      too), a "warn"ing, or "ignore"d */
+	const char *cache_user_symbols; /* "PER_PID", "PER_PROGRAM", "NONE";
+				      NULL: bpftrace's default (PER_PROGRAM
+				      with -c or without ASLR, else PER_PID),
+				      see symbols.h */
 };
 
 struct tt_prog {

@@ -23,6 +23,16 @@
  *    as negative, as in bpftrace).
  *    lhist(x, min, max, step): bucket 0 holds x < min, x > max goes to
  *    1 + (max - min) / step, else 1 + (x - min) / step.
+ *  - TY_KSYM: the uint64 kernel address (8 bytes).
+ *  - TY_USYM: { uint64 addr; int32 pid; int32 probe_id; } 16 bytes
+ *    (probe_id: index in tt_prog.probes, -1 none).
+ *  - TY_KSTACK: { uint64 nr_frames; uint64 ip[nelem]; }.
+ *  - TY_USTACK: { int32 pid; int32 probe_id; uint64 nr_frames;
+ *    uint64 ip[nelem]; }, in stack_mode STACK_MODE_BUILD_ID the frames are
+ *    struct bpf_stack_build_id (32 bytes each).  Frames past nr_frames are
+ *    zero (bpf_get_stack zero-fills), so equal stacks are equal keys.
+ *    nelem is the frame limit (kstack(N), default 127) and stack_mode how
+ *    it prints (symbols.h).
  *  - Map keys: no key -> 8-byte zero key (type uint64 constant 0); one key
  *    -> that key's storage; several keys -> a tuple of them.
  *  - A printf/print record in the ring buffer: uint64 action id, then the
@@ -57,6 +67,10 @@ enum agg_kind { AGG_NONE, AGG_COUNT, AGG_SUM, AGG_MIN, AGG_MAX, AGG_AVG,
 
 enum addrspace { AS_NONE, AS_KERNEL, AS_USER };
 
+/* How a kstack/ustack prints (bpftrace's stack_mode). */
+enum stack_mode { STACK_MODE_BPFTRACE, STACK_MODE_PERF, STACK_MODE_RAW,
+		  STACK_MODE_BUILD_ID };
+
 struct field {
 	const char *name;     /* NULL for tuple elements */
 	struct type *type;
@@ -79,7 +93,8 @@ struct type {
 	enum addrspace as;    /* TY_PTR, and data read through one */
 	struct type *elem;    /* TY_PTR pointee, TY_ARRAY element, TY_AGG value
 				 type of sum/min/max/avg/stats argument */
-	int nelem;            /* TY_ARRAY */
+	int nelem;            /* TY_ARRAY; TY_KSTACK/TY_USTACK: frame limit */
+	int stack_mode;       /* TY_KSTACK/TY_USTACK: enum stack_mode */
 	struct field_vec fields; /* TY_STRUCT, TY_TUPLE, TY_RECORD */
 	const char *name;     /* "task_struct" for struct task_struct; enum
 				 name for enum-typed ints */

@@ -9,11 +9,13 @@
 #include "builtins.h"
 
 #include <arpa/inet.h>
+#include <elf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 #include <string.h>
 
 #include "cdecl.h"
+#include "elf_syms.h"
 #include "probes.h"
 #include "types.h"
 #include "usdt.h"
@@ -413,11 +415,13 @@ static struct type *ty_len(struct sema *s, struct node *n)
 	return type_int(8, true);
 }
 
+static struct irval stack_len(struct irb *b, struct node *n);
+
 static struct irval lo_len(struct irb *b, struct node *n, struct node *m)
 {
 	struct node *map = n->args.v[0];
 	if (map->kind != N_MAP)
-		return irb_unsupported(b, &n->loc, "len() of a stack");
+		return stack_len(b, n);
 	struct irval v = irb_map_len(b, irb_map_index(b, map), &n->loc);
 	v.t = n->type;
 	return v;
@@ -1354,6 +1358,348 @@ static struct irval lo_kaddr(struct irb *b, struct node *n, struct node *m)
 	return v;
 }
 
+/* ---- stacks and symbols ------------------------------------------------
+ * kstack/ustack (bare, or (N), (mode), (mode, N)), ksym(x), usym(x), func,
+ * uaddr("sym").  Values are laid out as types.h says; symbols.c names
+ * them when they are printed.  Stacks are bpf_get_stack's frames stored
+ * in the value itself (as current bpftrace does), so a stack is an
+ * ordinary map key and len() reads its frame count. */
+
+static const char *const stack_modes[] = {
+	[STACK_MODE_BPFTRACE] = "bpftrace", [STACK_MODE_PERF] = "perf",
+	[STACK_MODE_RAW] = "raw", [STACK_MODE_BUILD_ID] = "build_id",
+};
+
+static int stack_mode_of(const char *s)
+{
+	for (int i = 0; s && i < (int)ARRAY_SIZE(stack_modes); i++)
+		if (!strcmp(s, stack_modes[i]))
+			return i;
+	return -1;
+}
+
+/* Bytes of one frame: an address, or a struct bpf_stack_build_id. */
+static int stack_frame_size(bool user, int mode)
+{
+	return user && mode == STACK_MODE_BUILD_ID
+		       ? (int)sizeof(struct bpf_stack_build_id) : 8;
+}
+
+static struct type *type_stack(bool user, int mode, int limit)
+{
+	struct type *t = type_new(user ? TY_USTACK : TY_KSTACK,
+				  (user ? 16 : 8) +
+					  limit * stack_frame_size(user, mode),
+				  8);
+	t->nelem = limit;
+	t->stack_mode = mode;
+	return t;
+}
+
+static struct type *ty_stack(struct sema *s, struct node *n)
+{
+	bool user = n->name[0] == 'u';
+	int mode = stack_mode_of(sema_cfg(s)->stack_mode);
+	int limit = 127;
+	int na = n->args.n;
+	if (mode < 0)
+		mode = STACK_MODE_BPFTRACE;
+	for (int i = 0; i < na; i++) {
+		struct node *a = n->args.v[i];
+		if (i == 0 && a->kind == N_BUILTIN) {
+			mode = stack_mode_of(a->name);
+			if (mode < 0) {
+				sema_err(s, &a->loc,
+					 "Error parsing stack mode: Invalid "
+					 "value for stack_mode: %s", a->name);
+				return type_none();
+			}
+			continue;
+		}
+		if (i == 0 && na == 2) {
+			sema_err(s, &n->loc,
+				 "Expected stack mode as first argument");
+			return type_none();
+		}
+		struct type *t = sema_expr(s, a);
+		if (is_none(t))
+			return type_none();
+		if (a->kind != N_INT || !type_is_int(t)) {
+			sema_err(s, &n->loc,
+				 "%s() expects a int literal (%s provided)",
+				 n->name, sema_kind_name(t));
+			return type_none();
+		}
+		if (a->ival > 1024) {
+			sema_err(s, &n->loc,
+				 "%s([int limit]): limit shouldn't exceed "
+				 "1024, %llu given",
+				 n->name, (unsigned long long)a->ival);
+			return type_none();
+		}
+		limit = (int)a->ival;
+	}
+	if (!user && mode == STACK_MODE_BUILD_ID) {
+		sema_err(s, &n->loc,
+			 "kstack() does not support the build_id stack mode");
+		return type_none();
+	}
+	return type_stack(user, mode, limit);
+}
+
+static void store_at(struct irb *b, struct ref dst, int off, int size,
+		     struct ref v, const struct srcloc *loc)
+{
+	struct ir_insn *in = irb_emit(b, IR_STORE, loc);
+	in->arg[0] = dst;
+	in->arg[1] = v;
+	in->off = off;
+	in->size = size;
+}
+
+/* ustack/usym values carry the process (its tgid) and the probe. */
+static void store_pid_probe(struct irb *b, struct ref dst, int off,
+			    const struct srcloc *loc)
+{
+	int r = irb_call(b, BPF_FUNC_get_current_pid_tgid, loc, 0);
+	struct ir_insn *in = irb_emit(b, IR_LSHR, loc);
+	in->dst = r;
+	in->arg[0] = ref_reg(r);
+	in->arg[1] = ref_imm(32);
+	store_at(b, dst, off, 4, ref_reg(r), loc);
+	store_at(b, dst, off + 4, 4, ref_imm(irb_probe_id(b)), loc);
+}
+
+/* bpf_get_stack straight into the value's frames (it zero-fills what it
+ * does not use), then the frame count: bytes / frame size, 0 on error. */
+static struct irval lo_stack(struct irb *b, struct node *n, struct node *m)
+{
+	struct type *t = n->type;
+	bool user = t->kind == TY_USTACK;
+	int esize = stack_frame_size(user, t->stack_mode);
+	int hdr = user ? 8 : 0;
+	uint64_t flags = user ? BPF_F_USER_STACK : 0;
+	if (user && t->stack_mode == STACK_MODE_BUILD_ID)
+		flags |= BPF_F_USER_BUILD_ID;
+	struct ref r = irb_result(b, n, user ? "ustack" : "kstack");
+	struct ref frames = r;
+	frames.off += hdr + 8;
+	int ret = irb_call(b, BPF_FUNC_get_stack, &n->loc, 4,
+			   ref_reg(irb_ctx(b)), frames,
+			   ref_imm((int64_t)t->nelem * esize),
+			   ref_imm((int64_t)flags));
+	int ok = irb_new_block(b), fail = irb_new_block(b),
+	    done = irb_new_block(b);
+	irb_br(b, CC_SLT, ref_reg(ret), ref_imm(0), fail, ok);
+	irb_set_block(b, fail);
+	struct ir_insn *in = irb_emit(b, IR_MOV, &n->loc);
+	in->dst = ret;
+	in->arg[0] = ref_imm(0);
+	irb_jmp(b, done);
+	irb_set_block(b, ok);
+	irb_jmp(b, done);
+	irb_set_block(b, done);
+	in = irb_emit(b, IR_LSHR, &n->loc);
+	in->dst = ret;
+	in->arg[0] = ref_reg(ret);
+	in->arg[1] = ref_imm(esize == 8 ? 3 : 5);
+	store_at(b, r, hdr, 8, ref_reg(ret), &n->loc);
+	if (user)
+		store_pid_probe(b, r, 0, &n->loc);
+	struct irval v = { t, r };
+	return v;
+}
+
+/* len(kstack), len($ustack): the frame count stored in the value. */
+static struct irval stack_len(struct irb *b, struct node *n)
+{
+	struct irval s = irb_expr(b, n->args.v[0]);
+	int d = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_LOAD, &n->loc);
+	in->dst = d;
+	in->arg[0] = s.r;
+	in->off = s.t->kind == TY_USTACK ? 8 : 0;
+	in->size = 8;
+	return scalar(n->type, d);
+}
+
+static struct type *type_ksym(void) { return type_new(TY_KSYM, 8, 8); }
+static struct type *type_usym(void) { return type_new(TY_USYM, 16, 8); }
+
+/* ksym(addr), usym(addr) */
+static struct type *ty_sym(struct sema *s, struct node *n)
+{
+	struct type *t = sema_expr(s, n->args.v[0]);
+	if (is_none(t))
+		return type_none();
+	if (!type_is_int(t) && t->kind != TY_PTR) {
+		sema_err(s, &n->loc,
+			 "%s() expects an integer or a pointer argument (%s "
+			 "provided)",
+			 n->name, sema_kind_name(t));
+		return type_none();
+	}
+	return n->name[0] == 'k' ? type_ksym() : type_usym();
+}
+
+/* An address into a ksym/usym value. */
+static struct irval sym_value(struct irb *b, struct node *n, struct ref addr)
+{
+	struct ref r = irb_result(b, n, n->type->kind == TY_KSYM ? "ksym"
+								 : "usym");
+	store_at(b, r, 0, 8, addr, &n->loc);
+	if (n->type->kind == TY_USYM)
+		store_pid_probe(b, r, 8, &n->loc);
+	struct irval v = { n->type, r };
+	return v;
+}
+
+static struct irval lo_sym(struct irb *b, struct node *n, struct node *m)
+{
+	struct irval a = irb_expr(b, n->args.v[0]);
+	return sym_value(b, n, irb_to_reg(b, a, &n->loc));
+}
+
+/* func: the probed function, a ksym in kernel probes, a usym in user
+ * ones. */
+static struct type *ty_func(struct sema *s, struct node *n)
+{
+	struct attach_point *ap = sema_ap(s);
+	switch (ap ? ap->prov : PROV_NONE) {
+	case PROV_KPROBE:
+	case PROV_KRETPROBE:
+	case PROV_FENTRY:
+	case PROV_FEXIT:
+		return type_ksym();
+	case PROV_UPROBE:
+	case PROV_URETPROBE:
+		return type_usym();
+	default:
+		sema_err(s, &n->loc,
+			 "The func builtin can not be used with '%s' probes",
+			 ap ? probes_provider_name(ap->prov) : "none");
+		return type_none();
+	}
+}
+
+/* kprobe/uprobe: the instruction pointer (pt_regs->ip) is the probed
+ * address; after a return or in fentry/fexit, bpf_get_func_ip. */
+static struct irval lo_func(struct irb *b, struct node *n, struct node *m)
+{
+	enum provider p = irb_ap(b)->prov;
+	int r;
+	if (p == PROV_KPROBE || p == PROV_UPROBE) {
+		r = irb_reg(b, NULL);
+		struct ir_insn *in = irb_emit(b, IR_LOAD, &n->loc);
+		in->dst = r;
+		in->arg[0] = ref_reg(irb_ctx(b));
+		in->off = 128; /* x86_64 struct pt_regs: ip */
+		in->size = 8;
+	} else {
+		r = irb_call(b, BPF_FUNC_get_func_ip, &n->loc, 1,
+			     ref_reg(irb_ctx(b)));
+	}
+	return sym_value(b, n, ref_reg(r));
+}
+
+/* uaddr("sym"): the address of a symbol of the probed binary, typed as a
+ * pointer to an integer of the symbol's size (1, 2, 4, else 8 bytes).
+ * In a position-independent binary the load address is added at run
+ * time: a uprobe's or USDT probe's ip minus the probed instruction's
+ * virtual address. */
+static const struct elf_bin *uaddr_bin(const char *path)
+{
+	static const char *last_path;
+	static struct elf_bin *last;
+	if (last_path && !strcmp(last_path, path))
+		return last;
+	struct elf_bin *bin = NULL;
+	if (elf_bin_open(path, &bin) < 0)
+		return NULL;
+	last_path = tt_strdup(path);
+	last = bin;
+	return bin;
+}
+
+static struct type *ty_uaddr(struct sema *s, struct node *n)
+{
+	struct node *a = n->args.v[0];
+	struct type *t = sema_expr(s, a);
+	if (is_none(t))
+		return type_none();
+	if (a->kind != N_STR) {
+		sema_err(s, &n->loc, "uaddr() expects a string literal as its "
+				     "argument");
+		return type_none();
+	}
+	struct attach_point *ap = sema_ap(s);
+	enum provider p = ap ? ap->prov : PROV_NONE;
+	if (p != PROV_UPROBE && p != PROV_URETPROBE && p != PROV_USDT) {
+		sema_err(s, &n->loc,
+			 "uaddr can only be used with u(ret)probes and usdt "
+			 "probes");
+		return type_none();
+	}
+	const char *path = ap->path ? ap->path : ap->target;
+	const struct elf_bin *bin = path ? uaddr_bin(path) : NULL;
+	const struct elf_sym *sym = NULL;
+	if (bin) {
+		sym = elf_obj_find(bin, a->str);
+		if (!sym)
+			sym = elf_sym_find(bin, a->str);
+	}
+	if (!sym) {
+		sema_err(s, &n->loc, "Could not resolve symbol: %s:%s",
+			 ap->target ? ap->target : "", a->str);
+		return type_none();
+	}
+	n->ival = sym->addr;
+	int size = sym->size == 1 || sym->size == 2 || sym->size == 4
+			   ? (int)sym->size : 8;
+	return type_ptr(type_int(size, true), AS_USER);
+}
+
+static struct irval lo_uaddr(struct irb *b, struct node *n, struct node *m)
+{
+	struct attach_point *ap = irb_ap(b);
+	const char *path = ap->path ? ap->path : ap->target;
+	const struct elf_bin *bin = path ? uaddr_bin(path) : NULL;
+	uint64_t probe_vaddr = 0;
+	bool pie = bin && bin->type == ET_DYN && ap->nlocs > 0 &&
+		   (ap->prov == PROV_UPROBE || ap->prov == PROV_USDT);
+	if (pie) {
+		/* the probed instruction's virtual address */
+		uint64_t off = ap->locs[0].offset;
+		pie = false;
+		for (int i = 0; i < bin->nsegs; i++) {
+			const struct elf_seg *sg = &bin->segs[i];
+			if (off >= sg->offset && off - sg->offset < sg->filesz) {
+				probe_vaddr = off - sg->offset + sg->vaddr;
+				pie = true;
+				break;
+			}
+		}
+	}
+	if (!pie) {
+		struct irval v = { n->type, ref_imm((int64_t)n->ival) };
+		return v;
+	}
+	struct irval delta = { type_int(8, false),
+			       ref_imm((int64_t)(n->ival - probe_vaddr)) };
+	struct ref d = irb_to_reg(b, delta, &n->loc);
+	int r = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_LOAD, &n->loc);
+	in->dst = r;
+	in->arg[0] = ref_reg(irb_ctx(b));
+	in->off = 128; /* pt_regs->ip: where the probe is, in this process */
+	in->size = 8;
+	in = irb_emit(b, IR_ADD, &n->loc);
+	in->dst = r;
+	in->arg[0] = ref_reg(r);
+	in->arg[1] = d;
+	return scalar(n->type, r);
+}
+
 /* ---- the table ---------------------------------------------------------- */
 
 static const struct builtin builtins[] = {
@@ -1403,6 +1749,12 @@ static const struct builtin builtins[] = {
 	{ "str",      1, 2, 0, AGG_NONE, ty_str, lo_str },
 	{ "pton",     1, 1, 0, AGG_NONE, ty_pton, lo_pton },
 	{ "kaddr",    1, 1, 0, AGG_NONE, ty_kaddr, lo_kaddr },
+	{ "uaddr",    1, 1, 0, AGG_NONE, ty_uaddr, lo_uaddr },
+	{ "kstack",   0, 2, BI_BARE, AGG_NONE, ty_stack, lo_stack },
+	{ "ustack",   0, 2, BI_BARE, AGG_NONE, ty_stack, lo_stack },
+	{ "ksym",     1, 1, 0, AGG_NONE, ty_sym, lo_sym },
+	{ "usym",     1, 1, 0, AGG_NONE, ty_sym, lo_sym },
+	{ "func",     0, 0, BI_BARE, AGG_NONE, ty_func, lo_func },
 	{ "print",    1, 3, BI_MAPARG, AGG_NONE, ty_mapop, lo_mapop },
 	{ "clear",    1, 1, BI_MAPARG, AGG_NONE, ty_mapop, lo_mapop },
 	{ "zero",     1, 1, BI_MAPARG, AGG_NONE, ty_mapop, lo_mapop },

@@ -122,6 +122,8 @@ int irb_call(struct irb *b, int helper, const struct srcloc *loc, int nargs,
 int irb_ctx(struct irb *b) { return b->ctx_reg; }
 struct attach_point *irb_ap(struct irb *b) { return b->sp->ap; }
 const struct tt_config *irb_cfg(struct irb *b) { return &b->prog->cfg; }
+/* the probe being built is pushed when its body is done */
+int irb_probe_id(struct irb *b) { return b->prog->probes.n; }
 
 int irb_new_block(struct irb *b)
 {

@@ -23,6 +23,7 @@
 #include <linux/bpf.h>
 
 #include "output.h"
+#include "symbols.h"
 #include "types.h"
 
 static const char *trunc_trailer = "..";
@@ -420,6 +421,25 @@ static void fmt_value(struct strbuf *sb, const struct type *t,
 	case TY_VOID:
 		sb_puts(sb, c->json ? "null" : "");
 		break;
+	case TY_KSYM:
+	case TY_USYM:
+	case TY_KSTACK:
+	case TY_USTACK: {
+		/* names, as text; JSON gets the same text as a string */
+		struct strbuf tmp = { 0 };
+		if (t->kind == TY_KSYM)
+			sym_put_ksym(&tmp, load_u(d, 8));
+		else if (t->kind == TY_USYM)
+			sym_put_usym(&tmp, d);
+		else
+			sym_put_stack(&tmp, t, d);
+		if (c->json)
+			out_json_string(sb, tmp.s ? tmp.s : "", tmp.len);
+		else
+			sb_putn(sb, tmp.s ? tmp.s : "", tmp.len);
+		sb_free(&tmp);
+		break;
+	}
 	default:
 		/* ksym, stacks, inet, ... are later issues: show the raw
 		   number so nothing is silently lost. */

@@ -30,6 +30,7 @@
 #include "output.h"
 #include "probes.h"
 #include "runtime.h"
+#include "symbols.h"
 #include "types.h"
 
 static volatile sig_atomic_t got_signal;
@@ -393,6 +394,7 @@ int runtime_run(struct tt_prog *p)
 
 	r.json = p->cfg.output_format && !strcmp(p->cfg.output_format, "json");
 	out_init(&p->cfg);
+	sym_init(p);
 	for (int i = 0; i < p->probes.n; i++)
 		if (!probe_is_special(&p->probes.v[i]))
 			only_special = false;
@@ -480,5 +482,6 @@ out:
 	fflush(stderr);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
+	sym_reset(); /* its ELF files live in the compile-time arena */
 	return status;
 }

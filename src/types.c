@@ -167,6 +167,9 @@ bool type_equal(const struct type *a, const struct type *b)
 		return true;
 	case TY_AGG:
 		return a->agg == b->agg;
+	case TY_KSTACK:
+	case TY_USTACK:
+		return a->nelem == b->nelem && a->stack_mode == b->stack_mode;
 	default:
 		return a->size == b->size;
 	}

@@ -1,0 +1,611 @@
+/* symbols.c — addresses to names at run time (symbols.h).
+ *
+ * Takes: kernel addresses (ksym, kstack frames), user addresses with the
+ * pid and probe they came from (usym, func, ustack frames).
+ * Produces: bpftrace's text for them: kallsyms names, ELF function names
+ * found through the process's mappings, "+offset", perf-style lines, and
+ * "0x..." for what nothing names.
+ *
+ * Kernel: /proc/kallsyms is read once, on first use, into one name buffer
+ * and an array sorted by address (file order kept among equal addresses).
+ * User: a process's file mappings (/proc/PID/maps) map an address to a
+ * file offset, the file's PT_LOAD segments map that to the ELF virtual
+ * address its symbols use; each ELF file is read once (elf_syms.h) and
+ * given an address-sorted index of its function symbols here. */
+#include "symbols.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/bpf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "elf_syms.h"
+#include "prog.h"
+#include "probes.h"
+#include "types.h"
+
+enum cache_mode { CACHE_PER_PID, CACHE_PER_PROGRAM, CACHE_NONE };
+
+static const struct tt_prog *prog;      /* probe ids -> binaries */
+static enum cache_mode cache_mode = CACHE_PER_PID;
+
+/* ---- kernel --------------------------------------------------------------- */
+
+struct ksym_ent {
+	uint64_t addr;
+	uint32_t name;  /* offset in ktab.names */
+	uint32_t line;  /* position in the file: keeps the sort stable */
+};
+
+static struct {
+	bool tried;     /* loaded (or failed) once */
+	struct ksym_ent *v;
+	int n;
+	char *names;
+} ktab;
+
+static void ktab_free(void)
+{
+	free(ktab.v);
+	free(ktab.names);
+	memset(&ktab, 0, sizeof(ktab));
+}
+
+static int ksym_cmp(const void *a, const void *b)
+{
+	const struct ksym_ent *x = a, *y = b;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* Reads a whole file (procfs files have no size) into a NUL-terminated
+ * heap buffer. */
+static char *read_all(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	size_t cap = 1 << 20, n = 0;
+	char *buf = xmalloc(cap + 1);
+	for (;;) {
+		if (n == cap) {
+			cap *= 2;
+			buf = xrealloc(buf, cap + 1);
+		}
+		ssize_t k = read(fd, buf + n, cap - n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			if (k < 0) {
+				int e = errno;
+				free(buf);
+				close(fd);
+				errno = e;
+				return NULL;
+			}
+			break;
+		}
+		n += (size_t)k;
+	}
+	close(fd);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+int ksym_load(const char *path)
+{
+	size_t len;
+	ktab_free();
+	ktab.tried = true;
+	char *buf = read_all(path ? path : "/proc/kallsyms", &len);
+	if (!buf)
+		return -errno;
+	/* "ffffffff81000000 T _text\n", maybe "\t[module]" after the name;
+	   names are cut out in place */
+	int cap = 1024;
+	ktab.v = xmalloc(sizeof(*ktab.v) * cap);
+	ktab.names = buf;
+	char *p = buf, *end = buf + len;
+	uint32_t line = 0;
+	while (p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = end;
+		*nl = '\0';
+		char *q;
+		uint64_t addr = strtoull(p, &q, 16);
+		if (q != p && addr) {
+			while (*q == ' ' || *q == '\t')
+				q++;
+			if (*q && *q != ' ' && *q != '\t')
+				q++; /* the type letter */
+			while (*q == ' ' || *q == '\t')
+				q++;
+			char *name = q;
+			q += strcspn(q, " \t");
+			*q = '\0';
+			if (*name) {
+				if (ktab.n == cap) {
+					cap *= 2;
+					ktab.v = xrealloc(ktab.v,
+							  sizeof(*ktab.v) * cap);
+				}
+				ktab.v[ktab.n].addr = addr;
+				ktab.v[ktab.n].name = (uint32_t)(name - buf);
+				ktab.v[ktab.n].line = line;
+				ktab.n++;
+			}
+		}
+		line++;
+		p = nl + 1;
+	}
+	qsort(ktab.v, ktab.n, sizeof(*ktab.v), ksym_cmp);
+	return ktab.n;
+}
+
+const char *ksym_lookup(uint64_t addr, uint64_t *offset)
+{
+	if (!ktab.tried)
+		ksym_load(NULL);
+	/* first entry with an address >= addr */
+	int lo = 0, hi = ktab.n;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (ktab.v[mid].addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	const struct ksym_ent *e;
+	if (lo < ktab.n && ktab.v[lo].addr == addr)
+		e = &ktab.v[lo];
+	else if (lo > 0)
+		e = &ktab.v[lo - 1];
+	else
+		return NULL;
+	if (offset)
+		*offset = addr - e->addr;
+	return ktab.names + e->name;
+}
+
+uint64_t ksym_addr(const char *name)
+{
+	if (!ktab.tried)
+		ksym_load(NULL);
+	const struct ksym_ent *best = NULL;
+	for (int i = 0; i < ktab.n; i++)
+		if (!strcmp(ktab.names + ktab.v[i].name, name) &&
+		    (!best || ktab.v[i].line < best->line))
+			best = &ktab.v[i];
+	return best ? best->addr : 0;
+}
+
+/* ---- ELF files -------------------------------------------------------------- */
+
+struct ufile {
+	char *path;                  /* as opened */
+	struct elf_bin *bin;         /* NULL: not readable as ELF */
+	const struct elf_sym **by_addr; /* function symbols by address */
+	int n;
+};
+
+static VEC(struct ufile *) files;
+
+static int sym_addr_cmp(const void *a, const void *b)
+{
+	const struct elf_sym *x = *(const struct elf_sym *const *)a;
+	const struct elf_sym *y = *(const struct elf_sym *const *)b;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static struct ufile *ufile_get(const char *path)
+{
+	for (int i = 0; i < files.n; i++)
+		if (!strcmp(files.v[i]->path, path))
+			return files.v[i];
+	struct ufile *f = xcalloc(1, sizeof(*f));
+	f->path = strdup(path);
+	if (!f->path)
+		abort();
+	if (elf_bin_open(path, &f->bin) < 0)
+		f->bin = NULL;
+	if (f->bin && f->bin->nsyms) {
+		f->n = f->bin->nsyms;
+		f->by_addr = xmalloc(sizeof(*f->by_addr) * f->n);
+		for (int i = 0; i < f->n; i++)
+			f->by_addr[i] = &f->bin->syms[i];
+		qsort(f->by_addr, f->n, sizeof(*f->by_addr), sym_addr_cmp);
+	}
+	vec_push(&files, f);
+	return f;
+}
+
+static bool sym_holds(const struct elf_sym *s, uint64_t vaddr)
+{
+	return s->size ? vaddr >= s->addr && vaddr - s->addr < s->size
+		       : vaddr == s->addr;
+}
+
+/* The function holding vaddr: of the symbols that hold it, the one that
+ * starts last (elf_sym_at's rule, by binary search). */
+static const struct elf_sym *ufile_sym_at(const struct ufile *f,
+					  uint64_t vaddr)
+{
+	int lo = 0, hi = f->n;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (f->by_addr[mid]->addr <= vaddr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* lo - 1: the last symbol starting at or below vaddr; a bigger
+	   symbol further down may still hold it (rare: look a little) */
+	for (int i = lo - 1, k = 0; i >= 0 && k < 64; i--, k++)
+		if (sym_holds(f->by_addr[i], vaddr))
+			return f->by_addr[i];
+	return lo > 64 && f->bin ? elf_sym_at(f->bin, vaddr) : NULL;
+}
+
+const char *usym_lookup_file(const char *path, uint64_t vaddr,
+			     uint64_t *offset)
+{
+	const struct ufile *f = ufile_get(path);
+	const struct elf_sym *s = f->bin ? ufile_sym_at(f, vaddr) : NULL;
+	if (!s)
+		return NULL;
+	if (offset)
+		*offset = vaddr - s->addr;
+	return s->name;
+}
+
+/* ---- processes -------------------------------------------------------------- */
+
+struct umap {
+	uint64_t start, end, pgoff;
+	char *path;     /* as /proc/PID/maps shows it */
+	char *open;     /* the file to read (inside the process's root) */
+};
+
+struct uproc {
+	int pid;
+	bool ok;        /* maps were read */
+	struct umap *maps;
+	int n;
+};
+
+static VEC(struct uproc *) procs;
+static VEC(char *) modules;     /* module names handed out, kept */
+
+/* A copy of s that lives until sym_reset (maps entries come and go). */
+static const char *intern(const char *s)
+{
+	for (int i = 0; i < modules.n; i++)
+		if (!strcmp(modules.v[i], s))
+			return modules.v[i];
+	char *d = strdup(s);
+	if (!d)
+		abort();
+	vec_push(&modules, d);
+	return d;
+}
+
+static void uproc_free(struct uproc *p)
+{
+	for (int i = 0; i < p->n; i++) {
+		free(p->maps[i].path);
+		free(p->maps[i].open);
+	}
+	free(p->maps);
+	free(p);
+}
+
+static char *xstrdup(const char *s)
+{
+	char *d = strdup(s);
+	if (!d)
+		abort();
+	return d;
+}
+
+/* The file-backed mappings of pid. */
+static struct uproc *uproc_read(int pid)
+{
+	struct uproc *p = xcalloc(1, sizeof(*p));
+	p->pid = pid;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return p;
+	p->ok = true;
+	int cap = 0;
+	char line[4096 + 256];
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long start, end, off;
+		int pos = 0;
+		if (sscanf(line, "%llx-%llx %*s %llx %*s %*s %n", &start, &end,
+			   &off, &pos) < 3 || !pos)
+			continue;
+		char *name = line + pos;
+		name[strcspn(name, "\n")] = '\0';
+		if (name[0] != '/')
+			continue;
+		if (p->n == cap) {
+			cap = cap ? 2 * cap : 32;
+			p->maps = xrealloc(p->maps, sizeof(*p->maps) * cap);
+		}
+		struct umap *m = &p->maps[p->n++];
+		m->start = start;
+		m->end = end;
+		m->pgoff = off;
+		m->path = xstrdup(name);
+		/* read the file as the process sees it (its mount namespace);
+		   a deleted file only through map_files */
+		char buf[sizeof(line) + 64];
+		size_t n = strlen(name);
+		if (n > 10 && !strcmp(name + n - 10, " (deleted)"))
+			snprintf(buf, sizeof(buf), "/proc/%d/map_files/%llx-%llx",
+				 pid, start, end);
+		else
+			snprintf(buf, sizeof(buf), "/proc/%d/root%s", pid, name);
+		m->open = xstrdup(access(buf, R_OK) == 0 ? buf : name);
+	}
+	fclose(f);
+	return p;
+}
+
+static struct uproc *uproc_get(int pid)
+{
+	if (cache_mode == CACHE_NONE)
+		return uproc_read(pid);
+	for (int i = 0; i < procs.n; i++)
+		if (procs.v[i]->pid == pid)
+			return procs.v[i];
+	struct uproc *p = uproc_read(pid);
+	if (!p->ok) {
+		/* not cached: the process may still appear (a pid seen
+		   before its maps are readable is unusual, but cheap) */
+		return p;
+	}
+	vec_push(&procs, p);
+	return p;
+}
+
+/* The ELF virtual address of file offset off in file f. */
+static bool file_off_to_vaddr(const struct ufile *f, uint64_t off,
+			      uint64_t *vaddr)
+{
+	for (int i = 0; f->bin && i < f->bin->nsegs; i++) {
+		const struct elf_seg *s = &f->bin->segs[i];
+		if (off >= s->offset && off - s->offset < s->memsz) {
+			*vaddr = off - s->offset + s->vaddr;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The binary of probe_id's attach point (uprobes, USDT), or NULL. */
+static const char *probe_binary(int probe_id)
+{
+	if (!prog || probe_id < 0 || probe_id >= prog->probes.n)
+		return NULL;
+	const struct attach_point *ap = prog->probes.v[probe_id].ap;
+	if (!ap || (ap->prov != PROV_UPROBE && ap->prov != PROV_URETPROBE &&
+		    ap->prov != PROV_USDT))
+		return NULL;
+	return ap->path ? ap->path : ap->target;
+}
+
+const char *usym_lookup(uint64_t addr, int pid, int probe_id,
+			uint64_t *offset, const char **module)
+{
+	if (cache_mode == CACHE_PER_PROGRAM) {
+		/* the executable's own symbols, the address taken as its
+		   virtual address (bpftrace's per-program symbolization) */
+		char exe[4096];
+		char link[64];
+		snprintf(link, sizeof(link), "/proc/%d/exe", pid);
+		ssize_t k = pid > 0 ? readlink(link, exe, sizeof(exe) - 1) : -1;
+		const char *path = NULL;
+		if (k > 0) {
+			exe[k] = '\0';
+			path = exe;
+		} else {
+			path = probe_binary(probe_id);
+		}
+		if (!path)
+			return NULL;
+		const char *name = usym_lookup_file(path, addr, offset);
+		if (name && module)
+			*module = ufile_get(path)->path;
+		return name;
+	}
+	struct uproc *p = uproc_get(pid);
+	const char *name = NULL;
+	for (int i = 0; p->ok && i < p->n; i++) {
+		struct umap *m = &p->maps[i];
+		if (addr < m->start || addr >= m->end)
+			continue;
+		struct ufile *f = ufile_get(m->open);
+		uint64_t vaddr;
+		if (!f->bin || !file_off_to_vaddr(f, addr - m->start + m->pgoff,
+						   &vaddr))
+			break;
+		name = usym_lookup_file(m->open, vaddr, offset);
+		if (name && module)
+			*module = intern(m->path);
+		break;
+	}
+	bool cached = cache_mode != CACHE_NONE && p->ok;
+	if (!cached)
+		uproc_free(p);
+	/* name points into an ELF file's symbols, which stay */
+	return name;
+}
+
+/* ---- set-up ----------------------------------------------------------------- */
+
+static bool aslr_enabled(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/randomize_va_space", "re");
+	int v = 2;
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = 2;
+		fclose(f);
+	}
+	return v >= 1;
+}
+
+void sym_reset(void)
+{
+	ktab_free();
+	for (int i = 0; i < procs.n; i++)
+		uproc_free(procs.v[i]);
+	vec_free(&procs);
+	for (int i = 0; i < files.n; i++) {
+		free(files.v[i]->path);
+		free(files.v[i]->by_addr);
+		free(files.v[i]);
+	}
+	vec_free(&files);
+	for (int i = 0; i < modules.n; i++)
+		free(modules.v[i]);
+	vec_free(&modules);
+}
+
+void sym_init(const struct tt_prog *p)
+{
+	sym_reset();
+	prog = p;
+	const char *m = p ? p->cfg.cache_user_symbols : NULL;
+	if (m && !strcasecmp(m, "PER_PROGRAM"))
+		cache_mode = CACHE_PER_PROGRAM;
+	else if (m && !strcasecmp(m, "NONE"))
+		cache_mode = CACHE_NONE;
+	else if (m && !strcasecmp(m, "PER_PID"))
+		cache_mode = CACHE_PER_PID;
+	else /* bpftrace: per program with -c or without ASLR */
+		cache_mode = (p && p->cfg.cmd) || !aslr_enabled()
+				     ? CACHE_PER_PROGRAM : CACHE_PER_PID;
+}
+
+/* ---- printing --------------------------------------------------------------- */
+
+void sym_put_addr(struct strbuf *sb, uint64_t addr)
+{
+	if (addr)
+		sb_printf(sb, "0x%" PRIx64, addr);
+	else
+		sb_putc(sb, '0');
+}
+
+void sym_put_ksym(struct strbuf *sb, uint64_t addr)
+{
+	const char *name = ksym_lookup(addr, NULL);
+	if (name)
+		sb_puts(sb, name);
+	else
+		sym_put_addr(sb, addr);
+}
+
+static uint64_t get_u64(const uint8_t *d)
+{
+	uint64_t v;
+	memcpy(&v, d, 8);
+	return v;
+}
+
+static int32_t get_i32(const uint8_t *d)
+{
+	int32_t v;
+	memcpy(&v, d, 4);
+	return v;
+}
+
+void sym_put_usym(struct strbuf *sb, const void *data)
+{
+	const uint8_t *d = data;
+	uint64_t addr = get_u64(d);
+	const char *name = usym_lookup(addr, get_i32(d + 8), get_i32(d + 12),
+				       NULL, NULL);
+	if (name)
+		sb_puts(sb, name);
+	else
+		sym_put_addr(sb, addr);
+}
+
+/* One symbolized frame: "sym+off", perf mode adds the module. */
+static void put_frame(struct strbuf *sb, bool user, uint64_t ip, int pid,
+		      int probe_id, bool perf)
+{
+	uint64_t off = 0;
+	const char *module = NULL;
+	const char *name = user ? usym_lookup(ip, pid, probe_id, &off, &module)
+				: ksym_lookup(ip, &off);
+	if (name)
+		sb_printf(sb, "%s+%" PRIu64, name, off);
+	else
+		sym_put_addr(sb, ip);
+	if (perf && user)
+		sb_printf(sb, " (%s)", name && module ? module : "[unknown]");
+}
+
+void sym_put_stack(struct strbuf *sb, const struct type *t, const void *data)
+{
+	const uint8_t *d = data;
+	bool user = t->kind == TY_USTACK;
+	int pid = user ? get_i32(d) : -1;
+	int probe_id = user ? get_i32(d + 4) : -1;
+	const uint8_t *hdr = user ? d + 8 : d;
+	uint64_t n = get_u64(hdr);
+	const uint8_t *frames = hdr + 8;
+	int mode = t->stack_mode;
+	int esize = mode == STACK_MODE_BUILD_ID && user
+			    ? (int)sizeof(struct bpf_stack_build_id) : 8;
+
+	if (n > (uint64_t)t->nelem)
+		n = (uint64_t)t->nelem;
+	sb_putc(sb, '\n');
+	for (uint64_t i = 0; i < n; i++) {
+		const uint8_t *fr = frames + i * esize;
+		if (esize != 8) {
+			struct bpf_stack_build_id b;
+			memcpy(&b, fr, sizeof(b));
+			if (b.status == BPF_STACK_BUILD_ID_VALID) {
+				for (int k = 0; k < BPF_BUILD_ID_SIZE; k++)
+					sb_printf(sb, "%02x", b.build_id[k]);
+				sb_printf(sb, " 0x%02" PRIx64 "\n",
+					  (uint64_t)b.offset);
+			} else {
+				sb_printf(sb, "%" PRIx64 "\n", (uint64_t)b.ip);
+			}
+			continue;
+		}
+		uint64_t ip = get_u64(fr);
+		switch (mode) {
+		case STACK_MODE_RAW:
+			sb_printf(sb, "%" PRIx64 "\n", ip);
+			break;
+		case STACK_MODE_PERF:
+			sb_printf(sb, "\t%" PRIx64 " ", ip);
+			put_frame(sb, user, ip, pid, probe_id, true);
+			sb_putc(sb, '\n');
+			break;
+		default:
+			sb_puts(sb, "        ");
+			put_frame(sb, user, ip, pid, probe_id, false);
+			sb_putc(sb, '\n');
+		}
+	}
+}

@@ -1,0 +1,382 @@
+/* test_symbols.c — addresses to names (symbols.c): kallsyms parsing and
+ * lookup (blazesym's rules: exact address -> first symbol there, inside
+ * -> the last symbol below), bpftrace's forms of unknown addresses, the
+ * stack layouts of types.h printed in every stack mode, and user
+ * addresses: ELF virtual addresses of the helper programs, and this
+ * test's own functions found through /proc/self/maps (the kernel's view
+ * of where they are), per pid and per program.
+ *
+ * Kallsyms data is a file written here, so nothing depends on the running
+ * kernel; the helper programs come from `make testprogs` (tests/testprogs
+ * or $TT_TESTPROGS). */
+#include <criterion/criterion.h>
+#include <elf.h>
+#include <linux/bpf.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "elf_syms.h"
+#include "output.h"
+#include "probes.h"
+#include "prog.h"
+#include "symbols.h"
+#include "types.h"
+
+static const char *progs(void)
+{
+	const char *d = getenv("TT_TESTPROGS");
+	return d ? d : "tests/testprogs";
+}
+
+static const char *helper(const char *name)
+{
+	static char buf[4][512];
+	static int k;
+	char *p = buf[k++ % 4];
+	snprintf(p, 512, "%s/%s", progs(), name);
+	if (access(p, R_OK) != 0)
+		cr_skip_test("helper %s not built (make testprogs)", p);
+	return p;
+}
+
+/* A kallsyms file: aliases at one address, a module symbol, a zero
+ * address (hidden pointers), data symbols, unsorted lines. */
+static const char *kallsyms_text =
+	"ffffffff81000000 T srso_alias_untrain_ret\n"
+	"ffffffff81000000 T _stext\n"
+	"ffffffff81000000 T _text\n"
+	"ffffffff81000010 T __entry_text_start\n"
+	"0000000000000000 A fixed_percpu_data\n"
+	"ffffffff81200000 t do_nanosleep\n"
+	"ffffffff81100000 T vfs_read\n"
+	"ffffffff81100040 t vfs_read.cold\n"
+	"ffffffff82000000 D some_data\n"
+	"ffffffffc0001000 t nf_hook\t[nf_tables]\n";
+
+static void load_fake_kallsyms(void)
+{
+	char path[] = "/tmp/tt_kallsymsXXXXXX";
+	int fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, kallsyms_text, strlen(kallsyms_text)),
+		     (ssize_t)strlen(kallsyms_text));
+	close(fd);
+	int n = ksym_load(path);
+	unlink(path);
+	cr_assert_eq(n, 9, "symbols loaded: %d", n); /* the zero one is not */
+}
+
+static const char *ks(uint64_t addr, uint64_t *off)
+{
+	const char *s = ksym_lookup(addr, off);
+	return s ? s : "(null)";
+}
+
+Test(ksym, exact_address_names_the_first_symbol_there)
+{
+	load_fake_kallsyms();
+	uint64_t off = 99;
+	cr_assert_str_eq(ks(0xffffffff81000000, &off), "srso_alias_untrain_ret");
+	cr_assert_eq(off, 0);
+	cr_assert_str_eq(ks(0xffffffff81100000, &off), "vfs_read");
+	cr_assert_str_eq(ks(0xffffffffc0001000, &off), "nf_hook");
+}
+
+Test(ksym, inside_names_the_last_symbol_below)
+{
+	load_fake_kallsyms();
+	uint64_t off = 0;
+	cr_assert_str_eq(ks(0xffffffff81000004, &off), "_text");
+	cr_assert_eq(off, 4);
+	cr_assert_str_eq(ks(0xffffffff81100041, &off), "vfs_read.cold");
+	cr_assert_eq(off, 1);
+	cr_assert_str_eq(ks(0xffffffff8110003f, &off), "vfs_read");
+	cr_assert_eq(off, 0x3f);
+	/* past the last symbol: still the last one, as blazesym */
+	cr_assert_str_eq(ks(0xffffffffc0002000, &off), "nf_hook");
+	cr_assert_eq(off, 0x1000);
+}
+
+Test(ksym, below_every_symbol_is_unknown)
+{
+	load_fake_kallsyms();
+	cr_assert_null(ksym_lookup(0x1, NULL));
+	cr_assert_null(ksym_lookup(0xffffffff80ffffff, NULL));
+	cr_assert_eq(ksym_addr("do_nanosleep"), 0xffffffff81200000ull);
+	cr_assert_eq(ksym_addr("_text"), 0xffffffff81000000ull);
+	cr_assert_eq(ksym_addr("no_such_symbol"), 0);
+}
+
+Test(ksym, unreadable_kallsyms_gives_numbers)
+{
+	cr_assert_lt(ksym_load("/nonexistent/kallsyms"), 0);
+	cr_assert_null(ksym_lookup(0xffffffff81000000, NULL));
+	struct strbuf sb = { 0 };
+	sym_put_ksym(&sb, 0xffffffff81000000);
+	cr_assert_str_eq(sb.s, "0xffffffff81000000");
+	sb_free(&sb);
+}
+
+Test(sym, unknown_addresses_print_as_bpftrace_does)
+{
+	struct strbuf sb = { 0 };
+	sym_put_addr(&sb, 0);
+	sb_puts(&sb, " ");
+	sym_put_addr(&sb, 1);
+	sb_puts(&sb, " ");
+	sym_put_addr(&sb, 0x7f00deadbeef);
+	cr_assert_str_eq(sb.s, "0 0x1 0x7f00deadbeef");
+	sb_free(&sb);
+}
+
+static struct type *stack_type(enum type_kind k, int mode, int limit)
+{
+	bool user = k == TY_USTACK;
+	int esize = user && mode == STACK_MODE_BUILD_ID ? 32 : 8;
+	struct type *t = type_new(k, (user ? 16 : 8) + limit * esize, 8);
+	t->nelem = limit;
+	t->stack_mode = mode;
+	return t;
+}
+
+/* a kstack value: nr frames, then the addresses (zero-padded to 4) */
+static void kstack_data(uint8_t *d, uint64_t nr, const uint64_t *ips)
+{
+	memset(d, 0, 8 + 4 * 8);
+	memcpy(d, &nr, 8);
+	memcpy(d + 8, ips, nr * 8);
+}
+
+static char *stack_text(struct type *t, const void *d)
+{
+	struct strbuf sb = { 0 };
+	sym_put_stack(&sb, t, d);
+	return sb.s ? sb.s : strdup("");
+}
+
+Test(stack, kstack_in_each_mode)
+{
+	load_fake_kallsyms();
+	uint64_t ips[] = { 0xffffffff81200011, 0xffffffff81100040, 0x10 };
+	uint8_t d[8 + 4 * 8];
+	kstack_data(d, 3, ips);
+
+	char *s = stack_text(stack_type(TY_KSTACK, STACK_MODE_BPFTRACE, 4), d);
+	cr_assert_str_eq(s, "\n        do_nanosleep+17\n"
+			    "        vfs_read.cold+0\n        0x10\n");
+	free(s);
+	s = stack_text(stack_type(TY_KSTACK, STACK_MODE_PERF, 4), d);
+	cr_assert_str_eq(s, "\n\tffffffff81200011 do_nanosleep+17\n"
+			    "\tffffffff81100040 vfs_read.cold+0\n\t10 0x10\n");
+	free(s);
+	s = stack_text(stack_type(TY_KSTACK, STACK_MODE_RAW, 4), d);
+	cr_assert_str_eq(s, "\nffffffff81200011\nffffffff81100040\n10\n");
+	free(s);
+}
+
+Test(stack, frame_count_never_passes_the_limit)
+{
+	load_fake_kallsyms();
+	uint64_t ips[] = { 0xffffffff81200011, 0xffffffff81100040 };
+	uint8_t d[8 + 4 * 8];
+	kstack_data(d, 2, ips);
+	uint64_t lie = 1000;
+	memcpy(d, &lie, 8);
+	char *s = stack_text(stack_type(TY_KSTACK, STACK_MODE_RAW, 2), d);
+	cr_assert_str_eq(s, "\nffffffff81200011\nffffffff81100040\n");
+	free(s);
+	/* an empty stack is one newline */
+	memset(d, 0, sizeof(d));
+	s = stack_text(stack_type(TY_KSTACK, STACK_MODE_BPFTRACE, 4), d);
+	cr_assert_str_eq(s, "\n");
+	free(s);
+}
+
+Test(stack, ustack_build_id_frames)
+{
+	struct type *t = stack_type(TY_USTACK, STACK_MODE_BUILD_ID, 2);
+	uint8_t d[16 + 2 * 32];
+	memset(d, 0, sizeof(d));
+	int32_t pid = 1234, probe = -1;
+	uint64_t nr = 2;
+	memcpy(d, &pid, 4);
+	memcpy(d + 4, &probe, 4);
+	memcpy(d + 8, &nr, 8);
+	struct bpf_stack_build_id f[2];
+	memset(f, 0, sizeof(f));
+	f[0].status = BPF_STACK_BUILD_ID_VALID;
+	for (int i = 0; i < BPF_BUILD_ID_SIZE; i++)
+		f[0].build_id[i] = (unsigned char)(0xa0 + i);
+	f[0].offset = 0x5;
+	f[1].status = BPF_STACK_BUILD_ID_IP;
+	f[1].ip = 0x7f0011223344;
+	memcpy(d + 16, f, sizeof(f));
+	char *s = stack_text(t, d);
+	cr_assert_str_eq(s, "\na0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3 0x05\n"
+			    "7f0011223344\n");
+	free(s);
+}
+
+Test(stack, values_print_through_output)
+{
+	load_fake_kallsyms();
+	uint64_t ips[] = { 0xffffffff81200011 };
+	uint8_t d[8 + 4 * 8];
+	kstack_data(d, 1, ips);
+	struct type *t = stack_type(TY_KSTACK, STACK_MODE_BPFTRACE, 4);
+	struct strbuf sb = { 0 };
+	out_value(&sb, t, d, false);
+	cr_assert_str_eq(sb.s, "\n        do_nanosleep+17\n");
+	sb_free(&sb);
+	out_value(&sb, t, d, true);
+	cr_assert_str_eq(sb.s, "\"\\n        do_nanosleep+17\\n\"");
+	sb_free(&sb);
+	uint64_t a = 0xffffffff81100001;
+	out_value(&sb, type_new(TY_KSYM, 8, 8), &a, false);
+	cr_assert_str_eq(sb.s, "vfs_read");
+	sb_free(&sb);
+}
+
+/* ---- user symbols ---------------------------------------------------------- */
+
+Test(usym, elf_virtual_addresses)
+{
+	sym_init(NULL);
+	const char *path = helper("uprobe_test");
+	struct elf_bin *b = NULL;
+	cr_assert_eq(elf_bin_open(path, &b), 0);
+	const struct elf_sym *f = elf_sym_find(b, "uprobeFunction1");
+	cr_assert_not_null(f);
+	uint64_t off = 99;
+	const char *n = usym_lookup_file(path, f->addr, &off);
+	cr_assert_str_eq(n ? n : "(null)", "uprobeFunction1");
+	cr_assert_eq(off, 0);
+	n = usym_lookup_file(path, f->addr + 3, &off);
+	cr_assert_str_eq(n ? n : "(null)", "uprobeFunction1");
+	cr_assert_eq(off, 3);
+	/* past the end of a sized function: another one, or nothing */
+	n = usym_lookup_file(path, f->addr + f->size, &off);
+	cr_assert(!n || strcmp(n, "uprobeFunction1"));
+	cr_assert_null(usym_lookup_file(path, 1, NULL));
+	cr_assert_null(usym_lookup_file("/nonexistent", f->addr, NULL));
+	sym_reset();
+}
+
+Test(usym, pie_virtual_addresses)
+{
+	sym_init(NULL);
+	const char *path = helper("uprobe_test-pie");
+	struct elf_bin *b = NULL;
+	cr_assert_eq(elf_bin_open(path, &b), 0);
+	cr_assert_eq(b->type, ET_DYN);
+	const struct elf_sym *f = elf_sym_find(b, "main");
+	uint64_t off;
+	const char *n = usym_lookup_file(path, f->addr + 1, &off);
+	cr_assert_str_eq(n ? n : "(null)", "main");
+	cr_assert_eq(off, 1);
+	sym_reset();
+}
+
+int tt_symbols_marker(int x);
+int __attribute__((noinline)) tt_symbols_marker(int x)
+{
+	return x * 3 + 1;
+}
+
+static struct tt_prog *prog_with_mode(const char *mode)
+{
+	static struct tt_prog p;
+	memset(&p, 0, sizeof(p));
+	p.cfg.cache_user_symbols = mode;
+	return &p;
+}
+
+Test(usym, own_function_through_proc_maps)
+{
+	const char *modes[] = { "PER_PID", "NONE" };
+	for (int i = 0; i < 2; i++) {
+		sym_init(prog_with_mode(modes[i]));
+		uint64_t addr = (uint64_t)(uintptr_t)&tt_symbols_marker;
+		uint64_t off = 99;
+		const char *module = NULL;
+		const char *n = usym_lookup(addr + 2, getpid(), -1, &off,
+					    &module);
+		cr_assert_str_eq(n ? n : "(null)", "tt_symbols_marker",
+				 "mode %s", modes[i]);
+		cr_assert_eq(off, 2);
+		char exe[4096];
+		ssize_t k = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		cr_assert_gt(k, 0);
+		exe[k] = 0;
+		cr_assert_str_eq(module, exe);
+
+		/* the text forms: usym() and a ustack frame in perf mode */
+		uint8_t u[16];
+		int32_t pid = getpid(), probe = -1;
+		memcpy(u, &addr, 8);
+		memcpy(u + 8, &pid, 4);
+		memcpy(u + 12, &probe, 4);
+		struct strbuf sb = { 0 };
+		sym_put_usym(&sb, u);
+		cr_assert_str_eq(sb.s, "tt_symbols_marker");
+		sb_free(&sb);
+
+		uint8_t st[16 + 2 * 8];
+		uint64_t nr = 2, bad = 0x10;
+		memcpy(st, &pid, 4);
+		memcpy(st + 4, &probe, 4);
+		memcpy(st + 8, &nr, 8);
+		memcpy(st + 16, &addr, 8);
+		memcpy(st + 24, &bad, 8);
+		struct type *t = stack_type(TY_USTACK, STACK_MODE_PERF, 2);
+		sym_put_stack(&sb, t, st);
+		char want[8192];
+		snprintf(want, sizeof(want),
+			 "\n\t%llx tt_symbols_marker+0 (%s)\n\t10 0x10 ([unknown])\n",
+			 (unsigned long long)addr, exe);
+		cr_assert_str_eq(sb.s, want);
+		sb_free(&sb);
+		t = stack_type(TY_USTACK, STACK_MODE_BPFTRACE, 2);
+		sym_put_stack(&sb, t, st);
+		cr_assert_str_eq(sb.s, "\n        tt_symbols_marker+0\n        0x10\n");
+		sb_free(&sb);
+		sym_reset();
+	}
+}
+
+Test(usym, process_gone_per_pid_gives_numbers)
+{
+	sym_init(prog_with_mode("PER_PID"));
+	/* a pid that cannot exist (above pid_max's limit) */
+	cr_assert_null(usym_lookup(0x401000, 0x7ffffff0, -1, NULL, NULL));
+	sym_reset();
+}
+
+Test(usym, per_program_uses_the_probes_binary)
+{
+	const char *path = helper("uprobe_test");
+	struct elf_bin *b = NULL;
+	cr_assert_eq(elf_bin_open(path, &b), 0);
+	const struct elf_sym *f = elf_sym_find(b, "uprobeFunction2");
+	cr_assert_not_null(f);
+
+	struct tt_prog *p = prog_with_mode("PER_PROGRAM");
+	struct attach_point ap = { .prov = PROV_UPROBE, .target = path,
+				   .path = path };
+	struct tt_probe pr = { .ap = &ap };
+	vec_push(&p->probes, pr);
+	sym_init(p);
+	uint64_t off;
+	const char *module = NULL;
+	/* the process is gone: probe 0's binary, the address taken as its
+	   virtual address */
+	const char *n = usym_lookup(f->addr + 4, 0x7ffffff0, 0, &off, &module);
+	cr_assert_str_eq(n ? n : "(null)", "uprobeFunction2");
+	cr_assert_eq(off, 4);
+	cr_assert_str_eq(module, path);
+	/* no such probe: nothing to go on */
+	cr_assert_null(usym_lookup(f->addr, 0x7ffffff0, 5, NULL, NULL));
+	sym_reset();
+	vec_free(&p->probes);
+}
