@@ -45,7 +45,10 @@ enum action_kind {
 	ACT_CLEAR,      /* clear(@m) */
 	ACT_ZERO,       /* zero(@m) */
 	ACT_PRINT_VALUE,/* print(expr): one arg */
-	ACT_TIME, ACT_JOIN, ACT_CAT, ACT_SYSTEM, ACT_ERRORF, ACT_WARNF, /* later */
+	ACT_TIME, ACT_JOIN, ACT_CAT, ACT_SYSTEM, ACT_ERRORF, ACT_WARNF,
+	ACT_STRING,     /* never sent: a compile-time string that values refer
+			   to by its action id (a strftime format, a
+			   cgroup_path filter); fmt = the string */
 };
 
 /* Payloads as runtime.c reads them (after the 8-byte action id):
@@ -55,6 +58,11 @@ enum action_kind {
  *                    uint64 div) for print(@m, top, div)
  *   ACT_CLEAR/ZERO   map = index, no payload
  *   ACT_EXIT         none, or an int64 exit code at byte 8
+ *   ACT_TIME         none; fmt = the strftime format
+ *   ACT_CAT/SYSTEM/ERRORF/WARNF  like ACT_PRINTF (fmt + args): the path,
+ *                    the command, the message
+ *   ACT_JOIN         args = an array of FMT_JOIN_MAX_ARGS strings (the
+ *                    first empty one ends the list); fmt = the separator
  * Records after an exit record are dropped (bpftrace's behaviour); END's
  * records are printed. */
 struct tt_action {

@@ -1,0 +1,630 @@
+/* builtins_values.c — builtins whose values userspace resolves when it
+ * prints them, and the ones that build special records: strftime, nsecs(mode),
+ * elapsed, username, buf, ntop, macaddr, bswap, cgroup_path, strerror, join,
+ * signal, kptr/uptr.
+ *
+ * Takes: N_CALL/N_BUILTIN nodes naming them (the table in builtins.c points
+ * here).  Produces: their types (sema) and IR (ir_build).  Value layouts
+ * are types.h's storage contract; fmt_extra.c prints them.  Compile-time
+ * strings a value refers to (strftime formats, cgroup_path filters) become
+ * ACT_STRING actions whose index the value carries. */
+#include "builtins_values.h"
+
+#include <linux/bpf.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "fmt_extra.h"
+#include "probes.h"
+#include "types.h"
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static bool is_none(const struct type *t)
+{
+	return !t || t->kind == TY_NONE;
+}
+
+static struct irval val(struct type *t, struct ref r)
+{
+	struct irval v = { t, r };
+	return v;
+}
+
+static struct irval void_val(void)
+{
+	return val(type_void(), (struct ref){ .kind = REF_NONE });
+}
+
+static struct ref at(struct ref r, int off)
+{
+	r.off += off; /* irb_result() refs are slots */
+	return r;
+}
+
+/* Stores an integer (register or immediate) of `size` bytes at dst+off. */
+static void st(struct irb *b, struct ref dst, int off, int size, struct ref v,
+	       const struct srcloc *loc)
+{
+	irb_store(b, dst, off, type_int(size, false),
+		  val(type_int(8, false), v), loc);
+}
+
+/* d = a op x in a new register. */
+static struct ref op2(struct irb *b, enum ir_op op, struct ref a, struct ref x,
+		      const struct srcloc *loc)
+{
+	int d = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, op, loc);
+	in->dst = d;
+	in->arg[0] = a;
+	in->arg[1] = x;
+	return ref_reg(d);
+}
+
+/* Argument i as a string literal (also a macro parameter standing for
+ * one), typed; NULL when it is something else. */
+static struct node *literal_arg(struct sema *s, struct node *n, int i)
+{
+	struct node *a = n->args.v[i];
+	if (a->kind == N_BLOCK && !a->args.n && a->a && a->a->kind == N_STR)
+		n->args.v[i] = a = a->a;
+	sema_expr(s, a);
+	return a->kind == N_STR ? a : NULL;
+}
+
+/* Types argument i, which must be an integer; false after an error. */
+static bool int_arg(struct sema *s, struct node *n, int i, const char *what)
+{
+	struct type *t = sema_expr(s, n->args.v[i]);
+	if (is_none(t))
+		return false;
+	if (!type_is_int(t)) {
+		sema_err(s, &n->loc, "%s() expects an integer %s (%s provided)",
+			 n->name, what, sema_kind_name(t));
+		return false;
+	}
+	return true;
+}
+
+/* Where memory reached through a value of type t lives: a pointer's own
+ * address space, else the probe's (user memory in uprobes and USDT). */
+static bool user_memory(struct irb *b, const struct type *t)
+{
+	if (t && t->kind == TY_PTR && t->as != AS_NONE)
+		return t->as == AS_USER;
+	enum provider p = irb_ap(b) ? irb_ap(b)->prov : PROV_NONE;
+	return p == PROV_UPROBE || p == PROV_URETPROBE || p == PROV_USDT;
+}
+
+/* A register holding min(v, max) (unsigned): a length the verifier can
+ * bound. */
+static struct ref clamp(struct irb *b, struct irval v, int max,
+			const struct srcloc *loc)
+{
+	int d = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_MOV, loc);
+	in->dst = d;
+	in->arg[0] = irb_to_reg(b, v, loc);
+	int big = irb_new_block(b), done = irb_new_block(b);
+	irb_br(b, CC_UGT, ref_reg(d), ref_imm(max), big, done);
+	irb_set_block(b, big);
+	in = irb_emit(b, IR_MOV, loc);
+	in->dst = d;
+	in->arg[0] = ref_imm(max);
+	irb_jmp(b, done);
+	irb_set_block(b, done);
+	return ref_reg(d);
+}
+
+static struct type *bytes(int n)
+{
+	return type_array(type_int(1, false), n);
+}
+
+/* ---- nsecs(mode), strftime(), elapsed ------------------------------------ */
+
+static const char *const ts_modes[] = {
+	[TS_BOOT] = "boot", [TS_MONOTONIC] = "monotonic", [TS_TAI] = "tai",
+	[TS_SW_TAI] = "sw_tai",
+};
+
+static int ts_mode_of(const char *name)
+{
+	for (int i = 0; i < (int)ARRAY_SIZE(ts_modes); i++)
+		if (!strcmp(name, ts_modes[i]))
+			return i;
+	return -1;
+}
+
+static int64_t clock_ns(clockid_t c)
+{
+	struct timespec t;
+	clock_gettime(c, &t);
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* nsecs / nsecs(monotonic|boot|tai|sw_tai): uint64; ival = the mode. */
+struct type *bv_ty_nsecs(struct sema *s, struct node *n)
+{
+	n->ival = TS_BOOT;
+	if (n->args.n) {
+		struct node *a = n->args.v[0];
+		int m = a->kind == N_BUILTIN ? ts_mode_of(a->name) : -1;
+		if (m < 0) {
+			sema_err(s, &a->loc, "Invalid timestamp mode: %s (expects "
+					     "monotonic, boot, tai or sw_tai)",
+				 a->kind == N_BUILTIN ? a->name : "an expression");
+			return type_none();
+		}
+		n->ival = (uint64_t)m;
+	}
+	return type_int(8, false);
+}
+
+/* sw_tai: the boot clock plus the TAI offset measured now (bpftrace's
+ * "vdso sandwich"): for kernels without bpf_ktime_get_tai_ns. */
+struct irval bv_lo_nsecs(struct irb *b, struct node *n, struct node *m)
+{
+	static const int helper[] = {
+		[TS_BOOT] = BPF_FUNC_ktime_get_boot_ns,
+		[TS_MONOTONIC] = BPF_FUNC_ktime_get_ns,
+		[TS_TAI] = BPF_FUNC_ktime_get_tai_ns,
+		[TS_SW_TAI] = BPF_FUNC_ktime_get_boot_ns,
+	};
+	int mode = (int)n->ival;
+	int r = irb_call(b, helper[mode], &n->loc, 0);
+	if (mode != TS_SW_TAI)
+		return val(n->type, ref_reg(r));
+	int64_t a = clock_ns(CLOCK_BOOTTIME), t = clock_ns(CLOCK_TAI),
+		c = clock_ns(CLOCK_BOOTTIME);
+	int64_t off = t - (a + (c - a) / 2);
+	struct ref k = irb_to_reg(b, val(type_int(8, true), ref_imm(off)),
+				  &n->loc);
+	return val(n->type, op2(b, IR_ADD, ref_reg(r), k, &n->loc));
+}
+
+/* elapsed: nanoseconds since tinytrace started (compiled the script). */
+struct type *bv_ty_elapsed(struct sema *s, struct node *n)
+{
+	return type_int(8, false);
+}
+
+struct irval bv_lo_elapsed(struct irb *b, struct node *n, struct node *m)
+{
+	static int64_t start;
+	if (!start)
+		start = clock_ns(CLOCK_BOOTTIME);
+	int r = irb_call(b, BPF_FUNC_ktime_get_boot_ns, &n->loc, 0);
+	struct ref k = irb_to_reg(b, val(type_int(8, true), ref_imm(start)),
+				  &n->loc);
+	return val(n->type, op2(b, IR_SUB, ref_reg(r), k, &n->loc));
+}
+
+/* strftime("fmt", ns): a timestamp (types.h); ival = the clock of ns, from
+ * an nsecs(mode) argument (boot otherwise). */
+struct type *bv_ty_strftime(struct sema *s, struct node *n)
+{
+	struct node *f = literal_arg(s, n, 0);
+	bool ok = int_arg(s, n, 1, "timestamp");
+	if (!f) {
+		sema_err(s, &n->loc, "strftime() expects a string literal as "
+				     "its first argument");
+		return type_none();
+	}
+	if (!ok)
+		return type_none();
+	struct node *a = n->args.v[1];
+	n->ival = TS_BOOT;
+	if ((a->kind == N_CALL || a->kind == N_BUILTIN) &&
+	    !strcmp(a->name, "nsecs"))
+		n->ival = a->ival;
+	return type_new(TY_TIMESTAMP, 16, 8);
+}
+
+struct irval bv_lo_strftime(struct irb *b, struct node *n, struct node *m)
+{
+	struct node *f = n->args.v[0];
+	int id = irb_action(b, ACT_STRING, tt_strndup(f->str, f->slen), NULL,
+			    -1, &n->loc);
+	struct irval ns = irb_expr(b, n->args.v[1]);
+	struct ref r = irb_result(b, n, "strftime");
+	st(b, r, 0, 4, ref_imm(id), &n->loc);
+	st(b, r, 4, 4, ref_imm((int64_t)n->ival), &n->loc);
+	irb_store(b, r, 8, type_int(8, false), ns, &n->loc);
+	return val(n->type, r);
+}
+
+/* ---- username, strerror, cgroup_path ---------------------------------- */
+
+struct type *bv_ty_username(struct sema *s, struct node *n)
+{
+	return type_new(TY_USERNAME, 8, 8);
+}
+
+struct irval bv_lo_username(struct irb *b, struct node *n, struct node *m)
+{
+	int u = irb_call(b, BPF_FUNC_get_current_uid_gid, &n->loc, 0);
+	int d = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_ZEXT, &n->loc);
+	in->dst = d;
+	in->arg[0] = ref_reg(u);
+	in->size = 4;
+	struct ref r = irb_result(b, n, "username");
+	st(b, r, 0, 8, ref_reg(d), &n->loc);
+	return val(n->type, r);
+}
+
+struct type *bv_ty_strerror(struct sema *s, struct node *n)
+{
+	if (!int_arg(s, n, 0, "error number"))
+		return type_none();
+	return type_new(TY_STRERROR, 8, 8);
+}
+
+struct irval bv_lo_strerror(struct irb *b, struct node *n, struct node *m)
+{
+	struct irval e = irb_expr(b, n->args.v[0]);
+	struct ref r = irb_result(b, n, "strerror");
+	irb_store(b, r, 0, type_int(8, true), e, &n->loc);
+	return val(n->type, r);
+}
+
+/* cgroup_path(id [, "filter"]) */
+struct type *bv_ty_cgroup_path(struct sema *s, struct node *n)
+{
+	bool ok = int_arg(s, n, 0, "cgroup id");
+	if (n->args.n > 1 && !literal_arg(s, n, 1)) {
+		sema_err(s, &n->loc, "cgroup_path() expects a string literal "
+				     "as its second argument");
+		return type_none();
+	}
+	return ok ? type_new(TY_CGROUP_PATH, 16, 8) : type_none();
+}
+
+struct irval bv_lo_cgroup_path(struct irb *b, struct node *n, struct node *m)
+{
+	int64_t filter = -1;
+	if (n->args.n > 1) {
+		struct node *f = n->args.v[1];
+		filter = irb_action(b, ACT_STRING, tt_strndup(f->str, f->slen),
+				    NULL, -1, &n->loc);
+	}
+	struct irval id = irb_expr(b, n->args.v[0]);
+	struct ref r = irb_result(b, n, "cgroup_path");
+	irb_store(b, r, 0, type_int(8, false), id, &n->loc);
+	st(b, r, 8, 8, ref_imm(filter), &n->loc);
+	return val(n->type, r);
+}
+
+/* ---- buf, ntop, macaddr ----------------------------------------------- */
+
+/* buf(data [, len]): { uint32 len; uint8 data[cap]; } where cap is the
+ * literal length, the array's size, or max_strlen. */
+struct type *bv_ty_buf(struct sema *s, struct node *n)
+{
+	struct node *a = n->args.v[0];
+	struct type *t = sema_expr(s, a);
+	if (n->args.n > 1 && !int_arg(s, n, 1, "length"))
+		return type_none();
+	if (is_none(t))
+		return type_none();
+	int max = sema_cfg(s)->max_strlen, cap;
+	if (t->kind == TY_ARRAY || t->kind == TY_STR)
+		cap = t->size;
+	else if (t->kind == TY_PTR || type_is_int(t)) {
+		if (n->args.n < 2) {
+			sema_err(s, &n->loc, "buf() expects a length argument "
+					     "when reading from a %s",
+				 sema_kind_name(t));
+			return type_none();
+		}
+		cap = max;
+	} else {
+		sema_err(s, &n->loc, "buf() expects an array, a string or a "
+				     "pointer (%s provided)",
+			 sema_kind_name(t));
+		return type_none();
+	}
+	if (n->args.n > 1 && n->args.v[1]->kind == N_INT &&
+	    n->args.v[1]->ival < (uint64_t)cap)
+		cap = (int)n->args.v[1]->ival;
+	if (cap > max)
+		cap = max;
+	return type_new(TY_BUFFER, 4 + cap, 4);
+}
+
+struct irval bv_lo_buf(struct irb *b, struct node *n, struct node *m)
+{
+	const struct srcloc *loc = &n->loc;
+	int cap = n->type->size - 4;
+	struct node *ln = n->args.n > 1 ? n->args.v[1] : NULL;
+	struct irval v = irb_expr(b, n->args.v[0]);
+	struct ref len = ref_imm(cap);
+	if (ln && ln->kind != N_INT)
+		len = clamp(b, irb_expr(b, ln), cap, loc);
+	bool printed = irb_result_printed(b, n);
+	struct ref r = irb_result(b, n, "buf");
+	st(b, r, 0, 4, len, loc);
+	if (v.t->kind == TY_PTR || type_is_int(v.t)) {
+		struct ref p = irb_to_reg(b, v, loc);
+		/* a shorter read leaves the rest as it was: zero it first
+		   unless the buffer is only printed */
+		if (len.kind != REF_IMM && !printed)
+			irb_zero(b, r, 4, cap, loc);
+		irb_call(b, user_memory(b, v.t) ? BPF_FUNC_probe_read_user
+						: BPF_FUNC_probe_read_kernel,
+			 loc, 3, at(r, 4), len, p);
+	} else {
+		irb_store(b, r, 4, bytes(cap), v, loc);
+	}
+	return val(n->type, r);
+}
+
+/* ntop([af,] addr): { int64 af; uint8 addr[16]; }; an integer or a 4-byte
+ * array is IPv4, a 16-byte array IPv6, unless af says otherwise. */
+struct type *bv_ty_ntop(struct sema *s, struct node *n)
+{
+	int ai = n->args.n - 1;
+	if (ai && !int_arg(s, n, 0, "address family"))
+		return type_none();
+	struct type *t = sema_expr(s, n->args.v[ai]);
+	if (is_none(t))
+		return type_none();
+	if (!type_is_int(t) &&
+	    !(t->kind == TY_ARRAY && (t->size == 4 || t->size == 16))) {
+		sema_err(s, &n->loc, "ntop() expects an integer or an array of "
+				     "4 or 16 bytes (%s provided)",
+			 type_name(t));
+		return type_none();
+	}
+	return type_new(TY_INET, 24, 8);
+}
+
+struct irval bv_lo_ntop(struct irb *b, struct node *n, struct node *m)
+{
+	const struct srcloc *loc = &n->loc;
+	int ai = n->args.n - 1;
+	struct irval af = ai ? irb_expr(b, n->args.v[0])
+			     : val(type_int(8, true), ref_imm(0));
+	struct irval v = irb_expr(b, n->args.v[ai]);
+	struct ref r = irb_result(b, n, "ntop");
+	bool v6 = v.t->kind == TY_ARRAY && v.t->size == 16;
+	if (!ai)
+		af.r = ref_imm(v6 ? AF_INET6 : AF_INET);
+	irb_store(b, r, 0, type_int(8, true), af, loc);
+	if (type_is_int(v.t)) {
+		st(b, r, 8, 4, irb_to_reg(b, v, loc), loc);
+		st(b, r, 12, 4, ref_imm(0), loc);
+		st(b, r, 16, 8, ref_imm(0), loc);
+	} else {
+		irb_store(b, r, 8, bytes(16), v, loc);
+	}
+	return val(n->type, r);
+}
+
+/* macaddr(x): 6 bytes from an array, through a pointer, or of an int. */
+struct type *bv_ty_macaddr(struct sema *s, struct node *n)
+{
+	struct type *t = sema_expr(s, n->args.v[0]);
+	if (is_none(t))
+		return type_none();
+	if (!type_is_int(t) && t->kind != TY_PTR &&
+	    !((t->kind == TY_ARRAY || t->kind == TY_STR) && t->size >= 6)) {
+		sema_err(s, &n->loc, "macaddr() expects an array of 6 bytes, a "
+				     "pointer or an integer (%s provided)",
+			 type_name(t));
+		return type_none();
+	}
+	return type_new(TY_MAC, 6, 1);
+}
+
+struct irval bv_lo_macaddr(struct irb *b, struct node *n, struct node *m)
+{
+	const struct srcloc *loc = &n->loc;
+	struct irval v = irb_expr(b, n->args.v[0]);
+	struct ref r = irb_result(b, n, "macaddr");
+	if (v.t->kind == TY_PTR) {
+		irb_call(b, user_memory(b, v.t) ? BPF_FUNC_probe_read_user
+						: BPF_FUNC_probe_read_kernel,
+			 loc, 3, r, ref_imm(6), irb_to_reg(b, v, loc));
+	} else if (type_is_int(v.t)) {
+		struct ref x = irb_to_reg(b, v, loc);
+		st(b, r, 0, 4, x, loc);
+		st(b, r, 4, 2, op2(b, IR_LSHR, x, ref_imm(32), loc), loc);
+	} else {
+		irb_store(b, r, 0, bytes(6), v, loc);
+	}
+	return val(n->type, r);
+}
+
+/* ---- bswap ---------------------------------------------------------------- */
+
+struct type *bv_ty_bswap(struct sema *s, struct node *n)
+{
+	if (!int_arg(s, n, 0, "argument"))
+		return type_none();
+	struct type *t = n->args.v[0]->type;
+	return type_int(t->kind == TY_BOOL ? 1 : t->size, false);
+}
+
+/* Byte i of x moves to byte size-1-i. */
+struct irval bv_lo_bswap(struct irb *b, struct node *n, struct node *m)
+{
+	const struct srcloc *loc = &n->loc;
+	int size = n->type->size;
+	struct ref x = irb_to_reg(b, irb_expr(b, n->args.v[0]), loc);
+	if (size == 1) {
+		int d = irb_reg(b, NULL);
+		struct ir_insn *in = irb_emit(b, IR_ZEXT, loc);
+		in->dst = d;
+		in->arg[0] = x;
+		in->size = 1;
+		return val(n->type, ref_reg(d));
+	}
+	struct ref acc = { .kind = REF_NONE };
+	for (int i = 0; i < size; i++) {
+		struct ref y = i ? op2(b, IR_LSHR, x, ref_imm(8 * i), loc) : x;
+		if (i < size - 1 || size < 8) /* x may be sign-extended */
+			y = op2(b, IR_AND, y, ref_imm(0xff), loc);
+		int sh = 8 * (size - 1 - i);
+		if (sh)
+			y = op2(b, IR_SHL, y, ref_imm(sh), loc);
+		acc = acc.kind == REF_NONE ? y : op2(b, IR_OR, acc, y, loc);
+	}
+	return val(n->type, acc);
+}
+
+/* ---- join ----------------------------------------------------------------- */
+
+/* join(argv [, "sep"]): the strings of a NULL-terminated array of string
+ * pointers, printed by userspace separated by sep (" "). */
+struct type *bv_ty_join(struct sema *s, struct node *n)
+{
+	struct type *t = sema_expr(s, n->args.v[0]);
+	if (n->args.n > 1 && !literal_arg(s, n, 1)) {
+		sema_err(s, &n->loc, "join() expects a string literal as its "
+				     "separator");
+		return type_void();
+	}
+	if (!is_none(t) && t->kind != TY_PTR && !type_is_int(t))
+		sema_err(s, &n->loc, "join() expects an array of string "
+				     "pointers (%s provided)",
+			 type_name(t));
+	return type_void();
+}
+
+/* [id][16 x char[S]]: element i read with probe_read_str until a NULL
+ * pointer, which leaves an empty string (the end) in its place. */
+struct irval bv_lo_join(struct irb *b, struct node *n, struct node *m)
+{
+	const struct srcloc *loc = &n->loc;
+	int sz = irb_cfg(b)->max_strlen, nargs = FMT_JOIN_MAX_ARGS;
+	struct type *args = type_array(type_str(sz), nargs);
+	const char *sep = " ";
+	if (n->args.n > 1)
+		sep = tt_strndup(n->args.v[1]->str, n->args.v[1]->slen);
+	struct irval arr = irb_expr(b, n->args.v[0]);
+	bool user = user_memory(b, arr.t);
+	struct ref base = irb_to_reg(b, arr, loc);
+	int id = irb_action(b, ACT_JOIN, sep, args, -1, loc);
+	int rec = irb_slot_sized(b, 8 + args->size, 8, tt_sprintf("join#%d", id));
+	int ps = irb_slot_sized(b, 8, 8, "join_ptr");
+	st(b, ref_slot(rec, 0), 0, 8, ref_imm(id), loc);
+	int done = irb_new_block(b);
+	for (int i = 0; i < nargs; i++) {
+		struct ref dst = ref_slot(rec, 8 + i * sz);
+		struct ref addr = i ? op2(b, IR_ADD, base, ref_imm(8 * i), loc)
+				    : base;
+		irb_call(b, user ? BPF_FUNC_probe_read_user
+				 : BPF_FUNC_probe_read_kernel,
+			 loc, 3, ref_slot(ps, 0), ref_imm(8), addr);
+		int p = irb_reg(b, NULL);
+		struct ir_insn *in = irb_emit(b, IR_LOAD, loc);
+		in->dst = p;
+		in->arg[0] = ref_slot(ps, 0);
+		in->size = 8;
+		int end = irb_new_block(b), more = irb_new_block(b);
+		irb_br(b, CC_EQ, ref_reg(p), ref_imm(0), end, more);
+		irb_set_block(b, end);
+		st(b, dst, 0, 1, ref_imm(0), loc);
+		irb_jmp(b, done);
+		irb_set_block(b, more);
+		irb_call(b, user ? BPF_FUNC_probe_read_user_str
+				 : BPF_FUNC_probe_read_kernel_str,
+			 loc, 3, dst, ref_imm(sz), ref_reg(p));
+	}
+	irb_jmp(b, done);
+	irb_set_block(b, done);
+	irb_output(b, rec, 8 + args->size, loc);
+	return void_val();
+}
+
+/* ---- signal, kptr/uptr ---------------------------------------------------- */
+
+static int signal_number(const char *name)
+{
+	static const struct { const char *name; int sig; } sigs[] = {
+		{ "HUP", SIGHUP },   { "INT", SIGINT },	  { "QUIT", SIGQUIT },
+		{ "ILL", SIGILL },   { "TRAP", SIGTRAP }, { "ABRT", SIGABRT },
+		{ "BUS", SIGBUS },   { "FPE", SIGFPE },	  { "KILL", SIGKILL },
+		{ "USR1", SIGUSR1 }, { "SEGV", SIGSEGV }, { "USR2", SIGUSR2 },
+		{ "PIPE", SIGPIPE }, { "ALRM", SIGALRM }, { "TERM", SIGTERM },
+		{ "CHLD", SIGCHLD }, { "CONT", SIGCONT }, { "STOP", SIGSTOP },
+		{ "TSTP", SIGTSTP }, { "TTIN", SIGTTIN }, { "TTOU", SIGTTOU },
+		{ "URG", SIGURG },   { "XCPU", SIGXCPU }, { "XFSZ", SIGXFSZ },
+		{ "VTALRM", SIGVTALRM }, { "PROF", SIGPROF },
+		{ "WINCH", SIGWINCH }, { "IO", SIGIO }, { "PWR", SIGPWR },
+		{ "SYS", SIGSYS },
+	};
+	if (!strncmp(name, "SIG", 3))
+		name += 3;
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		if (!strcmp(name, sigs[i].name))
+			return sigs[i].sig;
+	return -1;
+}
+
+/* signal("SIGKILL" | N): bpf_send_signal to the current process. */
+struct type *bv_ty_signal(struct sema *s, struct node *n)
+{
+	if (!sema_cfg(s)->unsafe)
+		sema_err(s, &n->loc, "signal() is unsafe. To use you need the "
+				     "--unsafe flag");
+	struct attach_point *ap = sema_ap(s);
+	if (ap && (ap->prov == PROV_BEGIN || ap->prov == PROV_END)) {
+		sema_err(s, &n->loc, "signal() is not supported in %s probes",
+			 probes_provider_name(ap->prov));
+		return type_void();
+	}
+	struct node *a = n->args.v[0];
+	struct type *t = sema_expr(s, a);
+	if (a->kind == N_STR) {
+		int sig = signal_number(a->str);
+		if (sig < 0)
+			sema_err(s, &a->loc, "%s is not a valid signal", a->str);
+		n->ival = sig;
+	} else if (a->kind == N_INT && (a->ival < 1 || a->ival > 64)) {
+		sema_err(s, &a->loc, "%d is not a valid signal, allowed range: "
+				     "[1,64]", (int)a->ival);
+	} else if (!is_none(t) && !type_is_int(t)) {
+		sema_err(s, &n->loc, "signal() expects a signal name or number "
+				     "(%s provided)",
+			 sema_kind_name(t));
+	}
+	return type_void();
+}
+
+struct irval bv_lo_signal(struct irb *b, struct node *n, struct node *m)
+{
+	struct node *a = n->args.v[0];
+	struct ref sig = a->kind == N_STR ? ref_imm((int64_t)n->ival)
+					  : irb_to_reg(b, irb_expr(b, a), &n->loc);
+	irb_call(b, BPF_FUNC_send_signal, &n->loc, 1, sig);
+	return void_val();
+}
+
+/* kptr(p) / uptr(p): p marked as a kernel / user address-space pointer. */
+struct type *bv_ty_addrspace(struct sema *s, struct node *n)
+{
+	struct type *t = sema_expr(s, n->args.v[0]);
+	if (is_none(t))
+		return type_none();
+	if (type_is_int(t))
+		return t;
+	if (t->kind != TY_PTR) {
+		sema_err(s, &n->loc, "%s() expects a pointer (%s provided)",
+			 n->name, sema_kind_name(t));
+		return type_none();
+	}
+	return type_ptr(t->elem, n->name[0] == 'u' ? AS_USER : AS_KERNEL);
+}
+
+struct irval bv_lo_addrspace(struct irb *b, struct node *n, struct node *m)
+{
+	struct irval v = irb_expr(b, n->args.v[0]);
+	v.t = n->type;
+	return v;
+}

@@ -1,0 +1,481 @@
+/* fmt_extra.c — values userspace resolves at print time, and the
+ * asynchronous actions beyond printf (see fmt_extra.h).
+ *
+ * Takes: value bytes laid out as types.h says (timestamps, buffers, inet
+ * addresses, MAC addresses, cgroup paths, errno values, uids) and action
+ * records from the ring buffer (time, cat, system, join, errorf, warnf).
+ * Produces: bpftrace's text for them, and its JSON lines for the actions.
+ *
+ * Timestamps: a clock's nanoseconds become wall-clock time by adding the
+ * offset between CLOCK_REALTIME and that clock, measured once. */
+#define _GNU_SOURCE
+#include "fmt_extra.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <inttypes.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "output.h"
+#include "types.h"
+
+static const struct tt_prog *cur_prog;
+
+void fmt_set_prog(const struct tt_prog *p)
+{
+	cur_prog = p;
+}
+
+/* The compile-time string ACT_STRING number id, or NULL. */
+static const char *prog_string(uint64_t id)
+{
+	if (!cur_prog || id >= (uint64_t)cur_prog->actions.n)
+		return NULL;
+	return cur_prog->actions.v[id].fmt;
+}
+
+static uint64_t get_u(const void *p, int size)
+{
+	uint64_t v = 0;
+	memcpy(&v, p, size); /* little-endian */
+	return v;
+}
+
+/* ---- timestamps --------------------------------------------------------- */
+
+static int64_t ts_ns(clockid_t c)
+{
+	struct timespec t;
+	clock_gettime(c, &t);
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* CLOCK_REALTIME minus the clock of mode, in ns (measured once). */
+static int64_t realtime_offset(enum ts_mode mode)
+{
+	static int64_t off[4];
+	static bool have[4];
+	clockid_t c = mode == TS_MONOTONIC ? CLOCK_MONOTONIC
+		      : mode == TS_BOOT	   ? CLOCK_BOOTTIME
+					   : CLOCK_TAI;
+	int i = mode == TS_SW_TAI ? TS_TAI : mode;
+
+	if (!have[i]) {
+		/* the other clock read on both sides of the realtime read */
+		int64_t a = ts_ns(c), r = ts_ns(CLOCK_REALTIME), b = ts_ns(c);
+		off[i] = r - (a + (b - a) / 2);
+		have[i] = true;
+	}
+	return off[i];
+}
+
+void fmt_strftime(struct strbuf *sb, const char *fmt, uint64_t ns,
+		  enum ts_mode mode)
+{
+	int64_t wall = (int64_t)ns + realtime_offset(mode);
+	int64_t sec = wall / 1000000000, rem = wall % 1000000000;
+	if (rem < 0) {
+		rem += 1000000000;
+		sec--;
+	}
+	/* %f first (strftime would keep it as is), %% kept for strftime */
+	struct strbuf f = { 0 };
+	for (const char *p = fmt; *p; p++) {
+		if (p[0] == '%' && p[1] == 'f') {
+			sb_printf(&f, "%06" PRId64, rem / 1000);
+			p++;
+		} else if (p[0] == '%' && p[1]) {
+			sb_putn(&f, p, 2);
+			p++;
+		} else {
+			sb_putc(&f, *p);
+		}
+	}
+	time_t t = (time_t)sec;
+	struct tm tm;
+	char buf[1024];
+	size_t n = 0;
+	if (localtime_r(&t, &tm))
+		n = strftime(buf, sizeof(buf), f.s ? f.s : "", &tm);
+	sb_putn(sb, buf, n);
+	sb_free(&f);
+}
+
+/* ---- buffers, addresses ------------------------------------------------- */
+
+void fmt_buffer(struct strbuf *sb, const uint8_t *d, size_t n, char style)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (style == 'h')
+			sb_printf(sb, i ? " %02x" : "%02x", d[i]);
+		else if (style == 0 && d[i] >= 32 && d[i] <= 126)
+			sb_putc(sb, (char)d[i]);
+		else
+			sb_printf(sb, "\\x%02x", d[i]);
+	}
+}
+
+void fmt_buffer_value(struct strbuf *sb, const struct type *t, const void *d,
+		      char style)
+{
+	const uint8_t *b = d;
+	if (t && t->kind == TY_BUFFER) {
+		uint64_t n = get_u(b, 4);
+		if (n > (uint64_t)t->size - 4)
+			n = t->size - 4;
+		fmt_buffer(sb, b + 4, n, style);
+	} else if (t && t->kind == TY_STR) {
+		fmt_buffer(sb, b, strnlen(d, t->size), style);
+	} else if (t && t->kind == TY_ARRAY) {
+		fmt_buffer(sb, b, t->size, style);
+	}
+}
+
+void fmt_inet(struct strbuf *sb, int64_t af, const uint8_t *addr)
+{
+	char buf[INET6_ADDRSTRLEN];
+	if ((af == AF_INET || af == AF_INET6) &&
+	    inet_ntop((int)af, addr, buf, sizeof(buf)))
+		sb_puts(sb, buf);
+}
+
+void fmt_mac(struct strbuf *sb, const uint8_t *m)
+{
+	sb_printf(sb, "%02X:%02X:%02X:%02X:%02X:%02X", m[0], m[1], m[2], m[3],
+		  m[4], m[5]);
+}
+
+/* ---- cgroup paths --------------------------------------------------------- */
+
+/* Finds the directory under dir (depth-first) whose inode is id — a cgroup2
+ * id is its kernfs inode number; appends its path relative to the mount
+ * (rel) to sb.  True when found. */
+static bool cgroup_find(struct strbuf *sb, const char *dir, const char *rel,
+			uint64_t id, int depth)
+{
+	struct stat st;
+	if (stat(dir, &st) < 0)
+		return false;
+	if ((uint64_t)st.st_ino == id) {
+		sb_puts(sb, *rel ? rel : "/");
+		return true;
+	}
+	if (depth > 64)
+		return false;
+	DIR *d = opendir(dir);
+	if (!d)
+		return false;
+	bool found = false;
+	struct dirent *e;
+	while (!found && (e = readdir(d))) {
+		if (e->d_type != DT_DIR || !strcmp(e->d_name, ".") ||
+		    !strcmp(e->d_name, ".."))
+			continue;
+		char *sub, *subrel;
+		if (asprintf(&sub, "%s/%s", dir, e->d_name) < 0)
+			break;
+		if (asprintf(&subrel, "%s/%s", rel, e->d_name) < 0) {
+			free(sub);
+			break;
+		}
+		found = cgroup_find(sb, sub, subrel, id, depth + 1);
+		free(sub);
+		free(subrel);
+	}
+	closedir(d);
+	return found;
+}
+
+/* Each cgroup mount of /proc/self/mounts (under root): its hierarchy name
+ * — "unified" for cgroup2, the controllers (or name=) for cgroup v1. */
+void fmt_cgroup_path(struct strbuf *sb, uint64_t id, const char *filter,
+		     const char *root)
+{
+	char *mounts;
+	if (asprintf(&mounts, "%s/proc/self/mounts",
+		     strcmp(root, "/") ? root : "") < 0)
+		return;
+	FILE *f = fopen(mounts, "r");
+	free(mounts);
+	if (!f)
+		return;
+	char line[4096];
+	bool first = true;
+	while (fgets(line, sizeof(line), f)) {
+		char dev[256], dir[2048], fs[64], opts[1024];
+		if (sscanf(line, "%255s %2047s %63s %1023s", dev, dir, fs, opts) != 4)
+			continue;
+		char name[1024];
+		if (!strcmp(fs, "cgroup2")) {
+			strcpy(name, "unified");
+		} else if (!strcmp(fs, "cgroup")) {
+			/* v1 options: rw,nosuid,...,cpu,cpuacct or name=systemd */
+			name[0] = '\0';
+			char *save = NULL;
+			for (char *o = strtok_r(opts, ",", &save); o;
+			     o = strtok_r(NULL, ",", &save)) {
+				static const char *const skip[] = {
+					"rw", "ro", "nosuid", "nodev", "noexec",
+					"relatime", "noatime", "nsdelegate",
+					"memory_recursiveprot", "xattr",
+				};
+				bool skipped = false;
+				for (size_t i = 0; i < ARRAY_SIZE(skip); i++)
+					if (!strcmp(o, skip[i]))
+						skipped = true;
+				if (skipped)
+					continue;
+				if (!strncmp(o, "name=", 5))
+					o += 5;
+				if (name[0])
+					strncat(name, ",", sizeof(name) - strlen(name) - 1);
+				strncat(name, o, sizeof(name) - strlen(name) - 1);
+			}
+		} else {
+			continue;
+		}
+		if (filter && fnmatch(filter, name, 0) != 0)
+			continue;
+		char *path;
+		if (asprintf(&path, "%s%s", strcmp(root, "/") ? root : "",
+			     dir) < 0)
+			continue;
+		struct strbuf p = { 0 };
+		if (cgroup_find(&p, path, "", id, 0)) {
+			sb_printf(sb, "%s%s:%s", first ? "" : ";", name, p.s);
+			first = false;
+		}
+		sb_free(&p);
+		free(path);
+	}
+	fclose(f);
+}
+
+void fmt_username(struct strbuf *sb, uint64_t uid, const char *root)
+{
+	char *path;
+	if (asprintf(&path, "%s/etc/passwd", strcmp(root, "/") ? root : "") < 0)
+		return;
+	FILE *f = fopen(path, "r");
+	free(path);
+	char line[1024];
+	while (f && fgets(line, sizeof(line), f)) {
+		/* name:password:uid:... */
+		char *c1 = strchr(line, ':');
+		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (!c2)
+			continue;
+		char *end;
+		unsigned long long u = strtoull(c2 + 1, &end, 10);
+		if (end != c2 + 1 && *end == ':' && u == uid) {
+			sb_putn(sb, line, c1 - line);
+			fclose(f);
+			return;
+		}
+	}
+	if (f)
+		fclose(f);
+	sb_printf(sb, "%" PRIu64, uid);
+}
+
+/* ---- values ----------------------------------------------------------- */
+
+bool fmt_extra_kind(const struct type *t)
+{
+	switch (t ? t->kind : TY_NONE) {
+	case TY_TIMESTAMP: case TY_BUFFER: case TY_INET: case TY_MAC:
+	case TY_CGROUP_PATH: case TY_STRERROR: case TY_USERNAME:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The text of a value (no JSON quoting). */
+static void extra_text(struct strbuf *sb, const struct type *t,
+		       const uint8_t *d)
+{
+	switch (t->kind) {
+	case TY_TIMESTAMP: {
+		const char *f = prog_string(get_u(d, 4));
+		fmt_strftime(sb, f ? f : "", get_u(d + 8, 8),
+			     (enum ts_mode)get_u(d + 4, 4));
+		break;
+	}
+	case TY_BUFFER:
+		fmt_buffer_value(sb, t, d, 0);
+		break;
+	case TY_INET:
+		fmt_inet(sb, (int64_t)get_u(d, 8), d + 8);
+		break;
+	case TY_MAC:
+		fmt_mac(sb, d);
+		break;
+	case TY_CGROUP_PATH: {
+		uint64_t fid = get_u(d + 8, 8);
+		fmt_cgroup_path(sb, get_u(d, 8),
+				fid == UINT64_MAX ? NULL : prog_string(fid), "/");
+		break;
+	}
+	case TY_STRERROR:
+		sb_puts(sb, strerror((int)(int64_t)get_u(d, 8)));
+		break;
+	case TY_USERNAME:
+		fmt_username(sb, get_u(d, 8), "/");
+		break;
+	default:
+		break;
+	}
+}
+
+void fmt_extra_value(struct strbuf *sb, const struct type *t, const void *d,
+		     bool json)
+{
+	if (!json) {
+		extra_text(sb, t, d);
+		return;
+	}
+	struct strbuf tmp = { 0 };
+	extra_text(&tmp, t, d);
+	out_json_string(sb, tmp.s ? tmp.s : "", tmp.len);
+	sb_free(&tmp);
+}
+
+/* ---- actions ------------------------------------------------------------ */
+
+/* cat: at most max bytes of the file. */
+static int cat_file(struct strbuf *out, const char *path, size_t max)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		int err = errno;
+		sb_printf(out, "failed to open file '%s' (%s)", path,
+			  strerror(err));
+		return -err;
+	}
+	char buf[4096];
+	size_t total = 0, n;
+	while (total < max &&
+	       (n = fread(buf, 1, max - total < sizeof(buf) ? max - total
+							    : sizeof(buf),
+			  f)) > 0) {
+		sb_putn(out, buf, n);
+		total += n;
+	}
+	fclose(f);
+	return 0;
+}
+
+/* system: the command's standard output (run by /bin/sh, as popen does). */
+static int run_command(struct strbuf *out, const char *cmd)
+{
+	fflush(stdout);
+	FILE *p = popen(cmd, "r");
+	if (!p) {
+		int err = errno;
+		sb_printf(out, "failed to run '%s' (%s)", cmd, strerror(err));
+		return -err;
+	}
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
+		sb_putn(out, buf, n);
+	pclose(p);
+	return 0;
+}
+
+int fmt_action_text(struct strbuf *out, const struct tt_action *a,
+		    const uint8_t *payload, size_t len,
+		    const struct tt_config *cfg)
+{
+	switch (a->kind) {
+	case ACT_TIME: {
+		time_t t = time(NULL);
+		struct tm tm;
+		char buf[1024];
+		size_t n = 0;
+		if (localtime_r(&t, &tm))
+			n = strftime(buf, sizeof(buf), a->fmt ? a->fmt : "", &tm);
+		sb_putn(out, buf, n);
+		return 0;
+	}
+	case ACT_JOIN: {
+		/* FMT_JOIN_MAX_ARGS strings; the first empty one ends the list */
+		const struct type *t = a->args;
+		size_t sz = t && t->elem ? (size_t)t->elem->size : 0;
+		for (int i = 0; sz && i < t->nelem && (i + 1) * sz <= len; i++) {
+			const char *s = (const char *)payload + i * sz;
+			size_t n = strnlen(s, sz);
+			if (!n)
+				break;
+			if (i)
+				sb_puts(out, a->fmt ? a->fmt : " ");
+			sb_putn(out, s, n);
+		}
+		return 0;
+	}
+	case ACT_CAT:
+	case ACT_SYSTEM:
+	case ACT_ERRORF:
+	case ACT_WARNF: {
+		struct strbuf text = { 0 };
+		out_printf(&text, a->fmt ? a->fmt : "", a->args, payload);
+		const char *s = text.s ? text.s : "";
+		int err = 0;
+		if (a->kind == ACT_CAT)
+			err = cat_file(out, s, cfg && cfg->max_cat_bytes > 0
+						       ? (size_t)cfg->max_cat_bytes
+						       : 10240);
+		else if (a->kind == ACT_SYSTEM)
+			err = run_command(out, s);
+		else
+			sb_putn(out, s, text.len);
+		sb_free(&text);
+		return err;
+	}
+	default:
+		return -EINVAL;
+	}
+}
+
+void fmt_action(const struct tt_action *a, const uint8_t *payload, size_t len,
+		const struct tt_config *cfg, bool json)
+{
+	struct strbuf text = { 0 };
+	int err = fmt_action_text(&text, a, payload, len, cfg);
+	const char *s = text.s ? text.s : "";
+
+	if (a->kind == ACT_ERRORF || a->kind == ACT_WARNF || err < 0) {
+		fflush(stdout);
+		if (a->kind == ACT_WARNF)
+			diag_warning(&a->loc, "%s", s);
+		else if (a->kind == ACT_ERRORF)
+			diag_error(&a->loc, "%s", s);
+		else
+			fprintf(stderr, "ERROR: %s\n", s);
+		fflush(stderr);
+		sb_free(&text);
+		return;
+	}
+	if (json) {
+		static const char *const types[] = {
+			[ACT_TIME] = "time", [ACT_CAT] = "cat",
+			[ACT_SYSTEM] = "syscall", [ACT_JOIN] = "join",
+		};
+		struct strbuf line = { 0 };
+		sb_printf(&line, "{\"type\": \"%s\", \"data\": ", types[a->kind]);
+		out_json_string(&line, s, text.len);
+		sb_puts(&line, "}\n");
+		fwrite(line.s, 1, line.len, stdout);
+		sb_free(&line);
+	} else {
+		fwrite(s, 1, text.len, stdout);
+		if (a->kind == ACT_JOIN)
+			putchar('\n');
+	}
+	sb_free(&text);
+}
