@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cdecl.h"
 #include "elf_syms.h"
@@ -1457,15 +1458,44 @@ static void store_at(struct irb *b, struct ref dst, int off, int size,
 	in->size = size;
 }
 
-/* ustack/usym values carry the process (its tgid) and the probe. */
+/* The pid namespace tinytrace runs in, when it is not the initial one
+ * (whose inode is PROC_PID_INIT_INO): /proc shows that namespace's pids. */
+static bool own_pidns(uint64_t *dev, uint64_t *ino)
+{
+	struct stat st;
+	if (stat("/proc/self/ns/pid", &st) < 0 || st.st_ino == 0xEFFFFFFCu)
+		return false;
+	*dev = st.st_dev;
+	*ino = st.st_ino;
+	return true;
+}
+
+/* ustack/usym values carry the process (its tgid, as this namespace's
+ * /proc numbers it) and the probe. */
 static void store_pid_probe(struct irb *b, struct ref dst, int off,
 			    const struct srcloc *loc)
 {
-	int r = irb_call(b, BPF_FUNC_get_current_pid_tgid, loc, 0);
-	struct ir_insn *in = irb_emit(b, IR_LSHR, loc);
-	in->dst = r;
-	in->arg[0] = ref_reg(r);
-	in->arg[1] = ref_imm(32);
+	uint64_t dev, ino;
+	int r;
+	if (own_pidns(&dev, &ino)) {
+		/* struct bpf_pidns_info { u32 pid; u32 tgid; } */
+		int s = irb_slot_sized(b, 8, 8, "pidns");
+		irb_call(b, BPF_FUNC_get_ns_current_pid_tgid, loc, 4,
+			 ref_imm((int64_t)dev), ref_imm((int64_t)ino),
+			 ref_slot(s, 0), ref_imm(8));
+		r = irb_reg(b, NULL);
+		struct ir_insn *in = irb_emit(b, IR_LOAD, loc);
+		in->dst = r;
+		in->arg[0] = ref_slot(s, 0);
+		in->off = 4;
+		in->size = 4;
+	} else {
+		r = irb_call(b, BPF_FUNC_get_current_pid_tgid, loc, 0);
+		struct ir_insn *in = irb_emit(b, IR_LSHR, loc);
+		in->dst = r;
+		in->arg[0] = ref_reg(r);
+		in->arg[1] = ref_imm(32);
+	}
 	store_at(b, dst, off, 4, ref_reg(r), loc);
 	store_at(b, dst, off + 4, 4, ref_imm(irb_probe_id(b)), loc);
 }
