@@ -23,6 +23,11 @@
  *    as negative, as in bpftrace).
  *    lhist(x, min, max, step): bucket 0 holds x < min, x > max goes to
  *    1 + (max - min) / step, else 1 + (x - min) / step.
+ *    tseries(x, interval, n): keyed like hist with bucket = epoch % n,
+ *    epoch = now / interval (now: TAI nanoseconds); the per-CPU value is
+ *    { int64 value; uint64 meta; uint64 epoch; } 24 bytes, meta = the
+ *    time of the last write (no agg), the number of values (avg), 1 once
+ *    set (min/max), 0 (sum).  A bucket of an older epoch starts over.
  *  - TY_KSYM: the uint64 kernel address (8 bytes).
  *  - TY_USYM: { uint64 addr; int32 pid; int32 probe_id; } 16 bytes
  *    (probe_id: index in tt_prog.probes, -1 none).
@@ -63,7 +68,7 @@ enum type_kind {
 };
 
 enum agg_kind { AGG_NONE, AGG_COUNT, AGG_SUM, AGG_MIN, AGG_MAX, AGG_AVG,
-		AGG_STATS, AGG_HIST, AGG_LHIST };
+		AGG_STATS, AGG_HIST, AGG_LHIST, AGG_TSERIES };
 
 enum addrspace { AS_NONE, AS_KERNEL, AS_USER };
 
@@ -101,6 +106,11 @@ struct type {
 	enum agg_kind agg;    /* TY_AGG */
 	int64_t lhist_min, lhist_max, lhist_step; /* TY_AGG lhist */
 	int hist_bits;        /* TY_AGG hist: k of hist(x, k), 0..5 */
+	/* TY_AGG tseries(x, interval, n[, agg]): interval in ns, n intervals
+	   kept, agg AGG_NONE (the last value), AGG_SUM/MIN/MAX/AVG */
+	int64_t tseries_interval;
+	int tseries_n;
+	enum agg_kind tseries_agg;
 };
 
 /* Constructors (arena-allocated; simple types may be shared singletons). */

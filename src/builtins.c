@@ -14,6 +14,7 @@
 #include <linux/bpf.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cdecl.h"
 #include "elf_syms.h"
@@ -272,6 +273,75 @@ static struct type *ty_lhist(struct sema *s, struct node *n)
 	return t;
 }
 
+/* tseries(x, interval, n[, "avg"|"max"|"min"|"sum"]): the last n
+ * intervals of x, one value per interval (the last one written, or the
+ * aggregate).  With BPFTRACE_DUMMY_TS_MAP=@m set, "now" is @m's value
+ * (bpftrace's test hook): the map is kept in n->c for the lowering. */
+static struct type *ty_tseries(struct sema *s, struct node *n)
+{
+	int64_t iv, cnt;
+	bool ok = agg_int_arg(s, n);
+	struct type *vt = n->args.v[0]->type;
+	if (!literal_arg(s, n, 1, &iv) || !literal_arg(s, n, 2, &cnt))
+		return type_none();
+	enum agg_kind agg = AGG_NONE;
+	if (n->args.n > 3) {
+		struct node *a = n->args.v[3];
+		sema_expr(s, a);
+		static const struct { const char *name; enum agg_kind agg; }
+			aggs[] = { { "avg", AGG_AVG }, { "max", AGG_MAX },
+				   { "min", AGG_MIN }, { "sum", AGG_SUM } };
+		bool found = false;
+		for (int i = 0; a->kind == N_STR && i < 4; i++)
+			if (!strcmp(a->str, aggs[i].name)) {
+				agg = aggs[i].agg;
+				found = true;
+			}
+		if (!found) {
+			sema_err(s, &n->loc,
+				 "tseries() expects one of the following "
+				 "aggregation functions: avg, max, min, sum "
+				 "(\"%s\" provided)",
+				 a->kind == N_STR ? a->str : "");
+			return type_none();
+		}
+	}
+	if (iv <= 0) {
+		sema_err(s, &n->loc, "tseries() interval_ns must be >= 1 (%lld "
+				     "provided)",
+			 (long long)iv);
+		return type_none();
+	}
+	if (cnt <= 0) {
+		sema_err(s, &n->loc, "tseries() num_intervals must be >= 1 "
+				     "(%lld provided)",
+			 (long long)cnt);
+		return type_none();
+	}
+	if (cnt > 1000000) {
+		sema_err(s, &n->loc, "tseries() num_intervals must be < 1000000 "
+				     "(%lld provided)",
+			 (long long)cnt);
+		return type_none();
+	}
+	const char *dummy = getenv("BPFTRACE_DUMMY_TS_MAP");
+	if (dummy && *dummy) {
+		struct node *m = ast_new(N_MAP, &n->loc);
+		m->name = tt_strdup(dummy);
+		sema_map_ref(s, m);
+		n->c = m;
+	}
+	if (!ok)
+		return type_none();
+	bool sgn = vt && vt->kind == TY_INT && vt->is_signed;
+	struct type *t = type_agg(AGG_TSERIES, type_int(8, sgn));
+	t->size = 24;
+	t->tseries_interval = iv;
+	t->tseries_n = (int)cnt;
+	t->tseries_agg = agg;
+	return t;
+}
+
 /* print(@m), clear(@m), zero(@m): the argument is a whole map. */
 static struct type *ty_mapop(struct sema *s, struct node *n)
 {
@@ -337,6 +407,15 @@ static struct node *keyed_map(struct sema *s, struct node *n)
 	struct sema_map *sm = m->sym;
 	if (!sm || !sm->value)
 		return NULL;
+	if (sm->value->kind == TY_AGG && (sm->value->agg == AGG_HIST ||
+					  sm->value->agg == AGG_LHIST ||
+					  sm->value->agg == AGG_TSERIES)) {
+		/* one histogram is many map entries (types.h) */
+		sema_err(s, &n->loc, "%s() cannot be used on a %s map; use "
+				     "clear() or zero() on the whole map",
+			 n->name, type_name(sm->value));
+		return NULL;
+	}
 	if (!sm->nkeys && (k->args.n || !strcmp(n->name, "has_key"))) {
 		sema_err(s, &m->loc, "call to %s() expects a map with explicit "
 				     "keys (non-scalar map)",
@@ -1038,6 +1117,127 @@ static struct irval lo_hist(struct irb *b, struct node *n, struct node *map)
 	irb_set_block(b, fresh);
 	int vs = irb_slot_sized(b, 8, 8, tt_sprintf("val%s", map->name));
 	st8(b, ref_slot(vs, 0), 0, ref_imm(1), loc);
+	irb_call(b, BPF_FUNC_map_update_elem, loc, 4, ref_map(mi), key,
+		 ref_slot(vs, 0), ref_imm(BPF_ANY));
+	irb_jmp(b, done);
+	irb_set_block(b, done);
+	return void_val();
+}
+
+/* tseries: "now" in TAI nanoseconds is the boot clock plus TAI - BOOTTIME
+ * measured when the program is built (bpftrace's software TAI, for kernels
+ * without bpf_ktime_get_tai_ns), or the dummy map's value.
+ *   epoch = now / interval; key = (key, epoch % n); p = lookup(key)
+ *   p: when agg and p->epoch != epoch, start over (value = meta = 0);
+ *      update value/meta; p->epoch = epoch
+ *   !p: map_update_elem(key, { first value, first meta, epoch })
+ * value/meta: none: x / now; sum: += x / 0; avg: += x / += 1;
+ * min/max: x when meta is 0 or x wins / 1. */
+static struct ref tseries_now(struct irb *b, struct node *n,
+			      const struct srcloc *loc)
+{
+	int r = irb_reg(b, "now");
+	if (n->c && n->c->sym) {
+		int p = irb_call(b, BPF_FUNC_map_lookup_elem, loc, 2,
+				 ref_map(irb_map_index(b, n->c)),
+				 irb_map_key(b, n->c));
+		int have = irb_new_block(b), done = irb_new_block(b);
+		mov(b, r, ref_imm(0), loc);
+		irb_br(b, CC_EQ, ref_reg(p), ref_imm(0), done, have);
+		irb_set_block(b, have);
+		mov(b, r, ref_reg(ld8(b, ref_reg(p), 0, loc)), loc);
+		irb_jmp(b, done);
+		irb_set_block(b, done);
+		return ref_reg(r);
+	}
+	struct timespec tai, boot;
+	clock_gettime(CLOCK_TAI, &tai);
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	int64_t delta = (int64_t)(tai.tv_sec - boot.tv_sec) * 1000000000 +
+			(tai.tv_nsec - boot.tv_nsec);
+	int t = irb_call(b, BPF_FUNC_ktime_get_boot_ns, loc, 0);
+	struct ir_insn *in = irb_emit(b, IR_ADD, loc);
+	in->dst = r;
+	in->arg[0] = ref_reg(t);
+	in->arg[1] = ref_imm(delta);
+	return ref_reg(r);
+}
+
+static struct irval lo_tseries(struct irb *b, struct node *n, struct node *map)
+{
+	const struct srcloc *loc = &n->loc;
+	struct type *t = map->sym ? ((struct sema_map *)map->sym)->value : NULL;
+	if (!t || t->kind != TY_AGG || t->agg != AGG_TSERIES)
+		return void_val();
+	enum agg_kind agg = t->tseries_agg;
+	struct ref now = tseries_now(b, n, loc);
+	int epoch = alu(b, IR_UDIV, now, ref_imm(t->tseries_interval), loc);
+	int bucket = alu(b, IR_UMOD, ref_reg(epoch), ref_imm(t->tseries_n),
+			 loc);
+	struct ref x = irb_to_reg(b, irb_expr(b, n->args.v[0]), loc);
+	struct ref key = hist_key(b, map, ref_reg(bucket), loc);
+	int mi = irb_map_index(b, map);
+	int p = irb_call(b, BPF_FUNC_map_lookup_elem, loc, 2, ref_map(mi), key);
+	int have = irb_new_block(b), fresh = irb_new_block(b),
+	    update = irb_new_block(b), done = irb_new_block(b);
+	irb_br(b, CC_EQ, ref_reg(p), ref_imm(0), fresh, have);
+	struct ref pr = ref_reg(p);
+
+	irb_set_block(b, have);
+	if (agg != AGG_NONE) {
+		int clear = irb_new_block(b);
+		int old = ld8(b, pr, 16, loc);
+		irb_br(b, CC_NE, ref_reg(old), ref_reg(epoch), clear, update);
+		irb_set_block(b, clear);
+		st8(b, pr, 0, ref_imm(0), loc);
+		st8(b, pr, 8, ref_imm(0), loc);
+		irb_jmp(b, update);
+	} else {
+		irb_jmp(b, update);
+	}
+	irb_set_block(b, update);
+	switch (agg) {
+	case AGG_NONE:
+		st8(b, pr, 0, x, loc);
+		st8(b, pr, 8, now, loc);
+		break;
+	case AGG_AVG:
+		st8(b, pr, 8, ref_reg(add_to(b, ld8(b, pr, 8, loc), ref_imm(1),
+					      loc)), loc);
+		/* fall through */
+	case AGG_SUM:
+		st8(b, pr, 0, ref_reg(add_to(b, ld8(b, pr, 0, loc), x, loc)), loc);
+		break;
+	default: {
+		bool sign = t->elem && t->elem->is_signed;
+		enum ir_cc cc = agg == AGG_MAX ? (sign ? CC_SGT : CC_UGT)
+					       : (sign ? CC_SLT : CC_ULT);
+		int st = irb_new_block(b), cmp = irb_new_block(b),
+		    next = irb_new_block(b);
+		int set = ld8(b, pr, 8, loc);
+		irb_br(b, CC_EQ, ref_reg(set), ref_imm(0), st, cmp);
+		irb_set_block(b, cmp);
+		int cur = ld8(b, pr, 0, loc);
+		irb_br(b, cc, x, ref_reg(cur), st, next);
+		irb_set_block(b, st);
+		st8(b, pr, 0, x, loc);
+		st8(b, pr, 8, ref_imm(1), loc);
+		irb_jmp(b, next);
+		irb_set_block(b, next);
+	}
+	}
+	st8(b, pr, 16, ref_reg(epoch), loc);
+	irb_jmp(b, done);
+
+	irb_set_block(b, fresh);
+	int vs = irb_slot_sized(b, 24, 8, tt_sprintf("val%s", map->name));
+	st8(b, ref_slot(vs, 0), 0, agg == AGG_SUM || agg == AGG_AVG ||
+					   agg == AGG_NONE || agg == AGG_MIN ||
+					   agg == AGG_MAX ? x : ref_imm(0), loc);
+	st8(b, ref_slot(vs, 0), 8, agg == AGG_NONE ? now
+				   : agg == AGG_SUM ? ref_imm(0) : ref_imm(1),
+	    loc);
+	st8(b, ref_slot(vs, 0), 16, ref_reg(epoch), loc);
 	irb_call(b, BPF_FUNC_map_update_elem, loc, 4, ref_map(mi), key,
 		 ref_slot(vs, 0), ref_imm(BPF_ANY));
 	irb_jmp(b, done);
@@ -1796,6 +1996,7 @@ static const struct builtin builtins[] = {
 	{ "stats",    1, 1, BI_AGG, AGG_STATS, ty_agg1, lo_agg },
 	{ "hist",     1, 2, BI_AGG, AGG_HIST, ty_hist, lo_hist },
 	{ "lhist",    4, 4, BI_AGG, AGG_LHIST, ty_lhist, lo_hist },
+	{ "tseries",  3, 4, BI_AGG, AGG_TSERIES, ty_tseries, lo_tseries },
 };
 
 const struct builtin *builtin_lookup(const char *name)

@@ -579,7 +579,8 @@ static struct irval agg_read(struct irb *b, struct node *n)
 	struct sema_map *m = n->sym;
 	struct type *t = m->value;
 	const struct srcloc *loc = &n->loc;
-	if (t->agg == AGG_STATS || t->agg == AGG_HIST || t->agg == AGG_LHIST)
+	if (t->agg == AGG_STATS || t->agg == AGG_HIST || t->agg == AGG_LHIST ||
+	    t->agg == AGG_TSERIES)
 		return irb_unsupported(b, loc, "reading this aggregation in an "
 					       "expression");
 	struct ref key = irb_map_key(b, n);
@@ -2095,9 +2096,11 @@ int ir_build(struct node *program, struct sema_result *sr, struct tt_prog *out)
 				    .key_type = sm->nkeys ? sm->key : NULL,
 				    .value_type = sm->value,
 				    .nkeys = sm->nkeys };
-		/* hist/lhist: the bucket index follows the key (types.h) */
+		/* hist/lhist/tseries: the bucket index follows the key
+		   (types.h) */
 		if (sm->value->kind == TY_AGG && (sm->value->agg == AGG_HIST ||
-						  sm->value->agg == AGG_LHIST))
+						  sm->value->agg == AGG_LHIST ||
+						  sm->value->agg == AGG_TSERIES))
 			m.key_size = (sm->nkeys && sm->key
 					      ? (sm->key->size + 7) & ~7u
 					      : 0) + 8;

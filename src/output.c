@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
+#include <time.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -696,6 +697,8 @@ static const char *json_map_type(const struct type *vt)
 		return "stats";
 	if (vt->kind == TY_AGG && (vt->agg == AGG_HIST || vt->agg == AGG_LHIST))
 		return "hist";
+	if (vt->kind == TY_AGG && vt->agg == AGG_TSERIES)
+		return "tseries";
 	return "map";
 }
 
@@ -957,11 +960,389 @@ static void print_hist_map(struct strbuf *sb, const struct out_mapdata *m,
 	free(tmp);
 }
 
+/* ---- time series ----------------------------------------------------------
+ * tseries maps are keyed like hist maps with bucket = epoch % n; each
+ * per-CPU value is { int64 value; uint64 meta; uint64 epoch; } (types.h).
+ * A bucket's CPUs are merged within its newest epoch (epoch 0 means never
+ * written: a bucket with nothing else reads as epoch 0, value 0, as in
+ * bpftrace).  The printed range is the newest epoch of all keys and the
+ * n - 1 before it; each key starts at its first epoch in that range, and
+ * intervals it has no value for print as "-" (text) or are left out
+ * (JSON).  Times are TAI, shown as wall-clock time: local in text, UTC in
+ * JSON. */
+
+struct tspoint {
+	uint64_t epoch;
+	int64_t v;
+};
+
+struct tsgroup {
+	int first;              /* entry whose key starts the group */
+	uint64_t latest;        /* newest epoch: the sort order */
+	struct tspoint *pts;    /* sorted by epoch, unique */
+	int n;
+};
+
+static int64_t tai_offset_ns(void)
+{
+	static bool done;
+	static int64_t off;
+	if (!done) {
+		struct timespec tai, real;
+		clock_gettime(CLOCK_TAI, &tai);
+		clock_gettime(CLOCK_REALTIME, &real);
+		/* the kernel's TAI offset is whole seconds */
+		int64_t d = (int64_t)(tai.tv_sec - real.tv_sec) * 1000000000 +
+			    (tai.tv_nsec - real.tv_nsec);
+		off = (d >= 0 ? d + 500000000 : d - 500000000) / 1000000000 *
+		      1000000000;
+		done = true;
+	}
+	return off;
+}
+
+/* One bucket's per-CPU values merged: *epoch and *v of its newest epoch. */
+static void ts_reduce(const struct type *t, const uint8_t *d,
+		      const struct vctx *c, uint64_t *epoch, int64_t *v)
+{
+	bool sgn = t->elem && t->elem->is_signed;
+	enum agg_kind agg = t->tseries_agg;
+	uint64_t best = 0;
+	int64_t val = 0;
+	uint64_t meta = 0;
+	*epoch = 0;
+	*v = 0;
+	for (int i = 0; i < c->ncpus; i++) {
+		const uint8_t *p = d + (size_t)i * c->stride;
+		uint64_t e = load_u(p + 16, 8);
+		if (e > best)
+			best = e;
+	}
+	if (!best)
+		return;
+	bool any = false;
+	for (int i = 0; i < c->ncpus; i++) {
+		const uint8_t *p = d + (size_t)i * c->stride;
+		if (load_u(p + 16, 8) != best)
+			continue;
+		int64_t x = load_s(p, 8);
+		uint64_t m = load_u(p + 8, 8);
+		if (!any) {
+			val = x;
+			meta = m;
+			any = true;
+			continue;
+		}
+		switch (agg) {
+		case AGG_NONE:
+			if (m > meta) {
+				val = x;
+				meta = m;
+			}
+			break;
+		case AGG_AVG:
+			val = (int64_t)((uint64_t)val + (uint64_t)x);
+			meta += m;
+			break;
+		case AGG_SUM:
+			val = (int64_t)((uint64_t)val + (uint64_t)x);
+			break;
+		default: {
+			bool less = sgn ? x < val : (uint64_t)x < (uint64_t)val;
+			if (agg == AGG_MIN ? less : (!less && x != val))
+				val = x;
+		}
+		}
+	}
+	if (agg == AGG_AVG && meta)
+		val = sgn ? val / (int64_t)meta : (int64_t)((uint64_t)val / meta);
+	*epoch = best;
+	*v = val;
+}
+
+static void ts_put(struct strbuf *sb, bool sgn, int64_t v)
+{
+	if (sgn)
+		sb_printf(sb, "%" PRId64, v);
+	else
+		sb_printf(sb, "%" PRIu64, (uint64_t)v);
+}
+
+/* A time as bpftrace prints it: local "%H:%M:%S" and the fraction the
+ * unit asks for (digits 0, 3, 6 or 9), or JSON's UTC date. */
+static void ts_time(struct strbuf *sb, uint64_t tai_ns, int digits, bool json)
+{
+	int64_t ns = (int64_t)tai_ns - tai_offset_ns();
+	time_t sec = (time_t)(ns >= 0 ? ns / 1000000000
+				      : (ns - 999999999) / 1000000000);
+	int64_t frac = ns - (int64_t)sec * 1000000000;
+	struct tm tm;
+	char buf[64];
+	if (json) {
+		gmtime_r(&sec, &tm);
+		strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
+		sb_printf(sb, "\"%s.%09" PRId64 "\"", buf, frac);
+		return;
+	}
+	localtime_r(&sec, &tm);
+	strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
+	sb_puts(sb, buf);
+	if (digits == 3)
+		sb_printf(sb, ".%03" PRId64, frac / 1000000);
+	else if (digits == 6)
+		sb_printf(sb, ".%06" PRId64, frac / 1000);
+	else if (digits == 9)
+		sb_printf(sb, ".%09" PRId64, frac);
+}
+
+/* The rows of one series: epochs [from, to], values where pts has them. */
+static void fmt_tseries(struct strbuf *sb, const struct type *t,
+			const struct tsgroup *g, uint64_t from, uint64_t to,
+			bool json)
+{
+	bool sgn = t->elem && t->elem->is_signed;
+	uint64_t iv = (uint64_t)t->tseries_interval, first = to;
+	for (int i = 0; i < g->n; i++)
+		if (g->pts[i].epoch >= from && g->pts[i].epoch < first)
+			first = g->pts[i].epoch;
+	bool empty = from > to || g->n == 0;
+	if (!empty) {
+		bool found = false;
+		for (int i = 0; i < g->n; i++)
+			if (g->pts[i].epoch >= from && g->pts[i].epoch <= to)
+				found = true;
+		empty = !found;
+	}
+	if (json) {
+		sb_putc(sb, '[');
+		bool any = false;
+		for (uint64_t e = first; !empty && e <= to && e >= first; e++) {
+			for (int i = 0; i < g->n; i++) {
+				if (g->pts[i].epoch != e)
+					continue;
+				if (any)
+					sb_puts(sb, ", ");
+				sb_puts(sb, "{\"interval_start\": ");
+				ts_time(sb, e * iv, 9, true);
+				sb_puts(sb, ", \"value\": ");
+				ts_put(sb, sgn, g->pts[i].v);
+				sb_putc(sb, '}');
+				any = true;
+			}
+			if (e == UINT64_MAX)
+				break;
+		}
+		sb_putc(sb, ']');
+		return;
+	}
+	if (empty) {
+		sb_puts(sb, "<no data>");
+		return;
+	}
+	/* min and max of the values shown; equal ones are widened by one */
+	int64_t mn = 0, mx = 0;
+	bool have = false;
+	for (int i = 0; i < g->n; i++) {
+		const struct tspoint *p = &g->pts[i];
+		if (p->epoch < first || p->epoch > to)
+			continue;
+		if (!have || (sgn ? p->v < mn : (uint64_t)p->v < (uint64_t)mn))
+			mn = p->v;
+		if (!have || (sgn ? p->v > mx : (uint64_t)p->v > (uint64_t)mx))
+			mx = p->v;
+		have = true;
+	}
+	if (mn == mx) {
+		if (sgn ? mn > INT64_MIN : (uint64_t)mn > 0)
+			mn--;
+		if (sgn ? mx < INT64_MAX : (uint64_t)mx < UINT64_MAX)
+			mx++;
+	}
+	/* the time unit: of the interval between the rows shown */
+	uint64_t rows = to - first + 1;
+	uint64_t step = (to - first) * iv / (rows > 1 ? rows - 1 : 1);
+	int digits = step >= 1000000000 ? 0 : step >= 1000000 ? 3
+		     : step >= 1000 ? 6 : 9;
+	const char *fmtname = digits == 0 ? "hh:mm:ss" : digits == 3
+			      ? "hh:mm:ss.ms" : digits == 6 ? "hh:mm:ss.\u03bcs"
+			      : "hh:mm:ss.ns";
+	int tsize = 8 + (digits ? 1 + digits : 0);
+	double range = sgn ? (double)mx - (double)mn
+			   : (double)(uint64_t)mx - (double)(uint64_t)mn;
+	struct strbuf scale = { 0 };
+	sb_printf(&scale, "%*s", tsize + 1, "");
+	struct strbuf a = { 0 }, z = { 0 };
+	ts_put(&a, sgn, mn);
+	ts_put(&z, sgn, mx);
+	sb_printf(&scale, "%-21s%32s\n", a.s, z.s);
+	sb_free(&a);
+	sb_free(&z);
+	sb_putn(sb, scale.s, scale.len);
+	sb_printf(sb, "%-*s|", tsize + 1, fmtname);
+	for (int i = 0; i < 51; i++)
+		sb_putc(sb, '_');
+	sb_puts(sb, "|\n");
+	int zero = 0;
+	if (sgn && mn < 0 && mx > 0)
+		zero = (int)((float)53 * (float)(0 - (double)mn) / (float)range);
+	for (uint64_t e = first; e <= to && e >= first; e++) {
+		char line[54];
+		memset(line, ' ', 53);
+		line[53] = '\0';
+		line[0] = line[52] = '|';
+		if (zero > 0)
+			line[zero] = '.';
+		ts_time(sb, e * iv, digits, false);
+		sb_putc(sb, ' ');
+		const struct tspoint *p = NULL;
+		for (int i = 0; i < g->n && !p; i++)
+			if (g->pts[i].epoch == e)
+				p = &g->pts[i];
+		if (p) {
+			double dv = sgn ? (double)p->v - (double)mn
+					: (double)(uint64_t)p->v -
+						  (double)(uint64_t)mn;
+			int off = (int)((float)52 * (float)dv / (float)range);
+			line[off < 0 ? 0 : off > 52 ? 52 : off] = '*';
+			sb_printf(sb, "%s ", line);
+			ts_put(sb, sgn, p->v);
+		} else {
+			sb_printf(sb, "%s -", line);
+		}
+		sb_putc(sb, '\n');
+		if (e == UINT64_MAX)
+			break;
+	}
+	sb_printf(sb, "%*s v", tsize, "");
+	for (int i = 0; i < 51; i++)
+		sb_putc(sb, '_');
+	sb_puts(sb, "v\n");
+	sb_putn(sb, scale.s, scale.len);
+	sb_free(&scale);
+}
+
+static int tspoint_cmp(const void *a, const void *b)
+{
+	const struct tspoint *x = a, *y = b;
+	return (x->epoch > y->epoch) - (x->epoch < y->epoch);
+}
+
+static void print_tseries_map(struct strbuf *sb, const struct out_mapdata *m,
+			      bool json)
+{
+	const struct type *vt = m->value_type;
+	struct vctx c = { json, m->ncpus > 0 ? m->ncpus : 1, m->stride, 1 };
+	size_t vstep = (size_t)c.ncpus * m->stride;
+	uint32_t ks = m->key_size >= 8 ? m->key_size - 8 : 0;
+	int ng = 0;
+	int *order = xcalloc(m->n ? m->n : 1, sizeof(*order));
+	struct tsgroup *g = xcalloc(m->n ? m->n : 1, sizeof(*g));
+
+	for (int i = 0; i < m->n; i++)
+		order[i] = i;
+	hsort_map = m;
+	hsort_ks = ks;
+	qsort(order, m->n, sizeof(*order), hist_ent_cmp);
+	for (int j = 0; j < m->n; j++) {
+		int e = order[j];
+		const uint8_t *key = m->keys + (size_t)e * m->key_size;
+		if (!ng || memcmp(key, m->keys + (size_t)g[ng - 1].first *
+						     m->key_size, ks)) {
+			g[ng].first = e;
+			g[ng].pts = xcalloc(m->n, sizeof(struct tspoint));
+			ng++;
+		}
+		struct tsgroup *cur = &g[ng - 1];
+		struct tspoint pt;
+		ts_reduce(vt, m->values + e * vstep, &c, &pt.epoch, &pt.v);
+		bool dup = false;
+		for (int i = 0; i < cur->n; i++)
+			if (cur->pts[i].epoch == pt.epoch)
+				dup = true;
+		if (!dup)
+			cur->pts[cur->n++] = pt;
+		if (pt.epoch > cur->latest)
+			cur->latest = pt.epoch;
+	}
+	uint64_t last = 0;
+	for (int i = 0; i < ng; i++) {
+		qsort(g[i].pts, g[i].n, sizeof(struct tspoint), tspoint_cmp);
+		if (g[i].latest > last)
+			last = g[i].latest;
+	}
+	uint64_t from = last - (uint64_t)vt->tseries_n + 1;
+
+	/* least recently updated first */
+	struct sort_ent *ents = xcalloc(ng ? ng : 1, sizeof(*ents));
+	struct sort_ent *tmp = xcalloc(ng ? ng : 1, sizeof(*tmp));
+	struct out_mapdata km = *m;
+	for (int i = 0; i < ng; i++) {
+		ents[i].idx = g[i].first;
+		ents[i].v = g[i].latest;
+	}
+	struct sort_ctx sc = { &km, true, false };
+	merge_sort(&sc, ents, tmp, ng);
+
+	if (json) {
+		sb_puts(sb, "{\"type\": \"tseries\", \"data\": {");
+		out_json_string(sb, m->name, strlen(m->name));
+		sb_puts(sb, ": ");
+		if (m->key_type)
+			sb_putc(sb, '{');
+	}
+	for (int i = 0; i < ng; i++) {
+		const struct tsgroup *tg = NULL;
+		for (int j = 0; j < ng && !tg; j++)
+			if (g[j].first == ents[i].idx)
+				tg = &g[j];
+		const uint8_t *key = m->keys + (size_t)tg->first * m->key_size;
+		if (json && !m->key_type) {
+			fmt_tseries(sb, vt, tg, from, last, true);
+			break;
+		}
+		if (json) {
+			if (i)
+				sb_puts(sb, ", ");
+			fmt_key(sb, m->key_type, key, true);
+			sb_puts(sb, ": ");
+			fmt_tseries(sb, vt, tg, from, last, true);
+			continue;
+		}
+		sb_puts(sb, m->name);
+		if (m->key_type) {
+			sb_putc(sb, '[');
+			fmt_key(sb, m->key_type, key, false);
+			sb_putc(sb, ']');
+		}
+		sb_puts(sb, ":\n");
+		fmt_tseries(sb, vt, tg, from, last, false);
+		sb_putc(sb, '\n');
+	}
+	if (json) {
+		if (!m->key_type && !ng)
+			sb_puts(sb, "[]");
+		else if (m->key_type)
+			sb_putc(sb, '}');
+		sb_puts(sb, "}}\n");
+	}
+	for (int i = 0; i < ng; i++)
+		free(g[i].pts);
+	free(g);
+	free(order);
+	free(ents);
+	free(tmp);
+}
+
 void out_mapdata_print(struct strbuf *sb, const struct out_mapdata *m,
 		       uint32_t top, uint32_t div, bool json)
 {
 	if (agg_is_hist(m->value_type)) {
 		print_hist_map(sb, m, top, div, json);
+		return;
+	}
+	if (m->value_type && m->value_type->kind == TY_AGG &&
+	    m->value_type->agg == AGG_TSERIES) {
+		print_tseries_map(sb, m, json); /* top and div do not apply */
 		return;
 	}
 	struct vctx c = { json, m->ncpus > 0 ? m->ncpus : 1, m->stride,

@@ -434,6 +434,13 @@ static void map_assign_type(struct sema *s, struct sema_map *m,
 				 "unsupported");
 		return;
 	}
+	if (p && t->agg == AGG_TSERIES &&
+	    (t->tseries_interval != p->tseries_interval ||
+	     t->tseries_n != p->tseries_n || t->tseries_agg != p->tseries_agg)) {
+		sema_err(s, loc, "Different tseries bounds in a single map "
+				 "unsupported");
+		return;
+	}
 	if (!p) {
 		sema_err(s, loc,
 			 "Type mismatch for %s: trying to assign value of type "
@@ -1354,7 +1361,8 @@ static struct type *type_map(struct sema *s, struct node *n)
 	}
 	/* reading count/sum/min/max/avg gives the merged integer */
 	if (m->value->kind == TY_AGG && m->value->agg != AGG_STATS &&
-	    m->value->agg != AGG_HIST && m->value->agg != AGG_LHIST)
+	    m->value->agg != AGG_HIST && m->value->agg != AGG_LHIST &&
+	    m->value->agg != AGG_TSERIES)
 		return type_int(8, m->value->agg != AGG_COUNT &&
 				       m->value->is_signed);
 	return m->value;
@@ -2219,7 +2227,14 @@ static void stmt(struct sema *s, struct node *n)
 			sema_map_ref(s, m);
 			struct sema_map *sm = m->sym;
 			if (sm && !is_none(sm->value)) {
-				if (!sm->nkeys && sm->key_known) {
+				struct type *mv = sm->value;
+				if (mv->kind == TY_AGG &&
+				    (mv->agg == AGG_STATS || mv->agg == AGG_HIST ||
+				     mv->agg == AGG_LHIST || mv->agg == AGG_TSERIES)) {
+					sema_err(s, &m->loc, "Loop expression does "
+							     "not support type: %s",
+						 type_name(mv));
+				} else if (!sm->nkeys && sm->key_known) {
 					sema_err(s, &m->loc,
 						 "%s has no explicit keys "
 						 "(scalar map), and cannot be "

@@ -228,7 +228,7 @@ static void name_into(struct strbuf *b, const struct type *t)
 			[AGG_SUM] = "sum_t",    [AGG_MIN] = "min_t",
 			[AGG_MAX] = "max_t",    [AGG_AVG] = "avg_t",
 			[AGG_STATS] = "stats_t", [AGG_HIST] = "hist_t",
-			[AGG_LHIST] = "lhist_t",
+			[AGG_LHIST] = "lhist_t", [AGG_TSERIES] = "tseries_t",
 		};
 		sb_puts(b, names[t->agg]);
 		return;

@@ -590,3 +590,361 @@ Test(map, stats_keyed_signed_json_and_zero)
 	cr_assert_str_eq(mapstr(&m, 1, 0, false),
 			 "@s[b]: { .count = 0, .average = 0, .total = 0 }\n");
 }
+
+/* ---- values resolved in userspace, actions (fmt_extra.c) ----------------- */
+
+#include <errno.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fmt_extra.h"
+
+static struct type *buf_ty(int cap)
+{
+	struct type *t = mk(TY_BUFFER, 4 + cap);
+	t->align = 4;
+	return t;
+}
+
+Test(extra, buffer_styles)
+{
+	/* bpftrace's buf_no_ascii, buf_no_ascii_no_escaping, %r */
+	struct bufv { uint32_t len; char d[8]; } b = { 6, "Hello\0\n" };
+	struct bufv b3[3] = { b, b, b };
+	struct type *a = tup(3, buf_ty(8), buf_ty(8), buf_ty(8));
+	cr_assert_str_eq(fmt("%r|%rx|%rh.", a, b3),
+			 "Hello\\x00|\\x48\\x65\\x6c\\x6c\\x6f\\x00|48 65 6c 6c 6f 00.");
+	/* bytes past len are not part of the value; the map/print form is %r */
+	b.len = 7;
+	cr_assert_str_eq(val(buf_ty(8), &b, false), "Hello\\x00\\x0a");
+	cr_assert_str_eq(val(buf_ty(8), &b, true), "\"Hello\\\\x00\\\\x0a\"");
+	/* a string printed with %r: its bytes before the NUL */
+	cr_assert_str_eq(fmt("%rx", tup(1, sty(4)), "hi\0"), "\\x68\\x69");
+}
+
+Test(extra, inet_mac_strerror)
+{
+	struct { int64_t af; uint8_t a[16]; } v4 = { 2, { 127, 0, 0, 1 } },
+					     v6 = { 10, { [15] = 1 } };
+	cr_assert_str_eq(val(mk(TY_INET, 24), &v4, false), "127.0.0.1");
+	cr_assert_str_eq(val(mk(TY_INET, 24), &v6, false), "::1");
+	cr_assert_str_eq(val(mk(TY_INET, 24), &v6, true), "\"::1\"");
+	uint8_t mac[6] = { 5, 4, 3, 2, 0xab, 0x0c };
+	cr_assert_str_eq(val(mk(TY_MAC, 6), mac, false), "05:04:03:02:AB:0C");
+	int64_t e = 22;
+	cr_assert_str_eq(fmt("%s", tup(1, mk(TY_STRERROR, 8)), &e),
+			 "Invalid argument");
+	e = 7;
+	cr_assert_str_eq(val(mk(TY_STRERROR, 8), &e, true),
+			 "\"Argument list too long\"");
+}
+
+/* The microseconds since the epoch strftime("%s.%f") prints for ns. */
+static long long epoch_us(uint64_t ns, enum ts_mode mode)
+{
+	struct strbuf sb = { 0 };
+	fmt_strftime(&sb, "%s.%f", ns, mode);
+	char *dot = strchr(sb.s, '.');
+	cr_assert(dot && strlen(dot + 1) == 6, "%s", sb.s);
+	long long us = atoll(sb.s) * 1000000 + atoll(dot + 1);
+	sb_free(&sb);
+	return us;
+}
+
+Test(extra, strftime_microseconds_and_clocks)
+{
+	/* bpftrace's strftime_microsecond_extension(_rollover) */
+	cr_assert_eq(epoch_us(1000123000, TS_BOOT) - epoch_us(0, TS_BOOT),
+		     1000123);
+	cr_assert_eq(epoch_us(123000, TS_BOOT) - epoch_us(0, TS_BOOT), 123);
+	/* now, read from each clock, is now on the wall clock (within 1 s) */
+	struct timespec ts, rt;
+	clockid_t cl[] = { CLOCK_BOOTTIME, CLOCK_MONOTONIC, CLOCK_TAI };
+	enum ts_mode md[] = { TS_BOOT, TS_MONOTONIC, TS_TAI };
+	for (int i = 0; i < 3; i++) {
+		clock_gettime(cl[i], &ts);
+		clock_gettime(CLOCK_REALTIME, &rt);
+		long long w = epoch_us((uint64_t)ts.tv_sec * 1000000000 +
+					       ts.tv_nsec, md[i]) / 1000000;
+		cr_assert(w >= rt.tv_sec - 1 && w <= rt.tv_sec + 1, "mode %d", i);
+	}
+	/* %% stays a percent sign, %f after it is not microseconds */
+	struct strbuf sb = { 0 };
+	fmt_strftime(&sb, "%%f|100%%", 0, TS_BOOT);
+	cr_assert_str_eq(sb.s, "%f|100%");
+	sb_free(&sb);
+}
+
+Test(extra, strftime_value_uses_the_programs_format)
+{
+	/* TY_TIMESTAMP: { fmt action id, mode, ns }; format from ACT_STRING */
+	struct tt_prog p = { 0 };
+	struct tt_action a0 = { .kind = ACT_PRINTF, .fmt = "x" };
+	struct tt_action a1 = { .kind = ACT_STRING, .fmt = "[%%|%f]" };
+	vec_push(&p.actions, a0);
+	vec_push(&p.actions, a1);
+	fmt_set_prog(&p);
+	struct { uint32_t id, mode; uint64_t ns; } v = { 1, TS_BOOT, 0 };
+	char *s = val(mk(TY_TIMESTAMP, 16), &v, false);
+	cr_assert(strlen(s) == 10 && !strncmp(s, "[%|", 3) && s[9] == ']',
+		  "%s", s);
+	char *j = val(mk(TY_TIMESTAMP, 16), &v, true);
+	cr_assert(j[0] == '"' && !strncmp(j + 1, s, 10) && j[11] == '"', "%s",
+		  j);
+	/* in a tuple key or printf %s the same text */
+	cr_assert_str_eq(fmt("%s", tup(1, mk(TY_TIMESTAMP, 16)), &v), s);
+	fmt_set_prog(NULL);
+	vec_free(&p.actions);
+}
+
+/* A directory tree standing for / with proc/self/mounts and cgroups. */
+static char *fake_root(void)
+{
+	char *root = strdup("/tmp/tt_fmt_extraXXXXXX");
+	cr_assert(mkdtemp(root));
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir -p %s/proc/self %s/etc %s/sys/fs/cgroup/user.slice/a "
+		 "%s/cg1/x && "
+		 "printf 'cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid 0 0\\n"
+		 "proc /proc proc rw 0 0\\n"
+		 "cgroup /cg1 cgroup rw,nosuid,cpu,cpuacct 0 0\\n' "
+		 "> %s/proc/self/mounts && "
+		 "printf 'root:x:0:0::/root:/bin/sh\\nalice:x:1000:1000::/:/bin/sh\\n'"
+		 " > %s/etc/passwd",
+		 root, root, root, root, root, root);
+	cr_assert_eq(system(cmd), 0);
+	return root;
+}
+
+static uint64_t ino_of(const char *root, const char *path)
+{
+	char p[512];
+	struct stat st;
+	snprintf(p, sizeof(p), "%s%s", root, path);
+	cr_assert_eq(stat(p, &st), 0, "%s", p);
+	return st.st_ino;
+}
+
+Test(extra, cgroup_path_and_username)
+{
+	char *root = fake_root();
+	struct strbuf sb = { 0 };
+	fmt_cgroup_path(&sb, ino_of(root, "/sys/fs/cgroup/user.slice/a"), NULL,
+			root);
+	cr_assert_str_eq(sb.s, "unified:/user.slice/a");
+	sb_free(&sb);
+	fmt_cgroup_path(&sb, ino_of(root, "/cg1/x"), NULL, root);
+	cr_assert_str_eq(sb.s, "cpu,cpuacct:/x");
+	sb_free(&sb);
+	/* the filter is a wildcard on the hierarchy name */
+	fmt_cgroup_path(&sb, ino_of(root, "/cg1/x"), "uni*", root);
+	cr_assert_null(sb.s);
+	fmt_cgroup_path(&sb, ino_of(root, "/sys/fs/cgroup"), "uni*", root);
+	cr_assert_str_eq(sb.s, "unified:/");
+	sb_free(&sb);
+	fmt_username(&sb, 1000, root);
+	cr_assert_str_eq(sb.s, "alice");
+	sb_free(&sb);
+	fmt_username(&sb, 4242, root);
+	cr_assert_str_eq(sb.s, "4242");
+	sb_free(&sb);
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	cr_assert_eq(system(cmd), 0);
+	free(root);
+}
+
+static char *act(const struct tt_action *a, const void *payload, size_t len,
+		 const struct tt_config *cfg, int *err)
+{
+	struct strbuf sb = { 0 };
+	*err = fmt_action_text(&sb, a, payload, len, cfg);
+	return sb.s ? sb.s : strdup("");
+}
+
+Test(extra, actions_join_cat_system_errorf)
+{
+	int err;
+	/* join: strings until the first empty one, with the separator */
+	struct type *s8 = sty(8), *arr = mk(TY_ARRAY, 4 * 8);
+	arr->elem = s8;
+	arr->nelem = 4;
+	char argv[4][8] = { "echo", "a b", "", "zz" };
+	struct tt_action j = { .kind = ACT_JOIN, .fmt = ",", .args = arr };
+	cr_assert_str_eq(act(&j, argv, sizeof(argv), NULL, &err), "echo,a b");
+	j.fmt = " ";
+	cr_assert_str_eq(act(&j, argv, sizeof(argv), NULL, &err), "echo a b");
+
+	/* cat: the path is a printf format; at most max_cat_bytes */
+	char path[] = "/tmp/tt_catXXXXXX";
+	int fd = mkstemp(path);
+	cr_assert(fd >= 0);
+	cr_assert_eq(write(fd, "0.25 0.50\n", 10), 10);
+	close(fd);
+	struct tt_config cfg = { .max_cat_bytes = 10240 };
+	struct type *st = tup(1, sty(32));
+	char arg[32] = { 0 };
+	strcpy(arg, path + 5);
+	struct tt_action c = { .kind = ACT_CAT, .fmt = "/tmp/%s", .args = st };
+	cr_assert_str_eq(act(&c, arg, 32, &cfg, &err), "0.25 0.50\n");
+	cfg.max_cat_bytes = 1;
+	cr_assert_str_eq(act(&c, arg, 32, &cfg, &err), "0");
+	unlink(path);
+	cr_assert_str_eq(act(&c, arg, 32, &cfg, &err),
+			 tt_sprintf("failed to open file '%s' (No such file or "
+				    "directory)", path));
+	cr_assert_eq(err, -ENOENT);
+
+	/* system: the command's output (through /bin/sh) */
+	struct type *it = tup(2, ity(8, true), ity(8, true));
+	int64_t nums[2] = { 1, 2 };
+	struct tt_action sy = { .kind = ACT_SYSTEM, .fmt = "echo %d  %d",
+				.args = it };
+	cr_assert_str_eq(act(&sy, nums, 16, &cfg, &err), "1 2\n");
+	/* errorf/warnf: the formatted message (the location is added when
+	   printed) */
+	struct tt_action e = { .kind = ACT_ERRORF, .fmt = "bad %d, %d",
+			       .args = it };
+	cr_assert_str_eq(act(&e, nums, 16, &cfg, &err), "bad 1, 2");
+	/* time: strftime of the wall clock */
+	struct tt_action t = { .kind = ACT_TIME, .fmt = "%%|%Y" };
+	char *y = act(&t, NULL, 0, &cfg, &err);
+	cr_assert(y[0] == '%' && y[1] == '|' && strlen(y) == 6, "%s", y);
+}
+
+/* ---- time series ------------------------------------------------------------
+ * tseries maps: key = (script key, uint64 epoch % n), per-CPU value
+ * { int64 value; uint64 meta; uint64 epoch; }.  Times are TAI: the
+ * expected strings are made with this machine's TAI offset (whole
+ * seconds), text in local time (TZ=UTC here), JSON in UTC. */
+
+struct tsval { int64_t v; uint64_t meta, epoch; };
+
+static struct type *tseries_ty(int64_t interval, int n, enum agg_kind a,
+			       bool sgn)
+{
+	struct type *t = agg(AGG_TSERIES, sgn);
+	t->size = 24;
+	t->elem = ity(8, sgn);
+	t->tseries_interval = interval;
+	t->tseries_n = n;
+	t->tseries_agg = a;
+	return t;
+}
+
+/* "HH:MM:SS.mmm" (ms) or "YYYY-MM-DD HH:MM:SS.nnnnnnnnn" of TAI ns. */
+static const char *ts_str(uint64_t tai_ns, bool json)
+{
+	static char out[8][64];
+	static int k;
+	struct timespec tai, real;
+	clock_gettime(CLOCK_TAI, &tai);
+	clock_gettime(CLOCK_REALTIME, &real);
+	int64_t off = ((int64_t)(tai.tv_sec - real.tv_sec) * 1000000000 +
+		       (tai.tv_nsec - real.tv_nsec) + 500000000) / 1000000000;
+	int64_t ns = (int64_t)tai_ns - off * 1000000000;
+	time_t sec = ns / 1000000000;
+	struct tm tm;
+	char buf[40];
+	gmtime_r(&sec, &tm);
+	char *o = out[k++ % 8];
+	if (json) {
+		strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
+		snprintf(o, 64, "%s.%09lld", buf, (long long)(ns % 1000000000));
+	} else {
+		strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
+		snprintf(o, 64, "%s.%03lld", buf,
+			 (long long)(ns % 1000000000 / 1000000));
+	}
+	return o;
+}
+
+Test(tseries, last_value_per_interval_text_and_json)
+{
+	setenv("TZ", "UTC", 1);
+	tzset();
+	/* tseries(x, 100ms, 5) at epochs 11..13 (bucket = epoch % 5); on
+	   two CPUs the most recent write (meta) of the newest epoch wins */
+	uint64_t keys[] = { 1, 2, 3 };
+	struct tsval v[] = {
+		{ 4, 100, 11 }, { 9, 50, 11 },   /* bucket 1: 4 (newer)   */
+		{ 7, 10, 7 }, { 5, 20, 12 },     /* bucket 2: epoch 12: 5 */
+		{ -2, 30, 13 }, { 0, 0, 0 },     /* bucket 3: -2          */
+	};
+	struct out_mapdata m = { .name = "@a",
+				 .value_type = tseries_ty(100000000, 5, AGG_NONE,
+							  true),
+				 .key_size = 8, .stride = 24, .ncpus = 2, .n = 3,
+				 .keys = (uint8_t *)keys, .values = (uint8_t *)v };
+	char exp[2048];
+	snprintf(exp, sizeof(exp),
+		 "@a:\n"
+		 "             -2                                                  5\n"
+		 "hh:mm:ss.ms  |___________________________________________________|\n"
+		 "%s |              .                            *       | 4\n"
+		 "%s |              .                                    * 5\n"
+		 "%s *              .                                    | -2\n"
+		 "             v___________________________________________________v\n"
+		 "             -2                                                  5\n"
+		 "\n",
+		 ts_str(1100000000, false), ts_str(1200000000, false),
+		 ts_str(1300000000, false));
+	cr_assert_str_eq(mapstr(&m, 0, 0, false), exp);
+	snprintf(exp, sizeof(exp),
+		 "{\"type\": \"tseries\", \"data\": {\"@a\": ["
+		 "{\"interval_start\": \"%s\", \"value\": 4}, "
+		 "{\"interval_start\": \"%s\", \"value\": 5}, "
+		 "{\"interval_start\": \"%s\", \"value\": -2}]}}\n",
+		 ts_str(1100000000, true), ts_str(1200000000, true),
+		 ts_str(1300000000, true));
+	cr_assert_str_eq(mapstr(&m, 0, 0, true), exp);
+}
+
+Test(tseries, keys_missing_intervals_avg_and_zeroed)
+{
+	setenv("TZ", "UTC", 1);
+	tzset();
+	/* avg over 4 intervals of 1s: @t["a"] at epochs 2 and 3, @t["b"]
+	   at epoch 5 only; "a" prints 2..5 with "-" for 4 and 5 */
+	struct hk { char s[8]; uint64_t bucket; } keys[] = {
+		{ "b", 1 }, { "a", 2 }, { "a", 3 } };
+	struct tsval v[] = { { 30, 3, 5 }, { 10, 2, 2 }, { 7, 1, 3 } };
+	struct out_mapdata m = { .name = "@t", .key_type = sty(2),
+				 .value_type = tseries_ty(1000000000, 4, AGG_AVG,
+							  false),
+				 .key_size = 16, .stride = 24, .ncpus = 1, .n = 3,
+				 .keys = (uint8_t *)keys, .values = (uint8_t *)v };
+	char exp[2048], ta[3][16];
+	for (int i = 0; i < 3; i++) {
+		/* whole seconds: no fraction */
+		snprintf(ta[i], sizeof(ta[i]), "%.8s",
+			 ts_str((uint64_t)(2 + i) * 1000000000, false));
+	}
+	snprintf(exp, sizeof(exp),
+		 "@t[a]:\n"
+		 "         5                                                   7\n"
+		 "hh:mm:ss |___________________________________________________|\n"
+		 "%s *                                                   | 5\n"
+		 "%s |                                                   * 7\n"
+		 "%s |                                                   | -\n"
+		 "%.8s |                                                   | -\n"
+		 "         v___________________________________________________v\n"
+		 "         5                                                   7\n"
+		 "\n"
+		 "@t[b]:\n"
+		 "                   9                                                  11\n"
+		 "hh:mm:ss.ns        |___________________________________________________|\n",
+		 ta[0], ta[1], ta[2], ts_str(5000000000ull, false));
+	char *got = mapstr(&m, 0, 0, false);
+	cr_assert(strncmp(got, exp, strlen(exp)) == 0, "got:\n%s\nwant:\n%s", got,
+		  exp);
+	/* zero(@t): every epoch 0, nothing to show */
+	memset(v, 0, sizeof(v));
+	cr_assert_str_eq(mapstr(&m, 0, 0, true),
+			 "{\"type\": \"tseries\", \"data\": {\"@t\": {\"a\": [], "
+			 "\"b\": []}}}\n");
+	cr_assert_str_eq(mapstr(&m, 0, 0, false),
+			 "@t[a]:\n<no data>\n@t[b]:\n<no data>\n");
+}
