@@ -39,6 +39,10 @@ int loader_run_once(const struct tt_probe *pr);
 int attach_all(struct tt_prog *p);
 /* Detaches everything attach_all attached; safe to call more than once. */
 void detach_all(struct tt_prog *p);
+/* Stops every attached program at once (closes the BPF links) but leaves
+ * what is slow to close (perf events, ~0.1 s each in the kernel) to
+ * detach_all(), so that END and the map printout need not wait for it. */
+void attach_stop_all(struct tt_prog *p);
 /* Attach or detach one probe (attach_all's building blocks; tests). */
 int attach_probe(struct tt_prog *p, struct tt_probe *pr);
 void detach_probe(struct tt_probe *pr);

@@ -20,6 +20,7 @@
  * fentry and fexit ones. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/ioctl.h>
@@ -62,9 +63,81 @@ static void detach_fds(struct tt_probe *pr)
 	if (!st)
 		return;
 	while (st->n > 0)
-		close(st->fds[--st->n]);
+		if (st->fds[--st->n] >= 0)
+			close(st->fds[st->n]);
 	free(st);
 	pr->attach_state = NULL;
+}
+
+typedef VEC(int) fd_vec;
+
+/* True when fd is a BPF link (a perf event fd is not a BPF object). */
+static bool is_bpf_link(int fd)
+{
+	struct bpf_link_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	return bpf_obj_get_info_by_fd(fd, &info, &len) == 0;
+}
+
+/* Moves the probe's BPF links to links[] (closing them stops its program
+ * at once) and disables its perf events, which stay open for detach_fds:
+ * the kernel waits for an RCU grace period under a global mutex when it
+ * frees a tracepoint, kprobe or uprobe perf event (tens of ms each), so
+ * with hundreds of probes closing them takes long, and END and the maps
+ * need not wait for it. */
+static void stop_fds(struct tt_probe *pr, fd_vec *links)
+{
+	struct attach_state *st = pr->attach_state;
+
+	for (int i = 0; st && i < st->n; i++) {
+		if (st->fds[i] < 0)
+			continue;
+		if (is_bpf_link(st->fds[i])) {
+			vec_push(links, st->fds[i]);
+			st->fds[i] = -1;
+		} else {
+			ioctl(st->fds[i], PERF_EVENT_IOC_DISABLE, 0);
+		}
+	}
+}
+
+struct closer {
+	int *fds, n;
+};
+
+static void *close_some(void *arg)
+{
+	struct closer *c = arg;
+
+	for (int i = 0; i < c->n; i++)
+		close(c->fds[i]);
+	return NULL;
+}
+
+/* Closes fds[0..n) on up to 32 threads.  Releasing a perf-event link
+ * waits for an RCU tasks-trace grace period outside any lock, so the
+ * waits overlap instead of adding up. */
+static void close_parallel(int *fds, int n)
+{
+	enum { NTHREADS = 32 };
+	pthread_t t[NTHREADS];
+	struct closer c[NTHREADS];
+	bool started[NTHREADS];
+	int nt = n < NTHREADS ? n : NTHREADS;
+
+	for (int k = 0; k < nt; k++) {
+		c[k].fds = fds + (long)k * n / nt;
+		c[k].n = (int)((long)(k + 1) * n / nt - (long)k * n / nt);
+		started[k] = nt > 1 &&
+			     pthread_create(&t[k], NULL, close_some, &c[k]) == 0;
+		if (!started[k])
+			close_some(&c[k]);
+	}
+	for (int k = 0; k < nt; k++)
+		if (started[k])
+			pthread_join(t[k], NULL);
 }
 
 static long perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu)
@@ -576,6 +649,16 @@ int attach_all(struct tt_prog *p)
 	if (err)
 		detach_all(p);
 	return err;
+}
+
+void attach_stop_all(struct tt_prog *p)
+{
+	fd_vec links = { 0 };
+
+	for (int i = p->probes.n - 1; i >= 0; i--)
+		stop_fds(&p->probes.v[i], &links);
+	close_parallel(links.v, links.n);
+	vec_free(&links);
 }
 
 void detach_all(struct tt_prog *p)

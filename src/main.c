@@ -2,7 +2,11 @@
  * driver.  The only file that may exit(). */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "driver.h"
@@ -64,6 +68,57 @@ static char *slurp(FILE *f, size_t *len)
 	return b.s;
 }
 
+/* True when the first word of -c CMD names an executable file, directly
+ * (with a '/') or through $PATH, as execvp() will look for it. */
+static bool cmd_executable(const char *cmd)
+{
+	cmd += strspn(cmd, " ");
+	size_t n = strcspn(cmd, " ");
+	char *word = strndup(cmd, n);
+	struct stat st;
+	bool ok = false;
+
+	if (strchr(word, '/')) {
+		ok = !stat(word, &st) && S_ISREG(st.st_mode) &&
+		     !access(word, X_OK);
+	} else if (n) {
+		const char *path = getenv("PATH");
+		if (!path)
+			path = "/usr/local/bin:/usr/bin:/bin";
+		while (!ok && *path) {
+			size_t dl = strcspn(path, ":");
+			char *full = xmalloc(dl + n + 3);
+			snprintf(full, dl + n + 3, "%.*s/%s", (int)dl,
+				 dl ? path : ".", word);
+			ok = !stat(full, &st) && S_ISREG(st.st_mode) &&
+			     !access(full, X_OK);
+			free(full);
+			path += dl + (path[dl] == ':');
+		}
+	}
+	free(word);
+	return ok;
+}
+
+/* -p PID: a positive decimal number naming a live process. */
+static int parse_pid(const char *arg, int *pid)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(arg, &end, 10);
+	if (!*arg || *end || errno || v <= 0 || v > INT_MAX) {
+		fprintf(stderr, "ERROR: pid '%s' is not a valid decimal number\n",
+			arg);
+		return -1;
+	}
+	if (kill((pid_t)v, 0) < 0 && errno == ESRCH) {
+		fprintf(stderr, "ERROR: pid %ld: No such process\n", v);
+		return -1;
+	}
+	*pid = (int)v;
+	return 0;
+}
+
 enum {
 	OPT_INFO = 256, OPT_UNSAFE, OPT_NO_WARNINGS, OPT_DRY_RUN, OPT_IGNORED,
 	OPT_IGNORED_ARG,
@@ -110,8 +165,22 @@ int main(int argc, char **argv)
 		case 'q': o.cfg.quiet = true; break;
 		case 'v': o.cfg.verbose++; break;
 		case 'k': o.cfg.helper_check_level++; break;
-		case 'p': o.cfg.pid = atoi(optarg); break;
-		case 'c': o.cfg.cmd = optarg; break;
+		case 'p':
+			if (parse_pid(optarg, &o.cfg.pid) < 0)
+				return 1;
+			break;
+		case 'c':
+			if (!cmd_executable(optarg)) {
+				fprintf(stderr, "ERROR: Failed to fork child: path "
+					"'%.*s' does not exist or is not "
+					"executable\n",
+					(int)strcspn(optarg + strspn(optarg, " "),
+						     " "),
+					optarg + strspn(optarg, " "));
+				return 1;
+			}
+			o.cfg.cmd = optarg;
+			break;
 		case 'l': list = true; break;
 		case 'd': {
 			unsigned d = driver_dump_flags(optarg);

@@ -314,7 +314,9 @@ static bool child_done(struct child *c)
 	return c->exited;
 }
 
-/* Stops a child still running when tracing ends (exit(), a signal). */
+/* Stops a child still running when tracing ends (exit(), a signal):
+ * SIGTERM, and SIGKILL if it is still there a second later (a command
+ * that ignores SIGTERM must not keep the tracer from exiting). */
 static void child_reap(struct child *c)
 {
 	if (c->go >= 0) {
@@ -322,6 +324,10 @@ static void child_reap(struct child *c)
 		c->go = -1;
 	} else if (c->pid > 0 && !child_done(c)) {
 		kill(c->pid, SIGTERM);
+		for (int i = 0; i < 100 && !child_done(c); i++)
+			poll(NULL, 0, 10);
+		if (!c->exited)
+			kill(c->pid, SIGKILL);
 	}
 	if (c->pid > 0 && !c->exited)
 		waitpid(c->pid, NULL, 0);
@@ -460,8 +466,9 @@ int runtime_run(struct tt_prog *p)
 		fflush(stdout);
 	}
 
-	/* stop the probes, drop what came after exit(), then END */
-	detach_all(p);
+	/* stop the probes, drop what came after exit(), then END; closing
+	   the perf events (slow) waits until the output is out */
+	attach_stop_all(p);
 	child_reap(&child);
 	if (rb) {
 		ring_buffer__consume(rb);
@@ -475,11 +482,11 @@ int runtime_run(struct tt_prog *p)
 	if (status == 0)
 		status = r.exit_code;
 out:
+	fflush(stdout);
+	fflush(stderr);
 	detach_all(p);
 	child_reap(&child);
 	ring_buffer__free(rb);
-	fflush(stdout);
-	fflush(stderr);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	sym_reset(); /* its ELF files live in the compile-time arena */
