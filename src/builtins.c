@@ -355,6 +355,16 @@ static struct type *ty_mapop(struct sema *s, struct node *n)
 				return type_void();
 			}
 			struct type *t = sema_expr(s, m);
+			if (!is_none(t) && t->kind == TY_AGG &&
+			    (t->agg == AGG_HIST || t->agg == AGG_LHIST ||
+			     t->agg == AGG_TSERIES)) {
+				sema_err(s, &n->loc,
+					 "Map type %s cannot print the value of "
+					 "individual keys. You must print the "
+					 "whole map.",
+					 type_name(t));
+				return type_void();
+			}
 			if (!is_none(t) && (t->kind == TY_VOID ||
 					    t->kind == TY_CTX || t->is_ctx ||
 					    t->kind == TY_AGG))
