@@ -120,6 +120,9 @@ enum ref_kind {
 		      operand it is the map pointer (ld_imm64 pseudo map fd) */
 	REF_FUNC,  /* subprogram f->subs[func]: its address, as a MOV source
 		      or a helper's callback argument (ld_imm64 pseudo func) */
+	REF_KSYM,  /* the kernel variable whose vmlinux BTF id is `imm`
+		      (ld_imm64 src_reg BPF_PSEUDO_BTF_ID), as a MOV source or
+		      a helper argument: percpu_kaddr() */
 };
 
 struct ref {
@@ -228,6 +231,7 @@ static inline struct ref ref_imm(int64_t v) { struct ref x = { .kind = REF_IMM, 
 static inline struct ref ref_slot(int s, int32_t off) { struct ref x = { .kind = REF_SLOT, .off = off, .slot = s }; return x; }
 static inline struct ref ref_map(int m) { struct ref x = { .kind = REF_MAP, .map = m }; return x; }
 static inline struct ref ref_func(int i) { struct ref x = { .kind = REF_FUNC, .func = i }; return x; }
+static inline struct ref ref_ksym(int64_t btf_id) { struct ref x = { .kind = REF_KSYM, .imm = btf_id }; return x; }
 
 /* ---- analyses and checks (ir.c) ---- */
 /* Fill succ/preds of every block from the terminators (subprograms

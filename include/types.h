@@ -38,6 +38,16 @@
  *    zero (bpf_get_stack zero-fills), so equal stacks are equal keys.
  *    nelem is the frame limit (kstack(N), default 127) and stack_mode how
  *    it prints (symbols.h).
+ *  - TY_TIMESTAMP (strftime): { uint32 fmt; uint32 mode; uint64 ns; } 16
+ *    bytes: fmt = the tt_prog.actions index of the ACT_STRING holding the
+ *    format, mode = enum ts_mode (fmt_extra.h), the clock of ns.
+ *  - TY_BUFFER (buf): { uint32 len; uint8 data[size - 4]; }, len <= size - 4.
+ *  - TY_INET (ntop): { int64 af; uint8 addr[16]; } 24 bytes (IPv4: the
+ *    first 4 bytes of addr, the rest zero).
+ *  - TY_MAC (macaddr): uint8[6].
+ *  - TY_CGROUP_PATH: { uint64 cgroup_id; uint64 filter; } filter = the
+ *    ACT_STRING action index of the hierarchy filter, or UINT64_MAX.
+ *  - TY_STRERROR: int64 errno value; TY_USERNAME: uint64 uid.
  *  - Map keys: no key -> 8-byte zero key (type uint64 constant 0); one key
  *    -> that key's storage; several keys -> a tuple of them.
  *  - A printf/print record in the ring buffer: uint64 action id, then the
@@ -65,6 +75,7 @@ enum type_kind {
 	/* later issues: ksym usym kstack ustack inet timestamp buffer mac... */
 	TY_KSYM, TY_USYM, TY_KSTACK, TY_USTACK, TY_INET, TY_TIMESTAMP,
 	TY_BUFFER, TY_MAC, TY_CGROUP_PATH, TY_STRERROR, TY_TIMEDELTA,
+	TY_USERNAME, /* username: the uid, named in userspace */
 };
 
 enum agg_kind { AGG_NONE, AGG_COUNT, AGG_SUM, AGG_MIN, AGG_MAX, AGG_AVG,

@@ -307,7 +307,7 @@ static void bad(struct checker *c, const char *fmt, ...)
 }
 
 enum { K_REG = 1 << REF_REG, K_IMM = 1 << REF_IMM, K_SLOT = 1 << REF_SLOT,
-       K_MAP = 1 << REF_MAP, K_FUNC = 1 << REF_FUNC };
+       K_MAP = 1 << REF_MAP, K_FUNC = 1 << REF_FUNC, K_KSYM = 1 << REF_KSYM };
 
 static void check_ref(struct checker *c, const struct ref *r, int allowed,
 		      int which)
@@ -372,7 +372,8 @@ static void check_insn(struct checker *c, const struct ir_insn *in)
 		break;
 	case IR_MOV:
 		check_dst(c, in);
-		check_ref(c, &in->arg[0], K_REG | K_IMM | K_SLOT | K_MAP | K_FUNC, 0);
+		check_ref(c, &in->arg[0],
+			  K_REG | K_IMM | K_SLOT | K_MAP | K_FUNC | K_KSYM, 0);
 		break;
 	case IR_ADD: case IR_SUB: case IR_MUL: case IR_UDIV: case IR_SDIV:
 	case IR_UMOD: case IR_SMOD: case IR_AND: case IR_OR: case IR_XOR:
@@ -427,7 +428,8 @@ static void check_insn(struct checker *c, const struct ir_insn *in)
 		}
 		for (int i = 0; i < in->nargs; i++)
 			check_ref(c, &in->arg[i],
-				  K_REG | K_IMM | K_SLOT | K_MAP | K_FUNC, i);
+				  K_REG | K_IMM | K_SLOT | K_MAP | K_FUNC | K_KSYM,
+				  i);
 		if (c->bi == 0)
 			c->called = true;
 		break;
@@ -578,6 +580,7 @@ static void dump_ref(FILE *out, const struct ref *r)
 	case REF_IMM: fprintf(out, "%lld", (long long)r->imm); break;
 	case REF_MAP: fprintf(out, "map%d", r->map); break;
 	case REF_FUNC: fprintf(out, "fn%d", r->func); break;
+	case REF_KSYM: fprintf(out, "ksym%lld", (long long)r->imm); break;
 	case REF_SLOT:
 		if (r->off)
 			fprintf(out, "s%d%+d", r->slot, r->off);

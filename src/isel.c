@@ -279,6 +279,8 @@ void mir_format(struct strbuf *sb, const struct minsn *in, bool use_pc,
 			sb_printf(sb, " = func pc%+lld ll", (long long)in->imm);
 		else if (in->pseudo == BPF_PSEUDO_FUNC)
 			sb_printf(sb, " = fn%lld ll", (long long)in->imm);
+		else if (in->pseudo == BPF_PSEUDO_BTF_ID)
+			sb_printf(sb, " = ksym[%lld] ll", (long long)in->imm);
 		else
 			sb_printf(sb, " = %#llx ll", (unsigned long long)in->imm);
 		return;
@@ -433,6 +435,11 @@ static void ref_to_reg(struct isel *S, int d, const struct ref *r)
 		emit(S, (struct minsn){ .code = BPF_LD | BPF_DW | BPF_IMM,
 					.pseudo = BPF_PSEUDO_FUNC, .dst = d,
 					.src = -1, .imm = r->func });
+		break;
+	case REF_KSYM:
+		emit(S, (struct minsn){ .code = BPF_LD | BPF_DW | BPF_IMM,
+					.pseudo = BPF_PSEUDO_BTF_ID, .dst = d,
+					.src = -1, .imm = r->imm });
 		break;
 	case REF_SLOT: {
 		int base, off;

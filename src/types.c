@@ -245,6 +245,7 @@ static void name_into(struct strbuf *b, const struct type *t)
 	case TY_CGROUP_PATH: sb_puts(b, "cgroup_path_t"); return;
 	case TY_STRERROR: sb_puts(b, "strerror_t"); return;
 	case TY_TIMEDELTA: sb_puts(b, "timedelta"); return;
+	case TY_USERNAME: sb_puts(b, "username"); return;
 	}
 	sb_puts(b, "?");
 }
