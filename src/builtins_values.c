@@ -1,7 +1,7 @@
 /* builtins_values.c — builtins whose values userspace resolves when it
  * prints them, and the ones that build special records: strftime, nsecs(mode),
  * elapsed, username, buf, ntop, macaddr, bswap, cgroup_path, strerror, join,
- * signal, kptr/uptr.
+ * signal, kptr/uptr, percpu_kaddr.
  *
  * Takes: N_CALL/N_BUILTIN nodes naming them (the table in builtins.c points
  * here).  Produces: their types (sema) and IR (ir_build).  Value layouts
@@ -10,6 +10,7 @@
  * ACT_STRING actions whose index the value carries. */
 #include "builtins_values.h"
 
+#include <bpf/btf.h>
 #include <linux/bpf.h>
 #include <signal.h>
 #include <string.h>
@@ -627,4 +628,94 @@ struct irval bv_lo_addrspace(struct irb *b, struct node *n, struct node *m)
 	struct irval v = irb_expr(b, n->args.v[0]);
 	v.t = n->type;
 	return v;
+}
+
+/* ---- percpu_kaddr --------------------------------------------------------- */
+
+/* The vmlinux BTF id of per-CPU variable name (a VAR in the .data..percpu
+ * section), -1 when there is no such variable, -2 when it is not per-CPU,
+ * -3 without kernel BTF. */
+static int percpu_var_id(const char *name)
+{
+	static struct btf *vmlinux;
+	static bool tried;
+	if (!tried) {
+		tried = true;
+		vmlinux = btf__load_vmlinux_btf(); /* NULL on error */
+	}
+	if (!vmlinux)
+		return -3;
+	int id = btf__find_by_name_kind(vmlinux, name, BTF_KIND_VAR);
+	if (id <= 0)
+		return -1;
+	int sec = btf__find_by_name_kind(vmlinux, ".data..percpu",
+					 BTF_KIND_DATASEC);
+	const struct btf_type *t = sec > 0 ? btf__type_by_id(vmlinux, sec) : NULL;
+	const struct btf_var_secinfo *v = t ? btf_var_secinfos(t) : NULL;
+	for (int i = 0; t && i < btf_vlen(t); i++)
+		if ((int)v[i].type == id)
+			return id;
+	return -2;
+}
+
+/* Whether /proc/kallsyms names sym: the kernel resolves a BTF variable's
+ * address there (data symbols are listed only with CONFIG_KALLSYMS_ALL). */
+static bool in_kallsyms(const char *sym)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	char line[512], name[256];
+	bool found = false;
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%*s %*s %255s", name) == 1 &&
+			!strcmp(name, sym);
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* percpu_kaddr("sym" [, cpu]): sym's address on cpu (NULL when there is
+ * no such CPU: bpf_per_cpu_ptr), or on this CPU (bpf_this_cpu_ptr); ival =
+ * the variable's BTF id. */
+struct type *bv_ty_percpu_kaddr(struct sema *s, struct node *n)
+{
+	struct node *a = literal_arg(s, n, 0);
+	if (n->args.n > 1 && !int_arg(s, n, 1, "cpu"))
+		return type_none();
+	if (!a) {
+		sema_err(s, &n->loc, "percpu_kaddr() expects a string literal "
+				     "as its first argument");
+		return type_none();
+	}
+	int id = percpu_var_id(a->str);
+	if (id < 0) {
+		sema_err(s, &n->loc, id == -3 ? "percpu_kaddr() needs kernel BTF "
+						"(/sys/kernel/btf/vmlinux)"
+				     : id == -2 ? "%s is not a per-CPU variable"
+						: "Failed to resolve kernel "
+						  "variable: %s",
+			 a->str);
+		return type_none();
+	}
+	if (!in_kallsyms(a->str)) {
+		sema_err(s, &n->loc, "percpu_kaddr(): this kernel cannot resolve "
+				     "%s (data symbols are missing from "
+				     "/proc/kallsyms: CONFIG_KALLSYMS_ALL is off)",
+			 a->str);
+		return type_none();
+	}
+	n->ival = (uint64_t)id;
+	return type_ptr(type_int(8, false), AS_KERNEL);
+}
+
+struct irval bv_lo_percpu_kaddr(struct irb *b, struct node *n, struct node *m)
+{
+	struct ref var = ref_ksym((int64_t)n->ival);
+	int r;
+	if (n->args.n > 1) {
+		struct ref cpu = irb_to_reg(b, irb_expr(b, n->args.v[1]), &n->loc);
+		r = irb_call(b, BPF_FUNC_per_cpu_ptr, &n->loc, 2, var, cpu);
+	} else {
+		r = irb_call(b, BPF_FUNC_this_cpu_ptr, &n->loc, 1, var);
+	}
+	return val(n->type, ref_reg(r));
 }
