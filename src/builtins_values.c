@@ -1,7 +1,7 @@
 /* builtins_values.c — builtins whose values userspace resolves when it
  * prints them, and the ones that build special records: strftime, nsecs(mode),
  * elapsed, username, buf, ntop, macaddr, bswap, cgroup_path, strerror, join,
- * signal, kptr/uptr, percpu_kaddr.
+ * signal, kptr/uptr, percpu_kaddr, debugf.
  *
  * Takes: N_CALL/N_BUILTIN nodes naming them (the table in builtins.c points
  * here).  Produces: their types (sema) and IR (ir_build).  Value layouts
@@ -718,4 +718,70 @@ struct irval bv_lo_percpu_kaddr(struct irb *b, struct node *n, struct node *m)
 		r = irb_call(b, BPF_FUNC_this_cpu_ptr, &n->loc, 1, var);
 	}
 	return val(n->type, ref_reg(r));
+}
+
+/* ---- debugf ---------------------------------------------------------------- */
+
+/* debugf("fmt", args...): the kernel formats it into the trace buffer
+ * (/sys/kernel/tracing/trace_pipe): integers, strings and pointers, the
+ * conversions of the kernel's printk. */
+struct type *bv_ty_debugf(struct sema *s, struct node *n)
+{
+	struct node *f = literal_arg(s, n, 0);
+	for (int i = 1; i < n->args.n; i++) {
+		struct type *t = sema_expr(s, n->args.v[i]);
+		if (!is_none(t) && !type_is_int(t) && t->kind != TY_STR &&
+		    t->kind != TY_PTR)
+			sema_err(s, &n->args.v[i]->loc, "debugf() cannot print a "
+							"value of type %s",
+				 type_name(t));
+	}
+	if (!f) {
+		sema_err(s, &n->loc, "debugf() expects a string literal as "
+				     "its first argument");
+		return type_void();
+	}
+	if (n->args.n - 1 > 12)
+		sema_err(s, &n->loc, "debugf() takes at most 12 arguments after "
+				     "the format (%d given)", n->args.n - 1);
+	sema_check_format(s, n, "debugf", 1);
+	return type_void();
+}
+
+/* bpf_trace_printk with up to 3 arguments, else bpf_trace_vprintk with
+ * the arguments as an array of uint64 (strings by address). */
+struct irval bv_lo_debugf(struct irb *b, struct node *n, struct node *m)
+{
+	const struct srcloc *loc = &n->loc;
+	struct node *f = n->args.v[0];
+	int na = n->args.n - 1, flen = (int)f->slen + 1;
+	int fs = irb_slot_sized(b, (flen + 7) & ~7, 8, "debugf_fmt");
+	irb_store_bytes(b, ref_slot(fs, 0), 0, f->str, (int)f->slen, loc);
+	st(b, ref_slot(fs, 0), (int)f->slen, 1, ref_imm(0), loc);
+	struct ref a[12];
+	for (int i = 0; i < na; i++) {
+		struct irval v = irb_expr(b, n->args.v[i + 1]);
+		a[i] = v.t->kind == TY_STR ? v.r : irb_to_reg(b, v, loc);
+	}
+	if (na <= 3) {
+		irb_call(b, BPF_FUNC_trace_printk, loc, 2 + na, ref_slot(fs, 0),
+			 ref_imm(flen), na > 0 ? a[0] : ref_imm(0),
+			 na > 1 ? a[1] : ref_imm(0), na > 2 ? a[2] : ref_imm(0));
+		return void_val();
+	}
+	int as = irb_slot_sized(b, 8 * na, 8, "debugf_args");
+	for (int i = 0; i < na; i++) {
+		struct ref v = a[i];
+		if (v.kind == REF_SLOT) { /* a string: its address */
+			int d = irb_reg(b, NULL);
+			struct ir_insn *in = irb_emit(b, IR_MOV, loc);
+			in->dst = d;
+			in->arg[0] = v;
+			v = ref_reg(d);
+		}
+		st(b, ref_slot(as, 0), 8 * i, 8, v, loc);
+	}
+	irb_call(b, BPF_FUNC_trace_vprintk, loc, 4, ref_slot(fs, 0),
+		 ref_imm(flen), ref_slot(as, 0), ref_imm(8 * na));
+	return void_val();
 }
