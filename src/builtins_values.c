@@ -1,7 +1,7 @@
 /* builtins_values.c — builtins whose values userspace resolves when it
  * prints them, and the ones that build special records: strftime, nsecs(mode),
  * elapsed, username, buf, ntop, macaddr, bswap, cgroup_path, strerror, join,
- * signal, kptr/uptr, percpu_kaddr, debugf.
+ * signal, kptr/uptr, percpu_kaddr, debugf, usermode.
  *
  * Takes: N_CALL/N_BUILTIN nodes naming them (the table in builtins.c points
  * here).  Produces: their types (sema) and IR (ir_build).  Value layouts
@@ -784,4 +784,48 @@ struct irval bv_lo_debugf(struct irb *b, struct node *n, struct node *m)
 	irb_call(b, BPF_FUNC_trace_vprintk, loc, 4, ref_slot(fs, 0),
 		 ref_imm(flen), ref_slot(as, 0), ref_imm(8 * na));
 	return void_val();
+}
+
+/* ---- usermode ------------------------------------------------------------ */
+
+/* usermode: uint8, 1 when the probe interrupted user code (x86-64: the
+ * privilege level in pt_regs->cs is 3).  BEGIN/END count as user mode, as
+ * in bpftrace, whose BEGIN/END are uprobes on itself; tracepoints, fentry
+ * and the like run in the kernel. */
+struct type *bv_ty_usermode(struct sema *s, struct node *n)
+{
+#if !defined(__x86_64__)
+	sema_err(s, &n->loc, "'usermode' builtin is only supported on x86_64");
+#endif
+	return type_int(1, false);
+}
+
+struct irval bv_lo_usermode(struct irb *b, struct node *n, struct node *m)
+{
+	enum provider p = irb_ap(b) ? irb_ap(b)->prov : PROV_NONE;
+	switch (p) {
+	case PROV_BEGIN: case PROV_END:
+		return val(n->type, ref_imm(1));
+	case PROV_KPROBE: case PROV_KRETPROBE: case PROV_UPROBE:
+	case PROV_URETPROBE: case PROV_USDT: case PROV_PROFILE:
+	case PROV_INTERVAL: case PROV_SOFTWARE: case PROV_HARDWARE: {
+		/* struct pt_regs (also first in bpf_perf_event_data): cs */
+		int cs = irb_reg(b, NULL);
+		struct ir_insn *in = irb_emit(b, IR_LOAD, &n->loc);
+		in->dst = cs;
+		in->arg[0] = ref_reg(irb_ctx(b));
+		in->off = 136;
+		in->size = 8;
+		struct ref pl = op2(b, IR_AND, ref_reg(cs), ref_imm(3), &n->loc);
+		int d = irb_reg(b, NULL);
+		in = irb_emit(b, IR_SETCC, &n->loc);
+		in->dst = d;
+		in->cc = CC_EQ;
+		in->arg[0] = pl;
+		in->arg[1] = ref_imm(3);
+		return val(n->type, ref_reg(d));
+	}
+	default:
+		return val(n->type, ref_imm(0));
+	}
 }
