@@ -51,6 +51,8 @@ void fmt_mac(struct strbuf *sb, const uint8_t *mac);
  * hierarchies are searched ("/" normally; tests use a directory tree). */
 void fmt_cgroup_path(struct strbuf *sb, uint64_t id, const char *filter,
 		     const char *root);
+/* strsignal()'s text for 0..64 (bpftrace's table), else "N/A". */
+void fmt_signal_name(struct strbuf *sb, int64_t sig);
 /* The user name of uid from /etc/passwd (under root), else the number. */
 void fmt_username(struct strbuf *sb, uint64_t uid, const char *root);
 

@@ -1,7 +1,7 @@
 /* builtins_values.c — builtins whose values userspace resolves when it
  * prints them, and the ones that build special records: strftime, nsecs(mode),
  * elapsed, username, buf, ntop, macaddr, bswap, cgroup_path, strerror, join,
- * signal, kptr/uptr, percpu_kaddr, debugf, usermode.
+ * signal, kptr/uptr, percpu_kaddr, debugf, usermode, signal_name.
  *
  * Takes: N_CALL/N_BUILTIN nodes naming them (the table in builtins.c points
  * here).  Produces: their types (sema) and IR (ir_build).  Value layouts
@@ -263,6 +263,22 @@ struct type *bv_ty_strerror(struct sema *s, struct node *n)
 	if (!int_arg(s, n, 0, "error number"))
 		return type_none();
 	return type_new(TY_STRERROR, 8, 8);
+}
+
+/* signal_name(n): like strerror(), a number named in userspace; the type
+ * is named "signal_name" to tell fmt_extra.c which names. */
+struct type *bv_ty_signal_name(struct sema *s, struct node *n)
+{
+	if (!int_arg(s, n, 0, "signal number"))
+		return type_none();
+	struct type *t = type_new(TY_STRERROR, 8, 8);
+	t->name = "signal_name";
+	return t;
+}
+
+struct irval bv_lo_signal_name(struct irb *b, struct node *n, struct node *m)
+{
+	return bv_lo_strerror(b, n, m);
 }
 
 struct irval bv_lo_strerror(struct irb *b, struct node *n, struct node *m)

@@ -282,6 +282,32 @@ void fmt_username(struct strbuf *sb, uint64_t uid, const char *root)
 	sb_printf(sb, "%" PRIu64, uid);
 }
 
+void fmt_signal_name(struct strbuf *sb, int64_t sig)
+{
+	static const char *const names[32] = {
+		"Unknown signal 0", "Hangup", "Interrupt", "Quit",
+		"Illegal instruction", "Trace/breakpoint trap", "Aborted",
+		"Bus error", "Floating point exception", "Killed",
+		"User defined signal 1", "Segmentation fault",
+		"User defined signal 2", "Broken pipe", "Alarm clock",
+		"Terminated", "Stack fault", "Child exited", "Continued",
+		"Stopped (signal)", "Stopped", "Stopped (tty input)",
+		"Stopped (tty output)", "Urgent I/O condition",
+		"CPU time limit exceeded", "File size limit exceeded",
+		"Virtual timer expired", "Profiling timer expired",
+		"Window changed", "I/O possible", "Power failure",
+		"Bad system call",
+	};
+	if (sig >= 0 && sig < 32)
+		sb_puts(sb, names[sig]);
+	else if (sig == 32 || sig == 33) /* glibc's own (SIGRTMIN - 2..) */
+		sb_printf(sb, "Unknown signal %d", (int)sig);
+	else if (sig > 33 && sig <= 64)
+		sb_printf(sb, "Real-time signal %d", (int)sig - 34);
+	else
+		sb_puts(sb, "N/A");
+}
+
 /* ---- values ----------------------------------------------------------- */
 
 bool fmt_extra_kind(const struct type *t)
@@ -322,7 +348,10 @@ static void extra_text(struct strbuf *sb, const struct type *t,
 		break;
 	}
 	case TY_STRERROR:
-		sb_puts(sb, strerror((int)(int64_t)get_u(d, 8)));
+		if (t->name && !strcmp(t->name, "signal_name"))
+			fmt_signal_name(sb, (int64_t)get_u(d, 8));
+		else
+			sb_puts(sb, strerror((int)(int64_t)get_u(d, 8)));
 		break;
 	case TY_USERNAME:
 		fmt_username(sb, get_u(d, 8), "/");

@@ -948,3 +948,16 @@ Test(tseries, keys_missing_intervals_avg_and_zeroed)
 	cr_assert_str_eq(mapstr(&m, 0, 0, false),
 			 "@t[a]:\n<no data>\n@t[b]:\n<no data>\n");
 }
+
+Test(extra, signal_names)
+{
+	/* bpftrace's signal_name(): strsignal's texts, N/A out of range */
+	int64_t v[] = { 2, 0, 1024, 40, 33, -1 };
+	const char *want[] = { "Interrupt", "Unknown signal 0", "N/A",
+			       "Real-time signal 6", "Unknown signal 33", "N/A" };
+	struct type *t = mk(TY_STRERROR, 8);
+	t->name = "signal_name";
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		cr_assert_str_eq(val(t, &v[i], false), want[i]);
+	cr_assert_str_eq(val(t, &v[0], true), "\"Interrupt\"");
+}
