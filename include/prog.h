@@ -130,6 +130,8 @@ struct tt_config {
 				      NULL: bpftrace's default (PER_PROGRAM
 				      with -c or without ASLR, else PER_PID),
 				      see symbols.h */
+	bool show_debug_info;      /* ustack frames of user code get
+				      "@file:line" from DWARF (default true) */
 };
 
 struct tt_prog {

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dwarf.h"
 #include "elf_syms.h"
 #include "prog.h"
 #include "probes.h"
@@ -32,6 +33,7 @@ enum cache_mode { CACHE_PER_PID, CACHE_PER_PROGRAM, CACHE_NONE };
 
 static const struct tt_prog *prog;      /* probe ids -> binaries */
 static enum cache_mode cache_mode = CACHE_PER_PID;
+static bool show_debug_info = true;
 
 /* ---- kernel --------------------------------------------------------------- */
 
@@ -193,6 +195,8 @@ struct ufile {
 	struct elf_bin *bin;         /* NULL: not readable as ELF */
 	const struct elf_sym **by_addr; /* function symbols by address */
 	int n;
+	struct dwarf_lines *lines;   /* read on first use; NULL: none */
+	bool lines_tried;
 };
 
 static VEC(struct ufile *) files;
@@ -406,9 +410,35 @@ static const char *probe_binary(int probe_id)
 	return ap->path ? ap->path : ap->target;
 }
 
+/* Where a user address was found. */
+struct uloc {
+	const char *name;       /* function */
+	uint64_t offset;
+	const char *module;     /* the file, as maps shows it */
+	struct ufile *file;
+	uint64_t vaddr;         /* in the file */
+};
+
+static bool usym_resolve(uint64_t addr, int pid, int probe_id,
+			 struct uloc *loc);
+
 const char *usym_lookup(uint64_t addr, int pid, int probe_id,
 			uint64_t *offset, const char **module)
 {
+	struct uloc l;
+	if (!usym_resolve(addr, pid, probe_id, &l))
+		return NULL;
+	if (offset)
+		*offset = l.offset;
+	if (module)
+		*module = l.module;
+	return l.name;
+}
+
+static bool usym_resolve(uint64_t addr, int pid, int probe_id,
+			 struct uloc *loc)
+{
+	memset(loc, 0, sizeof(*loc));
 	if (cache_mode == CACHE_PER_PROGRAM) {
 		/* the executable's own symbols, the address taken as its
 		   virtual address (bpftrace's per-program symbolization) */
@@ -424,14 +454,14 @@ const char *usym_lookup(uint64_t addr, int pid, int probe_id,
 			path = probe_binary(probe_id);
 		}
 		if (!path)
-			return NULL;
-		const char *name = usym_lookup_file(path, addr, offset);
-		if (name && module)
-			*module = ufile_get(path)->path;
-		return name;
+			return false;
+		loc->file = ufile_get(path);
+		loc->vaddr = addr;
+		loc->name = usym_lookup_file(path, addr, &loc->offset);
+		loc->module = loc->file->path;
+		return loc->name != NULL;
 	}
 	struct uproc *p = uproc_get(pid);
-	const char *name = NULL;
 	for (int i = 0; p->ok && i < p->n; i++) {
 		struct umap *m = &p->maps[i];
 		if (addr < m->start || addr >= m->end)
@@ -441,16 +471,30 @@ const char *usym_lookup(uint64_t addr, int pid, int probe_id,
 		if (!f->bin || !file_off_to_vaddr(f, addr - m->start + m->pgoff,
 						   &vaddr))
 			break;
-		name = usym_lookup_file(m->open, vaddr, offset);
-		if (name && module)
-			*module = intern(m->path);
+		loc->file = f;
+		loc->vaddr = vaddr;
+		loc->name = usym_lookup_file(m->open, vaddr, &loc->offset);
+		if (loc->name)
+			loc->module = intern(m->path);
 		break;
 	}
 	bool cached = cache_mode != CACHE_NONE && p->ok;
 	if (!cached)
 		uproc_free(p);
-	/* name points into an ELF file's symbols, which stay */
-	return name;
+	/* names point into an ELF file's symbols, which stay */
+	return loc->name != NULL;
+}
+
+/* The source line of vaddr in f (its DWARF line tables, read once). */
+static bool ufile_line(struct ufile *f, uint64_t vaddr, const char **file,
+		       unsigned *line)
+{
+	if (!f->lines_tried) {
+		f->lines_tried = true;
+		if (dwarf_lines_open(f->path, &f->lines) < 0)
+			f->lines = NULL;
+	}
+	return f->lines && dwarf_line_at(f->lines, vaddr, file, line);
 }
 
 /* ---- set-up ----------------------------------------------------------------- */
@@ -476,6 +520,7 @@ void sym_reset(void)
 	for (int i = 0; i < files.n; i++) {
 		free(files.v[i]->path);
 		free(files.v[i]->by_addr);
+		dwarf_lines_free(files.v[i]->lines);
 		free(files.v[i]);
 	}
 	vec_free(&files);
@@ -498,6 +543,7 @@ void sym_init(const struct tt_prog *p)
 	else /* bpftrace: per program with -c or without ASLR */
 		cache_mode = (p && p->cfg.cmd) || !aslr_enabled()
 				     ? CACHE_PER_PROGRAM : CACHE_PER_PID;
+	show_debug_info = p ? p->cfg.show_debug_info : true;
 }
 
 /* ---- printing --------------------------------------------------------------- */
@@ -545,20 +591,32 @@ void sym_put_usym(struct strbuf *sb, const void *data)
 		sym_put_addr(sb, addr);
 }
 
-/* One symbolized frame: "sym+off", perf mode adds the module. */
+/* One symbolized frame: "sym+off"; perf mode adds the module, else
+ * with show_debug_info a user frame gets "@file:line" when its binary has
+ * line tables. */
 static void put_frame(struct strbuf *sb, bool user, uint64_t ip, int pid,
 		      int probe_id, bool perf)
 {
 	uint64_t off = 0;
-	const char *module = NULL;
-	const char *name = user ? usym_lookup(ip, pid, probe_id, &off, &module)
-				: ksym_lookup(ip, &off);
+	struct uloc l;
+	const char *name = NULL;
+	if (user && usym_resolve(ip, pid, probe_id, &l)) {
+		name = l.name;
+		off = l.offset;
+	} else if (!user) {
+		name = ksym_lookup(ip, &off);
+	}
 	if (name)
 		sb_printf(sb, "%s+%" PRIu64, name, off);
 	else
 		sym_put_addr(sb, ip);
 	if (perf && user)
-		sb_printf(sb, " (%s)", name && module ? module : "[unknown]");
+		sb_printf(sb, " (%s)", name && l.module ? l.module : "[unknown]");
+	const char *file;
+	unsigned line;
+	if (!perf && user && name && show_debug_info &&
+	    ufile_line(l.file, l.vaddr, &file, &line))
+		sb_printf(sb, "@%s:%u", file, line);
 }
 
 void sym_put_stack(struct strbuf *sb, const struct type *t, const void *data)

@@ -11,6 +11,7 @@
  * or $TT_TESTPROGS). */
 #include <criterion/criterion.h>
 #include <elf.h>
+#include <errno.h>
 #include <linux/bpf.h>
 #include <stdio.h>
 #include <string.h>
@@ -379,4 +380,135 @@ Test(usym, per_program_uses_the_probes_binary)
 	cr_assert_null(usym_lookup(f->addr, 0x7ffffff0, 5, NULL, NULL));
 	sym_reset();
 	vec_free(&p->probes);
+}
+
+/* ---- DWARF line tables ------------------------------------------------------ */
+
+#include "dwarf.h"
+
+static const char *line_of(struct dwarf_lines *dl, uint64_t a, unsigned *ln)
+{
+	const char *f = NULL;
+	if (!dwarf_line_at(dl, a, &f, ln))
+		return "(none)";
+	return f;
+}
+
+/* A DWARF 4 line program: include directories, two files, rows by
+ * special and standard opcodes, two rows at one address, end_sequence. */
+Test(dwarf, v4_program)
+{
+	static const uint8_t prog[] = {
+		/* header after unit_length: version 4, header_length */
+		4, 0, 0, 0, 0, 0, /* header_length patched below */
+		1, 1, 1, (uint8_t)-5, 14, 13,
+		0, 1, 1, 1, 1, 0, 0, 0, 1, 0, 0, 1,
+		's', 'r', 'c', 0, 0,
+		'a', '.', 'c', 0, 1, 0, 0,
+		'/', 'a', 'b', 's', '/', 'b', '.', 'h', 0, 0, 0, 0,
+		0,
+		/* program */
+		0, 9, 2, 0x00, 0x10, 0, 0, 0, 0, 0, 0, /* set_address 0x1000 */
+		1,                                     /* copy: line 1 */
+		3, 4,                                  /* advance_line 4 */
+		47,                                    /* +2 addr, +1 line: 6 */
+		4, 2, 2, 3, 1,                         /* file 2, +3, copy */
+		3, 1, 1,                               /* line 7 same address */
+		2, 5, 0, 1, 1,                         /* +5, end_sequence */
+	};
+	uint8_t buf[sizeof(prog) + 4];
+	uint32_t len = sizeof(prog);
+	memcpy(buf, &len, 4);
+	memcpy(buf + 4, prog, sizeof(prog));
+	/* header_length: from after that field to the first opcode */
+	uint32_t hl = 6 + 12 + 5 + 7 + 12 + 1;
+	memcpy(buf + 4 + 2, &hl, 4);
+	struct dwarf_lines *dl = NULL;
+	cr_assert_eq(dwarf_lines_parse(buf, sizeof(buf), NULL, 0, NULL, 0,
+				       "/comp", &dl), 0);
+	unsigned ln = 0;
+	cr_assert_str_eq(line_of(dl, 0x1000, &ln), "/comp/src/a.c");
+	cr_assert_eq(ln, 1);
+	cr_assert_str_eq(line_of(dl, 0x1001, &ln), "/comp/src/a.c");
+	cr_assert_eq(ln, 1);
+	cr_assert_str_eq(line_of(dl, 0x1002, &ln), "/comp/src/a.c");
+	cr_assert_eq(ln, 6);
+	cr_assert_str_eq(line_of(dl, 0x1005, &ln), "/abs/b.h");
+	cr_assert_eq(ln, 7, "the last row at an address counts");
+	cr_assert_str_eq(line_of(dl, 0x1009, &ln), "/abs/b.h");
+	cr_assert_str_eq(line_of(dl, 0x100a, &ln), "(none)");
+	cr_assert_str_eq(line_of(dl, 0xfff, &ln), "(none)");
+	dwarf_lines_free(dl);
+}
+
+/* A DWARF 5 line program: directory and file tables described by
+ * (content, form) pairs, directory 0 the compilation directory, files
+ * numbered from 0. */
+Test(dwarf, v5_program)
+{
+	static const uint8_t prog[] = {
+		5, 0, 8, 0, 0, 0, 0, 0, /* version, address size, seg, hl */
+		1, 1, 1, (uint8_t)-5, 14, 13,
+		0, 1, 1, 1, 1, 0, 0, 0, 1, 0, 0, 1,
+		1, 1, 0x08,                         /* dirs: path string */
+		2, '/', 'c', 'o', 'm', 'p', 0, 'i', 'n', 'c', 0,
+		2, 1, 0x08, 2, 0x0b,                /* files: path, dir data1 */
+		2, 'a', '.', 'c', 0, 0, 'b', '.', 'h', 0, 1,
+		0, 9, 2, 0x00, 0x20, 0, 0, 0, 0, 0, 0, /* set_address 0x2000 */
+		4, 0, 1,             /* file 0 (the register starts at 1), copy */
+		4, 1, 76,                              /* file 1, +4, +2 line */
+		2, 4, 0, 1, 1,
+	};
+	uint8_t buf[sizeof(prog) + 4];
+	uint32_t len = sizeof(prog);
+	memcpy(buf, &len, 4);
+	memcpy(buf + 4, prog, sizeof(prog));
+	uint32_t hl = 6 + 12 + 3 + 11 + 5 + 11;
+	memcpy(buf + 4 + 4, &hl, 4);
+	struct dwarf_lines *dl = NULL;
+	cr_assert_eq(dwarf_lines_parse(buf, sizeof(buf), NULL, 0, NULL, 0, NULL,
+				       &dl), 0);
+	unsigned ln = 0;
+	cr_assert_str_eq(line_of(dl, 0x2000, &ln), "/comp/a.c");
+	cr_assert_eq(ln, 1);
+	cr_assert_str_eq(line_of(dl, 0x2005, &ln), "/comp/inc/b.h");
+	cr_assert_eq(ln, 3);
+	cr_assert_str_eq(line_of(dl, 0x2008, &ln), "(none)");
+	dwarf_lines_free(dl);
+}
+
+Test(dwarf, garbage_is_not_a_crash)
+{
+	uint8_t junk[64];
+	for (size_t i = 0; i < sizeof(junk); i++)
+		junk[i] = (uint8_t)(i * 37 + 11);
+	for (size_t n = 0; n <= sizeof(junk); n++) {
+		struct dwarf_lines *dl = NULL;
+		cr_assert_eq(dwarf_lines_parse(junk, n, NULL, 0, NULL, 0, NULL,
+					       &dl), 0);
+		const char *f;
+		unsigned ln;
+		dwarf_line_at(dl, 0x1000, &f, &ln);
+		dwarf_lines_free(dl);
+	}
+}
+
+/* A helper built with -g: the entry of uprobeFunction1 is at its
+ * definition in uprobe_loop.c (the line of the name or of the brace). */
+Test(dwarf, helper_program_lines)
+{
+	const char *path = helper("uprobe_loop");
+	struct elf_bin *b = NULL;
+	cr_assert_eq(elf_bin_open(path, &b), 0);
+	const struct elf_sym *f = elf_sym_find(b, "uprobeFunction1");
+	cr_assert_not_null(f);
+	struct dwarf_lines *dl = NULL;
+	cr_assert_eq(dwarf_lines_open(path, &dl), 0);
+	unsigned ln = 0;
+	const char *file = line_of(dl, f->addr, &ln);
+	size_t n = strlen(file);
+	cr_assert(n > 14 && !strcmp(file + n - 14, "/uprobe_loop.c"), "%s", file);
+	cr_assert(ln == 4 || ln == 5, "line %u", ln);
+	dwarf_lines_free(dl);
+	cr_assert_eq(dwarf_lines_open("/nonexistent", &dl), -ENOENT);
 }

@@ -1,0 +1,34 @@
+/* dwarf.h — source lines of user code: the DWARF line tables (.debug_line,
+ * versions 2 to 5) of an ELF file, for ustack's "func+off@file:line".
+ *
+ * Takes: the path of an ELF file built with debug information.
+ * Produces: for a virtual address, the source file (a full path: the
+ * compilation directory, the file's directory and its name joined, as
+ * addr2line and blazesym report it) and the line of the row that covers
+ * it.  Rows at one address: the last one counts (addr2line's rule).
+ *
+ * Everything is heap memory owned by the table (dwarf_lines_free).
+ * Functions return 0 or -errno and print nothing. */
+#ifndef DWARF_H
+#define DWARF_H
+
+#include "tt.h"
+
+struct dwarf_lines;
+
+/* Reads path's line tables.  -ENOENT/-EACCES from open(), -ENOEXEC when
+ * it is not ELF, -ENODATA when it has no .debug_line. */
+int dwarf_lines_open(const char *path, struct dwarf_lines **out);
+/* Line tables from the raw section contents (tests); line_str/str may be
+ * NULL.  comp_dir is the DWARF 2-4 compilation directory ("" or NULL:
+ * relative paths stay relative). */
+int dwarf_lines_parse(const uint8_t *line, size_t line_len,
+		      const uint8_t *line_str, size_t line_str_len,
+		      const uint8_t *str, size_t str_len, const char *comp_dir,
+		      struct dwarf_lines **out);
+void dwarf_lines_free(struct dwarf_lines *dl);
+/* The file and line of vaddr; false when no sequence covers it. */
+bool dwarf_line_at(const struct dwarf_lines *dl, uint64_t vaddr,
+		   const char **file, unsigned *line);
+
+#endif
