@@ -23,6 +23,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include "fmt_extra.h"
 #include "output.h"
 #include "symbols.h"
 #include "types.h"
@@ -418,6 +419,10 @@ static void fmt_value(struct strbuf *sb, const struct type *t,
 	case TY_AGG:
 		fmt_agg(sb, t, d, c);
 		break;
+	case TY_TIMESTAMP: case TY_BUFFER: case TY_INET: case TY_MAC:
+	case TY_CGROUP_PATH: case TY_STRERROR: case TY_USERNAME:
+		fmt_extra_value(sb, t, d, c->json); /* fmt_extra.c */
+		break;
 	case TY_NONE:
 	case TY_VOID:
 		sb_puts(sb, c->json ? "null" : "");
@@ -517,7 +522,7 @@ void out_printf(struct strbuf *sb, const char *fmt, const struct type *args,
 		}
 		len[nlen] = '\0';
 		char conv = *p;
-		if (!conv || !strchr("diouxXcsp", conv) || argi >= nargs) {
+		if (!conv || !strchr("diouxXcspr", conv) || argi >= nargs) {
 			/* not a conversion we know (or no argument left):
 			   print it as written */
 			if (conv)
@@ -528,6 +533,11 @@ void out_printf(struct strbuf *sb, const char *fmt, const struct type *args,
 		p++;
 		const struct field *f = &args->fields.v[argi++];
 		const uint8_t *d = base + f->offset;
+		if (conv == 'r') { /* %r %rx %rh: bytes of a buffer (fmt_extra.c) */
+			char style = *p == 'x' || *p == 'h' ? *p++ : 0;
+			fmt_buffer_value(sb, f->type, d, style);
+			continue;
+		}
 
 		char spec[48];
 		int k = snprintf(spec, sizeof(spec), "%%%s", flags);

@@ -27,6 +27,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include "fmt_extra.h"
 #include "output.h"
 #include "probes.h"
 #include "runtime.h"
@@ -211,6 +212,14 @@ static int on_record(void *ctx, void *data, size_t size)
 			r->exit_code = (int)code;
 		}
 		r->exiting = true;
+		break;
+	case ACT_TIME:
+	case ACT_CAT:
+	case ACT_SYSTEM:
+	case ACT_JOIN:
+	case ACT_ERRORF:
+	case ACT_WARNF:
+		fmt_action(a, payload, len, &r->p->cfg, r->json);
 		break;
 	default:
 		if (!r->warned_unsupported)
@@ -400,6 +409,7 @@ int runtime_run(struct tt_prog *p)
 
 	r.json = p->cfg.output_format && !strcmp(p->cfg.output_format, "json");
 	out_init(&p->cfg);
+	fmt_set_prog(p);
 	sym_init(p);
 	for (int i = 0; i < p->probes.n; i++)
 		if (!probe_is_special(&p->probes.v[i]))
@@ -489,6 +499,6 @@ out:
 	ring_buffer__free(rb);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
-	sym_reset(); /* its ELF files live in the compile-time arena */
+	sym_reset(); /* the symbol caches */
 	return status;
 }
