@@ -4,7 +4,7 @@
  * Takes: the raw values the BPF side stored (types.h's layouts of
  * TY_KSYM, TY_USYM, TY_KSTACK and TY_USTACK) and the running system:
  * /proc/kallsyms for kernel addresses, /proc/PID/maps and the mapped ELF
- * files (elf_syms.h) for user addresses.
+ * files (their symbol tables and DWARF line tables) for user addresses.
  * Produces: text in a strbuf — "vfs_read", "main+22", "0x7f12..." for an
  * address nothing covers (bpftrace prints 0 as "0"), and whole stacks:
  *
@@ -29,7 +29,13 @@
  *                process is gone): works for exited processes of non-PIE
  *                or non-randomised programs, not for libraries
  *   NONE         the mappings are read again for every address
- * ELF files are read once per path whatever the mode.
+ *                (default with -c or when ASLR is off)
+ * ELF files are read once per path whatever the mode.  A user address is
+ * named as blazesym names it: .symtab, else .dynsym; functions and
+ * objects; an address inside a symbol of size 0 belongs to it (so a
+ * library address looked up in an executable can come out as
+ * "__TMC_END__+<large offset>", as in bpftrace); "@file:line" comes from the
+ * DWARF line tables (dwarf.h) when show_debug_info is on.
  *
  * Nothing here exits or prints to stdout; failures give the numeric form. */
 #ifndef SYMBOLS_H

@@ -10,12 +10,14 @@
  * and an array sorted by address (file order kept among equal addresses).
  * User: a process's file mappings (/proc/PID/maps) map an address to a
  * file offset, the file's PT_LOAD segments map that to the ELF virtual
- * address its symbols use; each ELF file is read once (elf_syms.h) and
- * given an address-sorted index of its function symbols here. */
+ * address its symbols use; each ELF file is read once (libelf) into
+ * address-sorted symbol tables. */
 #include "symbols.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
 #include <inttypes.h>
 #include <linux/bpf.h>
 #include <stdlib.h>
@@ -24,7 +26,6 @@
 #include <unistd.h>
 
 #include "dwarf.h"
-#include "elf_syms.h"
 #include "prog.h"
 #include "probes.h"
 #include "types.h"
@@ -188,26 +189,133 @@ uint64_t ksym_addr(const char *name)
 	return best ? best->addr : 0;
 }
 
-/* ---- ELF files -------------------------------------------------------------- */
+static char *xstrdup(const char *s)
+{
+	char *d = strdup(s);
+	if (!d)
+		abort();
+	return d;
+}
+
+/* ---- ELF files --------------------------------------------------------------
+ * blazesym's ELF symbolization, which current bpftrace prints: a table of
+ * .symtab and one of .dynsym (the latter asked only when the former has
+ * nothing), each holding the defined functions and data objects, sorted
+ * by address and, at one
+ * address, by size descending.  An exact address takes the biggest
+ * symbol there; an address inside takes the last symbol below it, which
+ * must hold it unless its size is 0 (unknown: taken as holding
+ * anything).  Nothing else is tried: a frame past the end of a sized
+ * function has no name. */
+
+struct usent {
+	uint64_t addr, size;
+	uint32_t name;    /* offset in the table's names */
+	uint32_t order;   /* position in the file: keeps the sort stable */
+};
+
+struct usymtab {
+	struct usent *v;
+	int n;
+	char *names;
+	size_t names_len;
+};
+
+struct useg {
+	uint64_t vaddr, memsz, offset;
+};
 
 struct ufile {
 	char *path;                  /* as opened */
-	struct elf_bin *bin;         /* NULL: not readable as ELF */
-	const struct elf_sym **by_addr; /* function symbols by address */
-	int n;
+	bool elf;                    /* readable as ELF */
+	struct usymtab tab[2];       /* .symtab, .dynsym */
+	struct useg *segs;           /* PT_LOAD */
+	int nsegs;
 	struct dwarf_lines *lines;   /* read on first use; NULL: none */
 	bool lines_tried;
 };
 
 static VEC(struct ufile *) files;
 
-static int sym_addr_cmp(const void *a, const void *b)
+static int usent_cmp(const void *a, const void *b)
 {
-	const struct elf_sym *x = *(const struct elf_sym *const *)a;
-	const struct elf_sym *y = *(const struct elf_sym *const *)b;
+	const struct usent *x = a, *y = b;
 	if (x->addr != y->addr)
 		return x->addr < y->addr ? -1 : 1;
-	return strcmp(x->name, y->name);
+	if (x->size != y->size)
+		return x->size > y->size ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static void read_symtab(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh,
+			struct usymtab *t)
+{
+	Elf_Data *d = elf_getdata(scn, NULL);
+	if (!d || !sh->sh_entsize)
+		return;
+	size_t n = sh->sh_size / sh->sh_entsize;
+	struct strbuf names = { 0 };
+	t->v = xmalloc(sizeof(*t->v) * (n + 1));
+	for (size_t i = 0; i < n; i++) {
+		GElf_Sym sym;
+		if (!gelf_getsym(d, (int)i, &sym))
+			continue;
+		int ty = GELF_ST_TYPE(sym.st_info);
+		if (ty != STT_FUNC && ty != STT_GNU_IFUNC && ty != STT_OBJECT)
+			continue;
+		if (sym.st_shndx == SHN_UNDEF)
+			continue;
+		const char *name = elf_strptr(e, sh->sh_link, sym.st_name);
+		if (!name || !*name)
+			continue;
+		struct usent *u = &t->v[t->n++];
+		u->addr = sym.st_value;
+		u->size = sym.st_size;
+		u->name = (uint32_t)names.len;
+		u->order = (uint32_t)i;
+		sb_putn(&names, name, strlen(name) + 1);
+	}
+	t->names = names.s;
+	t->names_len = names.len;
+	if (t->n)
+		qsort(t->v, t->n, sizeof(*t->v), usent_cmp);
+}
+
+static void ufile_read(struct ufile *f)
+{
+	elf_version(EV_CURRENT);
+	int fd = open(f->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	Elf *e = elf_begin(fd, ELF_C_READ, NULL);
+	if (e && elf_kind(e) == ELF_K_ELF) {
+		f->elf = true;
+		size_t phnum = 0;
+		elf_getphdrnum(e, &phnum);
+		f->segs = xcalloc(phnum + 1, sizeof(*f->segs));
+		for (size_t i = 0; i < phnum; i++) {
+			GElf_Phdr ph;
+			if (!gelf_getphdr(e, (int)i, &ph) || ph.p_type != PT_LOAD)
+				continue;
+			struct useg *sg = &f->segs[f->nsegs++];
+			sg->vaddr = ph.p_vaddr;
+			sg->memsz = ph.p_memsz;
+			sg->offset = ph.p_offset;
+		}
+		Elf_Scn *scn = NULL;
+		while ((scn = elf_nextscn(e, scn)) != NULL) {
+			GElf_Shdr sh;
+			if (!gelf_getshdr(scn, &sh))
+				continue;
+			if (sh.sh_type == SHT_SYMTAB && !f->tab[0].v)
+				read_symtab(e, scn, &sh, &f->tab[0]);
+			else if (sh.sh_type == SHT_DYNSYM && !f->tab[1].v)
+				read_symtab(e, scn, &sh, &f->tab[1]);
+		}
+	}
+	if (e)
+		elf_end(e);
+	close(fd);
 }
 
 static struct ufile *ufile_get(const char *path)
@@ -216,59 +324,54 @@ static struct ufile *ufile_get(const char *path)
 		if (!strcmp(files.v[i]->path, path))
 			return files.v[i];
 	struct ufile *f = xcalloc(1, sizeof(*f));
-	f->path = strdup(path);
-	if (!f->path)
-		abort();
-	if (elf_bin_open(path, &f->bin) < 0)
-		f->bin = NULL;
-	if (f->bin && f->bin->nsyms) {
-		f->n = f->bin->nsyms;
-		f->by_addr = xmalloc(sizeof(*f->by_addr) * f->n);
-		for (int i = 0; i < f->n; i++)
-			f->by_addr[i] = &f->bin->syms[i];
-		qsort(f->by_addr, f->n, sizeof(*f->by_addr), sym_addr_cmp);
-	}
+	f->path = xstrdup(path);
+	ufile_read(f);
 	vec_push(&files, f);
 	return f;
 }
 
-static bool sym_holds(const struct elf_sym *s, uint64_t vaddr)
+static void ufile_free(struct ufile *f)
 {
-	return s->size ? vaddr >= s->addr && vaddr - s->addr < s->size
-		       : vaddr == s->addr;
+	for (int i = 0; i < 2; i++) {
+		free(f->tab[i].v);
+		free(f->tab[i].names);
+	}
+	free(f->segs);
+	dwarf_lines_free(f->lines);
+	free(f->path);
+	free(f);
 }
 
-/* The function holding vaddr: of the symbols that hold it, the one that
- * starts last (elf_sym_at's rule, by binary search). */
-static const struct elf_sym *ufile_sym_at(const struct ufile *f,
-					  uint64_t vaddr)
+static const struct usent *usymtab_at(const struct usymtab *t, uint64_t vaddr)
 {
-	int lo = 0, hi = f->n;
-	while (lo < hi) {
+	int lo = 0, hi = t->n;
+	while (lo < hi) { /* first entry at or above vaddr */
 		int mid = lo + (hi - lo) / 2;
-		if (f->by_addr[mid]->addr <= vaddr)
+		if (t->v[mid].addr < vaddr)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	/* lo - 1: the last symbol starting at or below vaddr; a bigger
-	   symbol further down may still hold it (rare: look a little) */
-	for (int i = lo - 1, k = 0; i >= 0 && k < 64; i--, k++)
-		if (sym_holds(f->by_addr[i], vaddr))
-			return f->by_addr[i];
-	return lo > 64 && f->bin ? elf_sym_at(f->bin, vaddr) : NULL;
+	int i = lo < t->n && t->v[lo].addr == vaddr ? lo : lo - 1;
+	for (; i >= 0 && i < t->n && t->v[i].addr <= vaddr; i++)
+		if (!t->v[i].size || vaddr - t->v[i].addr < t->v[i].size)
+			return &t->v[i];
+	return NULL;
 }
 
 const char *usym_lookup_file(const char *path, uint64_t vaddr,
 			     uint64_t *offset)
 {
 	const struct ufile *f = ufile_get(path);
-	const struct elf_sym *s = f->bin ? ufile_sym_at(f, vaddr) : NULL;
-	if (!s)
-		return NULL;
-	if (offset)
-		*offset = vaddr - s->addr;
-	return s->name;
+	for (int k = 0; k < 2; k++) {
+		const struct usent *u = usymtab_at(&f->tab[k], vaddr);
+		if (u) {
+			if (offset)
+				*offset = vaddr - u->addr;
+			return f->tab[k].names + u->name;
+		}
+	}
+	return NULL;
 }
 
 /* ---- processes -------------------------------------------------------------- */
@@ -310,14 +413,6 @@ static void uproc_free(struct uproc *p)
 	}
 	free(p->maps);
 	free(p);
-}
-
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s);
-	if (!d)
-		abort();
-	return d;
 }
 
 /* The file-backed mappings of pid. */
@@ -388,8 +483,8 @@ static struct uproc *uproc_get(int pid)
 static bool file_off_to_vaddr(const struct ufile *f, uint64_t off,
 			      uint64_t *vaddr)
 {
-	for (int i = 0; f->bin && i < f->bin->nsegs; i++) {
-		const struct elf_seg *s = &f->bin->segs[i];
+	for (int i = 0; i < f->nsegs; i++) {
+		const struct useg *s = &f->segs[i];
 		if (off >= s->offset && off - s->offset < s->memsz) {
 			*vaddr = off - s->offset + s->vaddr;
 			return true;
@@ -468,7 +563,7 @@ static bool usym_resolve(uint64_t addr, int pid, int probe_id,
 			continue;
 		struct ufile *f = ufile_get(m->open);
 		uint64_t vaddr;
-		if (!f->bin || !file_off_to_vaddr(f, addr - m->start + m->pgoff,
+		if (!f->elf || !file_off_to_vaddr(f, addr - m->start + m->pgoff,
 						   &vaddr))
 			break;
 		loc->file = f;
@@ -517,12 +612,8 @@ void sym_reset(void)
 	for (int i = 0; i < procs.n; i++)
 		uproc_free(procs.v[i]);
 	vec_free(&procs);
-	for (int i = 0; i < files.n; i++) {
-		free(files.v[i]->path);
-		free(files.v[i]->by_addr);
-		dwarf_lines_free(files.v[i]->lines);
-		free(files.v[i]);
-	}
+	for (int i = 0; i < files.n; i++)
+		ufile_free(files.v[i]);
 	vec_free(&files);
 	for (int i = 0; i < modules.n; i++)
 		free(modules.v[i]);

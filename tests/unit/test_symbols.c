@@ -264,6 +264,28 @@ Test(usym, elf_virtual_addresses)
 	sym_reset();
 }
 
+/* blazesym's rule, which bpftrace prints: an address past every sized
+ * symbol belongs to the last symbol below it when that one has size 0 —
+ * in a gcc-built executable crtend's __TMC_END__ object. */
+Test(usym, size_zero_symbols_hold_what_follows)
+{
+	sym_init(NULL);
+	const char *path = helper("uprobe_test");
+	struct elf_bin *b = NULL;
+	cr_assert_eq(elf_bin_open(path, &b), 0);
+	const struct elf_sym *tmc = elf_obj_find(b, "__TMC_END__");
+	if (!tmc)
+		cr_skip_test("no __TMC_END__ in %s (not gcc's crtend)", path);
+	uint64_t off = 0;
+	const char *n = usym_lookup_file(path, 0x7f0000001000ull, &off);
+	cr_assert_str_eq(n ? n : "(null)", "__TMC_END__");
+	cr_assert_eq(off, 0x7f0000001000ull - tmc->addr);
+	/* a function's own bytes stay the function's */
+	const struct elf_sym *m = elf_sym_find(b, "main");
+	cr_assert_str_eq(usym_lookup_file(path, m->addr + 1, NULL), "main");
+	sym_reset();
+}
+
 Test(usym, pie_virtual_addresses)
 {
 	sym_init(NULL);
