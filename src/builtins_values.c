@@ -1,7 +1,8 @@
 /* builtins_values.c — builtins whose values userspace resolves when it
  * prints them, and the ones that build special records: strftime, nsecs(mode),
  * elapsed, username, buf, ntop, macaddr, bswap, cgroup_path, strerror, join,
- * signal, kptr/uptr, percpu_kaddr, debugf, usermode, signal_name.
+ * signal, kptr/uptr, percpu_kaddr, debugf, usermode, signal_name,
+ * strstr/strcontains.
  *
  * Takes: N_CALL/N_BUILTIN nodes naming them (the table in builtins.c points
  * here).  Produces: their types (sema) and IR (ir_build).  Value layouts
@@ -844,4 +845,210 @@ struct irval bv_lo_usermode(struct irb *b, struct node *n, struct node *m)
 	default:
 		return val(n->type, ref_imm(0));
 	}
+}
+
+/* ---- strstr, strcontains --------------------------------------------------- */
+
+/* The needle's characters when it is a literal (else NULL). */
+static struct node *literal_needle(struct node *n)
+{
+	struct node *k = n->args.v[1];
+	return k->kind == N_STR ? k : NULL;
+}
+
+/* strstr(h, k): int64 index of the first k in h, or -1;
+ * strcontains(h, k): whether there is one. */
+struct type *bv_ty_strstr(struct sema *s, struct node *n)
+{
+	literal_arg(s, n, 1);
+	struct type *h = sema_expr(s, n->args.v[0]);
+	struct type *k = n->args.v[1]->type;
+	bool contains = !strcmp(n->name, "strcontains");
+	struct type *rt = contains ? type_bool() : type_int(8, true);
+	if (is_none(h) || is_none(k))
+		return rt;
+	if (h->kind != TY_STR || k->kind != TY_STR) {
+		sema_err(s, &n->loc, "%s() expects string arguments (%s and %s "
+				     "provided)",
+			 n->name, sema_kind_name(h), sema_kind_name(k));
+		return type_none();
+	}
+	return rt;
+}
+
+/* Appends `d = *(u8 *)(base + off)` to block blk of f. */
+static struct ref sub_byte(struct ir_func *f, int blk, struct ref base,
+			   int off)
+{
+	int r = ir_reg_new(f, NULL);
+	struct ir_insn *in = ir_append(f, blk, IR_LOAD);
+	in->dst = r;
+	in->arg[0] = base;
+	in->off = off;
+	in->size = 1;
+	return ref_reg(r);
+}
+
+/* Ends block blk of f with `if (a cc x) goto t else goto e`. */
+static void sub_br(struct ir_func *f, int blk, enum ir_cc cc, struct ref a,
+		   struct ref x, int t, int e)
+{
+	struct ir_insn *in = ir_append(f, blk, IR_BR);
+	in->cc = cc;
+	in->arg[0] = a;
+	in->arg[1] = x;
+	in->t = t;
+	in->f = e;
+}
+
+static void sub_ret(struct ir_func *f, int blk, int64_t v)
+{
+	ir_append(f, blk, IR_RET)->arg[0] = ref_imm(v);
+}
+
+/* The search runs as a bpf_loop callback over the start positions (one
+ * body for the verifier, whatever the string sizes):
+ *   ctx = { haystack address, needle address, result }
+ *   body(i, ctx): i past the last start: stop; haystack[i] is its NUL:
+ *   stop (result -1); compare the needle (a literal's bytes as
+ *   immediates, else up to its NUL); all equal: result = i, stop. */
+struct irval bv_lo_strstr(struct irb *b, struct node *n, struct node *m)
+{
+	const struct srcloc *loc = &n->loc;
+	bool contains = !strcmp(n->name, "strcontains");
+	struct node *lit = literal_needle(n);
+	struct irval h = irb_expr(b, n->args.v[0]);
+	struct irval k = lit ? void_val() : irb_expr(b, n->args.v[1]);
+	int hs = h.t->size, ks = lit ? (int)lit->slen : k.t->size - 1;
+	if (ks == 0) /* an empty needle (string[1]) is found at 0 */
+		return val(n->type, ref_imm(contains ? 1 : 0));
+	/* start positions: a literal needs ks bytes from i on */
+	int starts = lit ? hs - ks : hs;
+	if (starts <= 0)
+		return val(n->type, ref_imm(contains ? 0 : -1));
+
+	struct ir_func *f = irb_func(b);
+	struct ir_func *sub = ir_sub_new(f, tt_sprintf("%s.strstr%d", f->name,
+						       f->nsubs));
+	sub->loc = *loc;
+	int e = ir_block_new(sub);
+	int i = ir_reg_new(sub, "i"), c = ir_reg_new(sub, "ctx");
+	struct ir_insn *in = ir_append(sub, e, IR_ARG);
+	in->dst = i;
+	in->imm = 0;
+	in = ir_append(sub, e, IR_ARG);
+	in->dst = c;
+	in->imm = 1;
+	int body = ir_block_new(sub), stop = ir_block_new(sub),
+	    cont = ir_block_new(sub), found = ir_block_new(sub);
+	sub_br(sub, e, CC_UGE, ref_reg(i), ref_imm(starts), stop, body);
+	sub_ret(sub, stop, 1);
+	sub_ret(sub, cont, 0);
+	int hb = ir_reg_new(sub, "hay"), p = ir_reg_new(sub, NULL);
+	in = ir_append(sub, body, IR_LOAD);
+	in->dst = hb;
+	in->arg[0] = ref_reg(c);
+	in->size = 8;
+	in = ir_append(sub, body, IR_ADD);
+	in->dst = p;
+	in->arg[0] = ref_reg(hb);
+	in->arg[1] = ref_reg(i);
+	struct ref q = ref_reg(p); /* haystack + i */
+	int kp = -1;
+	if (!lit) {
+		kp = ir_reg_new(sub, NULL);
+		in = ir_append(sub, body, IR_LOAD);
+		in->dst = kp;
+		in->arg[0] = ref_reg(c);
+		in->off = 8;
+		in->size = 8;
+	}
+	struct ref n0 = { .kind = REF_NONE };
+	if (!lit) { /* an empty needle is found at 0, even in "" */
+		n0 = sub_byte(sub, body, ref_reg(kp), 0);
+		int go = ir_block_new(sub);
+		sub_br(sub, body, CC_EQ, n0, ref_imm(0), found, go);
+		body = go;
+	}
+	struct ref c0 = sub_byte(sub, body, ref_reg(p), 0);
+	int blk = ir_block_new(sub);
+	sub_br(sub, body, CC_EQ, c0, ref_imm(0), stop, blk);
+	for (int j = 0; j < ks; j++) {
+		struct ref nj;
+		if (lit) {
+			nj = ref_imm((unsigned char)lit->str[j]);
+		} else if (!j) {
+			nj = n0;
+		} else {
+			nj = sub_byte(sub, blk, ref_reg(kp), j);
+			if (j >= hs) { /* longer than any haystack */
+				sub_br(sub, blk, CC_EQ, nj, ref_imm(0), found,
+				       cont);
+				blk = -1;
+				break;
+			}
+			int go = ir_block_new(sub);
+			sub_br(sub, blk, CC_EQ, nj, ref_imm(0), found, go);
+			blk = go;
+			/* haystack[i + j] must exist; the verifier bounds an
+			   address computed after the test */
+			go = ir_block_new(sub);
+			sub_br(sub, blk, CC_UGE, ref_reg(i), ref_imm(hs - j),
+			       cont, go);
+			blk = go;
+			struct ir_insn *a = ir_append(sub, blk, IR_ADD);
+			a->dst = ir_reg_new(sub, NULL);
+			a->arg[0] = ref_reg(hb);
+			a->arg[1] = ref_reg(i);
+			q = ref_reg(a->dst);
+		}
+		struct ref cj = j ? sub_byte(sub, blk, q, j) : c0;
+		int go = ir_block_new(sub);
+		sub_br(sub, blk, CC_NE, cj, nj, cont, go);
+		blk = go;
+	}
+	if (blk >= 0)
+		ir_append(sub, blk, IR_JMP)->t = found;
+	in = ir_append(sub, found, IR_STORE);
+	in->arg[0] = ref_reg(c);
+	in->arg[1] = ref_reg(i);
+	in->off = 16;
+	in->size = 8;
+	sub_ret(sub, found, 1);
+
+	/* the caller: ctx on its stack, then bpf_loop */
+	int ctx = irb_slot_sized(b, 24, 8, "strstr_ctx");
+	struct ref addr[2] = { h.r, k.r };
+	for (int a = 0; a < (lit ? 1 : 2); a++) {
+		int r = irb_reg(b, NULL);
+		in = irb_emit(b, IR_MOV, loc);
+		in->dst = r;
+		in->arg[0] = addr[a];
+		st(b, ref_slot(ctx, 0), 8 * a, 8, ref_reg(r), loc);
+	}
+	st(b, ref_slot(ctx, 0), 16, 8, ref_imm(-1), loc);
+	/* the callback reads the strings: live across the call */
+	for (int a = 0; a < 2; a++)
+		if (addr[a].kind == REF_SLOT)
+			irb_emit(b, IR_USE, loc)->arg[0] = addr[a];
+	irb_call(b, BPF_FUNC_loop, loc, 4, ref_imm(starts),
+		 ref_func(f->nsubs - 1), ref_slot(ctx, 0), ref_imm(0));
+	for (int a = 0; a < 2; a++)
+		if (addr[a].kind == REF_SLOT)
+			irb_emit(b, IR_USE, loc)->arg[0] = addr[a];
+	int r = irb_reg(b, NULL);
+	in = irb_emit(b, IR_LOAD, loc);
+	in->dst = r;
+	in->arg[0] = ref_slot(ctx, 0);
+	in->off = 16;
+	in->size = 8;
+	if (!contains)
+		return val(n->type, ref_reg(r));
+	int d = irb_reg(b, NULL);
+	in = irb_emit(b, IR_SETCC, loc);
+	in->dst = d;
+	in->cc = CC_NE;
+	in->arg[0] = ref_reg(r);
+	in->arg[1] = ref_imm(-1);
+	return val(n->type, ref_reg(d));
 }

@@ -10,7 +10,8 @@
 #define BV_HOOKS(X)                                                            \
 	X(strftime) X(nsecs) X(elapsed) X(username) X(buf) X(ntop)             \
 	X(macaddr) X(bswap) X(cgroup_path) X(strerror) X(join) X(signal)       \
-	X(addrspace) X(percpu_kaddr) X(debugf) X(usermode) X(signal_name)
+	X(addrspace) X(percpu_kaddr) X(debugf) X(usermode) X(signal_name)      \
+	X(strstr)
 
 #define X(name)                                                                \
 	struct type *bv_ty_##name(struct sema *s, struct node *n);             \
