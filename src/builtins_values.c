@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "fmt_extra.h"
+#include "ir_loops.h" /* irb_func(): strstr's bpf_loop callback */
 #include "probes.h"
 #include "types.h"
 
