@@ -154,8 +154,10 @@ static void walk(struct refs *R, struct node *n, const struct node *body,
 		}
 	}
 	if (inside && (n->kind == N_ASSIGN || n->kind == N_INCDEC) && n->a &&
-	    n->a->kind == N_VAR && n->a->sym)
-		R->v.v[ref_index(R, n->a->sym)].written = true;
+	    n->a->kind == N_VAR && n->a->sym) {
+		int i = ref_index(R, n->a->sym); /* may move R->v.v */
+		R->v.v[i].written = true;
+	}
 	for (int i = 0; i < n->args.n; i++)
 		walk(R, n->args.v[i], body, inside);
 	walk(R, n->a, body, inside);
