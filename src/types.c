@@ -7,6 +7,7 @@
  * alignment, the whole rounded up to the largest alignment. */
 #include "types.h"
 
+#include <limits.h>
 #include <string.h>
 
 struct type *type_new(enum type_kind k, int size, int align)
@@ -67,7 +68,11 @@ struct type *type_ptr(struct type *elem, enum addrspace as)
 
 struct type *type_array(struct type *elem, int nelem)
 {
-	struct type *t = type_new(TY_ARRAY, elem->size * nelem, elem->align);
+	/* callers check sizes against their limits; never overflow here */
+	int64_t size = (int64_t)elem->size * nelem;
+	if (size < 0 || size > INT_MAX)
+		size = INT_MAX;
+	struct type *t = type_new(TY_ARRAY, (int)size, elem->align);
 	t->elem = elem;
 	t->nelem = nelem;
 	return t;
