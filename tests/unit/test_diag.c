@@ -24,6 +24,7 @@
 
 #include "driver.h"
 #include "probes.h"
+#include "golden.h"
 
 static const char *openat_enter =
 	"name: sys_enter_openat\nID: 782\nformat:\n"
@@ -106,46 +107,6 @@ static void teardown(void)
 }
 
 TestSuite(diag, .init = setup, .fini = teardown);
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	char *buf = NULL;
-	size_t cap = 0, len = 0;
-	for (;;) {
-		if (len + 4096 > cap)
-			buf = realloc(buf, cap = 2 * cap + 4096);
-		size_t n = fread(buf + len, 1, cap - len - 1, f);
-		if (!n)
-			break;
-		len += n;
-	}
-	buf[len] = 0;
-	fclose(f);
-	return buf;
-}
-
-static const char *golden_dir(void)
-{
-	static char dir[4096];
-	const char *base[] = { getenv("TT_SRCDIR"), ".", "..", "../.." };
-	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++) {
-		struct stat st;
-		if (!base[i])
-			continue;
-		snprintf(dir, sizeof(dir), "%s/tests/golden/errors", base[i]);
-		if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-			return dir;
-	}
-	return NULL;
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 /* Compiles text like `tinytrace --dry-run -e text` with positional
  * parameters args (NULL: none); returns what it reported, *status the
@@ -265,7 +226,7 @@ static void collect_shapes(const char *err, char **shapes, int *n, int max)
 
 Test(diag, golden_errors)
 {
-	const char *dir = golden_dir();
+	const char *dir = golden_dir("errors");
 	cr_assert_not_null(dir, "tests/golden/errors not found (set TT_SRCDIR)");
 	DIR *d = opendir(dir);
 	cr_assert_not_null(d);
@@ -278,18 +239,18 @@ Test(diag, golden_errors)
 			names[n++] = strndup(e->d_name, l - 3);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(names[0]), cmp_names);
+	qsort(names, n, sizeof(names[0]), golden_cmp_names);
 
 	char *shapes[1024];
 	int nshapes = 0, failed = 0;
 	for (int i = 0; i < n; i++) {
 		char path[4200];
 		snprintf(path, sizeof(path), "%s/%s.bt", dir, names[i]);
-		char *text = slurp(path);
+		char *text = golden_slurp(path);
 		snprintf(path, sizeof(path), "%s/%s.err", dir, names[i]);
-		char *want = slurp(path);
+		char *want = golden_slurp(path);
 		snprintf(path, sizeof(path), "%s/%s.args", dir, names[i]);
-		char *args = slurp(path);
+		char *args = golden_slurp(path);
 		cr_assert_not_null(text);
 		if (!want) {
 			cr_expect_fail("%s.bt has no %s.err", names[i], names[i]);

@@ -17,6 +17,7 @@
 #include "probes.h"
 #include "sema.h"
 #include "types.h"
+#include "golden.h"
 
 static const char *openat_enter =
 	"name: sys_enter_openat\nID: 782\nformat:\n"
@@ -175,49 +176,9 @@ static char *build(const char *text)
 	return r;
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	char *buf = NULL;
-	size_t cap = 0, len = 0;
-	for (;;) {
-		if (len + 4096 > cap)
-			buf = realloc(buf, cap = 2 * cap + 4096);
-		size_t n = fread(buf + len, 1, cap - len - 1, f);
-		if (!n)
-			break;
-		len += n;
-	}
-	buf[len] = 0;
-	fclose(f);
-	return buf;
-}
-
-static const char *golden_dir(void)
-{
-	static char dir[4096];
-	const char *base[] = { getenv("TT_SRCDIR"), ".", "..", "../.." };
-	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++) {
-		struct stat st;
-		if (!base[i])
-			continue;
-		snprintf(dir, sizeof(dir), "%s/tests/golden/ir", base[i]);
-		if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-			return dir;
-	}
-	return NULL;
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 Test(irbuild, golden_files)
 {
-	const char *dir = golden_dir();
+	const char *dir = golden_dir("ir");
 	cr_assert_not_null(dir, "tests/golden/ir not found (set TT_SRCDIR)");
 	bool update = getenv("TT_UPDATE_GOLDEN") != NULL;
 	DIR *d = opendir(dir);
@@ -231,9 +192,9 @@ Test(irbuild, golden_files)
 			names[n++] = strndup(e->d_name, l - 3);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(names[0]), cmp_names);
+	qsort(names, n, sizeof(names[0]), golden_cmp_names);
 	for (int i = 0; i < n; i++) {
-		char *text = slurp(tt_sprintf("%s/%s.bt", dir, names[i]));
+		char *text = golden_slurp(tt_sprintf("%s/%s.bt", dir, names[i]));
 		char *got = build(text);
 		char *path = tt_sprintf("%s/%s.ir", dir, names[i]);
 		if (update) {
@@ -243,7 +204,7 @@ Test(irbuild, golden_files)
 			fclose(f);
 			continue;
 		}
-		char *want = slurp(path);
+		char *want = golden_slurp(path);
 		cr_expect_not_null(want, "%s.ir missing", names[i]);
 		if (want)
 			cr_expect_str_eq(got, want, "%s.ir differs", names[i]);

@@ -12,6 +12,7 @@
 #include "parser.h"
 #include "probes.h"
 #include "types.h"
+#include "golden.h"
 
 static struct source *src_of(const char *text)
 {
@@ -334,49 +335,9 @@ Test(parser, nesting_limit)
 
 /* ---- golden files ---- */
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	char *buf = NULL;
-	size_t cap = 0, len = 0;
-	for (;;) {
-		if (len + 4096 > cap)
-			buf = realloc(buf, cap = 2 * cap + 4096);
-		size_t n = fread(buf + len, 1, cap - len - 1, f);
-		if (!n)
-			break;
-		len += n;
-	}
-	buf[len] = 0;
-	fclose(f);
-	return buf;
-}
-
-static const char *golden_dir(void)
-{
-	static char dir[4096];
-	const char *base[] = { getenv("TT_SRCDIR"), ".", "..", "../.." };
-	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++) {
-		struct stat st;
-		if (!base[i])
-			continue;
-		snprintf(dir, sizeof(dir), "%s/tests/golden/parse", base[i]);
-		if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-			return dir;
-	}
-	return NULL;
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 Test(parser, golden_files)
 {
-	const char *dir = golden_dir();
+	const char *dir = golden_dir("parse");
 	cr_assert_not_null(dir, "tests/golden/parse not found (set TT_SRCDIR)");
 	DIR *d = opendir(dir);
 	cr_assert_not_null(d);
@@ -389,12 +350,12 @@ Test(parser, golden_files)
 			names[n++] = strndup(e->d_name, l - 3);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(names[0]), cmp_names);
+	qsort(names, n, sizeof(names[0]), golden_cmp_names);
 	int nerr = 0, nast = 0;
 	for (int i = 0; i < n; i++) {
-		char *text = slurp(tt_sprintf("%s/%s.bt", dir, names[i]));
-		char *err = slurp(tt_sprintf("%s/%s.err", dir, names[i]));
-		char *ast = slurp(tt_sprintf("%s/%s.ast", dir, names[i]));
+		char *text = golden_slurp(tt_sprintf("%s/%s.bt", dir, names[i]));
+		char *err = golden_slurp(tt_sprintf("%s/%s.err", dir, names[i]));
+		char *ast = golden_slurp(tt_sprintf("%s/%s.ast", dir, names[i]));
 		cr_expect(err || ast, "%s: neither .err nor .ast", names[i]);
 		char *got = parse_dump(text, false, NULL);
 		if (err) {
