@@ -117,8 +117,10 @@ static void cerror(const struct srcloc *loc, const char *fmt, ...)
 
 void cdecl_reset(void)
 {
-	for (int i = 0; i < C.tags.n; i++)
+	for (int i = 0; i < C.tags.n; i++) {
 		vec_free(&C.tags.v[i]->members);
+		free(C.tags.v[i]);
+	}
 	vec_free(&C.tags);
 	vec_free(&C.typedefs);
 	vec_free(&C.consts);
@@ -142,7 +144,9 @@ static struct ctag *tag_find(const char *name)
 static struct ctag *tag_new(int kind, const char *name,
 			    const struct srcloc *loc)
 {
-	struct ctag *t = tt_alloc(sizeof(*t));
+	/* on the heap, not the arena: cdecl_reset() frees the tags of the
+	   previous compilation after its arena is gone */
+	struct ctag *t = xcalloc(1, sizeof(*t));
 	t->kind = kind;
 	t->name = name;
 	t->loc = *loc;
