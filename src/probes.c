@@ -1265,6 +1265,15 @@ static int user_expand(struct attach_point *ap, struct ap_vec *out)
 
 /* ---- kernel functions: kprobe, kretprobe, fentry, fexit ------------------- */
 
+/* A copy on the heap for the caches below, which live as long as the
+ * process: the arena is freed after each compilation (a process may
+ * compile several scripts: unit tests, the fuzzer). */
+static char *cache_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(xmalloc(n), s, n);
+}
+
 /* One traceable kernel function; module "vmlinux" for the kernel itself. */
 struct kfunc {
 	const char *name, *module;
@@ -1302,7 +1311,7 @@ static void kfunc_add(char *s)
 	    !strncmp(s, "__pfx_", 6) || !strncmp(s, "__cfi_", 6) ||
 	    strstr(s, ".cold") || strstr(s, ".part."))
 		return;
-	struct kfunc k = { tt_strdup(s), tt_strdup(mod) };
+	struct kfunc k = { cache_strdup(s), cache_strdup(mod) };
 	vec_push(&kfuncs, k);
 }
 
@@ -1365,7 +1374,7 @@ static bool kprobe_blacklisted(const char *name)
 				continue;
 			t++;
 			t[strcspn(t, " \n")] = 0;
-			vec_push(&kp_blacklist, tt_strdup(t));
+			vec_push(&kp_blacklist, cache_strdup(t));
 		}
 		if (f)
 			fclose(f);

@@ -6,7 +6,7 @@
 #
 # Run (as root, so that probe wildcards and tracepoint formats resolve):
 #   mkdir -p corpus && cp tests/golden/errors/*.bt tests/golden/ir/*.bt corpus/
-#   fuzz-build/fuzz_compile -detect_leaks=0 -timeout=5 -max_len=65536 \
+#   ASAN_OPTIONS=detect_leaks=0 fuzz-build/fuzz_compile -detect_leaks=0 -timeout=5 -max_len=65536 \
 #       -dict=tests/fuzz/bt.dict corpus/
 set -e
 srcdir=$(cd "$(dirname "$0")/../.." && pwd)
