@@ -17,15 +17,24 @@
  *  - values: integers live in 64-bit registers, sign- or zero-extended
  *    from their type; strings, tuples and other aggregates live in slots
  *    (SPACE_STACK up to cfg.on_stack_limit bytes, SPACE_SCRATCH above).
- *    Every slot is fully written (MEMZERO first when a write is partial)
- *    before it is read, so map keys and ring buffer records are
- *    deterministic and the verifier never sees uninitialised stack.
+ *    Every slot is fully written before it is read (padding zeroed gap by
+ *    gap, a string zeroed before it is read in), so map keys and ring
+ *    buffer records are deterministic and the verifier never sees
+ *    uninitialised stack; the one exception: a string read straight into
+ *    a printed record in scratch space is not zeroed (only the bytes up
+ *    to its NUL are ever looked at).  Copies and zeroings of 128 bytes or
+ *    more are one bpf_probe_read_kernel call (a NULL source zero-fills).
  *  - a slot's address never stays in a register across instructions: each
- *    use names the slot (DESIGN.md invariant 1).
+ *    use names the slot (DESIGN.md invariant 1).  A variable whose
+ *    address is taken (&$x) lives in a slot that every return USEs.
  *  - ring buffer records: STORE8 action id at offset 0, the payload after;
- *    bpf_ringbuf_output(ringbuf, slot, size, 0); when it fails, the
- *    MAPK_LOST counter is incremented.
- *  - exit() sends ACT_EXIT and returns from the program.
+ *    bpf_ringbuf_output(ringbuf, slot, size, 0).  A probe counts failed
+ *    outputs in a register and adds them to the MAPK_LOST counter on its
+ *    way out; failed map updates are likewise remembered and reported
+ *    once on the way out (ACT_WARNF "Map full; can't update element").
+ *    Loop-body subprograms count lost records directly.
+ *  - every way out of a probe (the end, return, exit() after its ACT_EXIT
+ *    record) goes through its one exit block.
  *  - count()/sum()/min()/max(): lookup; when found update the per-CPU
  *    value in place, else map_update_elem with the first value. */
 #ifndef IR_BUILD_H
@@ -110,6 +119,10 @@ struct ref irb_map_key(struct irb *b, struct node *map);
 /* The number of keys in map `map` (a tt_prog index), counted by a
  * bpf_for_each_map_elem callback (a subprogram of the current function). */
 struct irval irb_map_len(struct irb *b, int map, const struct srcloc *loc);
+/* map_update_elem(map, key, value, BPF_ANY); a failure (map full) is
+ * reported once when the probe ends. */
+void irb_map_update(struct irb *b, int map, struct ref key, struct ref value,
+		    const struct srcloc *loc);
 /* The tt_prog map index of a MAP node's map. */
 int irb_map_index(struct irb *b, struct node *map);
 /* Ends the current block with a jump/branch and continues in block

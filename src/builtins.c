@@ -7,6 +7,7 @@
  * stdlib documentation): pid/tid/cpu/rand uint32, uid/gid/nsecs/cgroup
  * uint64, comm string[16], str() string[max_strlen]. */
 #include "builtins.h"
+#include "builtins_values.h"
 
 #include <arpa/inet.h>
 #include <elf.h>
@@ -454,6 +455,9 @@ static struct type *ty_delete(struct sema *s, struct node *n)
  * warnf, time). */
 static struct type *ty_fmt(struct sema *s, struct node *n)
 {
+	if (!strcmp(n->name, "system") && !sema_cfg(s)->unsafe)
+		sema_err(s, &n->loc, "system() is unsafe. To use you need the "
+				     "--unsafe flag");
 	ty_printf(s, n);
 	return type_void();
 }
@@ -931,8 +935,7 @@ static struct irval lo_agg(struct irb *b, struct node *n, struct node *map)
 	st8(b, ref_slot(vs, 0), 0, x, loc);
 	if (size == 16)
 		st8(b, ref_slot(vs, 0), 8, ref_imm(1), loc);
-	irb_call(b, BPF_FUNC_map_update_elem, loc, 4, ref_map(mi), key,
-		 ref_slot(vs, 0), ref_imm(BPF_ANY));
+	irb_map_update(b, mi, key, ref_slot(vs, 0), loc);
 	irb_jmp(b, done);
 	irb_set_block(b, done);
 	return void_val();
@@ -1948,7 +1951,7 @@ static const struct builtin builtins[] = {
 	{ "tid",      0, 0, BI_BARE, AGG_NONE, ty_u32, lo_tid },
 	{ "uid",      0, 0, BI_BARE, AGG_NONE, ty_u64, lo_uid },
 	{ "gid",      0, 0, BI_BARE, AGG_NONE, ty_u64, lo_gid },
-	{ "nsecs",    0, 0, BI_BARE, AGG_NONE, ty_u64, lo_helper },
+	{ "nsecs",    0, 1, BI_BARE, AGG_NONE, bv_ty_nsecs, bv_lo_nsecs },
 	{ "cpu",      0, 0, BI_BARE, AGG_NONE, ty_u32, lo_helper },
 	{ "rand",     0, 0, BI_BARE, AGG_NONE, ty_u32, lo_helper },
 	{ "cgroup",   0, 0, BI_BARE, AGG_NONE, ty_u64, lo_helper },
@@ -1969,6 +1972,28 @@ static const struct builtin builtins[] = {
 	{ "strlen",   1, 1, 0, AGG_NONE, ty_strlen, lo_strlen },
 	{ "len",      1, 1, BI_MAPARG, AGG_NONE, ty_len, lo_len },
 	{ "strncmp",  3, 3, 0, AGG_NONE, ty_strncmp, lo_strncmp },
+	/* values resolved in userspace, special records (builtins_values.c) */
+	{ "strftime", 2, 2, 0, AGG_NONE, bv_ty_strftime, bv_lo_strftime },
+	{ "elapsed",  0, 0, BI_BARE, AGG_NONE, bv_ty_elapsed, bv_lo_elapsed },
+	{ "username", 0, 0, BI_BARE, AGG_NONE, bv_ty_username, bv_lo_username },
+	{ "buf",      1, 2, 0, AGG_NONE, bv_ty_buf, bv_lo_buf },
+	{ "ntop",     1, 2, 0, AGG_NONE, bv_ty_ntop, bv_lo_ntop },
+	{ "macaddr",  1, 1, 0, AGG_NONE, bv_ty_macaddr, bv_lo_macaddr },
+	{ "bswap",    1, 1, 0, AGG_NONE, bv_ty_bswap, bv_lo_bswap },
+	{ "cgroup_path", 1, 2, 0, AGG_NONE, bv_ty_cgroup_path, bv_lo_cgroup_path },
+	{ "strerror", 1, 1, 0, AGG_NONE, bv_ty_strerror, bv_lo_strerror },
+	{ "join",     1, 2, 0, AGG_NONE, bv_ty_join, bv_lo_join },
+	{ "signal",   1, 1, 0, AGG_NONE, bv_ty_signal, bv_lo_signal },
+	{ "kptr",     1, 1, 0, AGG_NONE, bv_ty_addrspace, bv_lo_addrspace },
+	{ "uptr",     1, 1, 0, AGG_NONE, bv_ty_addrspace, bv_lo_addrspace },
+	{ "percpu_kaddr", 1, 2, 0, AGG_NONE, bv_ty_percpu_kaddr,
+	  bv_lo_percpu_kaddr },
+	{ "debugf",   1, -1, 0, AGG_NONE, bv_ty_debugf, bv_lo_debugf },
+	{ "usermode", 0, 0, BI_BARE, AGG_NONE, bv_ty_usermode, bv_lo_usermode },
+	{ "signal_name", 1, 1, 0, AGG_NONE, bv_ty_signal_name,
+	  bv_lo_signal_name },
+	{ "strstr",   2, 2, 0, AGG_NONE, bv_ty_strstr, bv_lo_strstr },
+	{ "strcontains", 2, 2, 0, AGG_NONE, bv_ty_strstr, bv_lo_strstr },
 	{ "arg0",     0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
 	{ "arg1",     0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
 	{ "arg2",     0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },

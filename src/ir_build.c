@@ -33,6 +33,10 @@ struct irb {
 	int cur;                    /* current block */
 	int entry, body;
 	int ctx_reg;
+	int exit_block;             /* the probe's one way out (build_probe) */
+	int lost;                   /* register counting lost records, -1 */
+	int map_err;                /* register OR-ing map update results, -1 */
+	struct srcloc map_err_loc;  /* the first map update */
 	bool uses_scratch;
 	int errors;
 	VEC(struct var_home) vars;
@@ -164,8 +168,9 @@ void irb_return(struct irb *b, const struct srcloc *loc)
 		irl_return(b, loc);
 		return;
 	}
-	struct ir_insn *in = irb_emit(b, IR_RET, loc);
-	in->arg[0] = ref_imm(0);
+	/* every way out of a probe goes through its exit block, which
+	 * reports lost records and failed map updates */
+	irb_jmp(b, b->exit_block);
 	b->cur = irb_new_block(b);
 }
 
@@ -450,12 +455,54 @@ static struct irval load_scalar(struct irb *b, struct ref base, int off,
 
 /* ---- ring buffer ------------------------------------------------------------- */
 
+/* Adds `count` to this CPU's lost-records counter. */
+static void count_lost(struct irb *b, struct ref count, const struct srcloc *loc)
+{
+	struct tt_prog *p = b->prog;
+	int inc = irb_new_block(b), ok = irb_new_block(b);
+	int k = irb_slot_sized(b, 4, 4, "lost_key");
+	store_scalar(b, ref_slot(k, 0), 0, 4, ref_imm(0), loc);
+	int ptr = irb_call(b, BPF_FUNC_map_lookup_elem, loc, 2,
+			   ref_map(p->lost_map), ref_slot(k, 0));
+	irb_br(b, CC_EQ, ref_reg(ptr), ref_imm(0), ok, inc);
+	irb_set_block(b, inc);
+	int v = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_LOAD, loc);
+	in->dst = v;
+	in->arg[0] = ref_reg(ptr);
+	in->size = 8;
+	in = irb_emit(b, IR_ADD, loc);
+	in->dst = v;
+	in->arg[0] = ref_reg(v);
+	in->arg[1] = count;
+	store_scalar(b, ref_reg(ptr), 0, 8, ref_reg(v), loc);
+	irb_jmp(b, ok);
+	irb_set_block(b, ok);
+}
+
 void irb_output(struct irb *b, int slot, int size, const struct srcloc *loc)
 {
 	struct tt_prog *p = b->prog;
 	int e = irb_call(b, BPF_FUNC_ringbuf_output, loc, 4,
 			 ref_map(p->ringbuf_map), ref_slot(slot, 0),
 			 ref_imm(size), ref_imm(0));
+	if (!b->sub) {
+		/* a probe counts its lost records in a register and adds
+		 * them to the counter once, on its way out (build_probe):
+		 * two instructions per record instead of a map update */
+		if (b->lost < 0)
+			b->lost = irb_reg(b, "lost");
+		int inc = irb_new_block(b), ok = irb_new_block(b);
+		irb_br(b, CC_EQ, ref_reg(e), ref_imm(0), ok, inc);
+		irb_set_block(b, inc);
+		struct ir_insn *in = irb_emit(b, IR_ADD, loc);
+		in->dst = b->lost;
+		in->arg[0] = ref_reg(b->lost);
+		in->arg[1] = ref_imm(1);
+		irb_jmp(b, ok);
+		irb_set_block(b, ok);
+		return;
+	}
 	int lost = irb_new_block(b), inc = irb_new_block(b),
 	    ok = irb_new_block(b);
 	irb_br(b, CC_EQ, ref_reg(e), ref_imm(0), ok, lost);
@@ -705,8 +752,27 @@ static void map_write(struct irb *b, struct node *map, struct irval v,
 		irb_store(b, ref_slot(s, 0), 0, m->value, v, loc);
 		vr = ref_slot(s, 0);
 	}
-	irb_call(b, BPF_FUNC_map_update_elem, loc, 4,
-		 ref_map(map_index_of(b, m)), key, vr, ref_imm(BPF_ANY));
+	irb_map_update(b, map_index_of(b, m), key, vr, loc);
+}
+
+/* map_update_elem(map, key, value, BPF_ANY).  A failure (a full map) is
+ * remembered in one register (OR of the results: one instruction per
+ * update) and reported once when the probe ends (see build_probe). */
+void irb_map_update(struct irb *b, int map, struct ref key, struct ref value,
+		    const struct srcloc *loc)
+{
+	int r = irb_call(b, BPF_FUNC_map_update_elem, loc, 4, ref_map(map), key,
+			 value, ref_imm(BPF_ANY));
+	if (b->sub)
+		return; /* inside a loop body: not tracked */
+	if (b->map_err < 0) {
+		b->map_err = irb_reg(b, "map_err");
+		b->map_err_loc = *loc;
+	}
+	struct ir_insn *in = irb_emit(b, IR_OR, loc);
+	in->dst = b->map_err;
+	in->arg[0] = ref_reg(b->map_err);
+	in->arg[1] = ref_reg(r);
 }
 
 /* ---- expressions ---------------------------------------------------------------- */
@@ -926,6 +992,27 @@ static void mem_eq_br(struct irb *b, struct ref x, struct type *xt,
 		irb_br(b, CC_EQ, a.r, c.r, t, f);
 		return;
 	}
+	if (xt->kind == TY_BUFFER && yt->kind == TY_BUFFER) {
+		/* buf(): the same uint32 length, then that many equal bytes */
+		struct type *u32 = type_int(4, false), *u8 = type_int(1, false);
+		struct irval len = load_scalar(b, x, 0, u32, loc);
+		struct irval ylen = load_scalar(b, y, 0, u32, loc);
+		int cap = (xt->size < yt->size ? xt->size : yt->size) - 4;
+		int next = irb_new_block(b);
+		irb_br(b, CC_EQ, len.r, ylen.r, next, f);
+		irb_set_block(b, next);
+		for (int o = 0; o < cap; o++) {
+			int more = irb_new_block(b), same = irb_new_block(b);
+			irb_br(b, CC_ULE, len.r, ref_imm(o), t, more);
+			irb_set_block(b, more);
+			struct irval a = load_scalar(b, x, 4 + o, u8, loc);
+			struct irval c = load_scalar(b, y, 4 + o, u8, loc);
+			irb_br(b, CC_EQ, a.r, c.r, same, f);
+			irb_set_block(b, same);
+		}
+		irb_jmp(b, t);
+		return;
+	}
 	if (xt->kind == TY_ARRAY && yt->kind == TY_ARRAY &&
 	    is_scalar(xt->elem) && type_equal(xt, yt)) {
 		for (int o = 0; o < xt->size;) {
@@ -1138,8 +1225,8 @@ static struct irval addr_of(struct irb *b, struct node *n, struct type *pt)
 		break;
 	}
 	case N_INDEX: {
-		struct type *et = at->elem;
-		esz = et->size;
+		/* (a string's elements are bytes) */
+		esz = at->kind == TY_STR ? 1 : at->elem->size;
 		struct irval i = irb_expr(b, n->b);
 		if (i.r.kind == REF_IMM)
 			off = (int)(i.r.imm * esz);
@@ -1505,12 +1592,16 @@ static struct irval ternary(struct irb *b, struct node *n)
 {
 	struct type *t = n->type;
 	int tb = irb_new_block(b), fb = irb_new_block(b), done = irb_new_block(b);
-	struct irval res;
-	int r = -1, s = -1;
-	if (is_scalar(t))
+	int r = -1;
+	struct ref sr = { .kind = REF_NONE };
+	bool printed = false;
+	if (is_scalar(t)) {
 		r = irb_reg(b, NULL);
-	else
-		s = irb_slot(b, t, "ternary");
+	} else {
+		/* each branch writes straight into the destination */
+		printed = irb_result_printed(b, n);
+		sr = irb_result(b, n, "ternary");
+	}
 	if (!n->b) {
 		/* a ?: c */
 		struct irval a = irb_expr(b, n->a);
@@ -1522,29 +1613,28 @@ static struct irval ternary(struct irb *b, struct node *n)
 	} else {
 		cond_br(b, n->a, tb, fb);
 		irb_set_block(b, tb);
-		struct irval v = irb_expr(b, n->b);
 		if (r >= 0) {
+			struct irval v = irb_expr(b, n->b);
 			struct ir_insn *in = irb_emit(b, IR_MOV, &n->loc);
 			in->dst = r;
 			in->arg[0] = v.r;
 		} else {
-			irb_store(b, ref_slot(s, 0), 0, t, v, &n->loc);
+			store_expr(b, sr, 0, t, n->b, printed);
 		}
 		irb_jmp(b, done);
 	}
 	irb_set_block(b, fb);
-	struct irval v = irb_expr(b, n->c);
 	if (r >= 0) {
+		struct irval v = irb_expr(b, n->c);
 		struct ir_insn *in = irb_emit(b, IR_MOV, &n->loc);
 		in->dst = r;
 		in->arg[0] = v.r;
 	} else {
-		irb_store(b, ref_slot(s, 0), 0, t, v, &n->loc);
+		store_expr(b, sr, 0, t, n->c, printed);
 	}
 	irb_jmp(b, done);
 	irb_set_block(b, done);
-	res = r >= 0 ? val(t, ref_reg(r)) : val(t, ref_slot(s, 0));
-	return res;
+	return r >= 0 ? val(t, ref_reg(r)) : val(t, sr);
 }
 
 static struct irval posparam(struct irb *b, struct node *n)
@@ -2022,6 +2112,8 @@ static void build_probe(struct irb *b, struct sema_probe *sp)
 	b->f = ir_func_new(probes_ap_name(sp->ap));
 	b->uses_scratch = false;
 	b->vars.n = 0;
+	b->map_err = -1;
+	b->lost = -1;
 	b->entry = irb_new_block(b);
 	b->cur = b->entry;
 	b->ctx_reg = irb_reg(b, "ctx");
@@ -2029,6 +2121,7 @@ static void build_probe(struct irb *b, struct sema_probe *sp)
 	in->dst = b->ctx_reg;
 	b->body = irb_new_block(b);
 	int exit_block = irb_new_block(b);
+	b->exit_block = exit_block;
 	b->cur = b->body;
 	if (probe->a) {
 		int go = irb_new_block(b);
@@ -2038,12 +2131,47 @@ static void build_probe(struct irb *b, struct sema_probe *sp)
 	stmts(b, probe->b);
 	irb_jmp(b, exit_block);
 	irb_set_block(b, exit_block);
+	if (b->map_err >= 0) {
+		/* a map update failed: "WARNING: Map full; can't update
+		 * element" (bpftrace's words), once per run of the probe */
+		int warn = irb_new_block(b), ret = irb_new_block(b);
+		irb_br(b, CC_EQ, ref_reg(b->map_err), ref_imm(0), ret, warn);
+		irb_set_block(b, warn);
+		int id = irb_action(b, ACT_WARNF, "Map full; can't update element",
+				    NULL, -1, &b->map_err_loc);
+		int s = irb_slot_sized(b, 8, 8, tt_sprintf("warnf#%d", id));
+		store_scalar(b, ref_slot(s, 0), 0, 8, ref_imm(id), NULL);
+		/* a warning lost to a full ring buffer is not counted */
+		irb_call(b, BPF_FUNC_ringbuf_output, NULL, 4,
+			 ref_map(p->ringbuf_map), ref_slot(s, 0), ref_imm(8),
+			 ref_imm(0));
+		irb_jmp(b, ret);
+		irb_set_block(b, ret);
+	}
+	if (b->lost >= 0) {
+		int add = irb_new_block(b), ret = irb_new_block(b);
+		irb_br(b, CC_EQ, ref_reg(b->lost), ref_imm(0), ret, add);
+		irb_set_block(b, add);
+		count_lost(b, ref_reg(b->lost), NULL);
+		irb_jmp(b, ret);
+		irb_set_block(b, ret);
+	}
 	in = irb_emit(b, IR_RET, NULL);
 	in->arg[0] = ref_imm(0);
 	pin_addressed(b);
 
 	/* entry: ctx, then the scratch base when big slots are used */
 	b->cur = b->entry;
+	if (b->map_err >= 0) {
+		in = irb_emit(b, IR_MOV, NULL);
+		in->dst = b->map_err;
+		in->arg[0] = ref_imm(0);
+	}
+	if (b->lost >= 0) {
+		in = irb_emit(b, IR_MOV, NULL);
+		in->dst = b->lost;
+		in->arg[0] = ref_imm(0);
+	}
 	if (b->uses_scratch) {
 		if (p->scratch_map < 0) {
 			struct tt_map m = { .name = "scratch",

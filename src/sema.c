@@ -916,6 +916,9 @@ static struct type *type_binop(struct sema *s, struct node *n)
 		if (is_cmp(op))
 			return type_bool();
 	}
+	if (a->kind == TY_BUFFER && b->kind == TY_BUFFER &&
+	    (op == OP_EQ || op == OP_NE))
+		return type_bool(); /* same length and bytes */
 	if (a->kind == b->kind && (op == OP_EQ || op == OP_NE) &&
 	    (a->kind == TY_TUPLE || a->kind == TY_RECORD ||
 	     a->kind == TY_ARRAY)) {
@@ -965,7 +968,7 @@ static bool lvalue_space(struct node *n, enum addrspace *as)
 			return true;
 		}
 		if ((at->kind == TY_STRUCT && !at->is_ctx) ||
-		    at->kind == TY_ARRAY ||
+		    at->kind == TY_ARRAY || at->kind == TY_STR ||
 		    (n->kind == N_FIELD && (at->kind == TY_TUPLE ||
 					    at->kind == TY_RECORD)))
 			return lvalue_space(n->a, as);
@@ -1099,7 +1102,12 @@ static struct type *resolve_ctype(struct sema *s, struct ctype *ct)
 		struct type *elem = resolve_ctype(s, &inner);
 		if (is_none(elem))
 			return type_none();
-		return type_array(elem, atoi(br + 1));
+		long long nelem = strtoll(br + 1, NULL, 0);
+		if (nelem < 0 || (elem->size && nelem > INT_MAX / elem->size)) {
+			sema_err(s, &ct->loc, "Array too large: %s", t);
+			return type_none();
+		}
+		return type_array(elem, (int)nelem);
 	}
 	if (tl && t[tl - 1] == '*') {
 		/* T * : the pointee, then the pointer */
@@ -1669,7 +1677,7 @@ static bool printable_as_string(const struct type *t)
 	case TY_STR: case TY_KSYM: case TY_USYM: case TY_KSTACK:
 	case TY_USTACK: case TY_INET: case TY_TIMESTAMP: case TY_BUFFER:
 	case TY_MAC: case TY_CGROUP_PATH: case TY_STRERROR: case TY_TUPLE:
-	case TY_RECORD: case TY_ARRAY: case TY_TIMEDELTA:
+	case TY_RECORD: case TY_ARRAY: case TY_TIMEDELTA: case TY_USERNAME:
 		return true;
 	case TY_INT:
 		return t->name != NULL; /* enums print their name */
