@@ -1,5 +1,6 @@
 /* dwarf.h — source lines of user code: the DWARF line tables (.debug_line,
- * versions 2 to 5) of an ELF file, for ustack's "func+off@file:line".
+ * versions 2 to 5) and inlined calls (.debug_info) of an ELF file, for
+ * ustack's "func+off@file:line" and "[inlined] func@file:line" frames.
  *
  * Takes: the path of an ELF file built with debug information.
  * Produces: for a virtual address, the source file (a full path: the
@@ -30,5 +31,18 @@ void dwarf_lines_free(struct dwarf_lines *dl);
 /* The file and line of vaddr; false when no sequence covers it. */
 bool dwarf_line_at(const struct dwarf_lines *dl, uint64_t vaddr,
 		   const char **file, unsigned *line);
+
+/* One inlined call holding an address (DW_TAG_inlined_subroutine, read
+ * from .debug_info by dwarf_lines_open): the inlined function and where
+ * it was called (call_file NULL when unknown). */
+struct dwarf_inline {
+	const char *name;
+	const char *call_file;
+	unsigned call_line;
+};
+/* The inlined calls holding vaddr, outermost first (at most max); returns
+ * their number. */
+int dwarf_inlined_at(const struct dwarf_lines *dl, uint64_t vaddr,
+		     struct dwarf_inline *out, int max);
 
 #endif

@@ -33,10 +33,27 @@ struct seq {
 	int first, n;         /* rows[first .. first+n) */
 };
 
+struct prog {            /* one line program's file table in files */
+	uint64_t offset;     /* in .debug_line */
+	int base, n;         /* files[base .. base+n) */
+	int first;           /* number of the first file: 0 (v5) or 1 */
+};
+
+struct scope {           /* one address range of an inlined call */
+	uint64_t lo, hi;     /* [lo, hi) */
+	int depth;           /* nesting: outer calls have smaller depths */
+	const char *name;    /* the inlined function (in names) */
+	int call_file;       /* index in files, -1 unknown */
+	unsigned call_line;
+};
+
 struct dwarf_lines {
 	VEC(char *) files;
 	VEC(struct row) rows;
 	VEC(struct seq) seqs;   /* sorted by start once parsed */
+	VEC(struct prog) progs;
+	VEC(struct scope) scopes;
+	VEC(char *) names;      /* inlined functions' names, owned */
 };
 
 /* ---- a bounded reader ----------------------------------------------------- */
@@ -283,7 +300,8 @@ static void add_row(struct dwarf_lines *dl, struct seq *sq, uint64_t addr,
 
 /* One line program (a unit's) at r; advances r past it. */
 static int parse_program(struct dwarf_lines *dl, struct rd *r,
-			 const struct strsecs *ss, const char *comp_dir)
+			 const struct strsecs *ss, const char *comp_dir,
+			 uint64_t offset)
 {
 	int offsize = 4;
 	uint64_t unit_len = rd_n(r, 4);
@@ -323,6 +341,7 @@ static int parse_program(struct dwarf_lines *dl, struct rd *r,
 		return -1;
 
 	/* the file table, as indexes into dl->files */
+	struct prog pg = { offset, dl->files.n, 0, 1 };
 	VEC(uint32_t) fidx = { 0 };
 	int first_file = 1; /* v2-4 number files from 1, v5 from 0 */
 	if (version >= 5) {
@@ -375,6 +394,10 @@ static int parse_program(struct dwarf_lines *dl, struct rd *r,
 		}
 		vec_free(&dirs);
 	}
+
+	pg.n = dl->files.n - pg.base;
+	pg.first = first_file;
+	vec_push(&dl->progs, pg);
 
 	/* the state machine */
 	struct rd pr = { prog, u.end, false };
@@ -457,7 +480,8 @@ int dwarf_lines_parse(const uint8_t *line, size_t line_len,
 	struct strsecs ss = { line_str, str, line_str_len, str_len };
 	struct rd r = { line, line + line_len, false };
 	while (r.p < r.end && !r.bad)
-		if (parse_program(dl, &r, &ss, comp_dir) < 0)
+		if (parse_program(dl, &r, &ss, comp_dir,
+				  (uint64_t)(r.p - line)) < 0)
 			break;
 	if (dl->seqs.n)
 		qsort(dl->seqs.v, dl->seqs.n, sizeof(*dl->seqs.v), seq_cmp);
@@ -474,6 +498,11 @@ void dwarf_lines_free(struct dwarf_lines *dl)
 	vec_free(&dl->files);
 	vec_free(&dl->rows);
 	vec_free(&dl->seqs);
+	vec_free(&dl->progs);
+	vec_free(&dl->scopes);
+	for (int i = 0; i < dl->names.n; i++)
+		free(dl->names.v[i]);
+	vec_free(&dl->names);
 	free(dl);
 }
 
@@ -511,12 +540,551 @@ bool dwarf_line_at(const struct dwarf_lines *dl, uint64_t vaddr,
 	return false;
 }
 
-/* ---- the ELF file ----------------------------------------------------------- */
+/* ---- inlined calls (.debug_info) -----------------------------------------
+ * Every DW_TAG_inlined_subroutine becomes scopes (one per address range)
+ * with its depth in the DIE tree, the inlined function's name (through
+ * DW_AT_abstract_origin / DW_AT_specification) and its call site
+ * (DW_AT_call_file in the unit's line program, DW_AT_call_line). */
+
+enum {
+	DW_TAG_inlined_subroutine = 0x1d,
+	DW_AT_name = 0x03, DW_AT_stmt_list = 0x10, DW_AT_low_pc = 0x11,
+	DW_AT_high_pc = 0x12, DW_AT_comp_dir = 0x1b,
+	DW_AT_abstract_origin = 0x31, DW_AT_specification = 0x47,
+	DW_AT_ranges = 0x55, DW_AT_call_file = 0x58, DW_AT_call_line = 0x59,
+	DW_AT_str_offsets_base = 0x72, DW_AT_addr_base = 0x73,
+	DW_AT_rnglists_base = 0x74,
+};
 
 struct secdata {
 	const uint8_t *p;
 	size_t n;
 };
+
+struct secs {
+	struct secdata info, abbrev, str, line_str, str_offsets, addr,
+		rnglists, ranges;
+	struct strsecs ss;
+};
+
+struct abbrev_attr {
+	unsigned at, form;
+};
+
+struct abbrev {
+	uint64_t code;
+	unsigned tag;
+	bool children;
+	int first, n;           /* attrs[first .. first+n) */
+};
+
+struct abbrevs {
+	uint64_t offset;
+	VEC(struct abbrev) v;
+	VEC(struct abbrev_attr) attrs;
+};
+
+struct unit {
+	uint64_t start, end;    /* the unit's bytes in .debug_info */
+	uint64_t dies;          /* its first DIE */
+	unsigned version;
+	int offsize, addrsize;
+	struct abbrevs *ab;
+	uint64_t str_base, addr_base, rng_base, low_pc;
+	int prog;               /* index in dl->progs, -1 none */
+};
+
+struct info {
+	struct dwarf_lines *dl;
+	const struct secs *sc;
+	VEC(struct abbrevs *) abs;
+	VEC(struct unit) units;
+};
+
+static struct abbrevs *abbrevs_get(struct info *in, uint64_t off)
+{
+	for (int i = 0; i < in->abs.n; i++)
+		if (in->abs.v[i]->offset == off)
+			return in->abs.v[i];
+	struct abbrevs *t = xcalloc(1, sizeof(*t));
+	t->offset = off;
+	vec_push(&in->abs, t);
+	if (off >= in->sc->abbrev.n)
+		return t;
+	struct rd a = { in->sc->abbrev.p + off,
+			in->sc->abbrev.p + in->sc->abbrev.n, false };
+	while (a.p < a.end && !a.bad) {
+		struct abbrev ab = { 0 };
+		ab.code = rd_uleb(&a);
+		if (!ab.code)
+			break;
+		ab.tag = (unsigned)rd_uleb(&a);
+		ab.children = rd_n(&a, 1) != 0;
+		ab.first = t->attrs.n;
+		for (;;) {
+			struct abbrev_attr at;
+			at.at = (unsigned)rd_uleb(&a);
+			at.form = (unsigned)rd_uleb(&a);
+			if (at.form == DW_FORM_implicit_const)
+				rd_sleb(&a);
+			if (a.bad || (!at.at && !at.form))
+				break;
+			vec_push(&t->attrs, at);
+		}
+		ab.n = t->attrs.n - ab.first;
+		vec_push(&t->v, ab);
+	}
+	return t;
+}
+
+static const struct abbrev *abbrev_find(const struct abbrevs *t,
+					uint64_t code)
+{
+	/* codes are usually 1, 2, 3, ...: try the direct slot first */
+	if (code >= 1 && code <= (uint64_t)t->v.n &&
+	    t->v.v[code - 1].code == code)
+		return &t->v.v[code - 1];
+	for (int i = 0; i < t->v.n; i++)
+		if (t->v.v[i].code == code)
+			return &t->v.v[i];
+	return NULL;
+}
+
+/* The attributes of one DIE this reader wants. */
+struct die {
+	const struct abbrev *ab;
+	unsigned name_form;
+	uint64_t name_num;
+	const char *name;
+	bool has_low, has_high, high_is_len, has_ranges;
+	bool low_x, high_x;     /* an index into .debug_addr */
+	uint64_t low, high, ranges;
+	unsigned ranges_form;
+	uint64_t origin;        /* .debug_info offset, 0 none */
+	int64_t call_file;      /* -1 none */
+	unsigned call_line;
+	bool has_stmt;
+	uint64_t stmt, str_base, addr_base, rng_base;
+	bool has_str_base, has_addr_base, has_rng_base;
+};
+
+static bool is_const_form(unsigned form)
+{
+	return form == DW_FORM_data1 || form == DW_FORM_data2 ||
+	       form == DW_FORM_data4 || form == DW_FORM_data8 ||
+	       form == DW_FORM_udata || form == DW_FORM_sdata ||
+	       form == DW_FORM_implicit_const;
+}
+
+static bool is_ref_form(unsigned form)
+{
+	return form == DW_FORM_ref1 || form == DW_FORM_ref2 ||
+	       form == DW_FORM_ref4 || form == DW_FORM_ref8 ||
+	       form == DW_FORM_ref_udata;
+}
+
+/* Reads the DIE at r (in unit u); false at a null entry or on garbage
+ * (r->bad tells which). */
+static bool read_die(const struct info *in, const struct unit *u,
+		     struct rd *r, struct die *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->call_file = -1;
+	uint64_t code = rd_uleb(r);
+	if (!code || r->bad)
+		return false;
+	d->ab = abbrev_find(u->ab, code);
+	if (!d->ab) {
+		r->bad = true;
+		return false;
+	}
+	const struct abbrevs *t = u->ab;
+	for (int i = 0; i < d->ab->n; i++) {
+		const struct abbrev_attr *at = &t->attrs.v[d->ab->first + i];
+		uint64_t num = 0;
+		const char *str = NULL;
+		if (rd_form(r, at->form, u->offsize, u->addrsize, &in->sc->ss,
+			    &num, &str) < 0) {
+			r->bad = true;
+			return false;
+		}
+		switch (at->at) {
+		case DW_AT_name:
+			d->name_form = at->form;
+			d->name_num = num;
+			d->name = str;
+			break;
+		case DW_AT_low_pc:
+			d->has_low = true;
+			d->low = num;
+			d->low_x = at->form == DW_FORM_addrx ||
+				   (at->form >= DW_FORM_addrx1 &&
+				    at->form <= DW_FORM_addrx4);
+			break;
+		case DW_AT_high_pc:
+			d->has_high = true;
+			d->high = num;
+			d->high_is_len = is_const_form(at->form);
+			d->high_x = at->form == DW_FORM_addrx ||
+				    (at->form >= DW_FORM_addrx1 &&
+				     at->form <= DW_FORM_addrx4);
+			break;
+		case DW_AT_ranges:
+			d->has_ranges = true;
+			d->ranges = num;
+			d->ranges_form = at->form;
+			break;
+		case DW_AT_abstract_origin:
+		case DW_AT_specification:
+			if (is_ref_form(at->form))
+				d->origin = u->start + num;
+			else if (at->form == DW_FORM_ref_addr)
+				d->origin = num;
+			break;
+		case DW_AT_call_file:
+			d->call_file = (int64_t)num;
+			break;
+		case DW_AT_call_line:
+			d->call_line = (unsigned)num;
+			break;
+		case DW_AT_stmt_list:
+			d->has_stmt = true;
+			d->stmt = num;
+			break;
+		case DW_AT_str_offsets_base:
+			d->has_str_base = true;
+			d->str_base = num;
+			break;
+		case DW_AT_addr_base:
+			d->has_addr_base = true;
+			d->addr_base = num;
+			break;
+		case DW_AT_rnglists_base:
+			d->has_rng_base = true;
+			d->rng_base = num;
+			break;
+		}
+	}
+	return true;
+}
+
+static uint64_t read_addrx(const struct info *in, const struct unit *u,
+			   uint64_t idx)
+{
+	uint64_t off = u->addr_base + idx * (uint64_t)u->addrsize;
+	if (!in->sc->addr.p || off + u->addrsize > in->sc->addr.n)
+		return 0;
+	struct rd r = { in->sc->addr.p + off, in->sc->addr.p + in->sc->addr.n,
+			false };
+	return rd_n(&r, u->addrsize);
+}
+
+static uint64_t die_addr(const struct info *in, const struct unit *u,
+			 uint64_t v, bool x)
+{
+	return x ? read_addrx(in, u, v) : v;
+}
+
+static const char *die_name(const struct info *in, const struct unit *u,
+			    const struct die *d)
+{
+	if (d->name)
+		return d->name;
+	bool strx = d->name_form == DW_FORM_strx ||
+		    (d->name_form >= DW_FORM_strx1 &&
+		     d->name_form <= DW_FORM_strx4);
+	if (!strx || !in->sc->str_offsets.p)
+		return NULL;
+	uint64_t off = u->str_base + d->name_num * (uint64_t)u->offsize;
+	if (off + u->offsize > in->sc->str_offsets.n)
+		return NULL;
+	struct rd r = { in->sc->str_offsets.p + off,
+			in->sc->str_offsets.p + in->sc->str_offsets.n, false };
+	return sec_str(in->sc->str.p, in->sc->str.n, rd_n(&r, u->offsize));
+}
+
+static const struct unit *unit_at(const struct info *in, uint64_t off)
+{
+	for (int i = 0; i < in->units.n; i++)
+		if (off >= in->units.v[i].dies && off < in->units.v[i].end)
+			return &in->units.v[i];
+	return NULL;
+}
+
+/* The name of the DIE at .debug_info offset off, following abstract
+ * origins and specifications. */
+static const char *origin_name(const struct info *in, uint64_t off)
+{
+	for (int hops = 0; off && hops < 8; hops++) {
+		const struct unit *u = unit_at(in, off);
+		if (!u)
+			return NULL;
+		struct rd r = { in->sc->info.p + off, in->sc->info.p + u->end,
+				false };
+		struct die d;
+		if (!read_die(in, u, &r, &d))
+			return NULL;
+		const char *n = die_name(in, u, &d);
+		if (n)
+			return n;
+		off = d.origin;
+	}
+	return NULL;
+}
+
+static void add_scope(struct info *in, uint64_t lo, uint64_t hi, int depth,
+		      const char *name, int file, unsigned line)
+{
+	if (hi <= lo)
+		return;
+	struct scope sc = { lo, hi, depth, name, file, line };
+	vec_push(&in->dl->scopes, sc);
+}
+
+/* The address ranges of d: low/high pc, or its range list. */
+static void die_ranges(struct info *in, const struct unit *u,
+		       const struct die *d, int depth, const char *name,
+		       int file, unsigned line)
+{
+	if (d->has_low && d->has_high) {
+		uint64_t lo = die_addr(in, u, d->low, d->low_x);
+		uint64_t hi = d->high_is_len ? lo + d->high
+					     : die_addr(in, u, d->high, d->high_x);
+		add_scope(in, lo, hi, depth, name, file, line);
+		return;
+	}
+	if (!d->has_ranges)
+		return;
+	uint64_t base = u->low_pc;
+	if (u->version < 5) {
+		/* .debug_ranges: (begin, end) pairs, base selections */
+		struct secdata rs = in->sc->ranges;
+		if (!rs.p || d->ranges >= rs.n)
+			return;
+		struct rd r = { rs.p + d->ranges, rs.p + rs.n, false };
+		uint64_t maxa = u->addrsize == 8 ? ~0ull : 0xffffffffull;
+		while (!r.bad) {
+			uint64_t b = rd_n(&r, u->addrsize),
+				 e = rd_n(&r, u->addrsize);
+			if (r.bad || (!b && !e))
+				break;
+			if (b == maxa)
+				base = e;
+			else
+				add_scope(in, base + b, base + e, depth, name,
+					  file, line);
+		}
+		return;
+	}
+	struct secdata rs = in->sc->rnglists;
+	uint64_t off = d->ranges;
+	if (d->ranges_form == DW_FORM_rnglistx) {
+		uint64_t slot = u->rng_base + d->ranges * (uint64_t)u->offsize;
+		if (!rs.p || slot + u->offsize > rs.n)
+			return;
+		struct rd r = { rs.p + slot, rs.p + rs.n, false };
+		off = u->rng_base + rd_n(&r, u->offsize);
+	}
+	if (!rs.p || off >= rs.n)
+		return;
+	struct rd r = { rs.p + off, rs.p + rs.n, false };
+	while (!r.bad) {
+		unsigned kind = (unsigned)rd_n(&r, 1);
+		uint64_t a, b;
+		switch (kind) {
+		case 0: /* DW_RLE_end_of_list */
+			return;
+		case 1: /* base_addressx */
+			base = read_addrx(in, u, rd_uleb(&r));
+			break;
+		case 2: /* startx_endx */
+			a = read_addrx(in, u, rd_uleb(&r));
+			b = read_addrx(in, u, rd_uleb(&r));
+			add_scope(in, a, b, depth, name, file, line);
+			break;
+		case 3: /* startx_length */
+			a = read_addrx(in, u, rd_uleb(&r));
+			b = rd_uleb(&r);
+			add_scope(in, a, a + b, depth, name, file, line);
+			break;
+		case 4: /* offset_pair */
+			a = rd_uleb(&r);
+			b = rd_uleb(&r);
+			add_scope(in, base + a, base + b, depth, name, file, line);
+			break;
+		case 5: /* base_address */
+			base = rd_n(&r, u->addrsize);
+			break;
+		case 6: /* start_end */
+			a = rd_n(&r, u->addrsize);
+			b = rd_n(&r, u->addrsize);
+			add_scope(in, a, b, depth, name, file, line);
+			break;
+		case 7: /* start_length */
+			a = rd_n(&r, u->addrsize);
+			b = rd_uleb(&r);
+			add_scope(in, a, a + b, depth, name, file, line);
+			break;
+		default:
+			return;
+		}
+	}
+}
+
+static char *name_copy(struct dwarf_lines *dl, const char *n)
+{
+	for (int i = dl->names.n - 1; i >= 0 && i >= dl->names.n - 64; i--)
+		if (!strcmp(dl->names.v[i], n))
+			return dl->names.v[i];
+	size_t k = strlen(n);
+	char *c = xmalloc(k + 1);
+	memcpy(c, n, k + 1);
+	vec_push(&dl->names, c);
+	return c;
+}
+
+/* Reads every unit header, then walks each unit's DIEs for inlined
+ * calls. */
+static void read_units(struct info *in)
+{
+	const struct secdata *info = &in->sc->info;
+	struct rd r = { info->p, info->p + info->n, false };
+	while (r.p < r.end && !r.bad) {
+		struct unit u = { 0 };
+		u.start = (uint64_t)(r.p - info->p);
+		u.offsize = 4;
+		uint64_t len = rd_n(&r, 4);
+		if (len == 0xffffffff) {
+			u.offsize = 8;
+			len = rd_n(&r, 8);
+		}
+		if (r.bad || len > (uint64_t)(r.end - r.p))
+			break;
+		const uint8_t *next = r.p + len;
+		u.end = (uint64_t)(next - info->p);
+		u.version = (unsigned)rd_n(&r, 2);
+		uint64_t abbrev_off;
+		unsigned type = 1; /* DW_UT_compile */
+		if (u.version >= 5) {
+			type = (unsigned)rd_n(&r, 1);
+			u.addrsize = (int)rd_n(&r, 1);
+			abbrev_off = rd_n(&r, u.offsize);
+			if (type == 4 || type == 5) /* skeleton, split */
+				rd_n(&r, 8);
+			else if (type == 2 || type == 6) { /* type units */
+				rd_n(&r, 8);
+				rd_n(&r, u.offsize);
+			}
+		} else {
+			abbrev_off = rd_n(&r, u.offsize);
+			u.addrsize = (int)rd_n(&r, 1);
+		}
+		if (r.bad || u.version < 2 || u.version > 5 ||
+		    (u.addrsize != 4 && u.addrsize != 8)) {
+			r.p = next;
+			continue;
+		}
+		u.dies = (uint64_t)(r.p - info->p);
+		u.ab = abbrevs_get(in, abbrev_off);
+		u.prog = -1;
+		vec_push(&in->units, u);
+		r.p = next;
+	}
+
+	for (int k = 0; k < in->units.n; k++) {
+		struct unit *u = &in->units.v[k];
+		struct rd dr = { info->p + u->dies, info->p + u->end, false };
+		struct die d;
+		if (!read_die(in, u, &dr, &d))
+			continue;
+		/* the unit DIE: bases first, then what needs them */
+		if (d.has_str_base)
+			u->str_base = d.str_base;
+		else if (u->version >= 5)
+			u->str_base = 8; /* past a .debug_str_offsets header */
+		if (d.has_addr_base)
+			u->addr_base = d.addr_base;
+		if (d.has_rng_base)
+			u->rng_base = d.rng_base;
+		if (d.has_low)
+			u->low_pc = die_addr(in, u, d.low, d.low_x);
+		if (d.has_stmt)
+			for (int i = 0; i < in->dl->progs.n; i++)
+				if (in->dl->progs.v[i].offset == d.stmt)
+					u->prog = i;
+		if (!d.ab->children)
+			continue;
+		int depth = 1;
+		while (depth > 0 && dr.p < dr.end) {
+			if (!read_die(in, u, &dr, &d)) {
+				if (dr.bad)
+					break;
+				depth--; /* a null entry ends a list of children */
+				continue;
+			}
+			if (d.ab->tag == DW_TAG_inlined_subroutine) {
+				const char *n = die_name(in, u, &d);
+				if (!n)
+					n = origin_name(in, d.origin);
+				int file = -1;
+				if (u->prog >= 0 && d.call_file >= 0) {
+					const struct prog *pg =
+						&in->dl->progs.v[u->prog];
+					int64_t i = d.call_file - pg->first;
+					if (i >= 0 && i < pg->n)
+						file = pg->base + (int)i;
+				}
+				if (n)
+					die_ranges(in, u, &d, depth,
+						   name_copy(in->dl, n), file,
+						   d.call_line);
+			}
+			if (d.ab->children)
+				depth++;
+		}
+	}
+}
+
+static void info_free(struct info *in)
+{
+	for (int i = 0; i < in->abs.n; i++) {
+		vec_free(&in->abs.v[i]->v);
+		vec_free(&in->abs.v[i]->attrs);
+		free(in->abs.v[i]);
+	}
+	vec_free(&in->abs);
+	vec_free(&in->units);
+}
+
+static int scope_cmp(const void *a, const void *b)
+{
+	const struct scope *x = a, *y = b;
+	if (x->depth != y->depth)
+		return x->depth < y->depth ? -1 : 1;
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+int dwarf_inlined_at(const struct dwarf_lines *dl, uint64_t vaddr,
+		     struct dwarf_inline *out, int max)
+{
+	/* scopes are sorted by depth: one holding vaddr per depth, outer
+	   calls first */
+	int n = 0, last_depth = 0;
+	for (int i = 0; i < dl->scopes.n && n < max; i++) {
+		const struct scope *sc = &dl->scopes.v[i];
+		if (vaddr < sc->lo || vaddr >= sc->hi || sc->depth == last_depth)
+			continue;
+		last_depth = sc->depth;
+		out[n].name = sc->name;
+		out[n].call_file = sc->call_file >= 0
+					   ? dl->files.v[sc->call_file] : NULL;
+		out[n].call_line = sc->call_line;
+		n++;
+	}
+	return n;
+}
+
+/* ---- the ELF file ----------------------------------------------------------- */
 
 static struct secdata section(Elf *e, size_t shstrndx, const char *want)
 {
@@ -541,61 +1109,38 @@ static struct secdata section(Elf *e, size_t shstrndx, const char *want)
 	return d;
 }
 
-enum { DW_AT_comp_dir = 0x1b };
-
 /* The DW_AT_comp_dir of the first unit in .debug_info (DWARF 2-4 line
  * tables leave the compilation directory implicit). */
-static const char *first_comp_dir(struct secdata info, struct secdata abbrev,
-				  const struct strsecs *ss)
+static const char *first_comp_dir(struct info *in)
 {
-	struct rd r = { info.p, info.p + info.n, false };
-	int offsize = 4;
+	const struct secdata *info = &in->sc->info;
+	struct rd r = { info->p, info->p + info->n, false };
+	struct unit u = { 0 };
+	u.offsize = 4;
 	uint64_t len = rd_n(&r, 4);
 	if (len == 0xffffffff) {
-		offsize = 8;
+		u.offsize = 8;
 		len = rd_n(&r, 8);
 	}
-	unsigned version = (unsigned)rd_n(&r, 2);
-	uint64_t abbrev_off;
-	int addrsize;
-	if (version >= 5) {
-		rd_n(&r, 1); /* unit type */
-		addrsize = (int)rd_n(&r, 1);
-		abbrev_off = rd_n(&r, offsize);
-	} else {
-		abbrev_off = rd_n(&r, offsize);
-		addrsize = (int)rd_n(&r, 1);
-	}
-	uint64_t code = rd_uleb(&r);
-	if (r.bad || !abbrev.p || abbrev_off >= abbrev.n)
+	u.version = (unsigned)rd_n(&r, 2);
+	if (r.bad || u.version < 2 || u.version > 4)
 		return NULL;
-	/* find the abbreviation, then read the DIE along it */
-	struct rd a = { abbrev.p + abbrev_off, abbrev.p + abbrev.n, false };
-	while (a.p < a.end && !a.bad) {
-		uint64_t c = rd_uleb(&a);
-		if (!c)
+	uint64_t abbrev_off = rd_n(&r, u.offsize);
+	u.addrsize = (int)rd_n(&r, 1);
+	u.ab = abbrevs_get(in, abbrev_off);
+	uint64_t code = rd_uleb(&r);
+	const struct abbrev *ab = abbrev_find(u.ab, code);
+	if (r.bad || !ab)
+		return NULL;
+	for (int i = 0; i < ab->n; i++) {
+		const struct abbrev_attr *at = &u.ab->attrs.v[ab->first + i];
+		uint64_t num;
+		const char *s;
+		if (rd_form(&r, at->form, u.offsize, u.addrsize, &in->sc->ss,
+			    &num, &s) < 0)
 			return NULL;
-		rd_uleb(&a); /* tag */
-		rd_n(&a, 1); /* has children */
-		bool mine = c == code;
-		for (;;) {
-			unsigned at = (unsigned)rd_uleb(&a);
-			unsigned form = (unsigned)rd_uleb(&a);
-			if (form == DW_FORM_implicit_const)
-				rd_sleb(&a);
-			if (a.bad || (!at && !form))
-				break;
-			if (!mine)
-				continue;
-			uint64_t num;
-			const char *s;
-			if (rd_form(&r, form, offsize, addrsize, ss, &num, &s) < 0)
-				return NULL;
-			if (at == DW_AT_comp_dir && s)
-				return s;
-		}
-		if (mine)
-			return NULL;
+		if (at->at == DW_AT_comp_dir && s)
+			return s;
 	}
 	return NULL;
 }
@@ -615,18 +1160,35 @@ int dwarf_lines_open(const char *path, struct dwarf_lines **out)
 	}
 	size_t shstrndx = 0;
 	elf_getshdrstrndx(e, &shstrndx);
+	struct secs sc = { 0 };
 	struct secdata line = section(e, shstrndx, ".debug_line");
 	int err = -ENODATA;
 	if (line.p) {
-		struct secdata ls = section(e, shstrndx, ".debug_line_str");
-		struct secdata st = section(e, shstrndx, ".debug_str");
-		struct secdata info = section(e, shstrndx, ".debug_info");
-		struct secdata abbrev = section(e, shstrndx, ".debug_abbrev");
-		struct strsecs ss = { ls.p, st.p, ls.n, st.n };
-		const char *cd = info.p ? first_comp_dir(info, abbrev, &ss)
-					: NULL;
-		err = dwarf_lines_parse(line.p, line.n, ls.p, ls.n, st.p, st.n,
-					cd, out);
+		sc.line_str = section(e, shstrndx, ".debug_line_str");
+		sc.str = section(e, shstrndx, ".debug_str");
+		sc.info = section(e, shstrndx, ".debug_info");
+		sc.abbrev = section(e, shstrndx, ".debug_abbrev");
+		sc.str_offsets = section(e, shstrndx, ".debug_str_offsets");
+		sc.addr = section(e, shstrndx, ".debug_addr");
+		sc.rnglists = section(e, shstrndx, ".debug_rnglists");
+		sc.ranges = section(e, shstrndx, ".debug_ranges");
+		sc.ss.line_str = sc.line_str.p;
+		sc.ss.line_str_len = sc.line_str.n;
+		sc.ss.str = sc.str.p;
+		sc.ss.str_len = sc.str.n;
+		struct info in = { .sc = &sc };
+		const char *cd = sc.info.p ? first_comp_dir(&in) : NULL;
+		err = dwarf_lines_parse(line.p, line.n, sc.line_str.p,
+					sc.line_str.n, sc.str.p, sc.str.n, cd,
+					out);
+		if (!err && sc.info.p && sc.abbrev.p) {
+			in.dl = *out;
+			read_units(&in);
+			if ((*out)->scopes.n)
+				qsort((*out)->scopes.v, (*out)->scopes.n,
+				      sizeof(*(*out)->scopes.v), scope_cmp);
+		}
+		info_free(&in);
 	}
 	elf_end(e);
 	close(fd);

@@ -682,9 +682,13 @@ void sym_put_usym(struct strbuf *sb, const void *data)
 		sym_put_addr(sb, addr);
 }
 
-/* One symbolized frame: "sym+off"; perf mode adds the module, else
- * with show_debug_info a user frame gets "@file:line" when its binary has
- * line tables. */
+/* One frame, as whole lines: "<indent>sym+off" (bpftrace mode) or
+ * "\t<ip> sym+off (<file>)" (perf mode).  With show_debug_info a user
+ * frame in a binary with DWARF also gets "@file:line" (bpftrace mode),
+ * and inlined calls at the address come first, innermost first, as
+ * "[inlined] name@file:line" lines ("name (inlined)" in perf mode): the
+ * innermost has the address's line, each outer one the call site of the
+ * one it holds, the function the call site of the outermost. */
 static void put_frame(struct strbuf *sb, bool user, uint64_t ip, int pid,
 		      int probe_id, bool perf)
 {
@@ -697,17 +701,47 @@ static void put_frame(struct strbuf *sb, bool user, uint64_t ip, int pid,
 	} else if (!user) {
 		name = ksym_lookup(ip, &off);
 	}
+
+	struct dwarf_inline inl[16];
+	int ninl = 0;
+	const char *file = NULL;
+	unsigned line = 0;
+	bool code_info = false;
+	if (user && name && show_debug_info) {
+		code_info = ufile_line(l.file, l.vaddr, &file, &line);
+		if (l.file->lines)
+			ninl = dwarf_inlined_at(l.file->lines, l.vaddr, inl,
+						(int)ARRAY_SIZE(inl));
+	}
+	/* innermost first; each takes the code info of the one inside */
+	for (int i = ninl - 1; i >= 0; i--) {
+		if (perf) {
+			sb_printf(sb, "\t%" PRIx64 " %s (inlined)\n", ip,
+				  inl[i].name);
+		} else {
+			sb_printf(sb, "        [inlined] %s", inl[i].name);
+			if (code_info)
+				sb_printf(sb, "@%s:%u", file, line);
+			sb_putc(sb, '\n');
+		}
+		code_info = inl[i].call_file != NULL;
+		file = inl[i].call_file;
+		line = inl[i].call_line;
+	}
+
+	if (perf)
+		sb_printf(sb, "\t%" PRIx64 " ", ip);
+	else
+		sb_puts(sb, "        ");
 	if (name)
 		sb_printf(sb, "%s+%" PRIu64, name, off);
 	else
 		sym_put_addr(sb, ip);
 	if (perf && user)
 		sb_printf(sb, " (%s)", name && l.module ? l.module : "[unknown]");
-	const char *file;
-	unsigned line;
-	if (!perf && user && name && show_debug_info &&
-	    ufile_line(l.file, l.vaddr, &file, &line))
+	if (!perf && code_info)
 		sb_printf(sb, "@%s:%u", file, line);
+	sb_putc(sb, '\n');
 }
 
 void sym_put_stack(struct strbuf *sb, const struct type *t, const void *data)
@@ -747,14 +781,10 @@ void sym_put_stack(struct strbuf *sb, const struct type *t, const void *data)
 			sb_printf(sb, "%" PRIx64 "\n", ip);
 			break;
 		case STACK_MODE_PERF:
-			sb_printf(sb, "\t%" PRIx64 " ", ip);
 			put_frame(sb, user, ip, pid, probe_id, true);
-			sb_putc(sb, '\n');
 			break;
 		default:
-			sb_puts(sb, "        ");
 			put_frame(sb, user, ip, pid, probe_id, false);
-			sb_putc(sb, '\n');
 		}
 	}
 }

@@ -534,3 +534,44 @@ Test(dwarf, helper_program_lines)
 	dwarf_lines_free(dl);
 	cr_assert_eq(dwarf_lines_open("/nonexistent", &dl), -ENOENT);
 }
+
+/* usdt_inlined puts one USDT site in myclock() inlined into loop(), and
+ * one in myclock() inlined into mywrapper_inlined() inlined into
+ * mywrapper(): the inlined calls at each site, outermost first, with the
+ * lines of their call sites. */
+Test(dwarf, inlined_calls_at_usdt_sites)
+{
+	const char *path = helper("usdt_inlined");
+	struct elf_bin *b = NULL;
+	cr_assert_eq(elf_bin_open(path, &b), 0);
+	cr_assert_eq(b->nnotes, 2);
+	struct dwarf_lines *dl = NULL;
+	cr_assert_eq(dwarf_lines_open(path, &dl), 0);
+	int seen1 = 0, seen2 = 0;
+	for (int i = 0; i < b->nnotes; i++) {
+		struct dwarf_inline in[4];
+		int n = dwarf_inlined_at(dl, b->notes[i].pc_vaddr, in, 4);
+		if (n == 1) {
+			cr_assert_str_eq(in[0].name, "myclock");
+			cr_assert_eq(in[0].call_line, 39);
+			seen1++;
+		} else {
+			cr_assert_eq(n, 2);
+			cr_assert_str_eq(in[0].name, "mywrapper_inlined");
+			cr_assert_eq(in[0].call_line, 30);
+			cr_assert_str_eq(in[1].name, "myclock");
+			cr_assert_eq(in[1].call_line, 25);
+			size_t k = strlen(in[1].call_file);
+			cr_assert(k > 15 && !strcmp(in[1].call_file + k - 15,
+						    "/usdt_inlined.c"));
+			seen2++;
+		}
+	}
+	cr_assert_eq(seen1, 1);
+	cr_assert_eq(seen2, 1);
+	/* outside any inlined call */
+	const struct elf_sym *m = elf_sym_find(b, "main");
+	struct dwarf_inline in[4];
+	cr_assert_eq(dwarf_inlined_at(dl, m->addr, in, 4), 0);
+	dwarf_lines_free(dl);
+}
