@@ -75,6 +75,12 @@ struct attach_point *irb_ap(struct irb *b);
 /* The index in tt_prog.probes the current probe will have (the probe id
  * usym/ustack values carry, symbols.h). */
 int irb_probe_id(struct irb *b);
+/* The MAPK_INTERNAL map called name (created on first use with these
+ * parameters); returns its tt_prog index.  The runtime finds it by name
+ * (e.g. "cpid", written once the -c command is forked). */
+int irb_internal_map(struct irb *b, const char *name, uint32_t type,
+		     uint32_t key_size, uint32_t value_size,
+		     uint32_t max_entries);
 const struct tt_config *irb_cfg(struct irb *b);
 /* Registers an action; returns its id. */
 int irb_action(struct irb *b, enum action_kind kind, const char *fmt,

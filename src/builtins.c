@@ -1943,6 +1943,42 @@ static struct irval lo_uaddr(struct irb *b, struct node *n, struct node *m)
 	return scalar(n->type, r);
 }
 
+/* cpid: the -c command's pid, which exists only once the programs are
+ * loaded: an internal array map ("cpid", one uint64) the runtime fills
+ * before attaching. */
+static struct type *ty_cpid(struct sema *s, struct node *n)
+{
+	if (!sema_cfg(s)->cmd) {
+		sema_err(s, &n->loc, "cpid cannot be used without child "
+				     "command");
+		return type_none();
+	}
+	return type_int(4, false);
+}
+
+static struct irval lo_cpid(struct irb *b, struct node *n, struct node *m)
+{
+	int map = irb_internal_map(b, "cpid", BPF_MAP_TYPE_ARRAY, 4, 8, 1);
+	int k = irb_slot_sized(b, 4, 4, "cpid_key");
+	store_at(b, ref_slot(k, 0), 0, 4, ref_imm(0), &n->loc);
+	int v = irb_call(b, BPF_FUNC_map_lookup_elem, &n->loc, 2, ref_map(map),
+			 ref_slot(k, 0));
+	int r = irb_reg(b, "cpid");
+	struct ir_insn *in = irb_emit(b, IR_MOV, &n->loc);
+	in->dst = r;
+	in->arg[0] = ref_imm(0);
+	int found = irb_new_block(b), done = irb_new_block(b);
+	irb_br(b, CC_EQ, ref_reg(v), ref_imm(0), done, found);
+	irb_set_block(b, found);
+	in = irb_emit(b, IR_LOAD, &n->loc);
+	in->dst = r;
+	in->arg[0] = ref_reg(v);
+	in->size = 4;
+	irb_jmp(b, done);
+	irb_set_block(b, done);
+	return scalar(n->type, r);
+}
+
 /* ---- the table ---------------------------------------------------------- */
 
 static const struct builtin builtins[] = {
@@ -2020,6 +2056,7 @@ static const struct builtin builtins[] = {
 	{ "ksym",     1, 1, 0, AGG_NONE, ty_sym, lo_sym },
 	{ "usym",     1, 1, 0, AGG_NONE, ty_sym, lo_sym },
 	{ "func",     0, 0, BI_BARE, AGG_NONE, ty_func, lo_func },
+	{ "cpid",     0, 0, BI_BARE, AGG_NONE, ty_cpid, lo_cpid },
 	{ "print",    1, 3, BI_MAPARG, AGG_NONE, ty_mapop, lo_mapop },
 	{ "clear",    1, 1, BI_MAPARG, AGG_NONE, ty_mapop, lo_mapop },
 	{ "zero",     1, 1, BI_MAPARG, AGG_NONE, ty_mapop, lo_mapop },

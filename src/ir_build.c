@@ -129,6 +129,23 @@ const struct tt_config *irb_cfg(struct irb *b) { return &b->prog->cfg; }
 /* the probe being built is pushed when its body is done */
 int irb_probe_id(struct irb *b) { return b->prog->probes.n; }
 
+static int add_map(struct tt_prog *p, struct tt_map m);
+
+int irb_internal_map(struct irb *b, const char *name, uint32_t type,
+		     uint32_t key_size, uint32_t value_size,
+		     uint32_t max_entries)
+{
+	struct tt_prog *p = b->prog;
+	for (int i = 0; i < p->maps.n; i++)
+		if (p->maps.v[i].kind == MAPK_INTERNAL &&
+		    !strcmp(p->maps.v[i].name, name))
+			return i;
+	struct tt_map m = { .name = name, .kind = MAPK_INTERNAL, .type = type,
+			    .key_size = key_size, .value_size = value_size,
+			    .max_entries = max_entries };
+	return add_map(p, m);
+}
+
 int irb_new_block(struct irb *b)
 {
 	return ir_block_new(b->f);

@@ -435,6 +435,14 @@ int runtime_run(struct tt_prog *p)
 		goto out;
 	}
 	p->child_pid = p->cfg.cmd ? child.pid : 0;
+	for (int i = 0; p->cfg.cmd && i < p->maps.n; i++) {
+		/* the cpid builtin reads the command's pid from here */
+		const struct tt_map *m = &p->maps.v[i];
+		uint32_t key = 0;
+		uint64_t pid = (uint64_t)child.pid;
+		if (m->kind == MAPK_INTERNAL && !strcmp(m->name, "cpid"))
+			bpf_map_update_elem(m->fd, &key, &pid, BPF_ANY);
+	}
 	if (attach_all(p) < 0) {
 		status = 1;
 		goto out;
