@@ -506,18 +506,22 @@ void irb_output(struct irb *b, int slot, int size, const struct srcloc *loc)
 	if (!b->sub) {
 		/* a probe counts its lost records in a register and adds
 		 * them to the counter once, on its way out (build_probe):
-		 * two instructions per record instead of a map update */
+		 * two instructions per record instead of a map update.
+		 * Branch-free (lost += (u64)err >> 63, err is 0 or -errno):
+		 * a branch adding 1 would give the verifier states that
+		 * differ in a known constant, and the final test of `lost`
+		 * makes it precise, so paths would double per record. */
 		if (b->lost < 0)
 			b->lost = irb_reg(b, "lost");
-		int inc = irb_new_block(b), ok = irb_new_block(b);
-		irb_br(b, CC_EQ, ref_reg(e), ref_imm(0), ok, inc);
-		irb_set_block(b, inc);
-		struct ir_insn *in = irb_emit(b, IR_ADD, loc);
+		int neg = irb_reg(b, NULL);
+		struct ir_insn *in = irb_emit(b, IR_LSHR, loc);
+		in->dst = neg;
+		in->arg[0] = ref_reg(e);
+		in->arg[1] = ref_imm(63);
+		in = irb_emit(b, IR_ADD, loc);
 		in->dst = b->lost;
 		in->arg[0] = ref_reg(b->lost);
-		in->arg[1] = ref_imm(1);
-		irb_jmp(b, ok);
-		irb_set_block(b, ok);
+		in->arg[1] = ref_reg(neg);
 		return;
 	}
 	int lost = irb_new_block(b), inc = irb_new_block(b),
