@@ -22,8 +22,11 @@
  * first symbol there, an address inside names the last symbol below it.
  *
  * User symbols follow config cache_user_symbols (BPFTRACE_CACHE_USER_SYMBOLS):
- *   PER_PID      a process's mappings are read once, on first use
- *                (default; an exited process's addresses stay numbers)
+ *   PER_PID      a process's mappings are read once: when tracing
+ *                starts for the processes running a uprobe's or USDT
+ *                probe's executable, else on first use (default; the
+ *                addresses of a process that exited before that stay
+ *                numbers)
  *   PER_PROGRAM  addresses are looked up as virtual addresses of the
  *                process's executable (or the uprobe's binary when the
  *                process is gone): works for exited processes of non-PIE

@@ -14,6 +14,7 @@
  * address-sorted symbol tables. */
 #include "symbols.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -456,7 +457,12 @@ static struct uproc *uproc_read(int pid)
 				 pid, start, end);
 		else
 			snprintf(buf, sizeof(buf), "/proc/%d/root%s", pid, name);
-		m->open = xstrdup(access(buf, R_OK) == 0 ? buf : name);
+		/* the plain path when it is that very file: it stays
+		   readable after the process is gone */
+		struct stat a, b;
+		bool same = stat(buf, &a) == 0 && stat(name, &b) == 0 &&
+			    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+		m->open = xstrdup(same || access(buf, R_OK) != 0 ? name : buf);
 	}
 	fclose(f);
 	return p;
@@ -620,6 +626,42 @@ void sym_reset(void)
 	vec_free(&modules);
 }
 
+/* PER_PID, as bpftrace: the mappings of the processes already running a
+ * uprobe's or USDT probe's executable (only the -p one with -p) are read
+ * now, so their addresses still get names after they exit. */
+static void preload_processes(const struct tt_prog *p)
+{
+	VEC(struct stat) exes = { 0 };
+	for (int i = 0; i < p->probes.n; i++) {
+		const char *path = probe_binary(i);
+		struct stat st;
+		if (path && stat(path, &st) == 0)
+			vec_push(&exes, st);
+	}
+	DIR *d = exes.n ? opendir("/proc") : NULL;
+	struct dirent *e;
+	while (d && (e = readdir(d)) != NULL) {
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+		if (*end || pid <= 0 || (p->cfg.pid > 0 && pid != p->cfg.pid))
+			continue;
+		char exe[64];
+		struct stat st;
+		snprintf(exe, sizeof(exe), "/proc/%ld/exe", pid);
+		if (stat(exe, &st) < 0)
+			continue;
+		for (int i = 0; i < exes.n; i++)
+			if (exes.v[i].st_dev == st.st_dev &&
+			    exes.v[i].st_ino == st.st_ino) {
+				uproc_get((int)pid);
+				break;
+			}
+	}
+	if (d)
+		closedir(d);
+	vec_free(&exes);
+}
+
 void sym_init(const struct tt_prog *p)
 {
 	sym_reset();
@@ -635,6 +677,8 @@ void sym_init(const struct tt_prog *p)
 		cache_mode = (p && p->cfg.cmd) || !aslr_enabled()
 				     ? CACHE_PER_PROGRAM : CACHE_PER_PID;
 	show_debug_info = p ? p->cfg.show_debug_info : true;
+	if (cache_mode == CACHE_PER_PID && p)
+		preload_processes(p);
 }
 
 /* ---- printing --------------------------------------------------------------- */
