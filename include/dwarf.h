@@ -45,4 +45,24 @@ struct dwarf_inline {
 int dwarf_inlined_at(const struct dwarf_lines *dl, uint64_t vaddr,
 		     struct dwarf_inline *out, int max);
 
+/* One parameter of a function (DW_TAG_formal_parameter), for uprobes'
+ * `args` and -lv: name, C text as bpftrace prints it ("struct Foo*",
+ * "const char*") and the converted type (pointers are AS_USER; char
+ * arrays are strings).  Arena memory. */
+#include "types.h"
+struct dwarf_param {
+	const char *name;
+	const char *ctext;
+	struct type *type;
+};
+/* The parameters of func, the first DW_TAG_subprogram with code of that
+ * name in path's .debug_info.  0; -ENOENT no such function; -ENODATA no
+ * .debug_info; -ENOEXEC not ELF. */
+int dwarf_func_params(const char *path, const char *func,
+		      struct dwarf_param **out, int *n);
+/* The lowest address of a line-table row of source file:line (file: the
+ * file's name or the end of its path).  0 or -ENOENT/-ENODATA/... */
+int dwarf_line_addr(const char *path, const char *file, unsigned line,
+		    uint64_t *addr);
+
 #endif

@@ -569,6 +569,7 @@ struct secs {
 
 struct abbrev_attr {
 	unsigned at, form;
+	int64_t implicit;       /* DW_FORM_implicit_const: the value */
 };
 
 struct abbrev {
@@ -622,11 +623,11 @@ static struct abbrevs *abbrevs_get(struct info *in, uint64_t off)
 		ab.children = rd_n(&a, 1) != 0;
 		ab.first = t->attrs.n;
 		for (;;) {
-			struct abbrev_attr at;
+			struct abbrev_attr at = { 0 };
 			at.at = (unsigned)rd_uleb(&a);
 			at.form = (unsigned)rd_uleb(&a);
 			if (at.form == DW_FORM_implicit_const)
-				rd_sleb(&a);
+				at.implicit = rd_sleb(&a);
 			if (a.bad || (!at.at && !at.form))
 				break;
 			vec_push(&t->attrs, at);
@@ -1193,4 +1194,550 @@ int dwarf_lines_open(const char *path, struct dwarf_lines **out)
 	elf_end(e);
 	close(fd);
 	return err;
+}
+
+/* ---- functions' parameters and their types (.debug_info) -----------------
+ * A DW_TAG_subprogram with code (not a declaration) named func: its
+ * DW_TAG_formal_parameter children, each type converted to a struct type
+ * (base types, pointers, structs/unions with members, arrays, typedefs,
+ * enums, const/volatile) and to C text as bpftrace prints it
+ * ("const char*", "struct Foo*"). */
+
+enum {
+	DW_TAG_array_type = 0x01, DW_TAG_enumeration_type = 0x04,
+	DW_TAG_formal_parameter = 0x05, DW_TAG_member = 0x0d,
+	DW_TAG_pointer_type = 0x0f, DW_TAG_reference_type = 0x10,
+	DW_TAG_structure_type = 0x13, DW_TAG_subroutine_type = 0x15,
+	DW_TAG_typedef = 0x16, DW_TAG_union_type = 0x17,
+	DW_TAG_subrange_type = 0x21, DW_TAG_base_type = 0x24,
+	DW_TAG_const_type = 0x26, DW_TAG_subprogram = 0x2e,
+	DW_TAG_volatile_type = 0x35, DW_TAG_restrict_type = 0x37,
+	DW_TAG_atomic_type = 0x47,
+	DW_AT_byte_size = 0x0b, DW_AT_bit_size = 0x0d,
+	DW_AT_upper_bound = 0x2f, DW_AT_count = 0x37,
+	DW_AT_data_member_location = 0x38, DW_AT_declaration = 0x3c,
+	DW_AT_encoding = 0x3e, DW_AT_type = 0x49, DW_AT_data_bit_offset = 0x6b,
+	DW_ATE_boolean = 0x02, DW_ATE_signed = 0x05, DW_ATE_signed_char = 0x06,
+};
+
+/* The attributes of a DIE the type reader wants. */
+struct tdie {
+	unsigned tag;
+	bool children, declaration, has_size, has_count;
+	struct die nm;          /* name, name_form, name_num only */
+	uint64_t type;          /* .debug_info offset, 0 none */
+	int64_t size, count, member_loc, bit_size, bit_off;
+	unsigned encoding;
+	bool has_low;
+};
+
+static bool read_tdie(const struct info *in, const struct unit *u,
+		      struct rd *r, struct tdie *d)
+{
+	memset(d, 0, sizeof(*d));
+	uint64_t code = rd_uleb(r);
+	if (!code || r->bad)
+		return false;
+	const struct abbrev *ab = abbrev_find(u->ab, code);
+	if (!ab) {
+		r->bad = true;
+		return false;
+	}
+	d->tag = ab->tag;
+	d->children = ab->children;
+	d->member_loc = -1;
+	for (int i = 0; i < ab->n; i++) {
+		const struct abbrev_attr *at = &u->ab->attrs.v[ab->first + i];
+		uint64_t num = 0;
+		const char *str = NULL;
+		if (rd_form(r, at->form, u->offsize, u->addrsize, &in->sc->ss,
+			    &num, &str) < 0) {
+			r->bad = true;
+			return false;
+		}
+		if (at->form == DW_FORM_implicit_const)
+			num = (uint64_t)at->implicit;
+		switch (at->at) {
+		case DW_AT_name:
+			d->nm.name_form = at->form;
+			d->nm.name_num = num;
+			d->nm.name = str;
+			break;
+		case DW_AT_type:
+			if (is_ref_form(at->form))
+				d->type = u->start + num;
+			else if (at->form == DW_FORM_ref_addr)
+				d->type = num;
+			break;
+		case DW_AT_byte_size:
+			d->has_size = true;
+			d->size = (int64_t)num;
+			break;
+		case DW_AT_bit_size:
+			d->bit_size = (int64_t)num;
+			break;
+		case DW_AT_data_bit_offset:
+			d->bit_off = (int64_t)num;
+			break;
+		case DW_AT_upper_bound:
+			if (is_const_form(at->form)) {
+				d->has_count = true;
+				d->count = (int64_t)num + 1;
+			}
+			break;
+		case DW_AT_count:
+			if (is_const_form(at->form)) {
+				d->has_count = true;
+				d->count = (int64_t)num;
+			}
+			break;
+		case DW_AT_data_member_location:
+			if (is_const_form(at->form))
+				d->member_loc = (int64_t)num;
+			break;
+		case DW_AT_declaration:
+			d->declaration = num != 0;
+			break;
+		case DW_AT_encoding:
+			d->encoding = (unsigned)num;
+			break;
+		case DW_AT_low_pc:
+			d->has_low = true;
+			break;
+		}
+	}
+	return true;
+}
+
+struct tconv {
+	struct info *in;
+	VEC(uint64_t) offs;     /* structs being or already converted */
+	VEC(struct type *) types;
+	int depth;
+};
+
+static bool tdie_at(struct tconv *tc, uint64_t off, const struct unit **u,
+		    struct rd *r, struct tdie *d)
+{
+	*u = unit_at(tc->in, off);
+	if (!*u)
+		return false;
+	r->p = tc->in->sc->info.p + off;
+	r->end = tc->in->sc->info.p + (*u)->end;
+	r->bad = false;
+	return read_tdie(tc->in, *u, r, d);
+}
+
+static const char *tdie_name(struct tconv *tc, const struct unit *u,
+			     const struct tdie *d)
+{
+	return die_name(tc->in, u, &d->nm);
+}
+
+/* The C text of the type at off ("void" for 0). */
+static const char *type_ctext(struct tconv *tc, uint64_t off, int depth)
+{
+	const struct unit *u;
+	struct rd r;
+	struct tdie d;
+	if (!off)
+		return "void";
+	if (depth > 16 || !tdie_at(tc, off, &u, &r, &d))
+		return "?";
+	const char *n = tdie_name(tc, u, &d);
+	switch (d.tag) {
+	case DW_TAG_base_type:
+	case DW_TAG_typedef:
+		return n ? tt_strdup(n) : "?";
+	case DW_TAG_structure_type:
+		return tt_sprintf("struct %s", n ? n : "(anonymous)");
+	case DW_TAG_union_type:
+		return tt_sprintf("union %s", n ? n : "(anonymous)");
+	case DW_TAG_enumeration_type:
+		return tt_sprintf("enum %s", n ? n : "(anonymous)");
+	case DW_TAG_pointer_type:
+	case DW_TAG_reference_type:
+		return tt_sprintf("%s*", type_ctext(tc, d.type, depth + 1));
+	case DW_TAG_const_type:
+		return tt_sprintf("const %s", type_ctext(tc, d.type, depth + 1));
+	case DW_TAG_volatile_type:
+		return tt_sprintf("volatile %s",
+				  type_ctext(tc, d.type, depth + 1));
+	case DW_TAG_restrict_type:
+	case DW_TAG_atomic_type:
+		return type_ctext(tc, d.type, depth + 1);
+	case DW_TAG_subroutine_type:
+		return "void (*)()";
+	case DW_TAG_array_type: {
+		struct strbuf sb = { 0 };
+		sb_printf(&sb, "%s", type_ctext(tc, d.type, depth + 1));
+		if (d.children) {
+			struct tdie c;
+			while (read_tdie(tc->in, u, &r, &c))
+				if (c.tag == DW_TAG_subrange_type)
+					sb_printf(&sb, "[%lld]",
+						  (long long)(c.has_count
+								  ? c.count
+								  : 0));
+		}
+		const char *s = tt_strdup(sb.s);
+		sb_free(&sb);
+		return s;
+	}
+	}
+	return "?";
+}
+
+static struct type *conv_type(struct tconv *tc, uint64_t off);
+
+static bool is_char_type(struct tconv *tc, uint64_t off)
+{
+	for (int hops = 0; off && hops < 8; hops++) {
+		const struct unit *u;
+		struct rd r;
+		struct tdie d;
+		if (!tdie_at(tc, off, &u, &r, &d))
+			return false;
+		if (d.tag == DW_TAG_base_type)
+			return d.size == 1 && (d.encoding == DW_ATE_signed_char ||
+					       d.encoding == 0x08);
+		if (d.tag != DW_TAG_const_type && d.tag != DW_TAG_volatile_type &&
+		    d.tag != DW_TAG_typedef)
+			return false;
+		off = d.type;
+	}
+	return false;
+}
+
+static struct type *conv_struct(struct tconv *tc, uint64_t off,
+				const struct unit *u, struct rd *r,
+				const struct tdie *d)
+{
+	for (int i = 0; i < tc->offs.n; i++)
+		if (tc->offs.v[i] == off)
+			return tc->types.v[i];
+	const char *n = tdie_name(tc, u, d);
+	struct type *t = type_struct(n ? tt_strdup(n) : NULL,
+				     d->tag == DW_TAG_union_type);
+	vec_push(&tc->offs, off);
+	vec_push(&tc->types, t);
+	int align = 1;
+	if (d->children) {
+		struct tdie m;
+		int depth = 1;
+		while (depth > 0 && r->p < r->end) {
+			if (!read_tdie(tc->in, u, r, &m)) {
+				if (r->bad)
+					break;
+				depth--;
+				continue;
+			}
+			if (depth == 1 && m.tag == DW_TAG_member) {
+				const char *mn = tdie_name(tc, u, &m);
+				struct rd save = *r;
+				struct type *ft = conv_type(tc, m.type);
+				*r = save;
+				int mo = m.member_loc >= 0 ? (int)m.member_loc : 0;
+				if (m.bit_size && m.member_loc < 0)
+					mo = (int)(m.bit_off / 8);
+				type_add_field(t, mn ? tt_strdup(mn) : NULL, ft, mo);
+				struct field *f = &t->fields.v[t->fields.n - 1];
+				if (m.bit_size) {
+					f->bit_width = (int)m.bit_size;
+					f->bit_offset = (int)(m.bit_off % 8);
+				}
+				if (ft->align > align)
+					align = ft->align;
+			}
+			if (m.children)
+				depth++;
+		}
+	}
+	t->size = d->has_size ? (int)d->size : 0;
+	t->align = align;
+	return t;
+}
+
+/* The struct type of the DWARF type at off (void for 0). */
+static struct type *conv_type(struct tconv *tc, uint64_t off)
+{
+	const struct unit *u;
+	struct rd r;
+	struct tdie d;
+	if (!off)
+		return type_void();
+	if (tc->depth > 32 || !tdie_at(tc, off, &u, &r, &d))
+		return type_int(8, false);
+	struct type *t;
+	tc->depth++;
+	switch (d.tag) {
+	case DW_TAG_base_type:
+		if (d.encoding == DW_ATE_boolean && d.size == 1)
+			t = type_bool();
+		else if (d.size == 1 || d.size == 2 || d.size == 4 ||
+			 d.size == 8)
+			t = type_int((int)d.size,
+				     d.encoding == DW_ATE_signed ||
+					     d.encoding == DW_ATE_signed_char);
+		else if (d.size > 8 && d.size % 8 == 0)
+			t = type_array(type_int(8, false), (int)d.size / 8);
+		else
+			t = type_array(type_int(1, false),
+				       d.size > 0 ? (int)d.size : 1);
+		break;
+	case DW_TAG_enumeration_type:
+		t = type_int(d.has_size && d.size > 0 && d.size <= 8 ? (int)d.size
+								     : 4,
+			     false);
+		break;
+	case DW_TAG_pointer_type:
+	case DW_TAG_reference_type: {
+		const struct unit *pu;
+		struct rd pr;
+		struct tdie p;
+		bool fn = d.type && tdie_at(tc, d.type, &pu, &pr, &p) &&
+			  p.tag == DW_TAG_subroutine_type;
+		t = type_ptr(fn ? type_void() : conv_type(tc, d.type), AS_USER);
+		break;
+	}
+	case DW_TAG_structure_type:
+	case DW_TAG_union_type:
+		t = conv_struct(tc, off, u, &r, &d);
+		break;
+	case DW_TAG_array_type: {
+		int dims[8], nd = 0;
+		if (d.children) {
+			struct tdie c;
+			while (read_tdie(tc->in, u, &r, &c))
+				if (c.tag == DW_TAG_subrange_type && nd < 8)
+					dims[nd++] = c.has_count ? (int)c.count : 0;
+		}
+		if (!nd)
+			dims[nd++] = 0;
+		if (is_char_type(tc, d.type) && nd == 1 && dims[0] > 0) {
+			t = type_str(dims[0]);
+			break;
+		}
+		t = conv_type(tc, d.type);
+		for (int i = nd - 1; i >= 0; i--)
+			t = type_array(t, dims[i]);
+		break;
+	}
+	case DW_TAG_typedef:
+	case DW_TAG_const_type:
+	case DW_TAG_volatile_type:
+	case DW_TAG_restrict_type:
+	case DW_TAG_atomic_type:
+		t = conv_type(tc, d.type);
+		break;
+	default:
+		t = type_int(8, false);
+		break;
+	}
+	tc->depth--;
+	return t;
+}
+
+/* Opens path's ELF file and the sections .debug_info needs. */
+static int open_info(const char *path, int *fd, Elf **e, struct secs *sc)
+{
+	elf_version(EV_CURRENT);
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return -errno;
+	*e = elf_begin(*fd, ELF_C_READ, NULL);
+	if (!*e || elf_kind(*e) != ELF_K_ELF) {
+		if (*e)
+			elf_end(*e);
+		close(*fd);
+		return -ENOEXEC;
+	}
+	size_t shstrndx = 0;
+	elf_getshdrstrndx(*e, &shstrndx);
+	memset(sc, 0, sizeof(*sc));
+	sc->info = section(*e, shstrndx, ".debug_info");
+	sc->abbrev = section(*e, shstrndx, ".debug_abbrev");
+	sc->str = section(*e, shstrndx, ".debug_str");
+	sc->line_str = section(*e, shstrndx, ".debug_line_str");
+	sc->str_offsets = section(*e, shstrndx, ".debug_str_offsets");
+	sc->addr = section(*e, shstrndx, ".debug_addr");
+	sc->ss.line_str = sc->line_str.p;
+	sc->ss.line_str_len = sc->line_str.n;
+	sc->ss.str = sc->str.p;
+	sc->ss.str_len = sc->str.n;
+	if (!sc->info.p || !sc->abbrev.p) {
+		elf_end(*e);
+		close(*fd);
+		return -ENODATA;
+	}
+	return 0;
+}
+
+/* Reads the unit headers and their unit DIEs' bases (no line programs). */
+static void read_unit_headers(struct info *in)
+{
+	struct dwarf_lines none = { 0 };
+	in->dl = &none;
+	const struct secdata *info = &in->sc->info;
+	struct rd r = { info->p, info->p + info->n, false };
+	while (r.p < r.end && !r.bad) {
+		struct unit u = { 0 };
+		u.start = (uint64_t)(r.p - info->p);
+		u.offsize = 4;
+		uint64_t len = rd_n(&r, 4);
+		if (len == 0xffffffff) {
+			u.offsize = 8;
+			len = rd_n(&r, 8);
+		}
+		if (r.bad || len > (uint64_t)(r.end - r.p))
+			break;
+		const uint8_t *next = r.p + len;
+		u.end = (uint64_t)(next - info->p);
+		u.version = (unsigned)rd_n(&r, 2);
+		uint64_t abbrev_off;
+		if (u.version >= 5) {
+			unsigned type = (unsigned)rd_n(&r, 1);
+			u.addrsize = (int)rd_n(&r, 1);
+			abbrev_off = rd_n(&r, u.offsize);
+			if (type == 4 || type == 5)
+				rd_n(&r, 8);
+			else if (type == 2 || type == 6) {
+				rd_n(&r, 8);
+				rd_n(&r, u.offsize);
+			}
+		} else {
+			abbrev_off = rd_n(&r, u.offsize);
+			u.addrsize = (int)rd_n(&r, 1);
+		}
+		if (r.bad || u.version < 2 || u.version > 5 ||
+		    (u.addrsize != 4 && u.addrsize != 8)) {
+			r.p = next;
+			continue;
+		}
+		u.dies = (uint64_t)(r.p - info->p);
+		u.ab = abbrevs_get(in, abbrev_off);
+		u.prog = -1;
+		struct rd dr = { info->p + u.dies, info->p + u.end, false };
+		struct die d;
+		if (read_die(in, &u, &dr, &d)) {
+			if (d.has_str_base)
+				u.str_base = d.str_base;
+			else if (u.version >= 5)
+				u.str_base = 8;
+			if (d.has_addr_base)
+				u.addr_base = d.addr_base;
+		}
+		vec_push(&in->units, u);
+		r.p = next;
+	}
+	in->dl = NULL;
+}
+
+int dwarf_func_params(const char *path, const char *func,
+		      struct dwarf_param **out, int *nout)
+{
+	int fd;
+	Elf *e = NULL;
+	struct secs sc;
+	*out = NULL;
+	*nout = 0;
+	int err = open_info(path, &fd, &e, &sc);
+	if (err < 0)
+		return err;
+	struct info in = { .sc = &sc };
+	read_unit_headers(&in);
+	struct tconv tc = { .in = &in };
+	err = -ENOENT;
+	for (int k = 0; k < in.units.n && err == -ENOENT; k++) {
+		const struct unit *u = &in.units.v[k];
+		struct rd r = { sc.info.p + u->dies, sc.info.p + u->end, false };
+		struct tdie d;
+		if (!read_tdie(&in, u, &r, &d) || !d.children)
+			continue;
+		int depth = 1;
+		while (depth > 0 && r.p < r.end) {
+			if (!read_tdie(&in, u, &r, &d)) {
+				if (r.bad)
+					break;
+				depth--;
+				continue;
+			}
+			const char *n;
+			if (depth == 1 && d.tag == DW_TAG_subprogram &&
+			    d.children && !d.declaration && d.has_low &&
+			    (n = tdie_name(&tc, u, &d)) && !strcmp(n, func)) {
+				VEC(struct dwarf_param) ps = { 0 };
+				struct tdie p;
+				int pd = 1;
+				while (pd > 0 && r.p < r.end) {
+					if (!read_tdie(&in, u, &r, &p)) {
+						if (r.bad)
+							break;
+						pd--;
+						continue;
+					}
+					if (pd == 1 &&
+					    p.tag == DW_TAG_formal_parameter) {
+						struct dwarf_param q;
+						struct rd save = r;
+						const char *pn =
+							tdie_name(&tc, u, &p);
+						q.name = tt_strdup(pn ? pn : "");
+						q.ctext = type_ctext(&tc, p.type, 0);
+						q.type = conv_type(&tc, p.type);
+						r = save;
+						vec_push(&ps, q);
+					}
+					if (p.children)
+						pd++;
+				}
+				*nout = ps.n;
+				*out = tt_alloc(sizeof(**out) * (ps.n + 1));
+				if (ps.n)
+					memcpy(*out, ps.v, sizeof(**out) * ps.n);
+				vec_free(&ps);
+				err = 0;
+				break;
+			}
+			if (d.children)
+				depth++;
+		}
+	}
+	vec_free(&tc.offs);
+	vec_free(&tc.types);
+	info_free(&in);
+	elf_end(e);
+	close(fd);
+	return err;
+}
+
+/* ---- source lines to addresses -------------------------------------------- */
+
+static bool file_matches(const char *path, const char *want)
+{
+	size_t n = strlen(path), k = strlen(want);
+	if (n < k || strcmp(path + n - k, want))
+		return false;
+	return n == k || path[n - k - 1] == '/' || want[0] == '/';
+}
+
+int dwarf_line_addr(const char *path, const char *file, unsigned line,
+		    uint64_t *addr)
+{
+	struct dwarf_lines *dl;
+	int err = dwarf_lines_open(path, &dl);
+	if (err < 0)
+		return err;
+	bool found = false;
+	for (int i = 0; i < dl->rows.n; i++) {
+		const struct row *rw = &dl->rows.v[i];
+		if (rw->line != line || rw->file >= (uint32_t)dl->files.n ||
+		    !file_matches(dl->files.v[rw->file], file))
+			continue;
+		if (!found || rw->addr < *addr)
+			*addr = rw->addr;
+		found = true;
+	}
+	dwarf_lines_free(dl);
+	return found ? 0 : -ENOENT;
 }
