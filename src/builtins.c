@@ -1725,6 +1725,13 @@ static struct irval lo_stack(struct irb *b, struct node *n, struct node *m)
 	if (user && t->stack_mode == STACK_MODE_BUILD_ID)
 		flags |= BPF_F_USER_BUILD_ID;
 	struct ref r = irb_result(b, n, user ? "ustack" : "kstack");
+	if (!t->nelem) { /* kstack(0): no frames to ask for */
+		store_at(b, r, hdr, 8, ref_imm(0), &n->loc);
+		if (user)
+			store_pid_probe(b, r, 0, &n->loc);
+		struct irval v = { t, r };
+		return v;
+	}
 	struct ref frames = r;
 	frames.off += hdr + 8;
 	int ret = irb_call(b, BPF_FUNC_get_stack, &n->loc, 4,
