@@ -7,6 +7,7 @@
  * stdlib documentation): pid/tid/cpu/rand uint32, uid/gid/nsecs/cgroup
  * uint64, comm string[16], str() string[max_strlen]. */
 #include "builtins.h"
+#include "symbols.h"
 #include "builtins_values.h"
 
 #include <arpa/inet.h>
@@ -1542,21 +1543,8 @@ static struct type *ty_kaddr(struct sema *s, struct node *n)
 				     "argument");
 		return type_none();
 	}
-	FILE *f = fopen("/proc/kallsyms", "r");
-	char line[512];
-	uint64_t addr = 0;
-	bool found = false;
-	while (f && !found && fgets(line, sizeof(line), f)) {
-		unsigned long long v;
-		char type, name[256];
-		if (sscanf(line, "%llx %c %255s", &v, &type, name) == 3 &&
-		    !strcmp(name, a->str)) {
-			addr = v;
-			found = true;
-		}
-	}
-	if (f)
-		fclose(f);
+	uint64_t addr = ksym_addr(a->str);
+	bool found = addr != 0;
 	if (!found) {
 		sema_err(s, &n->loc, "Failed to resolve kernel symbol: %s",
 			 a->str);

@@ -22,6 +22,7 @@
 #include "ir_loops.h" /* irb_func(): strstr's bpf_loop callback */
 #include "probes.h"
 #include "types.h"
+#include "symbols.h"
 
 /* ---- small helpers ---------------------------------------------------- */
 
@@ -680,15 +681,7 @@ static int percpu_var_id(const char *name)
  * address there (data symbols are listed only with CONFIG_KALLSYMS_ALL). */
 static bool in_kallsyms(const char *sym)
 {
-	FILE *f = fopen("/proc/kallsyms", "r");
-	char line[512], name[256];
-	bool found = false;
-	while (f && !found && fgets(line, sizeof(line), f))
-		found = sscanf(line, "%*s %*s %255s", name) == 1 &&
-			!strcmp(name, sym);
-	if (f)
-		fclose(f);
-	return found;
+	return ksym_addr(sym) != 0;
 }
 
 /* percpu_kaddr("sym" [, cpu]): sym's address on cpu (NULL when there is
