@@ -78,6 +78,10 @@ struct attach_point {
 	int nlocs;
 	struct uprobe_loc *locs;
 	int pid;                  /* -p: attach for this process only, 0 all */
+	/* uprobe:BIN@FILE:LINE: the source location (DWARF line table);
+	   src_file NULL otherwise */
+	const char *src_file;
+	unsigned src_line;
 };
 
 /* Canonical lower-case provider name ("tracepoint"). */

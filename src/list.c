@@ -26,6 +26,7 @@
 
 #include "ast.h"
 #include "btf.h"
+#include "dwarf.h"
 #include "import.h"
 #include "list.h"
 #include "parser.h"
@@ -482,8 +483,22 @@ static void print_args(const struct entry *e, FILE *out)
 		first = 1; /* struct bpf_iter_meta *meta */
 		f.ret_ctext = "void";
 		break;
+	case PROV_UPROBE:
+	case PROV_URETPROBE: {
+		/* "uprobe:FILE:FUNC": the parameters from DWARF */
+		const char *p = strchr(e->name, ':'), *fn = strrchr(e->name, ':');
+		struct dwarf_param *ps;
+		int n;
+		if (!p || fn == p || dwarf_func_params(
+				     tt_strndup(p + 1, (size_t)(fn - p - 1)),
+				     fn + 1, &ps, &n) < 0)
+			return;
+		for (int i = 0; i < n; i++)
+			fprintf(out, "    %s %s\n", ps[i].ctext, ps[i].name);
+		return;
+	}
 	default:
-		return; /* uprobe arguments need DWARF */
+		return;
 	}
 	for (int i = first; i < f.nargs; i++)
 		fprintf(out, "    %s %s\n", f.args[i].ctext, f.args[i].name);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "btf.h"
+#include "dwarf.h"
 #include "elf_syms.h"
 #include "prog.h"
 #include "runtime.h"
@@ -313,7 +314,22 @@ int probes_parse(struct attach_point *ap)
 		if (n != 3)
 			return nargs_error(ap, "2 arguments");
 		ap->target = parts[1];
-		if (parse_u64(parts[2], &ap->addr)) {
+		if (ap->prov == PROV_UPROBE && strchr(parts[1], '@') &&
+		    !has_wildcard(parts[1])) {
+			/* uprobe:BIN@FILE:LINE */
+			char *at = strrchr(parts[1], '@');
+			uint64_t line;
+			if (!parse_u64(parts[2], &line) || !line) {
+				diag_error(&ap->loc, "Invalid source line: %s",
+					   parts[2]);
+				return -1;
+			}
+			ap->target = tt_strndup(parts[1],
+						(size_t)(at - parts[1]));
+			ap->src_file = at + 1;
+			ap->src_line = (unsigned)line;
+			ap->func = "";
+		} else if (parse_u64(parts[2], &ap->addr)) {
 			ap->func = "";
 		} else if (parse_func_offset(ap, parts[2],
 					     ap->prov == PROV_UPROBE)) {
@@ -1079,6 +1095,31 @@ static int open_target(struct attach_point *ap, const struct utarget *t,
 	return err;
 }
 
+/* uprobe `args`: the function's parameters from DWARF, read from pt_regs
+ * at entry as the SysV x86-64 ABI passes them (rdi, rsi, rdx, rcx, r8,
+ * r9); parameters passed otherwise (structs by value, past the sixth) are
+ * left out.  NULL without debug information. */
+static struct type *uprobe_args_type(const char *path, const char *func)
+{
+	static const int regs[] = { 112, 104, 96, 88, 72, 64 };
+	struct dwarf_param *ps;
+	int n;
+	if (dwarf_func_params(path, func, &ps, &n) < 0)
+		return NULL;
+	struct type *t = type_struct(tt_sprintf("%s_args", func), false);
+	t->is_ctx = true;
+	for (int i = 0, slot = 0; i < n && slot < 6; i++) {
+		struct type *pt = ps[i].type;
+		if (pt->kind != TY_INT && pt->kind != TY_BOOL &&
+		    pt->kind != TY_PTR)
+			break; /* registers past here are not known */
+		type_add_field(t, ps[i].name, pt, regs[slot++]);
+	}
+	t->size = 168; /* sizeof(struct pt_regs) */
+	t->align = 8;
+	return t;
+}
+
 static int uprobe_expand(struct attach_point *ap, utarget_vec *tv,
 			 struct ap_vec *out)
 {
@@ -1116,6 +1157,14 @@ static int uprobe_expand(struct attach_point *ap, utarget_vec *tv,
 				continue;
 			if (addr_form)
 				open_target(ap, t, false, &b);
+			return -1;
+		}
+		if (ap->src_file &&
+		    dwarf_line_addr(t->path, ap->src_file, ap->src_line,
+				    &ap->addr) < 0) {
+			diag_error(&ap->loc, "Could not find source location "
+					     "%s:%u in %s",
+				   ap->src_file, ap->src_line, t->display);
 			return -1;
 		}
 		if (addr_form) {
@@ -1158,6 +1207,8 @@ static int uprobe_expand(struct attach_point *ap, utarget_vec *tv,
 			struct attach_point *c = user_ap(ap, t, 1);
 			c->func = s->name;
 			c->locs[0].offset = off;
+			if (!wild && !ap->offset && ap->prov == PROV_UPROBE)
+				c->args_type = uprobe_args_type(t->path, s->name);
 			c->raw = ap->offset
 				? tt_sprintf("%s:%s:%s+%llu", pn, t->display,
 					     s->name,
