@@ -153,7 +153,7 @@ void features_print(FILE *out)
 		"  version: v%s (tinytrace)\n"
 		"  LLVM: none (tinytrace compiles to BPF itself)\n"
 		"  bfd: no\n"
-		"  libdw (DWARF support): no\n"
+		"  libdw (DWARF support): yes\n" /* our own reader, dwarf.c */
 		"  bcc library path resolution: yes\n"
 		"  dwunwind (DWARF stack unwinding): no\n"
 		"  blazesym (advanced symbolization): no\n\n", PACKAGE_VERSION);
