@@ -65,4 +65,9 @@ int dwarf_func_params(const char *path, const char *func,
 int dwarf_line_addr(const char *path, const char *file, unsigned line,
 		    uint64_t *addr);
 
+/* --debuginfo DIR: where dwarf_func_params and dwarf_line_addr look for
+ * the separate debug file of a stripped binary (a relative DIR is below
+ * the binary's directory), before the standard places. */
+void dwarf_add_debuginfo_path(const char *dir);
+
 #endif

@@ -1633,6 +1633,8 @@ static void read_unit_headers(struct info *in)
 	in->dl = NULL;
 }
 
+static const char *separate_debug(const char *path);
+
 int dwarf_func_params(const char *path, const char *func,
 		      struct dwarf_param **out, int *nout)
 {
@@ -1642,6 +1644,9 @@ int dwarf_func_params(const char *path, const char *func,
 	*out = NULL;
 	*nout = 0;
 	int err = open_info(path, &fd, &e, &sc);
+	const char *sep;
+	if (err == -ENODATA && (sep = separate_debug(path)))
+		err = open_info(sep, &fd, &e, &sc);
 	if (err < 0)
 		return err;
 	struct info in = { .sc = &sc };
@@ -1726,6 +1731,9 @@ int dwarf_line_addr(const char *path, const char *file, unsigned line,
 {
 	struct dwarf_lines *dl;
 	int err = dwarf_lines_open(path, &dl);
+	const char *sep;
+	if (err == -ENODATA && (sep = separate_debug(path)))
+		err = dwarf_lines_open(sep, &dl);
 	if (err < 0)
 		return err;
 	bool found = false;
@@ -1740,4 +1748,96 @@ int dwarf_line_addr(const char *path, const char *file, unsigned line,
 	}
 	dwarf_lines_free(dl);
 	return found ? 0 : -ENOENT;
+}
+
+/* ---- separate debug files ------------------------------------------------
+ * A binary whose debug sections were stripped: its .gnu_debuglink name
+ * (else "<name>.debug") looked for in each --debuginfo directory
+ * (relative ones below the binary's directory), then beside the binary,
+ * in its .debug/ and in /usr/lib/debug/<dir>; last
+ * /usr/lib/debug/.build-id/NN/REST.debug by its build id. */
+
+static VEC(char *) debug_dirs;
+
+void dwarf_add_debuginfo_path(const char *dir)
+{
+	size_t n = strlen(dir);
+	char *c = xmalloc(n + 1);
+	memcpy(c, dir, n + 1);
+	vec_push(&debug_dirs, c);
+}
+
+static bool has_section(Elf *e, size_t shstrndx, const char *want)
+{
+	return section(e, shstrndx, want).p != NULL;
+}
+
+static bool readable_elf(const char *p)
+{
+	return access(p, R_OK) == 0;
+}
+
+/* The separate debug file of path (arena memory), or NULL. */
+static const char *separate_debug(const char *path)
+{
+	elf_version(EV_CURRENT);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	Elf *e = elf_begin(fd, ELF_C_READ, NULL);
+	if (!e || elf_kind(e) != ELF_K_ELF) {
+		if (e)
+			elf_end(e);
+		close(fd);
+		return NULL;
+	}
+	size_t shstrndx = 0;
+	elf_getshdrstrndx(e, &shstrndx);
+	const char *res = NULL;
+	if (has_section(e, shstrndx, ".debug_info"))
+		goto out;
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	const char *dir = base == path ? "." : tt_strndup(path,
+						(size_t)(base - 1 - path));
+	struct secdata dl = section(e, shstrndx, ".gnu_debuglink");
+	const char *link = dl.p && memchr(dl.p, 0, dl.n)
+				   ? tt_strdup((const char *)dl.p)
+				   : tt_sprintf("%s.debug", base);
+	for (int i = 0; i < debug_dirs.n && !res; i++) {
+		const char *d = debug_dirs.v[i];
+		const char *p = d[0] == '/' ? tt_sprintf("%s/%s", d, link)
+					    : tt_sprintf("%s/%s/%s", dir, d, link);
+		if (readable_elf(p))
+			res = p;
+	}
+	const char *std[] = { tt_sprintf("%s/%s", dir, link),
+			      tt_sprintf("%s/.debug/%s", dir, link),
+			      tt_sprintf("/usr/lib/debug/%s/%s", dir, link) };
+	for (int i = 0; i < 3 && !res; i++)
+		if (strcmp(std[i], path) && readable_elf(std[i]))
+			res = std[i];
+	struct secdata id = section(e, shstrndx, ".note.gnu.build-id");
+	if (!res && id.p && id.n > 16) {
+		/* namesz, descsz, type, "GNU\0", then the id */
+		uint32_t namesz, descsz;
+		memcpy(&namesz, id.p, 4);
+		memcpy(&descsz, id.p + 4, 4);
+		size_t off = 12 + ((namesz + 3) & ~3u);
+		if (descsz >= 2 && off + descsz <= id.n) {
+			struct strbuf sb = { 0 };
+			sb_printf(&sb, "/usr/lib/debug/.build-id/%02x/",
+				  id.p[off]);
+			for (uint32_t k = 1; k < descsz; k++)
+				sb_printf(&sb, "%02x", id.p[off + k]);
+			sb_printf(&sb, ".debug");
+			if (readable_elf(sb.s))
+				res = tt_strdup(sb.s);
+			sb_free(&sb);
+		}
+	}
+out:
+	elf_end(e);
+	close(fd);
+	return res;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "driver.h"
+#include "dwarf.h"
 #include "list.h"
 #include "probes.h"
 #include "runtime.h"
@@ -121,7 +122,7 @@ static int parse_pid(const char *arg, int *pid)
 
 enum {
 	OPT_INFO = 256, OPT_UNSAFE, OPT_NO_WARNINGS, OPT_DRY_RUN, OPT_IGNORED,
-	OPT_IGNORED_ARG,
+	OPT_IGNORED_ARG, OPT_DEBUGINFO,
 };
 
 int main(int argc, char **argv)
@@ -131,6 +132,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ "info", no_argument, NULL, OPT_INFO },
 		{ "unsafe", no_argument, NULL, OPT_UNSAFE },
+		{ "debuginfo", required_argument, NULL, OPT_DEBUGINFO },
 		{ "no-warnings", no_argument, NULL, OPT_NO_WARNINGS },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "pid", required_argument, NULL, 'p' },
@@ -196,6 +198,7 @@ int main(int argc, char **argv)
 		case 'V': printf("bpftrace v0.24.0 (tinytrace %s)\n", PACKAGE_VERSION); return 0;
 		case OPT_INFO: features_print(stdout); return 0;
 		case OPT_UNSAFE: o.cfg.unsafe = true; break;
+		case OPT_DEBUGINFO: dwarf_add_debuginfo_path(optarg); break;
 		case OPT_NO_WARNINGS: diag_no_warnings = true; break;
 		case OPT_DRY_RUN: o.cfg.dry_run = true; break;
 		case OPT_IGNORED: case OPT_IGNORED_ARG: case 'B': case 'I': break;
@@ -206,8 +209,19 @@ int main(int argc, char **argv)
 	}
 
 	if (list && !prog_text) {
-		/* -l [search|file]: the search is the first operand */
-		return list_main(argc - optind, argv + optind, &o.cfg);
+		/* -l [search|file]: the search is the first operand;
+		   --debuginfo may follow it (bpftrace -lv 'uprobe:..'
+		   --debuginfo=DIR) */
+		int k = optind;
+		for (int i = optind; i < argc; i++) {
+			if (!strncmp(argv[i], "--debuginfo=", 12))
+				dwarf_add_debuginfo_path(argv[i] + 12);
+			else if (!strcmp(argv[i], "--debuginfo") && i + 1 < argc)
+				dwarf_add_debuginfo_path(argv[++i]);
+			else
+				argv[k++] = argv[i];
+		}
+		return list_main(k - optind, argv + optind, &o.cfg);
 	}
 
 	struct source src = { 0 };

@@ -145,3 +145,26 @@ Test(dwarf, source_line_to_address)
 	cr_assert_eq(dwarf_line_addr(path, "uprobe_test.c", 100000, &a),
 		     -ENOENT);
 }
+
+Test(dwarf, separate_debug_files)
+{
+	struct dwarf_param *ps;
+	int n;
+	/* .gnu_debuglink to .debug/uprobe_separate_debug-stripped.debug */
+	cr_assert_eq(dwarf_func_params(helper("uprobe_separate_debug-stripped"),
+				       "fn", &ps, &n), 0);
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(ps[0].ctext, "int");
+	cr_assert_str_eq(ps[1].ctext, "const char*");
+	cr_assert_str_eq(ps[1].name, "str");
+	/* no debuglink: <name>.debug in a --debuginfo directory, relative
+	   to the binary's */
+	const char *s = helper("uprobe_test-stripped");
+	uint64_t a;
+	cr_assert_eq(dwarf_func_params(s, "main", &ps, &n), -ENODATA);
+	cr_assert_eq(dwarf_line_addr(s, "uprobe_test.c", 22, &a), -ENODATA);
+	dwarf_add_debuginfo_path("./external_debug");
+	cr_assert_eq(dwarf_func_params(s, "uprobeFunction1", &ps, &n), 0);
+	cr_assert_str_eq(ps[0].ctext, "int*");
+	cr_assert_eq(dwarf_line_addr(s, "uprobe_test.c", 22, &a), 0);
+}
