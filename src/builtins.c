@@ -533,7 +533,7 @@ static struct type *ty_reg_arg(struct sema *s, struct node *n)
 	bool ok = ret ? (p == PROV_KRETPROBE || p == PROV_URETPROBE ||
 			 p == PROV_FEXIT)
 		      : (p == PROV_KPROBE || p == PROV_UPROBE ||
-			 p == PROV_USDT);
+			 p == PROV_USDT || p == PROV_RAWTRACEPOINT);
 	if (!ok) {
 		sema_err(s, &n->loc, "The %s builtin can only be used with "
 				     "%s probes",
@@ -545,6 +545,16 @@ static struct type *ty_reg_arg(struct sema *s, struct node *n)
 		struct type *t = ap->ret_type;
 		return t && (t->kind == TY_INT || t->kind == TY_PTR ||
 			     t->kind == TY_BOOL) ? t : type_int(8, true);
+	}
+	if (p == PROV_RAWTRACEPOINT) { /* ctx: the arguments' u64 slots */
+		int na = ap->args_type ? ap->args_type->size / 8 : 12;
+		if (idx >= na) {
+			sema_err(s, &n->loc, "%s has %d argument%s: there is "
+					     "no %s", probes_ap_name(ap), na,
+				 na == 1 ? "" : "s", n->name);
+			return type_none();
+		}
+		return type_int(8, true);
 	}
 	const char *err;
 	int na = p == PROV_USDT ? usdt_nargs(ap, &err) : 6;
@@ -1418,10 +1428,10 @@ static struct irval lo_reg_arg(struct irb *b, struct node *n, struct node *m)
 		}
 		return scalar(t, d);
 	}
-	if (strcmp(n->name, "retval")) {
-		int i = n->name[3] - '0';
-		off = args[i];
-	}
+	if (irb_ap(b)->prov == PROV_RAWTRACEPOINT)
+		off = atoi(n->name + 3) * 8;
+	else if (strcmp(n->name, "retval"))
+		off = args[n->name[3] - '0'];
 	int d = irb_reg(b, NULL);
 	struct ir_insn *in = irb_emit(b, IR_LOAD, &n->loc);
 	in->dst = d;
@@ -1897,6 +1907,65 @@ static struct type *ty_uaddr(struct sema *s, struct node *n)
 	return type_ptr(type_int(size, true), AS_USER);
 }
 
+/* reg("name"): a register of the probed code, from the x86_64 struct
+ * pt_regs at the start of the context (kprobes, uprobes, USDT; profile
+ * and interval's bpf_perf_event_data begins with it). */
+static const struct { const char *name; int off; } x86_regs[] = {
+	{ "r15", 0 }, { "r14", 8 }, { "r13", 16 }, { "r12", 24 },
+	{ "bp", 32 }, { "bx", 40 }, { "r11", 48 }, { "r10", 56 },
+	{ "r9", 64 }, { "r8", 72 }, { "ax", 80 }, { "cx", 88 }, { "dx", 96 },
+	{ "si", 104 }, { "di", 112 }, { "orig_ax", 120 }, { "ip", 128 },
+	{ "pc", 128 }, { "cs", 136 }, { "flags", 144 }, { "sp", 152 },
+	{ "ss", 160 },
+};
+
+static int x86_reg_off(const char *name)
+{
+	for (size_t i = 0; i < sizeof(x86_regs) / sizeof(x86_regs[0]); i++)
+		if (!strcmp(x86_regs[i].name, name))
+			return x86_regs[i].off;
+	return -1;
+}
+
+static struct type *ty_reg(struct sema *s, struct node *n)
+{
+	struct node *a = n->args.v[0];
+	struct type *t = sema_expr(s, a);
+	if (is_none(t))
+		return type_none();
+	if (a->kind != N_STR) {
+		sema_err(s, &n->loc, "reg() expects a string literal as its "
+				     "argument");
+		return type_none();
+	}
+	struct attach_point *ap = sema_ap(s);
+	enum provider p = ap ? ap->prov : PROV_NONE;
+	if (p != PROV_KPROBE && p != PROV_KRETPROBE && p != PROV_UPROBE &&
+	    p != PROV_URETPROBE && p != PROV_USDT && p != PROV_PROFILE) {
+		sema_err(s, &n->loc, "reg can not be used with \"%s\" probes",
+			 probes_provider_name(p));
+		return type_none();
+	}
+	if (x86_reg_off(a->str) < 0) {
+		sema_err(s, &n->loc, "'%s' is not a valid register on this "
+				     "architecture (x86_64)",
+			 a->str);
+		return type_none();
+	}
+	return type_int(8, false);
+}
+
+static struct irval lo_reg(struct irb *b, struct node *n, struct node *m)
+{
+	int d = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_LOAD, &n->loc);
+	in->dst = d;
+	in->arg[0] = ref_reg(irb_ctx(b));
+	in->off = x86_reg_off(n->args.v[0]->str);
+	in->size = 8;
+	return scalar(n->type, d);
+}
+
 static struct irval lo_uaddr(struct irb *b, struct node *n, struct node *m)
 {
 	struct attach_point *ap = irb_ap(b);
@@ -2046,6 +2115,7 @@ static const struct builtin builtins[] = {
 	{ "pton",     1, 1, 0, AGG_NONE, ty_pton, lo_pton },
 	{ "kaddr",    1, 1, 0, AGG_NONE, ty_kaddr, lo_kaddr },
 	{ "uaddr",    1, 1, 0, AGG_NONE, ty_uaddr, lo_uaddr },
+	{ "reg",      1, 1, 0, AGG_NONE, ty_reg, lo_reg },
 	{ "kstack",   0, 2, BI_BARE, AGG_NONE, ty_stack, lo_stack },
 	{ "ustack",   0, 2, BI_BARE, AGG_NONE, ty_stack, lo_stack },
 	{ "ksym",     1, 1, 0, AGG_NONE, ty_sym, lo_sym },
