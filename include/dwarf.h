@@ -70,4 +70,11 @@ int dwarf_line_addr(const char *path, const char *file, unsigned line,
  * the binary's directory), before the standard places. */
 void dwarf_add_debuginfo_path(const char *dir);
 
+/* Named types of the binaries uprobes are attached to: probes register
+ * each target (dwarf_add_type_source), and cdecl_lookup falls back to
+ * dwarf_type_by_name("struct Foo") when neither the script nor BTF has
+ * the type.  Converted like parameters; NULL when no binary defines it. */
+void dwarf_add_type_source(const char *path);
+struct type *dwarf_type_by_name(const char *name);
+
 #endif

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "btf.h"
+#include "dwarf.h"
 
 /* ---- written types ---------------------------------------------------- */
 
@@ -1730,8 +1731,9 @@ struct type *cdecl_lookup(const char *name)
 			struct type *t = script_tag(k, tn);
 			if (t)
 				return t;
-			return btf_available() ? btf_type_by_name(name)
-					       : NULL;
+			t = btf_available() ? btf_type_by_name(name) : NULL;
+			/* else the probed binaries' DWARF (uprobes) */
+			return t ? t : dwarf_type_by_name(name);
 		}
 	}
 	struct ctypedef *td = typedef_find(name);

@@ -1841,3 +1841,87 @@ out:
 	close(fd);
 	return res;
 }
+
+/* ---- named types of the probed binaries ----------------------------------- */
+
+static VEC(char *) type_bins;
+
+void dwarf_add_type_source(const char *path)
+{
+	for (int i = 0; i < type_bins.n; i++)
+		if (!strcmp(type_bins.v[i], path))
+			return;
+	size_t n = strlen(path);
+	char *c = xmalloc(n + 1);
+	memcpy(c, path, n + 1);
+	vec_push(&type_bins, c);
+}
+
+/* The first defining DIE of tag `tag` called name in path's .debug_info,
+ * converted; NULL if none. */
+static struct type *type_in(const char *path, unsigned tag, const char *name)
+{
+	int fd;
+	Elf *e = NULL;
+	struct secs sc;
+	int err = open_info(path, &fd, &e, &sc);
+	const char *sep;
+	if (err == -ENODATA && (sep = separate_debug(path)))
+		err = open_info(sep, &fd, &e, &sc);
+	if (err < 0)
+		return NULL;
+	struct info in = { .sc = &sc };
+	read_unit_headers(&in);
+	struct tconv tc = { .in = &in };
+	struct type *t = NULL;
+	for (int k = 0; k < in.units.n && !t; k++) {
+		const struct unit *u = &in.units.v[k];
+		struct rd r = { sc.info.p + u->dies, sc.info.p + u->end, false };
+		struct tdie d;
+		int depth = 0;
+		while (r.p < r.end && !t) {
+			uint64_t off = (uint64_t)(r.p - sc.info.p);
+			if (!read_tdie(&in, u, &r, &d)) {
+				if (r.bad || --depth <= 0)
+					break;
+				continue;
+			}
+			const char *n;
+			if (d.tag == tag && !d.declaration &&
+			    (n = tdie_name(&tc, u, &d)) && !strcmp(n, name))
+				t = conv_type(&tc, off);
+			if (d.children)
+				depth++;
+		}
+	}
+	vec_free(&tc.offs);
+	vec_free(&tc.types);
+	info_free(&in);
+	elf_end(e);
+	close(fd);
+	return t;
+}
+
+struct type *dwarf_type_by_name(const char *name)
+{
+	static const struct { const char *kw; unsigned tag; } kws[] = {
+		{ "struct ", DW_TAG_structure_type },
+		{ "union ", DW_TAG_union_type },
+		{ "enum ", DW_TAG_enumeration_type },
+	};
+	unsigned tag = DW_TAG_typedef;
+	for (size_t i = 0; i < sizeof(kws) / sizeof(kws[0]); i++)
+		if (!strncmp(name, kws[i].kw, strlen(kws[i].kw))) {
+			tag = kws[i].tag;
+			name += strlen(kws[i].kw);
+			while (*name == ' ')
+				name++;
+			break;
+		}
+	for (int i = 0; i < type_bins.n; i++) {
+		struct type *t = type_in(type_bins.v[i], tag, name);
+		if (t)
+			return t;
+	}
+	return NULL;
+}

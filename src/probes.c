@@ -1159,6 +1159,7 @@ static int uprobe_expand(struct attach_point *ap, utarget_vec *tv,
 				open_target(ap, t, false, &b);
 			return -1;
 		}
+		dwarf_add_type_source(t->path);
 		if (ap->src_file &&
 		    dwarf_line_addr(t->path, ap->src_file, ap->src_line,
 				    &ap->addr) < 0) {
