@@ -764,6 +764,76 @@ static bool rawtp_exists(const struct attach_point *ap)
 	return false;
 }
 
+static int no_match(struct attach_point *ap, const char *what);
+
+/* The `args` of a raw tracepoint from BTF (its arguments less the leading
+ * void *__data); target becomes the module that has it. */
+static int rawtp_proto(struct attach_point *ap, const char *mod)
+{
+	struct btf_fn f;
+	int r = btf_tracepoint_args(mod, ap->func, &f);
+	if (r < 0)
+		return r;
+	ap->args_type = btf_args_type(&f);
+	ap->target = f.module;
+	return 0;
+}
+
+struct rawtp_match {
+	struct attach_point *ap;
+	struct ap_vec *out;
+	int found;
+};
+
+static int rawtp_each(void *arg, const char *module, const char *name)
+{
+	struct rawtp_match *m = arg;
+	struct attach_point *ap = m->ap;
+	const char *mod = ap->target && *ap->target ? ap->target : NULL;
+	if (fnmatch(ap->func, name, 0) || (mod && fnmatch(mod, module, 0)))
+		return 0;
+	struct attach_point *c = ap_copy(ap);
+	c->func = tt_strdup(name);
+	if (rawtp_proto(c, tt_strdup(module)) < 0)
+		return 0;
+	c->raw = tt_sprintf("rawtracepoint:%s:%s", c->target, c->func);
+	vec_push(m->out, c);
+	m->found++;
+	return 0;
+}
+
+/* rawtracepoint:[module:]name with BTF: each match (wildcards in either
+ * part) gets its `args` from the btf_trace_<name> prototype. */
+static int rawtp_expand(struct attach_point *ap, struct ap_vec *out)
+{
+	const char *mod = ap->target && *ap->target ? ap->target : NULL;
+	if (!ap->wildcard) {
+		int r = rawtp_proto(ap, mod);
+		if (r == 0) {
+			vec_push(out, ap);
+			return 0;
+		}
+		if (r != -ENOENT && r != -ENODATA)
+			return r;
+		if (mod)
+			return no_match(ap, tt_sprintf("rawtracepoint %s:%s",
+						       mod, ap->func));
+		diag_error(&ap->loc, "Probe has no valid attach points.");
+		return -1;
+	}
+	struct rawtp_match m = { ap, out, 0 };
+	btf_each_tracepoint(mod && !has_wildcard(mod) ? mod : NULL,
+			    rawtp_each, &m);
+	if (m.found)
+		return 0;
+	if (mod)
+		return no_match(ap, tt_sprintf("rawtracepoint %s:%s", mod,
+					       ap->func));
+	/* no module is any module (*:name): a wildcard that found nothing */
+	diag_error(&ap->loc, "Probe has no valid attach points.");
+	return -1;
+}
+
 int probes_expand(struct attach_point *ap, struct ap_vec *out)
 {
 	if (ap->prov == PROV_UPROBE || ap->prov == PROV_URETPROBE ||
@@ -772,6 +842,8 @@ int probes_expand(struct attach_point *ap, struct ap_vec *out)
 	if (ap->prov == PROV_KPROBE || ap->prov == PROV_KRETPROBE ||
 	    ap->prov == PROV_FENTRY || ap->prov == PROV_FEXIT)
 		return kernel_expand(ap, out);
+	if (ap->prov == PROV_RAWTRACEPOINT && btf_available())
+		return rawtp_expand(ap, out);
 	if (ap->prov == PROV_RAWTRACEPOINT && !ap->wildcard &&
 	    !rawtp_exists(ap)) {
 		bool mod = ap->target && *ap->target;
