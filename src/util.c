@@ -91,9 +91,11 @@ char *tt_sprintf(const char *fmt, ...)
 	va_start(ap, fmt);
 	int n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	char *p = tt_alloc(n + 1);
+	if (n < 0) /* longer than INT_MAX (EOVERFLOW) */
+		n = 0;
+	char *p = tt_alloc((size_t)n + 1);
 	va_start(ap, fmt);
-	vsnprintf(p, n + 1, fmt, ap);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	return p;
 }
@@ -135,9 +137,11 @@ void sb_printf(struct strbuf *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	int n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	sb_grow(b, n);
+	if (n < 0) /* longer than INT_MAX (EOVERFLOW): nothing */
+		return;
+	sb_grow(b, (size_t)n);
 	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, n + 1, fmt, ap);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	b->len += n;
 }
