@@ -188,11 +188,11 @@ static struct token lex_number(struct lexer *lx, struct token t)
 	}
 	if (base == 10 && (*s == 'e' || *s == 'E') &&
 	    isdigit((unsigned char)s[1])) {
-		uint64_t e = 0;
+		uint64_t e = 0; /* past 20 any non-zero mantissa overflows */
 		for (s++; isdigit((unsigned char)*s) || *s == '_'; s++)
-			if (*s != '_')
+			if (*s != '_' && e <= 20)
 				e = e * 10 + (*s - '0');
-		for (; e > 0; e--)
+		for (; e > 0 && v; e--) /* 0e<huge> is 0, at once */
 			if (!mul_ok(&v, 10)) {
 				overflow = true;
 				break;
