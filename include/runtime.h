@@ -46,6 +46,9 @@ void attach_stop_all(struct tt_prog *p);
 /* Attach or detach one probe (attach_all's building blocks; tests). */
 int attach_probe(struct tt_prog *p, struct tt_probe *pr);
 void detach_probe(struct tt_probe *pr);
+/* An iter: probe's iterator fd (bpf_iter_create on its link): each read()
+ * runs the program over the kernel objects, 0 at the end.  -errno. */
+int attach_iter_fd(struct tt_probe *pr);
 /* True for BEGIN/END (run with BPF_PROG_TEST_RUN, never attached). */
 bool probe_is_special(const struct tt_probe *pr);
 

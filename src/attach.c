@@ -539,6 +539,26 @@ static int trampoline_attach(struct tt_prog *p, struct tt_probe *pr)
 	return 0;
 }
 
+/* iter:NAME: a BPF_TRACE_ITER link; the runtime walks it (attach_iter_fd)
+ * once the probes are attached. */
+static int iter_attach(struct tt_prog *p, struct tt_probe *pr)
+{
+	int fd = bpf_link_create(pr->prog_fd, 0, BPF_TRACE_ITER, NULL);
+	if (fd < 0)
+		return -errno;
+	state_add(pr, fd);
+	return 0;
+}
+
+int attach_iter_fd(struct tt_probe *pr)
+{
+	struct attach_state *st = pr->attach_state;
+	if (!pr->ap || pr->ap->prov != PROV_ITER || !st || !st->n)
+		return -EINVAL;
+	int fd = bpf_iter_create(st->fds[0]);
+	return fd < 0 ? -errno : fd;
+}
+
 static const struct provider_ops {
 	enum provider prov;
 	int (*attach)(struct tt_prog *p, struct tt_probe *pr);
@@ -558,6 +578,7 @@ static const struct provider_ops {
 	{ PROV_USDT, uprobe_attach, detach_fds, true },
 	{ PROV_FENTRY, trampoline_attach, detach_fds, true },
 	{ PROV_FEXIT, trampoline_attach, detach_fds, true },
+	{ PROV_ITER, iter_attach, detach_fds, false },
 };
 
 static const struct provider_ops *provider_of(const struct tt_probe *pr)

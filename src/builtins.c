@@ -681,6 +681,14 @@ static struct irval lo_comm(struct irb *b, struct node *n, struct node *m)
  * bpf_perf_event_data...), a kernel pointer to cast and read through. */
 static struct type *ty_ctx(struct sema *s, struct node *n)
 {
+	struct attach_point *ap = sema_ap(s);
+	if (ap && ap->prov == PROV_ITER && ap->func) {
+		/* iter:task: struct bpf_iter__task * (meta, task, ...) */
+		struct type *t = cdecl_lookup(tt_sprintf("struct bpf_iter__%s",
+							 ap->func));
+		if (t)
+			return type_ptr(t, AS_KERNEL);
+	}
 	return type_ptr(type_void(), AS_KERNEL);
 }
 

@@ -16,6 +16,7 @@
 #define _GNU_SOURCE /* pipe2 */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <strings.h>
@@ -42,6 +43,7 @@ struct run {
 	struct tt_prog *p;
 	bool json;
 	bool exiting;     /* exit() seen: drop further records */
+	bool iterating;   /* iter: probes running: exit() drops nothing */
 	int exit_code;
 	uint64_t lost;    /* already reported */
 	bool warned_unsupported;
@@ -179,7 +181,7 @@ static int on_record(void *ctx, void *data, size_t size)
 	if (size < sizeof(id))
 		return 0;
 	memcpy(&id, data, sizeof(id));
-	if (r->exiting)
+	if (r->exiting && !r->iterating)
 		return 0;
 	if (id >= (uint64_t)r->p->actions.n) {
 		fprintf(stderr, "WARNING: unknown action %llu from BPF\n",
@@ -398,6 +400,74 @@ static void print_maps(struct run *r)
 	free(maps);
 }
 
+/* iter: probes run in a thread, one read() loop per iterator to its end,
+ * while the main thread drains the ring buffer (one read() can run the
+ * program over every task's every vma: more output than the buffer
+ * holds). */
+struct iter_run {
+	struct tt_prog *p;
+	int done, err;
+};
+
+static void *iter_thread(void *arg)
+{
+	struct iter_run *it = arg;
+	char buf[4096];
+
+	/* in script order (tt_probe.index): DESIGN.md invariant 2 */
+	for (int last = -1; !it->err;) {
+		struct tt_probe *pr = NULL;
+		for (int i = 0; i < it->p->probes.n; i++) {
+			struct tt_probe *q = &it->p->probes.v[i];
+			if (q->ap && q->ap->prov == PROV_ITER &&
+			    q->index > last && (!pr || q->index < pr->index))
+				pr = q;
+		}
+		if (!pr)
+			break;
+		last = pr->index;
+		int fd = attach_iter_fd(pr);
+		if (fd < 0) {
+			it->err = fd;
+			break;
+		}
+		ssize_t k;
+		while ((k = read(fd, buf, sizeof(buf))) > 0 ||
+		       (k < 0 && errno == EINTR))
+			;
+		if (k < 0)
+			it->err = -errno;
+		close(fd);
+	}
+	__atomic_store_n(&it->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Runs the iterators once; 0 or -errno. */
+static int run_iters(struct run *r, struct ring_buffer *rb)
+{
+	struct iter_run it = { .p = r->p };
+	pthread_t th;
+
+	if (pthread_create(&th, NULL, iter_thread, &it))
+		return -EAGAIN;
+	r->iterating = true;
+	while (!__atomic_load_n(&it.done, __ATOMIC_ACQUIRE)) {
+		if (rb)
+			ring_buffer__poll(rb, 20);
+		else
+			poll(NULL, 0, 20);
+	}
+	pthread_join(th, NULL);
+	if (rb)
+		ring_buffer__consume(rb);
+	r->iterating = false;
+	if (it.err)
+		fprintf(stderr, "ERROR: running the iterator: %s\n",
+			strerror(-it.err));
+	return it.err;
+}
+
 int runtime_run(struct tt_prog *p)
 {
 	struct run r = { .p = p };
@@ -469,6 +539,14 @@ int runtime_run(struct tt_prog *p)
 	   only scripts; with -p as long as that process */
 	if (p->cfg.cmd)
 		only_special = false;
+	for (int i = 0; i < p->probes.n; i++)
+		if (p->probes.v[i].ap && p->probes.v[i].ap->prov == PROV_ITER) {
+			/* bpftrace: the iterators run once, then the run ends */
+			if (status == 0 && run_iters(&r, rb) < 0)
+				status = 1;
+			only_special = true;
+			break;
+		}
 	while (status == 0 && !only_special && !r.exiting && !got_signal) {
 		if (p->cfg.cmd && child_done(&child))
 			break;

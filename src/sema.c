@@ -2527,6 +2527,43 @@ static void collect_probes(struct sema *s, struct node *prog)
 	}
 }
 
+/* An iterator's program also runs once after the last object, with a
+ * NULL object (ctx->task of iter:task...): the probe body is skipped then
+ * (the predicate gains `ctx.<the field after meta> &&`). */
+static void iter_guard(struct node *p, struct attach_point *ap)
+{
+	if (!ap || ap->prov != PROV_ITER || !ap->func)
+		return;
+	struct type *t = cdecl_lookup(tt_sprintf("struct bpf_iter__%s",
+						 ap->func));
+	if (!t || t->kind != TY_STRUCT || t->fields.n < 2)
+		return;
+	const struct field *obj = &t->fields.v[1];
+	if (!obj->name && obj->type->kind == TY_STRUCT) {
+		/* __bpf_md_ptr(struct task_struct *, task): a union */
+		struct type *u = btf_complete(obj->type);
+		if (!u || !u->fields.n)
+			return;
+		obj = &u->fields.v[0];
+	}
+	if (!obj->name || obj->type->kind != TY_PTR)
+		return;
+	struct node *ctx = ast_new(N_BUILTIN, &p->loc);
+	ctx->name = "ctx";
+	struct node *f = ast_new(N_FIELD, &p->loc);
+	f->a = ctx;
+	f->name = obj->name;
+	if (!p->a) {
+		p->a = f;
+		return;
+	}
+	struct node *and = ast_new(N_BINOP, &p->loc);
+	and->op = OP_LAND;
+	and->a = f;
+	and->b = p->a;
+	p->a = and;
+}
+
 static void walk(struct sema *s, struct node *prog)
 {
 	for (int i = 0; i < prog->args.n; i++) {
@@ -2535,6 +2572,7 @@ static void walk(struct sema *s, struct node *prog)
 			continue;
 		s->probe = p;
 		s->ap = s->res->probes.v[p->id].ap;
+		iter_guard(p, s->ap);
 		scope_push(s);
 		if (p->a)
 			cond(s, p->a, "predicate");
