@@ -550,6 +550,13 @@ static int iter_attach(struct tt_prog *p, struct tt_probe *pr)
 	return 0;
 }
 
+/* self:signal:SIGUSR1: nothing to attach; the runtime runs the program
+ * (BPF_PROG_TEST_RUN) when the signal arrives. */
+static int self_attach(struct tt_prog *p, struct tt_probe *pr)
+{
+	return 0;
+}
+
 int attach_iter_fd(struct tt_probe *pr)
 {
 	struct attach_state *st = pr->attach_state;
@@ -579,6 +586,7 @@ static const struct provider_ops {
 	{ PROV_FENTRY, trampoline_attach, detach_fds, true },
 	{ PROV_FEXIT, trampoline_attach, detach_fds, true },
 	{ PROV_ITER, iter_attach, detach_fds, false },
+	{ PROV_SELF, self_attach, detach_fds, false },
 };
 
 static const struct provider_ops *provider_of(const struct tt_probe *pr)

@@ -38,6 +38,9 @@
 static volatile sig_atomic_t got_signal;
 
 static void on_signal(int sig) { got_signal = sig; }
+static volatile sig_atomic_t got_usr1;
+static void on_usr1(int sig) { got_usr1 = 1; }
+
 
 struct run {
 	struct tt_prog *p;
@@ -468,6 +471,27 @@ static int run_iters(struct run *r, struct ring_buffer *rb)
 	return it.err;
 }
 
+/* self:signal:SIGUSR1 probes, in script order, after a SIGUSR1. */
+static int run_self(struct run *r, struct ring_buffer *rb)
+{
+	for (int last = -1;;) {
+		struct tt_probe *pr = NULL;
+		for (int i = 0; i < r->p->probes.n; i++) {
+			struct tt_probe *q = &r->p->probes.v[i];
+			if (q->ap && q->ap->prov == PROV_SELF &&
+			    q->index > last && (!pr || q->index < pr->index))
+				pr = q;
+		}
+		if (!pr)
+			return 0;
+		last = pr->index;
+		if (loader_run_once(pr) < 0)
+			return -1;
+		if (rb)
+			ring_buffer__consume(rb);
+	}
+}
+
 int runtime_run(struct tt_prog *p)
 {
 	struct run r = { .p = p };
@@ -547,7 +571,25 @@ int runtime_run(struct tt_prog *p)
 			only_special = true;
 			break;
 		}
+	bool has_self = false;
+	struct sigaction usr1 = { .sa_handler = on_usr1 }, old_usr1;
+	for (int i = 0; i < p->probes.n; i++)
+		if (p->probes.v[i].ap && p->probes.v[i].ap->prov == PROV_SELF)
+			has_self = true;
+	if (has_self) {
+		got_usr1 = 0;
+		sigemptyset(&usr1.sa_mask);
+		sigaction(SIGUSR1, &usr1, &old_usr1);
+	}
 	while (status == 0 && !only_special && !r.exiting && !got_signal) {
+		if (got_usr1) {
+			got_usr1 = 0;
+			if (run_self(&r, rb) < 0)
+				status = 1;
+			fflush(stdout);
+			if (r.exiting)
+				break;
+		}
 		if (p->cfg.cmd && child_done(&child))
 			break;
 		if (p->cfg.pid > 0 && kill(p->cfg.pid, 0) < 0 && errno == ESRCH)
@@ -562,6 +604,8 @@ int runtime_run(struct tt_prog *p)
 		fflush(stdout);
 	}
 
+	if (has_self)
+		sigaction(SIGUSR1, &old_usr1, NULL);
 	/* stop the probes, drop what came after exit(), then END; closing
 	   the perf events (slow) waits until the output is out */
 	attach_stop_all(p);
