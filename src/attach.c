@@ -18,9 +18,11 @@
  * handlers pop in attach order.  tests/kernel/suites/invariants proves
  * each on this machine's kernel, tests/vm/tests.sh the kprobe, kretprobe,
  * fentry and fexit ones. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/ioctl.h>
@@ -550,6 +552,71 @@ static int iter_attach(struct tt_prog *p, struct tt_probe *pr)
 	return 0;
 }
 
+/* watchpoint:ADDR:LEN:MODE, asyncwatchpoint: a hardware breakpoint
+ * (PERF_TYPE_BREAKPOINT) in the -c command (inherited by its threads), in
+ * every thread of -p PID, else on every CPU (kernel addresses). */
+static int watchpoint_attach(struct tt_prog *p, struct tt_probe *pr)
+{
+	const struct attach_point *ap = pr->ap;
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_BREAKPOINT,
+		.size = sizeof(attr),
+		.sample_period = 1,
+		.wakeup_events = 1,
+		.precise_ip = 2, /* the access itself, not the next insn */
+		.bp_addr = ap->addr,
+		.bp_len = (uint64_t)ap->len,
+		.disabled = 1,
+		.inherit = 1,
+	};
+	for (const char *m = ap->mode ? ap->mode : ""; *m; m++) {
+		if (*m == 'r')
+			attr.bp_type |= 1; /* HW_BREAKPOINT_R */
+		else if (*m == 'w')
+			attr.bp_type |= 2; /* HW_BREAKPOINT_W */
+		else if (*m == 'x')
+			attr.bp_type |= 4; /* HW_BREAKPOINT_X */
+		else
+			attr.bp_type = 0xff;
+	}
+	if (attr.bp_type == 4)
+		attr.bp_len = sizeof(long); /* the kernel's length for x */
+	if (!attr.bp_type || attr.bp_type > 4 || attr.bp_type == 1) {
+		fprintf(stderr, "ERROR: %s: invalid watchpoint mode '%s' (r, w, "
+			"rw or x; r alone is not supported on x86_64)\n",
+			pr->name, ap->mode ? ap->mode : "");
+		return -EINVAL;
+	}
+	int pid = p->child_pid > 0 ? p->child_pid
+		  : p->cfg.pid > 0 ? p->cfg.pid : -1;
+	if (pid < 0) {
+		attr.inherit = 0;
+		return attach_all_cpus(pr, &attr);
+	}
+	if (p->child_pid > 0) {
+		long pfd = perf_event_open(&attr, pid, -1);
+		return pfd < 0 ? -errno : attach_perf_fd(pr, (int)pfd);
+	}
+	/* -p: each of its threads */
+	char dir[64];
+	snprintf(dir, sizeof(dir), "/proc/%d/task", pid);
+	DIR *d = opendir(dir);
+	if (!d)
+		return -errno;
+	struct dirent *de;
+	int err = 0, n = 0;
+	while (!err && (de = readdir(d)) != NULL) {
+		int tid = atoi(de->d_name);
+		if (tid <= 0)
+			continue;
+		long pfd = perf_event_open(&attr, tid, -1);
+		err = pfd < 0 ? -errno : attach_perf_fd(pr, (int)pfd);
+		n++;
+	}
+	closedir(d);
+	return err ? err : n ? 0 : -ESRCH;
+}
+
 /* self:signal:SIGUSR1: nothing to attach; the runtime runs the program
  * (BPF_PROG_TEST_RUN) when the signal arrives. */
 static int self_attach(struct tt_prog *p, struct tt_probe *pr)
@@ -587,6 +654,8 @@ static const struct provider_ops {
 	{ PROV_FEXIT, trampoline_attach, detach_fds, true },
 	{ PROV_ITER, iter_attach, detach_fds, false },
 	{ PROV_SELF, self_attach, detach_fds, false },
+	{ PROV_WATCHPOINT, watchpoint_attach, detach_fds, false },
+	{ PROV_ASYNCWATCHPOINT, watchpoint_attach, detach_fds, false },
 };
 
 static const struct provider_ops *provider_of(const struct tt_probe *pr)
