@@ -95,7 +95,7 @@ static uint64_t rd_uleb(struct rd *r)
 
 static int64_t rd_sleb(struct rd *r)
 {
-	int64_t v = 0;
+	uint64_t v = 0; /* unsigned: shifting into bit 63 is defined */
 	int shift = 0;
 	uint8_t b;
 	do {
@@ -105,12 +105,12 @@ static int64_t rd_sleb(struct rd *r)
 		}
 		b = *r->p++;
 		if (shift < 64)
-			v |= (int64_t)(b & 0x7f) << shift;
+			v |= (uint64_t)(b & 0x7f) << shift;
 		shift += 7;
 	} while (b & 0x80);
 	if (shift < 64 && (b & 0x40))
-		v |= -((int64_t)1 << shift);
-	return v;
+		v |= ~(uint64_t)0 << shift;
+	return (int64_t)v;
 }
 
 static const char *rd_cstr(struct rd *r)
