@@ -82,6 +82,9 @@ struct attach_point {
 	   src_file NULL otherwise */
 	const char *src_file;
 	unsigned src_line;
+	/* uprobe `args` used as a whole value: a plain struct of the
+	   parameters (C layout), copied from args_type's registers */
+	struct type *args_value;
 };
 
 /* Canonical lower-case provider name ("tracepoint"). */

@@ -109,6 +109,8 @@ void sema_warn(struct sema *s, const struct srcloc *loc, const char *fmt, ...)
 const struct tt_config *sema_cfg(struct sema *s);
 /* The attach point the current probe body is typed for (NULL outside). */
 struct attach_point *sema_ap(struct sema *s);
+/* Is n the expression a field is being read from (args in args.x)? */
+bool sema_is_field_base(struct sema *s, const struct node *n);
 /* The longest probes_ap_name() of the attach points the current probe
  * body runs for (wildcards expand to many). */
 int sema_probe_name_max(struct sema *s);

@@ -52,6 +52,19 @@ static struct type *ty_args(struct sema *s, struct node *n)
 			 ap ? probes_provider_name(ap->prov) : "none");
 		return type_none();
 	}
+	if (ap->prov == PROV_UPROBE && ap->args_type->is_ctx &&
+	    !sema_is_field_base(s, n)) {
+		/* the whole value: the parameters copied into a struct */
+		if (!ap->args_value) {
+			const struct type *c = ap->args_type;
+			struct type *t = type_struct(c->name, false);
+			for (int i = 0; i < c->fields.n; i++)
+				type_add_field(t, c->fields.v[i].name,
+					       c->fields.v[i].type, -1);
+			ap->args_value = t;
+		}
+		return ap->args_value;
+	}
 	return ap->args_type;
 }
 
@@ -700,7 +713,30 @@ static struct irval lo_ctx(struct irb *b, struct node *n, struct node *m)
 
 static struct irval lo_args(struct irb *b, struct node *n, struct node *m)
 {
-	return irb_unsupported(b, &n->loc, "using args as a whole value");
+	const struct type *c = irb_ap(b)->args_type;
+	struct type *t = n->type;
+	if (t->is_ctx || !c || !c->is_ctx)
+		return irb_unsupported(b, &n->loc, "using args as a whole value");
+	/* uprobe: each parameter from its register into a zeroed struct */
+	int slot = irb_slot(b, t, "args");
+	irb_zero_gaps(b, ref_slot(slot, 0), 0, t, &n->loc);
+	for (int i = 0; i < t->fields.n; i++) {
+		const struct field *f = &t->fields.v[i];
+		const struct field *cf = type_field(c, f->name);
+		if (!cf || !type_equal(cf->type, f->type))
+			return irb_error(b, &n->loc, "args has different types in "
+						     "the probes of this block");
+		int d = irb_reg(b, NULL);
+		struct ir_insn *in = irb_emit(b, IR_LOAD, &n->loc);
+		in->dst = d;
+		in->arg[0] = ref_reg(irb_ctx(b));
+		in->off = cf->offset;
+		in->size = f->type->size;
+		irb_store(b, ref_slot(slot, 0), f->offset, f->type,
+			  scalar(f->type, d), &n->loc);
+	}
+	struct irval v = { t, ref_slot(slot, 0) };
+	return v;
 }
 
 /* str(p [, n]): zero the buffer, then probe_read_{user,kernel}_str. */

@@ -36,6 +36,7 @@ struct var_decl {               /* persists across walks */
 };
 
 struct sema {
+	struct node *field_base;    /* the expression a field is read from */
 	const struct tt_config *cfg;
 	struct sema_result *res;
 	bool quiet;                 /* fixpoint walk: no diagnostics */
@@ -100,6 +101,10 @@ const char *sema_kind_name(const struct type *t)
 
 const struct tt_config *sema_cfg(struct sema *s) { return s->cfg; }
 struct attach_point *sema_ap(struct sema *s) { return s->ap; }
+bool sema_is_field_base(struct sema *s, const struct node *n)
+{
+	return s->field_base == n;
+}
 
 int sema_probe_name_max(struct sema *s)
 {
@@ -1204,7 +1209,10 @@ static struct type *type_cast(struct sema *s, struct node *n)
 
 static struct type *type_fieldexpr(struct sema *s, struct node *n)
 {
+	struct node *base = s->field_base;
+	s->field_base = n->a;
 	struct type *a = sema_expr(s, n->a);
+	s->field_base = base;
 	if (is_none(a))
 		return type_none();
 	if (a->kind == TY_TUPLE) {
