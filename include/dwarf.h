@@ -1,6 +1,9 @@
 /* dwarf.h — source lines of user code: the DWARF line tables (.debug_line,
  * versions 2 to 5) and inlined calls (.debug_info) of an ELF file, for
  * ustack's "func+off@file:line" and "[inlined] func@file:line" frames.
+ * Also functions' parameters and named types (.debug_info) for uprobes'
+ * `args` and casts, and source file:line -> address for
+ * uprobe:BIN@FILE:LINE (declared at the end).
  *
  * Takes: the path of an ELF file built with debug information.
  * Produces: for a virtual address, the source file (a full path: the

@@ -11,7 +11,14 @@
  * 1-12, extended opcodes end_sequence, set_address, define_file and
  * set_discriminator; unknown opcodes are skipped by their declared
  * lengths.  Version 5 headers describe their directory and file tables
- * with (content type, form) pairs. */
+ * with (content type, form) pairs.
+ *
+ * Also from .debug_info/.debug_abbrev (DWARF 2-5, no split units): the
+ * parameters of a function (dwarf_func_params) and named types
+ * (dwarf_type_by_name) converted to struct type, for uprobes' `args` and
+ * casts; the address of a source file:line (dwarf_line_addr); and for
+ * stripped binaries the separate debug file (.gnu_debuglink, --debuginfo
+ * directories, .debug/, /usr/lib/debug, .build-id). */
 #include "dwarf.h"
 
 #include <errno.h>
