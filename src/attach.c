@@ -555,7 +555,24 @@ static int iter_attach(struct tt_prog *p, struct tt_probe *pr)
 /* watchpoint:ADDR:LEN:MODE, asyncwatchpoint: a hardware breakpoint
  * (PERF_TYPE_BREAKPOINT) in the -c command (inherited by its threads), in
  * every thread of -p PID, else on every CPU (kernel addresses). */
+static int watchpoint_attach_(struct tt_prog *p, struct tt_probe *pr);
+static bool wp_said; /* the error is explained already */
+
 static int watchpoint_attach(struct tt_prog *p, struct tt_probe *pr)
+{
+	wp_said = false;
+	int err = watchpoint_attach_(p, pr);
+	if (wp_said)
+		return err;
+	if (err == -EINVAL || err == -ENOENT || err == -ENOSPC)
+		fprintf(stderr, "ERROR: Unable to attach probe: %s: the kernel "
+			"refused the hardware breakpoint (%s)\n", pr->name,
+			err == -ENOSPC ? "no debug register left"
+				       : strerror(-err));
+	return err;
+}
+
+static int watchpoint_attach_(struct tt_prog *p, struct tt_probe *pr)
 {
 	const struct attach_point *ap = pr->ap;
 	struct perf_event_attr attr = {
@@ -585,6 +602,7 @@ static int watchpoint_attach(struct tt_prog *p, struct tt_probe *pr)
 		fprintf(stderr, "ERROR: %s: invalid watchpoint mode '%s' (r, w, "
 			"rw or x; r alone is not supported on x86_64)\n",
 			pr->name, ap->mode ? ap->mode : "");
+		wp_said = true;
 		return -EINVAL;
 	}
 	int pid = p->child_pid > 0 ? p->child_pid
