@@ -1569,6 +1569,14 @@ static struct type *expr(struct sema *s, struct node *n)
 				 (unsigned long long)n->b->ival, nelem);
 			return type_none();
 		}
+		if (nelem >= 0 && n->b->kind == N_UNOP && n->b->op == '-' &&
+		    n->b->a->kind == N_INT && n->b->a->ival) {
+			sema_err(s, &n->loc,
+				 "the index -%llu is out of bounds for array of "
+				 "size %d",
+				 (unsigned long long)n->b->a->ival, nelem);
+			return type_none();
+		}
 		if (a->kind == TY_ARRAY)
 			return a->elem;
 		if (a->kind == TY_STR)
