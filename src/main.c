@@ -1,5 +1,6 @@
 /* main.c — command line: bpftrace's flags, reading the script, then the
  * driver.  The only file that may exit(). */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -107,9 +108,26 @@ static int parse_pid(const char *arg, int *pid)
 	char *end;
 	errno = 0;
 	long v = strtol(arg, &end, 10);
-	if (!*arg || *end || errno || v <= 0 || v > INT_MAX) {
-		fprintf(stderr, "ERROR: pid '%s' is not a valid decimal number\n",
+	if (end == arg || !isdigit((unsigned char)*arg)) {
+		fprintf(stderr, "ERROR: Failed to parse pid: invalid integer: %s\n",
 			arg);
+		return -1;
+	}
+	if (*end) {
+		fprintf(stderr, "ERROR: Failed to parse pid: invalid trailing "
+				"bytes: %s\n", arg);
+		return -1;
+	}
+	/* bpftrace's range: 1 .. /proc/sys/kernel/pid_max */
+	long pid_max = 4194304;
+	FILE *f = fopen("/proc/sys/kernel/pid_max", "r");
+	if (f) {
+		if (fscanf(f, "%ld", &pid_max) != 1)
+			pid_max = 4194304;
+		fclose(f);
+	}
+	if (errno || v <= 0 || v > pid_max) {
+		fprintf(stderr, "ERROR: Pid out of range: %s\n", arg);
 		return -1;
 	}
 	if (kill((pid_t)v, 0) < 0 && errno == ESRCH) {
