@@ -15,82 +15,17 @@
 #include "probes.h"
 #include "sema.h"
 #include "types.h"
-
-static const char *openat_enter =
-	"name: sys_enter_openat\nID: 782\nformat:\n"
-	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
-	"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
-	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
-	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
-	"\tfield:int __syscall_nr;\toffset:8;\tsize:4;\tsigned:1;\n"
-	"\tfield:int dfd;\toffset:16;\tsize:8;\tsigned:0;\n"
-	"\tfield:const char __attribute__((btf_type_tag(\"user\"))) * filename;\toffset:24;\tsize:8;\tsigned:0;\n"
-	"\tfield:int flags;\toffset:32;\tsize:8;\tsigned:0;\n"
-	"\tfield:umode_t mode;\toffset:40;\tsize:8;\tsigned:0;\n\n"
-	"print fmt: \"dfd: 0x%08lx\", ((unsigned long)(REC->dfd))\n";
-
-static const char *openat_exit =
-	"name: sys_exit_openat\nID: 781\nformat:\n"
-	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
-	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
-	"\tfield:int __syscall_nr;\toffset:8;\tsize:4;\tsigned:1;\n"
-	"\tfield:long ret;\toffset:16;\tsize:8;\tsigned:1;\n\n"
-	"print fmt: \"0x%lx\", REC->ret\n";
-
-static const char *sched_switch =
-	"name: sched_switch\nID: 372\nformat:\n"
-	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n\n"
-	"\tfield:char prev_comm[16];\toffset:8;\tsize:16;\tsigned:0;\n"
-	"\tfield:pid_t prev_pid;\toffset:24;\tsize:4;\tsigned:1;\n"
-	"\tfield:int prev_prio;\toffset:28;\tsize:4;\tsigned:1;\n"
-	"\tfield:long prev_state;\toffset:32;\tsize:8;\tsigned:1;\n"
-	"\tfield:char next_comm[16];\toffset:40;\tsize:16;\tsigned:0;\n"
-	"\tfield:pid_t next_pid;\toffset:56;\tsize:4;\tsigned:1;\n"
-	"\tfield:int next_prio;\toffset:60;\tsize:4;\tsigned:1;\n";
-
-static const char *process_exec =
-	"name: sched_process_exec\nID: 320\nformat:\n"
-	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n\n"
-	"\tfield:__data_loc char[] filename;\toffset:8;\tsize:4;\tsigned:0;\n"
-	"\tfield:pid_t pid;\toffset:12;\tsize:4;\tsigned:1;\n"
-	"\tfield:pid_t old_pid;\toffset:16;\tsize:4;\tsigned:1;\n";
-
-static char root[64];
-
-static void write_format(const char *cat, const char *ev, const char *text)
-{
-	char path[256];
-	snprintf(path, sizeof(path), "%s/events", root);
-	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/events/%s", root, cat);
-	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/events/%s/%s", root, cat, ev);
-	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/events/%s/%s/format", root, cat, ev);
-	FILE *f = fopen(path, "w");
-	cr_assert_not_null(f);
-	fputs(text, f);
-	fclose(f);
-}
+#include "fake_tracefs.h"
 
 static void setup(void)
 {
-	strcpy(root, "/tmp/tt_sema_XXXXXX");
-	cr_assert_not_null(mkdtemp(root));
-	write_format("syscalls", "sys_enter_openat", openat_enter);
-	write_format("syscalls", "sys_exit_openat", openat_exit);
-	write_format("sched", "sched_switch", sched_switch);
-	write_format("sched", "sched_process_exec", process_exec);
-	probes_set_tracefs_root(root);
+	fake_tracefs_create("sema");
 	unsetenv("BPFTRACE_MAX_STRLEN");
 }
 
 static void teardown(void)
 {
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", root);
+	fake_tracefs_remove();
 }
 
 TestSuite(sema, .init = setup, .fini = teardown);
