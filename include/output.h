@@ -11,6 +11,9 @@
 
 struct type;
 
+/* Largest printf width or precision honoured (bytes of padding). */
+#define OUT_MAX_WIDTH 65536
+
 /* Settings that change how values print (str_trunc_trailer).  Defaults
  * apply until called. */
 void out_init(const struct tt_config *cfg);

@@ -506,13 +506,17 @@ void out_printf(struct strbuf *sb, const char *fmt, const struct type *args,
 			p++;
 		}
 		flags[nflags] = '\0';
-		int width = -1, prec = -1;
+		/* widths and precisions beyond OUT_MAX_WIDTH are refused (the
+		   conversion is printed as written): a script's
+		   "%99999999999d" must not make us write gigabytes */
+		long width = -1, prec = -1;
 		if (*p >= '0' && *p <= '9')
-			width = (int)strtol(p, (char **)&p, 10);
+			width = strtol(p, (char **)&p, 10);
 		if (*p == '.') {
 			p++;
-			prec = (int)strtol(p, (char **)&p, 10);
+			prec = strtol(p, (char **)&p, 10);
 		}
+		bool too_wide = width > OUT_MAX_WIDTH || prec > OUT_MAX_WIDTH;
 		char len[4];
 		int nlen = 0;
 		while (*p && strchr("hlLjzt", *p)) {
@@ -522,7 +526,11 @@ void out_printf(struct strbuf *sb, const char *fmt, const struct type *args,
 		}
 		len[nlen] = '\0';
 		char conv = *p;
-		if (!conv || !strchr("diouxXcspr", conv) || argi >= nargs) {
+		if (too_wide && conv && strchr("diouxXcspr", conv) &&
+		    argi < nargs)
+			argi++; /* its argument is skipped with it */
+		if (!conv || !strchr("diouxXcspr", conv) || argi >= nargs ||
+		    too_wide) {
 			/* not a conversion we know (or no argument left):
 			   print it as written */
 			if (conv)
@@ -542,9 +550,9 @@ void out_printf(struct strbuf *sb, const char *fmt, const struct type *args,
 		char spec[48];
 		int k = snprintf(spec, sizeof(spec), "%%%s", flags);
 		if (width >= 0)
-			k += snprintf(spec + k, sizeof(spec) - k, "%d", width);
+			k += snprintf(spec + k, sizeof(spec) - k, "%ld", width);
 		if (prec >= 0 && conv != 'c' && conv != 'p')
-			k += snprintf(spec + k, sizeof(spec) - k, ".%d", prec);
+			k += snprintf(spec + k, sizeof(spec) - k, ".%ld", prec);
 
 		if (conv == 's' || !is_int(f->type)) {
 			struct strbuf tmp = { 0 };

@@ -127,6 +127,18 @@ Test(printf, width_precision_flags)
 			     (int64_t[]){ 2, 0xab }), "[+2|AB]");
 }
 
+/* A width or precision nobody means (fuzzing found "%99999999999d", which
+ * used to pad for minutes) is printed as written and skips its argument. */
+Test(printf, absurd_width_is_printed_as_written)
+{
+	struct type *a = tup(2, ity(8, true), ity(8, true));
+	int64_t d[] = { 42, 7 };
+	cr_assert_str_eq(fmt("[%99999999999d] [%3d]", a, d),
+			 "[%99999999999d] [  7]");
+	cr_assert_str_eq(fmt("[%.70000d] [%d]", a, d), "[%.70000d] [7]");
+	cr_assert_str_eq(fmt("[%65536d]", a, d) + 65530, "   42]");
+}
+
 Test(printf, chars_octal_hex_upper_pointer)
 {
 	struct type *a = tup(4, ity(8, false), ity(8, false), ity(8, false), ity(8, false));
