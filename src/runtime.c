@@ -37,18 +37,7 @@
 
 static volatile sig_atomic_t got_signal;
 
-/* The first SIGINT/SIGTERM asks for an orderly stop (END, maps); a second
- * one, while the first is still being handled (say, printing a huge map),
- * ends the process at once.  Nothing leaks: every probe is a perf event or
- * BPF link fd, and the kernel detaches them when the process dies. */
-static void on_signal(int sig)
-{
-	if (got_signal) {
-		signal(sig, SIG_DFL);
-		raise(sig);
-	}
-	got_signal = sig;
-}
+static void on_signal(int sig) { got_signal = sig; }
 static volatile sig_atomic_t got_usr1;
 static void on_usr1(int sig) { got_usr1 = 1; }
 
