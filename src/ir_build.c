@@ -524,26 +524,12 @@ void irb_output(struct irb *b, int slot, int size, const struct srcloc *loc)
 		in->arg[1] = ref_reg(neg);
 		return;
 	}
-	int lost = irb_new_block(b), inc = irb_new_block(b),
-	    ok = irb_new_block(b);
+	/* a loop callback has no way out through build_probe: it counts
+	 * each lost record where it happens */
+	int lost = irb_new_block(b), ok = irb_new_block(b);
 	irb_br(b, CC_EQ, ref_reg(e), ref_imm(0), ok, lost);
 	irb_set_block(b, lost);
-	int k = irb_slot_sized(b, 4, 4, "lost_key");
-	store_scalar(b, ref_slot(k, 0), 0, 4, ref_imm(0), loc);
-	int ptr = irb_call(b, BPF_FUNC_map_lookup_elem, loc, 2,
-			   ref_map(p->lost_map), ref_slot(k, 0));
-	irb_br(b, CC_EQ, ref_reg(ptr), ref_imm(0), ok, inc);
-	irb_set_block(b, inc);
-	int v = irb_reg(b, NULL);
-	struct ir_insn *in = irb_emit(b, IR_LOAD, loc);
-	in->dst = v;
-	in->arg[0] = ref_reg(ptr);
-	in->size = 8;
-	in = irb_emit(b, IR_ADD, loc);
-	in->dst = v;
-	in->arg[0] = ref_reg(v);
-	in->arg[1] = ref_imm(1);
-	store_scalar(b, ref_reg(ptr), 0, 8, ref_reg(v), loc);
+	count_lost(b, ref_imm(1), loc);
 	irb_jmp(b, ok);
 	irb_set_block(b, ok);
 }
