@@ -951,6 +951,50 @@ static char *name_copy(struct dwarf_lines *dl, const char *n)
 	return c;
 }
 
+/* Reads one unit header at r->p into u (start, end, version, sizes, DIE
+ * offset, abbreviations).  *next is where the following unit starts.
+ * Returns 1 for a unit to use, 0 for one to skip (unsupported version or
+ * address size), -1 when the section cannot be read further. */
+static int read_unit_header(struct info *in, struct rd *r, struct unit *u,
+			    const uint8_t **next)
+{
+	const struct secdata *info = &in->sc->info;
+	u->start = (uint64_t)(r->p - info->p);
+	u->offsize = 4;
+	uint64_t len = rd_n(r, 4);
+	if (len == 0xffffffff) {
+		u->offsize = 8;
+		len = rd_n(r, 8);
+	}
+	if (r->bad || len > (uint64_t)(r->end - r->p))
+		return -1;
+	*next = r->p + len;
+	u->end = (uint64_t)(*next - info->p);
+	u->version = (unsigned)rd_n(r, 2);
+	uint64_t abbrev_off;
+	if (u->version >= 5) {
+		unsigned type = (unsigned)rd_n(r, 1);
+		u->addrsize = (int)rd_n(r, 1);
+		abbrev_off = rd_n(r, u->offsize);
+		if (type == 4 || type == 5) /* skeleton, split */
+			rd_n(r, 8);
+		else if (type == 2 || type == 6) { /* type units */
+			rd_n(r, 8);
+			rd_n(r, u->offsize);
+		}
+	} else {
+		abbrev_off = rd_n(r, u->offsize);
+		u->addrsize = (int)rd_n(r, 1);
+	}
+	if (r->bad || u->version < 2 || u->version > 5 ||
+	    (u->addrsize != 4 && u->addrsize != 8))
+		return 0;
+	u->dies = (uint64_t)(r->p - info->p);
+	u->ab = abbrevs_get(in, abbrev_off);
+	u->prog = -1;
+	return 1;
+}
+
 /* Reads every unit header, then walks each unit's DIEs for inlined
  * calls. */
 static void read_units(struct info *in)
@@ -959,42 +1003,14 @@ static void read_units(struct info *in)
 	struct rd r = { info->p, info->p + info->n, false };
 	while (r.p < r.end && !r.bad) {
 		struct unit u = { 0 };
-		u.start = (uint64_t)(r.p - info->p);
-		u.offsize = 4;
-		uint64_t len = rd_n(&r, 4);
-		if (len == 0xffffffff) {
-			u.offsize = 8;
-			len = rd_n(&r, 8);
-		}
-		if (r.bad || len > (uint64_t)(r.end - r.p))
+		const uint8_t *next;
+		int k = read_unit_header(in, &r, &u, &next);
+		if (k < 0)
 			break;
-		const uint8_t *next = r.p + len;
-		u.end = (uint64_t)(next - info->p);
-		u.version = (unsigned)rd_n(&r, 2);
-		uint64_t abbrev_off;
-		unsigned type = 1; /* DW_UT_compile */
-		if (u.version >= 5) {
-			type = (unsigned)rd_n(&r, 1);
-			u.addrsize = (int)rd_n(&r, 1);
-			abbrev_off = rd_n(&r, u.offsize);
-			if (type == 4 || type == 5) /* skeleton, split */
-				rd_n(&r, 8);
-			else if (type == 2 || type == 6) { /* type units */
-				rd_n(&r, 8);
-				rd_n(&r, u.offsize);
-			}
-		} else {
-			abbrev_off = rd_n(&r, u.offsize);
-			u.addrsize = (int)rd_n(&r, 1);
-		}
-		if (r.bad || u.version < 2 || u.version > 5 ||
-		    (u.addrsize != 4 && u.addrsize != 8)) {
+		if (k == 0) {
 			r.p = next;
 			continue;
 		}
-		u.dies = (uint64_t)(r.p - info->p);
-		u.ab = abbrevs_get(in, abbrev_off);
-		u.prog = -1;
 		vec_push(&in->units, u);
 		r.p = next;
 	}
@@ -1589,41 +1605,14 @@ static void read_unit_headers(struct info *in)
 	struct rd r = { info->p, info->p + info->n, false };
 	while (r.p < r.end && !r.bad) {
 		struct unit u = { 0 };
-		u.start = (uint64_t)(r.p - info->p);
-		u.offsize = 4;
-		uint64_t len = rd_n(&r, 4);
-		if (len == 0xffffffff) {
-			u.offsize = 8;
-			len = rd_n(&r, 8);
-		}
-		if (r.bad || len > (uint64_t)(r.end - r.p))
+		const uint8_t *next;
+		int k = read_unit_header(in, &r, &u, &next);
+		if (k < 0)
 			break;
-		const uint8_t *next = r.p + len;
-		u.end = (uint64_t)(next - info->p);
-		u.version = (unsigned)rd_n(&r, 2);
-		uint64_t abbrev_off;
-		if (u.version >= 5) {
-			unsigned type = (unsigned)rd_n(&r, 1);
-			u.addrsize = (int)rd_n(&r, 1);
-			abbrev_off = rd_n(&r, u.offsize);
-			if (type == 4 || type == 5)
-				rd_n(&r, 8);
-			else if (type == 2 || type == 6) {
-				rd_n(&r, 8);
-				rd_n(&r, u.offsize);
-			}
-		} else {
-			abbrev_off = rd_n(&r, u.offsize);
-			u.addrsize = (int)rd_n(&r, 1);
-		}
-		if (r.bad || u.version < 2 || u.version > 5 ||
-		    (u.addrsize != 4 && u.addrsize != 8)) {
+		if (k == 0) {
 			r.p = next;
 			continue;
 		}
-		u.dies = (uint64_t)(r.p - info->p);
-		u.ab = abbrevs_get(in, abbrev_off);
-		u.prog = -1;
 		struct rd dr = { info->p + u.dies, info->p + u.end, false };
 		struct die d;
 		if (read_die(in, &u, &dr, &d)) {
