@@ -794,6 +794,12 @@ struct irval bv_lo_debugf(struct irb *b, struct node *n, struct node *m)
 	}
 	irb_call(b, BPF_FUNC_trace_vprintk, loc, 4, ref_slot(fs, 0),
 		 ref_imm(flen), ref_slot(as, 0), ref_imm(8 * na));
+	/* the kernel reads the strings through the addresses in the array:
+	   they live until the call, so no later slot (the array itself)
+	   shares their bytes */
+	for (int i = 0; i < na; i++)
+		if (a[i].kind == REF_SLOT)
+			irb_emit(b, IR_USE, loc)->arg[0] = a[i];
 	return void_val();
 }
 
