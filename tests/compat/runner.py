@@ -695,6 +695,10 @@ def run_tool(cmd, t, ctx, on_attached):
         NOTIFY_AOT: "1",
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
     }
+    # A sanitizer build's options (log_path, halt_on_error) reach the tool.
+    for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+        if k in os.environ:
+            env[k] = os.environ[k]
     env.update(t.env)
     p = spawn(["/bin/sh", "-c", cmd], cwd=ctx.workdir, env=env,
               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
