@@ -351,6 +351,95 @@ static void check_access(struct checker *c, const struct ref *r, int off,
 		    size, r->slot, lo, c->f->slots[r->slot].size);
 }
 
+/* Helpers that read or write `size` bytes at a pointer argument: which
+ * argument is the buffer and which its length.  The verifier checks only
+ * that those bytes are on the stack or in the map value, not that they
+ * stay inside the slot meant: a length larger than the slot makes the
+ * kernel read or overwrite its neighbours. */
+static const struct helper_buf {
+	int64_t id;
+	int buf, len;
+} helper_bufs[] = {
+	{ BPF_FUNC_probe_read, 0, 1 },
+	{ BPF_FUNC_probe_read_str, 0, 1 },
+	{ BPF_FUNC_probe_read_user, 0, 1 },
+	{ BPF_FUNC_probe_read_kernel, 0, 1 },
+	{ BPF_FUNC_probe_read_user_str, 0, 1 },
+	{ BPF_FUNC_probe_read_kernel_str, 0, 1 },
+	{ BPF_FUNC_get_current_comm, 0, 1 },
+	{ BPF_FUNC_trace_printk, 0, 1 },
+	{ BPF_FUNC_trace_vprintk, 0, 1 },
+	{ BPF_FUNC_trace_vprintk, 2, 3 },
+	{ BPF_FUNC_snprintf, 0, 1 },
+	{ BPF_FUNC_snprintf, 3, 4 },
+	{ BPF_FUNC_strncmp, 0, 1 },
+	{ BPF_FUNC_get_stack, 1, 2 },
+	{ BPF_FUNC_ringbuf_output, 1, 2 },
+	{ BPF_FUNC_d_path, 1, 2 },
+};
+
+static void check_helper_bufs(struct checker *c, const struct ir_insn *in)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(helper_bufs); i++) {
+		const struct helper_buf *h = &helper_bufs[i];
+		if (h->id != in->imm || h->buf >= in->nargs ||
+		    h->len >= in->nargs || in->arg[h->len].kind != REF_IMM)
+			continue;
+		int64_t n = in->arg[h->len].imm;
+		if (n < 0 || n > INT32_MAX)
+			bad(c, "call %s: length %lld", ir_helper_name(in->imm),
+			    (long long)n);
+		else
+			check_access(c, &in->arg[h->buf], 0, (int)n);
+	}
+}
+
+/* A slot's address stored to memory (an argument array, a callback's
+ * context) is read through later, where liveness cannot see it: the slot
+ * must be marked read there with USE (ir.h), or a later slot may take its
+ * bytes before the kernel reads them. */
+static void check_escapes(struct checker *c)
+{
+	const struct ir_func *f = c->f;
+	bool *used = xcalloc(f->nslots + 1, sizeof(bool));
+	int *addr = xmalloc((f->nregs + 1) * sizeof(int));
+
+	for (int bi = 0; bi < f->nblocks; bi++)
+		for (int ii = 0; ii < f->blocks[bi]->ninsns; ii++) {
+			const struct ir_insn *in = &f->blocks[bi]->insns[ii];
+			if (in->op == IR_USE && in->arg[0].kind == REF_SLOT &&
+			    in->arg[0].slot >= 0 && in->arg[0].slot < f->nslots)
+				used[in->arg[0].slot] = true;
+		}
+	for (int bi = 0; bi < f->nblocks; bi++) {
+		const struct ir_block *b = f->blocks[bi];
+		for (int r = 0; r < f->nregs; r++)
+			addr[r] = -1; /* the slot whose address r holds */
+		c->bi = bi;
+		for (int ii = 0; ii < b->ninsns; ii++) {
+			const struct ir_insn *in = &b->insns[ii];
+			const struct ref *v = &in->arg[1];
+			c->ii = ii;
+			if (in->op == IR_STORE && v->kind == REF_REG &&
+			    v->reg >= 0 && v->reg < f->nregs && addr[v->reg] >= 0 &&
+			    !used[addr[v->reg]] && !f->slots[addr[v->reg]].up)
+				bad(c, "the address of s%d is stored to memory, "
+				    "but no use marks where it is read",
+				    addr[v->reg]);
+			if (!ir_insn_has_dst(in) || in->dst < 0 ||
+			    in->dst >= f->nregs)
+				continue;
+			addr[in->dst] = in->op == IR_MOV &&
+						in->arg[0].kind == REF_SLOT &&
+						in->arg[0].slot >= 0 &&
+						in->arg[0].slot < f->nslots
+					? in->arg[0].slot : -1;
+		}
+	}
+	free(addr);
+	free(used);
+}
+
 static void check_dst(struct checker *c, const struct ir_insn *in)
 {
 	if (in->dst < 0 || in->dst >= c->f->nregs)
@@ -430,6 +519,7 @@ static void check_insn(struct checker *c, const struct ir_insn *in)
 			check_ref(c, &in->arg[i],
 				  K_REG | K_IMM | K_SLOT | K_MAP | K_FUNC | K_KSYM,
 				  i);
+		check_helper_bufs(c, in);
 		if (c->bi == 0)
 			c->called = true;
 		break;
@@ -564,6 +654,7 @@ int ir_check(const struct ir_func *f)
 			check_insn(&c, in);
 		}
 	}
+	check_escapes(&c);
 	for (int i = 0; i < f->nsubs; i++)
 		if (f->subs[i] && f->subs[i]->parent == f && ir_check(f->subs[i]) < 0)
 			c.errors++;

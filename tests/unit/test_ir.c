@@ -502,3 +502,74 @@ Test(ir, subprogram_check_errors)
 		"ir_check: g: b0 insn 0: operand 0: alias s2 has no base register\n");
 	cr_assert_eq(rc, -1);
 }
+
+/* A helper's buffer length must fit the slot it points into: the verifier
+ * accepts any bytes of the stack, so a longer length would make the kernel
+ * read or overwrite the neighbouring slots. */
+Test(ir, check_helper_buffer_inside_slot)
+{
+	int rc;
+	struct ir_func *f = ir_parse(
+		"func f\n"
+		"slot s0 8 stack\n"
+		"slot s1 16 stack\n"
+		"b0:\n"
+		"  %0 = ctx\n"
+		"  %1 = call probe_read_user(s0, 8, %0)\n"     /* fits */
+		"  %2 = call probe_read_user_str(s0, 16, %0)\n"
+		"  %3 = call get_current_comm(s1+8, 16)\n"
+		"  %4 = call ringbuf_output(map1, s1, 16, 0)\n" /* fits */
+		"  %5 = call ringbuf_output(map1, s1+4, 16, 0)\n"
+		"  %6 = call get_stack(%0, s0, 8, 0)\n"         /* fits */
+		"  %7 = call trace_vprintk(s1, 16, s0, 24)\n"
+		"  ret 0\n");
+	cr_assert(f);
+	cr_assert_str_eq(check(f, &rc),
+		"ir_check: f: b0 insn 2: access of 16 bytes at s0+0 outside the slot (size 8)\n"
+		"ir_check: f: b0 insn 3: access of 16 bytes at s1+8 outside the slot (size 16)\n"
+		"ir_check: f: b0 insn 5: access of 16 bytes at s1+4 outside the slot (size 16)\n"
+		"ir_check: f: b0 insn 7: access of 24 bytes at s0+0 outside the slot (size 8)\n");
+	cr_assert_eq(rc, -1);
+}
+
+/* debugf() with more than 3 arguments stores the strings' addresses in an
+ * array that bpf_trace_vprintk reads them through: without a use after the
+ * call, liveness ends each string at its address and the array could take
+ * its bytes (the bug this catches printed garbage). */
+Test(ir, check_escaped_slot_address_needs_use)
+{
+	int rc;
+	const char *body =
+		"func f\n"
+		"slot s0 8 stack\n"
+		"slot s1 10 stack\n"
+		"slot s2 16 stack\n"
+		"b0:\n"
+		"  store8 s1+0, 1\n"
+		"  %0 = mov s1\n"
+		"  store8 s2+0, %0\n"
+		"  %1 = call trace_vprintk(s0, 8, s2, 16)\n";
+	struct ir_func *f = ir_parse(tt_sprintf("%s  ret 0\n", body));
+	cr_assert(f);
+	cr_assert_str_eq(check(f, &rc),
+		"ir_check: f: b0 insn 2: the address of s1 is stored to memory, but no use marks where it is read\n");
+	cr_assert_eq(rc, -1);
+
+	f = ir_parse(tt_sprintf("%s  use s1\n  ret 0\n", body));
+	cr_assert(f);
+	cr_assert_str_eq(check(f, &rc), "");
+	cr_assert_eq(rc, 0);
+
+	/* a register reassigned after taking the address holds no address */
+	f = ir_parse(
+		"func f\n"
+		"slot s0 10 stack\n"
+		"slot s1 16 stack\n"
+		"b0:\n"
+		"  %0 = mov s0\n"
+		"  %0 = add %0, 1\n"
+		"  store8 s1+0, %0\n"
+		"  ret 0\n");
+	cr_assert(f);
+	cr_assert_str_eq(check(f, &rc), "");
+}
