@@ -24,6 +24,7 @@
 #include <linux/bpf.h>
 
 #include "fmt_extra.h"
+#include "mapio.h"
 #include "output.h"
 #include "symbols.h"
 #include "types.h"
@@ -1421,17 +1422,12 @@ void out_mapdata_print(struct strbuf *sb, const struct out_mapdata *m,
 	free(tmp);
 }
 
-static bool map_is_percpu(uint32_t type)
-{
-	return type == BPF_MAP_TYPE_PERCPU_HASH ||
-	       type == BPF_MAP_TYPE_PERCPU_ARRAY ||
-	       type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
-}
-
 int out_mapdata_read(const struct tt_prog *p, int map, struct out_mapdata *m)
 {
 	const struct tt_map *tm = &p->maps.v[map];
-	int ncpus = 1;
+	const struct mapio_shape shape = { tm->type, tm->key_size,
+					   tm->value_size, tm->max_entries };
+	struct mapio_snapshot snap;
 
 	memset(m, 0, sizeof(*m));
 	m->name = tm->name;
@@ -1439,44 +1435,22 @@ int out_mapdata_read(const struct tt_prog *p, int map, struct out_mapdata *m)
 	m->value_type = tm->value_type;
 	m->key_size = tm->key_size;
 	m->stride = tm->value_size;
-	if (map_is_percpu(tm->type)) {
-		ncpus = libbpf_num_possible_cpus();
+	m->ncpus = 1;
+	if (mapio_percpu(tm->type)) {
+		int ncpus = libbpf_num_possible_cpus();
 		if (ncpus < 1)
 			return ncpus < 0 ? ncpus : -EINVAL;
 		m->stride = (tm->value_size + 7) & ~7u;
+		m->ncpus = ncpus;
 	}
-	m->ncpus = ncpus;
 	if (tm->fd < 0)
 		return -EBADF;
-
-	size_t vbytes = (size_t)ncpus * m->stride;
-	int cap = 16;
-	uint8_t *prev = NULL;
-	m->keys = xmalloc((size_t)cap * (tm->key_size ? tm->key_size : 1));
-	m->values = xmalloc((size_t)cap * (vbytes ? vbytes : 1));
-	/* A hash map modified while we walk it can restart the walk; never
-	   loop for ever. */
-	int limit = (int)tm->max_entries + 1;
-	while (m->n < limit) {
-		if (m->n == cap) {
-			cap *= 2;
-			m->keys = xrealloc(m->keys, (size_t)cap * tm->key_size);
-			m->values = xrealloc(m->values, (size_t)cap * vbytes);
-		}
-		uint8_t *key = m->keys + (size_t)m->n * tm->key_size;
-		if (bpf_map_get_next_key(tm->fd, prev, key) < 0)
-			break;
-		if (bpf_map_lookup_elem(tm->fd, key,
-					m->values + (size_t)m->n * vbytes) < 0) {
-			if (errno == ENOENT) /* deleted meanwhile */
-				continue;
-			int err = -errno;
-			out_mapdata_free(m);
-			return err;
-		}
-		prev = key;
-		m->n++;
-	}
+	int err = mapio_read(tm->fd, &shape, &snap);
+	if (err < 0)
+		return err;
+	m->keys = snap.keys;
+	m->values = snap.values;
+	m->n = (int)snap.n;
 	return 0;
 }
 

@@ -29,6 +29,7 @@
 #include <linux/bpf.h>
 
 #include "fmt_extra.h"
+#include "mapio.h"
 #include "output.h"
 #include "probes.h"
 #include "runtime.h"
@@ -58,35 +59,13 @@ struct run {
  * every value to zero. */
 static void map_clear(const struct tt_map *m, bool zero)
 {
-	bool array = m->type == BPF_MAP_TYPE_ARRAY ||
-		     m->type == BPF_MAP_TYPE_PERCPU_ARRAY;
-	bool percpu = m->type == BPF_MAP_TYPE_PERCPU_HASH ||
-		      m->type == BPF_MAP_TYPE_PERCPU_ARRAY ||
-		      m->type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
-	int ncpus = percpu ? libbpf_num_possible_cpus() : 1;
-	size_t vsize = (size_t)(ncpus > 0 ? ncpus : 1) *
-		       (percpu ? (m->value_size + 7) & ~7u : m->value_size);
-	void *key = xcalloc(1, m->key_size ? m->key_size : 1);
-	void *next = xcalloc(1, m->key_size ? m->key_size : 1);
-	void *zeros = xcalloc(1, vsize ? vsize : 1);
+	const struct mapio_shape shape = { m->type, m->key_size,
+					   m->value_size, m->max_entries };
 
-	if (zero || array) {
-		bool first = true;
-		while (!bpf_map_get_next_key(m->fd, first ? NULL : key, next)) {
-			bpf_map_update_elem(m->fd, next, zeros, BPF_EXIST);
-			memcpy(key, next, m->key_size);
-			first = false;
-		}
-	} else {
-		/* deleting the key we iterate from restarts the walk: always
-		   take the first key */
-		for (uint32_t guard = 0; guard <= m->max_entries &&
-		     !bpf_map_get_next_key(m->fd, NULL, next); guard++)
-			bpf_map_delete_elem(m->fd, next);
-	}
-	free(key);
-	free(next);
-	free(zeros);
+	if (zero)
+		mapio_zero(m->fd, &shape);
+	else
+		mapio_clear(m->fd, &shape);
 }
 
 /* ---- records ---------------------------------------------------------- */
@@ -184,13 +163,13 @@ static int on_record(void *ctx, void *data, size_t size)
 	if (size < sizeof(id))
 		return 0;
 	memcpy(&id, data, sizeof(id));
-	if (r->exiting && !r->iterating)
-		return 0;
 	if (id >= (uint64_t)r->p->actions.n) {
 		fprintf(stderr, "WARNING: unknown action %llu from BPF\n",
 			(unsigned long long)id);
 		return 0;
 	}
+	if (r->exiting && !r->iterating && !r->p->actions.v[id].after_exit)
+		return 0;
 	const struct tt_action *a = &r->p->actions.v[id];
 	const uint8_t *payload = (const uint8_t *)data + 8;
 	size_t len = size - 8;
