@@ -73,6 +73,10 @@ struct tt_action {
 				      none); payload starts at byte 8 */
 	int map;                   /* ACT_PRINT_MAP, CLEAR, ZERO */
 	struct srcloc loc;
+	bool after_exit;           /* shown even after exit(): tinytrace's own
+				      warnings, sent at the end of a probe
+				      for a failure that came before its
+				      exit() */
 };
 
 struct bpf_code {

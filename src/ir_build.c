@@ -37,6 +37,7 @@ struct irb {
 	int lost;                   /* register counting lost records, -1 */
 	int map_err;                /* register OR-ing map update results, -1 */
 	struct srcloc map_err_loc;  /* the first map update */
+	bool map_err_set;           /* map_err_loc is set */
 	bool uses_scratch;
 	int errors;
 	VEC(struct var_home) vars;
@@ -770,16 +771,25 @@ void irb_map_update(struct irb *b, int map, struct ref key, struct ref value,
 {
 	int r = irb_call(b, BPF_FUNC_map_update_elem, loc, 4, ref_map(map), key,
 			 value, ref_imm(BPF_ANY));
-	if (b->sub)
-		return; /* inside a loop body: not tracked */
-	if (b->map_err < 0) {
-		b->map_err = irb_reg(b, "map_err");
+	irb_map_err(b, ref_reg(r), loc);
+}
+
+void irb_map_err(struct irb *b, struct ref err, const struct srcloc *loc)
+{
+	if (loc && !b->map_err_set) {
 		b->map_err_loc = *loc;
+		b->map_err_set = true;
 	}
+	if (b->sub) {
+		irl_map_err(b, err);   /* inside a loop body */
+		return;
+	}
+	if (b->map_err < 0)
+		b->map_err = irb_reg(b, "map_err");
 	struct ir_insn *in = irb_emit(b, IR_OR, loc);
 	in->dst = b->map_err;
 	in->arg[0] = ref_reg(b->map_err);
-	in->arg[1] = ref_reg(r);
+	in->arg[1] = err;
 }
 
 /* ---- expressions ---------------------------------------------------------------- */
@@ -2120,6 +2130,7 @@ static void build_probe(struct irb *b, struct sema_probe *sp)
 	b->uses_scratch = false;
 	b->vars.n = 0;
 	b->map_err = -1;
+	b->map_err_set = false;
 	b->lost = -1;
 	b->entry = irb_new_block(b);
 	b->cur = b->entry;
@@ -2146,6 +2157,7 @@ static void build_probe(struct irb *b, struct sema_probe *sp)
 		irb_set_block(b, warn);
 		int id = irb_action(b, ACT_WARNF, "Map full; can't update element",
 				    NULL, -1, &b->map_err_loc);
+		b->prog->actions.v[id].after_exit = true;
 		int s = irb_slot_sized(b, 8, 8, tt_sprintf("warnf#%d", id));
 		store_scalar(b, ref_slot(s, 0), 0, 8, ref_imm(id), NULL);
 		/* a warning lost to a full ring buffer is not counted */

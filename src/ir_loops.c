@@ -16,7 +16,9 @@
  *   +8   return flag: the body ran `return` or exit()
  *   +16  the range start
  *   +24  the caller's scratch base (the body's too: one lookup per run)
- *   +32  frame pointers of the caller, its caller, ... (8 bytes each)
+ *   +32  map-full flag: OR of the body's failed map updates, which the
+ *        caller ORs into its own (up to the probe, which warns)
+ *   +40  frame pointers of the caller, its caller, ... (8 bytes each)
  * The caller fills only what the optimized body still reads.
  *
  * Variables of the probe the body uses ("captured": named inside the body
@@ -46,7 +48,8 @@
 #define LCTX_FLAG 8
 #define LCTX_START 16
 #define LCTX_SCRATCH 24
-#define LCTX_FRAMES 32
+#define LCTX_MAPERR 32
+#define LCTX_FRAMES 40
 
 /* Constant ranges up to this many iterations stay inline loops. */
 #define INLINE_RANGE_MAX 64
@@ -63,6 +66,7 @@ struct irl_sub {
 	struct ir_func *f;
 	int ctx_ptr;            /* register: &lctx */
 	bool returns;           /* the body may set the return flag */
+	bool map_err;           /* the body may set the map-full flag */
 	bool uses_ctx;          /* the optimized body reads the program ctx */
 	bool uses_scratch;      /* the body takes the caller's scratch base */
 	bool lends_scratch;     /* a loop in the body takes this one's */
@@ -387,6 +391,9 @@ static void call_body(struct irb *b, struct node *n, struct ir_func *sub,
 	if (L->returns)
 		store8(f, irb_cur(b), ref_slot(lctx, 0), LCTX_FLAG, ref_imm(0),
 		       loc);
+	if (L->map_err)
+		store8(f, irb_cur(b), ref_slot(lctx, 0), LCTX_MAPERR,
+		       ref_imm(0), loc);
 	if (start.kind != REF_NONE)
 		store8(f, irb_cur(b), ref_slot(lctx, 0), LCTX_START, start, loc);
 	bool scratch = L->uses_scratch;
@@ -439,6 +446,11 @@ static void call_body(struct irb *b, struct node *n, struct ir_func *sub,
 		if (caps[i].preg >= 0 && caps[i].written)
 			load8(f, irb_cur(b), caps[i].preg,
 			      ref_slot(caps[i].pslot, 0), 0, loc);
+	}
+	if (L->map_err) {
+		int e = ir_reg_new(f, NULL);
+		load8(f, irb_cur(b), e, ref_slot(lctx, 0), LCTX_MAPERR, loc);
+		irb_map_err(b, ref_reg(e), NULL);
 	}
 	if (L->returns) {
 		int flag = ir_reg_new(f, NULL);
@@ -572,4 +584,16 @@ void irl_return(struct irb *b, const struct srcloc *loc)
 	store8(f, irb_cur(b), ref_reg(L->ctx_ptr), LCTX_FLAG, ref_imm(1), loc);
 	add(f, irb_cur(b), IR_RET, -1, ref_imm(1), ref_imm(0), loc);
 	irb_set_block(b, irb_new_block(b));
+}
+
+void irl_map_err(struct irb *b, struct ref err)
+{
+	struct irl_sub *L = irb_sub(b);
+	struct ir_func *f = irb_func(b);
+	int e = ir_reg_new(f, NULL);
+
+	L->map_err = true;
+	load8(f, irb_cur(b), e, ref_reg(L->ctx_ptr), LCTX_MAPERR, NULL);
+	add(f, irb_cur(b), IR_OR, e, ref_reg(e), err, NULL);
+	store8(f, irb_cur(b), ref_reg(L->ctx_ptr), LCTX_MAPERR, ref_reg(e), NULL);
 }

@@ -20,6 +20,9 @@ void irl_for_map(struct irb *b, struct node *n);
 bool irl_for_range(struct irb *b, struct node *n);
 /* `return` (and exit()) inside a loop body subprogram. */
 void irl_return(struct irb *b, const struct srcloc *loc);
+/* A failed map update (err != 0) inside a loop body: ORed into the loop
+ * context, which the caller hands on with irb_map_err(). */
+void irl_map_err(struct irb *b, struct ref err);
 
 /* ---- hooks in ir_build.c ---- */
 struct irb_fsave;
@@ -42,6 +45,10 @@ void irb_var_get(struct irb *b, struct sema_var *v, int *reg, int *slot);
 /* v lives in reg (scalar) or slot (aggregate) in the current function. */
 void irb_var_bind(struct irb *b, struct sema_var *v, int reg, int slot);
 void irb_stmts(struct irb *b, struct node *blk);
+/* A map update of the current function failed when err != 0: the probe
+ * warns "Map full" once on its way out (loc: the update, NULL to keep
+ * the first one seen). */
+void irb_map_err(struct irb *b, struct ref err, const struct srcloc *loc);
 /* Counts an error already reported (ir_build then fails). */
 void irb_fail(struct irb *b);
 /* The current function looks up the scratch base at entry (its
