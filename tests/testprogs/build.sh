@@ -95,7 +95,7 @@ for c in "$src"/testprogs/*.c; do
 	flags=$BASE
 	libs=
 	case $n in
-	multi_threads|watchpoint_threaded) libs=-pthread ;;
+	getppid_storm|multi_threads|watchpoint_threaded) libs=-pthread ;;
 	uprobe_nofp) flags="-g -O1 -fomit-frame-pointer -fno-optimize-sibling-calls" ;;
 	false_bin)
 		# only the machine code of main, position-independent, at offset 0
