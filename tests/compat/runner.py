@@ -23,6 +23,25 @@ only, Python 3.7+).  Deliberate deviations from the reference engine:
     machine do not trace each other's helpers.
 Extras: --tool-name runs the tool through a symlink of that name (tests
 that look for a process called `bpftrace`), --timeout-scale, --list, -v.
+
+One directive of our own, for hardware that a machine or its hypervisor
+may not provide (the reference format has none):
+  REQUIRES_CAPABILITY NAME...
+      before the test runs, `testprogs/has_capability NAME` (built from
+      tests/testprogs/has_capability.c) checks that the capability really
+      works -- e.g. hw_breakpoint sets a write watchpoint on a variable of
+      its own, writes it and reads the counter.  When it exits 1 the test
+      is SKIPped with the reason "missing capability: NAME", and the
+      summary lists such capability skips (which tests, which capability,
+      why) just before the closing line.  A capability skip is a skip like
+      any other: it does not fail the run, also not with CI=true (the tier
+      scripts still fail for a missing setup step, e.g. not root).  A probe
+      program that is missing, exits otherwise or hangs FAILs the test.
+      Names (see CAPABILITIES): hw_breakpoint (a write watchpoint fires),
+      hw_breakpoint_exec (an execution breakpoint fires), hw_pmu (a
+      hardware PMU counter counts).  The probe runs once per name per run.
+      Unlike REQUIRES_FEATURE (what the tool says in --info), this asks the
+      machine, not the tool.
 """
 
 import argparse
@@ -68,12 +87,22 @@ FEATURES = {
     "aot": None,
 }
 
+# REQUIRES_CAPABILITY names (checked by testprogs/has_capability, which
+# must know the same names; test_runner.py compares them).
+CAPABILITY_PROBE = "has_capability"
+CAPABILITIES = {
+    "hw_breakpoint": "a hardware write watchpoint fires",
+    "hw_breakpoint_exec": "a hardware execution breakpoint fires",
+    "hw_pmu": "a hardware PMU counter (cpu-cycles) counts",
+}
+
 DIRECTIVES = {
     "NAME", "RUN", "PROG", "EXPECT", "EXPECT_NONE", "EXPECT_REGEX",
     "EXPECT_REGEX_NONE", "EXPECT_FILE", "EXPECT_JSON", "TIMEOUT", "BEFORE",
     "AFTER", "SETUP", "CLEANUP", "REQUIRES", "REQUIRES_FEATURE",
     "MIN_KERNEL", "MAX_KERNEL", "ARCH", "ENV", "WILL_FAIL", "RETURN_CODE",
     "NEW_PIDNS", "SKIP_IF_ENV_HAS", "LOCALIZE_TIMESTAMPS",
+    "REQUIRES_CAPABILITY",
 }
 CONTINUABLE = {"PROG", "EXPECT", "EXPECT_REGEX"}
 EXPECT_KINDS = {"EXPECT", "EXPECT_NONE", "EXPECT_REGEX",
@@ -102,6 +131,7 @@ class Test:
         self.requires = []
         self.features = set()
         self.neg_features = set()
+        self.capabilities = []      # REQUIRES_CAPABILITY names, in order
         self.min_kernel = ""
         self.max_kernel = ""
         self.arch = []
@@ -202,6 +232,20 @@ def parse_block(suite, lines):
                     raise ParseError("%s:%d: unknown REQUIRES_FEATURE '%s'"
                                      % (suite, lineno, name))
                 (t.neg_features if neg else t.features).add(name)
+        elif d == "REQUIRES_CAPABILITY":
+            if not value:
+                raise ParseError("%s:%d: REQUIRES_CAPABILITY needs a "
+                                 "capability name (one of %s)"
+                                 % (suite, lineno,
+                                    ", ".join(sorted(CAPABILITIES))))
+            for c in value.split():
+                if c not in CAPABILITIES:
+                    raise ParseError("%s:%d: unknown REQUIRES_CAPABILITY "
+                                     "'%s' (known: %s)"
+                                     % (suite, lineno, c,
+                                        ", ".join(sorted(CAPABILITIES))))
+                if c not in t.capabilities:
+                    t.capabilities.append(c)
         elif d == "MIN_KERNEL":
             t.min_kernel = value
         elif d == "MAX_KERNEL":
@@ -498,6 +542,11 @@ class Result:
         self.reason = reason
         self.detail = detail
         self.duration = 0.0
+        self.capabilities = []      # a SKIP for these missing capabilities
+
+
+class CapabilityError(Exception):
+    """The capability probe could not give an answer."""
 
 
 class Context:
@@ -508,6 +557,7 @@ class Context:
         self.scale = args.timeout_scale
         self.kernel = os.uname().release
         self._info = None
+        self._caps = {}     # name -> (present, explanation) or CapabilityError
 
     def info(self):
         if self._info is None:
@@ -526,6 +576,59 @@ class Context:
     def has_feature(self, name):
         s = FEATURES[name]
         return s is not None and s in self.info()
+
+    def capability(self, name):
+        """REQUIRES_CAPABILITY: runs `testprogs/has_capability NAME` once
+        per run.  Returns (present, its explanation); raises
+        CapabilityError when the probe gives no answer (missing, crashed,
+        hung, or an exit status other than 0 and 1)."""
+        if name not in self._caps:
+            try:
+                self._caps[name] = self._probe_capability(name)
+            except CapabilityError as e:
+                self._caps[name] = e
+        got = self._caps[name]
+        if isinstance(got, CapabilityError):
+            raise got
+        return got
+
+    def capability_explanation(self, name):
+        got = self._caps.get(name)
+        return got[1] if isinstance(got, tuple) else ""
+
+    def _probe_capability(self, name):
+        rel = os.path.join("testprogs", CAPABILITY_PROBE)
+        prog = os.path.join(self.workdir, rel)
+        cmd = "%s %s" % (rel, name)
+        if not os.access(prog, os.X_OK):
+            raise CapabilityError("cannot check capability %s: no %s "
+                                  "(--testprogs; `make testprogs` builds it)"
+                                  % (name, rel))
+        try:
+            r = subprocess.run([prog, name], cwd=self.workdir,
+                               stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT,
+                               timeout=30 * self.scale)
+        except subprocess.TimeoutExpired:
+            raise CapabilityError("`%s` did not finish within %gs"
+                                  % (cmd, 30 * self.scale))
+        except OSError as e:
+            raise CapabilityError("cannot run `%s`: %s" % (cmd, e))
+        out = decode_output(r.stdout).strip()
+        # "NAME: yes (why)" / "NAME: no (why)": keep the why
+        why = out.split("\n")[-1] if out else ""
+        m = re.match(r"%s: (yes|no) \((.*)\)$" % re.escape(name), why)
+        if m:
+            why = m.group(2)
+        if r.returncode == 0:
+            return True, why
+        if r.returncode == 1:
+            return False, why
+        st = ("killed by signal %d" % -r.returncode if r.returncode < 0
+              else "exit status %d" % r.returncode)
+        raise CapabilityError("`%s` gave no answer (%s): %s"
+                              % (cmd, st, out or "no output"))
 
 
 def sh(cmd, ctx, capture=True, timeout=None):
@@ -572,6 +675,19 @@ def skip_reason(t, ctx):
     if missing or present:
         return "feature: " + ",".join(missing + ["!" + f for f in present])
     return None
+
+
+def missing_capabilities(t, ctx):
+    """REQUIRES_CAPABILITY: returns (missing names, error or None)."""
+    missing = []
+    for c in t.capabilities:
+        try:
+            present, _ = ctx.capability(c)
+        except CapabilityError as e:
+            return missing, str(e)
+        if not present:
+            missing.append(c)
+    return missing, None
 
 
 def start_befores(t, ctx, files):
@@ -768,6 +884,13 @@ def run_test(t, ctx):
     reason = skip_reason(t, ctx)
     if reason:
         return Result("SKIP", reason)
+    missing, err = missing_capabilities(t, ctx)
+    if err:
+        return Result("FAIL", err)
+    if missing:
+        res = Result("SKIP", "missing capability: " + ", ".join(missing))
+        res.capabilities = missing
+        return res
     files = []
     try:
         return _run_test(t, ctx, files)
@@ -890,6 +1013,21 @@ def _run_test(t, ctx, files):
 
 # ---- main ------------------------------------------------------------------
 
+def print_capability_skips(cap_skips, ctx):
+    """The summary's list of skips for a missing capability."""
+    if not cap_skips:
+        return
+    n = len(set(name for names in cap_skips.values() for name in names))
+    print()
+    print("%d test%s skipped for a missing capability (allowed, also with "
+          "CI=true):" % (n, "" if n == 1 else "s"))
+    for c in sorted(cap_skips):
+        why = ctx.capability_explanation(c)
+        print("  missing capability: %s%s" % (c, " (%s)" % why if why else ""))
+        for name in cap_skips[c]:
+            print("    %s" % name)
+
+
 def color(status, text):
     mode = os.environ.get("RUNTIME_TEST_COLOR", "auto")
     on = mode == "yes" or (mode == "auto" and sys.stdout.isatty())
@@ -992,6 +1130,7 @@ def main(argv=None):
     ctx = Context(args, workdir, tool)
     table = []
     counts = {"PASS": 0, "FAIL": 0, "SKIP": 0}
+    cap_skips = {}      # capability -> [test names]
     try:
         for suite, tests in suites:
             row = {"PASS": 0, "FAIL": 0, "SKIP": 0}
@@ -1014,6 +1153,8 @@ def main(argv=None):
                         print("    | " + l)
                     sys.stdout.flush()
                 key = "FAIL" if res.status == "TIMEOUT" else res.status
+                for c in res.capabilities:
+                    cap_skips.setdefault(c, []).append(t.full_name)
                 row[key] += 1
                 counts[key] += 1
             if tests:
@@ -1032,6 +1173,7 @@ def main(argv=None):
     for suite, row in table:
         print("%-*s %7d %7d %7d" % (width, suite, row["PASS"], row["FAIL"],
                                     row["SKIP"]))
+    print_capability_skips(cap_skips, ctx)
     print("%d passed, %d failed, %d skipped"
           % (counts["PASS"], counts["FAIL"], counts["SKIP"]))
     return 1 if counts["FAIL"] else 0

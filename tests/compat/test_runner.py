@@ -129,6 +129,10 @@ class ParserTest(unittest.TestCase):
             "NAME a\nPROG p\nEXPECT x\nENV A\n",
             "NAME a\nPROG p\nEXPECT x\nFOO bar\n",
             "NAME a\nPROG p\nEXPECT x\nTIMEOUT soon\n",
+            "NAME a\nPROG p\nEXPECT x\nREQUIRES_CAPABILITY\n",
+            "NAME a\nPROG p\nEXPECT x\nREQUIRES_CAPABILITY hw_nosuch\n",
+            "NAME a\nPROG p\nEXPECT x\n"
+            "REQUIRES_CAPABILITY hw_breakpoint !hw_pmu\n",
         ]
         for text in bad:
             with self.assertRaises(ParseError, msg=text):
@@ -151,6 +155,19 @@ class ParserTest(unittest.TestCase):
         self.assertEqual(t.befores, ["./x a", "./y"])
         self.assertEqual(t.after, "two")
         self.assertEqual(t.name, "final")
+
+    def test_requires_capability(self):
+        t = one("NAME a\nPROG p\nEXPECT x\n"
+                "REQUIRES_CAPABILITY hw_breakpoint\n"
+                "REQUIRES_CAPABILITY hw_pmu hw_breakpoint_exec hw_breakpoint\n")
+        self.assertEqual(t.capabilities,
+                         ["hw_breakpoint", "hw_pmu", "hw_breakpoint_exec"])
+        self.assertEqual(one("NAME a\nPROG p\nEXPECT x\n").capabilities, [])
+        with self.assertRaisesRegex(ParseError, r"s:4: unknown "
+                                    r"REQUIRES_CAPABILITY 'hw_nosuch' "
+                                    r"\(known: hw_breakpoint, "):
+            parse_suite("s", "NAME a\nPROG p\nEXPECT x\n"
+                        "REQUIRES_CAPABILITY hw_nosuch\n", X86)
 
     def test_arch(self):
         src = "NAME a\nPROG p\nEXPECT x\nARCH %s\n"
@@ -296,6 +313,20 @@ eval "$2"
 """
 
 
+# a stand-in for testprogs/has_capability: hw_breakpoint and hw_pmu are
+# there, hw_breakpoint_exec is not; every run is logged to probe.log
+FAKE_PROBE = r"""#!/bin/sh
+echo "$1" >> probe.log
+case $1 in
+hw_breakpoint|hw_pmu) echo "$1: yes (counted 100 writes)"; exit 0 ;;
+hw_breakpoint_exec) echo "$1: no (the event opened, but counted 0 calls)"
+	exit 1 ;;
+esac
+echo "has_capability: unknown capability '$1'" >&2
+exit 2
+"""
+
+
 class RunTest(unittest.TestCase):
     """Complete runs through run_test() with a fake tool."""
 
@@ -409,6 +440,74 @@ class RunTest(unittest.TestCase):
                          "SKIP_IF_ENV_HAS TT_COMPAT_SELFTEST=yes\n")
         self.assertEqual(r.status, "SKIP")
 
+    def write_probe(self, text=FAKE_PROBE):
+        d = os.path.join(self.dir, "testprogs")
+        os.makedirs(d, exist_ok=True)
+        path = os.path.join(d, "has_capability")
+        with open(path, "w") as f:
+            f.write(text)
+        os.chmod(path, 0o755)
+
+    def probe_log(self):
+        try:
+            with open(os.path.join(self.dir, "probe.log")) as f:
+                return f.read().split()
+        except FileNotFoundError:
+            return []
+
+    def test_requires_capability(self):
+        self.write_probe()
+        r = self.run_one("NAME a\nPROG echo x\nEXPECT x\n"
+                         "REQUIRES_CAPABILITY hw_breakpoint\n")
+        self.assertEqual(r.status, "PASS", r.detail + r.reason)
+        self.assertEqual(r.capabilities, [])
+        # missing: skipped before anything runs, with the capability named
+        r = self.run_one("NAME a\nPROG echo x > ran.txt\nEXPECT x\n"
+                         "REQUIRES_CAPABILITY hw_breakpoint_exec\n"
+                         "SETUP echo s > setup.txt\n")
+        self.assertEqual(r.status, "SKIP")
+        self.assertEqual(r.reason, "missing capability: hw_breakpoint_exec")
+        self.assertEqual(r.capabilities, ["hw_breakpoint_exec"])
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "ran.txt")))
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "setup.txt")))
+        # every one listed must be there; only the missing ones are named
+        r = self.run_one("NAME a\nPROG echo x\nEXPECT x\n"
+                         "REQUIRES_CAPABILITY hw_pmu hw_breakpoint_exec "
+                         "hw_breakpoint\n")
+        self.assertEqual(r.status, "SKIP")
+        self.assertEqual(r.reason, "missing capability: hw_breakpoint_exec")
+        # the probe runs once per capability per run (Context)
+        self.assertEqual(sorted(self.probe_log()),
+                         ["hw_breakpoint", "hw_breakpoint_exec", "hw_pmu"])
+        self.assertEqual(self.ctx.capability_explanation("hw_breakpoint_exec"),
+                         "the event opened, but counted 0 calls")
+        # an ordinary skip comes first and is no capability skip
+        r = self.run_one("NAME a\nPROG echo x\nEXPECT x\nREQUIRES false\n"
+                         "REQUIRES_CAPABILITY hw_breakpoint_exec\n")
+        self.assertEqual(r.status, "SKIP")
+        self.assertEqual(r.capabilities, [])
+
+    def test_requires_capability_probe_errors_fail(self):
+        # no probe program: the test fails, it is not skipped
+        r = self.run_one("NAME a\nPROG echo x\nEXPECT x\n"
+                         "REQUIRES_CAPABILITY hw_breakpoint\n")
+        self.assertEqual(r.status, "FAIL")
+        self.assertIn("no testprogs/has_capability", r.reason)
+        # an answer other than 0 or 1: fails, also for the next test
+        self.write_probe("#!/bin/sh\necho crashed; exit 3\n")
+        self.ctx._caps.clear()
+        for _ in range(2):
+            r = self.run_one("NAME a\nPROG echo x\nEXPECT x\n"
+                             "REQUIRES_CAPABILITY hw_pmu\n")
+            self.assertEqual(r.status, "FAIL")
+            self.assertIn("gave no answer (exit status 3): crashed", r.reason)
+        self.write_probe("#!/bin/sh\nkill -SEGV $$\n")
+        self.ctx._caps.clear()
+        r = self.run_one("NAME a\nPROG echo x\nEXPECT x\n"
+                         "REQUIRES_CAPABILITY hw_pmu\n")
+        self.assertEqual(r.status, "FAIL")
+        self.assertIn("killed by signal 11", r.reason)
+
     def test_setup_cleanup(self):
         r = self.run_one("NAME a\nPROG cat s.txt\nEXPECT set\n"
                          "SETUP echo set > s.txt\nCLEANUP rm s.txt\n")
@@ -442,6 +541,130 @@ class RunTest(unittest.TestCase):
     def test_before_that_exits_fails(self):
         r = self.run_one("NAME a\nPROG echo x\nEXPECT x\nBEFORE /bin/true\n")
         self.assertEqual(r.status, "FAIL")
+
+
+class MainTest(unittest.TestCase):
+    """runner.main() end to end: the summary and the exit status."""
+
+    SUITE = ("NAME plain\nPROG echo x\nEXPECT x\n\n"
+             "NAME needs exec bp\nPROG echo x\nEXPECT x\n"
+             "REQUIRES_CAPABILITY hw_breakpoint_exec\n\n"
+             "NAME needs bp\nPROG echo x\nEXPECT x\n"
+             "REQUIRES_CAPABILITY hw_breakpoint\n\n"
+             "NAME needs exec bp too\nPROG echo x\nEXPECT x\n"
+             "REQUIRES_CAPABILITY hw_breakpoint_exec\n\n"
+             "NAME other skip\nPROG echo x\nEXPECT x\nREQUIRES false\n")
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp()
+        self.tool = os.path.join(self.dir, "faketool")
+        with open(self.tool, "w") as f:
+            f.write(FAKE_TOOL)
+        os.chmod(self.tool, 0o755)
+        self.data = os.path.join(self.dir, "data")
+        os.mkdir(self.data)
+        with open(os.path.join(self.data, "caps"), "w") as f:
+            f.write(self.SUITE)
+        self.progs = os.path.join(self.dir, "progs")
+        os.mkdir(self.progs)
+        probe = os.path.join(self.progs, "has_capability")
+        with open(probe, "w") as f:
+            f.write(FAKE_PROBE.replace("probe.log", "/dev/null"))
+        os.chmod(probe, 0o755)
+        self.saved_ci = os.environ.get("CI")
+
+    def tearDown(self):
+        if self.saved_ci is None:
+            os.environ.pop("CI", None)
+        else:
+            os.environ["CI"] = self.saved_ci
+        shutil.rmtree(self.dir)
+
+    def main(self, ci):
+        import contextlib
+        import io
+        os.environ["CI"] = "true" if ci else "false"
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            st = runner.main(["--tool", self.tool, "--data", self.data,
+                              "--testprogs", self.progs,
+                              "--timeout-scale", "0.2"])
+        return st, buf.getvalue()
+
+    @unittest.skipUnless(os.geteuid() == 0, "runner.main needs root")
+    def test_capability_skips_in_summary(self):
+        for ci in (False, True):
+            st, out = self.main(ci)
+            self.assertEqual(st, 0, out)     # capability skips do not fail
+            lines = out.rstrip("\n").split("\n")
+            self.assertEqual(lines[-1], "2 passed, 0 failed, 3 skipped", out)
+            self.assertIn("SKIP caps.needs exec bp: missing capability: "
+                          "hw_breakpoint_exec", lines)
+            self.assertIn("SKIP caps.other skip: REQUIRES failed: false",
+                          lines)
+            i = lines.index("2 tests skipped for a missing capability "
+                            "(allowed, also with CI=true):")
+            self.assertEqual(lines[i + 1:-1], [
+                "  missing capability: hw_breakpoint_exec (the event "
+                "opened, but counted 0 calls)",
+                "    caps.needs exec bp",
+                "    caps.needs exec bp too"])
+
+    @unittest.skipUnless(os.geteuid() == 0, "runner.main needs root")
+    def test_no_capability_section_without_capability_skips(self):
+        with open(os.path.join(self.data, "caps"), "w") as f:
+            f.write("NAME plain\nPROG echo x\nEXPECT x\n")
+        st, out = self.main(True)
+        self.assertEqual(st, 0, out)
+        self.assertNotIn("missing capability", out)
+        self.assertTrue(out.endswith("\n1 passed, 0 failed, 0 skipped\n"))
+
+    @unittest.skipUnless(os.geteuid() == 0, "runner.main needs root")
+    def test_probe_failure_fails_the_run(self):
+        os.unlink(os.path.join(self.progs, "has_capability"))
+        st, out = self.main(False)
+        self.assertEqual(st, 1, out)
+        self.assertTrue(out.endswith("\n1 passed, 3 failed, 1 skipped\n"),
+                        out)
+        self.assertIn("FAIL caps.needs bp (", out)
+        self.assertNotIn("skipped for a missing capability", out)
+
+
+class CapabilityProgramTest(unittest.TestCase):
+    """The real tests/testprogs/has_capability, when make has built it
+    (TT_BIN names the build tree), knows exactly the runner's names and
+    answers 0/1 for each, 2 for an unknown one."""
+
+    def setUp(self):
+        b = os.environ.get("TT_BIN")
+        prog = os.path.join(os.path.dirname(os.path.dirname(b)), "tests",
+                            "testprogs", "has_capability") if b else ""
+        if not (prog and os.access(prog, os.X_OK)):
+            self.skipTest("no built tests/testprogs/has_capability")
+        self.prog = prog
+
+    def run_prog(self, *args):
+        import subprocess
+        return subprocess.run([self.prog] + list(args), stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT,
+                              universal_newlines=True, timeout=60)
+
+    def test_names_match_the_runner(self):
+        r = self.run_prog("--list")
+        self.assertEqual(r.returncode, 0)
+        self.assertEqual(sorted(r.stdout.split()),
+                         sorted(runner.CAPABILITIES))
+
+    def test_answers(self):
+        for name in runner.CAPABILITIES:
+            r = self.run_prog(name)
+            self.assertIn(r.returncode, (0, 1), r.stdout)
+            self.assertRegex(r.stdout, r"^%s: %s \(.+\)\n$" % (
+                name, "yes" if r.returncode == 0 else "no"))
+        r = self.run_prog("hw_nosuch")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("unknown capability 'hw_nosuch'", r.stdout)
+        self.assertEqual(self.run_prog().returncode, 2)
 
 
 if __name__ == "__main__":
