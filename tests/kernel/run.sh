@@ -6,6 +6,13 @@
 # tests/compat/runner.py against the tinytrace just built: every script is
 # loaded by this kernel's verifier and run against real events.
 #
+# One directive beyond bpftrace's format: REQUIRES_CAPABILITY NAME... for a
+# test that needs hardware a machine or its hypervisor may lack (a hardware
+# breakpoint that fires, a PMU counter).  testprogs/has_capability NAME
+# tries it for real first; when it does not work the test is skipped with
+# "missing capability: NAME" and the summary lists it (details in the
+# header of tests/compat/runner.py).
+#
 # Environment (make check sets the first two, see TESTS_ENVIRONMENT):
 #   TT_BIN            the tinytrace binary (default: src/tinytrace)
 #   TT_SRCDIR         the source tree (default: two levels above this file)
@@ -13,7 +20,8 @@
 #                     build tree; `make testprogs` builds them)
 #   KERNEL_FILTER     ':'-separated regexes on <suite>.<NAME>, '-' excludes
 #   TT_TIMEOUT_SCALE  multiply every test timeout (slow machines)
-#   CI                "true": a skip for lack of root/BPF is a failure
+#   CI                "true": a skip for lack of root/BPF is a failure (a
+#                     test skipped for a missing capability is not)
 #
 # Needs root and a kernel that loads BPF programs; without them it says why
 # and exits 77 (automake's SKIP), or 1 when CI=true.
@@ -71,7 +79,7 @@ EOF
 	skip "this kernel refuses to load a BPF program ($bpf_err)"
 
 [ -x "$bin" ] || { echo "run.sh: no tinytrace binary at $bin" >&2; exit 1; }
-if [ ! -x "$testprogs/syscall" ]; then
+if [ ! -x "$testprogs/syscall" ] || [ ! -x "$testprogs/has_capability" ]; then
 	echo "run.sh: no helper programs in $testprogs (run make testprogs)" >&2
 	exit 1
 fi
