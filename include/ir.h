@@ -31,8 +31,9 @@
  * sources, LOAD/STORE bases, MEMCPY/MEMZERO/ operands).  Where an address
  * must be stored to memory (bpf_trace_vprintk's argument array, a
  * callback's context), a USE of the slot marks each point where the
- * kernel or a callback reads through it; ir_check rejects a stored slot
- * address without one, and a helper buffer length that overruns its slot.
+ * kernel or a callback reads through it; ir_check rejects a slot address
+ * stored into a buffer given to such a helper without one, and a helper
+ * buffer length that overruns its slot.
  *
  * Subprograms: a function f may own callee functions f->subs[] (each with
  * sub->parent == f), built, optimized and checked like any function, with

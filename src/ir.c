@@ -394,15 +394,29 @@ static void check_helper_bufs(struct checker *c, const struct ir_insn *in)
 	}
 }
 
-/* A slot's address stored to memory (an argument array, a callback's
- * context) is read through later, where liveness cannot see it: the slot
- * must be marked read there with USE (ir.h), or a later slot may take its
- * bytes before the kernel reads them. */
+/* Helpers that read memory through addresses stored in a buffer argument:
+ * bpf_trace_vprintk's and bpf_snprintf's argument arrays (%s), and the
+ * context a bpf_loop or for_each_map_elem callback reads its caller's
+ * memory through. */
+static bool reads_through_args(int64_t id)
+{
+	return id == BPF_FUNC_trace_vprintk || id == BPF_FUNC_snprintf ||
+	       id == BPF_FUNC_loop || id == BPF_FUNC_for_each_map_elem;
+}
+
+/* A slot's address stored into another slot that such a helper is given
+ * is read by the kernel (or the callback) where liveness cannot see it:
+ * the slot must be marked read there with USE (ir.h), or a later slot may
+ * take its bytes before they are read.  (An address stored where nothing
+ * reads through it, a map key say, needs no USE.) */
 static void check_escapes(struct checker *c)
 {
 	const struct ir_func *f = c->f;
 	bool *used = xcalloc(f->nslots + 1, sizeof(bool));
 	int *addr = xmalloc((f->nregs + 1) * sizeof(int));
+	/* (t, s): the address of slot s was stored into slot t */
+	struct stored { int t, s; };
+	VEC(struct stored) into = { 0 };
 
 	for (int bi = 0; bi < f->nblocks; bi++)
 		for (int ii = 0; ii < f->blocks[bi]->ninsns; ii++) {
@@ -415,17 +429,15 @@ static void check_escapes(struct checker *c)
 		const struct ir_block *b = f->blocks[bi];
 		for (int r = 0; r < f->nregs; r++)
 			addr[r] = -1; /* the slot whose address r holds */
-		c->bi = bi;
 		for (int ii = 0; ii < b->ninsns; ii++) {
 			const struct ir_insn *in = &b->insns[ii];
-			const struct ref *v = &in->arg[1];
-			c->ii = ii;
-			if (in->op == IR_STORE && v->kind == REF_REG &&
-			    v->reg >= 0 && v->reg < f->nregs && addr[v->reg] >= 0 &&
-			    !used[addr[v->reg]] && !f->slots[addr[v->reg]].up)
-				bad(c, "the address of s%d is stored to memory, "
-				    "but no use marks where it is read",
-				    addr[v->reg]);
+			const struct ref *t = &in->arg[0], *v = &in->arg[1];
+			if (in->op == IR_STORE && t->kind == REF_SLOT &&
+			    t->slot >= 0 && t->slot < f->nslots &&
+			    v->kind == REF_REG && v->reg >= 0 &&
+			    v->reg < f->nregs && addr[v->reg] >= 0)
+				vec_push(&into, ((struct stored){ t->slot,
+								  addr[v->reg] }));
 			if (!ir_insn_has_dst(in) || in->dst < 0 ||
 			    in->dst >= f->nregs)
 				continue;
@@ -436,6 +448,33 @@ static void check_escapes(struct checker *c)
 					? in->arg[0].slot : -1;
 		}
 	}
+	for (int bi = 0; bi < f->nblocks; bi++) {
+		const struct ir_block *b = f->blocks[bi];
+		c->bi = bi;
+		for (int ii = 0; ii < b->ninsns; ii++) {
+			const struct ir_insn *in = &b->insns[ii];
+			c->ii = ii;
+			if (in->op != IR_CALL || !reads_through_args(in->imm))
+				continue;
+			for (int k = 0; k < in->nargs && k < 5; k++) {
+				const struct ref *t = &in->arg[k];
+				if (t->kind != REF_SLOT || t->slot < 0 ||
+				    t->slot >= f->nslots)
+					continue;
+				for (int e = 0; e < into.n; e++) {
+					int sl = into.v[e].s;
+					if (into.v[e].t == t->slot && !used[sl] &&
+					    !f->slots[sl].up)
+						bad(c, "%s reads s%d through its "
+						    "address in s%d, but no use "
+						    "marks that read",
+						    ir_helper_name(in->imm), sl,
+						    t->slot);
+				}
+			}
+		}
+	}
+	vec_free(&into);
 	free(addr);
 	free(used);
 }

@@ -552,7 +552,7 @@ Test(ir, check_escaped_slot_address_needs_use)
 	struct ir_func *f = ir_parse(tt_sprintf("%s  ret 0\n", body));
 	cr_assert(f);
 	cr_assert_str_eq(check(f, &rc),
-		"ir_check: f: b0 insn 2: the address of s1 is stored to memory, but no use marks where it is read\n");
+		"ir_check: f: b0 insn 3: trace_vprintk reads s1 through its address in s2, but no use marks that read\n");
 	cr_assert_eq(rc, -1);
 
 	f = ir_parse(tt_sprintf("%s  use s1\n  ret 0\n", body));
@@ -560,15 +560,32 @@ Test(ir, check_escaped_slot_address_needs_use)
 	cr_assert_str_eq(check(f, &rc), "");
 	cr_assert_eq(rc, 0);
 
+	/* an address stored where nothing reads through it (a map key) */
+	f = ir_parse(
+		"func f\n"
+		"slot s0 10 stack\n"
+		"slot s1 8 stack\n"
+		"slot s2 8 stack\n"
+		"b0:\n"
+		"  %0 = mov s0\n"
+		"  store8 s1+0, %0\n"
+		"  store8 s2+0, 0\n"
+		"  %1 = call map_update_elem(map1, s1, s2, 0)\n"
+		"  ret 0\n");
+	cr_assert(f);
+	cr_assert_str_eq(check(f, &rc), "");
+
 	/* a register reassigned after taking the address holds no address */
 	f = ir_parse(
 		"func f\n"
 		"slot s0 10 stack\n"
-		"slot s1 16 stack\n"
+		"slot s1 8 stack\n"
+		"slot s2 8 stack\n"
 		"b0:\n"
 		"  %0 = mov s0\n"
 		"  %0 = add %0, 1\n"
 		"  store8 s1+0, %0\n"
+		"  %1 = call trace_vprintk(s2, 8, s1, 8)\n"
 		"  ret 0\n");
 	cr_assert(f);
 	cr_assert_str_eq(check(f, &rc), "");
