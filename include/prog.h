@@ -127,6 +127,8 @@ struct tt_config {
 	bool dry_run;              /* compile (and dump) only */
 	int pid;                   /* -p */
 	const char *cmd;           /* -c */
+	int perf_rb_pages;         /* ring buffer size in pages, a power of
+				      2 (config perf_rb_pages, default 64) */
 	const char *missing_probes;/* config missing_probes: an attach point
 				      matching nothing is an "error" (NULL
 				      too), a "warn"ing, or "ignore"d */

@@ -34,6 +34,7 @@ void tt_config_defaults(struct tt_config *cfg)
 	cfg->str_trunc_trailer = "..";
 	cfg->max_cat_bytes = 10240;
 	cfg->max_probes = 1024;
+	cfg->perf_rb_pages = 64; /* 256 KiB with 4 KiB pages */
 	cfg->show_debug_info = true;
 }
 

@@ -11,6 +11,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "builtins.h"
 #include "cdecl.h"
@@ -2253,9 +2254,14 @@ int ir_build(struct node *program, struct sema_result *sr, struct tt_prog *out)
 					      : 0) + 8;
 		sm->id = add_map(out, m);
 	}
+	/* perf_rb_pages pages (sema_config checked it is a power of 2) */
+	long page = sysconf(_SC_PAGESIZE);
+	uint32_t pages = out->cfg.perf_rb_pages > 0
+				 ? (uint32_t)out->cfg.perf_rb_pages : 64;
 	struct tt_map rb = { .name = "ringbuf", .kind = MAPK_RINGBUF,
 			     .type = BPF_MAP_TYPE_RINGBUF,
-			     .max_entries = 256 * 1024 };
+			     .max_entries = pages *
+					    (uint32_t)(page > 0 ? page : 4096) };
 	out->ringbuf_map = add_map(out, rb);
 	struct tt_map lost = { .name = "lost", .kind = MAPK_LOST,
 			       .type = BPF_MAP_TYPE_PERCPU_ARRAY,

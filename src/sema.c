@@ -14,9 +14,11 @@
 #include "sema.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <limits.h>
 #include <linux/bpf.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "builtins.h"
 #include "btf.h"
@@ -2693,7 +2695,7 @@ static const struct {
 	{ "cpp_demangle", CFG_IGNORED, 0 },
 	{ "lazy_symbolication", CFG_IGNORED, 0 },
 	{ "license", CFG_IGNORED, 0 },
-	{ "perf_rb_pages", CFG_IGNORED, 0 },
+	{ "perf_rb_pages", CFG_INT, offsetof(struct tt_config, perf_rb_pages) },
 	{ "show_debug_info", CFG_BOOL,
 	  offsetof(struct tt_config, show_debug_info) },
 	{ "use_blazesym", CFG_IGNORED, 0 },
@@ -2717,21 +2719,61 @@ static int cfg_find(const char *name)
 	return -1;
 }
 
+/* The ring buffer's size in pages: a power of 2 (the kernel's rule for
+ * its size in bytes), at most 2 GiB. */
+static int check_rb_pages(int64_t pages, const char *what,
+			  const struct srcloc *loc)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	int64_t max = ((int64_t)1 << 31) / (page > 0 ? page : 4096);
+
+	if (pages >= 1 && !(pages & (pages - 1)) && pages <= max)
+		return 0;
+	diag_error(loc, "%s must be a power of 2 from 1 to %lld (the ring "
+		   "buffer's size in pages), not %lld", what, (long long)max,
+		   (long long)pages);
+	return -1;
+}
+
+/* Sets option i from a script's literal (have_int, ival) or a string
+ * (sval: the value of environment variable env, or an identifier in a
+ * config block). */
 static int cfg_set(struct tt_config *cfg, int i, const char *sval,
-		   bool have_int, int64_t ival, const struct srcloc *loc)
+		   bool have_int, int64_t ival, const struct srcloc *loc,
+		   const char *env)
 {
 	char *base = (char *)cfg;
 	switch (cfg_opts[i].kind) {
 	case CFG_INT:
 		if (!have_int) {
+			/* digits only: no sign, no base prefix, no suffix */
 			char *end;
-			ival = strtoll(sval, &end, 0);
-			if (!*sval || *end) {
+			errno = 0;
+			ival = strtoll(sval, &end, 10);
+			bool digits = *sval >= '0' && *sval <= '9' && !*end;
+			if (env && (!digits || errno)) {
+				diag_error(NULL, "Env var '%s' did not contain a "
+					   "valid uint64_t, or was zero-valued.",
+					   env);
+				return -1;
+			}
+			if (!digits || errno) {
 				diag_error(loc, "%s: expected an integer, got '%s'",
 					   cfg_opts[i].name, sval);
 				return -1;
 			}
 		}
+		if (ival < 0 || ival > INT_MAX) {
+			diag_error(env ? NULL : loc,
+				   "%s: %llu is out of range (0 to %d)",
+				   env ? env : cfg_opts[i].name,
+				   (unsigned long long)ival, INT_MAX);
+			return -1;
+		}
+		if (!strcmp(cfg_opts[i].name, "perf_rb_pages") &&
+		    check_rb_pages(ival, env ? env : cfg_opts[i].name,
+				   env ? NULL : loc) < 0)
+			return -1;
 		*(int *)(base + cfg_opts[i].off) = (int)ival;
 		return 0;
 	case CFG_BOOL:
@@ -2813,13 +2855,13 @@ int sema_config(struct node *program, struct tt_config *cfg)
 			}
 			if (v->kind == N_INT || v->kind == N_BOOL)
 				err |= cfg_set(cfg, idx, NULL, true,
-					       (int64_t)v->ival, &nm->loc);
+					       (int64_t)v->ival, &nm->loc, NULL);
 			else if (v->kind == N_STR)
 				err |= cfg_set(cfg, idx, v->str, false, 0,
-					       &nm->loc);
+					       &nm->loc, NULL);
 			else if (v->kind == N_BUILTIN || v->kind == N_CALL)
 				err |= cfg_set(cfg, idx, v->name, false, 0,
-					       &nm->loc);
+					       &nm->loc, NULL);
 			else {
 				diag_error(&nm->loc,
 					   "Assignment for %s must be literal.",
@@ -2837,7 +2879,7 @@ int sema_config(struct node *program, struct tt_config *cfg)
 		const char *v = getenv(env);
 		if (v) {
 			struct srcloc none = { 0 };
-			err |= cfg_set(cfg, (int)i, v, false, 0, &none);
+			err |= cfg_set(cfg, (int)i, v, false, 0, &none, env);
 		}
 	}
 	if (cfg->max_strlen < 1) {
