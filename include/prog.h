@@ -127,6 +127,7 @@ struct tt_config {
 	bool dry_run;              /* compile (and dump) only */
 	int pid;                   /* -p */
 	const char *cmd;           /* -c */
+	const char *output_file;   /* -o FILE (NULL: stdout), for messages */
 	int perf_rb_pages;         /* ring buffer size in pages, a power of
 				      2 (config perf_rb_pages, default 64) */
 	const char *missing_probes;/* config missing_probes: an attach point

@@ -367,7 +367,15 @@ static int perf_attach(struct tt_prog *p, struct tt_probe *pr)
 			.config = e->config,
 			.sample_period = ap->freq ? ap->freq : e->count,
 		};
-		return attach_all_cpus(pr, &attr);
+		int err = attach_all_cpus(pr, &attr);
+		/* attach_probe() says nothing for these two */
+		if (err == -ENOENT || err == -EINVAL)
+			fprintf(stderr, "ERROR: Unable to attach probe: %s: the "
+				"kernel refused the %s event (%s)\n", pr->name,
+				type == PERF_TYPE_HARDWARE ? "hardware"
+							   : "software",
+				strerror(-err));
+		return err;
 	}
 	fprintf(stderr, "ERROR: %s: unknown %s event '%s'\n", pr->name,
 		type == PERF_TYPE_HARDWARE ? "hardware" : "software",

@@ -284,6 +284,7 @@ int main(int argc, char **argv)
 			out_path, strerror(errno));
 		return 1;
 	}
+	o.cfg.output_file = out_path;
 	o.src = &src;
 	return driver_run(&o);
 }

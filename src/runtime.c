@@ -12,7 +12,15 @@
  *   every non-empty script map, sorted by name.
  * Ring buffer records start with a u64 action id (index in
  * tt_prog.actions); records that arrive after exit() are dropped, as
- * bpftrace drops them, except END's. */
+ * bpftrace drops them, except END's.
+ *
+ * Every record is either printed or counted lost: the probes never wait
+ * for the output (a full ring buffer makes them count the record in the
+ * per-CPU lost counter instead), the counter is read after the last drain,
+ * and SIGINT/SIGTERM/SIGPIPE handlers restart interrupted writes instead
+ * of dropping what stdio had buffered.  A reader that goes away (EPIPE,
+ * `| head`) ends the trace quietly; any other failed write (-o to a full
+ * disk) is reported once and the exit status is 1. */
 #define _GNU_SOURCE /* pipe2 */
 #include <errno.h>
 #include <poll.h>
@@ -21,7 +29,9 @@
 #include <string.h>
 #include <strings.h>
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -48,10 +58,17 @@ struct run {
 	bool json;
 	bool exiting;     /* exit() seen: drop further records */
 	bool iterating;   /* iter: probes running: exit() drops nothing */
+	bool draining;    /* probes stopped: empty the ring buffer */
 	int exit_code;
 	uint64_t lost;    /* already reported */
 	bool warned_unsupported;
+	bool out_failed;  /* writing the output failed (said once) */
+	struct timespec batch_end; /* see batch_over() */
+	unsigned batch_n;
 };
+
+/* The first error writing the trace output (stdout, or -o FILE), 0: none. */
+static int out_errno;
 
 /* ---- map actions ---------------------------------------------------------- */
 
@@ -70,11 +87,98 @@ static void map_clear(const struct tt_map *m, bool zero)
 
 /* ---- records ---------------------------------------------------------- */
 
+static void note_out_error(void)
+{
+	if (!out_errno && ferror(stdout))
+		out_errno = errno ? errno : EIO;
+}
+
 static void write_sb(struct strbuf *sb)
 {
-	if (sb->len)
-		fwrite(sb->s, 1, sb->len, stdout);
+	if (sb->len && fwrite(sb->s, 1, sb->len, stdout) != sb->len &&
+	    !out_errno)
+		out_errno = errno ? errno : EIO;
 	sb_free(sb);
+}
+
+/* Flushes the trace output; false once writing it has failed.  A reader
+ * that went away (EPIPE) is no error; any other failure is said once,
+ * naming the file. */
+static bool flush_output(struct run *r)
+{
+	if (fflush(stdout) == EOF && !out_errno)
+		out_errno = errno ? errno : EIO;
+	note_out_error();
+	if (!out_errno)
+		return true;
+	if (!r->out_failed && out_errno != EPIPE) {
+		const char *f = r->p->cfg.output_file;
+		if (f)
+			fprintf(stderr, "ERROR: failed to write to output file "
+				"'%s': %s\n", f, strerror(out_errno));
+		else
+			fprintf(stderr, "ERROR: failed to write to stdout: "
+				"%s\n", strerror(out_errno));
+	}
+	r->out_failed = true;
+	return false;
+}
+
+/* ---- draining the ring buffer ------------------------------------------ */
+
+/* ring_buffer__poll() and ring_buffer__consume() return only once the ring
+ * is empty: with events arriving as fast as they are printed, never, and
+ * then no signal, exit(), end of the -c command or lost count would be
+ * seen.  A batch ends after BATCH_MS, on a signal or after exit():
+ * on_record() then returns RB_YIELD after handling its record (which
+ * libbpf has consumed), and the poll returns RB_YIELD.  Once the probes
+ * are stopped (draining) the ring is emptied whatever it takes. */
+#define RB_YIELD (-ECANCELED)
+#define BATCH_MS 100
+
+static void batch_start(struct run *r)
+{
+	clock_gettime(CLOCK_MONOTONIC, &r->batch_end);
+	r->batch_end.tv_nsec += BATCH_MS * 1000000L;
+	if (r->batch_end.tv_nsec >= 1000000000L) {
+		r->batch_end.tv_sec++;
+		r->batch_end.tv_nsec -= 1000000000L;
+	}
+	r->batch_n = 0;
+}
+
+static bool batch_over(struct run *r)
+{
+	struct timespec now;
+
+	if (r->draining)
+		return false;
+	if (got_signal || r->exiting || r->out_failed)
+		return true;
+	if (++r->batch_n % 64)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > r->batch_end.tv_sec ||
+	       (now.tv_sec == r->batch_end.tv_sec &&
+		now.tv_nsec >= r->batch_end.tv_nsec);
+}
+
+static int rb_poll(struct run *r, struct ring_buffer *rb, int timeout_ms)
+{
+	batch_start(r);
+	int k = ring_buffer__poll(rb, timeout_ms);
+	return k == RB_YIELD ? 0 : k;
+}
+
+/* Handles what is in the ring buffer now (a batch of it unless
+ * draining). */
+static void rb_consume(struct run *r, struct ring_buffer *rb)
+{
+	if (!rb)
+		return;
+	batch_start(r);
+	while (ring_buffer__consume(rb) == RB_YIELD && r->draining)
+		;
 }
 
 static void do_printf(struct run *r, const struct tt_action *a,
@@ -169,7 +273,7 @@ static int on_record(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	if (r->exiting && !r->iterating && !r->p->actions.v[id].after_exit)
-		return 0;
+		return batch_over(r) ? RB_YIELD : 0;
 	const struct tt_action *a = &r->p->actions.v[id];
 	const uint8_t *payload = (const uint8_t *)data + 8;
 	size_t len = size - 8;
@@ -211,7 +315,8 @@ static int on_record(void *ctx, void *data, size_t size)
 				"yet; its output is dropped\n");
 		r->warned_unsupported = true;
 	}
-	return 0;
+	note_out_error(); /* fmt_action writes to stdout itself */
+	return batch_over(r) ? RB_YIELD : 0;
 }
 
 /* Sum of the per-CPU lost-record counter; reports what is new. */
@@ -274,6 +379,11 @@ static int child_spawn(struct child *c, const char *cmd)
 	c->pid = fork();
 	if (c->pid == 0) {
 		char b;
+		/* never outlive the tracer, even one killed by SIGKILL (it
+		   forks from its main thread, which lives as long as it); if
+		   it died before this, the read below sees end-of-file (no
+		   getppid(): the command's system calls are traced) */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(fds[1]);
 		if (read(fds[0], &b, 1) != 1)
 			_exit(0); /* the tracer gave up before attaching */
@@ -341,8 +451,7 @@ static int run_special(struct run *r, enum provider prov, struct ring_buffer *rb
 			continue;
 		if (loader_run_once(pr) < 0)
 			return -1;
-		if (rb)
-			ring_buffer__consume(rb);
+		rb_consume(r, rb);
 	}
 	return 0;
 }
@@ -436,13 +545,15 @@ static int run_iters(struct run *r, struct ring_buffer *rb)
 	r->iterating = true;
 	while (!__atomic_load_n(&it.done, __ATOMIC_ACQUIRE)) {
 		if (rb)
-			ring_buffer__poll(rb, 20);
+			rb_poll(r, rb, 20);
 		else
 			poll(NULL, 0, 20);
 	}
 	pthread_join(th, NULL);
-	if (rb)
-		ring_buffer__consume(rb);
+	/* all of the iterators' output, even after an exit() */
+	r->draining = true;
+	rb_consume(r, rb);
+	r->draining = false;
 	r->iterating = false;
 	if (it.err)
 		fprintf(stderr, "ERROR: running the iterator: %s\n",
@@ -466,8 +577,7 @@ static int run_self(struct run *r, struct ring_buffer *rb)
 		last = pr->index;
 		if (loader_run_once(pr) < 0)
 			return -1;
-		if (rb)
-			ring_buffer__consume(rb);
+		rb_consume(r, rb);
 	}
 }
 
@@ -476,7 +586,10 @@ int runtime_run(struct tt_prog *p)
 	struct run r = { .p = p };
 	struct child child = { .pid = -1, .go = -1 };
 	struct ring_buffer *rb = NULL;
-	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
+	/* SA_RESTART: a signal must not cut a write to a slow reader short
+	   (stdio would drop what it had buffered, uncounted) */
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
+	struct sigaction old_int, old_term, old_pipe;
 	bool only_special = true;
 	int n = p->probes.n, status = 0;
 
@@ -489,9 +602,13 @@ int runtime_run(struct tt_prog *p)
 			only_special = false;
 
 	got_signal = 0;
+	out_errno = 0;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
+	/* the reader of the output went away: stop like SIGINT, quietly (the
+	   write fails with EPIPE, see flush_output) */
+	sigaction(SIGPIPE, &sa, &old_pipe);
 
 	if (p->ringbuf_map >= 0 && p->ringbuf_map < p->maps.n) {
 		rb = ring_buffer__new(p->maps.v[p->ringbuf_map].fd, on_record,
@@ -551,7 +668,8 @@ int runtime_run(struct tt_prog *p)
 			break;
 		}
 	bool has_self = false;
-	struct sigaction usr1 = { .sa_handler = on_usr1 }, old_usr1;
+	struct sigaction usr1 = { .sa_handler = on_usr1,
+				  .sa_flags = SA_RESTART }, old_usr1;
 	for (int i = 0; i < p->probes.n; i++)
 		if (p->probes.v[i].ap && p->probes.v[i].ap->prov == PROV_SELF)
 			has_self = true;
@@ -560,7 +678,8 @@ int runtime_run(struct tt_prog *p)
 		sigemptyset(&usr1.sa_mask);
 		sigaction(SIGUSR1, &usr1, &old_usr1);
 	}
-	while (status == 0 && !only_special && !r.exiting && !got_signal) {
+	while (status == 0 && !only_special && !r.exiting && !got_signal &&
+	       flush_output(&r)) {
 		if (got_usr1) {
 			got_usr1 = 0;
 			if (run_self(&r, rb) < 0)
@@ -573,14 +692,13 @@ int runtime_run(struct tt_prog *p)
 			break;
 		if (p->cfg.pid > 0 && kill(p->cfg.pid, 0) < 0 && errno == ESRCH)
 			break;
-		int k = rb ? ring_buffer__poll(rb, 200) : poll(NULL, 0, 200);
+		int k = rb ? rb_poll(&r, rb, 200) : poll(NULL, 0, 200);
 		if (k < 0 && k != -EINTR && errno != EINTR) {
 			fprintf(stderr, "ERROR: reading the ring buffer: %s\n",
 				strerror(k < 0 ? -k : errno));
 			status = 1;
 		}
 		check_lost(&r);
-		fflush(stdout);
 	}
 
 	if (has_self)
@@ -589,15 +707,17 @@ int runtime_run(struct tt_prog *p)
 	   the perf events (slow) waits until the output is out */
 	attach_stop_all(p);
 	child_reap(&child);
-	if (rb) {
-		ring_buffer__consume(rb);
-		r.exiting = false;
-	}
+	r.draining = true; /* nothing adds records but END now */
+	rb_consume(&r, rb);
+	r.exiting = false;
 	if (run_special(&r, PROV_END, rb) < 0)
 		status = 1;
+	/* after the last record: every lost one is in the counter */
 	check_lost(&r);
 	if (p->cfg.print_maps_on_exit)
 		print_maps(&r);
+	if (!flush_output(&r) && out_errno != EPIPE)
+		status = 1;
 	if (status == 0)
 		status = r.exit_code;
 out:
@@ -608,6 +728,7 @@ out:
 	ring_buffer__free(rb);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGPIPE, &old_pipe, NULL);
 	sym_reset(); /* the symbol caches */
 	return status;
 }

@@ -5,8 +5,9 @@ the kernel and the process table look like afterwards (suite 'robustness').
 usage: robust.py [options] TOOL ARGS...
 
 Runs TOOL ARGS... (stdout and stderr to a pipe), watching
-/proc/PID/fdinfo for the BPF programs, maps and links it holds; sends
-signals as asked; waits for it to exit.  Then prints, one per line:
+/proc/PID/fdinfo for the BPF programs, maps and links it holds (their ids,
+recorded while it runs: other tracers may run beside it); sends signals as
+asked; waits for it to exit.  Then prints, one per line:
 
   exit: N | exit: signal NAME    how it ended
   hung: no | hung: yes           "yes": still running after --timeout
@@ -14,9 +15,17 @@ signals as asked; waits for it to exit.  Then prints, one per line:
   held: P programs, L links, E perf events   the most seen at one time
   left: N objects                programs, maps and links it held that
                                  the kernel still has after its exit
-  children left: N               -c commands still running
+                                 (looked up by id with bpf(2))
+  perf events left: N            perf events that still run one of its
+                                 programs or that its processes hold
+                                 (`bpftool perf list` when installed,
+                                 else /proc of the -c commands)
+  children left: N               -c commands still running (a second
+                                 after its exit)
   output lines: N                lines it wrote
-and with -v the tool's output, indented.
+and with -v the tool's output, indented; with --stderr its stderr lines
+as "stderr: LINE".  Under the test harness (__BPFTRACE_NOTIFY_PROBES_ATTACHED
+set) its notification line comes first: this script keeps its own time.
 
 Options:
   --signal SIG      INT, TERM, ...: send it once the tool says it has
@@ -27,17 +36,26 @@ Options:
   --again SECS      send the signal a second time SECS seconds after the
                     first (during END and the map printout)
   --read-lines N    read N lines of stdout, then close the pipe (SIGPIPE)
+  --slow-reader     read stdout 4 KiB at a time, 2 ms apart (slower than
+                    a fast event source fills the ring buffer)
+  --stderr          stderr to a file, shown as "stderr: " lines, instead
+                    of into the stdout pipe
+  --tmpfs SIZE      mount a tmpfs of SIZE (e.g. 64k) on a new directory
+                    and replace the word TMPFS in ARGS by its path (a full
+                    disk for -o); unmounted afterwards
   --ignore-term-child  replace the word CHILD in ARGS by a script that
                     ignores SIGTERM and sleeps 30 s (for -c)
   --timeout SECS    how long it may take to exit (default 5)
 """
 import argparse
 import ctypes
+import json
 import os
 import platform
 import random
 import re
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -97,6 +115,35 @@ def scan_fds(pid, seen):
     return now
 
 
+def bpftool_json(*args):
+    try:
+        r = subprocess.run(["bpftool", "-j"] + list(args), timeout=20,
+                           stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL)
+        return json.loads(r.stdout or b"[]")
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        return []
+
+
+def perf_events_left(seen, pids):
+    """Perf events still running one of the programs in seen, or held by
+    one of pids (the tool and its -c commands)."""
+    progs = {i for cmd, i in seen if cmd == BPF_PROG_GET_FD_BY_ID}
+    if shutil.which("bpftool"):
+        return sum(1 for e in bpftool_json("perf", "list")
+                   if e.get("prog_id") in progs or e.get("pid") in pids)
+    n = 0
+    for pid in pids:
+        try:
+            for fd in os.listdir("/proc/%d/fd" % pid):
+                if os.readlink("/proc/%d/fd/%s" % (pid, fd)) == \
+                        "anon_inode:[perf_event]":
+                    n += 1
+        except OSError:
+            pass
+    return n
+
+
 def children_of(pid):
     kids = []
     try:
@@ -117,8 +164,8 @@ def alive(pid):
 
 
 def run_once(a, argv, rnd):
-    p = subprocess.Popen(argv, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, bufsize=0)
+    err = tempfile.TemporaryFile() if a.stderr else subprocess.STDOUT
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=err, bufsize=0)
     out = b""
     seen, kids = set(), set()
     most = {"prog": 0, "link": 0, "perf": 0}
@@ -158,8 +205,11 @@ def run_once(a, argv, rnd):
                 pass
         if not closed:
             r, _, _ = select.select([p.stdout], [], [], 0.01)
+            if r and a.slow_reader:
+                time.sleep(0.002)
             if r:
-                chunk = os.read(p.stdout.fileno(), 65536)
+                chunk = os.read(p.stdout.fileno(),
+                                4096 if a.slow_reader else 65536)
                 if not chunk:
                     closed = True
                 out += chunk
@@ -203,12 +253,25 @@ def run_once(a, argv, rnd):
         if not left:
             break
         time.sleep(0.05)
-    kids_left = [k for k in kids if alive(k)]
+    # a -c command is killed when the tool dies (PR_SET_PDEATHSIG): give
+    # it a second
+    for _ in range(100):
+        kids_left = [k for k in kids if alive(k)]
+        if not kids_left:
+            break
+        time.sleep(0.01)
+    perf_left = perf_events_left(seen, {p.pid} | kids)
     for k in kids_left:
         os.kill(k, signal.SIGKILL)
     rc = p.returncode
     status = ("signal " + signal.Signals(-rc).name) if rc < 0 else str(rc)
-    return status, hung, most, len(left), len(kids_left), out
+    errtext = b""
+    if a.stderr:
+        err.seek(0)
+        errtext = err.read()
+        err.close()
+    return (status, hung, most, len(left), len(kids_left), out, perf_left,
+            errtext)
 
 
 def main():
@@ -219,6 +282,9 @@ def main():
     ap.add_argument("--iterations", type=int, default=1)
     ap.add_argument("--again", type=float)
     ap.add_argument("--read-lines", type=int)
+    ap.add_argument("--slow-reader", action="store_true")
+    ap.add_argument("--stderr", action="store_true")
+    ap.add_argument("--tmpfs")
     ap.add_argument("--ignore-term-child", action="store_true")
     ap.add_argument("--timeout", type=float, default=5)
     ap.add_argument("-v", action="store_true")
@@ -233,13 +299,23 @@ def main():
         tmp.close()
         os.chmod(tmp.name, 0o755)
         argv = [tmp.name if w == "CHILD" else w for w in argv]
+    mnt = None
+    if a.tmpfs:
+        mnt = tempfile.mkdtemp(prefix="tt-tmpfs-")
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=" + a.tmpfs,
+                        "tinytrace-test", mnt], check=True)
+        argv = [w.replace("TMPFS", mnt) for w in argv]
+    # this script keeps its own time (--timeout): the test harness's
+    # TIMEOUT may count from now, not from a notification it never sees
+    if os.environ.get(NOTIFY):
+        print(NOTIFY, flush=True)
     rnd = random.Random()
     worst = None
     try:
         for _ in range(a.iterations):
             res = run_once(a, argv, rnd)
-            status, hung, most, left, kids_left, out = res
-            bad = hung or left or kids_left
+            status, hung, most, left, kids_left, out, perf_left, _ = res
+            bad = hung or left or kids_left or perf_left
             if worst is None or bad:
                 worst = res
             if bad:
@@ -247,15 +323,21 @@ def main():
     finally:
         if tmp:
             os.unlink(tmp.name)
-    status, hung, most, left, kids_left, out = worst
+        if mnt:
+            subprocess.run(["umount", mnt])
+            os.rmdir(mnt)
+    status, hung, most, left, kids_left, out, perf_left, errtext = worst
     text = out.decode("utf-8", "replace")
     print("exit: %s" % status)
     print("hung: %s" % ("yes" if hung else "no"))
     print("held: %d programs, %d links, %d perf events" %
           (most["prog"], most["link"], most["perf"]))
     print("left: %d objects" % left)
+    print("perf events left: %d" % perf_left)
     print("children left: %d" % kids_left)
     print("output lines: %d" % text.count("\n"))
+    for line in errtext.decode("utf-8", "replace").splitlines():
+        print("stderr: " + line)
     lines = [l for l in text.splitlines() if a.v or not l.startswith(NOTIFY)]
     if len(lines) > 20000:
         lines = lines[:10000] + ["  ..."] + lines[-10000:]
