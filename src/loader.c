@@ -408,12 +408,12 @@ int loader_load(struct tt_prog *p)
 void loader_unload(struct tt_prog *p)
 {
 	for (int i = 0; i < p->probes.n; i++) {
-		if (p->probes.v[i].prog_fd > 0)
+		if (p->probes.v[i].prog_fd >= 0)
 			close(p->probes.v[i].prog_fd);
 		p->probes.v[i].prog_fd = -1;
 	}
 	for (int i = 0; i < p->maps.n; i++) {
-		if (p->maps.v[i].fd > 0)
+		if (p->maps.v[i].fd >= 0)
 			close(p->maps.v[i].fd);
 		p->maps.v[i].fd = -1;
 	}

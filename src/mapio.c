@@ -70,14 +70,14 @@ static int read_batch(int fd, const struct mapio_shape *s, size_t vsize,
 		      struct mapio_snapshot *snap)
 {
 	/* the cursor is a u32 bucket for hash maps, a key for others */
-	uint64_t in[8], out[8];
+	size_t csize = s->key_size > 8 ? s->key_size : 8;
+	uint8_t *in = xcalloc(1, csize), *out = xcalloc(1, csize);
 	size_t cap = 0;
+	int err = 0;
 	uint32_t chunk = s->max_entries < 1024 ? s->max_entries : 1024;
 	bool first = true;
 	void *vbuf = NULL;
 
-	if (s->key_size > sizeof(in))
-		return -EOPNOTSUPP;
 	if (chunk == 0)
 		chunk = 1;
 	/* keys-only reads still need a values buffer for the kernel */
@@ -88,7 +88,7 @@ static int read_batch(int fd, const struct mapio_shape *s, size_t vsize,
 		reserve(snap, &cap, snap->n + chunk, s->key_size, vsize);
 		uint32_t count = chunk;
 		void *values = vsize ? snap->values + snap->n * vsize : vbuf;
-		int err = bpf_map_lookup_batch(fd, first ? NULL : in, out,
+		err = bpf_map_lookup_batch(fd, first ? NULL : in, out,
 					       snap->keys + snap->n * s->key_size,
 					       values, &count, NULL);
 		err = err < 0 ? -errno : 0;
@@ -101,18 +101,20 @@ static int read_batch(int fd, const struct mapio_shape *s, size_t vsize,
 							      (vb ? vb : 1));
 			continue;
 		}
-		if (err && err != -ENOENT) {
-			free(vbuf);
-			return err;
-		}
-		snap->n += count;
-		if (err == -ENOENT)
+		if (err && err != -ENOENT)
 			break;
-		memcpy(in, out, sizeof(in));
+		snap->n += count;
+		if (err == -ENOENT) {
+			err = 0;
+			break;
+		}
+		memcpy(in, out, csize);
 		first = false;
 	}
 	free(vbuf);
-	return 0;
+	free(in);
+	free(out);
+	return err;
 }
 
 static size_t sort_ksize;
