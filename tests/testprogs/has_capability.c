@@ -16,6 +16,7 @@
  * succeeds and the counter simply never moves (bpftrace gets no hit from
  * a watchpoint there either), so each check uses the event and reads it.
  * tests/compat/runner.py runs this for REQUIRES_CAPABILITY. */
+#define _GNU_SOURCE /* syscall() */
 #include <errno.h>
 #include <linux/hw_breakpoint.h>
 #include <linux/perf_event.h>
@@ -143,7 +144,11 @@ static int hw_breakpoint_exec(const char *name)
   attr.size = sizeof(attr);
   attr.bp_type = HW_BREAKPOINT_X;
   attr.bp_addr = (uint64_t)(uintptr_t)exec_target;
-  attr.bp_len = sizeof(long); /* the only length the kernel takes for X */
+#if defined(__aarch64__) || defined(__arm__)
+  attr.bp_len = HW_BREAKPOINT_LEN_4; /* one A64/A32 instruction */
+#else
+  attr.bp_len = sizeof(long); /* the only length x86 takes for X */
+#endif
   attr.disabled = 1;
   attr.exclude_kernel = 1;
   attr.exclude_hv = 1;
