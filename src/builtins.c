@@ -830,6 +830,37 @@ static void id_record(struct irb *b, int id, const struct srcloc *loc)
 	irb_output(b, s, 8, loc);
 }
 
+/* exit() also sets the internal "exit" map ([u64 1][int64 code]): its ring
+ * buffer record is lost when the buffer is full, and the run must end all
+ * the same (runtime.c reads the map).  After the record, so that the
+ * record is in the buffer by the time the map says exit. */
+static void exit_flag(struct irb *b, struct type *ct, const struct irval *code,
+		      const struct srcloc *loc)
+{
+	int map = irb_internal_map(b, "exit", BPF_MAP_TYPE_ARRAY, 4, 16, 1);
+	int k = irb_slot_sized(b, 4, 4, "exit_key");
+	int v = irb_slot_sized(b, 16, 8, "exit_flag");
+	struct ir_insn *in = irb_emit(b, IR_STORE, loc);
+	in->arg[0] = ref_slot(k, 0);
+	in->arg[1] = ref_imm(0);
+	in->size = 4;
+	in = irb_emit(b, IR_STORE, loc);
+	in->arg[0] = ref_slot(v, 0);
+	in->arg[1] = ref_imm(1);
+	in->size = 8;
+	if (code) {
+		irb_store(b, ref_slot(v, 0), 8, ct, *code, loc);
+	} else {
+		in = irb_emit(b, IR_STORE, loc);
+		in->arg[0] = ref_slot(v, 0);
+		in->arg[1] = ref_imm(0);
+		in->off = 8;
+		in->size = 8;
+	}
+	irb_call(b, BPF_FUNC_map_update_elem, loc, 4, ref_map(map),
+		 ref_slot(k, 0), ref_slot(v, 0), ref_imm(BPF_ANY));
+}
+
 static struct irval lo_exit(struct irb *b, struct node *n, struct node *m)
 {
 	if (n->args.n) {
@@ -845,9 +876,11 @@ static struct irval lo_exit(struct irb *b, struct node *n, struct node *m)
 		in->size = 8;
 		irb_store(b, ref_slot(s, 0), 8, ct, c, &n->loc);
 		irb_output(b, s, 16, &n->loc);
+		exit_flag(b, ct, &c, &n->loc);
 	} else {
 		int id = irb_action(b, ACT_EXIT, NULL, NULL, -1, &n->loc);
 		id_record(b, id, &n->loc);
+		exit_flag(b, NULL, NULL, &n->loc);
 	}
 	irb_return(b, &n->loc);
 	return void_val();

@@ -57,6 +57,7 @@ struct run {
 	struct tt_prog *p;
 	bool json;
 	bool exiting;     /* exit() seen: drop further records */
+	bool exit_seen;   /* an exit() record was handled */
 	bool iterating;   /* iter: probes running: exit() drops nothing */
 	bool draining;    /* probes stopped: empty the ring buffer */
 	int exit_code;
@@ -300,6 +301,7 @@ static int on_record(void *ctx, void *data, size_t size)
 			r->exit_code = (int)code;
 		}
 		r->exiting = true;
+		r->exit_seen = true;
 		break;
 	case ACT_TIME:
 	case ACT_CAT:
@@ -317,6 +319,25 @@ static int on_record(void *ctx, void *data, size_t size)
 	}
 	note_out_error(); /* fmt_action writes to stdout itself */
 	return batch_over(r) ? RB_YIELD : 0;
+}
+
+/* Whether a probe called exit(), from the internal "exit" map it also
+ * sets ([u64 1][int64 code], builtins.c): its ring buffer record may have
+ * been lost to a full buffer.  The code goes to *code. */
+static bool exit_called(const struct tt_prog *p, int64_t *code)
+{
+	for (int i = 0; i < p->maps.n; i++) {
+		const struct tt_map *m = &p->maps.v[i];
+		uint64_t v[2] = { 0, 0 };
+		uint32_t key = 0;
+		if (m->kind != MAPK_INTERNAL || strcmp(m->name, "exit") ||
+		    m->fd < 0 || m->value_size != sizeof(v) ||
+		    bpf_map_lookup_elem(m->fd, &key, v) < 0 || !v[0])
+			continue;
+		memcpy(code, &v[1], sizeof(*code));
+		return true;
+	}
+	return false;
 }
 
 /* Sum of the per-CPU lost-record counter; reports what is new. */
@@ -592,6 +613,7 @@ int runtime_run(struct tt_prog *p)
 	struct sigaction old_int, old_term, old_pipe;
 	bool only_special = true;
 	int n = p->probes.n, status = 0;
+	int64_t exit_code;
 
 	r.json = p->cfg.output_format && !strcmp(p->cfg.output_format, "json");
 	out_init(&p->cfg);
@@ -699,6 +721,10 @@ int runtime_run(struct tt_prog *p)
 			status = 1;
 		}
 		check_lost(&r);
+		/* exit() whose record is behind others, or lost: stop; the
+		   drain below shows what came before it */
+		if (exit_called(p, &exit_code))
+			break;
 	}
 
 	if (has_self)
@@ -710,6 +736,8 @@ int runtime_run(struct tt_prog *p)
 	r.draining = true; /* nothing adds records but END now */
 	rb_consume(&r, rb);
 	r.exiting = false;
+	if (!r.exit_seen && exit_called(p, &exit_code))
+		r.exit_code = (int)exit_code; /* its record was lost */
 	if (run_special(&r, PROV_END, rb) < 0)
 		status = 1;
 	/* after the last record: every lost one is in the counter */
