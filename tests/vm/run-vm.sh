@@ -26,6 +26,10 @@ mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/tmp"
 cp "$bb" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 cp "$bin" "$root/bin/tinytrace"
+# more static programs for the tests (TT_VM_EXTRA: space-separated paths)
+for x in ${TT_VM_EXTRA:-}; do
+	cp "$x" "$root/bin/" || exit 1
+done
 cp "$script" "$root/test.sh"
 cat > "$root/init" <<'INIT'
 #!/bin/sh

@@ -99,6 +99,21 @@ fi
 	cat "$vmdir/tests.sh"
 } > "$tmp/tests.sh"
 
+# Static helper programs the VM cases run: the capability probe (under
+# qemu's emulation, hardware breakpoints fire, so its "yes" answer is
+# checked there) and a program to set a watchpoint on.
+extra=
+for p in has_capability watchpoint_threaded; do
+	if ! ${TT_CC:-${CC:-cc}} -static -O1 -pthread -o "$tmp/$p" \
+		"$srcdir/tests/testprogs/$p.c" 2>"$tmp/$p.err"; then
+		cat "$tmp/$p.err" >&2
+		echo "run.sh: cannot build a static $p for the VM" >&2
+		exit 1
+	fi
+	extra="$extra $tmp/$p"
+done
+export TT_VM_EXTRA="$extra"
+
 echo "VM: $kernel, tinytrace: $bin ($(wc -c < "$bin") bytes)"
 start=$(date +%s)
 sh "$vmdir/run-vm.sh" "$bin" "$tmp/tests.sh" "${TT_VM_TIMEOUT:-900}"

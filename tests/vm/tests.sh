@@ -189,5 +189,12 @@ t order_fexit_three "fexit:vfs_read /comm == \"dd\" && @n == 0/ { printf(\"1\");
 t order_kprobe_three "kprobe:vfs_read /comm == \"dd\" && @n == 0/ { printf(\"1\"); } kprobe:vfs_read /comm == \"dd\" && @n == 0/ { printf(\"2\"); } kprobe:vfs_read /comm == \"dd\" && @n == 0/ { printf(\"3\n\"); @n = 1; exit(); }" "$DD" \
 	'123'
 
+# ---- hardware breakpoints: qemu emulates them, so here the capability
+# probe must say yes (a probe that wrongly said no would silently skip the
+# kernel tier's watchpoint tests everywhere) and a watchpoint must fire
+c has_capability_yes 'has_capability hw_breakpoint hw_breakpoint_exec' exit=0
+t watchpoint_fires 'watchpoint:0x10000000:1:w { printf("hit %d\n", pid == cpid); exit(); }' \
+	'watchpoint_threaded 1' 'hit 1'
+
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]
