@@ -1,8 +1,9 @@
-/* probes.h — attach points: parsing the raw text, listing and wildcard
- * expansion (tracefs, kallsyms, BTF, ELF symbols).
+/* probes.h — attach points: parsing the raw text and wildcard expansion
+ * (tracefs, kallsyms, BTF, ELF symbols).
  *
  * The parser stores the raw text; sema calls probes_parse() on each, and
- * probes_expand() to turn wildcards into concrete attach points.
+ * probes_expand() to turn wildcards into concrete attach points.  Both ask
+ * the attach point's provider (provider.h: one file per probe type).
  *
  * uprobe/uretprobe/usdt expansion (elf_syms.h reads the binaries): the
  * target is a path (wildcards allowed), a program in $PATH, a library name
@@ -18,6 +19,7 @@
 
 #include "tt.h"
 #include "ast.h"
+#include "provider.h"
 
 struct type;
 struct tt_config;
@@ -30,22 +32,6 @@ struct uprobe_loc {
 				     semaphore (the kernel raises it while
 				     the probe is attached), 0 = none */
 	const struct usdt_note *note; /* USDT: the note (argument specs) */
-};
-
-enum provider {
-	PROV_NONE,
-	PROV_BEGIN, PROV_END,
-	PROV_TRACEPOINT, PROV_RAWTRACEPOINT,
-	PROV_KPROBE, PROV_KRETPROBE,
-	PROV_UPROBE, PROV_URETPROBE,
-	PROV_USDT,
-	PROV_PROFILE, PROV_INTERVAL,
-	PROV_SOFTWARE, PROV_HARDWARE,
-	PROV_WATCHPOINT, PROV_ASYNCWATCHPOINT,
-	PROV_FENTRY, PROV_FEXIT,
-	PROV_ITER,
-	PROV_SELF, /* self:signal:SIGUSR1 */
-	PROV__COUNT
 };
 
 struct attach_point {
@@ -89,10 +75,11 @@ struct attach_point {
 
 /* Canonical lower-case provider name ("tracepoint"). */
 const char *probes_provider_name(enum provider p);
-/* Parse ap->raw into the fields above.  Accepts bpftrace's aliases
- * (t, tracepoint, k, kr, u, ur, p, i, s, h, w, f, fr, kfunc, kretfunc,
- * BEGIN, END, begin, end, ...) case-insensitively.  Reports errors with
- * diag_error at ap->loc; returns 0 or -1. */
+/* Parse ap->raw into the fields above: the provider named by the first
+ * part (any of bpftrace's aliases: t, tracepoint, k, kr, u, ur, p, i, s,
+ * h, w, f, fr, kfunc, kretfunc, BEGIN, END, begin, end, ...,
+ * case-insensitively) parses the rest.  Reports errors with diag_error at
+ * ap->loc; returns 0 or -1. */
 int probes_parse(struct attach_point *ap);
 /* Expand wildcards: returns the concrete attach points (ap itself when
  * it has no wildcard) in *out; 0 matches is an error reported at ap->loc.
@@ -107,25 +94,7 @@ int probes_expand(struct attach_point *ap, struct ap_vec *out);
  * (uprobes on symbols without a size, inside functions, or on non-ELF
  * files).  sema_run sets it; NULL = defaults. */
 void probes_set_config(const struct tt_config *cfg);
-/* `-l [search]`: prints the probes matching search, one per line,
- * sorted, as bpftrace names them: "tracepoint:CAT:NAME",
- * "uprobe:FILE:FUNC" (every function symbol), "usdt:FILE:PROV:NAME".
- * search is "PROVIDER:..." with wildcards anywhere (PROVIDER may be "*"),
- * or a pattern matched against whole names; with -p (probes_set_config)
- * the files mapped by that process are searched for uprobes and USDT
- * probes (all of them without a search).  Other providers list nothing
- * yet.  Returns 0, or -1 after a diagnostic. */
-int probes_list(const char *search, FILE *out);
-
-/* BPF_PROG_TYPE_* of a provider's programs:
- *   begin/end, rawtracepoint, self  RAW_TRACEPOINT (begin/end are run once
- *                                   with BPF_PROG_TEST_RUN by the runtime)
- *   tracepoint                      TRACEPOINT (ctx = the raw record)
- *   profile, interval, software,
- *   hardware, watchpoints           PERF_EVENT
- *   kprobe, kretprobe, uprobe,
- *   uretprobe, usdt                 KPROBE
- *   fentry, fexit, iter             TRACING */
+/* BPF_PROG_TYPE_* of a provider's programs (prov_ops.prog_type). */
 uint32_t probes_prog_type(enum provider p);
 /* Canonical name of a concrete attach point, as bpftrace's `probe`
  * builtin prints it: "tracepoint:syscalls:sys_enter_openat",
@@ -148,7 +117,8 @@ const char *probes_ap_name(const struct attach_point *ap);
 int probes_tp_args(struct attach_point *ap);
 struct type *probes_tp_parse_format(const char *text, const char *category,
 				    const char *event);
-/* Tests: read tracepoints below dir instead of tracefs_path(). */
+/* Tests: read tracepoints (and kernel functions) below dir instead of
+ * tracefs_path(). */
 void probes_set_tracefs_root(const char *dir);
 
 #endif

@@ -89,35 +89,20 @@ static int create_map(struct tt_map *m)
 	return 0;
 }
 
-/* Program type when the compiler left it 0 (BPF_PROG_TYPE_UNSPEC). */
+/* Program type when the compiler left it 0 (BPF_PROG_TYPE_UNSPEC): the
+ * provider's (BEGIN/END and probes without one: RAW_TRACEPOINT). */
 static uint32_t default_prog_type(const struct tt_probe *pr)
 {
-	switch (pr->ap ? pr->ap->prov : PROV_NONE) {
-	case PROV_TRACEPOINT: return BPF_PROG_TYPE_TRACEPOINT;
-	case PROV_RAWTRACEPOINT: return BPF_PROG_TYPE_RAW_TRACEPOINT;
-	case PROV_KPROBE: case PROV_KRETPROBE:
-	case PROV_UPROBE: case PROV_URETPROBE: case PROV_USDT:
-		return BPF_PROG_TYPE_KPROBE;
-	case PROV_PROFILE: case PROV_INTERVAL: case PROV_SOFTWARE:
-	case PROV_HARDWARE: case PROV_WATCHPOINT: case PROV_ASYNCWATCHPOINT:
-		return BPF_PROG_TYPE_PERF_EVENT;
-	case PROV_FENTRY: case PROV_FEXIT: case PROV_ITER:
-		return BPF_PROG_TYPE_TRACING;
-	default:
-		return BPF_PROG_TYPE_RAW_TRACEPOINT; /* BEGIN, END */
-	}
+	const struct prov_ops *p = prov_of(pr->ap);
+	return p ? p->prog_type : BPF_PROG_TYPE_RAW_TRACEPOINT;
 }
 
 /* Attach type when the compiler left it 0: trampolines and iterators
  * must name theirs at load time. */
 static uint32_t default_attach_type(const struct tt_probe *pr)
 {
-	switch (pr->ap ? pr->ap->prov : PROV_NONE) {
-	case PROV_FENTRY: return BPF_TRACE_FENTRY;
-	case PROV_FEXIT: return BPF_TRACE_FEXIT;
-	case PROV_ITER: return BPF_TRACE_ITER;
-	default: return 0;
-	}
+	const struct prov_ops *p = prov_of(pr->ap);
+	return p ? p->attach_type : 0;
 }
 
 static uint32_t kernel_version(void)
@@ -130,24 +115,18 @@ static uint32_t kernel_version(void)
 	return (a << 16) | (b << 8) | (c > 255 ? 255 : c);
 }
 
-/* fentry/fexit/iter programs name their kernel function by BTF id. */
+/* fentry/fexit/iter programs name their kernel function by BTF id (the
+ * provider's btf_func). */
 static int attach_btf_id(const struct tt_probe *pr, uint32_t *id)
 {
 	static struct btf *vmlinux;
-	const char *fn;
-	char buf[128];
+	const struct prov_ops *p = prov_of(pr->ap);
+	char fn[512]; /* KSYM_NAME_LEN */
 
 	*id = 0;
-	if (!pr->ap || !pr->ap->func)
+	if (!p || !p->btf_func || !pr->ap->func)
 		return 0;
-	switch (pr->ap->prov) {
-	case PROV_FENTRY: case PROV_FEXIT: fn = pr->ap->func; break;
-	case PROV_ITER:
-		snprintf(buf, sizeof(buf), "bpf_iter_%s", pr->ap->func);
-		fn = buf;
-		break;
-	default: return 0;
-	}
+	snprintf(fn, sizeof(fn), p->btf_func, pr->ap->func);
 	if (!vmlinux)
 		vmlinux = btf__load_vmlinux_btf();
 	if (!vmlinux) {

@@ -1,0 +1,301 @@
+/* provider.h — probe types as a table, ply's layout: one file per provider
+ * family (src/prov_*.c) describes its probe types, PROVIDERS below lists
+ * them once, and whatever differs between probe types is asked of the
+ * table instead of switched on.
+ *
+ * A provider has two halves, one per stage (doc/design-notes.md says why):
+ *   struct prov_ops      the front half: spellings, parsing the attach
+ *                        point, wildcard expansion, canonical names, `-l`,
+ *                        what the context offers the builtins, and the
+ *                        load attributes (program type, expected attach
+ *                        type, attach BTF function).  probes.c, sema,
+ *                        builtins, ir_build, list.c and the loader read
+ *                        it; it calls nothing of the runtime.
+ *   struct prov_runtime  the runtime half: how the runtime runs the probe,
+ *                        its attach hook and the kernel's firing order on
+ *                        one hook.  Only attach.c and runtime.c read it.
+ * Each prov_*.c defines both halves of its providers (prov_NAME and
+ * prov_NAME_rt); the two tables are generated from PROVIDERS, so a new
+ * probe type is its file, one line here and its name in Makefile.am. */
+#ifndef PROVIDER_H
+#define PROVIDER_H
+
+#include "tt.h"
+
+struct attach_point;
+struct ap_vec;
+struct tt_prog;
+struct tt_probe;
+struct tt_config;
+
+/* X(ENUM, name): enum provider PROV_ENUM, front half prov_name, runtime
+ * half prov_name_rt. */
+#define PROVIDERS(X)                                                         \
+	X(BEGIN, begin) X(END, end)                                          \
+	X(TRACEPOINT, tracepoint) X(RAWTRACEPOINT, rawtracepoint)            \
+	X(KPROBE, kprobe) X(KRETPROBE, kretprobe)                            \
+	X(UPROBE, uprobe) X(URETPROBE, uretprobe)                            \
+	X(USDT, usdt)                                                        \
+	X(PROFILE, profile) X(INTERVAL, interval)                            \
+	X(SOFTWARE, software) X(HARDWARE, hardware)                          \
+	X(WATCHPOINT, watchpoint) X(ASYNCWATCHPOINT, asyncwatchpoint)        \
+	X(FENTRY, fentry) X(FEXIT, fexit)                                    \
+	X(ITER, iter)                                                        \
+	X(SELF, self) /* self:signal:SIGUSR1 */
+
+#define PROV_ENUM_(E, n) PROV_##E,
+enum provider {
+	PROV_NONE,
+	PROVIDERS(PROV_ENUM_)
+	PROV__COUNT
+};
+#undef PROV_ENUM_
+
+/* ---- the front half ------------------------------------------------------- */
+
+/* Flags: what a provider's probes are and what their context offers. */
+enum {
+	PF_SPECIAL = 1 << 0,   /* BEGIN/END: run once, never attached;
+				  `probetype` "special", no signal(), not
+				  counted against max_probes */
+	PF_USER = 1 << 1,      /* probes user code: pointers without an
+				  address space point into user memory,
+				  uaddr() works, the binary is ap->path */
+	PF_PTREGS = 1 << 2,    /* the context starts with struct pt_regs
+				  (bpf_perf_event_data does too): usermode
+				  reads cs there */
+	PF_REG = 1 << 3,       /* reg("name") is allowed */
+	PF_IP_AT_PROBE = 1 << 4, /* pt_regs ip is the probed instruction:
+				  func reads it, uaddr() finds the load
+				  address of a PIE from it */
+	PF_ARGS_IN_REGS = 1 << 5, /* `args` fields are pt_regs slots (uprobe
+				  parameters from DWARF): used as a whole
+				  value, they are copied into a struct */
+};
+
+/* Where arg0, arg1, ... come from. */
+enum prov_args {
+	ARGS_NONE,
+	ARGS_PTREGS, /* the SysV argument registers in pt_regs: arg0-arg5 */
+	ARGS_USDT,   /* the USDT note's argument specs (usdt.c) */
+	ARGS_SLOTS,  /* the context is the arguments' u64 slots (raw
+			tracepoints: as many as ap->args_type has) */
+};
+
+/* Where retval comes from. */
+enum prov_retval {
+	RETVAL_NONE,
+	RETVAL_PTREGS, /* ax in pt_regs */
+	RETVAL_SLOT,   /* the u64 slot after the arguments' (fexit); typed by
+			  ap->ret_type */
+};
+
+/* What `func` is. */
+enum prov_func {
+	FUNC_NONE,
+	FUNC_KSYM, /* a kernel function address (ksym) */
+	FUNC_USYM, /* a user function address (usym) */
+};
+
+/* `-l`: one search item or attach point, as a provider sees it. */
+struct prov_query {
+	const char *prov;   /* provider pattern; NULL: every listed provider */
+	int n;              /* parts after the provider */
+	const char *p[4];
+	const char *filter; /* an item without ':': whole names must match */
+	int pid;            /* -p */
+	bool quiet_user;    /* no diagnostics from uprobe/usdt targets */
+};
+
+/* One line of a listing, and what -v needs to find its arguments. */
+struct prov_entry {
+	const char *name;   /* the line printed */
+	enum provider prov;
+	const char *mod;    /* tracepoint: category; kprobe (NULL = vmlinux),
+			       fentry, fexit, rawtracepoint: module */
+	const char *fn;     /* tracepoint: event; function; tracepoint; iter */
+};
+typedef VEC(struct prov_entry) prov_entry_vec;
+
+struct prov_ops {
+	enum provider id;
+	const char *name;    /* canonical, lower case: "kprobe" */
+	const char *aliases; /* every spelling, space separated; matched
+				case-insensitively except one-letter ones
+				(u uprobe, U usdt) */
+	unsigned flags;      /* PF_* */
+
+	/* Fills ap's fields from parts[0..n) (parts[0] the provider, quotes
+	 * removed); ap->prov is set.  Reports with diag_error at ap->loc and
+	 * returns -1, or 0. */
+	int (*parse)(struct attach_point *ap, char **parts, int n);
+	/* Appends the concrete attach points of ap (wildcards expanded, args
+	 * types filled) to out; 0, or -1 after a diagnostic.  NULL: ap is its
+	 * own expansion, and a wildcard is an error. */
+	int (*expand)(struct attach_point *ap, struct ap_vec *out);
+	/* The canonical name of a concrete attach point (`probe`); NULL:
+	 * ap->raw. */
+	const char *(*ap_name)(const struct attach_point *ap);
+
+	/* -l: adds the probes q matches to out with prov_list_add(); NULL:
+	 * lists nothing.  listed: part of "everything" and of provider
+	 * wildcards (return probes are listed only when named). */
+	void (*list)(const struct prov_query *q, const struct prov_ops *p,
+		     prov_entry_vec *out);
+	bool listed;
+	/* -lv: prints the arguments of an entry, indented by four spaces. */
+	void (*list_args)(const struct prov_entry *e, FILE *out);
+	/* -l PROGRAM: the parts of the query an attach point stands for into
+	 * parts[0..4); returns how many, or -1: print the attach point as
+	 * written.  NULL: no parts (the provider's whole listing). */
+	int (*list_parts)(const struct attach_point *ap, const char **parts);
+
+	/* Load attributes. */
+	uint32_t prog_type;     /* BPF_PROG_TYPE_* */
+	uint32_t attach_type;   /* expected_attach_type, 0 none */
+	const char *btf_func;   /* attach_btf_id: this kernel BTF function
+				   ("%s" = ap->func), NULL none */
+
+	/* What the context offers the builtins. */
+	enum prov_args args;
+	enum prov_retval retval;
+	enum prov_func func;
+	const char *ctx_struct; /* `ctx` points to this struct ("%s" =
+				   ap->func); such a program also runs once
+				   with a NULL object at the end (iterators),
+				   so its body is guarded; NULL: void * */
+	const char *args_ctype; /* `args` as a C type in messages ("%s", "%s"
+				   = target, func); NULL: none */
+};
+
+#define PROV_DECL_(E, n) extern const struct prov_ops prov_##n;
+PROVIDERS(PROV_DECL_)
+#undef PROV_DECL_
+
+/* The provider of id (PROV_NONE or out of range: NULL). */
+const struct prov_ops *prov_get(enum provider id);
+/* The provider an attach point's prov names, or NULL. */
+const struct prov_ops *prov_of(const struct attach_point *ap);
+/* The provider spelled s (any alias), or NULL. */
+const struct prov_ops *prov_lookup(const char *s);
+/* Is s one of p's spellings? */
+bool prov_is_alias(const struct prov_ops *p, const char *s);
+/* Does ap's provider have flag f?  False for NULL. */
+bool prov_has(const struct attach_point *ap, unsigned f);
+
+/* ---- helpers the providers share (probes.c) --------------------------------- */
+
+bool prov_has_wildcard(const char *s);
+/* An unsigned number (decimal, 0x hex, 0 octal), nothing after it. */
+bool prov_parse_u64(const char *s, uint64_t *out);
+/* [module:]func[+offset] into ap->func and ap->offset. */
+int prov_parse_func_offset(struct attach_point *ap, const char *s,
+			   bool allow_offset);
+/* "PROVIDER probe type requires WHAT": -1. */
+int prov_nargs_error(struct attach_point *ap, const char *what);
+/* A copy of ap for one match of its wildcard (args_type reset). */
+struct attach_point *prov_ap_copy(const struct attach_point *ap);
+/* Nothing matched `what`: an error, or with config missing_probes "warn"
+ * a warning and ap is dropped ("ignore": silently).  -1 or 0. */
+int prov_no_match(struct attach_point *ap, const char *what);
+/* Sorted names of the entries of dir matching pattern (arena). */
+int prov_list_dirs(const char *dir, const char *pattern, char ***out);
+/* The tracefs directory (probes_set_tracefs_root's, for tests), or NULL. */
+const char *prov_tracefs(void);
+/* The whole file (arena), or NULL. */
+char *prov_read_file(const char *path);
+/* probes_set_config's settings: -p (0 none) and --unsafe. */
+int prov_cfg_pid(void);
+bool prov_cfg_unsafe(void);
+/* A heap copy, for caches that outlive one compilation's arena. */
+char *prov_cache_strdup(const char *s);
+
+/* -l: part i of q after the provider ("*" when missing). */
+static inline const char *prov_query_part(const struct prov_query *q, int i)
+{
+	return i < q->n ? q->p[i] : "*";
+}
+/* -l: adds an entry unless the whole-name filter rejects it. */
+void prov_list_add(prov_entry_vec *v, const struct prov_query *q,
+		   enum provider prov, const char *name, const char *mod,
+		   const char *fn);
+
+/* Traceable kernel functions (prov_kprobe.c), for kprobe and fentry:
+ * <tracefs>/available_filter_functions, else the text symbols of
+ * /proc/kallsyms, less what no probe can use; sorted by name, read once.
+ * module "vmlinux" for the kernel itself. */
+struct kfunc {
+	const char *name, *module;
+};
+int prov_kfuncs(const struct kfunc **out);
+/* "kprobe vmlinux:nonsense", as bpftrace words a missing match. */
+const char *prov_kernel_what(const struct attach_point *ap);
+/* A [module:] that names no loaded module is an error: -1, else 0. */
+int prov_kernel_module_check(struct attach_point *ap);
+
+/* Files of user probes (prov_uprobe.c), for uprobe, uretprobe and usdt:
+ * display is how probe names show one, path what is opened. */
+struct utarget {
+	const char *display, *path;
+	uint64_t dev, ino;
+};
+typedef VEC(struct utarget) utarget_vec;
+/* The files ap->target names (probes.h says how); 0 or -1 after an
+ * error. */
+int prov_user_targets(struct attach_point *ap, utarget_vec *v);
+/* The files of an expansion: at least one, or -1 after an error. */
+int prov_user_files(struct attach_point *ap, utarget_vec *v);
+struct elf_bin;
+/* Opens a target, reporting failures unless quiet. */
+int prov_open_target(struct attach_point *ap, const struct utarget *t,
+		     bool quiet, struct elf_bin **b);
+/* A concrete attach point in file t with nlocs locations. */
+struct attach_point *prov_user_ap(struct attach_point *ap,
+				  const struct utarget *t, int nlocs);
+/* Does pattern (NULL or "" = anything) match s? */
+bool prov_user_match(const char *pattern, const char *s);
+/* Does ap name more than one file (or may it)? */
+bool prov_user_many(const struct attach_point *ap, const utarget_vec *tv);
+/* -l: the files q's first part names (none without one, nor for "*"
+ * without -p), as attach points of provider prov find them; quietly with
+ * q->quiet_user.  How many. */
+int prov_user_list_files(const struct prov_query *q, enum provider prov,
+			 utarget_vec *tv);
+
+/* ---- the runtime half ------------------------------------------------------- */
+
+/* How the runtime runs a provider's probes. */
+enum prov_run {
+	RUN_ATTACHED, /* attached to a kernel hook (attach) */
+	RUN_BEGIN,    /* run once before the others are attached... */
+	RUN_END,      /* ...and once after they are detached
+			 (BPF_PROG_TEST_RUN) */
+	RUN_ITER,     /* attached as an iterator link, read once by the
+			 runtime (attach_iter_fd) */
+	RUN_SIGNAL,   /* run when the signal arrives (BPF_PROG_TEST_RUN) */
+};
+
+struct prov_runtime {
+	enum prov_run run;
+	/* Attaches the loaded program pr->prog_fd, keeping what holds it
+	 * attached with attach_keep_fd() (closed by detach, which is the same
+	 * for every provider).  0 or -errno; a provider explains its own
+	 * special cases on stderr, attach_probe() says the rest.  NULL:
+	 * nothing to attach. */
+	int (*attach)(struct tt_prog *p, struct tt_probe *pr);
+	/* The kernel runs the programs on one hook most recently attached
+	 * first (doc/design-notes.md, "Invariant 2, measured"): attach_all()
+	 * attaches these in reverse script order. */
+	bool newest_first;
+};
+
+#define PROV_RT_DECL_(E, n) extern const struct prov_runtime prov_##n##_rt;
+PROVIDERS(PROV_RT_DECL_)
+#undef PROV_RT_DECL_
+
+/* The runtime half of a probe's provider (attach.c; NULL without one). */
+const struct prov_runtime *prov_runtime_of(const struct tt_probe *pr);
+/* uprobe, uretprobe and usdt attach (prov_uprobe.c). */
+int prov_uprobe_attach(struct tt_prog *p, struct tt_probe *pr);
+
+#endif
