@@ -295,6 +295,9 @@ PROVIDERS(PROV_RT_DECL_)
 
 /* The runtime half of a probe's provider (attach.c; NULL without one). */
 const struct prov_runtime *prov_runtime_of(const struct tt_probe *pr);
+/* How the runtime runs pr (a probe without an attach point, made by hand
+ * in tests: RUN_BEGIN/RUN_END when named begin/end). */
+enum prov_run prov_run_of(const struct tt_probe *pr);
 /* uprobe, uretprobe and usdt attach (prov_uprobe.c). */
 int prov_uprobe_attach(struct tt_prog *p, struct tt_probe *pr);
 

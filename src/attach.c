@@ -286,13 +286,23 @@ const struct prov_runtime *prov_runtime_of(const struct tt_probe *pr)
 	return runtimes[pr->ap->prov];
 }
 
-bool probe_is_special(const struct tt_probe *pr)
+enum prov_run prov_run_of(const struct tt_probe *pr)
 {
 	const struct prov_runtime *rt = prov_runtime_of(pr);
 	if (pr->ap)
-		return rt && (rt->run == RUN_BEGIN || rt->run == RUN_END);
-	return pr->name && (!strcasecmp(pr->name, "begin") ||
-			    !strcasecmp(pr->name, "end"));
+		return rt ? rt->run : RUN_ATTACHED;
+	/* probes made by hand (tests) without an attach point: by name */
+	if (pr->name && !strcasecmp(pr->name, "begin"))
+		return RUN_BEGIN;
+	if (pr->name && !strcasecmp(pr->name, "end"))
+		return RUN_END;
+	return RUN_ATTACHED;
+}
+
+bool probe_is_special(const struct tt_probe *pr)
+{
+	enum prov_run run = prov_run_of(pr);
+	return run == RUN_BEGIN || run == RUN_END;
 }
 
 int attach_probe(struct tt_prog *p, struct tt_probe *pr)

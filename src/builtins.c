@@ -52,7 +52,7 @@ static struct type *ty_args(struct sema *s, struct node *n)
 			 ap ? probes_provider_name(ap->prov) : "none");
 		return type_none();
 	}
-	if (ap->prov == PROV_UPROBE && ap->args_type->is_ctx &&
+	if (prov_has(ap, PF_ARGS_IN_REGS) && ap->args_type->is_ctx &&
 	    !sema_is_field_base(s, n)) {
 		/* the whole value: the parameters copied into a struct */
 		if (!ap->args_value) {
@@ -540,13 +540,10 @@ static struct irval lo_len(struct irb *b, struct node *n, struct node *m)
 static struct type *ty_reg_arg(struct sema *s, struct node *n)
 {
 	struct attach_point *ap = sema_ap(s);
-	enum provider p = ap ? ap->prov : PROV_NONE;
+	const struct prov_ops *p = prov_of(ap);
 	bool ret = !strcmp(n->name, "retval");
 	int idx = ret ? -1 : atoi(n->name + 3);
-	bool ok = ret ? (p == PROV_KRETPROBE || p == PROV_URETPROBE ||
-			 p == PROV_FEXIT)
-		      : (p == PROV_KPROBE || p == PROV_UPROBE ||
-			 p == PROV_USDT || p == PROV_RAWTRACEPOINT);
+	bool ok = p && (ret ? p->retval != RETVAL_NONE : p->args != ARGS_NONE);
 	if (!ok) {
 		sema_err(s, &n->loc, "The %s builtin can only be used with "
 				     "%s probes",
@@ -554,12 +551,14 @@ static struct type *ty_reg_arg(struct sema *s, struct node *n)
 				      : "kprobe, uprobe and usdt");
 		return type_none();
 	}
-	if (p == PROV_FEXIT) { /* the function's own return type (BTF) */
+	/* fexit: the function's own return type (BTF) */
+	if (ret && p->retval == RETVAL_SLOT) {
 		struct type *t = ap->ret_type;
 		return t && (t->kind == TY_INT || t->kind == TY_PTR ||
 			     t->kind == TY_BOOL) ? t : type_int(8, true);
 	}
-	if (p == PROV_RAWTRACEPOINT) { /* ctx: the arguments' u64 slots */
+	/* raw tracepoints: the ctx is the arguments' u64 slots */
+	if (!ret && p->args == ARGS_SLOTS) {
 		int na = ap->args_type ? ap->args_type->size / 8 : 12;
 		if (idx >= na) {
 			sema_err(s, &n->loc, "%s has %d argument%s: there is "
@@ -570,16 +569,17 @@ static struct type *ty_reg_arg(struct sema *s, struct node *n)
 		return type_int(8, true);
 	}
 	const char *err;
-	int na = p == PROV_USDT ? usdt_nargs(ap, &err) : 6;
+	bool usdt = !ret && p->args == ARGS_USDT;
+	int na = usdt ? usdt_nargs(ap, &err) : 6;
 	if (na >= 0 && idx >= na) {
-		if (p == PROV_USDT)
+		if (usdt)
 			sema_err(s, &n->loc, "%s has %d argument%s: there is "
 					     "no %s", probes_ap_name(ap), na,
 				 na == 1 ? "" : "s", n->name);
 		else
 			sema_err(s, &n->loc, "%s is not available in %s "
 					     "probes (arg0-arg5 are)", n->name,
-				 probes_provider_name(p));
+				 p->name);
 		return type_none();
 	}
 	return ret ? type_int(8, false) : type_int(8, true);
@@ -695,9 +695,10 @@ static struct irval lo_comm(struct irb *b, struct node *n, struct node *m)
 static struct type *ty_ctx(struct sema *s, struct node *n)
 {
 	struct attach_point *ap = sema_ap(s);
-	if (ap && ap->prov == PROV_ITER && ap->func) {
+	const struct prov_ops *p = prov_of(ap);
+	if (p && p->ctx_struct && ap->func) {
 		/* iter:task: struct bpf_iter__task * (meta, task, ...) */
-		struct type *t = cdecl_lookup(tt_sprintf("struct bpf_iter__%s",
+		struct type *t = cdecl_lookup(tt_sprintf(p->ctx_struct,
 							 ap->func));
 		if (t)
 			return type_ptr(t, AS_KERNEL);
@@ -781,9 +782,7 @@ static struct irval lo_str(struct irb *b, struct node *n, struct node *m)
 		irb_zero(b, s, 0, n->type->size, &n->loc);
 	bool user = p.t->kind == TY_PTR ? p.t->as == AS_USER : false;
 	struct attach_point *ap = irb_ap(b);
-	if (p.t->kind != TY_PTR && ap &&
-	    (ap->prov == PROV_UPROBE || ap->prov == PROV_URETPROBE ||
-	     ap->prov == PROV_USDT))
+	if (p.t->kind != TY_PTR && prov_has(ap, PF_USER))
 		user = true;
 	irb_call(b, user ? BPF_FUNC_probe_read_user_str
 			 : BPF_FUNC_probe_read_kernel_str,
@@ -1486,9 +1485,11 @@ static struct irval lo_reg_arg(struct irb *b, struct node *n, struct node *m)
 {
 	static const int args[] = { 112, 104, 96, 88, 72, 64 }; /* di si dx cx r8 r9 */
 	int off = 80; /* ax */
-	if (irb_ap(b)->prov == PROV_USDT)
+	const struct prov_ops *p = prov_of(irb_ap(b));
+	bool ret = !strcmp(n->name, "retval");
+	if (!ret && p->args == ARGS_USDT)
 		return usdt_lower_arg(b, n, atoi(n->name + 3));
-	if (irb_ap(b)->prov == PROV_FEXIT) {
+	if (ret && p->retval == RETVAL_SLOT) {
 		/* the ctx is the arguments' u64 slots, then the return value */
 		struct type *t = n->type;
 		int d = irb_reg(b, NULL);
@@ -1505,9 +1506,9 @@ static struct irval lo_reg_arg(struct irb *b, struct node *n, struct node *m)
 		}
 		return scalar(t, d);
 	}
-	if (irb_ap(b)->prov == PROV_RAWTRACEPOINT)
+	if (!ret && p->args == ARGS_SLOTS)
 		off = atoi(n->name + 3) * 8;
-	else if (strcmp(n->name, "retval"))
+	else if (!ret)
 		off = args[n->name[3] - '0'];
 	int d = irb_reg(b, NULL);
 	struct ir_insn *in = irb_emit(b, IR_LOAD, &n->loc);
@@ -1521,11 +1522,9 @@ static struct irval lo_reg_arg(struct irb *b, struct node *n, struct node *m)
 static struct irval lo_probe(struct irb *b, struct node *n, struct node *m)
 {
 	const char *name = probes_ap_name(irb_ap(b));
-	if (!strcmp(n->name, "probetype")) {
-		enum provider p = irb_ap(b)->prov;
-		name = p == PROV_BEGIN || p == PROV_END ? "special"
-							: probes_provider_name(p);
-	}
+	if (!strcmp(n->name, "probetype"))
+		name = prov_has(irb_ap(b), PF_SPECIAL)
+			? "special" : probes_provider_name(irb_ap(b)->prov);
 	struct node lit = *n;
 	lit.kind = N_STR;
 	lit.str = name;
@@ -1890,30 +1889,22 @@ static struct irval lo_sym(struct irb *b, struct node *n, struct node *m)
 static struct type *ty_func(struct sema *s, struct node *n)
 {
 	struct attach_point *ap = sema_ap(s);
-	switch (ap ? ap->prov : PROV_NONE) {
-	case PROV_KPROBE:
-	case PROV_KRETPROBE:
-	case PROV_FENTRY:
-	case PROV_FEXIT:
+	const struct prov_ops *p = prov_of(ap);
+	if (p && p->func == FUNC_KSYM)
 		return type_ksym();
-	case PROV_UPROBE:
-	case PROV_URETPROBE:
+	if (p && p->func == FUNC_USYM)
 		return type_usym();
-	default:
-		sema_err(s, &n->loc,
-			 "The func builtin can not be used with '%s' probes",
-			 ap ? probes_provider_name(ap->prov) : "none");
-		return type_none();
-	}
+	sema_err(s, &n->loc, "The func builtin can not be used with '%s' probes",
+		 ap ? probes_provider_name(ap->prov) : "none");
+	return type_none();
 }
 
 /* kprobe/uprobe: the instruction pointer (pt_regs->ip) is the probed
  * address; after a return or in fentry/fexit, bpf_get_func_ip. */
 static struct irval lo_func(struct irb *b, struct node *n, struct node *m)
 {
-	enum provider p = irb_ap(b)->prov;
 	int r;
-	if (p == PROV_KPROBE || p == PROV_UPROBE) {
+	if (prov_has(irb_ap(b), PF_IP_AT_PROBE)) {
 		r = irb_reg(b, NULL);
 		struct ir_insn *in = irb_emit(b, IR_LOAD, &n->loc);
 		in->dst = r;
@@ -1958,8 +1949,7 @@ static struct type *ty_uaddr(struct sema *s, struct node *n)
 		return type_none();
 	}
 	struct attach_point *ap = sema_ap(s);
-	enum provider p = ap ? ap->prov : PROV_NONE;
-	if (p != PROV_UPROBE && p != PROV_URETPROBE && p != PROV_USDT) {
+	if (!prov_has(ap, PF_USER)) {
 		sema_err(s, &n->loc,
 			 "uaddr can only be used with u(ret)probes and usdt "
 			 "probes");
@@ -2016,11 +2006,9 @@ static struct type *ty_reg(struct sema *s, struct node *n)
 		return type_none();
 	}
 	struct attach_point *ap = sema_ap(s);
-	enum provider p = ap ? ap->prov : PROV_NONE;
-	if (p != PROV_KPROBE && p != PROV_KRETPROBE && p != PROV_UPROBE &&
-	    p != PROV_URETPROBE && p != PROV_USDT && p != PROV_PROFILE) {
+	if (!prov_has(ap, PF_REG)) {
 		sema_err(s, &n->loc, "reg can not be used with \"%s\" probes",
-			 probes_provider_name(p));
+			 probes_provider_name(ap ? ap->prov : PROV_NONE));
 		return type_none();
 	}
 	if (x86_reg_off(a->str) < 0) {
@@ -2050,7 +2038,7 @@ static struct irval lo_uaddr(struct irb *b, struct node *n, struct node *m)
 	const struct elf_bin *bin = path ? uaddr_bin(path) : NULL;
 	uint64_t probe_vaddr = 0;
 	bool pie = bin && bin->type == ET_DYN && ap->nlocs > 0 &&
-		   (ap->prov == PROV_UPROBE || ap->prov == PROV_USDT);
+		   prov_has(ap, PF_IP_AT_PROBE);
 	if (pie) {
 		/* the probed instruction's virtual address */
 		uint64_t off = ap->locs[0].offset;

@@ -99,8 +99,7 @@ static bool user_memory(struct irb *b, const struct type *t)
 {
 	if (t && t->kind == TY_PTR && t->as != AS_NONE)
 		return t->as == AS_USER;
-	enum provider p = irb_ap(b) ? irb_ap(b)->prov : PROV_NONE;
-	return p == PROV_UPROBE || p == PROV_URETPROBE || p == PROV_USDT;
+	return prov_has(irb_ap(b), PF_USER);
 }
 
 /* A register holding min(v, max) (unsigned): a length the verifier can
@@ -594,7 +593,7 @@ struct type *bv_ty_signal(struct sema *s, struct node *n)
 		sema_err(s, &n->loc, "signal() is unsafe. To use you need the "
 				     "--unsafe flag");
 	struct attach_point *ap = sema_ap(s);
-	if (ap && (ap->prov == PROV_BEGIN || ap->prov == PROV_END)) {
+	if (prov_has(ap, PF_SPECIAL)) {
 		sema_err(s, &n->loc, "signal() is not supported in %s probes",
 			 probes_provider_name(ap->prov));
 		return type_void();
@@ -819,32 +818,25 @@ struct type *bv_ty_usermode(struct sema *s, struct node *n)
 
 struct irval bv_lo_usermode(struct irb *b, struct node *n, struct node *m)
 {
-	enum provider p = irb_ap(b) ? irb_ap(b)->prov : PROV_NONE;
-	switch (p) {
-	case PROV_BEGIN: case PROV_END:
+	if (prov_has(irb_ap(b), PF_SPECIAL))
 		return val(n->type, ref_imm(1));
-	case PROV_KPROBE: case PROV_KRETPROBE: case PROV_UPROBE:
-	case PROV_URETPROBE: case PROV_USDT: case PROV_PROFILE:
-	case PROV_INTERVAL: case PROV_SOFTWARE: case PROV_HARDWARE: {
-		/* struct pt_regs (also first in bpf_perf_event_data): cs */
-		int cs = irb_reg(b, NULL);
-		struct ir_insn *in = irb_emit(b, IR_LOAD, &n->loc);
-		in->dst = cs;
-		in->arg[0] = ref_reg(irb_ctx(b));
-		in->off = 136;
-		in->size = 8;
-		struct ref pl = op2(b, IR_AND, ref_reg(cs), ref_imm(3), &n->loc);
-		int d = irb_reg(b, NULL);
-		in = irb_emit(b, IR_SETCC, &n->loc);
-		in->dst = d;
-		in->cc = CC_EQ;
-		in->arg[0] = pl;
-		in->arg[1] = ref_imm(3);
-		return val(n->type, ref_reg(d));
-	}
-	default:
+	if (!prov_has(irb_ap(b), PF_PTREGS))
 		return val(n->type, ref_imm(0));
-	}
+	/* struct pt_regs (also first in bpf_perf_event_data): cs */
+	int cs = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_LOAD, &n->loc);
+	in->dst = cs;
+	in->arg[0] = ref_reg(irb_ctx(b));
+	in->off = 136;
+	in->size = 8;
+	struct ref pl = op2(b, IR_AND, ref_reg(cs), ref_imm(3), &n->loc);
+	int d = irb_reg(b, NULL);
+	in = irb_emit(b, IR_SETCC, &n->loc);
+	in->dst = d;
+	in->cc = CC_EQ;
+	in->arg[0] = pl;
+	in->arg[1] = ref_imm(3);
+	return val(n->type, ref_reg(d));
 }
 
 /* ---- strstr, strcontains --------------------------------------------------- */

@@ -113,7 +113,7 @@ static int check_max_probes(const struct sema_result *sr,
 	int n = 0;
 	for (int i = 0; i < sr->probes.n; i++) {
 		const struct attach_point *ap = sr->probes.v[i].ap;
-		if (!ap || (ap->prov != PROV_BEGIN && ap->prov != PROV_END))
+		if (!prov_has(ap, PF_SPECIAL))
 			n++;
 	}
 	if (n <= cfg->max_probes)

@@ -1509,9 +1509,7 @@ static enum addrspace as_of(struct irb *b, const struct type *p)
 		return AS_KERNEL;
 	if (p->as != AS_NONE)
 		return p->as;
-	enum provider pv = b->sp->ap->prov;
-	return pv == PROV_UPROBE || pv == PROV_URETPROBE || pv == PROV_USDT
-		       ? AS_USER : AS_KERNEL;
+	return prov_has(b->sp->ap, PF_USER) ? AS_USER : AS_KERNEL;
 }
 
 /* a[i] for pointers, arrays and strings. */

@@ -460,15 +460,11 @@ static void child_reap(struct child *c)
 
 /* ---- the run ------------------------------------------------------------ */
 
-static int run_special(struct run *r, enum provider prov, struct ring_buffer *rb)
+static int run_special(struct run *r, enum prov_run run, struct ring_buffer *rb)
 {
 	for (int i = 0; i < r->p->probes.n; i++) {
 		struct tt_probe *pr = &r->p->probes.v[i];
-		if (!probe_is_special(pr))
-			continue;
-		bool is_begin = pr->ap ? pr->ap->prov == PROV_BEGIN
-				       : !strcasecmp(pr->name, "begin");
-		if (is_begin != (prov == PROV_BEGIN))
+		if (prov_run_of(pr) != run)
 			continue;
 		if (loader_run_once(pr) < 0)
 			return -1;
@@ -531,7 +527,7 @@ static void *iter_thread(void *arg)
 		struct tt_probe *pr = NULL;
 		for (int i = 0; i < it->p->probes.n; i++) {
 			struct tt_probe *q = &it->p->probes.v[i];
-			if (q->ap && q->ap->prov == PROV_ITER &&
+			if (prov_run_of(q) == RUN_ITER &&
 			    q->index > last && (!pr || q->index < pr->index))
 				pr = q;
 		}
@@ -589,7 +585,7 @@ static int run_self(struct run *r, struct ring_buffer *rb)
 		struct tt_probe *pr = NULL;
 		for (int i = 0; i < r->p->probes.n; i++) {
 			struct tt_probe *q = &r->p->probes.v[i];
-			if (q->ap && q->ap->prov == PROV_SELF &&
+			if (prov_run_of(q) == RUN_SIGNAL &&
 			    q->index > last && (!pr || q->index < pr->index))
 				pr = q;
 		}
@@ -672,7 +668,7 @@ int runtime_run(struct tt_prog *p)
 		printf("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n");
 	fflush(stdout);
 
-	if (run_special(&r, PROV_BEGIN, rb) < 0)
+	if (run_special(&r, RUN_BEGIN, rb) < 0)
 		status = 1;
 	fflush(stdout);
 	child_start(&child);
@@ -682,7 +678,7 @@ int runtime_run(struct tt_prog *p)
 	if (p->cfg.cmd)
 		only_special = false;
 	for (int i = 0; i < p->probes.n; i++)
-		if (p->probes.v[i].ap && p->probes.v[i].ap->prov == PROV_ITER) {
+		if (prov_run_of(&p->probes.v[i]) == RUN_ITER) {
 			/* bpftrace: the iterators run once, then the run ends */
 			if (status == 0 && run_iters(&r, rb) < 0)
 				status = 1;
@@ -693,7 +689,7 @@ int runtime_run(struct tt_prog *p)
 	struct sigaction usr1 = { .sa_handler = on_usr1,
 				  .sa_flags = SA_RESTART }, old_usr1;
 	for (int i = 0; i < p->probes.n; i++)
-		if (p->probes.v[i].ap && p->probes.v[i].ap->prov == PROV_SELF)
+		if (prov_run_of(&p->probes.v[i]) == RUN_SIGNAL)
 			has_self = true;
 	if (has_self) {
 		got_usr1 = 0;
@@ -738,7 +734,7 @@ int runtime_run(struct tt_prog *p)
 	r.exiting = false;
 	if (!r.exit_seen && exit_called(p, &exit_code))
 		r.exit_code = (int)exit_code; /* its record was lost */
-	if (run_special(&r, PROV_END, rb) < 0)
+	if (run_special(&r, RUN_END, rb) < 0)
 		status = 1;
 	/* after the last record: every lost one is in the counter */
 	check_lost(&r);

@@ -1065,9 +1065,7 @@ static struct type *with_as(struct type *t, enum addrspace as)
 /* Pointers made by casts in user-space probes point into user memory. */
 static enum addrspace default_as(struct sema *s)
 {
-	enum provider p = s->ap ? s->ap->prov : PROV_NONE;
-	return p == PROV_UPROBE || p == PROV_URETPROBE || p == PROV_USDT
-		       ? AS_USER : AS_KERNEL;
+	return prov_has(s->ap, PF_USER) ? AS_USER : AS_KERNEL;
 }
 
 /* A type name in a cast or let: the integer types, bool, string[N],
@@ -1250,12 +1248,14 @@ static struct type *type_fieldexpr(struct sema *s, struct node *n)
 	if (a->kind == TY_RECORD || a->kind == TY_STRUCT) {
 		const struct field *f = type_field(a, n->name);
 		if (!f) {
-			if (a->is_ctx && s->ap && s->ap->prov == PROV_TRACEPOINT)
+			const struct prov_ops *p = prov_of(s->ap);
+			if (a->is_ctx && p && p->args_ctype)
 				sema_err(s, &n->loc,
-					 "Struct/union of type "
-					 "'struct _tracepoint_%s_%s' does not "
+					 "Struct/union of type '%s' does not "
 					 "contain a field named '%s'",
-					 s->ap->target, s->ap->func, n->name);
+					 tt_sprintf(p->args_ctype, s->ap->target,
+						    s->ap->func),
+					 n->name);
 			else if (a->is_ctx)
 				sema_err(s, &n->loc,
 					 "Can't find function parameter %s",
@@ -2550,10 +2550,10 @@ static void collect_probes(struct sema *s, struct node *prog)
  * (the predicate gains `ctx.<the field after meta> &&`). */
 static void iter_guard(struct node *p, struct attach_point *ap)
 {
-	if (!ap || ap->prov != PROV_ITER || !ap->func)
+	const struct prov_ops *pv = prov_of(ap);
+	if (!pv || !pv->ctx_struct || !ap->func)
 		return;
-	struct type *t = cdecl_lookup(tt_sprintf("struct bpf_iter__%s",
-						 ap->func));
+	struct type *t = cdecl_lookup(tt_sprintf(pv->ctx_struct, ap->func));
 	if (!t || t->kind != TY_STRUCT || t->fields.n < 2)
 		return;
 	const struct field *obj = &t->fields.v[1];

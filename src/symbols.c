@@ -505,8 +505,7 @@ static const char *probe_binary(int probe_id)
 	if (!prog || probe_id < 0 || probe_id >= prog->probes.n)
 		return NULL;
 	const struct attach_point *ap = prog->probes.v[probe_id].ap;
-	if (!ap || (ap->prov != PROV_UPROBE && ap->prov != PROV_URETPROBE &&
-		    ap->prov != PROV_USDT))
+	if (!prov_has(ap, PF_USER))
 		return NULL;
 	return ap->path ? ap->path : ap->target;
 }
