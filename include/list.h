@@ -2,7 +2,7 @@
  * bpftrace names them, one per line (with -v, each followed by its
  * arguments, indented by four spaces).
  *
- * What is listed, by provider:
+ * What is listed, by provider (each provider's list hooks, src/prov_*.c):
  *   tracepoint:CAT:NAME       tracefs available_events (or events/);
  *                             -v: the fields of its format file
  *   rawtracepoint:MOD:NAME    BTF btf_trace_<NAME> typedefs; -v: the
@@ -18,7 +18,7 @@
  *                             fields
  *   uprobe:FILE:FUNC, usdt:FILE:PROV:NAME
  *                             a named file's symbols and notes, or with -p
- *                             every file the process maps (probes.c)
+ *                             every file the process maps (prov_uprobe.c)
  *   software:EV: hardware:EV: bpftrace's perf event names and aliases
  *   interval:UNIT: profile:UNIT:   hz us ms s
  *   kretprobe, fexit, uretprobe    as their entry twins, only when asked

@@ -13,6 +13,7 @@
 
 #include "parser.h"
 #include "probes.h"
+#include "prog.h"
 #include "sema.h"
 #include "types.h"
 #include "fake_tracefs.h"
@@ -325,6 +326,35 @@ Test(sema, provider_program_types)
 	cr_assert_eq(probes_prog_type(PROV_USDT), BPF_PROG_TYPE_KPROBE);
 	cr_assert_eq(probes_prog_type(PROV_RAWTRACEPOINT),
 		     BPF_PROG_TYPE_RAW_TRACEPOINT);
+}
+
+/* The provider table (provider.h): every probe type is there under its
+ * own id, found by each of its spellings, parses, has a program type and
+ * a runtime half. */
+Test(sema, provider_table)
+{
+	for (int i = PROV_NONE + 1; i < PROV__COUNT; i++) {
+		const struct prov_ops *p = prov_get(i);
+		cr_assert_not_null(p, "provider %d", i);
+		cr_assert_eq(p->id, i, "%s", p->name);
+		cr_assert_not_null(p->parse, "%s", p->name);
+		cr_assert_neq(p->prog_type, BPF_PROG_TYPE_UNSPEC, "%s", p->name);
+		cr_assert_eq(prov_lookup(p->name), p, "%s", p->name);
+		for (const char *a = p->aliases; *a;) {
+			size_t n = strcspn(a, " ");
+			const char *alias = strndup(a, n);
+			cr_assert_eq(prov_lookup(alias), p, "%s", alias);
+			a += n + strspn(a + n, " ");
+		}
+		struct attach_point ap = { .prov = i };
+		struct tt_probe pr = { .ap = &ap };
+		cr_assert_not_null(prov_runtime_of(&pr), "%s", p->name);
+	}
+	cr_assert_null(prov_get(PROV_NONE));
+	cr_assert_null(prov_lookup("nonsense"));
+	cr_assert_eq(prov_lookup("u"), &prov_uprobe);
+	cr_assert_eq(prov_lookup("U"), &prov_usdt);
+	cr_assert_eq(prov_lookup("Kprobe"), &prov_kprobe);
 }
 
 Test(sema, config_blocks_and_environment)
