@@ -1,10 +1,11 @@
 /* sema.h — names, types, builtins and functions; every error reported with
  * its location before giving up.
  *
- * Takes the parsed program; annotates every expression node with ->type,
- * every VAR/MAP node with ->sym; parses and expands attach points; reads
- * tracepoint formats; collects the script's maps with their key and value
- * types.  Returns 0, or -1 after reporting every error it found.
+ * Takes the parsed program, macros expanded (macro.h); annotates every
+ * expression node with ->type, every VAR/MAP node with ->sym; parses and
+ * expands attach points; reads tracepoint formats; collects the script's
+ * maps with their key and value types.  Returns 0, or -1 after reporting
+ * every error it found.
  *
  * Type rules (bpftrace's):
  *  - integer literals take the smallest signed type that holds them (1 is

@@ -1,10 +1,10 @@
 /* sema.c — attach points, scopes, types, builtins and maps.
  *
- * Takes the N_PROGRAM from the parser; produces node->type on every
- * expression, node->sym on VAR/MAP nodes, and a sema_result listing the
- * concrete probes (attach points expanded) and the script's maps.  Every
- * error is reported with its location; sema goes on after an error and
- * returns -1 at the end if there was any.
+ * Takes the N_PROGRAM from the parser, macros expanded (macro.c);
+ * produces node->type on every expression, node->sym on VAR/MAP nodes,
+ * and a sema_result listing the concrete probes (attach points expanded)
+ * and the script's maps.  Every error is reported with its location; sema
+ * goes on after an error and returns -1 at the end if there was any.
  *
  * Typing is a fixpoint (see sema.h): silent walks over the whole program
  * let variables and maps reach their final (widest) types — a map may be
@@ -1290,8 +1290,6 @@ static struct type *type_fieldexpr(struct sema *s, struct node *n)
 
 static struct type *type_call(struct sema *s, struct node *n)
 {
-	if (n->id == -3)
-		return type_none(); /* a macro call that failed to expand */
 	if (!strncmp(n->name, "__builtin_", 10))
 		n->name += 10;
 	const struct builtin *bi = builtin_lookup(n->name);
@@ -2304,213 +2302,6 @@ static void stmt(struct sema *s, struct node *n)
 }
 
 
-/* ---- macros ---------------------------------------------------------------
- * Expanded before typing: a call of a macro becomes a block expression,
- * a copy of the macro's body where
- *   - an identifier parameter (x) is replaced by a copy of the argument;
- *   - a variable parameter ($x) names the caller's variable (the argument
- *     must be one), a map parameter (@x) the caller's map;
- *   - the body's other variables get names of their own, so a macro's $y
- *     never touches the caller's $y.
- * Macros may call macros (not themselves). */
-
-struct macro_env {
-	struct node *macro;
-	struct node **args;
-	int serial;
-};
-
-static struct node *clone(struct node *n)
-{
-	if (!n)
-		return NULL;
-	struct node *c = tt_alloc(sizeof(*c));
-	*c = *n;
-	c->a = clone(n->a);
-	c->b = clone(n->b);
-	c->c = clone(n->c);
-	memset(&c->args, 0, sizeof(c->args));
-	for (int i = 0; i < n->args.n; i++)
-		vec_push(&c->args, clone(n->args.v[i]));
-	if (n->ctype) {
-		c->ctype = tt_alloc(sizeof(*c->ctype));
-		*c->ctype = *n->ctype;
-		c->ctype->expr = clone(n->ctype->expr);
-	}
-	return c;
-}
-
-static struct node *find_macro(struct node *prog, const char *name)
-{
-	for (int i = 0; i < prog->args.n; i++) {
-		struct node *m = prog->args.v[i];
-		if (m->kind == N_MACRO && !strcmp(m->name, name))
-			return m;
-	}
-	return NULL;
-}
-
-static void expand(struct sema *s, struct node *prog, struct node *n,
-		   int depth);
-
-static int param_index(struct node *macro, enum node_kind k, const char *name)
-{
-	for (int i = 0; i < macro->args.n; i++) {
-		struct node *p = macro->args.v[i];
-		if (p->kind == k && !strcmp(p->name, name))
-			return i;
-	}
-	return -1;
-}
-
-/* Rewrites a copied macro body for one call. */
-static void substitute(struct sema *s, struct macro_env *e, struct node *n)
-{
-	if (!n)
-		return;
-	switch (n->kind) {
-	case N_BUILTIN:
-	case N_CALL: {
-		int i = n->kind == N_BUILTIN
-				? param_index(e->macro, N_BUILTIN, n->name) : -1;
-		if (i >= 0) {
-			*n = *clone(e->args[i]);
-			return;
-		}
-		break;
-	}
-	case N_VAR:
-	case N_LET:
-	case N_FOR_MAP:
-	case N_FOR_RANGE: {
-		if (!n->name || n->name[0] != '$')
-			break;
-		int i = param_index(e->macro, N_VAR, n->name);
-		if (i >= 0)
-			n->name = e->args[i]->name;
-		else
-			n->name = tt_sprintf("%s.%s%d", n->name, e->macro->name,
-					     e->serial);
-		break;
-	}
-	case N_MAP: {
-		int i = param_index(e->macro, N_MAP, n->name);
-		if (i >= 0)
-			n->name = e->args[i]->name;
-		break;
-	}
-	default:
-		break;
-	}
-	substitute(s, e, n->a);
-	substitute(s, e, n->b);
-	substitute(s, e, n->c);
-	for (int i = 0; i < n->args.n; i++)
-		substitute(s, e, n->args.v[i]);
-	if (n->ctype)
-		substitute(s, e, n->ctype->expr);
-}
-
-static int macro_serial;
-
-/* Replaces call n (of macro m) by its expansion. */
-static void expand_call(struct sema *s, struct node *prog, struct node *n,
-			struct node *m, int depth)
-{
-	if (depth > 32) {
-		sema_err(s, &n->loc, "Macro recursion limit reached: %s",
-			 n->name);
-		n->id = -3;
-		return;
-	}
-	if (n->args.n != m->args.n) {
-		sema_err(s, &n->loc,
-			 "Call to %s() has the wrong number of arguments: "
-			 "expected %d, got %d",
-			 n->name, m->args.n, n->args.n);
-		n->id = -3;
-		return;
-	}
-	for (int i = 0; i < m->args.n; i++) {
-		struct node *p = m->args.v[i], *a = n->args.v[i];
-		if (p->kind == N_VAR && a->kind != N_VAR) {
-			sema_err(s, &a->loc,
-				 "Mismatched arg to macro call %s: expected a "
-				 "variable for %s",
-				 n->name, p->name);
-			n->id = -3;
-			return;
-		}
-		if (p->kind == N_MAP && (a->kind != N_MAP || a->args.n)) {
-			sema_err(s, &a->loc,
-				 "Mismatched arg to macro call %s: expected a "
-				 "map for %s",
-				 n->name, p->name);
-			n->id = -3;
-			return;
-		}
-		/* arguments are expanded in the caller's context first */
-		expand(s, prog, a, depth);
-	}
-	struct macro_env e = { m, n->args.v, ++macro_serial };
-	struct node *body = clone(m->b);
-	substitute(s, &e, body);
-	struct srcloc loc = n->loc;
-	*n = *body;
-	n->loc = loc;
-	n->id = -2; /* a macro expansion */
-	/* macros used inside the body */
-	for (int i = 0; i < n->args.n; i++)
-		expand(s, prog, n->args.v[i], depth + 1);
-	expand(s, prog, n->a, depth + 1);
-}
-
-static void expand(struct sema *s, struct node *prog, struct node *n,
-		   int depth)
-{
-	if (!n)
-		return;
-	if ((n->kind == N_CALL || n->kind == N_BUILTIN) && n->name) {
-		const char *name = n->name;
-		struct node *m = find_macro(prog, name);
-		/* a builtin of the same name wins when the macro's
-		 * parameters do not fit the call */
-		if (m && m->args.n != n->args.n && builtin_lookup(name))
-			m = NULL;
-		if (m) {
-			expand_call(s, prog, n, m, depth);
-			return;
-		}
-	}
-	expand(s, prog, n->a, depth);
-	expand(s, prog, n->b, depth);
-	expand(s, prog, n->c, depth);
-	for (int i = 0; i < n->args.n; i++)
-		expand(s, prog, n->args.v[i], depth);
-}
-
-static void expand_macros(struct sema *s, struct node *prog)
-{
-	for (int i = 0; i < prog->args.n; i++) {
-		struct node *m = prog->args.v[i];
-		if (m->kind != N_MACRO)
-			continue;
-		for (int k = 0; k < i; k++) {
-			struct node *o = prog->args.v[k];
-			if (o->kind == N_MACRO && !strcmp(o->name, m->name))
-				sema_err(s, &m->loc, "Redefinition of macro: %s",
-					 m->name);
-		}
-	}
-	for (int i = 0; i < prog->args.n; i++) {
-		struct node *p = prog->args.v[i];
-		if (p->kind == N_PROBE) {
-			expand(s, prog, p->a, 0);
-			expand(s, prog, p->b, 0);
-		}
-	}
-}
-
 /* ---- probes ----------------------------------------------------------------- */
 
 /* Parses and expands the attach points of every probe (once). */
@@ -2632,7 +2423,6 @@ int sema_run(struct node *program, const struct tt_config *cfg,
 				 ast_kind_name(n->kind));
 		}
 	}
-	expand_macros(&s, program);
 	probes_set_config(cfg); /* -p and --unsafe for uprobe/usdt targets */
 	collect_probes(&s, program);
 

@@ -1,5 +1,5 @@
 /* test_irbuild.c — golden files for ir_build: each tests/golden/ir/NAME.bt
- * is compiled (parse, sema, ir_build — no optimisation) and must give
+ * is compiled (parse, macros, sema, ir_build — no optimisation) and must give
  * exactly NAME.ir: the maps and actions of the tt_prog, then `-d ir` of
  * every program.  Every function must also pass ir_check().
  *
@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "ir_build.h"
+#include "macro.h"
 #include "parser.h"
 #include "probes.h"
 #include "sema.h"
@@ -119,6 +120,8 @@ static char *build(const char *text)
 	tt_config_defaults(&p.cfg);
 	struct node *prog = parse_program(src);
 	int rc = prog ? 0 : -1;
+	if (!rc)
+		rc = macro_expand(prog);
 	if (!rc)
 		rc = sema_config(prog, &p.cfg);
 	if (!rc)
