@@ -107,7 +107,8 @@ struct tt_probe {
 	void *attach_state;        /* owned by attach.c */
 };
 
-/* Settings from the command line, config = { } blocks and BPFTRACE_* env. */
+/* Settings from the command line, config = { } blocks and BPFTRACE_* env
+ * (config.h fills them). */
 struct tt_config {
 	int max_strlen;            /* bytes incl. NUL? bpftrace: default 1024 */
 	int max_map_keys;          /* default 4096 */
@@ -152,7 +153,5 @@ struct tt_prog {
 					 (held before exec until attached);
 					 USDT probes attach to it only */
 };
-
-void tt_config_defaults(struct tt_config *cfg);
 
 #endif

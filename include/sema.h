@@ -87,10 +87,6 @@ struct sema_result {
 
 int sema_run(struct node *program, const struct tt_config *cfg,
 	     struct sema_result *res);
-/* Apply a config = { } block and BPFTRACE_* environment variables
- * (the environment wins).  Unknown names are errors ("bad_config: not a
- * known configuration option"). */
-int sema_config(struct node *program, struct tt_config *cfg);
 
 /* ---- for the builtin table (builtins.c) ---------------------------------
  * A builtin's typing hook calls these. */

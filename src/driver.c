@@ -6,6 +6,7 @@
  *   emit] -> load -> attach -> run (BEGIN, events, END, maps) */
 #include <string.h>
 
+#include "config.h"
 #include "driver.h"
 #include "emit.h"
 #include "import.h"
@@ -20,23 +21,6 @@
 #include "runtime.h"
 #include "sema.h"
 #include "stackalloc.h"
-
-void tt_config_defaults(struct tt_config *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->max_strlen = 1024;
-	cfg->max_map_keys = 4096;
-	cfg->print_maps_on_exit = true;
-	cfg->on_stack_limit = 64;
-	cfg->output_format = "text";
-	cfg->log_size = 1000000;
-	cfg->stack_mode = "bpftrace";
-	cfg->str_trunc_trailer = "..";
-	cfg->max_cat_bytes = 10240;
-	cfg->max_probes = 1024;
-	cfg->perf_rb_pages = 64; /* 256 KiB with 4 KiB pages */
-	cfg->show_debug_info = true;
-}
 
 unsigned driver_dump_flags(const char *arg)
 {
@@ -141,7 +125,7 @@ int driver_run(struct driver_opts *o)
 		goto out;
 	if (o->dump & DUMP_AST)
 		ast_dump(stdout, ast, false);
-	if (sema_config(ast, &p.cfg) < 0 || sema_run(ast, &p.cfg, &sr) < 0)
+	if (config_apply(ast, &p.cfg) < 0 || sema_run(ast, &p.cfg, &sr) < 0)
 		goto out;
 	if (o->dump & DUMP_TYPES)
 		ast_dump(stdout, ast, true);

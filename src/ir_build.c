@@ -2252,7 +2252,7 @@ int ir_build(struct node *program, struct sema_result *sr, struct tt_prog *out)
 					      : 0) + 8;
 		sm->id = add_map(out, m);
 	}
-	/* perf_rb_pages pages (sema_config checked it is a power of 2) */
+	/* perf_rb_pages pages (config_apply checked it is a power of 2) */
 	long page = sysconf(_SC_PAGESIZE);
 	uint32_t pages = out->cfg.perf_rb_pages > 0
 				 ? (uint32_t)out->cfg.perf_rb_pages : 64;

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "driver.h"
 #include "dwarf.h"
 #include "list.h"
@@ -163,7 +164,7 @@ int main(int argc, char **argv)
 		{ 0 },
 	};
 	struct driver_opts o = { 0 };
-	tt_config_defaults(&o.cfg);
+	config_defaults(&o.cfg);
 	const char *prog_text = NULL, *out_path = NULL;
 	bool list = false;
 	int c;

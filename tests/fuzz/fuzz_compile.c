@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "driver.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -24,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size] = 0;
 	struct source src = { "fuzz.bt", text, size };
 	struct driver_opts o = { .src = &src };
-	tt_config_defaults(&o.cfg);
+	config_defaults(&o.cfg);
 	o.cfg.dry_run = true;
 	diag_set_stream(devnull);
 	diag_reset();

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "driver.h"
 #include "probes.h"
 #include "golden.h"
@@ -58,7 +59,7 @@ static char *compile(const char *text, char *args, int *status)
 {
 	struct source src = { "stdin", text, strlen(text) };
 	struct driver_opts o = { .src = &src };
-	tt_config_defaults(&o.cfg);
+	config_defaults(&o.cfg);
 	o.cfg.dry_run = true;
 	char *pos[64];
 	int npos = 0;

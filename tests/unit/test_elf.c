@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "elf_syms.h"
 #include "probes.h"
 #include "prog.h"
@@ -449,7 +450,7 @@ static int expand(const char *raw, struct ap_vec *out)
 static void config(int pid, bool unsafe)
 {
 	static struct tt_config cfg;
-	tt_config_defaults(&cfg);
+	config_defaults(&cfg);
 	cfg.pid = pid;
 	cfg.unsafe = unsafe;
 	probes_set_config(&cfg);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config.h"
 #include "parser.h"
 #include "sema.h"
 #include "types.h"
@@ -25,11 +26,11 @@ static char *check(const char *text)
 	*src = (struct source){ "stdin", text, strlen(text) };
 	diag_set_stream(f);
 	diag_reset();
-	tt_config_defaults(&cfg);
+	config_defaults(&cfg);
 	memset(&res, 0, sizeof(res));
 	struct node *prog = parse_program(src);
 	cr_assert_not_null(prog, "%s: does not parse", text);
-	int rc = sema_config(prog, &cfg);
+	int rc = config_apply(prog, &cfg);
 	if (rc == 0)
 		rc = sema_run(prog, &cfg, &res);
 	if (rc == 0)

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "config.h"
 #include "ir_build.h"
 #include "macro.h"
 #include "parser.h"
@@ -117,13 +118,13 @@ static char *build(const char *text)
 	*src = (struct source){ "stdin", text, strlen(text) };
 	struct tt_prog p = { 0 };
 	struct sema_result sr = { 0 };
-	tt_config_defaults(&p.cfg);
+	config_defaults(&p.cfg);
 	struct node *prog = parse_program(src);
 	int rc = prog ? 0 : -1;
 	if (!rc)
 		rc = macro_expand(prog);
 	if (!rc)
-		rc = sema_config(prog, &p.cfg);
+		rc = config_apply(prog, &p.cfg);
 	if (!rc)
 		rc = sema_run(prog, &p.cfg, &sr);
 	if (!rc)

@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include "config.h"
 #include "output.h"
 #include "probes.h"
 #include "runtime.h"
@@ -188,12 +189,7 @@ static void add_probe(struct tt_prog *p, const char *name,
 static struct tt_prog new_prog(void)
 {
 	struct tt_prog p = { 0 };
-	/* tt_config_defaults() lives in driver.c, which pulls in the whole
-	   compiler; the runtime reads only these */
-	p.cfg.output_format = "text";
-	p.cfg.print_maps_on_exit = true;
-	p.cfg.log_size = 1000000;
-	p.cfg.str_trunc_trailer = "..";
+	config_defaults(&p.cfg);
 	p.cfg.quiet = true;
 	add_maps(&p);
 	return p;

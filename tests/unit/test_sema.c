@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "macro.h"
 #include "parser.h"
 #include "probes.h"
@@ -52,13 +53,13 @@ static char *check(const char *text)
 	FILE *f = open_memstream(&buf, &len);
 	diag_set_stream(f);
 	diag_reset();
-	tt_config_defaults(&cfg);
+	config_defaults(&cfg);
 	memset(&res, 0, sizeof(res));
 	struct node *prog = parse_program(src_of(text));
 	cr_assert_not_null(prog, "%s: does not parse", text);
 	int rc = macro_expand(prog);
 	if (rc == 0)
-		rc = sema_config(prog, &cfg);
+		rc = config_apply(prog, &cfg);
 	if (rc == 0)
 		rc = sema_run(prog, &cfg, &res);
 	if (rc == 0)
