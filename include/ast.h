@@ -1,9 +1,10 @@
 /* ast.h — the syntax tree the parser builds and sema annotates.
  *
  * One node struct for everything; each kind documents which fields it uses.
- * Children are owned by the arena.  sema fills node->type (and node->sym for
- * variables/maps); later stages read them and never change the tree shape,
- * except sema's desugaring noted below. */
+ * Children are owned by the arena.  sema fills node->type and node->sym
+ * (what a name or field resolved to); later stages read them, never write
+ * them, and never change the tree shape, except sema's desugaring noted
+ * below. */
 #ifndef AST_H
 #define AST_H
 
@@ -12,6 +13,9 @@
 struct type;
 struct attach_point;
 struct node;
+struct sema_var;
+struct sema_map;
+struct sema_field;
 
 struct node_vec { struct node **v; int n, cap; };
 struct ap_vec { struct attach_point **v; int n, cap; };
@@ -93,6 +97,27 @@ struct ctype {
 	struct srcloc loc;
 };
 
+/* What sema resolved a node to (sema.h defines the records).  The kind
+ * says which member is set. */
+enum sym_kind {
+	SYM_NONE,
+	SYM_VAR,      /* VAR, LET, FOR_MAP, FOR_RANGE: the scratch variable */
+	SYM_MAP,      /* MAP: the script map */
+	SYM_FIELD,    /* FIELD of a struct (through a pointer or not), tuple or
+			 record: where the field is */
+	SYM_CONSTANT, /* BUILTIN naming an enumerator or a script #define: an
+			 int64 whose value is the node's ival (no member) */
+};
+
+struct sym {
+	enum sym_kind kind;
+	union {
+		struct sema_var *var;
+		struct sema_map *map;
+		const struct sema_field *field;
+	};
+};
+
 struct node {
 	enum node_kind kind;
 	struct srcloc loc;
@@ -110,7 +135,7 @@ struct node {
 	struct ap_vec aps;
 	/* filled by sema */
 	struct type *type;
-	void *sym;           /* VAR: struct sema_var *; MAP: struct sema_map * */
+	struct sym sym;
 	int id;              /* free for later stages (e.g. probe index) */
 };
 

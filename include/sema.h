@@ -2,9 +2,10 @@
  * its location before giving up.
  *
  * Takes the parsed program, macros expanded (macro.h); annotates every
- * expression node with ->type, every VAR/MAP node with ->sym; parses and
- * expands attach points; reads tracepoint formats; collects the script's
- * maps with their key and value types.  Returns 0, or -1 after reporting
+ * expression node with ->type, every VAR/MAP/FIELD node with ->sym (the
+ * records below: struct sym, ast.h); parses and expands attach points;
+ * reads tracepoint formats; collects the script's maps with their key and
+ * value types, numbered and laid out.  Returns 0, or -1 after reporting
  * every error it found.
  *
  * Type rules (bpftrace's):
@@ -39,15 +40,13 @@
 
 struct type;
 
-/* node->id of an N_BUILTIN that names a constant (an enumerator or a
- * script #define): its int64 value is node->ival. */
-#define SEMA_CONSTANT (-4)
+/* Sema's records, which nodes point to (node->sym, ast.h) and later
+ * stages read without writing. */
 
 struct sema_var {               /* one scratch variable ($x) in one scope */
 	const char *name;
 	struct type *type;
 	struct srcloc decl;
-	int id;                     /* free for ir_build */
 	bool typed;                 /* let $x: T — the type never widens */
 	bool let_decl;              /* declared by let */
 	bool addr_taken;            /* &$x is used: it lives in memory (a
@@ -70,6 +69,33 @@ struct sema_map {               /* one script map (@x) */
 	bool key_known;             /* key shape seen (scalar or keyed) */
 	bool had_error;             /* an assignment failed: no "Undefined" */
 };
+
+/* A field access resolved (N_FIELD on a struct, a pointer to one, a tuple
+ * or a record; not args.x of a tracepoint, whose place differs from one
+ * attach point to the next): where the field is, so no later stage looks
+ * it up by name again. */
+struct sema_field {
+	const struct field *f;      /* its type (f->type->size bytes) and
+				       bitfield position */
+	int offset;                 /* bytes from the start of the struct,
+				       tuple or record read from (through
+				       anonymous members) */
+};
+
+static inline struct sema_var *sema_var_of(const struct node *n)
+{
+	return n && n->sym.kind == SYM_VAR ? n->sym.var : NULL;
+}
+
+static inline struct sema_map *sema_map_of(const struct node *n)
+{
+	return n && n->sym.kind == SYM_MAP ? n->sym.map : NULL;
+}
+
+static inline const struct sema_field *sema_field_of(const struct node *n)
+{
+	return n && n->sym.kind == SYM_FIELD ? n->sym.field : NULL;
+}
 
 /* One BPF program to generate: a probe body for one concrete attach point
  * (wildcards expanded). */
@@ -116,8 +142,6 @@ bool sema_direct_map_assign(struct sema *s);
 /* Types a MAP node used as a whole map (print(@m), clear(@m)): no key
  * check; "Undefined map" if nothing assigns it. */
 struct type *sema_map_ref(struct sema *s, struct node *n);
-/* The map a MAP node names (after sema_expr on it), or NULL. */
-struct sema_map *sema_map_of(struct node *n);
 /* Integer promotion used for variables, maps and ?: branches; NULL when
  * the two types cannot hold each other's values. */
 struct type *sema_promote(struct type *a, struct type *b);

@@ -429,7 +429,7 @@ static struct node *keyed_map(struct sema *s, struct node *n)
 		vec_push(&k->args, n->args.v[1]);
 	}
 	sema_map_ref(s, m);
-	struct sema_map *sm = m->sym;
+	struct sema_map *sm = sema_map_of(m);
 	if (!sm || !sm->value)
 		return NULL;
 	if (sm->value->kind == TY_AGG && (sm->value->agg == AGG_HIST ||
@@ -516,7 +516,7 @@ static struct type *ty_len(struct sema *s, struct node *n)
 		return type_int(8, true);
 	}
 	sema_map_ref(s, m);
-	struct sema_map *sm = m->sym;
+	struct sema_map *sm = sema_map_of(m);
 	if (sm && sm->value && !sm->nkeys)
 		sema_err(s, &m->loc, "call to len() expects a map with explicit "
 				     "keys (non-scalar map)");
@@ -1167,7 +1167,7 @@ static struct ref lhist_bucket(struct irb *b, struct ref x,
 static struct ref hist_key(struct irb *b, struct node *map, struct ref bucket,
 			   const struct srcloc *loc)
 {
-	struct sema_map *m = map->sym;
+	struct sema_map *m = sema_map_of(map);
 	struct type *kt = m->nkeys ? m->key : NULL;
 	int ks = kt ? (kt->size + 7) & ~7 : 0;
 	int s = irb_slot_sized(b, ks + 8, 8, tt_sprintf("key%s", m->name));
@@ -1189,7 +1189,7 @@ static struct ref hist_key(struct irb *b, struct node *map, struct ref bucket,
 static struct irval lo_hist(struct irb *b, struct node *n, struct node *map)
 {
 	const struct srcloc *loc = &n->loc;
-	struct type *t = map->sym ? ((struct sema_map *)map->sym)->value : NULL;
+	struct type *t = sema_map_of(map) ? map->sym.map->value : NULL;
 	if (!t || t->kind != TY_AGG)
 		return void_val();
 	bool lin = t->agg == AGG_LHIST;
@@ -1237,7 +1237,7 @@ static struct ref tseries_now(struct irb *b, struct node *n,
 			      const struct srcloc *loc)
 {
 	int r = irb_reg(b, "now");
-	if (n->c && n->c->sym) {
+	if (sema_map_of(n->c)) {
 		int p = irb_call(b, BPF_FUNC_map_lookup_elem, loc, 2,
 				 ref_map(irb_map_index(b, n->c)),
 				 irb_map_key(b, n->c));
@@ -1266,7 +1266,7 @@ static struct ref tseries_now(struct irb *b, struct node *n,
 static struct irval lo_tseries(struct irb *b, struct node *n, struct node *map)
 {
 	const struct srcloc *loc = &n->loc;
-	struct type *t = map->sym ? ((struct sema_map *)map->sym)->value : NULL;
+	struct type *t = sema_map_of(map) ? map->sym.map->value : NULL;
 	if (!t || t->kind != TY_AGG || t->agg != AGG_TSERIES)
 		return void_val();
 	enum agg_kind agg = t->tseries_agg;

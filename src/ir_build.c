@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "builtins.h"
-#include "cdecl.h"
 #include "lexer.h"
 #include "probes.h"
 #include "types.h"
@@ -222,7 +221,7 @@ static int map_index_of(struct irb *b, struct sema_map *m)
 
 int irb_map_index(struct irb *b, struct node *map)
 {
-	return map_index_of(b, map->sym);
+	return map_index_of(b, sema_map_of(map));
 }
 
 int irb_action(struct irb *b, enum action_kind kind, const char *fmt,
@@ -579,7 +578,7 @@ static void var_assign(struct irb *b, struct sema_var *var, struct irval v,
 
 struct ref irb_map_key(struct irb *b, struct node *map)
 {
-	struct sema_map *m = map->sym;
+	struct sema_map *m = sema_map_of(map);
 	const struct srcloc *loc = &map->loc;
 	if (m->nkeys == 0 || !m->key) {
 		int s = irb_slot_sized(b, 8, 8, tt_sprintf("key%s", m->name));
@@ -632,7 +631,7 @@ static int ncpus(void)
  * per-CPU values with bpf_map_lookup_percpu_elem over every CPU. */
 static struct irval agg_read(struct irb *b, struct node *n)
 {
-	struct sema_map *m = n->sym;
+	struct sema_map *m = sema_map_of(n);
 	struct type *t = m->value;
 	const struct srcloc *loc = &n->loc;
 	if (t->agg == AGG_STATS || t->agg == AGG_HIST || t->agg == AGG_LHIST ||
@@ -708,7 +707,7 @@ static struct irval agg_read(struct irb *b, struct node *n)
 /* @m[k] in an expression: the value, or zero when the key is absent. */
 static struct irval map_read(struct irb *b, struct node *n)
 {
-	struct sema_map *m = n->sym;
+	struct sema_map *m = sema_map_of(n);
 	struct type *t = m->value;
 	if (t->kind == TY_AGG)
 		return agg_read(b, n);
@@ -751,7 +750,7 @@ static struct irval map_read(struct irb *b, struct node *n)
 static void map_write(struct irb *b, struct node *map, struct irval v,
 		      const struct srcloc *loc)
 {
-	struct sema_map *m = map->sym;
+	struct sema_map *m = sema_map_of(map);
 	struct ref key = irb_map_key(b, map);
 	struct ref vr;
 	if (v.r.kind == REF_SLOT && type_equal(v.t, m->value)) {
@@ -1223,7 +1222,7 @@ static struct irval addr_of(struct irb *b, struct node *n, struct type *pt)
 	int esz = 0;
 	switch (n->kind) {
 	case N_VAR: {
-		struct var_home *h = var_home(b, n->sym);
+		struct var_home *h = var_home(b, sema_var_of(n));
 		int d = irb_reg(b, NULL);
 		struct ir_insn *in = irb_emit(b, IR_MOV, loc);
 		in->dst = d;
@@ -1232,16 +1231,9 @@ static struct irval addr_of(struct irb *b, struct node *n, struct type *pt)
 	}
 	case N_UNOP: /* &*p */
 		return val(pt, irb_to_reg(b, irb_expr(b, n->a), loc));
-	case N_FIELD: {
-		struct type *st = at->kind == TY_PTR ? at->elem : at;
-		if (st->kind == TY_TUPLE)
-			off = st->fields.v[atoi(n->name)].offset;
-		else if (st->kind == TY_RECORD)
-			off = type_field(st, n->name)->offset;
-		else
-			cdecl_field(st, n->name, &off);
+	case N_FIELD:
+		off = sema_field_of(n)->offset;
 		break;
-	}
 	case N_INDEX: {
 		/* (a string's elements are bytes) */
 		esz = at->kind == TY_STR ? 1 : at->elem->size;
@@ -1409,26 +1401,22 @@ static struct irval field(struct irb *b, struct node *n)
 			 ref_imm(f->type->size), ref_reg(p));
 		return val(f->type, s);
 	}
+	const struct sema_field *sf = sema_field_of(n);
+	if (!sf)
+		return irb_unsupported(b, &n->loc, "this field access");
+	const struct field *f = sf->f;
+	int off = sf->offset;
 	if (at->kind == TY_TUPLE || at->kind == TY_RECORD) {
 		struct irval a = irb_expr(b, n->a);
-		const struct field *f;
-		if (at->kind == TY_TUPLE)
-			f = &at->fields.v[atoi(n->name)];
-		else
-			f = type_field(at, n->name);
 		if (is_scalar(f->type))
-			return load_scalar(b, a.r, f->offset, f->type, &n->loc);
-		return val(f->type, ref_add(a.r, f->offset));
+			return load_scalar(b, a.r, off, f->type, &n->loc);
+		return val(f->type, ref_add(a.r, off));
 	}
-	if (at->kind == TY_PTR && at->elem && at->elem->kind == TY_STRUCT) {
-		int off;
-		const struct field *f = cdecl_field(at->elem, n->name, &off);
+	if (at->kind == TY_PTR) {
 		struct irval p = irb_expr(b, n->a);
 		return read_mem(b, n, p.r, off, n->type, as_of(b, at), f);
 	}
 	if (at->kind == TY_STRUCT) {
-		int off;
-		const struct field *f = cdecl_field(at, n->name, &off);
 		struct irval a = irb_expr(b, n->a);
 		if (!is_scalar(f->type))
 			return val(f->type, ref_add(a.r, off));
@@ -1523,8 +1511,7 @@ static struct irval index_expr(struct irb *b, struct node *n)
 	    fa->a->type->kind == TY_PTR) {
 		/* p->arr[i]: read the one element at p + offset + i * size
 		 * (not the whole array; a flexible arr[0] has no size) */
-		int off;
-		cdecl_field(fa->a->type->elem, fa->name, &off);
+		int off = sema_field_of(fa)->offset;
 		struct irval p = irb_expr(b, fa->a);
 		a = val(type_ptr(et, as_of(b, fa->a->type)),
 			ref_at(b, irb_to_reg(b, p, &n->loc), off, &n->loc));
@@ -1686,7 +1673,7 @@ static struct irval incdec(struct irb *b, struct node *n)
 				o, ref_imm(step), &n->loc);
 	nv.t = n->a->type;
 	if (n->a->kind == N_VAR)
-		var_assign(b, n->a->sym, nv, &n->loc);
+		var_assign(b, sema_var_of(n->a), nv, &n->loc);
 	else
 		map_write(b, n->a, nv, &n->loc);
 	return n->is_post ? val(n->type, o) : val(n->type, nv.r);
@@ -1703,7 +1690,7 @@ struct irval irb_expr(struct irb *b, struct node *n)
 		return str_literal(b, n, n->type);
 	case N_BUILTIN:
 	case N_CALL: {
-		if (n->kind == N_BUILTIN && n->id == SEMA_CONSTANT)
+		if (n->sym.kind == SYM_CONSTANT)
 			return val(n->type, ref_imm((int64_t)n->ival));
 		const struct builtin *bi = builtin_lookup(n->name);
 		if (!bi || !bi->lower)
@@ -1711,8 +1698,8 @@ struct irval irb_expr(struct irb *b, struct node *n)
 		return bi->lower(b, n, NULL);
 	}
 	case N_VAR: {
-		struct var_home *h = var_home(b, n->sym);
-		struct sema_var *v = n->sym;
+		struct var_home *h = var_home(b, sema_var_of(n));
+		struct sema_var *v = sema_var_of(n);
 		if (h->reg >= 0)
 			return val(v->type, ref_reg(h->reg));
 		if (is_scalar(v->type)) /* &$v taken: it lives in memory */
@@ -1877,7 +1864,7 @@ static void assign(struct irb *b, struct node *n)
 	if (lhs->kind == N_BUILTIN) /* `_ = e`: e was evaluated */
 		return;
 	if (lhs->kind == N_VAR)
-		var_assign(b, lhs->sym, v, &n->loc);
+		var_assign(b, sema_var_of(lhs), v, &n->loc);
 	else if (lhs->kind == N_MAP)
 		map_write(b, lhs, v, &n->loc);
 	else
@@ -1890,7 +1877,7 @@ static bool mentions_var(const struct node *n, const struct sema_var *v)
 {
 	if (!n)
 		return false;
-	if (n->kind == N_VAR && n->sym == v)
+	if (n->kind == N_VAR && sema_var_of(n) == v)
 		return true;
 	if (mentions_var(n->a, v) || mentions_var(n->b, v) ||
 	    mentions_var(n->c, v))
@@ -1908,7 +1895,7 @@ static bool assign_in_place(struct irb *b, struct node *n)
 	struct node *lhs = n->a;
 	if (n->op != '=' || lhs->kind != N_VAR)
 		return false;
-	struct sema_var *var = lhs->sym;
+	struct sema_var *var = sema_var_of(lhs);
 	if (is_scalar(var->type) || mentions_var(n->b, var))
 		return false;
 	struct var_home *h = var_home(b, var);
@@ -1921,7 +1908,7 @@ static bool assign_in_place(struct irb *b, struct node *n)
  * $i). */
 static void for_range(struct irb *b, struct node *n)
 {
-	struct sema_var *var = n->sym;
+	struct sema_var *var = sema_var_of(n);
 	struct irval a = irb_expr(b, n->a);
 	struct ref ar = irb_to_reg(b, a, &n->loc);
 	int it = irb_reg(b, NULL), end = irb_reg(b, NULL);
@@ -1968,15 +1955,15 @@ static void stmt(struct irb *b, struct node *n)
 	case N_LET:
 		if (n->b) {
 			struct irval v = irb_expr(b, n->b);
-			var_assign(b, n->sym, v, &n->loc);
+			var_assign(b, sema_var_of(n), v, &n->loc);
 		} else {
-			struct var_home *h = var_home(b, n->sym);
+			struct var_home *h = var_home(b, sema_var_of(n));
 			if (h->reg >= 0) {
 				struct ir_insn *in = irb_emit(b, IR_MOV, &n->loc);
 				in->dst = h->reg;
 				in->arg[0] = ref_imm(0);
 			} else {
-				struct sema_var *sv = n->sym;
+				struct sema_var *sv = sema_var_of(n);
 				memzero(b, ref_slot(h->slot, 0), 0,
 					sv->type->size, &n->loc);
 			}

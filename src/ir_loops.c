@@ -146,10 +146,9 @@ static void walk(struct refs *R, struct node *n, const struct node *body,
 		return;
 	if (n == body)
 		inside = true;
-	bool names_var = n->kind == N_VAR || n->kind == N_LET ||
-			 n->kind == N_FOR_MAP || n->kind == N_FOR_RANGE;
-	if (names_var && n->sym) {
-		int i = ref_index(R, n->sym);
+	/* VAR, LET, FOR_MAP and FOR_RANGE name a variable */
+	if (sema_var_of(n)) {
+		int i = ref_index(R, n->sym.var);
 		R->all.v[i]++;
 		if (inside) {
 			R->inside.v[i]++;
@@ -158,8 +157,8 @@ static void walk(struct refs *R, struct node *n, const struct node *body,
 		}
 	}
 	if (inside && (n->kind == N_ASSIGN || n->kind == N_INCDEC) && n->a &&
-	    n->a->kind == N_VAR && n->a->sym) {
-		int i = ref_index(R, n->a->sym); /* may move R->v.v */
+	    n->a->kind == N_VAR && sema_var_of(n->a)) {
+		int i = ref_index(R, n->a->sym.var); /* may move R->v.v */
 		R->v.v[i].written = true;
 	}
 	for (int i = 0; i < n->args.n; i++)
@@ -179,7 +178,7 @@ static void find_captures(struct irb *b, struct node *n, struct capture **out,
 	*nout = 0;
 	for (int i = 0; i < R.v.n; i++)
 		if (R.inside.v[i] && R.all.v[i] > R.inside.v[i] &&
-		    R.v.v[i].var != n->sym)
+		    R.v.v[i].var != sema_var_of(n))
 			(*out)[(*nout)++] = R.v.v[i];
 	vec_free(&R.v);
 	vec_free(&R.all);
@@ -223,8 +222,8 @@ static void finish_entry(struct ir_func *sub, struct irl_sub *L, int entry,
  * per-CPU aggregation's value is merged over the CPUs (a map read). */
 static void fill_kv(struct irb *b, struct node *n, int key, int value)
 {
-	struct sema_var *kv = n->sym;
-	struct sema_map *sm = n->a->sym;
+	struct sema_var *kv = sema_var_of(n);
+	struct sema_map *sm = sema_map_of(n->a);
 	struct type *t = kv->type;
 	const struct srcloc *loc = &n->loc;
 	struct ir_func *f = irb_func(b);
@@ -243,15 +242,19 @@ static void fill_kv(struct irb *b, struct node *n, int key, int value)
 	if (sm->value && sm->value->kind == TY_AGG) {
 		struct node *var = ast_new(N_VAR, loc);
 		var->name = kv->name;
-		var->sym = kv;
+		var->sym = (struct sym){ .kind = SYM_VAR, .var = kv };
 		var->type = t;
 		struct node *k = ast_new(N_FIELD, loc);
+		struct sema_field *kf = tt_alloc(sizeof(*kf));
+		kf->f = fk;
+		kf->offset = fk->offset;
 		k->a = var;
 		k->name = "0";
+		k->sym = (struct sym){ .kind = SYM_FIELD, .field = kf };
 		k->type = fk->type;
 		struct node *rd = ast_new(N_MAP, &n->a->loc);
 		rd->name = sm->name;
-		rd->sym = sm;
+		rd->sym = (struct sym){ .kind = SYM_MAP, .map = sm };
 		rd->type = fv->type;
 		vec_push(&rd->args, k);
 		struct irval v = irb_expr(b, rd);
@@ -332,7 +335,7 @@ static struct ir_func *build_body(struct irb *b, struct node *n, bool is_map,
 	if (is_map) {
 		fill_kv(b, n, key, value);
 	} else {
-		struct sema_var *iv = n->sym;
+		struct sema_var *iv = sema_var_of(n);
 		int reg, slot;
 		irb_var_get(b, iv, &reg, &slot);
 		int start = ir_reg_new(sub, NULL);
@@ -484,7 +487,7 @@ static bool depth_ok(struct irb *b, struct node *n)
 
 void irl_for_map(struct irb *b, struct node *n)
 {
-	struct sema_map *sm = n->a->sym;
+	struct sema_map *sm = sema_map_of(n->a);
 	if (!sm || sm->id < 0 || !depth_ok(b, n))
 		return;
 	struct irl_sub *L;
@@ -531,7 +534,7 @@ bool irl_for_range(struct irb *b, struct node *n)
 		return false;
 	if (!depth_ok(b, n))
 		return true;
-	struct sema_var *iv = n->sym;
+	struct sema_var *iv = sema_var_of(n);
 	bool sign = iv && iv->type && iv->type->kind == TY_INT &&
 		    iv->type->is_signed;
 	const struct srcloc *loc = &n->loc;

@@ -119,9 +119,25 @@ int sema_probe_name_max(struct sema *s)
 }
 bool sema_direct_map_assign(struct sema *s) { return s->direct_map_assign; }
 
-struct sema_map *sema_map_of(struct node *n)
+static void set_var(struct node *n, struct sema_var *v)
 {
-	return n && n->kind == N_MAP ? n->sym : NULL;
+	n->sym = (struct sym){ .kind = SYM_VAR, .var = v };
+}
+
+static void set_map(struct node *n, struct sema_map *m)
+{
+	n->sym = (struct sym){ .kind = SYM_MAP, .map = m };
+}
+
+/* The FIELD node n reads field f, offset bytes into the value read from. */
+static const struct field *set_field(struct node *n, const struct field *f,
+				     int offset)
+{
+	struct sema_field *sf = tt_alloc(sizeof(*sf));
+	sf->f = f;
+	sf->offset = offset;
+	n->sym = (struct sym){ .kind = SYM_FIELD, .field = sf };
+	return f;
 }
 
 static bool is_none(const struct type *t)
@@ -264,7 +280,6 @@ static struct sema_var *var_declare(struct sema *s, struct node *decl,
 		v->name = name;
 		v->type = t;
 		v->decl = decl->loc;
-		v->id = -1;
 		struct var_decl d = { decl, v };
 		vec_push(&s->decls, d);
 		s->changed = true;
@@ -954,9 +969,9 @@ static bool lvalue_space(struct node *n, enum addrspace *as)
 	struct type *at = n->a ? n->a->type : NULL;
 	switch (n->kind) {
 	case N_VAR:
-		if (!n->sym)
+		if (!sema_var_of(n))
 			return false;
-		((struct sema_var *)n->sym)->addr_taken = true;
+		n->sym.var->addr_taken = true;
 		*as = AS_KERNEL;
 		return true;
 	case N_UNOP:
@@ -1229,7 +1244,8 @@ static struct type *type_fieldexpr(struct sema *s, struct node *n)
 				 i, a->fields.n);
 			return type_none();
 		}
-		return a->fields.v[i].type;
+		const struct field *f = &a->fields.v[i];
+		return set_field(n, f, f->offset)->type;
 	}
 	if (a->kind == TY_STRUCT && !a->is_ctx) {
 		int off;
@@ -1241,6 +1257,7 @@ static struct type *type_fieldexpr(struct sema *s, struct node *n)
 				 type_name(a), n->name);
 			return type_none();
 		}
+		set_field(n, f, off);
 		return with_as(f->type, default_as(s));
 	}
 	if (a->kind == TY_RECORD || a->kind == TY_STRUCT) {
@@ -1265,6 +1282,8 @@ static struct type *type_fieldexpr(struct sema *s, struct node *n)
 					 n->name);
 			return type_none();
 		}
+		if (a->kind == TY_RECORD)
+			set_field(n, f, f->offset);
 		return f->type;
 	}
 	if (a->kind == TY_PTR && a->elem && a->elem->kind == TY_STRUCT) {
@@ -1277,6 +1296,7 @@ static struct type *type_fieldexpr(struct sema *s, struct node *n)
 				 type_name(a->elem), n->name);
 			return type_none();
 		}
+		set_field(n, f, off);
 		/* a pointer read from user memory points to user memory */
 		return with_as(f->type, a->as);
 	}
@@ -1296,7 +1316,7 @@ static struct type *type_call(struct sema *s, struct node *n)
 		/* an enumerator (script or kernel enum) or a #define'd
 		 * constant: an int64 whose value ir_build takes from ival */
 		n->ival = (uint64_t)cval;
-		n->id = SEMA_CONSTANT;
+		n->sym.kind = SYM_CONSTANT;
 		return type_int(8, true);
 	}
 	if (!bi) {
@@ -1366,7 +1386,7 @@ static struct type *type_call(struct sema *s, struct node *n)
 static struct type *type_map(struct sema *s, struct node *n)
 {
 	struct sema_map *m = map_get(s, n->name, &n->loc);
-	n->sym = m;
+	set_map(n, m);
 	map_keys(s, n, m);
 	if (is_none(m->value)) {
 		if (!m->had_error)
@@ -1385,7 +1405,7 @@ static struct type *type_map(struct sema *s, struct node *n)
 struct type *sema_map_ref(struct sema *s, struct node *n)
 {
 	struct sema_map *m = map_get(s, n->name, &n->loc);
-	n->sym = m;
+	set_map(n, m);
 	if (is_none(m->value)) {
 		if (!m->had_error)
 			sema_err(s, &n->loc, "Undefined map: %s", n->name);
@@ -1436,7 +1456,7 @@ static struct type *expr(struct sema *s, struct node *n)
 				 "Undefined or undeclared variable: %s", n->name);
 			return type_none();
 		}
-		n->sym = v;
+		set_var(n, v);
 		if (v->let_decl && v->typed && !v->assigned)
 			sema_warn(s, &n->loc,
 				  "Variable used before it was assigned: %s",
@@ -1485,9 +1505,8 @@ static struct type *expr(struct sema *s, struct node *n)
 		}
 		/* bpftrace widens a variable without a declared type to
 		   int64 when it is incremented: (uint8)255 + ++ is 256 */
-		if (n->a->kind == N_VAR && n->a->sym && type_is_int(a) &&
-		    !((struct sema_var *)n->a->sym)->typed) {
-			struct sema_var *v = n->a->sym;
+		struct sema_var *v = sema_var_of(n->a);
+		if (n->a->kind == N_VAR && v && type_is_int(a) && !v->typed) {
 			var_assign_type(s, v, type_int(8, true), &n->loc);
 			return v->type;
 		}
@@ -1941,15 +1960,15 @@ static void assign(struct sema *s, struct node *n)
 			return;
 		}
 		struct type *r = arith_result(compound_binop(n->op), a, b);
-		if (lhs->kind == N_VAR && lhs->sym)
-			var_assign_type(s, lhs->sym, r, &n->loc);
-		else if (lhs->kind == N_MAP && lhs->sym)
-			map_assign_type(s, lhs->sym, r, &n->loc);
+		if (lhs->kind == N_VAR && sema_var_of(lhs))
+			var_assign_type(s, lhs->sym.var, r, &n->loc);
+		else if (lhs->kind == N_MAP && sema_map_of(lhs))
+			map_assign_type(s, lhs->sym.map, r, &n->loc);
 		return;
 	}
 	if (lhs->kind == N_MAP) {
 		struct sema_map *m = map_get(s, lhs->name, &lhs->loc);
-		lhs->sym = m;
+		set_map(lhs, m);
 		map_keys(s, lhs, m);
 		if (rhs->kind == N_BINOP && binop_reads_map(rhs, lhs->name) &&
 		    !m->had_error)
@@ -2027,7 +2046,7 @@ static void assign(struct sema *s, struct node *n)
 		var_assign_type(s, v, t, &n->loc);
 		if (!is_none(t))
 			v->assigned = true;
-		lhs->sym = v;
+		set_var(lhs, v);
 		lhs->type = v->type;
 		return;
 	}
@@ -2168,7 +2187,7 @@ static void stmt(struct sema *s, struct node *n)
 		}
 		else if (!is_none(t))
 			var_assign_type(s, v, t, &n->loc);
-		n->sym = v;
+		set_var(n, v);
 		n->type = v->type;
 		break;
 	}
@@ -2232,7 +2251,7 @@ static void stmt(struct sema *s, struct node *n)
 		struct sema_var *v = var_declare(s, n, n->name, t);
 		if (t && !is_none(t))
 			var_assign_type(s, v, t, &n->loc);
-		n->sym = v;
+		set_var(n, v);
 		s->loop_depth++;
 		block(s, n->b);
 		s->loop_depth--;
@@ -2247,7 +2266,7 @@ static void stmt(struct sema *s, struct node *n)
 					     "(for ($kv : @map))");
 		} else {
 			sema_map_ref(s, m);
-			struct sema_map *sm = m->sym;
+			struct sema_map *sm = sema_map_of(m);
 			if (sm && !is_none(sm->value)) {
 				struct type *mv = sm->value;
 				if (mv->kind == TY_AGG &&
@@ -2282,7 +2301,7 @@ static void stmt(struct sema *s, struct node *n)
 		struct sema_var *v = var_declare(s, n, n->name, t);
 		if (!is_none(t))
 			var_assign_type(s, v, t, &n->loc);
-		n->sym = v;
+		set_var(n, v);
 		s->loop_depth++;
 		block(s, n->b);
 		s->loop_depth--;
