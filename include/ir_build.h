@@ -6,13 +6,13 @@
  * What it produces (the conventions the back end and runtime rely on):
  *  - tt_prog.probes: one per sema_probe, in script order (index), with
  *    prog_type from probes_prog_type() and name probes_ap_name().
- *  - tt_prog.maps: first every script map in sema order (MAPK_USER; HASH,
- *    or PERCPU_HASH for aggregations; key_size = key type size or 8 for a
- *    scalar map's zero key; value_size = value type size; max_entries =
- *    cfg.max_map_keys), then the ring buffer (MAPK_RINGBUF, 256 KiB), the
- *    lost-records counter (MAPK_LOST, PERCPU_ARRAY, 1 x u64) and, when a
- *    function uses SPACE_SCRATCH slots, the scratch map (MAPK_SCRATCH,
- *    PERCPU_ARRAY, 1 entry).  The scratch map's value_size is left 0: the
+ *  - tt_prog.maps: first every script map that holds a value, at the
+ *    index sema gave it (sema_map.id; MAPK_USER; HASH, or PERCPU_HASH for
+ *    aggregations; key and value sizes from sema_map.layout; max_entries =
+ *    cfg.max_map_keys unless declared), then the ring buffer
+ *    (MAPK_RINGBUF, 256 KiB), the lost-records counter (MAPK_LOST,
+ *    PERCPU_ARRAY, 1 x u64) and, when a function uses SPACE_SCRATCH
+ *    slots, the scratch map (MAPK_SCRATCH, PERCPU_ARRAY, 1 entry).  The scratch map's value_size is left 0: the
  *    driver sets it after the back end computed every scratch_size.
  *  - values: integers live in 64-bit registers, sign- or zero-extended
  *    from their type; strings, tuples and other aggregates live in slots

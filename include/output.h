@@ -40,6 +40,9 @@ struct out_mapdata {
 	const struct type *key_type;   /* NULL: scalar map */
 	const struct type *value_type;
 	uint32_t key_size;
+	uint32_t bucket_off;           /* hist/lhist/tseries: where the bucket
+					  index follows the script's key
+					  (map_layout, prog.h) */
 	uint32_t stride;               /* bytes per (per-CPU) value */
 	int ncpus;                     /* 1 unless a per-CPU map */
 	int n;                         /* entries */

@@ -23,11 +23,28 @@ enum map_kind {
 	MAPK_INTERNAL, /* anything else the compiler needs */
 };
 
+/* How a script map's entries are laid out in BPF memory, decided once by
+ * sema (sema_map.layout) and read by ir_build (creating the map, building
+ * hist keys) and the output (through tt_map):
+ *  - key: the script's key as its type lays it out (a tuple for several
+ *    keys); 8 zero bytes for a scalar map;
+ *  - hist/lhist/tseries: the script's key zero-padded to 8 bytes (nothing
+ *    for a scalar map), then the uint64 bucket index (types.h), so one
+ *    histogram is many entries;
+ *  - value: the value type's bytes (per CPU for a per-CPU map). */
+struct map_layout {
+	uint32_t key_size, value_size;
+	int bucket_off;            /* offset of the bucket index in the key
+				      (= the padded script key's size); -1:
+				      not a hist/lhist/tseries map */
+};
+
 struct tt_map {
 	const char *name;          /* "@x", "@", or an internal name */
 	enum map_kind kind;
 	uint32_t type;             /* BPF_MAP_TYPE_* */
 	uint32_t key_size, value_size, max_entries;
+	int bucket_off;            /* MAPK_USER: map_layout.bucket_off */
 	struct type *key_type;     /* MAPK_USER: NULL for a scalar map */
 	struct type *value_type;   /* MAPK_USER: the value (TY_AGG for
 				      aggregations) */

@@ -64,7 +64,11 @@ struct sema_map {               /* one script map (@x) */
 	int max_entries;            /* 0 = default */
 	uint32_t bpf_type;          /* BPF_MAP_TYPE_HASH, PERCPU_HASH, LRU... */
 	struct srcloc loc;          /* first use */
-	int id;                     /* index in tt_prog.maps, set by ir_build */
+	int id;                     /* index in tt_prog.maps: the maps that
+				       hold a value, in this order; -1 for
+				       one declared and never used */
+	struct map_layout layout;   /* (id >= 0) its key and value in BPF
+				       memory */
 	bool declared;              /* let @m = hash(N) */
 	bool key_known;             /* key shape seen (scalar or keyed) */
 	bool had_error;             /* an assignment failed: no "Undefined" */

@@ -14,7 +14,8 @@
  *    saw a value has is_set 0); avg/stats: { int64 total; uint64 count; }
  *    16 bytes.
  *    hist/lhist: the map's key is the script key (nothing for a scalar
- *    map) padded to 8 bytes, then a uint64 bucket index; the value is a
+ *    map) padded to 8 bytes, then a uint64 bucket index (struct
+ *    map_layout, prog.h, says where, for every map); the value is a
  *    per-CPU uint64 count (type size 8).  Only buckets that saw a value
  *    exist.  hist(x, k): bucket 0 holds x < 0, x in [0, 2^(k+1)) goes to
  *    x + 1, larger x with p = floor(log2 x) to

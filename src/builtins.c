@@ -1162,15 +1162,16 @@ static struct ref lhist_bucket(struct irb *b, struct ref x,
 	return ref_reg(r);
 }
 
-/* The key of a hist/lhist map: the script key (none for a scalar map),
- * zero-padded to 8 bytes, then the bucket. */
+/* The key of a hist/lhist/tseries map as its layout says (prog.h): the
+ * script key (none for a scalar map), zero-padded, then the bucket. */
 static struct ref hist_key(struct irb *b, struct node *map, struct ref bucket,
 			   const struct srcloc *loc)
 {
 	struct sema_map *m = sema_map_of(map);
 	struct type *kt = m->nkeys ? m->key : NULL;
-	int ks = kt ? (kt->size + 7) & ~7 : 0;
-	int s = irb_slot_sized(b, ks + 8, 8, tt_sprintf("key%s", m->name));
+	int ks = m->layout.bucket_off;
+	int s = irb_slot_sized(b, (int)m->layout.key_size, 8,
+			       tt_sprintf("key%s", m->name));
 	struct ref k = ref_slot(s, 0);
 	if (kt && map->args.n == 1) {
 		irb_store_expr(b, k, 0, kt, map->args.v[0]);

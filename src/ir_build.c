@@ -2215,29 +2215,25 @@ int ir_build(struct node *program, struct sema_result *sr, struct tt_prog *out)
 	out->ringbuf_map = out->scratch_map = out->lost_map = -1;
 	for (int i = 0; i < sr->maps.n; i++) {
 		struct sema_map *sm = sr->maps.v[i];
-		if (!sm->value) {
-			sm->id = -1; /* declared, never used */
-			continue;
-		}
+		if (sm->id < 0)
+			continue; /* declared, never used */
 		struct tt_map m = { .name = sm->name, .kind = MAPK_USER,
 				    .type = sm->bpf_type,
-				    .key_size = sm->key ? sm->key->size : 8,
-				    .value_size = sm->value ? sm->value->size : 8,
+				    .key_size = sm->layout.key_size,
+				    .value_size = sm->layout.value_size,
+				    .bucket_off = sm->layout.bucket_off,
 				    .max_entries = sm->max_entries
 							   ? sm->max_entries
 							   : out->cfg.max_map_keys,
 				    .key_type = sm->nkeys ? sm->key : NULL,
 				    .value_type = sm->value,
 				    .nkeys = sm->nkeys };
-		/* hist/lhist/tseries: the bucket index follows the key
-		   (types.h) */
-		if (sm->value->kind == TY_AGG && (sm->value->agg == AGG_HIST ||
-						  sm->value->agg == AGG_LHIST ||
-						  sm->value->agg == AGG_TSERIES))
-			m.key_size = (sm->nkeys && sm->key
-					      ? (sm->key->size + 7) & ~7u
-					      : 0) + 8;
-		sm->id = add_map(out, m);
+		/* the script maps come first, as sema numbered them */
+		if (add_map(out, m) != sm->id) {
+			diag_error(&sm->loc, "internal error: map %s is not "
+					     "map %d", sm->name, sm->id);
+			b.errors++;
+		}
 	}
 	/* perf_rb_pages pages (config_apply checked it is a power of 2) */
 	long page = sysconf(_SC_PAGESIZE);

@@ -888,7 +888,7 @@ static void print_hist_map(struct strbuf *sb, const struct out_mapdata *m,
 	const struct type *vt = m->value_type;
 	struct vctx c = { json, m->ncpus > 0 ? m->ncpus : 1, m->stride, 1 };
 	size_t vstep = (size_t)c.ncpus * m->stride;
-	uint32_t ks = m->key_size >= 8 ? m->key_size - 8 : 0;
+	uint32_t ks = m->bucket_off; /* the script key's bytes */
 	int nb = hist_nbuckets(vt), ng = 0;
 	int *order = xcalloc(m->n ? m->n : 1, sizeof(*order));
 	struct hist_group *g = xcalloc(m->n ? m->n : 1, sizeof(*g));
@@ -1252,7 +1252,7 @@ static void print_tseries_map(struct strbuf *sb, const struct out_mapdata *m,
 	const struct type *vt = m->value_type;
 	struct vctx c = { json, m->ncpus > 0 ? m->ncpus : 1, m->stride, 1 };
 	size_t vstep = (size_t)c.ncpus * m->stride;
-	uint32_t ks = m->key_size >= 8 ? m->key_size - 8 : 0;
+	uint32_t ks = m->bucket_off; /* the script key's bytes */
 	int ng = 0;
 	int *order = xcalloc(m->n ? m->n : 1, sizeof(*order));
 	struct tsgroup *g = xcalloc(m->n ? m->n : 1, sizeof(*g));
@@ -1434,6 +1434,7 @@ int out_mapdata_read(const struct tt_prog *p, int map, struct out_mapdata *m)
 	m->key_type = tm->key_type;
 	m->value_type = tm->value_type;
 	m->key_size = tm->key_size;
+	m->bucket_off = tm->bucket_off >= 0 ? (uint32_t)tm->bucket_off : 0;
 	m->stride = tm->value_size;
 	m->ncpus = 1;
 	if (mapio_percpu(tm->type)) {

@@ -477,6 +477,20 @@ static void map_assign_type(struct sema *s, struct sema_map *m,
 	}
 }
 
+/* The map's key and value in BPF memory (struct map_layout, prog.h). */
+static struct map_layout map_layout(const struct sema_map *m)
+{
+	struct type *v = m->value;
+	struct map_layout l = { .key_size = m->key ? m->key->size : 8,
+				.value_size = v->size, .bucket_off = -1 };
+	if (v->kind == TY_AGG && (v->agg == AGG_HIST || v->agg == AGG_LHIST ||
+				  v->agg == AGG_TSERIES)) {
+		l.bucket_off = m->nkeys && m->key ? (m->key->size + 7) & ~7 : 0;
+		l.key_size = (uint32_t)l.bucket_off + 8;
+	}
+	return l;
+}
+
 /* let @m = hash(N) / lruhash / percpuhash / percpulruhash, at top level. */
 static void map_declare(struct sema *s, struct node *n)
 {
@@ -2462,6 +2476,7 @@ int sema_run(struct node *program, const struct tt_config *cfg,
 					  "none");
 	}
 
+	int id = 0;
 	for (int i = 0; i < res->maps.n; i++) {
 		struct sema_map *m = res->maps.v[i];
 		if (m->declared && !m->key_known && !m->value)
@@ -2470,6 +2485,9 @@ int sema_run(struct node *program, const struct tt_config *cfg,
 			m->bpf_type = BPF_MAP_TYPE_PERCPU_HASH;
 		if (!m->max_entries)
 			m->max_entries = cfg->max_map_keys;
+		m->id = m->value ? id++ : -1;
+		if (m->value)
+			m->layout = map_layout(m);
 	}
 	return s.errors || diag_error_count() ? -1 : 0;
 }

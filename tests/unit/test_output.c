@@ -472,6 +472,7 @@ Test(hist, percpu_counts_merged_and_keys_sorted_by_total)
 	uint64_t v[] = { 1, 1, 1, 0, 0, 1 };
 	struct out_mapdata m = { .name = "@h", .key_type = sty(2),
 				 .value_type = hist_ty(0), .key_size = 16,
+				 .bucket_off = 8,
 				 .stride = 8, .ncpus = 2, .n = 3,
 				 .keys = (uint8_t *)keys, .values = (uint8_t *)v };
 	cr_assert_str_eq(mapstr(&m, 0, 0, false),
@@ -515,6 +516,7 @@ Test(hist, zeroed_and_tuple_keys)
 	uint64_t v[] = { 1 };
 	struct out_mapdata t = { .name = "@", .key_type = kt,
 				 .value_type = hist_ty(0), .key_size = 24,
+				 .bucket_off = 16,
 				 .stride = 8, .ncpus = 1, .n = 1,
 				 .keys = (uint8_t *)keys, .values = (uint8_t *)v };
 	cr_assert_str_eq(mapstr(&t, 0, 0, false),
@@ -926,7 +928,8 @@ Test(tseries, keys_missing_intervals_avg_and_zeroed)
 	struct out_mapdata m = { .name = "@t", .key_type = sty(2),
 				 .value_type = tseries_ty(1000000000, 4, AGG_AVG,
 							  false),
-				 .key_size = 16, .stride = 24, .ncpus = 1, .n = 3,
+				 .key_size = 16, .bucket_off = 8, .stride = 24,
+				 .ncpus = 1, .n = 3,
 				 .keys = (uint8_t *)keys, .values = (uint8_t *)v };
 	char exp[2048], ta[3][16];
 	for (int i = 0; i < 3; i++) {
