@@ -106,6 +106,9 @@ struct token lex_c_definition(struct lexer *lx);
 const char *tok_describe(const struct token *t);
 /* Spelling of an operator code ("==", "+", "{"). */
 const char *lex_op_str(int op);
+/* The binary operator of a compound assignment: OP_ADD_ASSIGN -> '+',
+ * OP_SHL_ASSIGN -> OP_SHL, ...; 0 for any other code. */
+int lex_compound_binop(int op);
 /* Dump one token per line for `-d tokens` and tests (ordinary tokens only,
  * attach points are not recognised here):
  *   1:1 IDENT BEGIN

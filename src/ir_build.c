@@ -1813,23 +1813,6 @@ static void stmts(struct irb *b, struct node *blk)
 		irb_expr(b, blk->a);
 }
 
-static int compound_op(int op)
-{
-	switch (op) {
-	case OP_ADD_ASSIGN: return '+';
-	case OP_SUB_ASSIGN: return '-';
-	case OP_MUL_ASSIGN: return '*';
-	case OP_DIV_ASSIGN: return '/';
-	case OP_MOD_ASSIGN: return '%';
-	case OP_AND_ASSIGN: return '&';
-	case OP_OR_ASSIGN: return '|';
-	case OP_XOR_ASSIGN: return '^';
-	case OP_SHL_ASSIGN: return OP_SHL;
-	case OP_SHR_ASSIGN: return OP_SHR;
-	}
-	return 0;
-}
-
 static void assign(struct irb *b, struct node *n)
 {
 	struct node *lhs = n->a, *rhs = n->b;
@@ -1840,7 +1823,7 @@ static void assign(struct irb *b, struct node *n)
 		struct ref o = irb_to_reg(b, old, &n->loc);
 		bool sign = (old.t->kind == TY_INT && old.t->is_signed) ||
 			    (r.t->kind == TY_INT && r.t->is_signed);
-		v = arith(b, compound_op(n->op), type_int(8, sign), o, r.r,
+		v = arith(b, lex_compound_binop(n->op), type_int(8, sign), o, r.r,
 			  &n->loc);
 		v.t = lhs->type;
 	} else {

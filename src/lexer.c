@@ -334,6 +334,23 @@ const char *lex_op_str(int op)
 	return "?";
 }
 
+int lex_compound_binop(int op)
+{
+	switch (op) {
+	case OP_ADD_ASSIGN: return '+';
+	case OP_SUB_ASSIGN: return '-';
+	case OP_MUL_ASSIGN: return '*';
+	case OP_DIV_ASSIGN: return '/';
+	case OP_MOD_ASSIGN: return '%';
+	case OP_AND_ASSIGN: return '&';
+	case OP_OR_ASSIGN: return '|';
+	case OP_XOR_ASSIGN: return '^';
+	case OP_SHL_ASSIGN: return OP_SHL;
+	case OP_SHR_ASSIGN: return OP_SHR;
+	}
+	return 0;
+}
+
 static const char single_ops[] = "+-*/%&|^!~<>=?:;,.()[]{}";
 
 /* Scan one ordinary token at lx->p (whitespace already skipped). */

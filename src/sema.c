@@ -1889,23 +1889,6 @@ static bool is_agg_call(struct node *n)
 	return bi && (bi->flags & BI_AGG);
 }
 
-static int compound_binop(int op)
-{
-	switch (op) {
-	case OP_ADD_ASSIGN: return '+';
-	case OP_SUB_ASSIGN: return '-';
-	case OP_MUL_ASSIGN: return '*';
-	case OP_DIV_ASSIGN: return '/';
-	case OP_MOD_ASSIGN: return '%';
-	case OP_AND_ASSIGN: return '&';
-	case OP_OR_ASSIGN: return '|';
-	case OP_XOR_ASSIGN: return '^';
-	case OP_SHL_ASSIGN: return OP_SHL;
-	case OP_SHR_ASSIGN: return OP_SHR;
-	}
-	return 0;
-}
-
 /* Assigning rhs (of type t) to a variable declared with a type
  * (let $x: uint8): a literal must fit, other integers must have the
  * variable's signedness and be no larger.  Reports and returns false
@@ -1969,11 +1952,11 @@ static void assign(struct sema *s, struct node *n)
 			sema_err(s, &n->loc,
 				 "Type mismatch for '%s': comparing '%s' with "
 				 "'%s'",
-				 op_name(compound_binop(n->op)), type_name(a),
+				 op_name(lex_compound_binop(n->op)), type_name(a),
 				 type_name(b));
 			return;
 		}
-		struct type *r = arith_result(compound_binop(n->op), a, b);
+		struct type *r = arith_result(lex_compound_binop(n->op), a, b);
 		if (lhs->kind == N_VAR && sema_var_of(lhs))
 			var_assign_type(s, lhs->sym.var, r, &n->loc);
 		else if (lhs->kind == N_MAP && sema_map_of(lhs))
