@@ -1,10 +1,14 @@
-/* sema.c — attach points, scopes, types, builtins and maps.
+/* sema.c — attach points, scopes, types, builtins and maps.  Its helpers:
+ * sema_types.c (type rules and type names), sema_fold.c (literal folding),
+ * sema_format.c (printf formats); the builtins type their calls through
+ * sema.h (builtins.c).
  *
  * Takes the N_PROGRAM from the parser, macros expanded (macro.c);
- * produces node->type on every expression, node->sym on VAR/MAP nodes,
- * and a sema_result listing the concrete probes (attach points expanded)
- * and the script's maps.  Every error is reported with its location; sema
- * goes on after an error and returns -1 at the end if there was any.
+ * produces node->type on every expression, node->sym on VAR, MAP and
+ * FIELD nodes, and a sema_result listing the concrete probes (attach
+ * points expanded) and the script's maps, numbered and laid out.  Every
+ * error is reported with its location; sema goes on after an error and
+ * returns -1 at the end if there was any.
  *
  * Typing is a fixpoint (see sema.h): silent walks over the whole program
  * let variables and maps reach their final (widest) types — a map may be
@@ -14,7 +18,6 @@
 #include "sema.h"
 
 #include <ctype.h>
-#include <limits.h>
 #include <linux/bpf.h>
 #include <string.h>
 
@@ -23,6 +26,7 @@
 #include "cdecl.h"
 #include "lexer.h"
 #include "probes.h"
+#include "sema_impl.h"
 #include "types.h"
 
 struct scope {
@@ -138,96 +142,6 @@ static const struct field *set_field(struct node *n, const struct field *f,
 	sf->offset = offset;
 	n->sym = (struct sym){ .kind = SYM_FIELD, .field = sf };
 	return f;
-}
-
-static bool is_none(const struct type *t)
-{
-	return !t || t->kind == TY_NONE;
-}
-
-struct type *sema_int_literal_type(uint64_t v, bool negative)
-{
-	if (negative) {
-		/* value is -v */
-		if (v <= 128)
-			return type_int(1, true);
-		if (v <= 32768)
-			return type_int(2, true);
-		if (v <= 2147483648ull)
-			return type_int(4, true);
-		return type_int(8, true);
-	}
-	if (v <= 127)
-		return type_int(1, true);
-	if (v <= 32767)
-		return type_int(2, true);
-	if (v <= 2147483647ull)
-		return type_int(4, true);
-	if (v <= (uint64_t)INT64_MAX)
-		return type_int(8, true);
-	return type_int(8, false);
-}
-
-static struct type *promote_int(struct type *a, struct type *b)
-{
-	if (a->kind == TY_BOOL && b->kind == TY_BOOL)
-		return a;
-	if (a->kind == TY_BOOL)
-		a = type_int(1, false);
-	if (b->kind == TY_BOOL)
-		b = type_int(1, false);
-	if (a->is_signed == b->is_signed)
-		return a->size >= b->size ? a : b;
-	struct type *s = a->is_signed ? a : b, *u = a->is_signed ? b : a;
-	if (s->size > u->size)
-		return s;
-	if (u->size < 8)
-		return type_int(u->size * 2, true);
-	return u; /* uint64 wins: literals and small signed values fit */
-}
-
-struct type *sema_promote(struct type *a, struct type *b)
-{
-	if (is_none(a))
-		return b;
-	if (is_none(b))
-		return a;
-	if (type_is_int(a) && type_is_int(b))
-		return promote_int(a, b);
-	if (a->kind != b->kind)
-		return NULL;
-	switch (a->kind) {
-	case TY_STR:
-		return a->size >= b->size ? a : b;
-	case TY_RECORD:
-	case TY_TUPLE: {
-		if (a->fields.n != b->fields.n)
-			return NULL;
-		for (int i = 0; a->kind == TY_RECORD && i < a->fields.n; i++)
-			if (strcmp(a->fields.v[i].name, b->fields.v[i].name))
-				return NULL;
-		struct type **el = tt_alloc(sizeof(*el) * (a->fields.n + 1));
-		bool same = true;
-		for (int i = 0; i < a->fields.n; i++) {
-			el[i] = sema_promote(a->fields.v[i].type,
-					     b->fields.v[i].type);
-			if (!el[i])
-				return NULL;
-			if (el[i] != a->fields.v[i].type)
-				same = false;
-		}
-		if (same)
-			return a;
-		if (a->kind == TY_TUPLE)
-			return type_tuple(el, a->fields.n);
-		const char **names = tt_alloc(sizeof(*names) * (a->fields.n + 1));
-		for (int i = 0; i < a->fields.n; i++)
-			names[i] = a->fields.v[i].name;
-		return type_record(names, el, a->fields.n);
-	}
-	default:
-		return type_equal(a, b) ? a : NULL;
-	}
 }
 
 /* Map values store integers in 8 bytes. */
@@ -595,263 +509,6 @@ static struct type *arith_result(int op, struct type *a, struct type *b)
 	return type_int(8, !(au && bu) || op == '-');
 }
 
-/* ---- literal folding ----------------------------------------------------
- * bpftrace folds operators whose operands are all literals before typing,
- * with its own rules (doc/integers.md): the value is the mathematical one
- * when it fits int64 or uint64, signed / % and >> when a side is negative,
- * and an error ("unable to fold literals due to overflow or underflow") when
- * it does not fit or a divisor is 0.  A literal mixed with one above
- * INT64_MAX is left to run time.  The node is rewritten into the literal
- * (Int, negative Int, Bool) and typed as one. */
-struct lit {
-	bool neg;               /* value is s (< 0), else u */
-	uint64_t u;
-	int64_t s;
-};
-
-enum fold_res { FOLD_OK, FOLD_NO, FOLD_ERR };
-
-static bool lit_of(const struct node *n, struct lit *l)
-{
-	*l = (struct lit){ 0 };
-	if (n->kind == N_INT) {
-		l->u = n->ival;
-		return true;
-	}
-	if (n->kind == N_UNOP && n->op == '-' && n->a->kind == N_INT &&
-	    n->a->ival <= (uint64_t)INT64_MAX + 1) {
-		if (n->a->ival) {
-			l->neg = true;
-			l->s = -(int64_t)(n->a->ival - 1) - 1;
-		}
-		return true;
-	}
-	return false;
-}
-
-/* A literal condition: an integer literal or true/false. */
-static bool truth_of(const struct node *n, bool *v)
-{
-	struct lit l;
-	if (n->kind == N_BOOL) {
-		*v = n->ival != 0;
-		return true;
-	}
-	if (!lit_of(n, &l))
-		return false;
-	*v = l.neg || l.u;
-	return true;
-}
-
-static struct lit lit_u(uint64_t u)
-{
-	return (struct lit){ .u = u };
-}
-
-static struct lit lit_s(int64_t v)
-{
-	return v < 0 ? (struct lit){ .neg = true, .s = v } : lit_u((uint64_t)v);
-}
-
-static void make_lit(struct node *n, struct lit v)
-{
-	n->b = n->c = NULL;
-	if (!v.neg) {
-		n->kind = N_INT;
-		n->ival = v.u;
-		n->a = NULL;
-		return;
-	}
-	struct node *k = ast_new(N_INT, &n->loc);
-	k->ival = (uint64_t)0 - (uint64_t)v.s;
-	n->kind = N_UNOP;
-	n->op = '-';
-	n->a = k;
-}
-
-static void make_bool(struct node *n, bool v)
-{
-	n->kind = N_BOOL;
-	n->ival = v;
-	n->a = n->b = n->c = NULL;
-}
-
-/* Both operands >= 0: uint64 arithmetic with overflow checks. */
-static enum fold_res fold_u(int op, uint64_t l, uint64_t r, struct lit *o)
-{
-	uint64_t v;
-	switch (op) {
-	case '+':
-		if (__builtin_add_overflow(l, r, &v))
-			return FOLD_ERR;
-		break;
-	case '-':
-		if (l >= r) {
-			v = l - r;
-			break;
-		}
-		if (r - l - 1 > (uint64_t)INT64_MAX)
-			return FOLD_ERR;
-		*o = lit_s(-(int64_t)(r - l - 1) - 1);
-		return FOLD_OK;
-	case '*':
-		if (__builtin_mul_overflow(l, r, &v))
-			return FOLD_ERR;
-		break;
-	case '/':
-	case '%':
-		if (!r)
-			return FOLD_ERR;
-		v = op == '/' ? l / r : l % r;
-		break;
-	case '&': v = l & r; break;
-	case '|': v = l | r; break;
-	case '^': v = l ^ r; break;
-	case OP_SHL: v = l << (r & 63); break;
-	case OP_SHR: v = l >> (r & 63); break;
-	default:
-		return FOLD_NO;
-	}
-	*o = lit_u(v);
-	return FOLD_OK;
-}
-
-/* A side is negative: int64 arithmetic (signed / % >>), overflow checks. */
-static enum fold_res fold_s(int op, int64_t l, int64_t r, struct lit *o)
-{
-	int64_t v;
-	switch (op) {
-	case '+':
-		if (l > 0 && r > 0) {
-			*o = lit_u((uint64_t)l + (uint64_t)r);
-			return FOLD_OK;
-		}
-		if (__builtin_add_overflow(l, r, &v))
-			return FOLD_ERR;
-		break;
-	case '-':
-		if (__builtin_sub_overflow(l, r, &v))
-			return FOLD_ERR;
-		break;
-	case '*':
-		if (l < 0 && r < 0)
-			return fold_u('*', (uint64_t)-(l + 1) + 1,
-				      (uint64_t)-(r + 1) + 1, o);
-		if (__builtin_mul_overflow(l, r, &v))
-			return FOLD_ERR;
-		break;
-	case '/':
-		if (!r)
-			return FOLD_ERR;
-		if (l == INT64_MIN && r == -1) {
-			*o = lit_u((uint64_t)1 << 63);
-			return FOLD_OK;
-		}
-		v = l / r;
-		break;
-	case '%':
-		if (!r)
-			return FOLD_ERR;
-		v = r == -1 ? 0 : l % r;
-		break;
-	case '&': v = l & r; break;
-	case '|': v = l | r; break;
-	case '^': v = l ^ r; break;
-	case OP_SHL: v = (int64_t)((uint64_t)l << (r & 63)); break;
-	case OP_SHR: v = l >> (r & 63); break;
-	default:
-		return FOLD_NO;
-	}
-	*o = lit_s(v);
-	return FOLD_OK;
-}
-
-/* Folds `a op b` of two literals: FOLD_OK with *o (arithmetic) or *cmp
- * (comparisons: -1, 0, 1), FOLD_NO to leave it to run time. */
-static enum fold_res fold_binop(int op, struct lit a, struct lit b,
-				struct lit *o, int *cmp)
-{
-	if (!a.neg && !b.neg) {
-		*cmp = a.u < b.u ? -1 : a.u > b.u;
-		return fold_u(op, a.u, b.u, o);
-	}
-	if (!a.neg) {
-		if (a.u > (uint64_t)INT64_MAX)
-			return FOLD_NO;
-		a.s = (int64_t)a.u;
-	}
-	if (!b.neg) {
-		if (b.u > (uint64_t)INT64_MAX)
-			return FOLD_NO;
-		b.s = (int64_t)b.u;
-	}
-	*cmp = a.s < b.s ? -1 : a.s > b.s;
-	return fold_s(op, a.s, b.s, o);
-}
-
-/* Rewrites a binary operator on two literals into its value; false when
- * it is not one (or is left to run time).  *err: it does not fold. */
-static bool fold_literal_binop(struct node *n, bool *err)
-{
-	int op = n->op;
-	bool x, y;
-	*err = false;
-	if (op == OP_LAND || op == OP_LOR) {
-		if (!truth_of(n->a, &x) || !truth_of(n->b, &y))
-			return false;
-		make_bool(n, op == OP_LAND ? x && y : x || y);
-		return true;
-	}
-	struct lit a, b, v;
-	int c = 2; /* stays 2 when the operands do not compare here */
-	if (!lit_of(n->a, &a) || !lit_of(n->b, &b))
-		return false;
-	enum fold_res r = fold_binop(op, a, b, &v, &c);
-	if (is_cmp(op)) {
-		if (c == 2)
-			return false;
-		switch (op) {
-		case OP_EQ: x = c == 0; break;
-		case OP_NE: x = c != 0; break;
-		case '<': x = c < 0; break;
-		case '>': x = c > 0; break;
-		case OP_LE: x = c <= 0; break;
-		default: x = c >= 0; break;
-		}
-		make_bool(n, x);
-		return true;
-	}
-	if (r == FOLD_ERR)
-		*err = true;
-	if (r != FOLD_OK)
-		return false;
-	make_lit(n, v);
-	return true;
-}
-
-/* -, ~ and ! on a literal (the negative literal -N itself is typed by
- * type_unop). */
-static bool fold_literal_unop(struct node *n)
-{
-	struct lit l;
-	bool t;
-	if (n->op == '!' && truth_of(n->a, &t)) {
-		make_bool(n, !t);
-		return true;
-	}
-	if (!lit_of(n->a, &l))
-		return false;
-	if (n->op == '-' && l.neg) {
-		make_lit(n, lit_u((uint64_t)0 - (uint64_t)l.s));
-		return true;
-	}
-	if (n->op == '~') {
-		make_lit(n, lit_u(l.neg ? (uint64_t)~l.s : ~l.u));
-		return true;
-	}
-	return false;
-}
-
 /* A literal that is not negative: it fits an unsigned type as well. */
 static bool nonneg_literal(const struct node *n)
 {
@@ -972,8 +629,6 @@ static struct type *type_binop(struct sema *s, struct node *n)
 	return type_none();
 }
 
-static struct type *with_as(struct type *t, enum addrspace as);
-
 /* Whether n (typed) names memory whose address `&n` can take, and which
  * memory: a scratch variable (which then lives in a slot: BPF stack or
  * scratch map, kernel memory), *p, p->f, p[i], and fields and elements of
@@ -1060,7 +715,7 @@ static struct type *type_unop(struct sema *s, struct node *n)
 				}
 				return st;
 			}
-			return with_as(a->elem, a->as);
+			return sema_with_as(a->elem, a->as);
 		}
 		break;
 	case '&': {
@@ -1080,121 +735,9 @@ static struct type *type_unop(struct sema *s, struct node *n)
 	return type_none();
 }
 
-/* t, or when t is a pointer of no address space yet (from a script
- * definition), the same pointer into `as`. */
-static struct type *with_as(struct type *t, enum addrspace as)
-{
-	if (t->kind != TY_PTR || t->as != AS_NONE || as == AS_NONE)
-		return t;
-	return type_ptr(t->elem, as);
-}
-
-/* Pointers made by casts in user-space probes point into user memory. */
-static enum addrspace default_as(struct sema *s)
-{
-	return prov_has(s->ap, PF_USER) ? AS_USER : AS_KERNEL;
-}
-
-/* A type name in a cast or let: the integer types, bool, string[N],
- * pointers to them, kernel structs and typedefs (BTF). */
-static struct type *resolve_ctype(struct sema *s, struct ctype *ct)
-{
-	static const struct { const char *name; int size; bool sign; } ints[] = {
-		{ "int8", 1, true },   { "uint8", 1, false },
-		{ "int16", 2, true },  { "uint16", 2, false },
-		{ "int32", 4, true },  { "uint32", 4, false },
-		{ "int64", 8, true },  { "uint64", 8, false },
-		{ "int8_t", 1, true }, { "uint8_t", 1, false },
-		{ "int16_t", 2, true }, { "uint16_t", 2, false },
-		{ "int32_t", 4, true }, { "uint32_t", 4, false },
-		{ "int64_t", 8, true }, { "uint64_t", 8, false },
-		{ "char", 1, true },   { "unsigned char", 1, false },
-		{ "short", 2, true },  { "unsigned short", 2, false },
-		{ "int", 4, true },    { "unsigned int", 4, false },
-		{ "unsigned", 4, false }, { "long", 8, true },
-		{ "unsigned long", 8, false }, { "long long", 8, true },
-		{ "unsigned long long", 8, false }, { "size_t", 8, false },
-		{ "u8", 1, false }, { "u16", 2, false }, { "u32", 4, false },
-		{ "u64", 8, false }, { "s8", 1, true }, { "s16", 2, true },
-		{ "s32", 4, true }, { "s64", 8, true },
-	};
-	const char *t = ct->text;
-	if (!strcmp(t, "typeof") && ct->expr) {
-		struct type *et = sema_expr(s, ct->expr);
-		return et;
-	}
-	size_t tl = strlen(t);
-	const char *br = strrchr(t, '[');
-	if (tl && t[tl - 1] == ']' && br && strncmp(t, "string[", 7)) {
-		/* T[N], T[] (nelem 0: the cast gives the size) */
-		size_t k = (size_t)(br - t);
-		while (k && t[k - 1] == ' ')
-			k--;
-		struct ctype inner = { .text = tt_strndup(t, k), .loc = ct->loc };
-		struct type *elem = resolve_ctype(s, &inner);
-		if (is_none(elem))
-			return type_none();
-		long long nelem = strtoll(br + 1, NULL, 0);
-		if (nelem < 0 || (elem->size && nelem > INT_MAX / elem->size)) {
-			sema_err(s, &ct->loc, "Array too large: %s", t);
-			return type_none();
-		}
-		return type_array(elem, (int)nelem);
-	}
-	if (tl && t[tl - 1] == '*') {
-		/* T * : the pointee, then the pointer */
-		size_t k = tl - 1;
-		while (k && t[k - 1] == ' ')
-			k--;
-		struct ctype inner = { .text = tt_strndup(t, k), .loc = ct->loc };
-		struct type *elem;
-		if (!strcmp(inner.text, "void"))
-			elem = type_void();
-		else
-			elem = resolve_ctype(s, &inner);
-		if (is_none(elem))
-			return type_none();
-		return type_ptr(elem, default_as(s));
-	}
-	if (!strncmp(t, "const ", 6) || !strncmp(t, "volatile ", 9)) {
-		struct ctype inner = { .text = strchr(t, ' ') + 1,
-				       .loc = ct->loc };
-		return resolve_ctype(s, &inner);
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(ints); i++)
-		if (!strcmp(t, ints[i].name))
-			return type_int(ints[i].size, ints[i].sign);
-	if (!strcmp(t, "bool"))
-		return type_bool();
-	if (!strcmp(t, "string"))
-		return type_str(s->cfg->max_strlen);
-	int n;
-	char tail;
-	if (sscanf(t, "string[%d%c", &n, &tail) == 2 && tail == ']' && n > 0)
-		return type_str(n);
-	/* the script's struct/union/enum/typedef definitions, then BTF */
-	struct type *ty = cdecl_lookup(t);
-	if (ty && ty->kind != TY_NONE && ty->kind != TY_VOID)
-		return ty;
-	if (!strncmp(t, "struct ", 7) || !strncmp(t, "union ", 6) ||
-	    !strncmp(t, "enum ", 5)) {
-		if (!btf_available())
-			sema_err(s, &ct->loc,
-				 "Cannot resolve unknown type \"%s\": this "
-				 "kernel has no BTF; define it in the script",
-				 t);
-		else
-			sema_err(s, &ct->loc,
-				 "Cannot resolve unknown type \"%s\"", t);
-		return type_none();
-	}
-	sema_err(s, &ct->loc, "Cannot resolve unknown type \"%s\"", t);
-	return type_none();
-}
-
 static struct type *type_cast(struct sema *s, struct node *n)
 {
-	struct type *to = resolve_ctype(s, n->ctype);
+	struct type *to = sema_resolve_ctype(s, n->ctype);
 	struct type *a = sema_expr(s, n->a);
 	if (is_none(to) || is_none(a))
 		return type_none();
@@ -1272,7 +815,7 @@ static struct type *type_fieldexpr(struct sema *s, struct node *n)
 			return type_none();
 		}
 		set_field(n, f, off);
-		return with_as(f->type, default_as(s));
+		return sema_with_as(f->type, sema_default_as(s));
 	}
 	if (a->kind == TY_RECORD || a->kind == TY_STRUCT) {
 		const struct field *f = type_field(a, n->name);
@@ -1312,7 +855,7 @@ static struct type *type_fieldexpr(struct sema *s, struct node *n)
 		}
 		set_field(n, f, off);
 		/* a pointer read from user memory points to user memory */
-		return with_as(f->type, a->as);
+		return sema_with_as(f->type, a->as);
 	}
 	sema_err(s, &n->loc, "Can not access field '%s' on expression of type "
 			     "'%s'",
@@ -1451,6 +994,256 @@ static struct type *type_posparam(struct sema *s, struct node *n)
 	return type_str((int)strlen(p) + 1);
 }
 
+static struct type *expr(struct sema *s, struct node *n);
+
+/* A variable's type; an error when it is undeclared or has none. */
+static struct type *type_var(struct sema *s, struct node *n)
+{
+	struct sema_var *v = var_lookup(s, n->name);
+	if (!v) {
+		sema_err(s, &n->loc,
+			 "Undefined or undeclared variable: %s", n->name);
+		return type_none();
+	}
+	set_var(n, v);
+	if (v->let_decl && v->typed && !v->assigned)
+		sema_warn(s, &n->loc,
+			  "Variable used before it was assigned: %s",
+			  n->name);
+	/* no type: its assignment failed (reported there), or a
+	 * `let $x;` nothing assigns yet */
+	if (is_none(v->type)) {
+		if (v->let_decl)
+			sema_err(s, &n->loc,
+				 "Could not resolve the type of %s: "
+				 "assign it a value or declare its type",
+				 n->name);
+		return type_none();
+	}
+	return v->type;
+}
+
+/* x++, --x: on an integer (or pointer) variable or map. */
+static struct type *type_incdec(struct sema *s, struct node *n)
+{
+	if (n->a->kind == N_MAP)
+		map_implicit_int(s, n->a);
+	struct type *a = sema_expr(s, n->a);
+	if (is_none(a))
+		return type_none();
+	if (n->a->kind != N_VAR && n->a->kind != N_MAP) {
+		sema_err(s, &n->loc, "The %s operator must be applied "
+				     "to a map or variable",
+			 op_name(n->op));
+		return type_none();
+	}
+	if (!type_is_int(a) &&
+	    !(a->kind == TY_PTR && n->a->kind == N_VAR)) {
+		sema_err(s, &n->loc,
+			 "The %s operator can not be used on "
+			 "expressions of type '%s'",
+			 op_name(n->op), type_name(a));
+		return type_none();
+	}
+	/* bpftrace widens a variable without a declared type to
+	   int64 when it is incremented: (uint8)255 + ++ is 256 */
+	struct sema_var *v = sema_var_of(n->a);
+	if (n->a->kind == N_VAR && v && type_is_int(a) && !v->typed) {
+		var_assign_type(s, v, type_int(8, true), &n->loc);
+		return v->type;
+	}
+	return a;
+}
+
+/* c ? a : b, and the elvis c ?: b; a literal condition folds. */
+static struct type *type_ternary(struct sema *s, struct node *n)
+{
+	struct type *c = sema_expr(s, n->a);
+	struct type *b = n->b ? sema_expr(s, n->b) : c;
+	struct type *e = sema_expr(s, n->c);
+	if (is_none(c) || is_none(b) || is_none(e))
+		return type_none();
+	bool lit_cond;
+	if (n->b && fold_literal_truth(n->a, &lit_cond)) {
+		/* bpftrace folds a literal condition: the branch
+		   taken, with its own type */
+		*n = *(lit_cond ? n->b : n->c);
+		return expr(s, n);
+	}
+	if (!is_cond_type(c) && n->b) {
+		sema_err(s, &n->a->loc, "Invalid condition in ternary: "
+					"%s", sema_kind_name(c));
+		return type_none();
+	}
+	struct type *t = sema_promote(b, e);
+	if (!t || b->kind == TY_VOID) {
+		sema_err(s, &n->loc,
+			 "Ternary operator must return the same type: "
+			 "have '%s' and '%s'",
+			 type_name(b), type_name(e));
+		return type_none();
+	}
+	if (!n->b && !is_cond_type(c)) {
+		sema_err(s, &n->a->loc, "Invalid condition in ?:: %s",
+			 type_name(c));
+		return type_none();
+	}
+	return t;
+}
+
+/* (a, b, ...) */
+static struct type *type_tuple_expr(struct sema *s, struct node *n)
+{
+	struct type **el = tt_alloc(sizeof(*el) * (n->args.n + 1));
+	for (int i = 0; i < n->args.n; i++) {
+		el[i] = sema_expr(s, n->args.v[i]);
+		if (is_none(el[i]))
+			return type_none();
+		if (el[i]->kind == TY_VOID || el[i]->kind == TY_AGG ||
+		    el[i]->kind == TY_CTX || el[i]->is_ctx) {
+			sema_err(s, &n->args.v[i]->loc,
+				 "%s cannot be part of a tuple",
+				 type_name(el[i]));
+			return type_none();
+		}
+	}
+	return type_tuple(el, n->args.n);
+}
+
+/* a[i] on arrays, strings and pointers, bounds checked for literals. */
+static struct type *type_index(struct sema *s, struct node *n)
+{
+	struct type *a = sema_expr(s, n->a), *i = sema_expr(s, n->b);
+	if (is_none(a) || is_none(i))
+		return type_none();
+	if (!type_is_int(i)) {
+		sema_err(s, &n->b->loc, "The array index operator [] "
+					"needs an integer index (%s "
+					"provided)", type_name(i));
+		return type_none();
+	}
+	/* (a flexible array member, arr[0], has no bound) */
+	int nelem = a->kind == TY_ARRAY ? (a->nelem ? a->nelem : -1)
+		    : a->kind == TY_STR ? a->size : -1;
+	if (nelem >= 0 && n->b->kind == N_INT &&
+	    n->b->ival >= (uint64_t)nelem) {
+		sema_err(s, &n->loc,
+			 "the index %llu is out of bounds for array of "
+			 "size %d",
+			 (unsigned long long)n->b->ival, nelem);
+		return type_none();
+	}
+	if (nelem >= 0 && n->b->kind == N_UNOP && n->b->op == '-' &&
+	    n->b->a->kind == N_INT && n->b->a->ival) {
+		sema_err(s, &n->loc,
+			 "the index -%llu is out of bounds for array of "
+			 "size %d",
+			 (unsigned long long)n->b->a->ival, nelem);
+		return type_none();
+	}
+	if (a->kind == TY_ARRAY)
+		return a->elem;
+	if (a->kind == TY_STR)
+		return type_int(1, true);
+	if (a->kind == TY_PTR && a->elem && a->elem->kind != TY_VOID)
+		return a->elem;
+	sema_err(s, &n->loc, "The array index operator [] can only be "
+			     "used on arrays and pointers, found %s.",
+		 sema_kind_name(a));
+	return type_none();
+}
+
+/* { stmts; value } as an expression (also macro expansions). */
+static struct type *type_block(struct sema *s, struct node *n)
+{
+	scope_push(s);
+	/* `@m = { ...; count() }`: only the value is assigned */
+	bool direct = s->direct_map_assign;
+	s->direct_map_assign = false;
+	for (int i = 0; i < n->args.n; i++)
+		stmt(s, n->args.v[i]);
+	s->direct_map_assign = direct;
+	struct type *t = n->a ? sema_expr(s, n->a) : type_void();
+	scope_pop(s);
+	return t;
+}
+
+/* (a=1, b="x"): names unique. */
+static struct type *type_record_expr(struct sema *s, struct node *n)
+{
+	int k = n->args.n;
+	const char **names = tt_alloc(sizeof(*names) * (k + 1));
+	struct type **el = tt_alloc(sizeof(*el) * (k + 1));
+	for (int i = 0; i < k; i++) {
+		struct node *e = n->args.v[i];
+		names[i] = e->name;
+		for (int j = 0; j < i; j++)
+			if (!strcmp(names[j], e->name)) {
+				sema_err(s, &e->loc,
+					 "Named argument list already "
+					 "contains name: %s",
+					 e->name);
+				return type_none();
+			}
+		el[i] = sema_expr(s, e->a);
+		e->type = el[i];
+		if (is_none(el[i]))
+			return type_none();
+		if (el[i]->kind == TY_VOID || el[i]->kind == TY_AGG ||
+		    el[i]->kind == TY_CTX || el[i]->is_ctx) {
+			sema_err(s, &e->a->loc,
+				 "%s cannot be part of a record",
+				 type_name(el[i]));
+			return type_none();
+		}
+	}
+	return type_record(names, el, k);
+}
+
+/* sizeof(T) or sizeof(expr): a constant, the size in ival. */
+static struct type *type_sizeof(struct sema *s, struct node *n)
+{
+	struct type *t = n->ctype ? sema_resolve_ctype(s, n->ctype)
+				  : sema_expr(s, n->a);
+	if (is_none(t))
+		return type_none();
+	if (t->kind == TY_VOID || t->kind == TY_CTX) {
+		sema_err(s, &n->loc, "sizeof() of %s", type_name(t));
+		return type_none();
+	}
+	n->ival = (uint64_t)t->size;
+	return type_int(8, false);
+}
+
+/* offsetof(struct T, a.b) or offsetof(expr, a.b): a constant in ival. */
+static struct type *type_offsetof(struct sema *s, struct node *n)
+{
+	struct type *t = n->ctype ? sema_resolve_ctype(s, n->ctype)
+				  : sema_expr(s, n->a);
+	if (is_none(t))
+		return type_none();
+	uint64_t total = 0;
+	const char *p = n->name;
+	while (*p) {
+		const char *dot = strchr(p, '.');
+		const char *fname = dot ? tt_strndup(p, dot - p) : p;
+		int off;
+		const struct field *f = t->kind == TY_STRUCT
+			? cdecl_field(t, fname, &off) : NULL;
+		if (!f) {
+			sema_err(s, &n->loc, "'%s' has no field named "
+					     "'%s'",
+				 type_name(t), fname);
+			return type_none();
+		}
+		total += (uint64_t)off;
+		t = f->type;
+		p = dot ? dot + 1 : p + strlen(p);
+	}
+	n->ival = total;
+	return type_int(8, false);
+}
+
 static struct type *expr(struct sema *s, struct node *n)
 {
 	switch (n->kind) {
@@ -1463,30 +1256,8 @@ static struct type *expr(struct sema *s, struct node *n)
 	case N_BUILTIN:
 	case N_CALL:
 		return type_call(s, n);
-	case N_VAR: {
-		struct sema_var *v = var_lookup(s, n->name);
-		if (!v) {
-			sema_err(s, &n->loc,
-				 "Undefined or undeclared variable: %s", n->name);
-			return type_none();
-		}
-		set_var(n, v);
-		if (v->let_decl && v->typed && !v->assigned)
-			sema_warn(s, &n->loc,
-				  "Variable used before it was assigned: %s",
-				  n->name);
-		/* no type: its assignment failed (reported there), or a
-		 * `let $x;` nothing assigns yet */
-		if (is_none(v->type)) {
-			if (v->let_decl)
-				sema_err(s, &n->loc,
-					 "Could not resolve the type of %s: "
-					 "assign it a value or declare its type",
-					 n->name);
-			return type_none();
-		}
-		return v->type;
-	}
+	case N_VAR:
+		return type_var(s, n);
 	case N_MAP:
 		return type_map(s, n);
 	case N_POSPARAM:
@@ -1497,211 +1268,26 @@ static struct type *expr(struct sema *s, struct node *n)
 		return type_binop(s, n);
 	case N_UNOP:
 		return type_unop(s, n);
-	case N_INCDEC: {
-		if (n->a->kind == N_MAP)
-			map_implicit_int(s, n->a);
-		struct type *a = sema_expr(s, n->a);
-		if (is_none(a))
-			return type_none();
-		if (n->a->kind != N_VAR && n->a->kind != N_MAP) {
-			sema_err(s, &n->loc, "The %s operator must be applied "
-					     "to a map or variable",
-				 op_name(n->op));
-			return type_none();
-		}
-		if (!type_is_int(a) &&
-		    !(a->kind == TY_PTR && n->a->kind == N_VAR)) {
-			sema_err(s, &n->loc,
-				 "The %s operator can not be used on "
-				 "expressions of type '%s'",
-				 op_name(n->op), type_name(a));
-			return type_none();
-		}
-		/* bpftrace widens a variable without a declared type to
-		   int64 when it is incremented: (uint8)255 + ++ is 256 */
-		struct sema_var *v = sema_var_of(n->a);
-		if (n->a->kind == N_VAR && v && type_is_int(a) && !v->typed) {
-			var_assign_type(s, v, type_int(8, true), &n->loc);
-			return v->type;
-		}
-		return a;
-	}
-	case N_TERNARY: {
-		struct type *c = sema_expr(s, n->a);
-		struct type *b = n->b ? sema_expr(s, n->b) : c;
-		struct type *e = sema_expr(s, n->c);
-		if (is_none(c) || is_none(b) || is_none(e))
-			return type_none();
-		bool lit_cond;
-		if (n->b && truth_of(n->a, &lit_cond)) {
-			/* bpftrace folds a literal condition: the branch
-			   taken, with its own type */
-			*n = *(lit_cond ? n->b : n->c);
-			return expr(s, n);
-		}
-		if (!is_cond_type(c) && n->b) {
-			sema_err(s, &n->a->loc, "Invalid condition in ternary: "
-						"%s", sema_kind_name(c));
-			return type_none();
-		}
-		struct type *t = sema_promote(b, e);
-		if (!t || b->kind == TY_VOID) {
-			sema_err(s, &n->loc,
-				 "Ternary operator must return the same type: "
-				 "have '%s' and '%s'",
-				 type_name(b), type_name(e));
-			return type_none();
-		}
-		if (!n->b && !is_cond_type(c)) {
-			sema_err(s, &n->a->loc, "Invalid condition in ?:: %s",
-				 type_name(c));
-			return type_none();
-		}
-		return t;
-	}
+	case N_INCDEC:
+		return type_incdec(s, n);
+	case N_TERNARY:
+		return type_ternary(s, n);
 	case N_FIELD:
 		return type_fieldexpr(s, n);
 	case N_CAST:
 		return type_cast(s, n);
-	case N_TUPLE: {
-		struct type **el = tt_alloc(sizeof(*el) * (n->args.n + 1));
-		for (int i = 0; i < n->args.n; i++) {
-			el[i] = sema_expr(s, n->args.v[i]);
-			if (is_none(el[i]))
-				return type_none();
-			if (el[i]->kind == TY_VOID || el[i]->kind == TY_AGG ||
-			    el[i]->kind == TY_CTX || el[i]->is_ctx) {
-				sema_err(s, &n->args.v[i]->loc,
-					 "%s cannot be part of a tuple",
-					 type_name(el[i]));
-				return type_none();
-			}
-		}
-		return type_tuple(el, n->args.n);
-	}
-	case N_INDEX: {
-		struct type *a = sema_expr(s, n->a), *i = sema_expr(s, n->b);
-		if (is_none(a) || is_none(i))
-			return type_none();
-		if (!type_is_int(i)) {
-			sema_err(s, &n->b->loc, "The array index operator [] "
-						"needs an integer index (%s "
-						"provided)", type_name(i));
-			return type_none();
-		}
-		/* (a flexible array member, arr[0], has no bound) */
-		int nelem = a->kind == TY_ARRAY ? (a->nelem ? a->nelem : -1)
-			    : a->kind == TY_STR ? a->size : -1;
-		if (nelem >= 0 && n->b->kind == N_INT &&
-		    n->b->ival >= (uint64_t)nelem) {
-			sema_err(s, &n->loc,
-				 "the index %llu is out of bounds for array of "
-				 "size %d",
-				 (unsigned long long)n->b->ival, nelem);
-			return type_none();
-		}
-		if (nelem >= 0 && n->b->kind == N_UNOP && n->b->op == '-' &&
-		    n->b->a->kind == N_INT && n->b->a->ival) {
-			sema_err(s, &n->loc,
-				 "the index -%llu is out of bounds for array of "
-				 "size %d",
-				 (unsigned long long)n->b->a->ival, nelem);
-			return type_none();
-		}
-		if (a->kind == TY_ARRAY)
-			return a->elem;
-		if (a->kind == TY_STR)
-			return type_int(1, true);
-		if (a->kind == TY_PTR && a->elem && a->elem->kind != TY_VOID)
-			return a->elem;
-		sema_err(s, &n->loc, "The array index operator [] can only be "
-				     "used on arrays and pointers, found %s.",
-			 sema_kind_name(a));
-		return type_none();
-	}
-	case N_BLOCK: {
-		/* { stmts; value } as an expression (also macro expansions) */
-		scope_push(s);
-		/* `@m = { ...; count() }`: only the value is assigned */
-		bool direct = s->direct_map_assign;
-		s->direct_map_assign = false;
-		for (int i = 0; i < n->args.n; i++)
-			stmt(s, n->args.v[i]);
-		s->direct_map_assign = direct;
-		struct type *t = n->a ? sema_expr(s, n->a) : type_void();
-		scope_pop(s);
-		return t;
-	}
-	case N_RECORD: {
-		int k = n->args.n;
-		const char **names = tt_alloc(sizeof(*names) * (k + 1));
-		struct type **el = tt_alloc(sizeof(*el) * (k + 1));
-		for (int i = 0; i < k; i++) {
-			struct node *e = n->args.v[i];
-			names[i] = e->name;
-			for (int j = 0; j < i; j++)
-				if (!strcmp(names[j], e->name)) {
-					sema_err(s, &e->loc,
-						 "Named argument list already "
-						 "contains name: %s",
-						 e->name);
-					return type_none();
-				}
-			el[i] = sema_expr(s, e->a);
-			e->type = el[i];
-			if (is_none(el[i]))
-				return type_none();
-			if (el[i]->kind == TY_VOID || el[i]->kind == TY_AGG ||
-			    el[i]->kind == TY_CTX || el[i]->is_ctx) {
-				sema_err(s, &e->a->loc,
-					 "%s cannot be part of a record",
-					 type_name(el[i]));
-				return type_none();
-			}
-		}
-		return type_record(names, el, k);
-	}
-	case N_SIZEOF: {
-		/* a compile-time constant: the size goes in ival */
-		struct type *t = n->ctype ? resolve_ctype(s, n->ctype)
-					  : sema_expr(s, n->a);
-		if (is_none(t))
-			return type_none();
-		if (t->kind == TY_VOID || t->kind == TY_CTX) {
-			sema_err(s, &n->loc, "sizeof() of %s", type_name(t));
-			return type_none();
-		}
-		n->ival = (uint64_t)t->size;
-		return type_int(8, false);
-	}
-	case N_OFFSETOF: {
-		/* offsetof(struct T, a.b) or offsetof(expr, a.b): a constant
-		 * in ival */
-		struct type *t = n->ctype ? resolve_ctype(s, n->ctype)
-					  : sema_expr(s, n->a);
-		if (is_none(t))
-			return type_none();
-		uint64_t total = 0;
-		const char *p = n->name;
-		while (*p) {
-			const char *dot = strchr(p, '.');
-			const char *fname = dot ? tt_strndup(p, dot - p) : p;
-			int off;
-			const struct field *f = t->kind == TY_STRUCT
-				? cdecl_field(t, fname, &off) : NULL;
-			if (!f) {
-				sema_err(s, &n->loc, "'%s' has no field named "
-						     "'%s'",
-					 type_name(t), fname);
-				return type_none();
-			}
-			total += (uint64_t)off;
-			t = f->type;
-			p = dot ? dot + 1 : p + strlen(p);
-		}
-		n->ival = total;
-		return type_int(8, false);
-	}
+	case N_TUPLE:
+		return type_tuple_expr(s, n);
+	case N_INDEX:
+		return type_index(s, n);
+	case N_BLOCK:
+		return type_block(s, n);
+	case N_RECORD:
+		return type_record_expr(s, n);
+	case N_SIZEOF:
+		return type_sizeof(s, n);
+	case N_OFFSETOF:
+		return type_offsetof(s, n);
 	default:
 		sema_err(s, &n->loc, "%s is not supported yet here",
 			 ast_kind_name(n->kind));
@@ -1714,131 +1300,6 @@ struct type *sema_expr(struct sema *s, struct node *n)
 	struct type *t = expr(s, n);
 	n->type = t ? t : type_none();
 	return n->type;
-}
-
-/* ---- printf formats -------------------------------------------------------- */
-
-static bool printable_as_string(const struct type *t)
-{
-	switch (t->kind) {
-	case TY_STR: case TY_KSYM: case TY_USYM: case TY_KSTACK:
-	case TY_USTACK: case TY_INET: case TY_TIMESTAMP: case TY_BUFFER:
-	case TY_MAC: case TY_CGROUP_PATH: case TY_STRERROR: case TY_TUPLE:
-	case TY_RECORD: case TY_ARRAY: case TY_TIMEDELTA: case TY_USERNAME:
-		return true;
-	case TY_INT:
-		return t->name != NULL; /* enums print their name */
-	default:
-		return false;
-	}
-}
-
-static const char *kind_word(const struct type *t)
-{
-	switch (t->kind) {
-	case TY_INT: case TY_BOOL: return "int";
-	case TY_STR: return "string";
-	case TY_PTR: return "pointer";
-	case TY_TUPLE: return "tuple";
-	case TY_RECORD: return "record";
-	case TY_STRUCT: return "struct";
-	case TY_ARRAY: return "array";
-	case TY_BUFFER: return "buffer";
-	default: return type_name(t);
-	}
-}
-
-int sema_check_format(struct sema *s, struct node *call, const char *what,
-		      int first)
-{
-	struct node *fn = call->args.v[first - 1];
-	const char *f = fn->str;
-	size_t len = fn->slen;
-	int nargs = call->args.n - first, argi = 0;
-	int bad = 0;
-	for (size_t i = 0; i < len; i++) {
-		if (f[i] != '%')
-			continue;
-		i++;
-		if (i < len && f[i] == '%')
-			continue;
-		while (i < len && strchr("-+ #0", f[i]))
-			i++;
-		while (i < len && (isdigit((unsigned char)f[i]) || f[i] == '.' ||
-				   f[i] == '*'))
-			i++;
-		while (i < len && strchr("hljzt", f[i]))
-			i++;
-		if (i >= len) {
-			sema_err(s, &call->loc, "%s: Invalid format string: "
-						"incomplete conversion at end",
-				 what);
-			return -1;
-		}
-		char conv = f[i];
-		if (conv == 'r' && i + 1 < len && (f[i + 1] == 'x' || f[i + 1] == 'h'))
-			i++;
-		if (!strchr("diuxXocspr", conv) &&
-		    !(conv == 'g' && i + 1 < len && f[i + 1] == 'r')) {
-			sema_err(s, &call->loc, "%s: Unknown format string "
-						"token: %%%c",
-				 what, conv);
-			return -1;
-		}
-		if (conv == 'g')
-			i++;
-		if (argi >= nargs) {
-			argi++;
-			continue;
-		}
-		struct type *t = call->args.v[first + argi]->type;
-		argi++;
-		if (is_none(t))
-			continue;
-		const char *want = NULL;
-		switch (conv) {
-		case 's':
-			if (!printable_as_string(t))
-				want = "string";
-			break;
-		case 'r':
-			if (t->kind != TY_BUFFER && t->kind != TY_STR)
-				want = "buffer";
-			break;
-		case 'p':
-			if (!type_is_int(t) && t->kind != TY_PTR)
-				want = "int";
-			break;
-		default:
-			if (!type_is_int(t) && t->kind != TY_PTR &&
-			    !(t->kind == TY_TIMESTAMP) &&
-			    !(t->kind == TY_AGG && t->agg != AGG_AVG &&
-			      t->agg != AGG_STATS))
-				want = "int";
-		}
-		if (want) {
-			sema_err(s, &call->loc,
-				 "%s: %%%c specifier expects a value of type "
-				 "%s (%s supplied)",
-				 what, conv, want, kind_word(t));
-			bad = 1;
-		}
-	}
-	if (argi > nargs) {
-		sema_err(s, &call->loc,
-			 "%s: Not enough arguments for format string (%d "
-			 "supplied, %d expected)",
-			 what, nargs, argi);
-		return -1;
-	}
-	if (argi < nargs) {
-		sema_err(s, &call->loc,
-			 "%s: Too many arguments for format string (%d "
-			 "supplied, %d expected)",
-			 what, nargs, argi);
-		return -1;
-	}
-	return bad ? -1 : 0;
 }
 
 /* ---- statements ---------------------------------------------------------- */
@@ -1938,113 +1399,135 @@ static bool typed_int_fits(struct sema *s, struct sema_var *v,
 	return true;
 }
 
+/* a op= b: a must already hold an integer; a map starts at 0. */
+static void assign_compound(struct sema *s, struct node *n)
+{
+	struct node *lhs = n->a, *rhs = n->b;
+	if (lhs->kind == N_MAP)
+		map_implicit_int(s, lhs);
+	struct type *a = sema_expr(s, lhs), *b = sema_expr(s, rhs);
+	if (is_none(a) || is_none(b))
+		return;
+	if (!type_is_int(a) || !type_is_int(b)) {
+		sema_err(s, &n->loc,
+			 "Type mismatch for '%s': comparing '%s' with "
+			 "'%s'",
+			 op_name(lex_compound_binop(n->op)), type_name(a),
+			 type_name(b));
+		return;
+	}
+	struct type *r = arith_result(lex_compound_binop(n->op), a, b);
+	if (lhs->kind == N_VAR && sema_var_of(lhs))
+		var_assign_type(s, lhs->sym.var, r, &n->loc);
+	else if (lhs->kind == N_MAP && sema_map_of(lhs))
+		map_assign_type(s, lhs->sym.map, r, &n->loc);
+}
+
+/* @m[k] = e: the map's key and value widen to hold them; an aggregation
+ * (count(), hist(), ...) must be the whole right-hand side. */
+static void assign_map(struct sema *s, struct node *n)
+{
+	struct node *lhs = n->a, *rhs = n->b;
+	struct sema_map *m = map_get(s, lhs->name, &lhs->loc);
+	set_map(lhs, m);
+	map_keys(s, lhs, m);
+	if (rhs->kind == N_BINOP && binop_reads_map(rhs, lhs->name) &&
+	    !m->had_error)
+		map_implicit_int(s, lhs);
+	s->direct_map_assign = is_agg_call(rhs);
+	int errors = s->errors;
+	struct type *t = sema_expr(s, rhs);
+	s->direct_map_assign = false;
+	if (is_none(t)) {
+		if (!s->quiet && s->errors == errors && !s->silent_none)
+			s->silent_none = n;
+		m->had_error = true;
+		return;
+	}
+	if (t->kind == TY_VOID || t->kind == TY_CTX || t->is_ctx) {
+		sema_err(s, &rhs->loc, "Value of type %s cannot be "
+				       "assigned to a map",
+			 type_name(t));
+		return;
+	}
+	if (t->kind == TY_AGG && rhs->kind == N_MAP) {
+		/* stats/hist/lhist maps (the others read as
+		   integers) */
+		sema_err(s, &n->loc,
+			 "Map value '%s' cannot be assigned from one "
+			 "map to another. The function that returns "
+			 "this type must be called directly e.g. "
+			 "`%s = %s;`.",
+			 type_name(t), lhs->name,
+			 t->agg == AGG_STATS ? "stats(arg2)"
+			 : t->agg == AGG_LHIST
+				 ? "lhist(rand %10, 0, 10, 1)"
+				 : "hist(retval)");
+		m->had_error = true;
+		return;
+	}
+	if (m->declared && (t->kind == TY_AGG) !=
+			       (m->bpf_type == BPF_MAP_TYPE_PERCPU_HASH ||
+				m->bpf_type ==
+					BPF_MAP_TYPE_LRU_PERCPU_HASH)) {
+		const char *decl =
+			m->bpf_type == BPF_MAP_TYPE_HASH ? "hash"
+			: m->bpf_type == BPF_MAP_TYPE_LRU_HASH ? "lruhash"
+			: m->bpf_type == BPF_MAP_TYPE_PERCPU_HASH
+				? "percpuhash" : "percpulruhash";
+		sema_err(s, &lhs->loc,
+			 "Incompatible map types. Type from "
+			 "declaration: %s. Type from value/key type: "
+			 "%s",
+			 decl, t->kind == TY_AGG ? "percpuhash" : "hash");
+	}
+	map_assign_type(s, m, t, &n->loc);
+	lhs->type = m->value;
+}
+
+/* $x = e: declares $x (block scope) on its first assignment, or widens
+ * it. */
+static void assign_var(struct sema *s, struct node *n)
+{
+	struct node *lhs = n->a, *rhs = n->b;
+	struct type *t = sema_expr(s, rhs);
+	struct sema_var *v = var_lookup(s, lhs->name);
+	if (!is_none(t) && (t->kind == TY_VOID || t->kind == TY_AGG)) {
+		sema_err(s, &n->loc, "Value '%s' cannot be assigned to "
+				     "a scratch variable.",
+			 type_name(t));
+		t = type_none();
+	}
+	if (!is_none(t) && (t->kind == TY_CTX || t->is_ctx)) {
+		sema_err(s, &rhs->loc, "Value of type %s cannot be "
+				       "assigned to a variable",
+			 type_name(t));
+		t = type_none();
+	}
+	if (!v)
+		v = var_declare(s, lhs, lhs->name, t);
+	if (!typed_int_fits(s, v, rhs, t, &n->loc))
+		t = type_none();
+	var_assign_type(s, v, t, &n->loc);
+	if (!is_none(t))
+		v->assigned = true;
+	set_var(lhs, v);
+	lhs->type = v->type;
+}
+
 static void assign(struct sema *s, struct node *n)
 {
 	struct node *lhs = n->a, *rhs = n->b;
 	if (n->op != '=') {
-		/* a op= b: a must already hold an integer; a map starts at 0 */
-		if (lhs->kind == N_MAP)
-			map_implicit_int(s, lhs);
-		struct type *a = sema_expr(s, lhs), *b = sema_expr(s, rhs);
-		if (is_none(a) || is_none(b))
-			return;
-		if (!type_is_int(a) || !type_is_int(b)) {
-			sema_err(s, &n->loc,
-				 "Type mismatch for '%s': comparing '%s' with "
-				 "'%s'",
-				 op_name(lex_compound_binop(n->op)), type_name(a),
-				 type_name(b));
-			return;
-		}
-		struct type *r = arith_result(lex_compound_binop(n->op), a, b);
-		if (lhs->kind == N_VAR && sema_var_of(lhs))
-			var_assign_type(s, lhs->sym.var, r, &n->loc);
-		else if (lhs->kind == N_MAP && sema_map_of(lhs))
-			map_assign_type(s, lhs->sym.map, r, &n->loc);
+		assign_compound(s, n);
 		return;
 	}
 	if (lhs->kind == N_MAP) {
-		struct sema_map *m = map_get(s, lhs->name, &lhs->loc);
-		set_map(lhs, m);
-		map_keys(s, lhs, m);
-		if (rhs->kind == N_BINOP && binop_reads_map(rhs, lhs->name) &&
-		    !m->had_error)
-			map_implicit_int(s, lhs);
-		s->direct_map_assign = is_agg_call(rhs);
-		int errors = s->errors;
-		struct type *t = sema_expr(s, rhs);
-		s->direct_map_assign = false;
-		if (is_none(t)) {
-			if (!s->quiet && s->errors == errors && !s->silent_none)
-				s->silent_none = n;
-			m->had_error = true;
-			return;
-		}
-		if (t->kind == TY_VOID || t->kind == TY_CTX || t->is_ctx) {
-			sema_err(s, &rhs->loc, "Value of type %s cannot be "
-					       "assigned to a map",
-				 type_name(t));
-			return;
-		}
-		if (t->kind == TY_AGG && rhs->kind == N_MAP) {
-			/* stats/hist/lhist maps (the others read as
-			   integers) */
-			sema_err(s, &n->loc,
-				 "Map value '%s' cannot be assigned from one "
-				 "map to another. The function that returns "
-				 "this type must be called directly e.g. "
-				 "`%s = %s;`.",
-				 type_name(t), lhs->name,
-				 t->agg == AGG_STATS ? "stats(arg2)"
-				 : t->agg == AGG_LHIST
-					 ? "lhist(rand %10, 0, 10, 1)"
-					 : "hist(retval)");
-			m->had_error = true;
-			return;
-		}
-		if (m->declared && (t->kind == TY_AGG) !=
-				       (m->bpf_type == BPF_MAP_TYPE_PERCPU_HASH ||
-					m->bpf_type ==
-						BPF_MAP_TYPE_LRU_PERCPU_HASH)) {
-			const char *decl =
-				m->bpf_type == BPF_MAP_TYPE_HASH ? "hash"
-				: m->bpf_type == BPF_MAP_TYPE_LRU_HASH ? "lruhash"
-				: m->bpf_type == BPF_MAP_TYPE_PERCPU_HASH
-					? "percpuhash" : "percpulruhash";
-			sema_err(s, &lhs->loc,
-				 "Incompatible map types. Type from "
-				 "declaration: %s. Type from value/key type: "
-				 "%s",
-				 decl, t->kind == TY_AGG ? "percpuhash" : "hash");
-		}
-		map_assign_type(s, m, t, &n->loc);
-		lhs->type = m->value;
+		assign_map(s, n);
 		return;
 	}
 	if (lhs->kind == N_VAR) {
-		struct type *t = sema_expr(s, rhs);
-		struct sema_var *v = var_lookup(s, lhs->name);
-		if (!is_none(t) && (t->kind == TY_VOID || t->kind == TY_AGG)) {
-			sema_err(s, &n->loc, "Value '%s' cannot be assigned to "
-					     "a scratch variable.",
-				 type_name(t));
-			t = type_none();
-		}
-		if (!is_none(t) && (t->kind == TY_CTX || t->is_ctx)) {
-			sema_err(s, &rhs->loc, "Value of type %s cannot be "
-					       "assigned to a variable",
-				 type_name(t));
-			t = type_none();
-		}
-		if (!v)
-			v = var_declare(s, lhs, lhs->name, t);
-		if (!typed_int_fits(s, v, rhs, t, &n->loc))
-			t = type_none();
-		var_assign_type(s, v, t, &n->loc);
-		if (!is_none(t))
-			v->assigned = true;
-		set_var(lhs, v);
-		lhs->type = v->type;
+		assign_var(s, n);
 		return;
 	}
 	if (lhs->kind == N_BUILTIN && !strcmp(lhs->name, "_")) {
@@ -2110,84 +1593,195 @@ static struct srcloc loop_var_loc(const struct node *n)
 	return l;
 }
 
+/* An expression as a statement: bpftrace warns when a function whose value
+ * is its only effect has it dropped. */
+static void expr_stmt(struct sema *s, struct node *n)
+{
+	struct node *e = n->a;
+	struct type *t = sema_expr(s, e);
+	if (!is_none(t) && (e->kind == N_CALL || e->kind == N_BUILTIN) &&
+	    e->name && value_matters(e->name))
+		sema_warn(s, &e->loc,
+			  "Return value discarded for %s. It should be "
+			  "used.",
+			  e->name);
+}
+
+/* let $x [: T] [= e]: declares $x in this scope (no shadowing); a declared
+ * type never widens. */
+static void let_stmt(struct sema *s, struct node *n)
+{
+	struct type *t = type_none();
+	static const char *const not_for_vars[] = {
+		"count_t", "sum_t", "min_t", "max_t", "avg_t",
+		"stats_t", "hist_t", "lhist_t", "tseries_t", "void",
+	};
+	bool bad_type = false;
+	for (size_t i = 0; n->ctype && i < ARRAY_SIZE(not_for_vars); i++)
+		if (!strcmp(n->ctype->text, not_for_vars[i])) {
+			sema_err(s, &n->loc,
+				 "Invalid variable declaration type: %s",
+				 n->ctype->text);
+			bad_type = true;
+		}
+	if (n->ctype && !bad_type)
+		t = sema_resolve_ctype(s, n->ctype);
+	if (n->b) {
+		struct type *bt = sema_expr(s, n->b);
+		struct sema_var tmp = { .name = n->name, .type = t,
+					.typed = true };
+		if (n->ctype && !is_none(t) &&
+		    !typed_int_fits(s, &tmp, n->b, bt, &n->loc)) {
+			/* reported */
+		} else if (n->ctype && !is_none(t) && !is_none(bt) &&
+			   !sema_promote(t, bt)) {
+			sema_err(s, &n->loc,
+				 "Type mismatch for %s: trying to assign "
+				 "value of type '%s' when variable "
+				 "already has a type '%s'",
+				 n->name, type_name(bt), type_name(t));
+		} else if (!n->ctype) {
+			t = bt;
+		}
+	}
+	struct sema_var *prev = var_lookup(s, n->name);
+	if (prev && prev->let_decl) {
+		sema_err(s, &n->loc,
+			 "Variable %s was already declared. Variable "
+			 "shadowing is not allowed.",
+			 n->name);
+		sema_warn(s, &prev->decl,
+			  "This is the initial declaration.");
+	} else if (prev) {
+		sema_err(s, &n->loc,
+			 "Variable declarations need to occur before "
+			 "variable usage or assignment. Variable: %s",
+			 n->name);
+	}
+	struct sema_var *v = var_declare(s, n, n->name, t);
+	v->let_decl = true;
+	v->assigned = n->b != NULL;
+	if (n->ctype && !is_none(t)) {
+		v->type = t;
+		v->typed = true;
+	}
+	else if (!is_none(t))
+		var_assign_type(s, v, t, &n->loc);
+	set_var(n, v);
+	n->type = v->type;
+}
+
+/* unroll(N) { ... }: N an integer literal from 1 to 100. */
+static void unroll_stmt(struct sema *s, struct node *n)
+{
+	struct type *t = sema_expr(s, n->a);
+	struct srcloc ul = n->loc;
+	if (n->a->loc.line == ul.line && n->a->loc.col > ul.col)
+		ul.len = n->a->loc.col + n->a->loc.len + 1 - ul.col;
+	if (!is_none(t) && n->a->kind != N_INT)
+		sema_err(s, &ul, "invalid unroll value");
+	else if (n->a->kind == N_INT && n->a->ival > 100)
+		sema_err(s, &ul, "unroll maximum value is 100");
+	else if (n->a->kind == N_INT && n->a->ival < 1)
+		sema_err(s, &ul, "unroll minimum value is 1");
+	block(s, n->b);
+}
+
+/* for ($i : a..b) { ... }: $i takes the integer type holding both
+ * ends. */
+static void for_range_stmt(struct sema *s, struct node *n)
+{
+	struct type *a = sema_expr(s, n->a), *c = sema_expr(s, n->c);
+	struct type *t = type_none();
+	if (!is_none(a) && !type_is_int(a))
+		sema_err(s, &n->a->loc, "Loop range requires an integer "
+					"for the start value");
+	else if (!is_none(c) && !type_is_int(c))
+		sema_err(s, &n->c->loc, "Loop range requires an integer "
+					"for the end value");
+	else if (!is_none(a) && !is_none(c))
+		t = sema_promote(a, c);
+	if (var_lookup(s, n->name)) {
+		struct srcloc vl = loop_var_loc(n);
+		sema_err(s, &vl, "Loop declaration shadows existing "
+				 "variable: %s",
+			 n->name);
+	}
+	scope_push(s);
+	struct sema_var *v = var_declare(s, n, n->name, t);
+	if (t && !is_none(t))
+		var_assign_type(s, v, t, &n->loc);
+	set_var(n, v);
+	s->loop_depth++;
+	block(s, n->b);
+	s->loop_depth--;
+	scope_pop(s);
+}
+
+/* for ($kv : @m) { ... }: $kv is the tuple (key, value) of a keyed map. */
+static void for_map_stmt(struct sema *s, struct node *n)
+{
+	struct node *m = n->a;
+	struct type *t = type_none();
+	if (m->kind != N_MAP || m->args.n) {
+		sema_err(s, &m->loc, "for loops iterate over a map "
+				     "(for ($kv : @map))");
+	} else {
+		sema_map_ref(s, m);
+		struct sema_map *sm = sema_map_of(m);
+		if (sm && !is_none(sm->value)) {
+			struct type *mv = sm->value;
+			if (mv->kind == TY_AGG &&
+			    (mv->agg == AGG_STATS || mv->agg == AGG_HIST ||
+			     mv->agg == AGG_LHIST || mv->agg == AGG_TSERIES)) {
+				sema_err(s, &m->loc, "Loop expression does "
+						     "not support type: %s",
+					 type_name(mv));
+			} else if (!sm->nkeys && sm->key_known) {
+				sema_err(s, &m->loc,
+					 "%s has no explicit keys "
+					 "(scalar map), and cannot be "
+					 "used for iteration",
+					 m->name);
+			} else if (sm->key) {   /* NULL: its key had an error */
+				struct type *vt = sm->value;
+				if (vt->kind == TY_AGG)
+					vt = type_int(8, vt->agg != AGG_COUNT &&
+							     vt->is_signed);
+				struct type *el[2] = { sm->key, vt };
+				t = type_tuple(el, 2);
+			}
+		}
+	}
+	if (var_lookup(s, n->name)) {
+		struct srcloc vl = loop_var_loc(n);
+		sema_err(s, &vl, "Loop declaration shadows existing "
+				 "variable: %s",
+			 n->name);
+	}
+	scope_push(s);
+	struct sema_var *v = var_declare(s, n, n->name, t);
+	if (!is_none(t))
+		var_assign_type(s, v, t, &n->loc);
+	set_var(n, v);
+	s->loop_depth++;
+	block(s, n->b);
+	s->loop_depth--;
+	scope_pop(s);
+}
+
 static void stmt(struct sema *s, struct node *n)
 {
 	switch (n->kind) {
-	case N_EXPR_STMT: {
-		struct node *e = n->a;
-		struct type *t = sema_expr(s, e);
-		if (!is_none(t) && (e->kind == N_CALL || e->kind == N_BUILTIN) &&
-		    e->name && value_matters(e->name))
-			sema_warn(s, &e->loc,
-				  "Return value discarded for %s. It should be "
-				  "used.",
-				  e->name);
+	case N_EXPR_STMT:
+		expr_stmt(s, n);
 		break;
-	}
 	case N_ASSIGN:
 		assign(s, n);
 		break;
-	case N_LET: {
-		struct type *t = type_none();
-		static const char *const not_for_vars[] = {
-			"count_t", "sum_t", "min_t", "max_t", "avg_t",
-			"stats_t", "hist_t", "lhist_t", "tseries_t", "void",
-		};
-		bool bad_type = false;
-		for (size_t i = 0; n->ctype && i < ARRAY_SIZE(not_for_vars); i++)
-			if (!strcmp(n->ctype->text, not_for_vars[i])) {
-				sema_err(s, &n->loc,
-					 "Invalid variable declaration type: %s",
-					 n->ctype->text);
-				bad_type = true;
-			}
-		if (n->ctype && !bad_type)
-			t = resolve_ctype(s, n->ctype);
-		if (n->b) {
-			struct type *bt = sema_expr(s, n->b);
-			struct sema_var tmp = { .name = n->name, .type = t,
-						.typed = true };
-			if (n->ctype && !is_none(t) &&
-			    !typed_int_fits(s, &tmp, n->b, bt, &n->loc)) {
-				/* reported */
-			} else if (n->ctype && !is_none(t) && !is_none(bt) &&
-				   !sema_promote(t, bt)) {
-				sema_err(s, &n->loc,
-					 "Type mismatch for %s: trying to assign "
-					 "value of type '%s' when variable "
-					 "already has a type '%s'",
-					 n->name, type_name(bt), type_name(t));
-			} else if (!n->ctype) {
-				t = bt;
-			}
-		}
-		struct sema_var *prev = var_lookup(s, n->name);
-		if (prev && prev->let_decl) {
-			sema_err(s, &n->loc,
-				 "Variable %s was already declared. Variable "
-				 "shadowing is not allowed.",
-				 n->name);
-			sema_warn(s, &prev->decl,
-				  "This is the initial declaration.");
-		} else if (prev) {
-			sema_err(s, &n->loc,
-				 "Variable declarations need to occur before "
-				 "variable usage or assignment. Variable: %s",
-				 n->name);
-		}
-		struct sema_var *v = var_declare(s, n, n->name, t);
-		v->let_decl = true;
-		v->assigned = n->b != NULL;
-		if (n->ctype && !is_none(t)) {
-			v->type = t;
-			v->typed = true;
-		}
-		else if (!is_none(t))
-			var_assign_type(s, v, t, &n->loc);
-		set_var(n, v);
-		n->type = v->type;
+	case N_LET:
+		let_stmt(s, n);
 		break;
-	}
 	case N_IF:
 		cond(s, n->a, "if()");
 		block(s, n->b);
@@ -2200,20 +1794,9 @@ static void stmt(struct sema *s, struct node *n)
 		block(s, n->b);
 		s->loop_depth--;
 		break;
-	case N_UNROLL: {
-		struct type *t = sema_expr(s, n->a);
-		struct srcloc ul = n->loc;
-		if (n->a->loc.line == ul.line && n->a->loc.col > ul.col)
-			ul.len = n->a->loc.col + n->a->loc.len + 1 - ul.col;
-		if (!is_none(t) && n->a->kind != N_INT)
-			sema_err(s, &ul, "invalid unroll value");
-		else if (n->a->kind == N_INT && n->a->ival > 100)
-			sema_err(s, &ul, "unroll maximum value is 100");
-		else if (n->a->kind == N_INT && n->a->ival < 1)
-			sema_err(s, &ul, "unroll minimum value is 1");
-		block(s, n->b);
+	case N_UNROLL:
+		unroll_stmt(s, n);
 		break;
-	}
 	case N_BREAK:
 	case N_CONTINUE:
 		if (!s->loop_depth)
@@ -2227,84 +1810,12 @@ static void stmt(struct sema *s, struct node *n)
 	case N_BLOCK:
 		block(s, n);
 		break;
-	case N_FOR_RANGE: {
-		struct type *a = sema_expr(s, n->a), *c = sema_expr(s, n->c);
-		struct type *t = type_none();
-		if (!is_none(a) && !type_is_int(a))
-			sema_err(s, &n->a->loc, "Loop range requires an integer "
-						"for the start value");
-		else if (!is_none(c) && !type_is_int(c))
-			sema_err(s, &n->c->loc, "Loop range requires an integer "
-						"for the end value");
-		else if (!is_none(a) && !is_none(c))
-			t = sema_promote(a, c);
-		if (var_lookup(s, n->name)) {
-			struct srcloc vl = loop_var_loc(n);
-			sema_err(s, &vl, "Loop declaration shadows existing "
-					 "variable: %s",
-				 n->name);
-		}
-		scope_push(s);
-		struct sema_var *v = var_declare(s, n, n->name, t);
-		if (t && !is_none(t))
-			var_assign_type(s, v, t, &n->loc);
-		set_var(n, v);
-		s->loop_depth++;
-		block(s, n->b);
-		s->loop_depth--;
-		scope_pop(s);
+	case N_FOR_RANGE:
+		for_range_stmt(s, n);
 		break;
-	}
-	case N_FOR_MAP: {
-		struct node *m = n->a;
-		struct type *t = type_none();
-		if (m->kind != N_MAP || m->args.n) {
-			sema_err(s, &m->loc, "for loops iterate over a map "
-					     "(for ($kv : @map))");
-		} else {
-			sema_map_ref(s, m);
-			struct sema_map *sm = sema_map_of(m);
-			if (sm && !is_none(sm->value)) {
-				struct type *mv = sm->value;
-				if (mv->kind == TY_AGG &&
-				    (mv->agg == AGG_STATS || mv->agg == AGG_HIST ||
-				     mv->agg == AGG_LHIST || mv->agg == AGG_TSERIES)) {
-					sema_err(s, &m->loc, "Loop expression does "
-							     "not support type: %s",
-						 type_name(mv));
-				} else if (!sm->nkeys && sm->key_known) {
-					sema_err(s, &m->loc,
-						 "%s has no explicit keys "
-						 "(scalar map), and cannot be "
-						 "used for iteration",
-						 m->name);
-				} else if (sm->key) {   /* NULL: its key had an error */
-					struct type *vt = sm->value;
-					if (vt->kind == TY_AGG)
-						vt = type_int(8, vt->agg != AGG_COUNT &&
-								     vt->is_signed);
-					struct type *el[2] = { sm->key, vt };
-					t = type_tuple(el, 2);
-				}
-			}
-		}
-		if (var_lookup(s, n->name)) {
-			struct srcloc vl = loop_var_loc(n);
-			sema_err(s, &vl, "Loop declaration shadows existing "
-					 "variable: %s",
-				 n->name);
-		}
-		scope_push(s);
-		struct sema_var *v = var_declare(s, n, n->name, t);
-		if (!is_none(t))
-			var_assign_type(s, v, t, &n->loc);
-		set_var(n, v);
-		s->loop_depth++;
-		block(s, n->b);
-		s->loop_depth--;
-		scope_pop(s);
+	case N_FOR_MAP:
+		for_map_stmt(s, n);
 		break;
-	}
 	case N_MAPDECL:
 		sema_err(s, &n->loc, "map declarations are only allowed at the "
 				     "top level");

@@ -1,0 +1,47 @@
+/* sema_impl.h — what the files of the sema stage share beyond sema.h:
+ * sema.c (scopes, maps, expressions, statements, the walk) calls the type
+ * rules and names of sema_types.c and the literal folding of
+ * sema_fold.c.  Not for other stages. */
+#ifndef SEMA_IMPL_H
+#define SEMA_IMPL_H
+
+#include "sema.h"
+#include "types.h"
+
+static inline bool is_none(const struct type *t)
+{
+	return !t || t->kind == TY_NONE;
+}
+
+/* ---- sema_types.c ---- */
+
+/* The type a type name written in the script stands for (casts, let
+ * $x: T, sizeof, offsetof, typeof); TY_NONE after reporting an unknown
+ * one. */
+struct type *sema_resolve_ctype(struct sema *s, struct ctype *ct);
+/* t, or when t is a pointer of no address space yet (from a script
+ * definition), the same pointer into `as`. */
+struct type *sema_with_as(struct type *t, enum addrspace as);
+/* Where pointers made by casts point: user memory in the probes of a
+ * user-space provider (PF_USER: uprobe, uretprobe, usdt), else kernel
+ * memory. */
+enum addrspace sema_default_as(struct sema *s);
+
+/* ---- sema_fold.c ----
+ * Literal folding, before typing an operator: an operator whose operands
+ * are all literals becomes the literal it computes, with bpftrace's rules
+ * (doc/integers.md). */
+
+/* Rewrites BINOP n of two literals (integers, negative integers,
+ * true/false for && and ||) into its value (N_INT, -N_INT or N_BOOL);
+ * false when it is not one or is left to run time.  *err: the operands
+ * are literals but the value does not fold (overflow, division by 0). */
+bool fold_literal_binop(struct node *n, bool *err);
+/* -, ~ and ! on a literal (the negative literal -N itself is typed by
+ * sema); false when n is not one. */
+bool fold_literal_unop(struct node *n);
+/* A literal condition: an integer literal or true/false, with its truth
+ * in *v; false for anything else. */
+bool fold_literal_truth(const struct node *n, bool *v);
+
+#endif
