@@ -279,6 +279,9 @@ bool ir_insn_has_dst(const struct ir_insn *in);
  * as a cc (returns -1) and is its own swap. */
 int ir_cc_invert(enum ir_cc cc);
 enum ir_cc ir_cc_swap(enum ir_cc cc);
+/* Whether `a cc b` holds for 64-bit constants (constant folding in
+ * ir_opt.c, constant branches in isel.c). */
+bool ir_cc_eval(enum ir_cc cc, int64_t a, int64_t b);
 
 /* ---- passes ---- */
 /* Constant folding, dead instruction removal, empty-block/jump threading.

@@ -187,7 +187,7 @@ static bool int_literal(const struct node *n, int64_t *v)
 }
 
 /* Types argument i of n, which must be an integer literal. */
-static bool literal_arg(struct sema *s, struct node *n, int i, int64_t *v)
+static bool int_literal_arg(struct sema *s, struct node *n, int i, int64_t *v)
 {
 	struct type *t = sema_expr(s, n->args.v[i]);
 	if (is_none(t))
@@ -221,7 +221,7 @@ static struct type *ty_hist(struct sema *s, struct node *n)
 {
 	int64_t k = 0;
 	bool ok = agg_int_arg(s, n);
-	if (n->args.n > 1 && !literal_arg(s, n, 1, &k))
+	if (n->args.n > 1 && !int_literal_arg(s, n, 1, &k))
 		return type_none();
 	if (k < 0 || k > 5) {
 		sema_err(s, &n->loc, "hist: bits %lld must be 0..5",
@@ -243,7 +243,7 @@ static struct type *ty_lhist(struct sema *s, struct node *n)
 	int64_t a[3];
 	bool ok = agg_int_arg(s, n);
 	for (int i = 0; i < 3; i++)
-		if (!literal_arg(s, n, i + 1, &a[i]))
+		if (!int_literal_arg(s, n, i + 1, &a[i]))
 			return type_none();
 	int64_t min = a[0], max = a[1], step = a[2];
 	if (min < 0 || max < 0) {
@@ -297,7 +297,7 @@ static struct type *ty_tseries(struct sema *s, struct node *n)
 	int64_t iv, cnt;
 	bool ok = agg_int_arg(s, n);
 	struct type *vt = n->args.v[0]->type;
-	if (!literal_arg(s, n, 1, &iv) || !literal_arg(s, n, 2, &cnt))
+	if (!int_literal_arg(s, n, 1, &iv) || !int_literal_arg(s, n, 2, &cnt))
 		return type_none();
 	enum agg_kind agg = AGG_NONE;
 	if (n->args.n > 3) {

@@ -70,7 +70,7 @@ static struct ref op2(struct irb *b, enum ir_op op, struct ref a, struct ref x,
 
 /* Argument i as a string literal (also a macro parameter standing for
  * one), typed; NULL when it is something else. */
-static struct node *literal_arg(struct sema *s, struct node *n, int i)
+static struct node *str_literal_arg(struct sema *s, struct node *n, int i)
 {
 	struct node *a = n->args.v[i];
 	if (a->kind == N_BLOCK && !a->args.n && a->a && a->a->kind == N_STR)
@@ -210,7 +210,7 @@ struct irval bv_lo_elapsed(struct irb *b, struct node *n, struct node *m)
  * an nsecs(mode) argument (boot otherwise). */
 struct type *bv_ty_strftime(struct sema *s, struct node *n)
 {
-	struct node *f = literal_arg(s, n, 0);
+	struct node *f = str_literal_arg(s, n, 0);
 	bool ok = int_arg(s, n, 1, "timestamp");
 	if (!f) {
 		sema_err(s, &n->loc, "strftime() expects a string literal as "
@@ -295,7 +295,7 @@ struct irval bv_lo_strerror(struct irb *b, struct node *n, struct node *m)
 struct type *bv_ty_cgroup_path(struct sema *s, struct node *n)
 {
 	bool ok = int_arg(s, n, 0, "cgroup id");
-	if (n->args.n > 1 && !literal_arg(s, n, 1)) {
+	if (n->args.n > 1 && !str_literal_arg(s, n, 1)) {
 		sema_err(s, &n->loc, "cgroup_path() expects a string literal "
 				     "as its second argument");
 		return type_none();
@@ -503,7 +503,7 @@ struct irval bv_lo_bswap(struct irb *b, struct node *n, struct node *m)
 struct type *bv_ty_join(struct sema *s, struct node *n)
 {
 	struct type *t = sema_expr(s, n->args.v[0]);
-	if (n->args.n > 1 && !literal_arg(s, n, 1)) {
+	if (n->args.n > 1 && !str_literal_arg(s, n, 1)) {
 		sema_err(s, &n->loc, "join() expects a string literal as its "
 				     "separator");
 		return type_void();
@@ -688,7 +688,7 @@ static bool in_kallsyms(const char *sym)
  * the variable's BTF id. */
 struct type *bv_ty_percpu_kaddr(struct sema *s, struct node *n)
 {
-	struct node *a = literal_arg(s, n, 0);
+	struct node *a = str_literal_arg(s, n, 0);
 	if (n->args.n > 1 && !int_arg(s, n, 1, "cpu"))
 		return type_none();
 	if (!a) {
@@ -737,7 +737,7 @@ struct irval bv_lo_percpu_kaddr(struct irb *b, struct node *n, struct node *m)
  * conversions of the kernel's printk. */
 struct type *bv_ty_debugf(struct sema *s, struct node *n)
 {
-	struct node *f = literal_arg(s, n, 0);
+	struct node *f = str_literal_arg(s, n, 0);
 	for (int i = 1; i < n->args.n; i++) {
 		struct type *t = sema_expr(s, n->args.v[i]);
 		if (!is_none(t) && !type_is_int(t) && t->kind != TY_STR &&
@@ -852,7 +852,7 @@ static struct node *literal_needle(struct node *n)
  * strcontains(h, k): whether there is one. */
 struct type *bv_ty_strstr(struct sema *s, struct node *n)
 {
-	literal_arg(s, n, 1);
+	str_literal_arg(s, n, 1);
 	struct type *h = sema_expr(s, n->args.v[0]);
 	struct type *k = n->args.v[1]->type;
 	bool contains = !strcmp(n->name, "strcontains");

@@ -306,9 +306,9 @@ static void add_row(struct dwarf_lines *dl, struct seq *sq, uint64_t addr,
 }
 
 /* One line program (a unit's) at r; advances r past it. */
-static int parse_program(struct dwarf_lines *dl, struct rd *r,
-			 const struct strsecs *ss, const char *comp_dir,
-			 uint64_t offset)
+static int parse_line_program(struct dwarf_lines *dl, struct rd *r,
+			      const struct strsecs *ss, const char *comp_dir,
+			      uint64_t offset)
 {
 	int offsize = 4;
 	uint64_t unit_len = rd_n(r, 4);
@@ -487,8 +487,8 @@ int dwarf_lines_parse(const uint8_t *line, size_t line_len,
 	struct strsecs ss = { line_str, str, line_str_len, str_len };
 	struct rd r = { line, line + line_len, false };
 	while (r.p < r.end && !r.bad)
-		if (parse_program(dl, &r, &ss, comp_dir,
-				  (uint64_t)(r.p - line)) < 0)
+		if (parse_line_program(dl, &r, &ss, comp_dir,
+				       (uint64_t)(r.p - line)) < 0)
 			break;
 	if (dl->seqs.n)
 		qsort(dl->seqs.v, dl->seqs.n, sizeof(*dl->seqs.v), seq_cmp);

@@ -118,6 +118,25 @@ enum ir_cc ir_cc_swap(enum ir_cc cc)
 	}
 }
 
+bool ir_cc_eval(enum ir_cc cc, int64_t a, int64_t b)
+{
+	uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
+	switch (cc) {
+	case CC_EQ: return a == b;
+	case CC_NE: return a != b;
+	case CC_ULT: return ua < ub;
+	case CC_ULE: return ua <= ub;
+	case CC_UGT: return ua > ub;
+	case CC_UGE: return ua >= ub;
+	case CC_SLT: return a < b;
+	case CC_SLE: return a <= b;
+	case CC_SGT: return a > b;
+	case CC_SGE: return a >= b;
+	case CC_SET: return (ua & ub) != 0;
+	}
+	return false;
+}
+
 /* ---- building --------------------------------------------------------- */
 
 /* Grow an arena array of n elements of size sz to hold at least n+1. */

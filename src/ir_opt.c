@@ -28,25 +28,6 @@
 
 static bool fits32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
 
-static bool eval_cc(enum ir_cc cc, int64_t a, int64_t b)
-{
-	uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
-	switch (cc) {
-	case CC_EQ: return a == b;
-	case CC_NE: return a != b;
-	case CC_ULT: return ua < ub;
-	case CC_ULE: return ua <= ub;
-	case CC_UGT: return ua > ub;
-	case CC_UGE: return ua >= ub;
-	case CC_SLT: return a < b;
-	case CC_SLE: return a <= b;
-	case CC_SGT: return a > b;
-	case CC_SGE: return a >= b;
-	case CC_SET: return (ua & ub) != 0;
-	}
-	return false;
-}
-
 /* a op b with BPF's semantics; false if op is not a pure binary op. */
 static bool eval_bin(enum ir_op op, int64_t a, int64_t b, int64_t *r)
 {
@@ -211,13 +192,13 @@ static bool fold(struct ir_func *f)
 			}
 			int64_t res;
 			if (all_const && n == 2 && in->op == IR_SETCC) {
-				to_mov(in, ref_imm(eval_cc(in->cc, c[0], c[1])));
+				to_mov(in, ref_imm(ir_cc_eval(in->cc, c[0], c[1])));
 			} else if (all_const && n == 2 && eval_bin(in->op, c[0], c[1], &res)) {
 				to_mov(in, ref_imm(res));
 			} else if (all_const && n == 1 && eval_un(in, c[0], &res)) {
 				to_mov(in, ref_imm(res));
 			} else if (all_const && in->op == IR_BR) {
-				int t = eval_cc(in->cc, c[0], c[1]) ? in->t : in->f;
+				int t = ir_cc_eval(in->cc, c[0], c[1]) ? in->t : in->f;
 				memset(in->arg, 0, sizeof(in->arg));
 				in->op = IR_JMP;
 				in->t = t;

@@ -625,25 +625,6 @@ static int bpf_jmp_op(enum ir_cc cc)
 	return BPF_JEQ;
 }
 
-static bool cc_eval(enum ir_cc cc, int64_t a, int64_t b)
-{
-	uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
-	switch (cc) {
-	case CC_EQ: return a == b;
-	case CC_NE: return a != b;
-	case CC_ULT: return ua < ub;
-	case CC_ULE: return ua <= ub;
-	case CC_UGT: return ua > ub;
-	case CC_UGE: return ua >= ub;
-	case CC_SLT: return a < b;
-	case CC_SLE: return a <= b;
-	case CC_SGT: return a > b;
-	case CC_SGE: return a >= b;
-	case CC_SET: return (ua & ub) != 0;
-	}
-	return false;
-}
-
 /* Emit "if (a cc b) goto target" with the immediate on the right.  If
  * target_is_ir, target is an IR block to fix up later.  Both constant:
  * returns 1 (always), 0 (never) and emits nothing; else -1. */
@@ -651,7 +632,7 @@ static int sel_cjump(struct isel *S, enum ir_cc cc, struct ref a,
 		     struct ref b, int target, bool target_is_ir)
 {
 	if (a.kind == REF_IMM && b.kind == REF_IMM)
-		return cc_eval(cc, a.imm, b.imm);
+		return ir_cc_eval(cc, a.imm, b.imm);
 	if (a.kind == REF_IMM) {
 		struct ref t = a;
 		a = b;
@@ -711,7 +692,7 @@ static void sel_setcc(struct isel *S, const struct ir_insn *in)
 	int d = vreg(in->dst);
 	struct ref a = in->arg[0], b = in->arg[1];
 	if (a.kind == REF_IMM && b.kind == REF_IMM) {
-		mov_imm(S, d, cc_eval(in->cc, a.imm, b.imm));
+		mov_imm(S, d, ir_cc_eval(in->cc, a.imm, b.imm));
 		return;
 	}
 	/* d may be one of the operands: compute into a temporary then. */
