@@ -31,8 +31,9 @@
 #include <linux/bpf.h>
 #include <linux/perf_event.h>
 
+#include "attach.h"
 #include "probes.h"
-#include "runtime.h"
+#include "tracefs.h"
 
 /* What keeps one probe attached: fds closed in reverse on detach. */
 struct attach_state {

@@ -14,6 +14,7 @@
 #include "isel.h"
 #include "lexer.h"
 #include "liveness.h"
+#include "loader.h"
 #include "macro.h"
 #include "parser.h"
 #include "probes.h"

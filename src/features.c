@@ -21,7 +21,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
-#include "runtime.h"
+#include "kernel_features.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0"

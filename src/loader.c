@@ -25,8 +25,8 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include "loader.h"
 #include "probes.h"
-#include "runtime.h"
 
 /* BPF object names: at most 15 characters of [A-Za-z0-9_.]. "@x" -> "AT_x". */
 static void obj_name(char out[16], const char *name)

@@ -13,9 +13,9 @@
 #include "config.h"
 #include "driver.h"
 #include "dwarf.h"
+#include "kernel_features.h"
 #include "list.h"
 #include "probes.h"
-#include "runtime.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0.0"

@@ -16,7 +16,7 @@
 #include <strings.h>
 
 #include "prog.h"
-#include "runtime.h"
+#include "tracefs.h"
 
 /* ---- the table ------------------------------------------------------------ */
 

@@ -15,10 +15,10 @@
 #include <bpf/bpf.h>
 #include <linux/bpf.h>
 
+#include "attach.h"
 #include "btf.h"
 #include "probes.h"
 #include "prog.h"
-#include "runtime.h"
 
 static int fentry_parse(struct attach_point *ap, char **parts, int n)
 {

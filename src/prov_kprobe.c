@@ -17,10 +17,10 @@
 #include <linux/bpf.h>
 #include <linux/perf_event.h>
 
+#include "attach.h"
 #include "btf.h"
 #include "probes.h"
 #include "prog.h"
-#include "runtime.h"
 
 static int kprobe_parse(struct attach_point *ap, char **parts, int n)
 {

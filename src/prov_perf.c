@@ -12,9 +12,9 @@
 #include <linux/bpf.h>
 #include <linux/perf_event.h>
 
+#include "attach.h"
 #include "probes.h"
 #include "prog.h"
-#include "runtime.h"
 
 static const struct perf_ev {
 	uint32_t type;

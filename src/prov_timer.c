@@ -13,9 +13,9 @@
 #include <linux/bpf.h>
 #include <linux/perf_event.h>
 
+#include "attach.h"
 #include "probes.h"
 #include "prog.h"
-#include "runtime.h"
 
 /* interval:UNIT:N, profile:UNIT:N, also interval:Ns / interval:100ms. */
 static int timer_parse(struct attach_point *ap, char **parts, int n)

@@ -17,9 +17,10 @@
 #include <linux/bpf.h>
 #include <linux/perf_event.h>
 
+#include "attach.h"
 #include "probes.h"
 #include "prog.h"
-#include "runtime.h"
+#include "tracefs.h"
 #include "types.h"
 
 static int tp_parse(struct attach_point *ap, char **parts, int n)

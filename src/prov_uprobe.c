@@ -23,11 +23,11 @@
 #include <linux/bpf.h>
 #include <linux/perf_event.h>
 
+#include "attach.h"
 #include "dwarf.h"
 #include "elf_syms.h"
 #include "probes.h"
 #include "prog.h"
-#include "runtime.h"
 #include "types.h"
 
 static const struct srcloc no_loc;

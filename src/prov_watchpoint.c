@@ -14,9 +14,9 @@
 #include <linux/bpf.h>
 #include <linux/perf_event.h>
 
+#include "attach.h"
 #include "probes.h"
 #include "prog.h"
-#include "runtime.h"
 
 static int wp_parse(struct attach_point *ap, char **parts, int n)
 {

@@ -38,7 +38,9 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include "attach.h"
 #include "fmt_extra.h"
+#include "loader.h"
 #include "mapio.h"
 #include "output.h"
 #include "probes.h"

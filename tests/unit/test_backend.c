@@ -15,7 +15,7 @@
 #include "isel.h"
 #include "liveness.h"
 #include "regalloc.h"
-#include "runtime.h"
+#include "loader.h"
 #include "stackalloc.h"
 #include "../../src/mir.h"
 

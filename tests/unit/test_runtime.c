@@ -14,10 +14,13 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include "attach.h"
 #include "config.h"
+#include "loader.h"
 #include "output.h"
 #include "probes.h"
 #include "runtime.h"
+#include "tracefs.h"
 #include "types.h"
 
 /* ---- instruction macros ------------------------------------------------ */
