@@ -82,6 +82,9 @@ enum action_kind {
  *                    first empty one ends the list); fmt = the separator
  * Records after an exit record are dropped (bpftrace's behaviour); END's
  * records are printed. */
+/* join(): at most this many array elements are read (ACT_JOIN). */
+#define FMT_JOIN_MAX_ARGS 16
+
 struct tt_action {
 	enum action_kind kind;
 	const char *fmt;           /* ACT_PRINTF: the format string as written

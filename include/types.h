@@ -41,7 +41,7 @@
  *    it prints (symbols.h).
  *  - TY_TIMESTAMP (strftime): { uint32 fmt; uint32 mode; uint64 ns; } 16
  *    bytes: fmt = the tt_prog.actions index of the ACT_STRING holding the
- *    format, mode = enum ts_mode (fmt_extra.h), the clock of ns.
+ *    format, mode = enum ts_mode (below), the clock of ns.
  *  - TY_BUFFER (buf): { uint32 len; uint8 data[size - 4]; }, len <= size - 4.
  *  - TY_INET (ntop): { int64 af; uint8 addr[16]; } 24 bytes (IPv4: the
  *    first 4 bytes of addr, the rest zero).
@@ -78,6 +78,10 @@ enum type_kind {
 	TY_BUFFER, TY_MAC, TY_CGROUP_PATH, TY_STRERROR, TY_TIMEDELTA,
 	TY_USERNAME, /* username: the uid, named in userspace */
 };
+
+/* nsecs(mode) clocks; a timestamp (TY_TIMESTAMP) records which one its
+ * value came from. */
+enum ts_mode { TS_BOOT, TS_MONOTONIC, TS_TAI, TS_SW_TAI };
 
 enum agg_kind { AGG_NONE, AGG_COUNT, AGG_SUM, AGG_MIN, AGG_MAX, AGG_AVG,
 		AGG_STATS, AGG_HIST, AGG_LHIST, AGG_TSERIES };

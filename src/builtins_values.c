@@ -6,7 +6,7 @@
  *
  * Takes: N_CALL/N_BUILTIN nodes naming them (the table in builtins.c points
  * here).  Produces: their types (sema) and IR (ir_build).  Value layouts
- * are types.h's storage contract; fmt_extra.c prints them.  Compile-time
+ * are types.h's storage contract; fmt_values.c prints them.  Compile-time
  * strings a value refers to (strftime formats, cgroup_path filters) become
  * ACT_STRING actions whose index the value carries. */
 #include "builtins_values.h"
@@ -18,7 +18,6 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "fmt_extra.h"
 #include "ir_loops.h" /* irb_func(): strstr's bpf_loop callback */
 #include "probes.h"
 #include "types.h"
@@ -268,7 +267,7 @@ struct type *bv_ty_strerror(struct sema *s, struct node *n)
 }
 
 /* signal_name(n): like strerror(), a number named in userspace; the type
- * is named "signal_name" to tell fmt_extra.c which names. */
+ * is named "signal_name" to tell fmt_values.c which names. */
 struct type *bv_ty_signal_name(struct sema *s, struct node *n)
 {
 	if (!int_arg(s, n, 0, "signal number"))

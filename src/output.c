@@ -23,7 +23,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
-#include "fmt_extra.h"
+#include "fmt_values.h"
 #include "mapio.h"
 #include "output.h"
 #include "symbols.h"
@@ -422,7 +422,14 @@ static void fmt_value(struct strbuf *sb, const struct type *t,
 		break;
 	case TY_TIMESTAMP: case TY_BUFFER: case TY_INET: case TY_MAC:
 	case TY_CGROUP_PATH: case TY_STRERROR: case TY_USERNAME:
-		fmt_extra_value(sb, t, d, c->json); /* fmt_extra.c */
+		if (c->json) { /* fmt_values.c */
+			struct strbuf text = { 0 };
+			fmt_resolved_value(&text, t, d);
+			out_json_string(sb, text.s ? text.s : "", text.len);
+			sb_free(&text);
+		} else {
+			fmt_resolved_value(sb, t, d);
+		}
 		break;
 	case TY_NONE:
 	case TY_VOID:
@@ -542,7 +549,7 @@ void out_printf(struct strbuf *sb, const char *fmt, const struct type *args,
 		p++;
 		const struct field *f = &args->fields.v[argi++];
 		const uint8_t *d = base + f->offset;
-		if (conv == 'r') { /* %r %rx %rh: bytes of a buffer (fmt_extra.c) */
+		if (conv == 'r') { /* %r %rx %rh: bytes of a buffer (fmt_values.c) */
 			char style = *p == 'x' || *p == 'h' ? *p++ : 0;
 			fmt_buffer_value(sb, f->type, d, style);
 			continue;

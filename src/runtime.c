@@ -39,7 +39,8 @@
 #include <linux/bpf.h>
 
 #include "attach.h"
-#include "fmt_extra.h"
+#include "fmt_actions.h"
+#include "fmt_values.h"
 #include "loader.h"
 #include "mapio.h"
 #include "output.h"

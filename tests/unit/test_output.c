@@ -605,14 +605,15 @@ Test(map, stats_keyed_signed_json_and_zero)
 			 "@s[b]: { .count = 0, .average = 0, .total = 0 }\n");
 }
 
-/* ---- values resolved in userspace, actions (fmt_extra.c) ----------------- */
+/* ---- values resolved in userspace, actions (fmt_values.c, fmt_actions.c) - */
 
 #include <errno.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "fmt_extra.h"
+#include "fmt_actions.h"
+#include "fmt_values.h"
 
 static struct type *buf_ty(int cap)
 {

@@ -1,35 +1,26 @@
-/* fmt_extra.h — values that userspace resolves when it prints them, and the
- * asynchronous actions that are more than printf.
+/* fmt_values.h — values that userspace resolves when it prints them
+ * (fmt_values.c).  Below output.c: output calls these, they call nothing
+ * of output's.
  *
- * Values (output.c calls fmt_extra_value for these kinds; layouts in
- * types.h): strftime() timestamps, buf() buffers, ntop() addresses,
- * macaddr(), cgroup_path(), strerror(), username.
- * Actions (runtime.c calls fmt_action): time(), cat(), system(), join(),
- * errorf(), warnf().
+ * Takes: the bytes of a value of one of these kinds, laid out as types.h
+ * says: TY_TIMESTAMP (strftime), TY_BUFFER (buf), TY_INET (ntop),
+ * TY_MAC (macaddr), TY_CGROUP_PATH (cgroup_path), TY_STRERROR (strerror,
+ * signal_name), TY_USERNAME (username).
+ * Produces: bpftrace's text for it (output.c quotes it for JSON).
  *
  * Compile-time strings a value refers to by number (a strftime format, a
  * cgroup_path filter) are ACT_STRING entries of tt_prog.actions:
  * fmt_set_prog() tells this module which program is running. */
-#ifndef FMT_EXTRA_H
-#define FMT_EXTRA_H
+#ifndef FMT_VALUES_H
+#define FMT_VALUES_H
 
 #include "prog.h"
-
-struct type;
-
-/* nsecs(mode) clocks; a timestamp records which one its value came from. */
-enum ts_mode { TS_BOOT, TS_MONOTONIC, TS_TAI, TS_SW_TAI };
-
-/* join(): at most this many array elements are read. */
-#define FMT_JOIN_MAX_ARGS 16
+#include "types.h"
 
 void fmt_set_prog(const struct tt_prog *p);
 
-/* True for the kinds fmt_extra_value prints. */
-bool fmt_extra_kind(const struct type *t);
-/* One value of such a kind, as text or as a JSON string. */
-void fmt_extra_value(struct strbuf *sb, const struct type *t, const void *d,
-		     bool json);
+/* The text of one value of the kinds above (no JSON quoting). */
+void fmt_resolved_value(struct strbuf *sb, const struct type *t, const void *v);
 
 /* strftime(3) of a clock's nanoseconds as local wall-clock time, with
  * bpftrace's extension %f = microseconds (6 digits). */
@@ -55,18 +46,5 @@ void fmt_cgroup_path(struct strbuf *sb, uint64_t id, const char *filter,
 void fmt_signal_name(struct strbuf *sb, int64_t sig);
 /* The user name of uid from /etc/passwd (under root), else the number. */
 void fmt_username(struct strbuf *sb, uint64_t uid, const char *root);
-
-/* The text of one action record: what goes to stdout (*out) — or, for
- * errorf/warnf, the message (then the caller adds the location).  cat's
- * file or system's command that cannot be opened/run: returns -errno and
- * *out holds the error message.  Exposed for tests; fmt_action prints. */
-int fmt_action_text(struct strbuf *out, const struct tt_action *a,
-		    const uint8_t *payload, size_t len,
-		    const struct tt_config *cfg);
-/* Carries out one ACT_TIME/CAT/SYSTEM/JOIN/ERRORF/WARNF record: text or
- * a JSON line on stdout, errors and errorf/warnf (with the script
- * location) on stderr. */
-void fmt_action(const struct tt_action *a, const uint8_t *payload, size_t len,
-		const struct tt_config *cfg, bool json);
 
 #endif

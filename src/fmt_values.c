@@ -1,15 +1,14 @@
-/* fmt_extra.c — values userspace resolves at print time, and the
- * asynchronous actions beyond printf (see fmt_extra.h).
+/* fmt_values.c — values userspace resolves at print time (see
+ * fmt_values.h).
  *
  * Takes: value bytes laid out as types.h says (timestamps, buffers, inet
- * addresses, MAC addresses, cgroup paths, errno values, uids) and action
- * records from the ring buffer (time, cat, system, join, errorf, warnf).
- * Produces: bpftrace's text for them, and its JSON lines for the actions.
+ * addresses, MAC addresses, cgroup paths, errno values, uids).
+ * Produces: bpftrace's text for them.
  *
  * Timestamps: a clock's nanoseconds become wall-clock time by adding the
  * offset between CLOCK_REALTIME and that clock, measured once. */
 #define _GNU_SOURCE
-#include "fmt_extra.h"
+#include "fmt_values.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -20,7 +19,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "output.h"
 #include "types.h"
 
 static const struct tt_prog *cur_prog;
@@ -310,21 +308,10 @@ void fmt_signal_name(struct strbuf *sb, int64_t sig)
 
 /* ---- values ----------------------------------------------------------- */
 
-bool fmt_extra_kind(const struct type *t)
+void fmt_resolved_value(struct strbuf *sb, const struct type *t, const void *v)
 {
-	switch (t ? t->kind : TY_NONE) {
-	case TY_TIMESTAMP: case TY_BUFFER: case TY_INET: case TY_MAC:
-	case TY_CGROUP_PATH: case TY_STRERROR: case TY_USERNAME:
-		return true;
-	default:
-		return false;
-	}
-}
+	const uint8_t *d = v;
 
-/* The text of a value (no JSON quoting). */
-static void extra_text(struct strbuf *sb, const struct type *t,
-		       const uint8_t *d)
-{
 	switch (t->kind) {
 	case TY_TIMESTAMP: {
 		const char *f = prog_string(get_u(d, 4));
@@ -359,152 +346,4 @@ static void extra_text(struct strbuf *sb, const struct type *t,
 	default:
 		break;
 	}
-}
-
-void fmt_extra_value(struct strbuf *sb, const struct type *t, const void *d,
-		     bool json)
-{
-	if (!json) {
-		extra_text(sb, t, d);
-		return;
-	}
-	struct strbuf tmp = { 0 };
-	extra_text(&tmp, t, d);
-	out_json_string(sb, tmp.s ? tmp.s : "", tmp.len);
-	sb_free(&tmp);
-}
-
-/* ---- actions ------------------------------------------------------------ */
-
-/* cat: at most max bytes of the file. */
-static int cat_file(struct strbuf *out, const char *path, size_t max)
-{
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		int err = errno;
-		sb_printf(out, "failed to open file '%s' (%s)", path,
-			  strerror(err));
-		return -err;
-	}
-	char buf[4096];
-	size_t total = 0, n;
-	while (total < max &&
-	       (n = fread(buf, 1, max - total < sizeof(buf) ? max - total
-							    : sizeof(buf),
-			  f)) > 0) {
-		sb_putn(out, buf, n);
-		total += n;
-	}
-	fclose(f);
-	return 0;
-}
-
-/* system: the command's standard output (run by /bin/sh, as popen does). */
-static int run_command(struct strbuf *out, const char *cmd)
-{
-	fflush(stdout);
-	FILE *p = popen(cmd, "r");
-	if (!p) {
-		int err = errno;
-		sb_printf(out, "failed to run '%s' (%s)", cmd, strerror(err));
-		return -err;
-	}
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
-		sb_putn(out, buf, n);
-	pclose(p);
-	return 0;
-}
-
-int fmt_action_text(struct strbuf *out, const struct tt_action *a,
-		    const uint8_t *payload, size_t len,
-		    const struct tt_config *cfg)
-{
-	switch (a->kind) {
-	case ACT_TIME: {
-		time_t t = time(NULL);
-		struct tm tm;
-		char buf[1024];
-		size_t n = 0;
-		if (localtime_r(&t, &tm))
-			n = strftime(buf, sizeof(buf), a->fmt ? a->fmt : "", &tm);
-		sb_putn(out, buf, n);
-		return 0;
-	}
-	case ACT_JOIN: {
-		/* FMT_JOIN_MAX_ARGS strings; the first empty one ends the list */
-		const struct type *t = a->args;
-		size_t sz = t && t->elem ? (size_t)t->elem->size : 0;
-		for (int i = 0; sz && i < t->nelem && (i + 1) * sz <= len; i++) {
-			const char *s = (const char *)payload + i * sz;
-			size_t n = strnlen(s, sz);
-			if (!n)
-				break;
-			if (i)
-				sb_puts(out, a->fmt ? a->fmt : " ");
-			sb_putn(out, s, n);
-		}
-		return 0;
-	}
-	case ACT_CAT:
-	case ACT_SYSTEM:
-	case ACT_ERRORF:
-	case ACT_WARNF: {
-		struct strbuf text = { 0 };
-		out_printf(&text, a->fmt ? a->fmt : "", a->args, payload);
-		const char *s = text.s ? text.s : "";
-		int err = 0;
-		if (a->kind == ACT_CAT)
-			err = cat_file(out, s, cfg && cfg->max_cat_bytes > 0
-						       ? (size_t)cfg->max_cat_bytes
-						       : 10240);
-		else if (a->kind == ACT_SYSTEM)
-			err = run_command(out, s);
-		else
-			sb_putn(out, s, text.len);
-		sb_free(&text);
-		return err;
-	}
-	default:
-		return -EINVAL;
-	}
-}
-
-void fmt_action(const struct tt_action *a, const uint8_t *payload, size_t len,
-		const struct tt_config *cfg, bool json)
-{
-	struct strbuf text = { 0 };
-	int err = fmt_action_text(&text, a, payload, len, cfg);
-	const char *s = text.s ? text.s : "";
-
-	if (a->kind == ACT_ERRORF || a->kind == ACT_WARNF || err < 0) {
-		fflush(stdout);
-		if (a->kind == ACT_WARNF)
-			diag_warning(&a->loc, "%s", s);
-		else if (a->kind == ACT_ERRORF)
-			diag_error(&a->loc, "%s", s);
-		else
-			fprintf(stderr, "ERROR: %s\n", s);
-		fflush(stderr);
-		sb_free(&text);
-		return;
-	}
-	if (json) {
-		static const char *const types[] = {
-			[ACT_TIME] = "time", [ACT_CAT] = "cat",
-			[ACT_SYSTEM] = "syscall", [ACT_JOIN] = "join",
-		};
-		struct strbuf line = { 0 };
-		sb_printf(&line, "{\"type\": \"%s\", \"data\": ", types[a->kind]);
-		out_json_string(&line, s, text.len);
-		sb_puts(&line, "}\n");
-		fwrite(line.s, 1, line.len, stdout);
-		sb_free(&line);
-	} else {
-		fwrite(s, 1, text.len, stdout);
-		if (a->kind == ACT_JOIN)
-			putchar('\n');
-	}
-	sb_free(&text);
 }
