@@ -19,7 +19,7 @@
 #include <limits.h>
 #include <string.h>
 
-#include "builtins.h"
+#include "builtin_names.h"
 
 /* Errors found while expanding are about the macro text itself: report
  * them where they are, without the "expanded from" chain that diagnostics
@@ -124,7 +124,7 @@ static struct srcloc head_loc(const struct node *m)
 static bool strip_builtin_prefix(struct node *n)
 {
 	if (strncmp(n->name, "__builtin_", 10) != 0 ||
-	    !builtin_lookup(n->name + 10))
+	    !builtin_name_known(n->name + 10))
 		return false;
 	n->name += 10;
 	return true;
@@ -396,7 +396,7 @@ static struct node *call_site(struct mx *M, struct node *n, enum use use)
 		return expand(M, n, m, use);
 	/* a builtin or function of that name takes over where no macro
 	   fits (bpftrace's stdlib macros for builtins) */
-	if (closest && !builtin_lookup(n->name))
+	if (closest && !builtin_name_known(n->name))
 		report_mismatch(n, closest, args, nargs);
 	return n;
 }

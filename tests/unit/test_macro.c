@@ -6,6 +6,8 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "builtin_names.h"
+#include "builtins.h"
 #include "macro.h"
 #include "parser.h"
 
@@ -815,4 +817,24 @@ Test(macro, programs_without_macros_are_unchanged)
 		   "    Block\n"
 		   "     Call print\n"
 		   "      Builtin pid\n");
+}
+
+/* macro.c asks builtin_names.h, not the builtin table: every name of the
+ * list has its table entry (builtin_lookup only finds listed names). */
+Test(macro, builtin_names_match_the_builtin_table)
+{
+	static const char *const names[] = {
+#define X(name) #name,
+		BUILTIN_NAMES(X)
+#undef X
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		cr_expect(builtin_name_known(names[i]), "%s", names[i]);
+		cr_expect_not_null(builtin_lookup(names[i]),
+				   "%s is listed but has no table entry",
+				   names[i]);
+	}
+	cr_expect(!builtin_name_known("nosuch"));
+	cr_expect_null(builtin_lookup("nosuch"));
+	cr_expect(!builtin_name_known("__builtin_pid"));
 }
