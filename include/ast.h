@@ -8,17 +8,16 @@
 #ifndef AST_H
 #define AST_H
 
+#include "probes.h" /* struct ap_vec: a probe's attach points */
 #include "tt.h"
 
 struct type;
-struct attach_point;
 struct node;
 struct sema_var;
 struct sema_map;
 struct sema_field;
 
 struct node_vec { struct node **v; int n, cap; };
-struct ap_vec { struct attach_point **v; int n, cap; };
 
 #define AST_KINDS(X)                                                           \
 	/* ---- expressions ---- */                                            \

@@ -113,6 +113,11 @@ int usdt_parse_args(const char *spec, struct usdt_arg *args, int max,
 		    const char **err);
 /* "rax" -> pt_regs offset, width and shift; -1 when unknown. */
 int usdt_reg_offset(const char *name, int *width, int *shift);
+/* The number of arguments every location of a usdt attach point has (the
+ * smallest count; sema checks argN against it); -1 when a location's spec
+ * could not be parsed (*err says why). */
+struct attach_point;
+int usdt_nargs(const struct attach_point *ap, const char **err);
 
 /* ---- x86-64 instructions ------------------------------------------------- */
 

@@ -18,12 +18,15 @@
 #define PROBES_H
 
 #include "tt.h"
-#include "ast.h"
 #include "provider.h"
 
 struct type;
 struct tt_config;
 struct usdt_note;
+struct attach_point;
+
+/* A list of attach points (a probe's, an expansion's). */
+struct ap_vec { struct attach_point **v; int n, cap; };
 
 /* One place a uprobe/uretprobe/USDT program is attached. */
 struct uprobe_loc {

@@ -16,9 +16,6 @@
 
 struct attach_point;
 
-/* The number of arguments every location of ap has (the smallest count);
- * -1 when a location's spec could not be parsed (*err says why). */
-int usdt_nargs(const struct attach_point *ap, const char **err);
 /* Emits the read of argument idx of the current (usdt) attach point; n is
  * the argN node (its location is used for messages and -d asm). */
 struct irval usdt_lower_arg(struct irb *b, struct node *n, int idx);

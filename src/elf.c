@@ -19,6 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "probes.h"
+
 /* ---- reading an ELF file ------------------------------------------------ */
 
 typedef VEC(struct elf_sym) sym_vec;
@@ -564,6 +566,26 @@ int usdt_parse_args(const char *spec, struct usdt_arg *args, int max,
 		n++;
 	}
 	return n;
+}
+
+/* The argument count of a usdt attach point: the smallest of its
+ * locations' notes (sema checks argN against it). */
+int usdt_nargs(const struct attach_point *ap, const char **err)
+{
+	int n = -1;
+	*err = NULL;
+	for (int i = 0; i < ap->nlocs; i++) {
+		const struct usdt_note *note = ap->locs[i].note;
+		if (!note)
+			continue;
+		if (!note->args_ok) {
+			*err = note->args_err;
+			return -1;
+		}
+		if (n < 0 || note->nargs < n)
+			n = note->nargs;
+	}
+	return n < 0 ? 0 : n;
 }
 
 /* ---- where binaries live ------------------------------------------------ */

@@ -13,24 +13,6 @@
 #include "probes.h"
 #include "types.h"
 
-int usdt_nargs(const struct attach_point *ap, const char **err)
-{
-	int n = -1;
-	*err = NULL;
-	for (int i = 0; i < ap->nlocs; i++) {
-		const struct usdt_note *note = ap->locs[i].note;
-		if (!note)
-			continue;
-		if (!note->args_ok) {
-			*err = note->args_err;
-			return -1;
-		}
-		if (n < 0 || note->nargs < n)
-			n = note->nargs;
-	}
-	return n < 0 ? 0 : n;
-}
-
 static bool same_arg(const struct usdt_arg *a, const struct usdt_arg *b)
 {
 	return a->kind == b->kind && a->size == b->size &&
