@@ -14,7 +14,7 @@
  * files as a 6.x kernel has them), so no root, tracefs or kernel is needed;
  * no case uses kernel BTF.  The suite must cover at least 60 distinct
  * messages (counted with their variable parts — names, numbers, quoted
- * text — blanked out). */
+ * text — blanked out).  TT_UPDATE_GOLDEN=1 rewrites the .err files. */
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -61,10 +61,11 @@ static char *compile(const char *text, char *args, int *status)
 	struct driver_opts o = { .src = &src };
 	config_defaults(&o.cfg);
 	o.cfg.dry_run = true;
-	char *pos[64];
+	char **pos = NULL;
 	int npos = 0;
-	for (char *p = args; p && *p && npos < 64;) {
+	for (char *p = args; p && *p;) {
 		size_t n = strcspn(p, "\n");
+		pos = realloc(pos, (npos + 1) * sizeof(*pos));
 		pos[npos++] = strndup(p, n);
 		p += n + (p[n] == '\n');
 	}
@@ -81,6 +82,7 @@ static char *compile(const char *text, char *args, int *status)
 	fclose(f);
 	for (int i = 0; i < npos; i++)
 		free(pos[i]);
+	free(pos);
 	return buf;
 }
 
@@ -143,8 +145,9 @@ static char *shape(const char *msg)
 	return out;
 }
 
-/* Adds the shapes of the ERROR/WARNING lines of err to shapes[]. */
-static void collect_shapes(const char *err, char **shapes, int *n, int max)
+/* Adds the shapes of the ERROR/WARNING lines of err to *shapes (a
+ * growing array of *n). */
+static void collect_shapes(const char *err, char ***shapes, int *n)
 {
 	for (const char *l = err; *l;) {
 		size_t len = strcspn(l, "\n");
@@ -156,12 +159,15 @@ static void collect_shapes(const char *err, char **shapes, int *n, int max)
 			char *s = shape(m);
 			int k;
 			for (k = 0; k < *n; k++)
-				if (!strcmp(shapes[k], s))
+				if (!strcmp((*shapes)[k], s))
 					break;
-			if (k == *n && *n < max)
-				shapes[(*n)++] = s;
-			else
+			if (k == *n) {
+				*shapes = realloc(*shapes,
+						  (*n + 1) * sizeof(**shapes));
+				(*shapes)[(*n)++] = s;
+			} else {
 				free(s);
+			}
 		}
 		free(line);
 		l += len + (l[len] == '\n');
@@ -172,20 +178,11 @@ Test(diag, golden_errors)
 {
 	const char *dir = golden_dir("errors");
 	cr_assert_not_null(dir, "tests/golden/errors not found (set TT_SRCDIR)");
-	DIR *d = opendir(dir);
-	cr_assert_not_null(d);
-	char *names[1024];
-	int n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)) && n < 1024) {
-		size_t l = strlen(e->d_name);
-		if (l > 3 && strcmp(e->d_name + l - 3, ".bt") == 0)
-			names[n++] = strndup(e->d_name, l - 3);
-	}
-	closedir(d);
-	qsort(names, n, sizeof(names[0]), golden_cmp_names);
+	int n;
+	char **names = golden_names(dir, ".bt", &n);
+	cr_assert_not_null(names);
 
-	char *shapes[1024];
+	char **shapes = NULL;
 	int nshapes = 0, failed = 0;
 	for (int i = 0; i < n; i++) {
 		char path[4200];
@@ -196,6 +193,17 @@ Test(diag, golden_errors)
 		snprintf(path, sizeof(path), "%s/%s.args", dir, names[i]);
 		char *args = golden_slurp(path);
 		cr_assert_not_null(text);
+		if (golden_update()) {
+			int status;
+			char *got = compile(text, args, &status);
+			snprintf(path, sizeof(path), "%s/%s.err", dir, names[i]);
+			cr_assert(golden_write(path, got), "cannot write %s", path);
+			free(got);
+			free(text);
+			free(want);
+			free(args);
+			continue;
+		}
 		if (!want) {
 			cr_expect_fail("%s.bt has no %s.err", names[i], names[i]);
 			failed++;
@@ -215,20 +223,23 @@ Test(diag, golden_errors)
 				     "%s.bt: exit status %d, expected %d",
 				     names[i], status, error ? 1 : 0);
 		}
-		collect_shapes(want, shapes, &nshapes, 1024);
+		collect_shapes(want, &shapes, &nshapes);
 		free(text);
 		free(want);
 		free(args);
 		free(got);
 	}
+	golden_expect_no_orphans(dir, ".err");
+	golden_expect_no_orphans(dir, ".args");
 	cr_log_info("%d scripts, %d distinct messages, %d differ", n, nshapes,
 		    failed);
-	cr_expect_geq(nshapes, 60, "only %d distinct messages in %s", nshapes,
-		      dir);
+	if (!golden_update())
+		cr_expect_geq(nshapes, 60, "only %d distinct messages in %s",
+			      nshapes, dir);
 	for (int i = 0; i < nshapes; i++)
 		free(shapes[i]);
-	for (int i = 0; i < n; i++)
-		free(names[i]);
+	free(shapes);
+	golden_free_names(names);
 }
 
 /* sema reports every independent error it finds, in source order, before

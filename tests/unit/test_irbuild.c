@@ -184,28 +184,16 @@ Test(irbuild, golden_files)
 {
 	const char *dir = golden_dir("ir");
 	cr_assert_not_null(dir, "tests/golden/ir not found (set TT_SRCDIR)");
-	bool update = getenv("TT_UPDATE_GOLDEN") != NULL;
-	DIR *d = opendir(dir);
-	cr_assert_not_null(d);
-	char *names[256];
-	int n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)) && n < 256) {
-		size_t l = strlen(e->d_name);
-		if (l > 3 && strcmp(e->d_name + l - 3, ".bt") == 0)
-			names[n++] = strndup(e->d_name, l - 3);
-	}
-	closedir(d);
-	qsort(names, n, sizeof(names[0]), golden_cmp_names);
+	bool update = golden_update();
+	int n;
+	char **names = golden_names(dir, ".bt", &n);
+	cr_assert_not_null(names);
 	for (int i = 0; i < n; i++) {
 		char *text = golden_slurp(tt_sprintf("%s/%s.bt", dir, names[i]));
 		char *got = build(text);
 		char *path = tt_sprintf("%s/%s.ir", dir, names[i]);
 		if (update) {
-			FILE *f = fopen(path, "w");
-			cr_assert_not_null(f);
-			fputs(got, f);
-			fclose(f);
+			cr_assert(golden_write(path, got), "cannot write %s", path);
 			continue;
 		}
 		char *want = golden_slurp(path);
@@ -213,6 +201,8 @@ Test(irbuild, golden_files)
 		if (want)
 			cr_expect_str_eq(got, want, "%s.ir differs", names[i]);
 	}
+	golden_expect_no_orphans(dir, ".ir");
+	golden_free_names(names);
 	cr_assert_geq(n, 8, "only %d golden scripts", n);
 }
 

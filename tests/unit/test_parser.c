@@ -2,7 +2,8 @@
  * ast_dump() text), operator precedence and associativity (as
  * S-expressions), node locations, parse_expr_string(), the typed dump, and
  * the golden files in tests/golden/parse/: each NAME.bt is parsed as
- * "stdin" and must give exactly NAME.err (diagnostics) or NAME.ast (dump). */
+ * "stdin" and must give exactly NAME.err (diagnostics) or NAME.ast (dump);
+ * TT_UPDATE_GOLDEN=1 rewrites them. */
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <string.h>
@@ -339,25 +340,25 @@ Test(parser, golden_files)
 {
 	const char *dir = golden_dir("parse");
 	cr_assert_not_null(dir, "tests/golden/parse not found (set TT_SRCDIR)");
-	DIR *d = opendir(dir);
-	cr_assert_not_null(d);
-	char *names[512];
-	int n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)) && n < 512) {
-		size_t l = strlen(e->d_name);
-		if (l > 3 && strcmp(e->d_name + l - 3, ".bt") == 0)
-			names[n++] = strndup(e->d_name, l - 3);
-	}
-	closedir(d);
-	qsort(names, n, sizeof(names[0]), golden_cmp_names);
+	int n;
+	char **names = golden_names(dir, ".bt", &n);
+	cr_assert_not_null(names);
 	int nerr = 0, nast = 0;
 	for (int i = 0; i < n; i++) {
 		char *text = golden_slurp(tt_sprintf("%s/%s.bt", dir, names[i]));
 		char *err = golden_slurp(tt_sprintf("%s/%s.err", dir, names[i]));
 		char *ast = golden_slurp(tt_sprintf("%s/%s.ast", dir, names[i]));
-		cr_expect(err || ast, "%s: neither .err nor .ast", names[i]);
 		char *got = parse_dump(text, false, NULL);
+		if (golden_update()) {
+			bool failed = !strncmp(got, "FAILED\n", 7);
+			char *path = tt_sprintf("%s/%s.%s", dir, names[i],
+						failed ? "err" : "ast");
+			cr_assert(golden_write(path, failed ? got + 7 : got),
+				  "cannot write %s", path);
+			continue;
+		}
+		cr_expect(err || ast, "%s: neither .err nor .ast", names[i]);
+		cr_expect(!(err && ast), "%s: both .err and .ast", names[i]);
 		if (err) {
 			nerr++;
 			char *want = tt_sprintf("FAILED\n%s", err);
@@ -367,6 +368,11 @@ Test(parser, golden_files)
 			cr_expect_str_eq(got, ast, "%s.ast differs", names[i]);
 		}
 	}
+	golden_expect_no_orphans(dir, ".err");
+	golden_expect_no_orphans(dir, ".ast");
+	golden_free_names(names);
+	if (golden_update())
+		return;
 	/* the suite must actually be there */
 	cr_assert_geq(nerr, 15, "only %d syntax error cases", nerr);
 	cr_assert_geq(nast, 1);
