@@ -13,6 +13,7 @@ enum dump_flag {
 struct driver_opts {
 	const struct source *src;
 	unsigned dump;              /* enum dump_flag bits; any -> dry run */
+	FILE *dump_out;             /* where the dumps go; NULL: stdout */
 	struct tt_config cfg;
 };
 

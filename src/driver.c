@@ -50,7 +50,7 @@ unsigned driver_dump_flags(const char *arg)
 
 /* The back end for one program: IR -> bpf_insn[].  Returns 0 or -1 after a
  * diagnostic. */
-static int codegen(struct tt_probe *pr, unsigned dump)
+static int codegen(struct tt_probe *pr, unsigned dump, FILE *out)
 {
 	struct ir_func *f = pr->ir;
 
@@ -61,30 +61,30 @@ static int codegen(struct tt_probe *pr, unsigned dump)
 		return -1;
 	}
 	if (dump & DUMP_IR)
-		ir_dump(stdout, f);
+		ir_dump(out, f);
 	struct liveness *lv = live_compute(f);
 	if (dump & DUMP_LIVE)
-		live_dump(stdout, lv);
+		live_dump(out, lv);
 	int err = stack_alloc(f, lv);
 	live_free(lv);
 	if (err < 0)
 		return -1;
 	if (dump & DUMP_STACK)
-		stack_dump(stdout, f);
+		stack_dump(out, f);
 	struct mfunc *mf = isel_run(f);
 	if (!mf)
 		return -1;
 	err = ra_run(mf);
 	if (!err && (dump & DUMP_MIR))
-		mfunc_dump(stdout, mf);
+		mfunc_dump(out, mf);
 	if (!err)
 		err = emit_run(mf, &pr->code);
 	mfunc_free(mf);
 	if (err < 0)
 		return -1;
 	if (dump & DUMP_ASM) {
-		printf("%s:\n", pr->name);
-		emit_dump(stdout, &pr->code);
+		fprintf(out, "%s:\n", pr->name);
+		emit_dump(out, &pr->code);
 	}
 	return 0;
 }
@@ -116,26 +116,27 @@ int driver_run(struct driver_opts *o)
 {
 	struct tt_prog p = { 0 };
 	struct sema_result sr = { 0 };
+	FILE *out = o->dump_out ? o->dump_out : stdout;
 	int status = 1;
 
 	p.cfg = o->cfg;
 	if (o->dump & DUMP_TOKENS)
-		lex_dump(stdout, o->src);
+		lex_dump(out, o->src);
 	struct node *ast = parse_program(o->src);
 	if (!ast || import_resolve(ast) < 0 || macro_expand(ast) < 0)
 		goto out;
 	if (o->dump & DUMP_AST)
-		ast_dump(stdout, ast, false);
+		ast_dump(out, ast, false);
 	if (config_apply(ast, &p.cfg) < 0 || sema_run(ast, &p.cfg, &sr) < 0)
 		goto out;
 	if (o->dump & DUMP_TYPES)
-		ast_dump(stdout, ast, true);
+		ast_dump(out, ast, true);
 	if (check_max_probes(&sr, &p.cfg) < 0)
 		goto out;
 	if (ir_build(ast, &sr, &p) < 0)
 		goto out;
 	for (int i = 0; i < p.probes.n; i++)
-		if (codegen(&p.probes.v[i], o->dump) < 0)
+		if (codegen(&p.probes.v[i], o->dump, out) < 0)
 			goto out;
 	/* the scratch map holds the biggest scratch frame of all programs */
 	for (int i = 0; i < p.probes.n; i++)

@@ -97,10 +97,13 @@ static inline void golden_free_names(char **names)
 static inline bool golden_exists(const char *dir, const char *name,
 				 const char *ext)
 {
-	char path[4096];
+	size_t len = strlen(dir) + strlen(name) + strlen(ext) + 2;
+	char *path = malloc(len);
 	struct stat st;
-	snprintf(path, sizeof(path), "%s/%s%s", dir, name, ext);
-	return stat(path, &st) == 0;
+	snprintf(path, len, "%s/%s%s", dir, name, ext);
+	bool ok = stat(path, &st) == 0;
+	free(path);
+	return ok;
 }
 
 /* Fails for each dir/NAME.ext that has no NAME.bt. */

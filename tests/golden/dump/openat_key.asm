@@ -1,0 +1,179 @@
+tracepoint:syscalls:sys_enter_openat:
+; tracepoint:syscalls:sys_enter_openat { $key = str(args.filename); @keymap[tid] = $key; @t[tid, $key] = nsecs; }
+   0: (bf) r7 = r1
+   1: (b7) r8 = 0
+   2: (62) *(u32 *)(r10 -4) = 0
+   3: (18) r1 = map[4] ll
+   5: (bf) r2 = r10
+   6: (07) r2 += -4
+   7: (85) call map_lookup_elem#1
+   8: (bf) r6 = r0
+   9: (15) if r6 == 0 goto pc+43
+  10: (79) r7 = *(u64 *)(r7 +24)
+  11: (bf) r1 = r6
+  12: (07) r1 += 1032
+  13: (b7) r2 = 1024
+  14: (b7) r3 = 0
+  15: (85) call probe_read_kernel#113
+  16: (bf) r1 = r6
+  17: (07) r1 += 1032
+  18: (b7) r2 = 1024
+  19: (bf) r3 = r7
+  20: (85) call probe_read_user_str#114
+  21: (85) call get_current_pid_tgid#14
+  22: (bc) w1 = w0
+  23: (63) *(u32 *)(r10 -4) = r1
+  24: (18) r1 = map[0] ll
+  26: (bf) r2 = r10
+  27: (07) r2 += -4
+  28: (bf) r3 = r6
+  29: (07) r3 += 1032
+  30: (b7) r4 = 0
+  31: (85) call map_update_elem#2
+  32: (4f) r8 |= r0
+  33: (85) call ktime_get_boot_ns#125
+  34: (bf) r7 = r0
+  35: (85) call get_current_pid_tgid#14
+  36: (bc) w1 = w0
+  37: (63) *(u32 *)(r6 +0) = r1
+  38: (bf) r1 = r6
+  39: (07) r1 += 4
+  40: (b7) r2 = 1024
+  41: (bf) r3 = r6
+  42: (07) r3 += 1032
+  43: (85) call probe_read_kernel#113
+  44: (7b) *(u64 *)(r10 -8) = r7
+  45: (18) r1 = map[1] ll
+  47: (bf) r2 = r6
+  48: (bf) r3 = r10
+  49: (07) r3 += -8
+  50: (b7) r4 = 0
+  51: (85) call map_update_elem#2
+  52: (4f) r8 |= r0
+  53: (15) if r8 == 0 goto pc+8
+  54: (7a) *(u64 *)(r10 -8) = 0
+  55: (18) r1 = map[2] ll
+  57: (bf) r2 = r10
+  58: (07) r2 += -8
+  59: (b7) r3 = 8
+  60: (b7) r4 = 0
+  61: (85) call ringbuf_output#130
+  62: (b7) r0 = 0
+  63: (95) exit
+tracepoint:syscalls:sys_exit_openat:
+   0: (b7) r8 = 0
+   1: (62) *(u32 *)(r10 -4) = 0
+   2: (18) r1 = map[4] ll
+   4: (bf) r2 = r10
+   5: (07) r2 += -4
+   6: (85) call map_lookup_elem#1
+   7: (bf) r6 = r0
+   8: (15) if r6 == 0 goto pc+99
+; tracepoint:syscalls:sys_exit_openat  { $key = @keymap[tid]; printf("before: %s\n", $key);
+   9: (85) call get_current_pid_tgid#14
+  10: (bc) w1 = w0
+  11: (63) *(u32 *)(r10 -4) = r1
+  12: (18) r1 = map[0] ll
+  14: (bf) r2 = r10
+  15: (07) r2 += -4
+  16: (85) call map_lookup_elem#1
+  17: (15) if r0 == 0 goto pc+6
+  18: (bf) r1 = r6
+  19: (07) r1 += 1032
+  20: (b7) r2 = 1024
+  21: (bf) r3 = r0
+  22: (85) call probe_read_kernel#113
+  23: (05) goto pc+5
+  24: (bf) r1 = r6
+  25: (07) r1 += 1032
+  26: (b7) r2 = 1024
+  27: (b7) r3 = 0
+  28: (85) call probe_read_kernel#113
+  29: (7a) *(u64 *)(r6 +0) = 1
+  30: (bf) r1 = r6
+  31: (07) r1 += 8
+  32: (b7) r2 = 1024
+  33: (bf) r3 = r6
+  34: (07) r3 += 1032
+  35: (85) call probe_read_kernel#113
+  36: (18) r1 = map[2] ll
+  38: (bf) r2 = r6
+  39: (b7) r3 = 1032
+  40: (b7) r4 = 0
+  41: (85) call ringbuf_output#130
+  42: (77) r0 >>= 63
+  43: (0f) r8 += r0
+; if (@t[tid, $key]) { printf("lat %d\n", nsecs - @t[tid, $key]); } printf("after: %s\n", $key); }
+  44: (85) call get_current_pid_tgid#14
+  45: (bc) w1 = w0
+  46: (63) *(u32 *)(r6 +0) = r1
+  47: (bf) r1 = r6
+  48: (07) r1 += 4
+  49: (b7) r2 = 1024
+  50: (bf) r3 = r6
+  51: (07) r3 += 1032
+  52: (85) call probe_read_kernel#113
+  53: (18) r1 = map[1] ll
+  55: (bf) r2 = r6
+  56: (85) call map_lookup_elem#1
+  57: (15) if r0 == 0 goto pc+2
+  58: (79) r1 = *(u64 *)(r0 +0)
+  59: (05) goto pc+1
+  60: (b7) r1 = 0
+  61: (15) if r1 == 0 goto pc+31
+  62: (7a) *(u64 *)(r10 -16) = 2
+  63: (85) call ktime_get_boot_ns#125
+  64: (bf) r7 = r0
+  65: (85) call get_current_pid_tgid#14
+  66: (bc) w1 = w0
+  67: (63) *(u32 *)(r6 +0) = r1
+  68: (bf) r1 = r6
+  69: (07) r1 += 4
+  70: (b7) r2 = 1024
+  71: (bf) r3 = r6
+  72: (07) r3 += 1032
+  73: (85) call probe_read_kernel#113
+  74: (18) r1 = map[1] ll
+  76: (bf) r2 = r6
+  77: (85) call map_lookup_elem#1
+  78: (15) if r0 == 0 goto pc+2
+  79: (79) r1 = *(u64 *)(r0 +0)
+  80: (05) goto pc+1
+  81: (b7) r1 = 0
+  82: (1f) r7 -= r1
+  83: (7b) *(u64 *)(r10 -8) = r7
+  84: (18) r1 = map[2] ll
+  86: (bf) r2 = r10
+  87: (07) r2 += -16
+  88: (b7) r3 = 16
+  89: (b7) r4 = 0
+  90: (85) call ringbuf_output#130
+  91: (77) r0 >>= 63
+  92: (0f) r8 += r0
+  93: (7a) *(u64 *)(r6 +0) = 3
+  94: (bf) r1 = r6
+  95: (07) r1 += 8
+  96: (b7) r2 = 1024
+  97: (bf) r3 = r6
+  98: (07) r3 += 1032
+  99: (85) call probe_read_kernel#113
+ 100: (18) r1 = map[2] ll
+ 102: (bf) r2 = r6
+ 103: (b7) r3 = 1032
+ 104: (b7) r4 = 0
+ 105: (85) call ringbuf_output#130
+ 106: (77) r0 >>= 63
+ 107: (0f) r8 += r0
+ 108: (15) if r8 == 0 goto pc+7
+ 109: (62) *(u32 *)(r10 -4) = 0
+ 110: (18) r1 = map[3] ll
+ 112: (bf) r2 = r10
+ 113: (07) r2 += -4
+ 114: (85) call map_lookup_elem#1
+ 115: (55) if r0 != 0 goto pc+2
+ 116: (b7) r0 = 0
+ 117: (95) exit
+ 118: (79) r1 = *(u64 *)(r0 +0)
+ 119: (0f) r1 += r8
+ 120: (7b) *(u64 *)(r0 +0) = r1
+ 121: (05) goto pc-6
