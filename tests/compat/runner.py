@@ -815,6 +815,8 @@ def run_tool(cmd, t, ctx, on_attached):
     for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
         if k in os.environ:
             env[k] = os.environ[k]
+    # helper scripts that keep their own time scale it as TIMEOUT does
+    env["TT_TIMEOUT_SCALE"] = str(ctx.scale)
     env.update(t.env)
     p = spawn(["/bin/sh", "-c", cmd], cwd=ctx.workdir, env=env,
               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,

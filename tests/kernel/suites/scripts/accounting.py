@@ -90,6 +90,8 @@ def main():
     ap.add_argument("--timeout", type=float, default=60)
     ap.add_argument("argv", nargs=argparse.REMAINDER)
     a = ap.parse_args()
+    # the runner's --timeout-scale (a slow machine, a sanitizer build)
+    a.timeout *= float(os.environ.get("TT_TIMEOUT_SCALE") or 1)
     argv = a.argv[1:] if a.argv[:1] == ["--"] else a.argv
     # this script keeps its own time (--timeout): the test harness's
     # TIMEOUT may count from now, not from a notification it never sees

@@ -290,6 +290,8 @@ def main():
     ap.add_argument("-v", action="store_true")
     ap.add_argument("argv", nargs=argparse.REMAINDER)
     a = ap.parse_args()
+    # the runner's --timeout-scale (a slow machine, a sanitizer build)
+    a.timeout *= float(os.environ.get("TT_TIMEOUT_SCALE") or 1)
     argv = a.argv[1:] if a.argv[:1] == ["--"] else a.argv
     tmp = None
     if a.ignore_term_child:
