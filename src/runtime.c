@@ -601,6 +601,122 @@ static int run_self(struct run *r, struct ring_buffer *rb)
 	}
 }
 
+/* Sets up the output ring buffer (*rbp), the -c command (paused) and the
+   cpid map, then attaches every probe; 0 or -1 (with a message). */
+static int run_setup(struct run *r, struct child *child,
+		     struct ring_buffer **rbp)
+{
+	struct tt_prog *p = r->p;
+
+	if (p->ringbuf_map >= 0 && p->ringbuf_map < p->maps.n) {
+		*rbp = ring_buffer__new(p->maps.v[p->ringbuf_map].fd,
+					on_record, r, NULL);
+		if (!*rbp) {
+			fprintf(stderr, "ERROR: cannot set up the output ring "
+				"buffer: %s\n", strerror(errno));
+			return -1;
+		}
+	}
+	if (p->cfg.cmd && child_spawn(child, p->cfg.cmd) < 0)
+		return -1;
+	p->child_pid = p->cfg.cmd ? child->pid : 0;
+	for (int i = 0; p->cfg.cmd && i < p->maps.n; i++) {
+		/* the cpid builtin reads the command's pid from here */
+		const struct tt_map *m = &p->maps.v[i];
+		uint32_t key = 0;
+		uint64_t pid = (uint64_t)child->pid;
+		if (m->kind == MAPK_INTERNAL && !strcmp(m->name, "cpid"))
+			bpf_map_update_elem(m->fd, &key, &pid, BPF_ANY);
+	}
+	return attach_all(p) < 0 ? -1 : 0;
+}
+
+/* "Attaching N probes..." (unless -q) and the test harness's notice. */
+static void announce_attached(struct run *r)
+{
+	struct tt_prog *p = r->p;
+
+	if (!p->cfg.quiet) {
+		struct strbuf sb = { 0 };
+		out_attached(&sb, p->probes.n, r->json);
+		if (sb.len)
+			fwrite(sb.s, 1, sb.len, r->json ? stdout : stderr);
+		sb_free(&sb);
+	}
+	fflush(stderr);
+	if (getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED"))
+		printf("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n");
+	fflush(stdout);
+}
+
+/* Polls the ring buffer until exit(), a signal, the end of the -c command
+   or of the -p process, or an error; runs self probes on SIGUSR1. Takes
+   and returns the run's status. */
+static int run_loop(struct run *r, struct ring_buffer *rb,
+		    struct child *child, int status)
+{
+	struct tt_prog *p = r->p;
+	int64_t exit_code;
+
+	while (status == 0 && !r->exiting && !got_signal &&
+	       flush_output(r)) {
+		if (got_usr1) {
+			got_usr1 = 0;
+			if (run_self(r, rb) < 0)
+				status = 1;
+			fflush(stdout);
+			if (r->exiting)
+				break;
+		}
+		if (p->cfg.cmd && child_done(child))
+			break;
+		if (p->cfg.pid > 0 && kill(p->cfg.pid, 0) < 0 && errno == ESRCH)
+			break;
+		int k = rb ? rb_poll(r, rb, 200) : poll(NULL, 0, 200);
+		if (k < 0 && k != -EINTR && errno != EINTR) {
+			fprintf(stderr, "ERROR: reading the ring buffer: %s\n",
+				strerror(k < 0 ? -k : errno));
+			status = 1;
+		}
+		check_lost(r);
+		/* exit() whose record is behind others, or lost: stop; the
+		   drain below shows what came before it */
+		if (exit_called(p, &exit_code))
+			break;
+	}
+	return status;
+}
+
+/* After the run: stops the probes, drains, runs END, prints the maps (-m
+   or print_maps_on_exit) and flushes; takes and returns the status. */
+static int run_finish(struct run *r, struct ring_buffer *rb,
+		      struct child *child, int status)
+{
+	struct tt_prog *p = r->p;
+	int64_t exit_code;
+
+	/* stop the probes, drop what came after exit(), then END; closing
+	   the perf events (slow) waits until the output is out */
+	attach_stop_all(p);
+	child_reap(child);
+	r->draining = true; /* nothing adds records but END now */
+	rb_consume(r, rb);
+	r->exiting = false;
+	if (!r->exit_seen && exit_called(p, &exit_code))
+		r->exit_code = (int)exit_code; /* its record was lost */
+	if (run_special(r, RUN_END, rb) < 0)
+		status = 1;
+	/* after the last record: every lost one is in the counter */
+	check_lost(r);
+	if (p->cfg.print_maps_on_exit)
+		print_maps(r);
+	if (!flush_output(r) && out_errno != EPIPE)
+		status = 1;
+	if (status == 0)
+		status = r->exit_code;
+	return status;
+}
+
 int runtime_run(struct tt_prog *p)
 {
 	struct run r = { .p = p };
@@ -611,8 +727,7 @@ int runtime_run(struct tt_prog *p)
 	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
 	struct sigaction old_int, old_term, old_pipe;
 	bool only_special = true;
-	int n = p->probes.n, status = 0;
-	int64_t exit_code;
+	int status = 0;
 
 	r.json = p->cfg.output_format && !strcmp(p->cfg.output_format, "json");
 	out_init(&p->cfg);
@@ -631,45 +746,11 @@ int runtime_run(struct tt_prog *p)
 	   write fails with EPIPE, see flush_output) */
 	sigaction(SIGPIPE, &sa, &old_pipe);
 
-	if (p->ringbuf_map >= 0 && p->ringbuf_map < p->maps.n) {
-		rb = ring_buffer__new(p->maps.v[p->ringbuf_map].fd, on_record,
-				      &r, NULL);
-		if (!rb) {
-			fprintf(stderr, "ERROR: cannot set up the output ring "
-				"buffer: %s\n", strerror(errno));
-			status = 1;
-			goto out;
-		}
-	}
-	if (p->cfg.cmd && child_spawn(&child, p->cfg.cmd) < 0) {
+	if (run_setup(&r, &child, &rb) < 0) {
 		status = 1;
 		goto out;
 	}
-	p->child_pid = p->cfg.cmd ? child.pid : 0;
-	for (int i = 0; p->cfg.cmd && i < p->maps.n; i++) {
-		/* the cpid builtin reads the command's pid from here */
-		const struct tt_map *m = &p->maps.v[i];
-		uint32_t key = 0;
-		uint64_t pid = (uint64_t)child.pid;
-		if (m->kind == MAPK_INTERNAL && !strcmp(m->name, "cpid"))
-			bpf_map_update_elem(m->fd, &key, &pid, BPF_ANY);
-	}
-	if (attach_all(p) < 0) {
-		status = 1;
-		goto out;
-	}
-
-	if (!p->cfg.quiet) {
-		struct strbuf sb = { 0 };
-		out_attached(&sb, n, r.json);
-		if (sb.len)
-			fwrite(sb.s, 1, sb.len, r.json ? stdout : stderr);
-		sb_free(&sb);
-	}
-	fflush(stderr);
-	if (getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED"))
-		printf("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n");
-	fflush(stdout);
+	announce_attached(&r);
 
 	if (run_special(&r, RUN_BEGIN, rb) < 0)
 		status = 1;
@@ -699,54 +780,11 @@ int runtime_run(struct tt_prog *p)
 		sigemptyset(&usr1.sa_mask);
 		sigaction(SIGUSR1, &usr1, &old_usr1);
 	}
-	while (status == 0 && !only_special && !r.exiting && !got_signal &&
-	       flush_output(&r)) {
-		if (got_usr1) {
-			got_usr1 = 0;
-			if (run_self(&r, rb) < 0)
-				status = 1;
-			fflush(stdout);
-			if (r.exiting)
-				break;
-		}
-		if (p->cfg.cmd && child_done(&child))
-			break;
-		if (p->cfg.pid > 0 && kill(p->cfg.pid, 0) < 0 && errno == ESRCH)
-			break;
-		int k = rb ? rb_poll(&r, rb, 200) : poll(NULL, 0, 200);
-		if (k < 0 && k != -EINTR && errno != EINTR) {
-			fprintf(stderr, "ERROR: reading the ring buffer: %s\n",
-				strerror(k < 0 ? -k : errno));
-			status = 1;
-		}
-		check_lost(&r);
-		/* exit() whose record is behind others, or lost: stop; the
-		   drain below shows what came before it */
-		if (exit_called(p, &exit_code))
-			break;
-	}
-
+	if (!only_special)
+		status = run_loop(&r, rb, &child, status);
 	if (has_self)
 		sigaction(SIGUSR1, &old_usr1, NULL);
-	/* stop the probes, drop what came after exit(), then END; closing
-	   the perf events (slow) waits until the output is out */
-	attach_stop_all(p);
-	child_reap(&child);
-	r.draining = true; /* nothing adds records but END now */
-	rb_consume(&r, rb);
-	r.exiting = false;
-	if (!r.exit_seen && exit_called(p, &exit_code))
-		r.exit_code = (int)exit_code; /* its record was lost */
-	if (run_special(&r, RUN_END, rb) < 0)
-		status = 1;
-	/* after the last record: every lost one is in the counter */
-	check_lost(&r);
-	if (p->cfg.print_maps_on_exit)
-		print_maps(&r);
-	if (!flush_output(&r) && out_errno != EPIPE)
-		status = 1;
-	if (status == 0)
-		status = r.exit_code;
+	status = run_finish(&r, rb, &child, status);
 out:
 	fflush(stdout);
 	fflush(stderr);
