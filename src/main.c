@@ -144,7 +144,17 @@ enum {
 	OPT_IGNORED_ARG, OPT_DEBUGINFO,
 };
 
-int main(int argc, char **argv)
+/* What main keeps from the flags besides the driver's options. */
+struct cmdline {
+	const char *prog_text; /* -e */
+	const char *out_path;  /* -o */
+	bool list;             /* -l */
+};
+
+/* Parses the flags (up to the first operand) into o and cl; -1 to go on,
+ * else the status to exit with (-h, -V, --info, a bad flag). */
+static int parse_flags(int argc, char **argv, struct driver_opts *o,
+		       struct cmdline *cl)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -163,31 +173,27 @@ int main(int argc, char **argv)
 		{ "include", required_argument, NULL, OPT_IGNORED_ARG },
 		{ 0 },
 	};
-	struct driver_opts o = { 0 };
-	config_defaults(&o.cfg);
-	const char *prog_text = NULL, *out_path = NULL;
-	bool list = false;
 	int c;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+e:f:o:qvkp:c:ld:hVB:I:", longopts,
 				NULL)) != -1) {
 		switch (c) {
-		case 'e': prog_text = optarg; break;
+		case 'e': cl->prog_text = optarg; break;
 		case 'f':
 			if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
 				fprintf(stderr, "ERROR: Invalid output format \"%s\"\n"
 					"Valid formats: 'text', 'json'\n", optarg);
 				return 1;
 			}
-			o.cfg.output_format = optarg;
+			o->cfg.output_format = optarg;
 			break;
-		case 'o': out_path = optarg; break;
-		case 'q': o.cfg.quiet = true; break;
-		case 'v': o.cfg.verbose++; break;
-		case 'k': o.cfg.helper_check_level++; break;
+		case 'o': cl->out_path = optarg; break;
+		case 'q': o->cfg.quiet = true; break;
+		case 'v': o->cfg.verbose++; break;
+		case 'k': o->cfg.helper_check_level++; break;
 		case 'p':
-			if (parse_pid(optarg, &o.cfg.pid) < 0)
+			if (parse_pid(optarg, &o->cfg.pid) < 0)
 				return 1;
 			break;
 		case 'c':
@@ -200,9 +206,9 @@ int main(int argc, char **argv)
 					optarg + strspn(optarg, " "));
 				return 1;
 			}
-			o.cfg.cmd = optarg;
+			o->cfg.cmd = optarg;
 			break;
-		case 'l': list = true; break;
+		case 'l': cl->list = true; break;
 		case 'd': {
 			unsigned d = driver_dump_flags(optarg);
 			if (!d) {
@@ -210,48 +216,56 @@ int main(int argc, char **argv)
 				usage(stderr);
 				return 1;
 			}
-			o.dump |= d;
+			o->dump |= d;
 			break;
 		}
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("bpftrace v0.24.0 (tinytrace %s)\n", PACKAGE_VERSION); return 0;
 		case OPT_INFO: features_print(stdout); return 0;
-		case OPT_UNSAFE: o.cfg.unsafe = true; break;
+		case OPT_UNSAFE: o->cfg.unsafe = true; break;
 		case OPT_DEBUGINFO: dwarf_add_debuginfo_path(optarg); break;
 		case OPT_NO_WARNINGS: diag_no_warnings = true; break;
-		case OPT_DRY_RUN: o.cfg.dry_run = true; break;
+		case OPT_DRY_RUN: o->cfg.dry_run = true; break;
 		case OPT_IGNORED: case OPT_IGNORED_ARG: case 'B': case 'I': break;
 		default:
 			usage(stderr);
 			return 1;
 		}
 	}
+	return -1;
+}
 
-	if (list && !prog_text) {
-		/* -l [search|file]: the search is the first operand;
-		   --debuginfo may follow it (bpftrace -lv 'uprobe:..'
-		   --debuginfo=DIR) */
-		int k = optind;
-		for (int i = optind; i < argc; i++) {
-			if (!strncmp(argv[i], "--debuginfo=", 12))
-				dwarf_add_debuginfo_path(argv[i] + 12);
-			else if (!strcmp(argv[i], "--debuginfo") && i + 1 < argc)
-				dwarf_add_debuginfo_path(argv[++i]);
-			else
-				argv[k++] = argv[i];
-		}
-		return list_main(k - optind, argv + optind, &o.cfg);
+/* -l without -e: list the probes the operands search for. */
+static int list_operands(int argc, char **argv, struct driver_opts *o)
+{
+	/* -l [search|file]: the search is the first operand;
+	   --debuginfo may follow it (bpftrace -lv 'uprobe:..'
+	   --debuginfo=DIR) */
+	int k = optind;
+	for (int i = optind; i < argc; i++) {
+		if (!strncmp(argv[i], "--debuginfo=", 12))
+			dwarf_add_debuginfo_path(argv[i] + 12);
+		else if (!strcmp(argv[i], "--debuginfo") && i + 1 < argc)
+			dwarf_add_debuginfo_path(argv[++i]);
+		else
+			argv[k++] = argv[i];
 	}
+	return list_main(k - optind, argv + optind, &o->cfg);
+}
 
-	struct source src = { 0 };
-	int first_pos = optind;
-	if (prog_text) {
-		src.name = "stdin";
-		src.text = prog_text;
-		src.len = strlen(prog_text);
+/* The script: -e's text, a file's or stdin's ("-"); sets *first_pos to
+ * the first positional parameter. 0, or the status to exit with. */
+static int read_source(int argc, char **argv, const struct cmdline *cl,
+		       struct source *src, int *first_pos)
+{
+	*first_pos = optind;
+	if (cl->prog_text) {
+		src->name = "stdin";
+		src->text = cl->prog_text;
+		src->len = strlen(cl->prog_text);
 	} else if (optind < argc) {
 		const char *path = argv[optind++];
-		first_pos = optind;
+		*first_pos = optind;
 		FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
 		if (!f) {
 			fprintf(stderr, "ERROR: failed to open file '%s': %s\n", path,
@@ -267,25 +281,42 @@ int main(int argc, char **argv)
 				strerror(errno));
 			return 1;
 		}
-		src.name = f == stdin ? "stdin" : path;
-		src.text = text;
-		src.len = len;
-	} else if (!list) {
+		src->name = f == stdin ? "stdin" : path;
+		src->text = text;
+		src->len = len;
+	} else if (!cl->list) {
 		fputs("ERROR: No program specified\n", stderr);
 		usage(stderr);
 		return 1;
 	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct driver_opts o = { 0 };
+	config_defaults(&o.cfg);
+	struct cmdline cl = { 0 };
+	struct source src = { 0 };
+	int first_pos, st;
+
+	if ((st = parse_flags(argc, argv, &o, &cl)) >= 0)
+		return st;
+	if (cl.list && !cl.prog_text)
+		return list_operands(argc, argv, &o);
+	if ((st = read_source(argc, argv, &cl, &src, &first_pos)))
+		return st;
 	o.cfg.pos_params = argv + first_pos;
 	o.cfg.npos_params = argc - first_pos;
 
-	if (list)
+	if (cl.list)
 		return list_program(&src, &o.cfg);
-	if (out_path && !freopen(out_path, "w", stdout)) {
+	if (cl.out_path && !freopen(cl.out_path, "w", stdout)) {
 		fprintf(stderr, "ERROR: failed to open output file '%s': %s\n",
-			out_path, strerror(errno));
+			cl.out_path, strerror(errno));
 		return 1;
 	}
-	o.cfg.output_file = out_path;
+	o.cfg.output_file = cl.out_path;
 	o.src = &src;
 	return driver_run(&o);
 }
