@@ -484,6 +484,103 @@ static uint64_t arg_int(const struct type *t, const uint8_t *d)
 	return load_u(d, t->size > 8 || t->size <= 0 ? 8 : t->size);
 }
 
+/* One conversion of a printf format, as written. */
+struct pconv {
+	char flags[8];   /* of "-+ #0" */
+	long width, prec; /* -1: none */
+	char len[4];     /* of "hlLjzt" */
+	int nlen;
+	char conv;       /* '\0' at the end of the format */
+};
+
+/* Reads %[flags][width][.precision][length] after the '%' at *pp into *c,
+ * leaving *pp at the conversion character. */
+static void parse_conv(const char **pp, struct pconv *c)
+{
+	const char *p = *pp;
+	int nflags = 0;
+	while (*p && strchr("-+ #0", *p)) {
+		if (nflags < (int)sizeof(c->flags) - 1)
+			c->flags[nflags++] = *p;
+		p++;
+	}
+	c->flags[nflags] = '\0';
+	c->width = c->prec = -1;
+	if (*p >= '0' && *p <= '9')
+		c->width = strtol(p, (char **)&p, 10);
+	if (*p == '.') {
+		p++;
+		c->prec = strtol(p, (char **)&p, 10);
+	}
+	c->nlen = 0;
+	while (*p && strchr("hlLjzt", *p)) {
+		if (c->nlen < 3)
+			c->len[c->nlen++] = *p;
+		p++;
+	}
+	c->len[c->nlen] = '\0';
+	c->conv = *p;
+	*pp = p;
+}
+
+/* Prints one argument of type t at d by conversion c (not %r). */
+static void put_conv(struct strbuf *sb, const struct pconv *c,
+		     const struct type *t, const uint8_t *d)
+{
+	char conv = c->conv;
+	char spec[48];
+	int k = snprintf(spec, sizeof(spec), "%%%s", c->flags);
+	if (c->width >= 0)
+		k += snprintf(spec + k, sizeof(spec) - k, "%ld", c->width);
+	if (c->prec >= 0 && conv != 'c' && conv != 'p')
+		k += snprintf(spec + k, sizeof(spec) - k, ".%ld", c->prec);
+
+	if (conv == 's' || !is_int(t)) {
+		struct strbuf tmp = { 0 };
+		out_value(&tmp, t, d, false);
+		snprintf(spec + k, sizeof(spec) - k, "s");
+		sb_printf(sb, spec, tmp.s ? tmp.s : "");
+		sb_free(&tmp);
+		return;
+	}
+	uint64_t v = arg_int(t, d);
+	bool hh = !strcmp(c->len, "hh"), h = !strcmp(c->len, "h");
+	bool wide = c->nlen && !hh && !h;
+	switch (conv) {
+	case 'd':
+	case 'i':
+		snprintf(spec + k, sizeof(spec) - k, "lld");
+		sb_printf(sb, spec,
+			  wide ? (long long)v
+			  : hh ? (long long)(signed char)v
+			  : h	? (long long)(short)v
+				: (long long)(int)v);
+		break;
+	case 'u':
+	case 'o':
+	case 'x':
+	case 'X':
+		snprintf(spec + k, sizeof(spec) - k, "ll%c", conv);
+		sb_printf(sb, spec,
+			  wide ? (unsigned long long)v
+			  : hh ? (unsigned long long)(unsigned char)v
+			  : h	? (unsigned long long)(unsigned short)v
+				: (unsigned long long)(unsigned int)v);
+		break;
+	case 'c':
+		snprintf(spec + k, sizeof(spec) - k, "c");
+		sb_printf(sb, spec, (int)(unsigned char)v);
+		break;
+	case 'p': {
+		char hex[24];
+		snprintf(hex, sizeof(hex), "0x%" PRIx64, v);
+		snprintf(spec + k, sizeof(spec) - k, "s");
+		sb_printf(sb, spec, hex);
+		break;
+	}
+	}
+}
+
 void out_printf(struct strbuf *sb, const char *fmt, const struct type *args,
 		const void *data)
 {
@@ -505,43 +602,19 @@ void out_printf(struct strbuf *sb, const char *fmt, const struct type *args,
 			p++;
 			continue;
 		}
-		/* %[flags][width][.precision][length]conversion */
-		char flags[8];
-		int nflags = 0;
-		while (*p && strchr("-+ #0", *p)) {
-			if (nflags < (int)sizeof(flags) - 1)
-				flags[nflags++] = *p;
-			p++;
-		}
-		flags[nflags] = '\0';
+		struct pconv c;
+		parse_conv(&p, &c);
 		/* widths and precisions beyond OUT_MAX_WIDTH are refused (the
 		   conversion is printed as written): a script's
 		   "%99999999999d" must not make us write gigabytes */
-		long width = -1, prec = -1;
-		if (*p >= '0' && *p <= '9')
-			width = strtol(p, (char **)&p, 10);
-		if (*p == '.') {
-			p++;
-			prec = strtol(p, (char **)&p, 10);
-		}
-		bool too_wide = width > OUT_MAX_WIDTH || prec > OUT_MAX_WIDTH;
-		char len[4];
-		int nlen = 0;
-		while (*p && strchr("hlLjzt", *p)) {
-			if (nlen < 3)
-				len[nlen++] = *p;
-			p++;
-		}
-		len[nlen] = '\0';
-		char conv = *p;
-		if (too_wide && conv && strchr("diouxXcspr", conv) &&
-		    argi < nargs)
+		bool too_wide = c.width > OUT_MAX_WIDTH || c.prec > OUT_MAX_WIDTH;
+		bool known = c.conv && strchr("diouxXcspr", c.conv);
+		if (too_wide && known && argi < nargs)
 			argi++; /* its argument is skipped with it */
-		if (!conv || !strchr("diouxXcspr", conv) || argi >= nargs ||
-		    too_wide) {
+		if (!known || argi >= nargs || too_wide) {
 			/* not a conversion we know (or no argument left):
 			   print it as written */
-			if (conv)
+			if (c.conv)
 				p++;
 			sb_putn(sb, start, p - start);
 			continue;
@@ -549,63 +622,12 @@ void out_printf(struct strbuf *sb, const char *fmt, const struct type *args,
 		p++;
 		const struct field *f = &args->fields.v[argi++];
 		const uint8_t *d = base + f->offset;
-		if (conv == 'r') { /* %r %rx %rh: bytes of a buffer (fmt_values.c) */
+		if (c.conv == 'r') { /* %r %rx %rh: bytes of a buffer (fmt_values.c) */
 			char style = *p == 'x' || *p == 'h' ? *p++ : 0;
 			fmt_buffer_value(sb, f->type, d, style);
 			continue;
 		}
-
-		char spec[48];
-		int k = snprintf(spec, sizeof(spec), "%%%s", flags);
-		if (width >= 0)
-			k += snprintf(spec + k, sizeof(spec) - k, "%ld", width);
-		if (prec >= 0 && conv != 'c' && conv != 'p')
-			k += snprintf(spec + k, sizeof(spec) - k, ".%ld", prec);
-
-		if (conv == 's' || !is_int(f->type)) {
-			struct strbuf tmp = { 0 };
-			out_value(&tmp, f->type, d, false);
-			snprintf(spec + k, sizeof(spec) - k, "s");
-			sb_printf(sb, spec, tmp.s ? tmp.s : "");
-			sb_free(&tmp);
-			continue;
-		}
-		uint64_t v = arg_int(f->type, d);
-		bool hh = !strcmp(len, "hh"), h = !strcmp(len, "h");
-		bool wide = nlen && !hh && !h;
-		switch (conv) {
-		case 'd':
-		case 'i':
-			snprintf(spec + k, sizeof(spec) - k, "lld");
-			sb_printf(sb, spec,
-				  wide ? (long long)v
-				  : hh ? (long long)(signed char)v
-				  : h	? (long long)(short)v
-					: (long long)(int)v);
-			break;
-		case 'u':
-		case 'o':
-		case 'x':
-		case 'X':
-			snprintf(spec + k, sizeof(spec) - k, "ll%c", conv);
-			sb_printf(sb, spec,
-				  wide ? (unsigned long long)v
-				  : hh ? (unsigned long long)(unsigned char)v
-				  : h	? (unsigned long long)(unsigned short)v
-					: (unsigned long long)(unsigned int)v);
-			break;
-		case 'c':
-			snprintf(spec + k, sizeof(spec) - k, "c");
-			sb_printf(sb, spec, (int)(unsigned char)v);
-			break;
-		case 'p': {
-			char hex[24];
-			snprintf(hex, sizeof(hex), "0x%" PRIx64, v);
-			snprintf(spec + k, sizeof(spec) - k, "s");
-			sb_printf(sb, spec, hex);
-			break;
-		}
-		}
+		put_conv(sb, &c, f->type, d);
 	}
 }
 
@@ -1121,51 +1143,36 @@ static void ts_time(struct strbuf *sb, uint64_t tai_ns, int digits, bool json)
 		sb_printf(sb, ".%09" PRId64, frac);
 }
 
-/* The rows of one series: epochs [from, to], values where pts has them. */
-static void fmt_tseries(struct strbuf *sb, const struct type *t,
-			const struct tsgroup *g, uint64_t from, uint64_t to,
-			bool json)
+/* A series as JSON: [{"interval_start": TIME, "value": V}, ...]. */
+static void ts_json(struct strbuf *sb, const struct tsgroup *g, bool sgn,
+		    uint64_t iv, uint64_t first, uint64_t to, bool empty)
 {
-	bool sgn = t->elem && t->elem->is_signed;
-	uint64_t iv = (uint64_t)t->tseries_interval, first = to;
-	for (int i = 0; i < g->n; i++)
-		if (g->pts[i].epoch >= from && g->pts[i].epoch < first)
-			first = g->pts[i].epoch;
-	bool empty = from > to || g->n == 0;
-	if (!empty) {
-		bool found = false;
-		for (int i = 0; i < g->n; i++)
-			if (g->pts[i].epoch >= from && g->pts[i].epoch <= to)
-				found = true;
-		empty = !found;
-	}
-	if (json) {
-		sb_putc(sb, '[');
-		bool any = false;
-		for (uint64_t e = first; !empty && e <= to && e >= first; e++) {
-			for (int i = 0; i < g->n; i++) {
-				if (g->pts[i].epoch != e)
-					continue;
-				if (any)
-					sb_puts(sb, ", ");
-				sb_puts(sb, "{\"interval_start\": ");
-				ts_time(sb, e * iv, 9, true);
-				sb_puts(sb, ", \"value\": ");
-				ts_put(sb, sgn, g->pts[i].v);
-				sb_putc(sb, '}');
-				any = true;
-			}
-			if (e == UINT64_MAX)
-				break;
+	sb_putc(sb, '[');
+	bool any = false;
+	for (uint64_t e = first; !empty && e <= to && e >= first; e++) {
+		for (int i = 0; i < g->n; i++) {
+			if (g->pts[i].epoch != e)
+				continue;
+			if (any)
+				sb_puts(sb, ", ");
+			sb_puts(sb, "{\"interval_start\": ");
+			ts_time(sb, e * iv, 9, true);
+			sb_puts(sb, ", \"value\": ");
+			ts_put(sb, sgn, g->pts[i].v);
+			sb_putc(sb, '}');
+			any = true;
 		}
-		sb_putc(sb, ']');
-		return;
+		if (e == UINT64_MAX)
+			break;
 	}
-	if (empty) {
-		sb_puts(sb, "<no data>");
-		return;
-	}
-	/* min and max of the values shown; equal ones are widened by one */
+	sb_putc(sb, ']');
+}
+
+/* min and max of the values in epochs [first, to]; equal ones are widened
+ * by one. */
+static void ts_minmax(const struct tsgroup *g, bool sgn, uint64_t first,
+		      uint64_t to, int64_t *mnp, int64_t *mxp)
+{
 	int64_t mn = 0, mx = 0;
 	bool have = false;
 	for (int i = 0; i < g->n; i++) {
@@ -1184,33 +1191,17 @@ static void fmt_tseries(struct strbuf *sb, const struct type *t,
 		if (sgn ? mx < INT64_MAX : (uint64_t)mx < UINT64_MAX)
 			mx++;
 	}
-	/* the time unit: of the interval between the rows shown */
-	uint64_t rows = to - first + 1;
-	uint64_t step = (to - first) * iv / (rows > 1 ? rows - 1 : 1);
-	int digits = step >= 1000000000 ? 0 : step >= 1000000 ? 3
-		     : step >= 1000 ? 6 : 9;
-	const char *fmtname = digits == 0 ? "hh:mm:ss" : digits == 3
-			      ? "hh:mm:ss.ms" : digits == 6 ? "hh:mm:ss.\u03bcs"
-			      : "hh:mm:ss.ns";
-	int tsize = 8 + (digits ? 1 + digits : 0);
-	double range = sgn ? (double)mx - (double)mn
-			   : (double)(uint64_t)mx - (double)(uint64_t)mn;
-	struct strbuf scale = { 0 };
-	sb_printf(&scale, "%*s", tsize + 1, "");
-	struct strbuf a = { 0 }, z = { 0 };
-	ts_put(&a, sgn, mn);
-	ts_put(&z, sgn, mx);
-	sb_printf(&scale, "%-21s%32s\n", a.s, z.s);
-	sb_free(&a);
-	sb_free(&z);
-	sb_putn(sb, scale.s, scale.len);
-	sb_printf(sb, "%-*s|", tsize + 1, fmtname);
-	for (int i = 0; i < 51; i++)
-		sb_putc(sb, '_');
-	sb_puts(sb, "|\n");
-	int zero = 0;
-	if (sgn && mn < 0 && mx > 0)
-		zero = (int)((float)53 * (float)(0 - (double)mn) / (float)range);
+	*mnp = mn;
+	*mxp = mx;
+}
+
+/* The chart's rows, one per epoch in [first, to]: the time, the '*' at the
+ * value's place between mn and mx (zero: the column of 0, or 0), the value
+ * or '-'. */
+static void ts_rows(struct strbuf *sb, const struct tsgroup *g, bool sgn,
+		    uint64_t iv, uint64_t first, uint64_t to, int digits,
+		    int64_t mn, double range, int zero)
+{
 	for (uint64_t e = first; e <= to && e >= first; e++) {
 		char line[54];
 		memset(line, ' ', 53);
@@ -1239,6 +1230,64 @@ static void fmt_tseries(struct strbuf *sb, const struct type *t,
 		if (e == UINT64_MAX)
 			break;
 	}
+}
+
+/* The rows of one series: epochs [from, to], values where pts has them. */
+static void fmt_tseries(struct strbuf *sb, const struct type *t,
+			const struct tsgroup *g, uint64_t from, uint64_t to,
+			bool json)
+{
+	bool sgn = t->elem && t->elem->is_signed;
+	uint64_t iv = (uint64_t)t->tseries_interval, first = to;
+	for (int i = 0; i < g->n; i++)
+		if (g->pts[i].epoch >= from && g->pts[i].epoch < first)
+			first = g->pts[i].epoch;
+	bool empty = from > to || g->n == 0;
+	if (!empty) {
+		bool found = false;
+		for (int i = 0; i < g->n; i++)
+			if (g->pts[i].epoch >= from && g->pts[i].epoch <= to)
+				found = true;
+		empty = !found;
+	}
+	if (json) {
+		ts_json(sb, g, sgn, iv, first, to, empty);
+		return;
+	}
+	if (empty) {
+		sb_puts(sb, "<no data>");
+		return;
+	}
+	int64_t mn, mx;
+	ts_minmax(g, sgn, first, to, &mn, &mx);
+	/* the time unit: of the interval between the rows shown */
+	uint64_t rows = to - first + 1;
+	uint64_t step = (to - first) * iv / (rows > 1 ? rows - 1 : 1);
+	int digits = step >= 1000000000 ? 0 : step >= 1000000 ? 3
+		     : step >= 1000 ? 6 : 9;
+	const char *fmtname = digits == 0 ? "hh:mm:ss" : digits == 3
+			      ? "hh:mm:ss.ms" : digits == 6 ? "hh:mm:ss.\u03bcs"
+			      : "hh:mm:ss.ns";
+	int tsize = 8 + (digits ? 1 + digits : 0);
+	double range = sgn ? (double)mx - (double)mn
+			   : (double)(uint64_t)mx - (double)(uint64_t)mn;
+	struct strbuf scale = { 0 };
+	sb_printf(&scale, "%*s", tsize + 1, "");
+	struct strbuf a = { 0 }, z = { 0 };
+	ts_put(&a, sgn, mn);
+	ts_put(&z, sgn, mx);
+	sb_printf(&scale, "%-21s%32s\n", a.s, z.s);
+	sb_free(&a);
+	sb_free(&z);
+	sb_putn(sb, scale.s, scale.len);
+	sb_printf(sb, "%-*s|", tsize + 1, fmtname);
+	for (int i = 0; i < 51; i++)
+		sb_putc(sb, '_');
+	sb_puts(sb, "|\n");
+	int zero = 0;
+	if (sgn && mn < 0 && mx > 0)
+		zero = (int)((float)53 * (float)(0 - (double)mn) / (float)range);
+	ts_rows(sb, g, sgn, iv, first, to, digits, mn, range, zero);
 	sb_printf(sb, "%*s v", tsize, "");
 	for (int i = 0; i < 51; i++)
 		sb_putc(sb, '_');
