@@ -305,6 +305,135 @@ static void add_row(struct dwarf_lines *dl, struct seq *sq, uint64_t addr,
 	sq->n++;
 }
 
+/* What the state machine needs of a line program's header. */
+struct line_hdr {
+	int addrsize;
+	unsigned min_inst;
+	int line_base;
+	unsigned line_range, opcode_base;
+	uint8_t std_len[256]; /* operands of each standard opcode */
+};
+
+/* A v5 header's directory and file tables, appended to dl->files; 0 or
+ * -1. */
+static int read_files_v5(struct dwarf_lines *dl, struct rd *u, int offsize,
+			 const struct strsecs *ss)
+{
+	const char **dpaths = NULL, **fpaths = NULL;
+	uint64_t *ddirs = NULL, *fdirs = NULL;
+	int nd = read_v5_table(u, offsize, ss, &dpaths, &ddirs);
+	int nf = nd < 0 ? -1 : read_v5_table(u, offsize, ss, &fpaths, &fdirs);
+	for (int i = 0; i < nf; i++) {
+		const char *dir = fdirs[i] < (uint64_t)nd ? dpaths[fdirs[i]] : "";
+		char *d = nd > 0 && dir[0] != '/' && dpaths[0][0]
+				  ? join_path(dpaths[0], dir)
+				  : join_path(NULL, dir);
+		vec_push(&dl->files, join_path(d, fpaths[i]));
+		free(d);
+	}
+	free(dpaths);
+	free(ddirs);
+	free(fpaths);
+	free(fdirs);
+	return nf < 0 ? -1 : 0;
+}
+
+/* A v2-4 header's include_directories and file_names, appended to
+ * dl->files (directory 0 is the unit's comp_dir). */
+static void read_files_v2(struct dwarf_lines *dl, struct rd *u,
+			  const char *comp_dir)
+{
+	VEC(const char *) dirs = { 0 };
+	vec_push(&dirs, comp_dir ? comp_dir : "");
+	for (;;) {
+		const char *d = rd_cstr(u);
+		if (u->bad || !*d)
+			break;
+		vec_push(&dirs, d);
+	}
+	for (;;) {
+		const char *f = rd_cstr(u);
+		if (u->bad || !*f)
+			break;
+		uint64_t di = rd_uleb(u);
+		rd_uleb(u); /* mtime */
+		rd_uleb(u); /* length */
+		const char *dir = di < (uint64_t)dirs.n ? dirs.v[di] : "";
+		char *d = dir[0] != '/' && di ? join_path(dirs.v[0], dir)
+					      : join_path(NULL, dir);
+		vec_push(&dl->files, join_path(d, f));
+		free(d);
+	}
+	vec_free(&dirs);
+}
+
+/* The line number state machine over the opcodes in pr: rows into
+ * dl->rows, finished sequences into dl->seqs; files are pg's. */
+static void run_line_program(struct dwarf_lines *dl, struct rd *pr,
+			     const struct line_hdr *h, const struct prog *pg)
+{
+	uint64_t addr = 0;
+	int64_t line = 1;
+	uint64_t file = 1;
+	struct seq sq = { 0 };
+#define FILE_ID() (file >= (uint64_t)pg->first && \
+		   file - pg->first < (uint64_t)pg->n \
+		   ? (uint32_t)(pg->base + (file - pg->first)) : UINT32_MAX)
+#define EMIT() add_row(dl, &sq, addr, FILE_ID(), (uint32_t)line)
+	while (pr->p < pr->end && !pr->bad) {
+		unsigned op = (unsigned)rd_n(pr, 1);
+		if (op >= h->opcode_base) {
+			unsigned adj = op - h->opcode_base;
+			addr += (uint64_t)(adj / h->line_range) * h->min_inst;
+			line += h->line_base + (int)(adj % h->line_range);
+			EMIT();
+			continue;
+		}
+		switch (op) {
+		case 0: {
+			uint64_t len = rd_uleb(pr);
+			if (!len || len > (uint64_t)(pr->end - pr->p)) {
+				pr->bad = true;
+				break;
+			}
+			const uint8_t *next = pr->p + len;
+			unsigned sub = (unsigned)rd_n(pr, 1);
+			if (sub == 1) { /* end_sequence */
+				if (sq.n) {
+					sq.end = addr;
+					vec_push(&dl->seqs, sq);
+				}
+				memset(&sq, 0, sizeof(sq));
+				addr = 0;
+				line = 1;
+				file = 1;
+			} else if (sub == 2) { /* set_address */
+				addr = rd_n(pr, (int)(len - 1) < 8
+						       ? (int)(len - 1) : h->addrsize);
+			}
+			/* define_file, set_discriminator, vendor ops: no
+			   effect on (address, file, line) we keep */
+			pr->p = next;
+			break;
+		}
+		case 1: EMIT(); break;                          /* copy */
+		case 2: addr += rd_uleb(pr) * h->min_inst; break; /* advance_pc */
+		case 3: line += rd_sleb(pr); break;            /* advance_line */
+		case 4: file = rd_uleb(pr); break;             /* set_file */
+		case 8:                                         /* const_add_pc */
+			addr += (uint64_t)((255 - h->opcode_base) / h->line_range) *
+				h->min_inst;
+			break;
+		case 9: addr += rd_n(pr, 2); break;     /* fixed_advance_pc */
+		default:
+			for (unsigned i = 0; i < h->std_len[op]; i++)
+				rd_uleb(pr);
+		}
+	}
+#undef EMIT
+#undef FILE_ID
+}
+
 /* One line program (a unit's) at r; advances r past it. */
 static int parse_line_program(struct dwarf_lines *dl, struct rd *r,
 			      const struct strsecs *ss, const char *comp_dir,
@@ -324,151 +453,42 @@ static int parse_line_program(struct dwarf_lines *dl, struct rd *r,
 	unsigned version = (unsigned)rd_n(&u, 2);
 	if (version < 2 || version > 5)
 		return 0; /* not a version we read: skip the unit */
-	int addrsize = 8;
+	struct line_hdr h = { .addrsize = 8 };
 	if (version >= 5) {
-		addrsize = (int)rd_n(&u, 1);
+		h.addrsize = (int)rd_n(&u, 1);
 		rd_n(&u, 1); /* segment selector size */
 	}
 	uint64_t hdr_len = rd_n(&u, offsize);
 	if (u.bad || hdr_len > (uint64_t)(u.end - u.p))
 		return -1;
 	const uint8_t *prog = u.p + hdr_len;
-	unsigned min_inst = (unsigned)rd_n(&u, 1);
+	h.min_inst = (unsigned)rd_n(&u, 1);
 	if (version >= 4)
 		rd_n(&u, 1); /* maximum operations per instruction */
-	bool is_stmt = rd_n(&u, 1) != 0;
-	(void)is_stmt;
-	int line_base = (int8_t)rd_n(&u, 1);
-	unsigned line_range = (unsigned)rd_n(&u, 1);
-	unsigned opcode_base = (unsigned)rd_n(&u, 1);
-	uint8_t std_len[256] = { 0 };
-	for (unsigned i = 1; i < opcode_base && i < 256; i++)
-		std_len[i] = (uint8_t)rd_n(&u, 1);
-	if (u.bad || !line_range)
+	rd_n(&u, 1); /* default_is_stmt */
+	h.line_base = (int8_t)rd_n(&u, 1);
+	h.line_range = (unsigned)rd_n(&u, 1);
+	h.opcode_base = (unsigned)rd_n(&u, 1);
+	for (unsigned i = 1; i < h.opcode_base && i < 256; i++)
+		h.std_len[i] = (uint8_t)rd_n(&u, 1);
+	if (u.bad || !h.line_range)
 		return -1;
 
-	/* the file table, as indexes into dl->files */
+	/* the file table, appended to dl->files; v2-4 number files from 1,
+	   v5 from 0 */
 	struct prog pg = { offset, dl->files.n, 0, 1 };
-	VEC(uint32_t) fidx = { 0 };
-	int first_file = 1; /* v2-4 number files from 1, v5 from 0 */
 	if (version >= 5) {
-		const char **dpaths = NULL, **fpaths = NULL;
-		uint64_t *ddirs = NULL, *fdirs = NULL;
-		int nd = read_v5_table(&u, offsize, ss, &dpaths, &ddirs);
-		int nf = nd < 0 ? -1
-				: read_v5_table(&u, offsize, ss, &fpaths, &fdirs);
-		for (int i = 0; i < nf; i++) {
-			const char *dir = fdirs[i] < (uint64_t)nd
-						  ? dpaths[fdirs[i]] : "";
-			char *d = nd > 0 && dir[0] != '/' && dpaths[0][0]
-					  ? join_path(dpaths[0], dir)
-					  : join_path(NULL, dir);
-			vec_push(&fidx, (uint32_t)dl->files.n);
-			vec_push(&dl->files, join_path(d, fpaths[i]));
-			free(d);
-		}
-		free(dpaths);
-		free(ddirs);
-		free(fpaths);
-		free(fdirs);
-		if (nf < 0) {
-			vec_free(&fidx);
+		if (read_files_v5(dl, &u, offsize, ss) < 0)
 			return -1;
-		}
-		first_file = 0;
+		pg.first = 0;
 	} else {
-		VEC(const char *) dirs = { 0 };
-		vec_push(&dirs, comp_dir ? comp_dir : "");
-		for (;;) {
-			const char *d = rd_cstr(&u);
-			if (u.bad || !*d)
-				break;
-			vec_push(&dirs, d);
-		}
-		for (;;) {
-			const char *f = rd_cstr(&u);
-			if (u.bad || !*f)
-				break;
-			uint64_t di = rd_uleb(&u);
-			rd_uleb(&u); /* mtime */
-			rd_uleb(&u); /* length */
-			const char *dir = di < (uint64_t)dirs.n ? dirs.v[di] : "";
-			char *d = dir[0] != '/' && di ? join_path(dirs.v[0], dir)
-						      : join_path(NULL, dir);
-			vec_push(&fidx, (uint32_t)dl->files.n);
-			vec_push(&dl->files, join_path(d, f));
-			free(d);
-		}
-		vec_free(&dirs);
+		read_files_v2(dl, &u, comp_dir);
 	}
-
 	pg.n = dl->files.n - pg.base;
-	pg.first = first_file;
 	vec_push(&dl->progs, pg);
 
-	/* the state machine */
 	struct rd pr = { prog, u.end, false };
-	uint64_t addr = 0;
-	int64_t line = 1;
-	uint64_t file = 1;
-	struct seq sq = { 0 };
-#define FILE_ID() (file >= (uint64_t)first_file && \
-		   file - first_file < (uint64_t)fidx.n \
-		   ? fidx.v[file - first_file] : UINT32_MAX)
-#define EMIT() add_row(dl, &sq, addr, FILE_ID(), (uint32_t)line)
-	while (pr.p < pr.end && !pr.bad) {
-		unsigned op = (unsigned)rd_n(&pr, 1);
-		if (op >= opcode_base) {
-			unsigned adj = op - opcode_base;
-			addr += (uint64_t)(adj / line_range) * min_inst;
-			line += line_base + (int)(adj % line_range);
-			EMIT();
-			continue;
-		}
-		switch (op) {
-		case 0: {
-			uint64_t len = rd_uleb(&pr);
-			if (!len || len > (uint64_t)(pr.end - pr.p)) {
-				pr.bad = true;
-				break;
-			}
-			const uint8_t *next = pr.p + len;
-			unsigned sub = (unsigned)rd_n(&pr, 1);
-			if (sub == 1) { /* end_sequence */
-				if (sq.n) {
-					sq.end = addr;
-					vec_push(&dl->seqs, sq);
-				}
-				memset(&sq, 0, sizeof(sq));
-				addr = 0;
-				line = 1;
-				file = 1;
-			} else if (sub == 2) { /* set_address */
-				addr = rd_n(&pr, (int)(len - 1) < 8
-						       ? (int)(len - 1) : addrsize);
-			}
-			/* define_file, set_discriminator, vendor ops: no
-			   effect on (address, file, line) we keep */
-			pr.p = next;
-			break;
-		}
-		case 1: EMIT(); break;                          /* copy */
-		case 2: addr += rd_uleb(&pr) * min_inst; break; /* advance_pc */
-		case 3: line += rd_sleb(&pr); break;            /* advance_line */
-		case 4: file = rd_uleb(&pr); break;             /* set_file */
-		case 8:                                         /* const_add_pc */
-			addr += (uint64_t)((255 - opcode_base) / line_range) *
-				min_inst;
-			break;
-		case 9: addr += rd_n(&pr, 2); break;     /* fixed_advance_pc */
-		default:
-			for (unsigned i = 0; i < std_len[op]; i++)
-				rd_uleb(&pr);
-		}
-	}
-#undef EMIT
-#undef FILE_ID
-	vec_free(&fidx);
+	run_line_program(dl, &pr, &h, &pg);
 	return 0;
 }
 
