@@ -270,6 +270,58 @@ static const char *const puncts[] = {
 	"...", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "->", "##",
 };
 
+/* A number at p (C's bases and suffixes): t->num and t->k (K_PUNCT when
+ * malformed, for a syntax error); returns the end. */
+static const char *lex_number(const char *p, struct ctok *t)
+{
+	char *end;
+	t->num = strtoull(p, &end, 0);
+	p = end;
+	while (*p == 'u' || *p == 'U' || *p == 'l' || *p == 'L')
+		p++;
+	if (isalnum((unsigned char)*p) || *p == '_' || *p == '.') {
+		while (isalnum((unsigned char)*p) || *p == '_' ||
+		       *p == '.')
+			p++;
+		t->k = K_PUNCT; /* malformed: a syntax error */
+	} else {
+		t->k = K_NUM;
+	}
+	return p;
+}
+
+/* A character constant after its opening quote at p, escapes included:
+ * a K_NUM in *t; returns the end. */
+static const char *lex_char(const char *p, struct ctok *t)
+{
+	uint64_t v = 0;
+	if (*p == '\\') {
+		p++;
+		static const char esc[] = "n\nt\tr\r0\0\\\\''\"\"a\ab\bf\fv\v";
+		const char *e = NULL;
+		for (int i = 0; esc[i * 2]; i++)
+			if (esc[i * 2] == *p)
+				e = &esc[i * 2 + 1];
+		if (*p == 'x') {
+			v = strtoull(p + 1, (char **)&p, 16);
+		} else if (*p >= '0' && *p <= '7') {
+			v = strtoull(p, (char **)&p, 8);
+		} else {
+			v = e ? (unsigned char)*e
+			      : (unsigned char)*p;
+			if (*p)
+				p++;
+		}
+	} else if (*p) {
+		v = (unsigned char)*p++;
+	}
+	if (*p == '\'')
+		p++;
+	t->k = K_NUM;
+	t->num = v;
+	return p;
+}
+
 /* Splits text into tokens; comments, whitespace and backslash-newlines
  * go; a '#' line inside a definition is skipped. */
 static void tokenize(struct cp *P)
@@ -323,46 +375,9 @@ static void tokenize(struct cp *P)
 				p++;
 			t.k = K_IDENT;
 		} else if (isdigit((unsigned char)*p)) {
-			char *end;
-			t.num = strtoull(p, &end, 0);
-			p = end;
-			while (*p == 'u' || *p == 'U' || *p == 'l' || *p == 'L')
-				p++;
-			if (isalnum((unsigned char)*p) || *p == '_' || *p == '.') {
-				while (isalnum((unsigned char)*p) || *p == '_' ||
-				       *p == '.')
-					p++;
-				t.k = K_PUNCT; /* malformed: a syntax error */
-			} else {
-				t.k = K_NUM;
-			}
+			p = lex_number(p, &t);
 		} else if (*p == '\'') {
-			p++;
-			uint64_t v = 0;
-			if (*p == '\\') {
-				p++;
-				static const char esc[] = "n\nt\tr\r0\0\\\\''\"\"a\ab\bf\fv\v";
-				const char *e = NULL;
-				for (int i = 0; esc[i * 2]; i++)
-					if (esc[i * 2] == *p)
-						e = &esc[i * 2 + 1];
-				if (*p == 'x') {
-					v = strtoull(p + 1, (char **)&p, 16);
-				} else if (*p >= '0' && *p <= '7') {
-					v = strtoull(p, (char **)&p, 8);
-				} else {
-					v = e ? (unsigned char)*e
-					      : (unsigned char)*p;
-					if (*p)
-						p++;
-				}
-			} else if (*p) {
-				v = (unsigned char)*p++;
-			}
-			if (*p == '\'')
-				p++;
-			t.k = K_NUM;
-			t.num = v;
+			p = lex_char(p + 1, &t);
 		} else if (*p == '"') {
 			p++;
 			while (*p && *p != '"' && *p != '\n') {
@@ -1242,6 +1257,144 @@ static bool header_exists(const char *name, bool quoted,
 	return false;
 }
 
+/* #if, #ifdef, #ifndef: push a condition (IF_DONE inside a skipped one). */
+static int pp_if(struct cp *P, const char *dir, struct srcloc dl, bool skip)
+{
+	if (C.ncond == MAX_IF_DEPTH) {
+		cerror(&dl, "#if nested too deeply (limit is %d)",
+		       MAX_IF_DEPTH);
+		return -1;
+	}
+	bool v = false;
+	if (!skip) {
+		if (!strcmp(dir, "if")) {
+			P->pp = true;
+			v = cexpr(P) != 0;
+		} else {
+			struct ctok *n = next(P);
+			if (n->k != K_IDENT) {
+				P->i--;
+				syntax_error(P, "macro name must be an "
+						"identifier");
+			}
+			v = (macro_find(tok_str(n)) != NULL) ==
+			    !strcmp(dir, "ifdef");
+		}
+	}
+	C.cond_loc[C.ncond] = dl;
+	C.cond[C.ncond++] = skip ? IF_DONE
+			       : v ? IF_TAKING : IF_WAITING;
+	return P->err ? -1 : 0;
+}
+
+/* #elif, #else, #endif: move the innermost condition on, or pop it. */
+static int pp_else(struct cp *P, const char *dir, struct srcloc dl)
+{
+	if (!C.ncond) {
+		cerror(&dl, "#%s without #if", dir);
+		return -1;
+	}
+	int *st = &C.cond[C.ncond - 1];
+	if (!strcmp(dir, "endif")) {
+		C.ncond--;
+	} else if (!strcmp(dir, "else")) {
+		*st = *st == IF_WAITING ? IF_TAKING : IF_DONE;
+	} else if (*st == IF_WAITING) {
+		P->pp = true;
+		*st = cexpr(P) ? IF_TAKING : IF_WAITING;
+	} else {
+		*st = IF_DONE;
+	}
+	return P->err ? -1 : 0;
+}
+
+/* #define NAME BODY: a macro, and a constant when BODY is an integer
+ * expression. */
+static int pp_define(struct cp *P)
+{
+	struct ctok *n = next(P);
+	if (n->k != K_IDENT) {
+		P->i--;
+		syntax_error(P, "macro name must be an identifier");
+		return -1;
+	}
+	const char *name = tok_str(n);
+	struct ctok *b = peek(P, 0);
+	struct ctok *last = &P->t.v[P->t.n - 1];
+	if (last > b)
+		last--; /* the last token before EOF */
+	const char *body = b->k == K_EOF
+		? "" : tt_strndup(b->s, last->s + last->len - b->s);
+	define(name, body);
+	if (b->s == n->s + n->len && tok_is(b, "("))
+		return 0; /* function-like: text only */
+	/* an integer expression becomes a constant */
+	bool q = C.quiet;
+	int errs = C.errors;
+	C.quiet = true;
+	P->pp = false; /* an unknown name makes it no constant */
+	int64_t v = b->k == K_EOF ? 1 : cexpr(P);
+	bool ok = !P->err && peek(P, 0)->k == K_EOF && b->k != K_EOF;
+	C.quiet = q;
+	C.errors = errs;
+	P->err = false;
+	struct cconst *k = const_find(name);
+	if (ok && k) {
+		k->value = v;
+	} else if (ok) {
+		struct cconst nk = { name, v, type_int(8, true), true };
+		vec_push(&C.consts, nk);
+	}
+	return 0;
+}
+
+/* #undef NAME: drops the macro and its constant. */
+static int pp_undef(struct cp *P)
+{
+	struct ctok *n = next(P);
+	const char *name = tok_str(n);
+	for (int i = 0; i < C.macros.n; i++)
+		if (!strcmp(C.macros.v[i].name, name))
+			C.macros.v[i] = C.macros.v[--C.macros.n];
+	for (int i = 0; i < C.consts.n; i++)
+		if (!strcmp(C.consts.v[i].name, name) &&
+		    C.consts.v[i].is_macro)
+			C.consts.v[i] = C.consts.v[--C.consts.n];
+	return 0;
+}
+
+/* #include "F" or <F>: only checked to exist (types come from BTF). */
+static int pp_include(struct cp *P)
+{
+	struct ctok *f = peek(P, 0);
+	const char *name;
+	bool quoted = f->k == K_STR;
+	if (quoted) {
+		name = tt_strndup(f->s + 1, f->len > 1 ? f->len - 2 : 0);
+	} else if (tok_is(f, "<")) {
+		const char *s = f->s + 1;
+		const char *e = strchr(s, '>');
+		name = e ? tt_strndup(s, e - s) : "";
+	} else {
+		syntax_error(P, "#include expects \"FILENAME\" or "
+				"<FILENAME>");
+		return -1;
+	}
+	struct srcloc fl = loc_of(P, f);
+	if (!header_exists(name, quoted, P->base)) {
+		cerror(&fl, "'%s' file not found", name);
+		return -1;
+	}
+	if (!btf_available())
+		diag_warning(&fl, "#include %s%s%s is not read: "
+				  "tinytrace takes kernel types from "
+				  "BTF, which this kernel lacks, or "
+				  "from definitions in the script",
+			     quoted ? "\"" : "<", name,
+			     quoted ? "\"" : ">");
+	return 0;
+}
+
 /* pp_line := '#' directive ...  (one line, comments removed) */
 static int pp_line(struct cp *P)
 {
@@ -1252,131 +1405,19 @@ static int pp_line(struct cp *P)
 	bool skip = skipping();
 
 	if (!strcmp(dir, "if") || !strcmp(dir, "ifdef") ||
-	    !strcmp(dir, "ifndef")) {
-		if (C.ncond == MAX_IF_DEPTH) {
-			cerror(&dl, "#if nested too deeply (limit is %d)",
-			       MAX_IF_DEPTH);
-			return -1;
-		}
-		bool v = false;
-		if (!skip) {
-			if (!strcmp(dir, "if")) {
-				P->pp = true;
-				v = cexpr(P) != 0;
-			} else {
-				struct ctok *n = next(P);
-				if (n->k != K_IDENT) {
-					P->i--;
-					syntax_error(P, "macro name must be an "
-							"identifier");
-				}
-				v = (macro_find(tok_str(n)) != NULL) ==
-				    !strcmp(dir, "ifdef");
-			}
-		}
-		C.cond_loc[C.ncond] = dl;
-		C.cond[C.ncond++] = skip ? IF_DONE
-				       : v ? IF_TAKING : IF_WAITING;
-		return P->err ? -1 : 0;
-	}
+	    !strcmp(dir, "ifndef"))
+		return pp_if(P, dir, dl, skip);
 	if (!strcmp(dir, "elif") || !strcmp(dir, "else") ||
-	    !strcmp(dir, "endif")) {
-		if (!C.ncond) {
-			cerror(&dl, "#%s without #if", dir);
-			return -1;
-		}
-		int *st = &C.cond[C.ncond - 1];
-		if (!strcmp(dir, "endif")) {
-			C.ncond--;
-		} else if (!strcmp(dir, "else")) {
-			*st = *st == IF_WAITING ? IF_TAKING : IF_DONE;
-		} else if (*st == IF_WAITING) {
-			P->pp = true;
-			*st = cexpr(P) ? IF_TAKING : IF_WAITING;
-		} else {
-			*st = IF_DONE;
-		}
-		return P->err ? -1 : 0;
-	}
+	    !strcmp(dir, "endif"))
+		return pp_else(P, dir, dl);
 	if (skip)
 		return 0;
-	if (!strcmp(dir, "define")) {
-		struct ctok *n = next(P);
-		if (n->k != K_IDENT) {
-			P->i--;
-			syntax_error(P, "macro name must be an identifier");
-			return -1;
-		}
-		const char *name = tok_str(n);
-		struct ctok *b = peek(P, 0);
-		struct ctok *last = &P->t.v[P->t.n - 1];
-		if (last > b)
-			last--; /* the last token before EOF */
-		const char *body = b->k == K_EOF
-			? "" : tt_strndup(b->s, last->s + last->len - b->s);
-		define(name, body);
-		if (b->s == n->s + n->len && tok_is(b, "("))
-			return 0; /* function-like: text only */
-		/* an integer expression becomes a constant */
-		bool q = C.quiet;
-		int errs = C.errors;
-		C.quiet = true;
-		P->pp = false; /* an unknown name makes it no constant */
-		int64_t v = b->k == K_EOF ? 1 : cexpr(P);
-		bool ok = !P->err && peek(P, 0)->k == K_EOF && b->k != K_EOF;
-		C.quiet = q;
-		C.errors = errs;
-		P->err = false;
-		struct cconst *k = const_find(name);
-		if (ok && k) {
-			k->value = v;
-		} else if (ok) {
-			struct cconst nk = { name, v, type_int(8, true), true };
-			vec_push(&C.consts, nk);
-		}
-		return 0;
-	}
-	if (!strcmp(dir, "undef")) {
-		struct ctok *n = next(P);
-		const char *name = tok_str(n);
-		for (int i = 0; i < C.macros.n; i++)
-			if (!strcmp(C.macros.v[i].name, name))
-				C.macros.v[i] = C.macros.v[--C.macros.n];
-		for (int i = 0; i < C.consts.n; i++)
-			if (!strcmp(C.consts.v[i].name, name) &&
-			    C.consts.v[i].is_macro)
-				C.consts.v[i] = C.consts.v[--C.consts.n];
-		return 0;
-	}
-	if (!strcmp(dir, "include")) {
-		struct ctok *f = peek(P, 0);
-		const char *name;
-		bool quoted = f->k == K_STR;
-		if (quoted) {
-			name = tt_strndup(f->s + 1, f->len > 1 ? f->len - 2 : 0);
-		} else if (tok_is(f, "<")) {
-			const char *s = f->s + 1;
-			const char *e = strchr(s, '>');
-			name = e ? tt_strndup(s, e - s) : "";
-		} else {
-			syntax_error(P, "#include expects \"FILENAME\" or "
-					"<FILENAME>");
-			return -1;
-		}
-		struct srcloc fl = loc_of(P, f);
-		if (!header_exists(name, quoted, P->base)) {
-			cerror(&fl, "'%s' file not found", name);
-			return -1;
-		}
-		if (!btf_available())
-			diag_warning(&fl, "#include %s%s%s is not read: "
-					  "tinytrace takes kernel types from "
-					  "BTF, which this kernel lacks, or "
-					  "from definitions in the script",
-				     quoted ? "\"" : "<", name,
-				     quoted ? "\"" : ">");
-		return 0;
-	}
+	if (!strcmp(dir, "define"))
+		return pp_define(P);
+	if (!strcmp(dir, "undef"))
+		return pp_undef(P);
+	if (!strcmp(dir, "include"))
+		return pp_include(P);
 	if (!strcmp(dir, "error")) {
 		cerror(&dl, "#error %s",
 		       peek(P, 0)->k == K_EOF ? "" : peek(P, 0)->s);
