@@ -872,18 +872,131 @@ static int modrm_len(const uint8_t *p, const uint8_t *end)
 	return n;
 }
 
+/* An instruction being measured: where the decoder is, what the prefixes
+ * said, and what follows the opcode. */
+struct xinsn {
+	const uint8_t *p, *end;
+	bool opsize, adsize, rex_w; /* 66, 67, REX.W */
+	bool modrm;                 /* a ModRM (and SIB, disp) follows */
+	int imm;                    /* bytes of immediate after it */
+};
+
+/* VEX (c5: 2 bytes, c4: 3), EVEX (62: 4), XOP (8f: 3) after its first
+ * byte op: the opcode and what follows it; 0 or -1. */
+static int vex_op(struct xinsn *x, uint8_t op)
+{
+	int n = op == 0xc5 ? 1 : op == 0x62 ? 3 : 2;
+	if (x->p + n >= x->end)
+		return -1;
+	int map = op == 0xc5 ? 1 : op == 0x62 ? (x->p[0] & 7) : (x->p[0] & 0x1f);
+	bool xop = op == 0x8f;
+	x->p += n;
+	op = *x->p++;
+	if (xop) {
+		x->modrm = true;
+		x->imm = map == 8 ? 1 : map == 0xa ? 4 : 0;
+	} else if (map == 1) {
+		x->modrm = op != 0x77; /* vzeroupper/vzeroall */
+		x->imm = (op >= 0x70 && op <= 0x73) || op == 0xc2 ||
+			 op == 0xc4 || op == 0xc5 || op == 0xc6;
+	} else if (map == 2 || map == 5 || map == 6) {
+		x->modrm = true;
+	} else if (map == 3) {
+		x->modrm = true;
+		x->imm = 1;
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+/* A two- or three-byte opcode after its 0f; 0 or -1. */
+static int op_0f(struct xinsn *x)
+{
+	if (x->p >= x->end)
+		return -1;
+	uint8_t op = *x->p++;
+	if (op == 0x38 || op == 0x3a) {
+		if (x->p >= x->end)
+			return -1;
+		x->imm = op == 0x3a;
+		x->p++;
+		x->modrm = true;
+	} else if (op == 0x0f) {
+		x->modrm = true; /* 3DNow!: the opcode follows as an imm8 */
+		x->imm = 1;
+	} else {
+		x->modrm = !bit(no_modrm_0f, op);
+		if (op >= 0x80 && op <= 0x8f)
+			x->imm = 4;
+		else if ((op >= 0x70 && op <= 0x73) || op == 0xa4 ||
+			 op == 0xac || op == 0xba || op == 0xc2 ||
+			 (op >= 0xc4 && op <= 0xc6))
+			x->imm = 1;
+	}
+	return 0;
+}
+
+/* A one-byte opcode op; 0 or -1 (not valid in 64-bit mode). */
+static int op_1byte(struct xinsn *x, uint8_t op)
+{
+	if (invalid_64(op))
+		return -1;
+	x->modrm = bit(modrm_1, op);
+	int iz = x->opsize ? 2 : 4;
+	switch (op) {
+	case 0x04: case 0x0c: case 0x14: case 0x1c: case 0x24:
+	case 0x2c: case 0x34: case 0x3c: case 0x6a: case 0x6b:
+	case 0x80: case 0x83: case 0xa8: case 0xc0: case 0xc1:
+	case 0xc6: case 0xcd: case 0xe0: case 0xe1: case 0xe2:
+	case 0xe3: case 0xe4: case 0xe5: case 0xe6: case 0xe7:
+	case 0xeb:
+		x->imm = 1;
+		break;
+	case 0x05: case 0x0d: case 0x15: case 0x1d: case 0x25:
+	case 0x2d: case 0x35: case 0x3d: case 0x68: case 0x69:
+	case 0x81: case 0xa9: case 0xc7:
+		x->imm = iz;
+		break;
+	case 0xe8: case 0xe9:
+		x->imm = 4;
+		break;
+	case 0xa0: case 0xa1: case 0xa2: case 0xa3:
+		x->imm = x->adsize ? 4 : 8; /* moffs */
+		break;
+	case 0xc2: case 0xca:
+		x->imm = 2;
+		break;
+	case 0xc8:
+		x->imm = 3;
+		break;
+	case 0xf6: case 0xf7:
+		/* test r/m, imm: /0 and /1 only */
+		if (x->p < x->end && ((*x->p >> 3) & 7) < 2)
+			x->imm = op == 0xf6 ? 1 : iz;
+		break;
+	default:
+		if (op >= 0x70 && op <= 0x7f)
+			x->imm = 1;
+		else if (op >= 0xb0 && op <= 0xb7)
+			x->imm = 1;
+		else if (op >= 0xb8 && op <= 0xbf)
+			x->imm = x->rex_w ? 8 : iz;
+	}
+	return 0;
+}
+
 int elf_insn_len(const uint8_t *code, size_t size)
 {
-	const uint8_t *p = code, *end = code + size;
-	bool opsize = false, adsize = false, rex_w = false;
+	struct xinsn x = { code, code + size, false, false, false, false, 0 };
 	int npfx = 0;
 
-	for (; p < end; p++, npfx++) {
-		uint8_t c = *p;
+	for (; x.p < x.end; x.p++, npfx++) {
+		uint8_t c = *x.p;
 		if (c == 0x66)
-			opsize = true;
+			x.opsize = true;
 		else if (c == 0x67)
-			adsize = true;
+			x.adsize = true;
 		else if (c != 0xf0 && c != 0xf2 && c != 0xf3 && c != 0x2e &&
 			 c != 0x36 && c != 0x3e && c != 0x26 && c != 0x64 &&
 			 c != 0x65)
@@ -891,118 +1004,33 @@ int elf_insn_len(const uint8_t *code, size_t size)
 		if (npfx > 14)
 			return -1;
 	}
-	if (p < end && (*p & 0xf0) == 0x40) {
-		rex_w = *p & 8;
-		p++;
+	if (x.p < x.end && (*x.p & 0xf0) == 0x40) {
+		x.rex_w = *x.p & 8;
+		x.p++;
 	}
-	if (p >= end)
+	if (x.p >= x.end)
 		return -1;
-	uint8_t op = *p++;
-	int map = 0, imm = 0;
-	bool modrm = false;
-
+	uint8_t op = *x.p++;
+	int r;
 	if (op == 0xc5 || op == 0xc4 || op == 0x62 ||
-	    (op == 0x8f && p < end && (*p & 0x1f) >= 8)) {
-		/* VEX (c5: 2 bytes, c4: 3), EVEX (62: 4), XOP (8f: 3) */
-		int n = op == 0xc5 ? 1 : op == 0x62 ? 3 : 2;
-		if (p + n >= end)
-			return -1;
-		map = op == 0xc5 ? 1 : op == 0x62 ? (p[0] & 7) : (p[0] & 0x1f);
-		bool xop = op == 0x8f;
-		p += n;
-		op = *p++;
-		if (xop) {
-			modrm = true;
-			imm = map == 8 ? 1 : map == 0xa ? 4 : 0;
-		} else if (map == 1) {
-			modrm = op != 0x77; /* vzeroupper/vzeroall */
-			imm = (op >= 0x70 && op <= 0x73) || op == 0xc2 ||
-			      op == 0xc4 || op == 0xc5 || op == 0xc6;
-		} else if (map == 2 || map == 5 || map == 6) {
-			modrm = true;
-		} else if (map == 3) {
-			modrm = true;
-			imm = 1;
-		} else {
-			return -1;
-		}
-	} else if (op == 0x0f) {
-		if (p >= end)
-			return -1;
-		op = *p++;
-		if (op == 0x38 || op == 0x3a) {
-			if (p >= end)
-				return -1;
-			imm = op == 0x3a;
-			p++;
-			modrm = true;
-		} else if (op == 0x0f) {
-			modrm = true; /* 3DNow!: the opcode follows as an imm8 */
-			imm = 1;
-		} else {
-			modrm = !bit(no_modrm_0f, op);
-			if (op >= 0x80 && op <= 0x8f)
-				imm = 4;
-			else if ((op >= 0x70 && op <= 0x73) || op == 0xa4 ||
-				 op == 0xac || op == 0xba || op == 0xc2 ||
-				 (op >= 0xc4 && op <= 0xc6))
-				imm = 1;
-		}
-	} else {
-		if (invalid_64(op))
-			return -1;
-		modrm = bit(modrm_1, op);
-		int iz = opsize ? 2 : 4;
-		switch (op) {
-		case 0x04: case 0x0c: case 0x14: case 0x1c: case 0x24:
-		case 0x2c: case 0x34: case 0x3c: case 0x6a: case 0x6b:
-		case 0x80: case 0x83: case 0xa8: case 0xc0: case 0xc1:
-		case 0xc6: case 0xcd: case 0xe0: case 0xe1: case 0xe2:
-		case 0xe3: case 0xe4: case 0xe5: case 0xe6: case 0xe7:
-		case 0xeb:
-			imm = 1;
-			break;
-		case 0x05: case 0x0d: case 0x15: case 0x1d: case 0x25:
-		case 0x2d: case 0x35: case 0x3d: case 0x68: case 0x69:
-		case 0x81: case 0xa9: case 0xc7:
-			imm = iz;
-			break;
-		case 0xe8: case 0xe9:
-			imm = 4;
-			break;
-		case 0xa0: case 0xa1: case 0xa2: case 0xa3:
-			imm = adsize ? 4 : 8; /* moffs */
-			break;
-		case 0xc2: case 0xca:
-			imm = 2;
-			break;
-		case 0xc8:
-			imm = 3;
-			break;
-		case 0xf6: case 0xf7:
-			/* test r/m, imm: /0 and /1 only */
-			if (p < end && ((*p >> 3) & 7) < 2)
-				imm = op == 0xf6 ? 1 : iz;
-			break;
-		default:
-			if (op >= 0x70 && op <= 0x7f)
-				imm = 1;
-			else if (op >= 0xb0 && op <= 0xb7)
-				imm = 1;
-			else if (op >= 0xb8 && op <= 0xbf)
-				imm = rex_w ? 8 : iz;
-		}
-	}
-	if (modrm) {
-		int m = modrm_len(p, end);
+	    (op == 0x8f && x.p < x.end && (*x.p & 0x1f) >= 8))
+		r = vex_op(&x, op);
+	else if (op == 0x0f)
+		r = op_0f(&x);
+	else
+		r = op_1byte(&x, op);
+	if (r < 0)
+		return -1;
+	if (x.modrm) {
+		int m = modrm_len(x.p, x.end);
 		if (m < 0)
 			return -1;
-		p += m;
+		x.p += m;
 	}
-	p += imm;
-	if (p > end)
+	x.p += x.imm;
+	if (x.p > x.end)
 		return -1;
-	return (int)(p - code);
+	return (int)(x.p - code);
 }
 
 int elf_insn_boundary(const uint8_t *code, size_t size, size_t off)
