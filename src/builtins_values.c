@@ -897,27 +897,13 @@ static void sub_ret(struct ir_func *f, int blk, int64_t v)
 	ir_append(f, blk, IR_RET)->arg[0] = ref_imm(v);
 }
 
-/* The search runs as a bpf_loop callback over the start positions (one
- * body for the verifier, whatever the string sizes):
- *   ctx = { haystack address, needle address, result }
- *   body(i, ctx): i past the last start: stop; haystack[i] is its NUL:
- *   stop (result -1); compare the needle (a literal's bytes as
- *   immediates, else up to its NUL); all equal: result = i, stop. */
-struct irval bv_lo_strstr(struct irb *b, struct node *n, struct node *m)
+/* The callback of bv_lo_strstr as subprogram f->nsubs - 1 of the
+ * current function: body(i, ctx) for start positions below starts, the
+ * needle lit's bytes (NULL: ctx's second address) of ks bytes in a
+ * haystack of hs. */
+static void strstr_callback(struct irb *b, const struct srcloc *loc,
+			    const struct node *lit, int hs, int ks, int starts)
 {
-	const struct srcloc *loc = &n->loc;
-	bool contains = !strcmp(n->name, "strcontains");
-	struct node *lit = literal_needle(n);
-	struct irval h = irb_expr(b, n->args.v[0]);
-	struct irval k = lit ? void_val() : irb_expr(b, n->args.v[1]);
-	int hs = h.t->size, ks = lit ? (int)lit->slen : k.t->size - 1;
-	if (ks == 0) /* an empty needle (string[1]) is found at 0 */
-		return val(n->type, ref_imm(contains ? 1 : 0));
-	/* start positions: a literal needs ks bytes from i on */
-	int starts = lit ? hs - ks : hs;
-	if (starts <= 0)
-		return val(n->type, ref_imm(contains ? 0 : -1));
-
 	struct ir_func *f = irb_func(b);
 	struct ir_func *sub = ir_sub_new(f, tt_sprintf("%s.strstr%d", f->name,
 						       f->nsubs));
@@ -1007,7 +993,18 @@ struct irval bv_lo_strstr(struct irb *b, struct node *n, struct node *m)
 	in->size = 8;
 	sub_ret(sub, found, 1);
 
-	/* the caller: ctx on its stack, then bpf_loop */
+}
+
+/* The caller's half: ctx = { h, k (not for a literal), -1 } on the
+ * stack, bpf_loop(starts, the callback, &ctx), then the result (for
+ * strcontains: result != -1). */
+static struct irval strstr_call(struct irb *b, struct node *n,
+				struct irval h, struct irval k, bool lit,
+				int starts, bool contains)
+{
+	const struct srcloc *loc = &n->loc;
+	struct ir_func *f = irb_func(b);
+	struct ir_insn *in;
 	int ctx = irb_slot_sized(b, 24, 8, "strstr_ctx");
 	struct ref addr[2] = { h.r, k.r };
 	for (int a = 0; a < (lit ? 1 : 2); a++) {
@@ -1042,4 +1039,29 @@ struct irval bv_lo_strstr(struct irb *b, struct node *n, struct node *m)
 	in->arg[0] = ref_reg(r);
 	in->arg[1] = ref_imm(-1);
 	return val(n->type, ref_reg(d));
+}
+
+/* The search runs as a bpf_loop callback over the start positions (one
+ * body for the verifier, whatever the string sizes):
+ *   ctx = { haystack address, needle address, result }
+ *   body(i, ctx): i past the last start: stop; haystack[i] is its NUL:
+ *   stop (result -1); compare the needle (a literal's bytes as
+ *   immediates, else up to its NUL); all equal: result = i, stop. */
+struct irval bv_lo_strstr(struct irb *b, struct node *n, struct node *m)
+{
+	const struct srcloc *loc = &n->loc;
+	bool contains = !strcmp(n->name, "strcontains");
+	struct node *lit = literal_needle(n);
+	struct irval h = irb_expr(b, n->args.v[0]);
+	struct irval k = lit ? void_val() : irb_expr(b, n->args.v[1]);
+	int hs = h.t->size, ks = lit ? (int)lit->slen : k.t->size - 1;
+	if (ks == 0) /* an empty needle (string[1]) is found at 0 */
+		return val(n->type, ref_imm(contains ? 1 : 0));
+	/* start positions: a literal needs ks bytes from i on */
+	int starts = lit ? hs - ks : hs;
+	if (starts <= 0)
+		return val(n->type, ref_imm(contains ? 0 : -1));
+
+	strstr_callback(b, loc, lit, hs, ks, starts);
+	return strstr_call(b, n, h, k, lit != NULL, starts, contains);
 }
