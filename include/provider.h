@@ -219,6 +219,12 @@ static inline const char *prov_query_part(const struct prov_query *q, int i)
 void prov_list_add(prov_entry_vec *v, const struct prov_query *q,
 		   enum provider prov, const char *name, const char *mod,
 		   const char *fn);
+/* -l: the parts of a [module:]func attach point (list_parts). */
+int prov_list_parts_modfunc(const struct attach_point *ap, const char **parts);
+/* -l: the module pattern mod as the one whose BTF to read: *only is mod
+ * when it names a module without wildcards, else NULL (every module's);
+ * false when that module has no BTF (nothing to list). */
+bool prov_btf_module(const char *mod, const char **only);
 
 /* Traceable kernel functions (prov_kprobe.c), for kprobe and fentry:
  * <tracefs>/available_filter_functions, else the text symbols of

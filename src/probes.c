@@ -14,6 +14,7 @@
 #include <linux/bpf.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "prog.h"
 #include "tracefs.h"
@@ -317,4 +318,21 @@ void prov_list_add(prov_entry_vec *v, const struct prov_query *q,
 		return;
 	struct prov_entry e = { name, prov, mod, fn };
 	vec_push(v, e);
+}
+
+int prov_list_parts_modfunc(const struct attach_point *ap, const char **parts)
+{
+	int n = 0;
+	if (ap->target && *ap->target)
+		parts[n++] = ap->target;
+	parts[n++] = ap->func;
+	return n;
+}
+
+bool prov_btf_module(const char *mod, const char **only)
+{
+	/* a module named without wildcards: read only its BTF, if it has */
+	*only = mod && !prov_has_wildcard(mod) ? mod : NULL;
+	return !*only || !strcmp(*only, "vmlinux") ||
+	       access(tt_sprintf("/sys/kernel/btf/%s", *only), F_OK) == 0;
 }

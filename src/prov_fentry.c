@@ -126,10 +126,8 @@ static void fentry_list(const struct prov_query *q, const struct prov_ops *p,
 	struct fentry_walk w = { q, p, NULL, NULL, out };
 	w.mod = q->n >= 2 ? q->p[0] : NULL;
 	w.fn = q->n >= 2 ? q->p[1] : prov_query_part(q, 0);
-	/* a module named without wildcards: read only its BTF, if it has */
-	const char *only = w.mod && !prov_has_wildcard(w.mod) ? w.mod : NULL;
-	if (only && strcmp(only, "vmlinux") &&
-	    access(tt_sprintf("/sys/kernel/btf/%s", only), F_OK) < 0)
+	const char *only;
+	if (!prov_btf_module(w.mod, &only))
 		return;
 	btf_each_func(only, fentry_found, &w);
 }
@@ -146,16 +144,6 @@ static void fentry_list_args(const struct prov_entry *e, FILE *out)
 		fprintf(out, "    %s retval\n", f.ret_ctext);
 }
 
-/* [module:]func */
-static int fentry_list_parts(const struct attach_point *ap, const char **parts)
-{
-	int n = 0;
-	if (ap->target && *ap->target)
-		parts[n++] = ap->target;
-	parts[n++] = ap->func;
-	return n;
-}
-
 const struct prov_ops prov_fentry = {
 	.id = PROV_FENTRY,
 	.name = "fentry",
@@ -166,7 +154,7 @@ const struct prov_ops prov_fentry = {
 	.list = fentry_list,
 	.listed = true,
 	.list_args = fentry_list_args,
-	.list_parts = fentry_list_parts,
+	.list_parts = prov_list_parts_modfunc,
 	.prog_type = BPF_PROG_TYPE_TRACING,
 	.attach_type = BPF_TRACE_FENTRY,
 	.btf_func = "%s",
@@ -182,7 +170,7 @@ const struct prov_ops prov_fexit = {
 	.ap_name = fentry_name,
 	.list = fentry_list,
 	.list_args = fentry_list_args,
-	.list_parts = fentry_list_parts,
+	.list_parts = prov_list_parts_modfunc,
 	.prog_type = BPF_PROG_TYPE_TRACING,
 	.attach_type = BPF_TRACE_FEXIT,
 	.btf_func = "%s",

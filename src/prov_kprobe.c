@@ -271,16 +271,6 @@ static void kprobe_list_args(const struct prov_entry *e, FILE *out)
 			fprintf(out, "    %s arg%d\n", f.args[i].ctext, i);
 }
 
-/* [module:]func */
-static int kprobe_list_parts(const struct attach_point *ap, const char **parts)
-{
-	int n = 0;
-	if (ap->target && *ap->target)
-		parts[n++] = ap->target;
-	parts[n++] = ap->func;
-	return n;
-}
-
 const struct prov_ops prov_kprobe = {
 	.id = PROV_KPROBE,
 	.name = "kprobe",
@@ -292,7 +282,7 @@ const struct prov_ops prov_kprobe = {
 	.list = kprobe_list,
 	.listed = true,
 	.list_args = kprobe_list_args,
-	.list_parts = kprobe_list_parts,
+	.list_parts = prov_list_parts_modfunc,
 	.prog_type = BPF_PROG_TYPE_KPROBE,
 	.args = ARGS_PTREGS,
 	.func = FUNC_KSYM,
@@ -308,7 +298,7 @@ const struct prov_ops prov_kretprobe = {
 	.ap_name = kprobe_name,
 	.list = kprobe_list,
 	.list_args = kprobe_list_args,
-	.list_parts = kprobe_list_parts,
+	.list_parts = prov_list_parts_modfunc,
 	.prog_type = BPF_PROG_TYPE_KPROBE,
 	.retval = RETVAL_PTREGS,
 	.func = FUNC_KSYM,

@@ -168,10 +168,8 @@ static void rawtp_list(const struct prov_query *q, const struct prov_ops *p,
 	struct rawtp_walk w = { q, NULL, NULL, out };
 	w.mod = q->n >= 2 ? q->p[0] : NULL;
 	w.fn = q->n >= 2 ? q->p[1] : prov_query_part(q, 0);
-	/* a module named without wildcards: read only its BTF, if it has */
-	const char *only = w.mod && !prov_has_wildcard(w.mod) ? w.mod : NULL;
-	if (only && strcmp(only, "vmlinux") &&
-	    access(tt_sprintf("/sys/kernel/btf/%s", only), F_OK) < 0)
+	const char *only;
+	if (!prov_btf_module(w.mod, &only))
 		return;
 	btf_each_tracepoint(only, rawtp_found, &w);
 }
@@ -186,16 +184,6 @@ static void rawtp_list_args(const struct prov_entry *e, FILE *out)
 		fprintf(out, "    %s %s\n", f.args[i].ctext, f.args[i].name);
 }
 
-/* [module:]name */
-static int rawtp_list_parts(const struct attach_point *ap, const char **parts)
-{
-	int n = 0;
-	if (ap->target && *ap->target)
-		parts[n++] = ap->target;
-	parts[n++] = ap->func;
-	return n;
-}
-
 const struct prov_ops prov_rawtracepoint = {
 	.id = PROV_RAWTRACEPOINT,
 	.name = "rawtracepoint",
@@ -205,7 +193,7 @@ const struct prov_ops prov_rawtracepoint = {
 	.list = rawtp_list,
 	.listed = true,
 	.list_args = rawtp_list_args,
-	.list_parts = rawtp_list_parts,
+	.list_parts = prov_list_parts_modfunc,
 	.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
 	.args = ARGS_SLOTS,
 };
