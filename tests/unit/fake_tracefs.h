@@ -94,4 +94,21 @@ static inline void fake_tracefs_remove(void)
 		fprintf(stderr, "could not remove %s\n", fake_tracefs_root);
 }
 
+/* Unsets every BPFTRACE_* variable: the environment must not change what
+ * a script means in a compiler test. */
+static inline void fake_tracefs_clear_env(void)
+{
+	extern char **environ;
+	for (char **e = environ; *e;) {
+		if (!strncmp(*e, "BPFTRACE_", 9)) {
+			char *name = strndup(*e, strcspn(*e, "="));
+			unsetenv(name);
+			free(name);
+			e = environ;
+		} else {
+			e++;
+		}
+	}
+}
+
 #endif

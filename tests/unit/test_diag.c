@@ -31,18 +31,7 @@
 static void setup(void)
 {
 	fake_tracefs_create("diag");
-	/* the environment must not change what a script means */
-	extern char **environ;
-	for (char **e = environ; *e;) {
-		if (!strncmp(*e, "BPFTRACE_", 9)) {
-			char *name = strndup(*e, strcspn(*e, "="));
-			unsetenv(name);
-			free(name);
-			e = environ;
-		} else {
-			e++;
-		}
-	}
+	fake_tracefs_clear_env();
 }
 
 static void teardown(void)

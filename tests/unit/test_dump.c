@@ -33,17 +33,7 @@ static const struct {
 static void setup(void)
 {
 	fake_tracefs_create("dump");
-	extern char **environ;
-	for (char **e = environ; *e;) {
-		if (!strncmp(*e, "BPFTRACE_", 9)) {
-			char *name = strndup(*e, strcspn(*e, "="));
-			unsetenv(name);
-			free(name);
-			e = environ;
-		} else {
-			e++;
-		}
-	}
+	fake_tracefs_clear_env();
 }
 
 static void teardown(void)

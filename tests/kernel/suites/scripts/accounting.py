@@ -45,26 +45,11 @@ import sys
 import tempfile
 import time
 
+# the process-table helpers of robust.py, beside this file
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from robust import alive, children_of  # noqa: E402
+
 NOTIFY = b"__BPFTRACE_NOTIFY_PROBES_ATTACHED"
-
-def children_of(pid):
-    kids = []
-    try:
-        for tid in os.listdir("/proc/%d/task" % pid):
-            with open("/proc/%d/task/%s/children" % (pid, tid)) as f:
-                kids += [int(x) for x in f.read().split()]
-    except OSError:
-        pass
-    return kids
-
-
-def alive(pid):
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().split(") ")[-1][0] != "Z"
-    except OSError:
-        return False
-
 
 def stall(p, secs, limit=60):
     """Waits secs seconds and until the children of p, once seen, are all
