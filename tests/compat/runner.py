@@ -42,6 +42,16 @@ may not provide (the reference format has none):
       hardware PMU counter counts).  The probe runs once per name per run.
       Unlike REQUIRES_FEATURE (what the tool says in --info), this asks the
       machine, not the tool.
+
+And one for a test written before the feature it needs exists:
+  XFAIL WHAT IS MISSING
+      the test runs as usual; when it fails (or times out) it is reported
+      as XFAIL with WHAT IS MISSING and the failure, does not fail the run,
+      and the summary lists every XFAIL test with what it waits for.  When
+      it passes it is reported as XPASS and FAILS the run ("passes now:
+      remove XFAIL"), so the marker goes once the feature lands.  SKIPs
+      stay SKIPs.  The closing line gains ", N expected to fail" when there
+      are any.
 """
 
 import argparse
@@ -102,7 +112,7 @@ DIRECTIVES = {
     "AFTER", "SETUP", "CLEANUP", "REQUIRES", "REQUIRES_FEATURE",
     "MIN_KERNEL", "MAX_KERNEL", "ARCH", "ENV", "WILL_FAIL", "RETURN_CODE",
     "NEW_PIDNS", "SKIP_IF_ENV_HAS", "LOCALIZE_TIMESTAMPS",
-    "REQUIRES_CAPABILITY",
+    "REQUIRES_CAPABILITY", "XFAIL",
 }
 CONTINUABLE = {"PROG", "EXPECT", "EXPECT_REGEX"}
 EXPECT_KINDS = {"EXPECT", "EXPECT_NONE", "EXPECT_REGEX",
@@ -142,6 +152,7 @@ class Test:
         self.new_pidns = False
         self.skip_if_env_has = None
         self.localize_ts = None
+        self.xfail = ""             # XFAIL: what the test waits for
 
     @property
     def full_name(self):
@@ -274,6 +285,11 @@ def parse_block(suite, lines):
             t.skip_if_env_has = (k, v)
         elif d == "LOCALIZE_TIMESTAMPS":
             t.localize_ts = _int_value(suite, lineno, d, value)
+        elif d == "XFAIL":
+            if not value:
+                raise ParseError("%s:%d: XFAIL needs the missing feature the "
+                                 "test waits for" % (suite, lineno))
+            t.xfail = value
 
     where = "%s:%d" % (suite, t.line)
     if not t.name:
@@ -538,7 +554,7 @@ def read_file_text(f):
 
 class Result:
     def __init__(self, status, reason="", detail=""):
-        self.status = status        # PASS FAIL TIMEOUT SKIP
+        self.status = status        # PASS FAIL TIMEOUT SKIP XFAIL XPASS
         self.reason = reason
         self.detail = detail
         self.duration = 0.0
@@ -882,7 +898,19 @@ def excerpt(text, limit=3000):
 
 
 def run_test(t, ctx):
-    """One test, steps 1-15 of 2.4."""
+    """One test, steps 1-15 of 2.4, then its XFAIL marker."""
+    res = _run_test_checked(t, ctx)
+    if not t.xfail or res.status == "SKIP":
+        return res
+    if res.status == "PASS":
+        out = Result("XPASS", "passes now: remove XFAIL (%s)" % t.xfail)
+    else:
+        out = Result("XFAIL", "%s [%s]" % (t.xfail, res.reason), res.detail)
+    out.duration = res.duration
+    return out
+
+
+def _run_test_checked(t, ctx):
     reason = skip_reason(t, ctx)
     if reason:
         return Result("SKIP", reason)
@@ -1030,12 +1058,24 @@ def print_capability_skips(cap_skips, ctx):
             print("    %s" % name)
 
 
+def print_xfails(xfails):
+    """The summary's list of XFAIL tests and what each waits for."""
+    if not xfails:
+        return
+    print()
+    print("%d test%s expected to fail until a feature lands (XFAIL):"
+          % (len(xfails), "" if len(xfails) == 1 else "s"))
+    for name, what in xfails:
+        print("  %s: %s" % (name, what))
+
+
 def color(status, text):
     mode = os.environ.get("RUNTIME_TEST_COLOR", "auto")
     on = mode == "yes" or (mode == "auto" and sys.stdout.isatty())
     if not on:
         return text
-    code = {"PASS": "32", "FAIL": "31", "TIMEOUT": "31", "SKIP": "33"}[status]
+    code = {"PASS": "32", "FAIL": "31", "TIMEOUT": "31", "SKIP": "33",
+            "XFAIL": "35", "XPASS": "31"}[status]
     return "\033[%sm%s\033[0m" % (code, text)
 
 
@@ -1133,6 +1173,7 @@ def main(argv=None):
     table = []
     counts = {"PASS": 0, "FAIL": 0, "SKIP": 0}
     cap_skips = {}      # capability -> [test names]
+    xfails = []         # (test name, what it waits for)
     try:
         for suite, tests in suites:
             row = {"PASS": 0, "FAIL": 0, "SKIP": 0}
@@ -1149,12 +1190,17 @@ def main(argv=None):
                 if res.reason:
                     line += ": " + res.reason
                 print(line, flush=True)
-                if args.verbose and res.status in ("FAIL", "TIMEOUT") \
-                        and res.detail:
+                if args.verbose and res.status in ("FAIL", "TIMEOUT",
+                                                   "XFAIL") and res.detail:
                     for l in res.detail.rstrip("\n").split("\n"):
                         print("    | " + l)
                     sys.stdout.flush()
-                key = "FAIL" if res.status == "TIMEOUT" else res.status
+                key = {"TIMEOUT": "FAIL", "XPASS": "FAIL"}.get(res.status,
+                                                               res.status)
+                if res.status == "XFAIL":
+                    xfails.append((t.full_name, t.xfail))
+                    row["XFAIL"] = row.get("XFAIL", 0) + 1
+                    continue
                 for c in res.capabilities:
                     cap_skips.setdefault(c, []).append(t.full_name)
                 row[key] += 1
@@ -1173,11 +1219,14 @@ def main(argv=None):
     width = max([len(s) for s, _ in table] + [5])
     print("%-*s %7s %7s %7s" % (width, "suite", "passed", "failed", "skipped"))
     for suite, row in table:
-        print("%-*s %7d %7d %7d" % (width, suite, row["PASS"], row["FAIL"],
-                                    row["SKIP"]))
+        xf = " (%d expected to fail)" % row["XFAIL"] if "XFAIL" in row else ""
+        print("%-*s %7d %7d %7d%s" % (width, suite, row["PASS"], row["FAIL"],
+                                      row["SKIP"], xf))
     print_capability_skips(cap_skips, ctx)
-    print("%d passed, %d failed, %d skipped"
-          % (counts["PASS"], counts["FAIL"], counts["SKIP"]))
+    print_xfails(xfails)
+    print("%d passed, %d failed, %d skipped%s"
+          % (counts["PASS"], counts["FAIL"], counts["SKIP"],
+             ", %d expected to fail" % len(xfails) if xfails else ""))
     return 1 if counts["FAIL"] else 0
 
 

@@ -138,6 +138,13 @@ class ParserTest(unittest.TestCase):
             with self.assertRaises(ParseError, msg=text):
                 parse_suite("s", text, X86)
 
+    def test_xfail_needs_a_reason(self):
+        with self.assertRaises(runner.ParseError):
+            runner.parse_suite("s", "NAME a\nPROG x\nEXPECT y\nXFAIL\n",
+                               {"x86_64"})
+        t = one("NAME a\nPROG x\nEXPECT y\nXFAIL ppid, getopt()\n")
+        self.assertEqual(t.xfail, "ppid, getopt()")
+
     def test_return_code_alone_is_an_expectation(self):
         t = one("NAME a\nPROG p\nRETURN_CODE 69\n")
         self.assertEqual(t.return_code, 69)
@@ -371,6 +378,20 @@ class RunTest(unittest.TestCase):
         self.assertEqual(r.status, "FAIL")
         r = self.run_one("NAME a\nPROG exit 69\nRETURN_CODE 69\n")
         self.assertEqual(r.status, "PASS", r.detail)
+
+    def test_xfail(self):
+        r = self.run_one("NAME a\nPROG echo nope\nEXPECT hello\n"
+                         "XFAIL feature x\n")
+        self.assertEqual(r.status, "XFAIL", r.detail)
+        self.assertTrue(r.reason.startswith("feature x [EXPECT 'hello'"),
+                        r.reason)
+        r = self.run_one("NAME a\nPROG echo hello\nEXPECT hello\n"
+                         "XFAIL feature x\n")
+        self.assertEqual(r.status, "XPASS")
+        self.assertEqual(r.reason, "passes now: remove XFAIL (feature x)")
+        r = self.run_one("NAME a\nPROG echo hello\nEXPECT hello\n"
+                         "XFAIL feature x\nREQUIRES false\n")
+        self.assertEqual(r.status, "SKIP")
 
     def test_env_of_tool(self):
         r = self.run_one("NAME my test\nPROG echo \"[$test][$HOME][$A]\"\n"
@@ -618,6 +639,26 @@ class MainTest(unittest.TestCase):
         self.assertEqual(st, 0, out)
         self.assertNotIn("missing capability", out)
         self.assertTrue(out.endswith("\n1 passed, 0 failed, 0 skipped\n"))
+
+    @unittest.skipUnless(os.geteuid() == 0, "runner.main needs root")
+    def test_xfail_in_summary(self):
+        with open(os.path.join(self.data, "caps"), "w") as f:
+            f.write("NAME plain\nPROG echo x\nEXPECT x\n\n"
+                    "NAME waits\nPROG echo x\nEXPECT y\nXFAIL getopt()\n")
+        st, out = self.main(True)
+        self.assertEqual(st, 0, out)
+        lines = out.rstrip("\n").split("\n")
+        self.assertEqual(lines[-1], "1 passed, 0 failed, 0 skipped, "
+                         "1 expected to fail", out)
+        i = lines.index("1 test expected to fail until a feature lands "
+                        "(XFAIL):")
+        self.assertEqual(lines[i + 1], "  caps.waits: getopt()")
+        with open(os.path.join(self.data, "caps"), "w") as f:
+            f.write("NAME waits\nPROG echo x\nEXPECT x\nXFAIL getopt()\n")
+        st, out = self.main(False)
+        self.assertEqual(st, 1, out)
+        self.assertIn("XPASS caps.waits", out)
+        self.assertTrue(out.endswith("\n0 passed, 1 failed, 0 skipped\n"))
 
     @unittest.skipUnless(os.geteuid() == 0, "runner.main needs root")
     def test_probe_failure_fails_the_run(self):
