@@ -24,7 +24,6 @@
 #define _GNU_SOURCE /* pipe2 */
 #include <errno.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <strings.h>
@@ -511,74 +510,79 @@ static void print_maps(struct run *r)
 	free(maps);
 }
 
-/* iter: probes run in a thread, one read() loop per iterator to its end,
- * while the main thread drains the ring buffer (one read() can run the
- * program over every task's every vma: more output than the buffer
- * holds). */
-struct iter_run {
-	struct tt_prog *p;
-	int done, err;
-};
-
-static void *iter_thread(void *arg)
+/* iter: probes run in a child process (fork), one read() loop per
+ * iterator to its end, while this process drains the ring buffer (one
+ * read() can run the program over every task's every vma: more output
+ * than the buffer holds).  A process, not a thread: pthread_create brings
+ * about 100 KB of glibc into the static binary.  The iterators' `pid` is
+ * the child's.  Its exit status: 0, or the errno of what failed. */
+static int iter_child(struct tt_prog *p)
 {
-	struct iter_run *it = arg;
 	char buf[4096];
 
 	/* in script order (tt_probe.index): DESIGN.md invariant 2 */
-	for (int last = -1; !it->err;) {
+	for (int last = -1;;) {
 		struct tt_probe *pr = NULL;
-		for (int i = 0; i < it->p->probes.n; i++) {
-			struct tt_probe *q = &it->p->probes.v[i];
+		for (int i = 0; i < p->probes.n; i++) {
+			struct tt_probe *q = &p->probes.v[i];
 			if (prov_run_of(q) == RUN_ITER &&
 			    q->index > last && (!pr || q->index < pr->index))
 				pr = q;
 		}
 		if (!pr)
-			break;
+			return 0;
 		last = pr->index;
 		int fd = attach_iter_fd(pr);
-		if (fd < 0) {
-			it->err = fd;
-			break;
-		}
+		if (fd < 0)
+			return fd;
 		ssize_t k;
 		while ((k = read(fd, buf, sizeof(buf))) > 0 ||
 		       (k < 0 && errno == EINTR))
 			;
 		if (k < 0)
-			it->err = -errno;
+			return -errno;
 		close(fd);
 	}
-	__atomic_store_n(&it->done, 1, __ATOMIC_RELEASE);
-	return NULL;
 }
 
 /* Runs the iterators once; 0 or -errno. */
 static int run_iters(struct run *r, struct ring_buffer *rb)
 {
-	struct iter_run it = { .p = r->p };
-	pthread_t th;
+	int status = 0, err = 0;
+	pid_t pid = fork();
 
-	if (pthread_create(&th, NULL, iter_thread, &it))
+	if (pid < 0)
 		return -EAGAIN;
+	if (pid == 0) {
+		/* not outliving the tracer (see child_spawn) */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		_exit(-iter_child(r->p));
+	}
 	r->iterating = true;
-	while (!__atomic_load_n(&it.done, __ATOMIC_ACQUIRE)) {
+	for (;;) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR) {
+			err = -errno;
+			break;
+		}
 		if (rb)
 			rb_poll(r, rb, 20);
 		else
 			poll(NULL, 0, 20);
 	}
-	pthread_join(th, NULL);
+	if (!err)
+		err = WIFEXITED(status) ? -WEXITSTATUS(status) : -EINTR;
 	/* all of the iterators' output, even after an exit() */
 	r->draining = true;
 	rb_consume(r, rb);
 	r->draining = false;
 	r->iterating = false;
-	if (it.err)
+	if (err)
 		fprintf(stderr, "ERROR: running the iterator: %s\n",
-			strerror(-it.err));
-	return it.err;
+			strerror(-err));
+	return err;
 }
 
 /* self:signal:SIGUSR1 probes, in script order, after a SIGUSR1. */
