@@ -1,0 +1,46 @@
+/* libc_lite.h — small versions of C library functions whose glibc
+ * implementations drag large parts of glibc into a static binary: scanf
+ * (with strtod, strtold and strtof128, for conversions nobody uses here),
+ * glob (user names through NSS, which brings the DNS resolver and
+ * dlopen), fnmatch (wide characters and collation tables), the string
+ * functions whose ifunc variants are large, __assert_fail and getopt_long
+ * (both print through the wide-character printf).
+ *
+ * Each behaves as glibc's does for what tinytrace and the libraries it
+ * links (libbpf, libelf) ask of it, in the C locale tinytrace runs in
+ * (test_libc_lite.c compares them with glibc's).  The linker sends every
+ * call to the glibc name to ours in src/tinytrace (-Wl,--wrap=NAME, see
+ * Makefile.am), so callers keep writing sscanf, glob, fnmatch... The
+ * tt_ names below are for the tests. */
+#ifndef LIBC_LITE_H
+#define LIBC_LITE_H
+
+#include <glob.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* scanf: whitespace, literal characters, %%, and the conversions
+ * d i u o x X p c s [ n with *, a width, m (allocate) and the length
+ * modifiers hh h l ll j z t q L.  No floating point (e f g a): such a
+ * conversion is a matching failure. */
+int tt_vsscanf(const char *s, const char *fmt, va_list ap);
+int tt_vfscanf(FILE *f, const char *fmt, va_list ap);
+int tt_sscanf(const char *s, const char *fmt, ...)
+	__attribute__((format(scanf, 2, 3)));
+
+/* fnmatch with flags 0 (the only flags anyone here passes): * ? [...]
+ * (ranges, ! and ^, [:class:]) and backslash escapes, byte by byte;
+ * 0 on a match, FNM_NOMATCH otherwise.  Other flags: -1. */
+int tt_fnmatch(const char *pattern, const char *s, int flags);
+
+/* glob with flags 0 and no error callback: sorted paths, * ? and [...]
+ * not matching a leading '.'; 0, GLOB_NOMATCH or GLOB_NOSPACE. */
+int tt_glob(const char *pattern, int flags,
+	    int (*errfunc)(const char *, int), glob_t *g);
+void tt_globfree(glob_t *g);
+
+int tt_strcasecmp(const char *a, const char *b);
+int tt_strncasecmp(const char *a, const char *b, size_t n);
+
+#endif
