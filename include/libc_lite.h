@@ -3,18 +3,19 @@
  * (with strtod, strtold and strtof128, for conversions nobody uses here),
  * glob (user names through NSS, which brings the DNS resolver and
  * dlopen), fnmatch (wide characters and collation tables), the string
- * functions whose ifunc variants are large, __assert_fail and getopt_long
- * (both print through the wide-character printf).
+ * functions whose ifunc variants are large, __assert_fail, perror and
+ * getopt_long (they print through the wide-character printf).
  *
  * Each behaves as glibc's does for what tinytrace and the libraries it
  * links (libbpf, libelf) ask of it, in the C locale tinytrace runs in
  * (test_libc_lite.c compares them with glibc's).  The linker sends every
  * call to the glibc name to ours in src/tinytrace (-Wl,--wrap=NAME, see
- * Makefile.am), so callers keep writing sscanf, glob, fnmatch... The
- * tt_ names below are for the tests. */
+ * Makefile.am), so callers keep writing sscanf, glob, fnmatch, perror...
+ * (the tt_ names below are for the tests); main.c calls tt_getopt_long. */
 #ifndef LIBC_LITE_H
 #define LIBC_LITE_H
 
+#include <getopt.h>
 #include <glob.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -39,6 +40,18 @@ int tt_fnmatch(const char *pattern, const char *s, int flags);
 int tt_glob(const char *pattern, int flags,
 	    int (*errfunc)(const char *, int), glob_t *g);
 void tt_globfree(glob_t *g);
+
+/* getopt_long for option strings starting with '+' (stop at the first
+ * operand, as POSIX says), printing nothing (opterr = 0): '?' for an
+ * unknown option, a missing argument, an ambiguous abbreviation or an
+ * argument given to an option that takes none.  Its own tt_optind and
+ * tt_optarg: glibc's optind and optarg would bring glibc's getopt (and
+ * with it the wide-character printf of its messages).  tt_optind = 0
+ * starts again. */
+extern int tt_optind;
+extern char *tt_optarg;
+int tt_getopt_long(int argc, char *const argv[], const char *opts,
+		   const struct option *longopts, int *longindex);
 
 int tt_strcasecmp(const char *a, const char *b);
 int tt_strncasecmp(const char *a, const char *b, size_t n);

@@ -1,5 +1,6 @@
 /* libc_lite.c — small versions of heavy C library functions for the
  * static binary (libc_lite.h says which and why). */
+#define _GNU_SOURCE /* program_invocation_short_name */
 #include "libc_lite.h"
 
 #include <assert.h>
@@ -580,6 +581,105 @@ void tt_globfree(glob_t *g)
 	g->gl_pathc = 0;
 }
 
+/* ---- getopt_long ---------------------------------------------------- */
+
+int tt_optind = 1;
+char *tt_optarg;
+static const char *nextchar; /* the rest of a cluster of short options */
+
+/* A --name[=value] option (arg: after the "--"). */
+static int long_option(int argc, char *const argv[], const char *arg,
+		       const struct option *lo, int *longindex)
+{
+	const char *eq = strchr(arg, '=');
+	size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
+	int found = -1;
+	bool ambiguous = false;
+
+	tt_optind++;
+	for (int i = 0; lo[i].name; i++) {
+		if (strncmp(lo[i].name, arg, n))
+			continue;
+		if (strlen(lo[i].name) == n) { /* exact */
+			found = i;
+			ambiguous = false;
+			break;
+		}
+		if (found < 0)
+			found = i;
+		else if (lo[i].has_arg != lo[found].has_arg ||
+			 lo[i].flag != lo[found].flag || lo[i].val != lo[found].val)
+			ambiguous = true;
+	}
+	if (found < 0 || ambiguous)
+		return '?';
+	const struct option *o = &lo[found];
+	if (eq) {
+		if (o->has_arg == no_argument)
+			return '?';
+		tt_optarg = (char *)eq + 1;
+	} else if (o->has_arg == required_argument) {
+		if (tt_optind >= argc)
+			return '?';
+		tt_optarg = argv[tt_optind++];
+	}
+	if (longindex)
+		*longindex = found;
+	if (o->flag) {
+		*o->flag = o->val;
+		return 0;
+	}
+	return o->val;
+}
+
+int tt_getopt_long(int argc, char *const argv[], const char *opts,
+		   const struct option *longopts, int *longindex)
+{
+	assert(*opts == '+');
+	opts++;
+	tt_optarg = NULL;
+	if (tt_optind == 0) { /* start again */
+		tt_optind = 1;
+		nextchar = NULL;
+	}
+	if (!nextchar || !*nextchar) {
+		nextchar = NULL;
+		if (tt_optind >= argc)
+			return -1;
+		const char *a = argv[tt_optind];
+		if (a[0] != '-' || !a[1])
+			return -1;
+		if (a[1] == '-') {
+			if (!a[2]) {
+				tt_optind++;
+				return -1;
+			}
+			return long_option(argc, argv, a + 2, longopts, longindex);
+		}
+		nextchar = a + 1;
+	}
+	int c = (unsigned char)*nextchar++;
+	const char *o = c == ':' ? NULL : strchr(opts, c);
+	if (!*nextchar)
+		tt_optind++;
+	if (!o)
+		return '?';
+	if (o[1] == ':') {
+		if (*nextchar) {
+			tt_optarg = (char *)nextchar;
+			tt_optind++;
+		} else if (o[2] == ':') {
+			/* an optional argument is attached or absent */
+		} else if (tt_optind >= argc) {
+			c = '?';
+		} else {
+			tt_optarg = argv[tt_optind++];
+		}
+		nextchar = NULL;
+	}
+	return c;
+}
+
 /* ---- strings -------------------------------------------------------- */
 
 int tt_strcasecmp(const char *a, const char *b)
@@ -608,6 +708,9 @@ void __wrap_globfree(glob_t *g);
 int __wrap_strcasecmp(const char *a, const char *b);
 int __wrap_strncasecmp(const char *a, const char *b, size_t n);
 char *__wrap_strncat(char *d, const char *s, size_t n);
+void __wrap_perror(const char *s);
+void __wrap___assert_fail(const char *expr, const char *file,
+			  unsigned int line, const char *func);
 
 int __wrap___isoc99_sscanf(const char *s, const char *fmt, ...)
 {
@@ -660,4 +763,25 @@ char *__wrap_strncat(char *d, const char *s, size_t n)
 		d[k++] = *s++;
 	d[k] = 0;
 	return d;
+}
+
+void __wrap_perror(const char *s)
+{
+	const char *msg = strerror(errno);
+	if (s && *s)
+		fprintf(stderr, "%s: %s\n", s, msg);
+	else
+		fprintf(stderr, "%s\n", msg);
+}
+
+/* glibc's message, then abort() */
+void __wrap___assert_fail(const char *expr, const char *file,
+			  unsigned int line, const char *func)
+{
+	const char *prog = program_invocation_short_name;
+	fprintf(stderr, "%s%s%s:%u: %s%sAssertion `%s' failed.\n", prog,
+		*prog ? ": " : "", file, line, func ? func : "",
+		func ? ": " : "", expr);
+	fflush(stderr);
+	abort();
 }

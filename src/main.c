@@ -2,7 +2,6 @@
  * driver.  The only file that may exit(). */
 #include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include "driver.h"
 #include "dwarf.h"
 #include "kernel_features.h"
+#include "libc_lite.h"
 #include "list.h"
 #include "probes.h"
 
@@ -175,44 +175,43 @@ static int parse_flags(int argc, char **argv, struct driver_opts *o,
 	};
 	int c;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+e:f:o:qvkp:c:ld:hVB:I:", longopts,
+	while ((c = tt_getopt_long(argc, argv, "+e:f:o:qvkp:c:ld:hVB:I:", longopts,
 				NULL)) != -1) {
 		switch (c) {
-		case 'e': cl->prog_text = optarg; break;
+		case 'e': cl->prog_text = tt_optarg; break;
 		case 'f':
-			if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
+			if (strcmp(tt_optarg, "text") && strcmp(tt_optarg, "json")) {
 				fprintf(stderr, "ERROR: Invalid output format \"%s\"\n"
-					"Valid formats: 'text', 'json'\n", optarg);
+					"Valid formats: 'text', 'json'\n", tt_optarg);
 				return 1;
 			}
-			o->cfg.output_format = optarg;
+			o->cfg.output_format = tt_optarg;
 			break;
-		case 'o': cl->out_path = optarg; break;
+		case 'o': cl->out_path = tt_optarg; break;
 		case 'q': o->cfg.quiet = true; break;
 		case 'v': o->cfg.verbose++; break;
 		case 'k': o->cfg.helper_check_level++; break;
 		case 'p':
-			if (parse_pid(optarg, &o->cfg.pid) < 0)
+			if (parse_pid(tt_optarg, &o->cfg.pid) < 0)
 				return 1;
 			break;
 		case 'c':
-			if (!cmd_executable(optarg)) {
+			if (!cmd_executable(tt_optarg)) {
 				fprintf(stderr, "ERROR: Failed to fork child: path "
 					"'%.*s' does not exist or is not "
 					"executable\n",
-					(int)strcspn(optarg + strspn(optarg, " "),
+					(int)strcspn(tt_optarg + strspn(tt_optarg, " "),
 						     " "),
-					optarg + strspn(optarg, " "));
+					tt_optarg + strspn(tt_optarg, " "));
 				return 1;
 			}
-			o->cfg.cmd = optarg;
+			o->cfg.cmd = tt_optarg;
 			break;
 		case 'l': cl->list = true; break;
 		case 'd': {
-			unsigned d = driver_dump_flags(optarg);
+			unsigned d = driver_dump_flags(tt_optarg);
 			if (!d) {
-				fprintf(stderr, "ERROR: unknown -d stage '%s'\n", optarg);
+				fprintf(stderr, "ERROR: unknown -d stage '%s'\n", tt_optarg);
 				usage(stderr);
 				return 1;
 			}
@@ -223,7 +222,7 @@ static int parse_flags(int argc, char **argv, struct driver_opts *o,
 		case 'V': printf("bpftrace v0.24.0 (tinytrace %s)\n", PACKAGE_VERSION); return 0;
 		case OPT_INFO: features_print(stdout); return 0;
 		case OPT_UNSAFE: o->cfg.unsafe = true; break;
-		case OPT_DEBUGINFO: dwarf_add_debuginfo_path(optarg); break;
+		case OPT_DEBUGINFO: dwarf_add_debuginfo_path(tt_optarg); break;
 		case OPT_NO_WARNINGS: diag_no_warnings = true; break;
 		case OPT_DRY_RUN: o->cfg.dry_run = true; break;
 		case OPT_IGNORED: case OPT_IGNORED_ARG: case 'B': case 'I': break;
@@ -241,8 +240,8 @@ static int list_operands(int argc, char **argv, struct driver_opts *o)
 	/* -l [search|file]: the search is the first operand;
 	   --debuginfo may follow it (bpftrace -lv 'uprobe:..'
 	   --debuginfo=DIR) */
-	int k = optind;
-	for (int i = optind; i < argc; i++) {
+	int k = tt_optind;
+	for (int i = tt_optind; i < argc; i++) {
 		if (!strncmp(argv[i], "--debuginfo=", 12))
 			dwarf_add_debuginfo_path(argv[i] + 12);
 		else if (!strcmp(argv[i], "--debuginfo") && i + 1 < argc)
@@ -250,7 +249,7 @@ static int list_operands(int argc, char **argv, struct driver_opts *o)
 		else
 			argv[k++] = argv[i];
 	}
-	return list_main(k - optind, argv + optind, &o->cfg);
+	return list_main(k - tt_optind, argv + tt_optind, &o->cfg);
 }
 
 /* The script: -e's text, a file's or stdin's ("-"); sets *first_pos to
@@ -258,14 +257,14 @@ static int list_operands(int argc, char **argv, struct driver_opts *o)
 static int read_source(int argc, char **argv, const struct cmdline *cl,
 		       struct source *src, int *first_pos)
 {
-	*first_pos = optind;
+	*first_pos = tt_optind;
 	if (cl->prog_text) {
 		src->name = "stdin";
 		src->text = cl->prog_text;
 		src->len = strlen(cl->prog_text);
-	} else if (optind < argc) {
-		const char *path = argv[optind++];
-		*first_pos = optind;
+	} else if (tt_optind < argc) {
+		const char *path = argv[tt_optind++];
+		*first_pos = tt_optind;
 		FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
 		if (!f) {
 			fprintf(stderr, "ERROR: failed to open file '%s': %s\n", path,

@@ -6,6 +6,7 @@
  * patterns with every construct; glob over a directory tree. */
 #include <criterion/criterion.h>
 #include <fnmatch.h>
+#include <getopt.h>
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -314,4 +315,82 @@ Test(strings, casecmp)
 					  s[i], s[j], n);
 			}
 		}
+}
+
+/* ---- getopt_long ---- */
+
+/* main.c's options: the sequence of results, arguments and the final
+ * optind of glibc's getopt_long and ours on argv. */
+static void same_getopt(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "info", no_argument, NULL, 1 },
+		{ "debuginfo", required_argument, NULL, 2 },
+		{ "dry-run", no_argument, NULL, 3 },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "verify-llvm-ir", no_argument, NULL, 4 },
+		{ "usdt-file-activation", no_argument, NULL, 4 },
+		{ "include", required_argument, NULL, 5 },
+		{ 0 },
+	};
+	const char *opts = "+e:f:o:qvkp:c:ld:hVB:I:";
+	char *copy[16];
+	for (int i = 0; i < argc; i++)
+		copy[i] = argv[i];
+	optind = 0;
+	opterr = 0;
+	tt_optind = 0;
+	for (int step = 0;; step++) {
+		int g = getopt_long(argc, copy, opts, lo, NULL);
+		const char *ga = optarg;
+		int t = tt_getopt_long(argc, argv, opts, lo, NULL);
+		cr_expect_eq(g, t, "%s ... step %d: glibc %d, ours %d",
+			     argv[1], step, g, t);
+		cr_expect((!ga && !tt_optarg) ||
+				  (ga && tt_optarg && !strcmp(ga, tt_optarg)),
+			  "%s ... step %d: argument", argv[1], step);
+		cr_expect_eq(optind, tt_optind, "%s ... step %d: optind %d, ours %d",
+			     argv[1], step, optind, tt_optind);
+		if (g == -1 || t == -1 || step > 20)
+			break;
+	}
+}
+
+Test(getopt, main_options)
+{
+#define ARGV(...)                                                              \
+	do {                                                                   \
+		char *v[] = { "tinytrace", __VA_ARGS__, NULL };                \
+		same_getopt((int)(sizeof(v) / sizeof(*v)) - 1, v);             \
+	} while (0)
+	ARGV("-e", "BEGIN {}");
+	ARGV("-eBEGIN {}", "x");
+	ARGV("-qv", "-k", "script.bt", "-v");
+	ARGV("-qe", "prog", "--", "-p");
+	ARGV("-e");
+	ARGV("-x");
+	ARGV("-:");
+	ARGV("-", "-q");
+	ARGV("--help");
+	ARGV("--hel");
+	ARGV("--h");
+	ARGV("--in");
+	ARGV("--i");
+	ARGV("--d");
+	ARGV("--de", "/usr/lib/debug", "-q");
+	ARGV("--debuginfo=/x", "-l");
+	ARGV("--debuginfo");
+	ARGV("--dry-run=1");
+	ARGV("--pid", "12", "-c", "true");
+	ARGV("--pid=12");
+	ARGV("--v");
+	ARGV("--ve");
+	ARGV("--nonsense", "-q");
+	ARGV("-lv", "tracepoint:*", "--debuginfo", "/x");
+	ARGV("-d", "all", "-Bnone", "-I", "/inc", "-f", "json", "-o", "out");
+	ARGV("-pq");
+	ARGV("-qp");
+#undef ARGV
 }
