@@ -30,6 +30,12 @@ cp "$bin" "$root/bin/tinytrace"
 for x in ${TT_VM_EXTRA:-}; do
 	cp "$x" "$root/bin/" || exit 1
 done
+# bpftrace's tools (TT_VM_TOOLS: a directory, put at /tools) with the
+# cases that run them (TT_VM_TOOLS_SH, at /tools.sh)
+if [ -n "${TT_VM_TOOLS:-}" ]; then
+	cp -r "$TT_VM_TOOLS" "$root/tools" || exit 1
+	cp "$TT_VM_TOOLS_SH" "$root/tools.sh" || exit 1
+fi
 cp "$script" "$root/test.sh"
 cat > "$root/init" <<'INIT'
 #!/bin/sh

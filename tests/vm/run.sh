@@ -114,6 +114,16 @@ for p in has_capability watchpoint_threaded; do
 done
 export TT_VM_EXTRA="$extra"
 
+# bpftrace's kprobe/kfunc tools, unmodified (tests/vm/tools.sh), when their
+# directory is there (TT_BPFTRACE_TOOLS, default ../shared/bpftrace-docs/
+# tools beside the source tree)
+tools=${TT_BPFTRACE_TOOLS:-$(dirname "$srcdir")/shared/bpftrace-docs/tools}
+if [ -f "$tools/execsnoop.bt" ]; then
+	export TT_VM_TOOLS="$tools" TT_VM_TOOLS_SH="$vmdir/tools.sh"
+else
+	echo "run.sh: no bpftrace tools in $tools: the VM skips them"
+fi
+
 echo "VM: $kernel, tinytrace: $bin ($(wc -c < "$bin") bytes)"
 start=$(date +%s)
 sh "$vmdir/run-vm.sh" "$bin" "$tmp/tests.sh" "${TT_VM_TIMEOUT:-900}"

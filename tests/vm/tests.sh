@@ -21,7 +21,7 @@
 # count, arg2), so `dd ... bs=123 count=1` is a read nobody else makes.
 
 TO=${TT_VM_CASE_TIMEOUT:-60}
-pass=0 fail=0 skip=0
+pass=0 fail=0 skip=0 xfail=0
 DD='dd if=/proc/version of=/dev/null bs=123 count=1 status=none'
 DD7='dd if=/proc/version of=/dev/null bs=7 count=1 status=none'
 
@@ -196,5 +196,10 @@ c has_capability_yes 'has_capability hw_breakpoint hw_breakpoint_exec' exit=0
 t watchpoint_fires 'watchpoint:0x10000000:1:w { printf("hit %d\n", pid == cpid); exit(); }' \
 	'watchpoint_threaded 1' 'hit 1'
 
-echo "$pass passed, $fail failed, $skip skipped"
+# bpftrace's kprobe/kfunc tools (tools.sh, when run.sh put it in the VM)
+[ -f /tools.sh ] && . /tools.sh
+
+x=
+[ "$xfail" = 0 ] || x=", $xfail expected to fail"
+echo "$pass passed, $fail failed, $skip skipped$x"
 [ "$fail" = 0 ]
