@@ -20,6 +20,10 @@
  * caller's.  Copied nodes keep the body's locations, with expanded_from
  * (tt.h) pointing at the call.  `__builtin_X` (bpftrace's spelling of the
  * builtin behind its stdlib macro X) is read as the builtin X.
+ * A name no script macro fits is looked up in the bundled library
+ * (stdlib_bt.h: ppid, assert, container_of, ...), parsed on first use;
+ * the library's own code sees only the library's macros and the
+ * builtins, never the script's.
  * Afterwards no N_MACRO is left in the program. */
 #ifndef MACRO_H
 #define MACRO_H

@@ -20,6 +20,8 @@
 #include <string.h>
 
 #include "builtin_names.h"
+#include "parser.h"
+#include "stdlib_bt.h"
 
 /* Errors found while expanding are about the macro text itself: report
  * them where they are, without the "expanded from" chain that diagnostics
@@ -40,9 +42,14 @@ static const struct srcloc *unexpanded(const struct srcloc *loc)
  * written (an argument passed by value must stay unassignable). */
 enum use { USE_VALUE, USE_DISCARD, USE_LVALUE };
 
+/* Definitions in their order of writing. */
+typedef VEC(struct node *) macro_vec;
+
 /* The pass: the usable definitions and the expansions in progress. */
 struct mx {
-	VEC(struct node *) macros;      /* script order */
+	macro_vec macros;               /* the script's */
+	macro_vec std;                  /* stdlib/base.bt's, once parsed */
+	bool std_parsed;
 	VEC(const struct node *) stack; /* outermost first */
 };
 
@@ -148,16 +155,17 @@ static int distance(const struct node *m, struct node **args, int nargs)
 	return d;
 }
 
-/* The first definition of name matching args exactly, or NULL with
- * *closest set to the nearest definition of that name (NULL if none). */
-static struct node *macro_find(struct mx *M, const char *name,
+/* The first definition in defs of name matching args exactly, or NULL
+ * with *closest set to the nearest definition of that name (NULL if
+ * none). */
+static struct node *macro_find(const macro_vec *defs, const char *name,
 			       struct node **args, int nargs,
 			       struct node **closest)
 {
 	struct node *best = NULL;
 	int bestd = INT_MAX;
-	for (int i = 0; i < M->macros.n; i++) {
-		struct node *m = M->macros.v[i];
+	for (int i = 0; i < defs->n; i++) {
+		struct node *m = defs->v[i];
 		if (strcmp(m->name, name) != 0)
 			continue;
 		int d = distance(m, args, nargs);
@@ -194,17 +202,18 @@ static bool params_ok(const struct node *m)
 	return true;
 }
 
-/* Register every definition of prog in order.  A later definition that an
- * earlier one would already match exactly is a redefinition (so the more
- * specific overloads must come first, as in bpftrace). */
-static void collect(struct mx *M, struct node *prog)
+/* Register every definition of prog in defs, in order.  A later
+ * definition that an earlier one would already match exactly is a
+ * redefinition (so the more specific overloads must come first, as in
+ * bpftrace). */
+static void collect(macro_vec *defs, struct node *prog)
 {
 	for (int i = 0; i < prog->args.n; i++) {
 		struct node *m = prog->args.v[i];
 		if (m->kind != N_MACRO)
 			continue;
 		struct node *old =
-			macro_find(M, m->name, m->args.v, m->args.n, NULL);
+			macro_find(defs, m->name, m->args.v, m->args.n, NULL);
 		if (old) {
 			struct srcloc h = head_loc(m), oh = head_loc(old);
 			diag_error(&h, "Redefinition of macro: %s", m->name);
@@ -212,7 +221,7 @@ static void collect(struct mx *M, struct node *prog)
 			continue;
 		}
 		if (params_ok(m))
-			vec_push(&M->macros, m);
+			vec_push(defs, m);
 	}
 }
 
@@ -385,13 +394,37 @@ static struct node *expand(struct mx *M, struct node *site, struct node *m,
 	return body;
 }
 
-/* A call or bare identifier that may name a macro. */
-static struct node *call_site(struct mx *M, struct node *n, enum use use)
+/* The library's definition of name for these arguments, parsing
+ * stdlib/base.bt the first time a script needs it. */
+static struct node *std_find(struct mx *M, const char *name,
+			     struct node **args, int nargs)
+{
+	if (!M->std_parsed) {
+		if (!stdlib_bt_defines(name, nargs))
+			return NULL;
+		M->std_parsed = true;
+		struct node *lib = parse_program(stdlib_bt_source());
+		if (lib)
+			collect(&M->std, lib);
+	}
+	return macro_find(&M->std, name, args, nargs, NULL);
+}
+
+/* A call or bare identifier that may name a macro.  In the script's code
+ * its own macros come first, then the library's, then the builtins; the
+ * library's code sees only the library and the builtins, so a script's
+ * macro never changes what a library macro does. */
+static struct node *call_site(struct mx *M, struct env *E, struct node *n,
+			      enum use use)
 {
 	struct node **args = n->kind == N_CALL ? n->args.v : NULL;
 	int nargs = n->kind == N_CALL ? n->args.n : 0;
-	struct node *closest;
-	struct node *m = macro_find(M, n->name, args, nargs, &closest);
+	bool in_std = E && E->macro->loc.src == stdlib_bt_source();
+	struct node *closest = NULL, *m = NULL;
+	if (!in_std)
+		m = macro_find(&M->macros, n->name, args, nargs, &closest);
+	if (!m)
+		m = std_find(M, n->name, args, nargs);
 	if (m)
 		return expand(M, n, m, use);
 	/* a builtin or function of that name takes over where no macro
@@ -520,14 +553,14 @@ static struct node *walk_expr(struct mx *M, struct env *E, struct node *n,
 			return substitute(E, i);
 		if (strip_builtin_prefix(n))
 			return n;
-		return call_site(M, n, use);
+		return call_site(M, E, n, use);
 	}
 	case N_CALL:
 		for (int i = 0; i < n->args.n; i++)
 			n->args.v[i] = walk_expr(M, E, n->args.v[i], USE_VALUE);
 		if (strip_builtin_prefix(n))
 			return n;
-		return call_site(M, n, use);
+		return call_site(M, E, n, use);
 	case N_VAR:
 		n->name = var_name(E, n->name);
 		return n;
@@ -678,21 +711,16 @@ static void walk_block(struct mx *M, struct env *E, struct node *blk)
 
 /* ---- after expansion ---- */
 
-/* Functions of bpftrace's that take a type as an argument,
- * e.g. container_of($p, typeof(struct S), field). */
-static const char *const type_functions[] = { "container_of" };
-
 /* A block expression without statements is its value, except where it is
  * assigned or its address taken (a by-value argument stays a value there).
  * A typeof() still standing as an expression went to something that does
- * not take a type, unless it is an argument of a type_functions entry
- * (sema judges those). */
-
-static struct node *tidy(struct node *n, bool keep_block, bool type_ok)
+ * not take a type (macros with type parameters, such as the library's
+ * container_of, have put theirs in place). */
+static struct node *tidy(struct node *n, bool keep_block)
 {
 	if (!n)
 		return NULL;
-	if (n->kind == N_TYPEID && !type_ok) {
+	if (n->kind == N_TYPEID) {
 		diag_error(&n->loc,
 			   "When used as a call argument, `typeof` builtin "
 			   "only valid for macro calls that are expecting a "
@@ -701,18 +729,13 @@ static struct node *tidy(struct node *n, bool keep_block, bool type_ok)
 	}
 	bool lv = n->kind == N_INCDEC || n->kind == N_ASSIGN ||
 		  (n->kind == N_UNOP && n->op == '&');
-	bool type_args = false;
-	if (n->kind == N_CALL)
-		for (size_t i = 0; i < ARRAY_SIZE(type_functions); i++)
-			if (!strcmp(n->name, type_functions[i]))
-				type_args = true;
-	n->a = tidy(n->a, lv, false);
-	n->b = tidy(n->b, false, false);
-	n->c = tidy(n->c, false, false);
+	n->a = tidy(n->a, lv);
+	n->b = tidy(n->b, false);
+	n->c = tidy(n->c, false);
 	for (int i = 0; i < n->args.n; i++)
-		n->args.v[i] = tidy(n->args.v[i], false, type_args);
+		n->args.v[i] = tidy(n->args.v[i], false);
 	if (n->ctype)
-		n->ctype->expr = tidy(n->ctype->expr, false, false);
+		n->ctype->expr = tidy(n->ctype->expr, false);
 	if (n->kind == N_BLOCK && !n->args.n && n->a && !keep_block)
 		return n->a;
 	return n;
@@ -723,7 +746,7 @@ int macro_expand(struct node *prog)
 	int before = diag_error_count();
 	struct mx M = { 0 };
 
-	collect(&M, prog);
+	collect(&M.macros, prog);
 	int k = 0;
 	for (int i = 0; i < prog->args.n; i++)
 		if (prog->args.v[i]->kind != N_MACRO)
@@ -736,9 +759,10 @@ int macro_expand(struct node *prog)
 			continue;
 		p->a = walk_expr(&M, NULL, p->a, USE_VALUE);
 		walk_block(&M, NULL, p->b);
-		tidy(p, false, false);
+		tidy(p, false);
 	}
 	vec_free(&M.macros);
+	vec_free(&M.std);
 	vec_free(&M.stack);
 	return diag_error_count() > before ? -1 : 0;
 }

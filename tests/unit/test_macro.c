@@ -10,6 +10,7 @@
 #include "builtins.h"
 #include "macro.h"
 #include "parser.h"
+#include "stdlib_bt.h"
 
 static struct source *src_of(const char *text)
 {
@@ -789,6 +790,7 @@ Test(macro, every_error_is_reported)
 		   "                              ~~\n");
 }
 
+/* container_of is a library macro with a type parameter */
 Test(macro, functions_taking_types_get_typeof)
 {
 	EXPANDS_TO("begin { $p = container_of($n, typeof(struct Foo), n); }",
@@ -797,10 +799,11 @@ Test(macro, functions_taking_types_get_typeof)
 		   "  Block\n"
 		   "   Assign =\n"
 		   "    Var $p\n"
-		   "    Call container_of\n"
-		   "     Var $n\n"
-		   "     TypeId struct Foo\n"
-		   "     Builtin n\n");
+		   "    Cast (struct Foo *)\n"
+		   "     Binop -\n"
+		   "      Cast (uint64)\n"
+		   "       Var $n\n"
+		   "      Offsetof struct Foo n\n");
 }
 
 Test(macro, programs_without_macros_are_unchanged)
@@ -837,4 +840,88 @@ Test(macro, builtin_names_match_the_builtin_table)
 	cr_expect(!builtin_name_known("nosuch"));
 	cr_expect_null(builtin_lookup("nosuch"));
 	cr_expect(!builtin_name_known("__builtin_pid"));
+}
+
+/* ---- the bundled library, stdlib/base.bt (stdlib_bt.c) ---- */
+
+/* The library parses, and the scan that decides whether to parse it knows
+ * each definition's name and parameter count. */
+Test(macro, stdlib_parses_and_its_names_are_found)
+{
+	diag_reset();
+	struct node *lib = parse_program(stdlib_bt_source());
+	cr_assert_not_null(lib);
+	cr_assert_eq(diag_error_count(), 0);
+	int nmacros = 0;
+	for (int i = 0; i < lib->args.n; i++) {
+		const struct node *m = lib->args.v[i];
+		cr_expect_eq(m->kind, N_MACRO, "only macros in the library");
+		if (m->kind != N_MACRO)
+			continue;
+		nmacros++;
+		cr_expect(stdlib_bt_defines(m->name, m->args.n), "%s/%d",
+			  m->name, m->args.n);
+		cr_expect(!stdlib_bt_defines(m->name, m->args.n + 5));
+	}
+	cr_expect_gt(nmacros, 10);
+	cr_expect(!stdlib_bt_defines("comm", 0));
+	cr_expect(!stdlib_bt_defines("ppi", 0));
+	cr_expect(!stdlib_bt_defines("macro", 0));
+}
+
+Test(macro, stdlib_macros_expand_where_used)
+{
+	struct node *prog;
+	EXPANDS_TO("begin { $a = ppid; $b = leader_tid($t); }",
+		   "Program\n"
+		   " Probe begin\n"
+		   "  Block\n"
+		   "   Assign =\n"
+		   "    Var $a\n"
+		   "    Cast (uint32)\n"
+		   "     Field ->pid\n"
+		   "      Field ->real_parent\n"
+		   "       Builtin curtask\n"
+		   "   Assign =\n"
+		   "    Var $b\n"
+		   "    Cast (uint32)\n"
+		   "     Field ->pid\n"
+		   "      Field ->group_leader\n"
+		   "       Var $t\n");
+	expand_dump("begin { $a = ppid; }", &prog);
+	const struct node *cast = prog->args.v[0]->b->args.v[0]->b;
+	cr_assert_eq(cast->loc.src, stdlib_bt_source());
+	/* from ppid(curtask) in the library, from ppid in the script */
+	const struct srcloc *from = cast->loc.expanded_from;
+	cr_assert_not_null(from);
+	cr_expect_eq(from->src, stdlib_bt_source());
+	from = from->expanded_from;
+	cr_assert_not_null(from);
+	cr_expect_str_eq(from->src->name, "stdin");
+	cr_expect_eq(from->col, 14);
+	cr_expect_null(from->expanded_from);
+}
+
+/* A script's macro replaces a library macro of the same shape; inside the
+ * library, names are the library's (the script's ppid(t) is not called
+ * by the library's ppid()). */
+Test(macro, script_macros_and_the_stdlib)
+{
+	EXPANDS_TO("macro ppid(t) { 7 } macro pcomm() { 8 } "
+		   "begin { $a = ppid; $b = pcomm; $c = ppid(1); }",
+		   "Program\n"
+		   " Probe begin\n"
+		   "  Block\n"
+		   "   Assign =\n"
+		   "    Var $a\n"
+		   "    Cast (uint32)\n"
+		   "     Field ->pid\n"
+		   "      Field ->real_parent\n"
+		   "       Builtin curtask\n"
+		   "   Assign =\n"
+		   "    Var $b\n"
+		   "    Int 8\n"
+		   "   Assign =\n"
+		   "    Var $c\n"
+		   "    Int 7\n");
 }
