@@ -104,6 +104,10 @@ struct field {
 
 struct field_vec { struct field *v; int n, cap; };
 
+/* One enumerator of an enum type: NAME = value. */
+struct enumerator { const char *name; int64_t value; };
+struct enumerator_vec { struct enumerator *v; int n, cap; };
+
 struct type {
 	enum type_kind kind;
 	int size;             /* bytes */
@@ -119,6 +123,8 @@ struct type {
 	struct field_vec fields; /* TY_STRUCT, TY_TUPLE, TY_RECORD */
 	const char *name;     /* "task_struct" for struct task_struct; enum
 				 name for enum-typed ints */
+	const struct enumerator_vec *enums; /* enum-typed ints: the
+				 enumerators, which name values in output */
 	enum agg_kind agg;    /* TY_AGG */
 	int64_t lhist_min, lhist_max, lhist_step; /* TY_AGG lhist */
 	int hist_bits;        /* TY_AGG hist: k of hist(x, k), 0..5 */
@@ -150,6 +156,14 @@ void type_add_field(struct type *t, const char *name, struct type *ft,
 		    int offset);
 
 bool type_equal(const struct type *a, const struct type *b);
+/* An enum-typed int (t->name set) as an int of the given size and sign
+ * that keeps the enum's name and enumerators. */
+struct type *type_enum_as(const struct type *t, int size, bool is_signed);
+/* Appends NAME = value to the enumerators of enum-typed t (made by the
+ * caller). */
+void type_enum_add(struct type *t, const char *name, int64_t value);
+/* The enumerator of enum-typed t whose value is v, or NULL. */
+const char *type_enum_name(const struct type *t, uint64_t v);
 bool type_is_int(const struct type *t);     /* INT or BOOL */
 /* bpftrace's name for dumps and messages: "uint64", "int32", "string[64]",
  * "(int64,string[16])", "struct task_struct *", "count_t", "sum_t"... */

@@ -264,6 +264,7 @@ void btf_unload(void)
 	vec_free(&B.mods);
 	for (int i = 0; i < B.allocs.n; i++) {
 		vec_free(&B.allocs.v[i]->fields);
+		free((void *)B.allocs.v[i]->enums);
 		free(B.allocs.v[i]);
 	}
 	vec_free(&B.allocs);
@@ -479,6 +480,32 @@ static struct type *conv_fwd(struct bsrc *s, uint32_t fid,
 	return r;
 }
 
+/* The enumerators of BTF enum t, for naming values in output: one heap
+ * block (freed with the type), names in the BTF's strings. */
+static void enum_values(struct bsrc *s, const struct btf_type *t,
+			struct type *r)
+{
+	int n = btf_vlen(t);
+	struct enumerator_vec *e =
+		xcalloc(1, sizeof(*e) + (size_t)n * sizeof(struct enumerator));
+	e->v = (struct enumerator *)(e + 1);
+	e->n = e->cap = n;
+	for (int i = 0; i < n; i++) {
+		struct enumerator *d = &e->v[i];
+		if (btf_kind(t) == BTF_KIND_ENUM64) {
+			const struct btf_enum64 *v = btf_enum64(t) + i;
+			d->name = btf__name_by_offset(s->btf, v->name_off);
+			d->value = (int64_t)btf_enum64_value(v);
+		} else {
+			const struct btf_enum *v = btf_enum(t) + i;
+			d->name = btf__name_by_offset(s->btf, v->name_off);
+			d->value = btf_kflag(t) ? (int64_t)v->val
+						: (int64_t)(uint32_t)v->val;
+		}
+	}
+	r->enums = e;
+}
+
 static struct type *conv(struct bsrc *s, uint32_t id)
 {
 	if (!id)
@@ -525,6 +552,7 @@ static struct type *conv(struct bsrc *s, uint32_t id)
 		r->is_signed = btf_kflag(t);
 		const char *name = name_of(s, t);
 		r->name = *name ? name : NULL;
+		enum_values(s, t, r);
 		break;
 	}
 	case BTF_KIND_FWD:

@@ -858,6 +858,7 @@ static void parse_enumerators(struct cp *P, struct ctag *tag)
 		} else {
 			struct cconst k = { name, v, tag->type, false };
 			vec_push(&C.consts, k);
+			type_enum_add(tag->type, name, v);
 		}
 		if (!any || v < lo)
 			lo = v;

@@ -386,7 +386,13 @@ static void fmt_value(struct strbuf *sb, const struct type *t,
 		}
 		uint64_t v = t->is_signed ? (uint64_t)load_s(d, t->size)
 					  : load_u(d, t->size);
-		put_int(sb, t->is_signed, v, c->json);
+		/* an enum's value prints as its enumerator's name (JSON
+		   keeps the number) */
+		const char *en = c->json ? NULL : type_enum_name(t, v);
+		if (en)
+			sb_puts(sb, en);
+		else
+			put_int(sb, t->is_signed, v, c->json);
 		break;
 	}
 	case TY_BOOL:

@@ -18,6 +18,7 @@
 #include <linux/perf_event.h>
 
 #include "attach.h"
+#include "btf.h"
 #include "probes.h"
 #include "prog.h"
 #include "tracefs.h"
@@ -192,6 +193,12 @@ static struct type *field_type(const char *decl, int size, bool is_signed,
 	int sg = c_int_signedness(ty);
 	if (size != 1 && size != 2 && size != 4 && size != 8)
 		return type_array(type_int(1, false), size);
+	if (!strncmp(ty, "enum ", 5) && btf_available()) {
+		/* the kernel's enum names the field's values in output */
+		struct type *e = btf_type_by_name(ty);
+		if (e && e->kind == TY_INT && e->name)
+			return type_enum_as(e, size, is_signed);
+	}
 	return type_int(size, sg >= 0 ? sg == 1 : is_signed);
 }
 

@@ -869,11 +869,16 @@ static struct type *type_call(struct sema *s, struct node *n)
 		n->name += 10;
 	const struct builtin *bi = builtin_lookup(n->name);
 	int64_t cval;
-	if (!bi && n->kind == N_BUILTIN && cdecl_constant(n->name, &cval, NULL)) {
+	struct type *ctype = NULL;
+	if (!bi && n->kind == N_BUILTIN &&
+	    cdecl_constant(n->name, &cval, &ctype)) {
 		/* an enumerator (script or kernel enum) or a #define'd
-		 * constant: an int64 whose value ir_build takes from ival */
+		 * constant: an int64 whose value ir_build takes from ival;
+		 * an enumerator keeps its enum, which names it in output */
 		n->ival = (uint64_t)cval;
 		n->sym.kind = SYM_CONSTANT;
+		if (ctype && ctype->kind == TY_INT && ctype->name)
+			return type_enum_as(ctype, 8, true);
 		return type_int(8, true);
 	}
 	if (!bi) {

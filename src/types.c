@@ -136,6 +136,44 @@ struct type *type_agg(enum agg_kind agg, struct type *elem)
 	return t;
 }
 
+struct type *type_enum_as(const struct type *t, int size, bool is_signed)
+{
+	struct type *r = type_new(TY_INT, size, size);
+	r->is_signed = is_signed;
+	r->name = t->name;
+	r->enums = t->enums;
+	return r;
+}
+
+void type_enum_add(struct type *t, const char *name, int64_t value)
+{
+	struct enumerator_vec *e = (struct enumerator_vec *)t->enums;
+	if (!e) {
+		e = tt_alloc(sizeof(*e));
+		t->enums = e;
+	}
+	if (e->n == e->cap) { /* in the arena: types outlive no arena */
+		int cap = e->cap ? 2 * e->cap : 8;
+		struct enumerator *v = tt_alloc(sizeof(*v) * cap);
+		if (e->n)
+			memcpy(v, e->v, sizeof(*v) * e->n);
+		e->v = v;
+		e->cap = cap;
+	}
+	e->v[e->n++] = (struct enumerator){ name, value };
+}
+
+const char *type_enum_name(const struct type *t, uint64_t v)
+{
+	if (!t || t->kind != TY_INT || !t->name || !t->enums)
+		return NULL;
+	uint64_t mask = t->size >= 8 ? ~0ull : (1ull << (8 * t->size)) - 1;
+	for (int i = 0; i < t->enums->n; i++)
+		if (((uint64_t)t->enums->v[i].value & mask) == (v & mask))
+			return t->enums->v[i].name;
+	return NULL;
+}
+
 bool type_equal(const struct type *a, const struct type *b)
 {
 	if (a == b)
