@@ -44,6 +44,12 @@ void fmt_cgroup_path(struct strbuf *sb, uint64_t id, const char *filter,
 		     const char *root);
 /* strsignal()'s text for 0..64 (bpftrace's table), else "N/A". */
 void fmt_signal_name(struct strbuf *sb, int64_t sig);
+/* printf %gr: GFP allocation flags by name, as the kernel's %pGg
+ * prints them ("GFP_KERNEL", "GFP_ATOMIC|__GFP_HIGHMEM"): composite
+ * names first, then single flags, leftover bits as 0x...; 0 is "0".
+ * Bit positions come from the kernel's BTF (___GFP_*_BIT), else from
+ * the layout of Linux 6.x. */
+void fmt_gfp_flags(struct strbuf *sb, uint64_t flags);
 /* The user name of uid from /etc/passwd (under root), else the number. */
 void fmt_username(struct strbuf *sb, uint64_t uid, const char *root);
 

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "btf.h"
 #include "types.h"
 
 static const struct tt_prog *cur_prog;
@@ -346,4 +347,122 @@ void fmt_resolved_value(struct strbuf *sb, const struct type *t, const void *v)
 	default:
 		break;
 	}
+}
+
+/* ---- GFP flags (printf %gr) ---------------------------------------------- */
+
+/* The kernel's single GFP flags, named ___GFP_<name>_BIT in its BTF enum,
+ * with their bit in Linux 6.x when there is no BTF (-1: none). */
+static const struct { const char *name; int bit; } gfp_bits[] = {
+	{ "DMA", 0 }, { "HIGHMEM", 1 }, { "DMA32", 2 }, { "MOVABLE", 3 },
+	{ "RECLAIMABLE", 4 }, { "HIGH", 5 }, { "IO", 6 }, { "FS", 7 },
+	{ "ZERO", 8 }, { "DIRECT_RECLAIM", 10 }, { "KSWAPD_RECLAIM", 11 },
+	{ "WRITE", 12 }, { "NOWARN", 13 }, { "RETRY_MAYFAIL", 14 },
+	{ "NOFAIL", 15 }, { "NORETRY", 16 }, { "MEMALLOC", 17 },
+	{ "COMP", 18 }, { "NOMEMALLOC", 19 }, { "HARDWALL", 20 },
+	{ "THISNODE", 21 }, { "ACCOUNT", 22 }, { "ZEROTAGS", 23 },
+	{ "SKIP_ZERO", -1 }, { "SKIP_KASAN", -1 }, { "NOLOCKDEP", -1 },
+	{ "NO_OBJ_EXT", -1 },
+};
+
+enum { G_DMA, G_HIGHMEM, G_DMA32, G_MOVABLE, G_RECLAIMABLE, G_HIGH, G_IO,
+       G_FS, G_ZERO, G_DIRECT_RECLAIM, G_KSWAPD_RECLAIM, G_WRITE, G_NOWARN,
+       G_RETRY_MAYFAIL, G_NOFAIL, G_NORETRY, G_MEMALLOC, G_COMP,
+       G_NOMEMALLOC, G_HARDWALL, G_THISNODE, G_ACCOUNT, G_ZEROTAGS,
+       G_SKIP_ZERO, G_SKIP_KASAN, G_NOLOCKDEP, G_NO_OBJ_EXT, G_N };
+
+static uint64_t gfp_mask[G_N];
+
+static void gfp_init(void)
+{
+	static bool done;
+	if (done)
+		return;
+	done = true;
+	bool btf = btf_available();
+	for (int i = 0; i < G_N; i++) {
+		int64_t bit = gfp_bits[i].bit;
+		char name[48];
+		snprintf(name, sizeof(name), "___GFP_%s_BIT", gfp_bits[i].name);
+		if (btf && !btf_enum_value(name, &bit, NULL))
+			bit = -1;
+		gfp_mask[i] = bit >= 0 && bit < 64 ? 1ull << bit : 0;
+	}
+	if (btf && !gfp_mask[G_DMA] && !gfp_mask[G_IO]) /* an older kernel
+							  without the enum */
+		for (int i = 0; i < G_N; i++)
+			gfp_mask[i] = gfp_bits[i].bit >= 0
+					      ? 1ull << gfp_bits[i].bit : 0;
+}
+
+void fmt_gfp_flags(struct strbuf *sb, uint64_t flags)
+{
+	if (!flags) {
+		sb_putc(sb, '0');
+		return;
+	}
+	gfp_init();
+	const uint64_t *m = gfp_mask;
+	uint64_t reclaim = m[G_DIRECT_RECLAIM] | m[G_KSWAPD_RECLAIM];
+	uint64_t kernel = reclaim | m[G_IO] | m[G_FS];
+	uint64_t user = kernel | m[G_HARDWALL];
+	uint64_t hu = user | m[G_HIGHMEM];
+	uint64_t hum = hu | m[G_MOVABLE];
+	uint64_t thl = (hum | m[G_COMP] | m[G_NOMEMALLOC] | m[G_NOWARN]) &
+		       ~reclaim;
+	/* the kernel's order (mmflags.h): composites before their parts */
+	const struct { const char *name; uint64_t mask; } names[] = {
+		{ "GFP_TRANSHUGE", thl | m[G_DIRECT_RECLAIM] },
+		{ "GFP_TRANSHUGE_LIGHT", thl },
+		{ "GFP_HIGHUSER_MOVABLE", hum },
+		{ "GFP_HIGHUSER", hu },
+		{ "GFP_USER", user },
+		{ "GFP_KERNEL_ACCOUNT", kernel | m[G_ACCOUNT] },
+		{ "GFP_KERNEL", kernel },
+		{ "GFP_NOFS", reclaim | m[G_IO] },
+		{ "GFP_ATOMIC", m[G_HIGH] | m[G_KSWAPD_RECLAIM] },
+		{ "GFP_NOIO", reclaim },
+		{ "GFP_NOWAIT", m[G_KSWAPD_RECLAIM] },
+		{ "GFP_DMA", m[G_DMA] },
+		{ "__GFP_HIGHMEM", m[G_HIGHMEM] },
+		{ "GFP_DMA32", m[G_DMA32] },
+		{ "__GFP_HIGH", m[G_HIGH] },
+		{ "__GFP_IO", m[G_IO] },
+		{ "__GFP_FS", m[G_FS] },
+		{ "__GFP_NOWARN", m[G_NOWARN] },
+		{ "__GFP_RETRY_MAYFAIL", m[G_RETRY_MAYFAIL] },
+		{ "__GFP_NOFAIL", m[G_NOFAIL] },
+		{ "__GFP_NORETRY", m[G_NORETRY] },
+		{ "__GFP_COMP", m[G_COMP] },
+		{ "__GFP_ZERO", m[G_ZERO] },
+		{ "__GFP_NOMEMALLOC", m[G_NOMEMALLOC] },
+		{ "__GFP_MEMALLOC", m[G_MEMALLOC] },
+		{ "__GFP_HARDWALL", m[G_HARDWALL] },
+		{ "__GFP_THISNODE", m[G_THISNODE] },
+		{ "__GFP_RECLAIMABLE", m[G_RECLAIMABLE] },
+		{ "__GFP_MOVABLE", m[G_MOVABLE] },
+		{ "__GFP_ACCOUNT", m[G_ACCOUNT] },
+		{ "__GFP_WRITE", m[G_WRITE] },
+		{ "__GFP_RECLAIM", reclaim },
+		{ "__GFP_DIRECT_RECLAIM", m[G_DIRECT_RECLAIM] },
+		{ "__GFP_KSWAPD_RECLAIM", m[G_KSWAPD_RECLAIM] },
+		{ "__GFP_ZEROTAGS", m[G_ZEROTAGS] },
+		{ "__GFP_SKIP_ZERO", m[G_SKIP_ZERO] },
+		{ "__GFP_SKIP_KASAN", m[G_SKIP_KASAN] },
+		{ "__GFP_NOLOCKDEP", m[G_NOLOCKDEP] },
+		{ "__GFP_NO_OBJ_EXT", m[G_NO_OBJ_EXT] },
+	};
+	bool first = true;
+	for (size_t i = 0; i < ARRAY_SIZE(names) && flags; i++) {
+		uint64_t mask = names[i].mask;
+		if (!mask || (flags & mask) != mask)
+			continue;
+		if (!first)
+			sb_putc(sb, '|');
+		sb_puts(sb, names[i].name);
+		flags &= ~mask;
+		first = false;
+	}
+	if (flags)
+		sb_printf(sb, "%s0x%" PRIx64, first ? "" : "|", flags);
 }

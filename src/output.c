@@ -614,7 +614,8 @@ void out_printf(struct strbuf *sb, const char *fmt, const struct type *args,
 		   conversion is printed as written): a script's
 		   "%99999999999d" must not make us write gigabytes */
 		bool too_wide = c.width > OUT_MAX_WIDTH || c.prec > OUT_MAX_WIDTH;
-		bool known = c.conv && strchr("diouxXcspr", c.conv);
+		bool known = c.conv && (strchr("diouxXcspr", c.conv) ||
+					(c.conv == 'g' && p[1] == 'r'));
 		if (too_wide && known && argi < nargs)
 			argi++; /* its argument is skipped with it */
 		if (!known || argi >= nargs || too_wide) {
@@ -628,6 +629,19 @@ void out_printf(struct strbuf *sb, const char *fmt, const struct type *args,
 		p++;
 		const struct field *f = &args->fields.v[argi++];
 		const uint8_t *d = base + f->offset;
+		if (c.conv == 'g') { /* %gr: GFP flags by name (fmt_values.c) */
+			p++;
+			struct strbuf tmp = { 0 };
+			fmt_gfp_flags(&tmp, arg_int(f->type, d));
+			struct pconv sc = c;
+			sc.conv = 's';
+			struct type st = { .kind = TY_STR,
+					   .size = (int)tmp.len + 1 };
+			sb_putc(&tmp, 0);
+			put_conv(sb, &sc, &st, (const uint8_t *)tmp.s);
+			sb_free(&tmp);
+			continue;
+		}
 		if (c.conv == 'r') { /* %r %rx %rh: bytes of a buffer (fmt_values.c) */
 			char style = *p == 'x' || *p == 'h' ? *p++ : 0;
 			fmt_buffer_value(sb, f->type, d, style);
