@@ -144,6 +144,9 @@ struct tt_config {
 	int verbose;               /* -v */
 	char **pos_params;         /* positional parameters $1.. (argv) */
 	int npos_params;
+	char **named_params;       /* after `--`: "name" or "name=value"
+				      (argv's "--name[=value]"), for getopt() */
+	int nnamed_params;
 	int helper_check_level;    /* -k / -kk */
 	bool dry_run;              /* compile (and dump) only */
 	int pid;                   /* -p */

@@ -109,14 +109,32 @@ struct sema_probe {
 	int index;                  /* script order */
 };
 
+/* A named option of the script: getopt(name[, default[, description]])
+ * (sema_options.c). */
+enum sema_opt_kind { OPT_BOOL, OPT_INT, OPT_STR };
+struct sema_option {
+	const char *name;
+	enum sema_opt_kind kind;
+	const char *dflt;           /* the default as text */
+	const char *desc;           /* NULL: none given */
+	struct srcloc loc;          /* the first getopt() of it */
+};
+
 struct sema_result {
 	VEC(struct sema_map *) maps;
 	VEC(struct sema_probe) probes;
+	VEC(struct sema_option) options;
 	bool needs_btf;
 };
 
 int sema_run(struct node *program, const struct tt_config *cfg,
 	     struct sema_result *res);
+
+/* After sema_run: `-- --help` among the named parameters prints the
+ * script's options to help and returns 1; a named parameter no getopt()
+ * reads is an error (-1); else 0.  sema_options.c. */
+int sema_options_check(const struct sema_result *r,
+		       const struct tt_config *c, FILE *help);
 
 /* ---- for the builtin table (builtins.c) ---------------------------------
  * A builtin's typing hook calls these. */
@@ -134,6 +152,9 @@ void sema_err(struct sema *s, const struct srcloc *loc, const char *fmt, ...)
 void sema_warn(struct sema *s, const struct srcloc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 const struct tt_config *sema_cfg(struct sema *s);
+/* getopt(name[, default[, description]]): the typing hook, which turns
+ * the call into the literal of the option's value (sema_options.c). */
+struct type *sema_getopt(struct sema *s, struct node *n);
 /* The attach point the current probe body is typed for (NULL outside). */
 struct attach_point *sema_ap(struct sema *s);
 /* Is n the expression a field is being read from (args in args.x)? */

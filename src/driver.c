@@ -131,6 +131,12 @@ int driver_run(struct driver_opts *o)
 		goto out;
 	if (o->dump & DUMP_TYPES)
 		ast_dump(out, ast, true);
+	/* -- --help: the script's options; -- --nosuch: an error */
+	if ((status = sema_options_check(&sr, &p.cfg, stdout)) != 0) {
+		status = status > 0 ? 0 : 1;
+		goto out;
+	}
+	status = 1;
 	if (check_max_probes(&sr, &p.cfg) < 0)
 		goto out;
 	if (ir_build(ast, &sr, &p) < 0)

@@ -27,6 +27,9 @@ static void usage(FILE *f)
 	      "    tinytrace [options] filename [args...]\n"
 	      "    tinytrace [options] - <stdin input>\n"
 	      "    tinytrace [options] -e 'program' [args...]\n"
+	      "    args: positional parameters ($1, ...), and after `--` also\n"
+	      "    named ones for getopt(): --name[=value]; `-- --help` lists\n"
+	      "    the script's\n"
 	      "\n"
 	      "OPTIONS:\n"
 	      "    -e 'program'   execute this program\n"
@@ -291,6 +294,26 @@ static int read_source(int argc, char **argv, const struct cmdline *cl,
 	return 0;
 }
 
+/* The script's parameters, argv[first..]: positional ones ($1..) anywhere,
+ * named ones (`--name`, `--name=value`, read by getopt()) only after a
+ * `--`, which getopt may have taken already (`-e 'prog' -- --aa=1`). */
+static void split_params(int argc, char **argv, int first,
+			 struct tt_config *c)
+{
+	bool named = first > 1 && !strcmp(argv[first - 1], "--");
+	c->pos_params = xcalloc((size_t)argc + 1, sizeof(char *));
+	c->named_params = xcalloc((size_t)argc + 1, sizeof(char *));
+	for (int i = first; i < argc; i++) {
+		const char *a = argv[i];
+		if (!named && !strcmp(a, "--"))
+			named = true;
+		else if (named && a[0] == '-' && a[1] == '-' && a[2])
+			c->named_params[c->nnamed_params++] = argv[i] + 2;
+		else
+			c->pos_params[c->npos_params++] = argv[i];
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct driver_opts o = { 0 };
@@ -305,8 +328,7 @@ int main(int argc, char **argv)
 		return list_operands(argc, argv, &o);
 	if ((st = read_source(argc, argv, &cl, &src, &first_pos)))
 		return st;
-	o.cfg.pos_params = argv + first_pos;
-	o.cfg.npos_params = argc - first_pos;
+	split_params(argc, argv, first_pos, &o.cfg);
 
 	if (cl.list)
 		return list_program(&src, &o.cfg);

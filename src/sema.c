@@ -104,6 +104,7 @@ const char *sema_kind_name(const struct type *t)
 }
 
 const struct tt_config *sema_cfg(struct sema *s) { return s->cfg; }
+struct sema_result *sema_res(struct sema *s) { return s->res; }
 struct attach_point *sema_ap(struct sema *s) { return s->ap; }
 bool sema_is_field_base(struct sema *s, const struct node *n)
 {

@@ -13,6 +13,9 @@ static inline bool is_none(const struct type *t)
 	return !t || t->kind == TY_NONE;
 }
 
+/* The result being filled (sema.c). */
+struct sema_result *sema_res(struct sema *s);
+
 /* ---- sema_types.c ---- */
 
 /* The type a type name written in the script stands for (casts, let
