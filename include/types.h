@@ -115,6 +115,8 @@ struct type {
 	bool is_signed;       /* TY_INT; TY_AGG sum/min/max of signed values */
 	bool is_union;        /* TY_STRUCT */
 	bool is_ctx;          /* TY_STRUCT read directly from the BPF context */
+	bool is_float;        /* TY_ARRAY of bytes holding a C float/double
+				 (no float type here): prints as null */
 	enum addrspace as;    /* TY_PTR, and data read through one */
 	struct type *elem;    /* TY_PTR pointee, TY_ARRAY element, TY_AGG value
 				 type of sum/min/max/avg/stats argument */

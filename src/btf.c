@@ -573,6 +573,7 @@ static struct type *conv(struct bsrc *s, uint32_t id)
 		break;
 	case BTF_KIND_FLOAT:
 		r = newarray(type_int(1, false), (int)t->size);
+		r->is_float = true;
 		break;
 	default: /* FUNC, FUNC_PROTO, VAR, DATASEC */
 		r = type_void();

@@ -974,9 +974,11 @@ static struct cty *int_type(struct cp *P, const struct intwords *w,
 		c->base = type_void();
 	else if (w->n_bool)
 		c->base = type_bool();
-	else if (w->n_float || w->n_double)
+	else if (w->n_float || w->n_double) {
 		c->base = type_array(type_int(1, false),
 				     w->n_float ? 4 : w->n_long ? 16 : 8);
+		c->base->is_float = true;
+	}
 	else if (w->n_int128)
 		c->base = type_array(type_int(1, false), 16);
 	else if (w->n_char) {

@@ -408,6 +408,10 @@ static void fmt_value(struct strbuf *sb, const struct type *t,
 			sb_printf(sb, "0x%" PRIx64, load_u(d, 8));
 		break;
 	case TY_ARRAY:
+		if (t->is_float) { /* bpftrace has no value for floats */
+			sb_puts(sb, "null");
+			break;
+		}
 		sb_putc(sb, '[');
 		for (int i = 0; t->elem && i < t->nelem; i++) {
 			if (i)
