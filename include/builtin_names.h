@@ -29,7 +29,7 @@
 	X(arg0) X(arg1) X(arg2) X(arg3) X(arg4) X(arg5) X(arg6) X(arg7)       \
 	X(arg8) X(arg9) X(arg10) X(arg11) X(retval) X(probe) X(probetype)     \
 	X(ncpus) X(exit) X(str) X(pton) X(kaddr) X(uaddr) X(reg)              \
-	X(getopt)                                                             \
+	X(getopt) X(config)                                                   \
 	/* stacks and symbols */                                              \
 	X(kstack) X(ustack) X(ksym) X(usym) X(func) X(cpid)                   \
 	/* whole maps */                                                      \

@@ -22,4 +22,10 @@ void config_defaults(struct tt_config *cfg);
  * the wrong kind.  Returns 0, or -1 after reporting every error. */
 int config_apply(struct node *program, struct tt_config *cfg);
 
+/* The value of option name (its config-block spelling) for config():
+ * 'i' with *ival for a number, 'b' with *ival 0/1 for a bool, 's' with
+ * *sval for a string; 0 when there is no such option. */
+int config_value(const struct tt_config *cfg, const char *name,
+		 int64_t *ival, const char **sval);
+
 #endif

@@ -155,6 +155,8 @@ const struct tt_config *sema_cfg(struct sema *s);
 /* getopt(name[, default[, description]]): the typing hook, which turns
  * the call into the literal of the option's value (sema_options.c). */
 struct type *sema_getopt(struct sema *s, struct node *n);
+/* config without a field: an error (sema_options.c) */
+struct type *sema_config(struct sema *s, struct node *n);
 /* The attach point the current probe body is typed for (NULL outside). */
 struct attach_point *sema_ap(struct sema *s);
 /* Is n the expression a field is being read from (args in args.x)? */

@@ -2185,6 +2185,7 @@ static const struct builtin builtins[] = {
 	{ "kaddr",    1, 1, 0, AGG_NONE, ty_kaddr, lo_kaddr },
 	/* folded by its typing hook into the option's literal value */
 	{ "getopt",   1, 3, 0, AGG_NONE, sema_getopt, NULL },
+	{ "config",   0, 0, BI_BARE, AGG_NONE, sema_config, NULL },
 	{ "uaddr",    1, 1, 0, AGG_NONE, ty_uaddr, lo_uaddr },
 	{ "reg",      1, 1, 0, AGG_NONE, ty_reg, lo_reg },
 	{ "kstack",   0, 2, BI_BARE, AGG_NONE, ty_stack, lo_stack },

@@ -70,6 +70,62 @@ static const struct {
 	{ "dummy_ts_map", CFG_IGNORED, 0 },
 };
 
+/* Values of the options tinytrace accepts and ignores, as bpftrace's
+ * defaults (what config() reads). */
+static const struct {
+	const char *name;
+	enum cfg_kind kind;
+	int64_t ival;
+	const char *sval;
+} ignored_values[] = {
+	{ "max_bpf_progs", CFG_INT, 1024, NULL },
+	{ "cpp_demangle", CFG_BOOL, 1, NULL },
+	{ "lazy_symbolication", CFG_BOOL, 0, NULL },
+	{ "license", CFG_STR, 0, "GPL" },
+	{ "use_blazesym", CFG_BOOL, 0, NULL },
+};
+
+int config_value(const struct tt_config *cfg, const char *name,
+		 int64_t *ival, const char **sval)
+{
+	const char *base = (const char *)cfg;
+	for (size_t i = 0; i < ARRAY_SIZE(cfg_opts); i++) {
+		if (strcmp(name, cfg_opts[i].name) != 0)
+			continue;
+		const void *p = base + cfg_opts[i].off;
+		switch (cfg_opts[i].kind) {
+		case CFG_INT:
+			*ival = *(const int *)p;
+			return 'i';
+		case CFG_BOOL:
+			*ival = *(const bool *)p;
+			return 'b';
+		case CFG_STR:
+			*sval = *(const char *const *)p;
+			if (!*sval && !strcmp(name, "missing_probes"))
+				*sval = "error";
+			if (!*sval) /* cache_user_symbols: symbols.h */
+				*sval = cfg->cmd ? "PER_PROGRAM" : "PER_PID";
+			return 's';
+		case CFG_IGNORED:
+			break;
+		}
+		for (size_t j = 0; j < ARRAY_SIZE(ignored_values); j++) {
+			if (strcmp(name, ignored_values[j].name) != 0)
+				continue;
+			*ival = ignored_values[j].ival;
+			*sval = ignored_values[j].sval;
+			return "ibs"[ignored_values[j].kind];
+		}
+		if (!strncmp(name, "unstable_", 9)) {
+			*sval = "warn";
+			return 's';
+		}
+		return 0;
+	}
+	return 0;
+}
+
 /* "BPFTRACE_MAX_STRLEN", "MAX_STRLEN" and "max_strlen" name the same
  * option; returns its index or -1. */
 static int cfg_find(const char *name)

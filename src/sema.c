@@ -780,6 +780,13 @@ static struct type *type_cast(struct sema *s, struct node *n)
 
 static struct type *type_fieldexpr(struct sema *s, struct node *n)
 {
+	if (sema_config_field(s, n))
+		return sema_expr(s, n);
+	if (n->a->kind == N_CALL || n->a->kind == N_BUILTIN) {
+		const char *nm = n->a->name;
+		if (!strcmp(nm, "config") || !strcmp(nm, "__builtin_config"))
+			return type_none(); /* an unknown setting */
+	}
 	struct node *base = s->field_base;
 	s->field_base = n->a;
 	struct type *a = sema_expr(s, n->a);

@@ -16,6 +16,13 @@ static inline bool is_none(const struct type *t)
 /* The result being filled (sema.c). */
 struct sema_result *sema_res(struct sema *s);
 
+/* ---- sema_options.c ---- */
+
+/* config().NAME / config.NAME: rewrites field access n into the literal
+ * of the setting and returns true (false, after an error for an unknown
+ * name, or when n is another field access). */
+bool sema_config_field(struct sema *s, struct node *n);
+
 /* ---- sema_types.c ---- */
 
 /* The type a type name written in the script stands for (casts, let

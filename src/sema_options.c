@@ -8,10 +8,16 @@
  * command line is checked for options the script does not have
  * (sema_options_check, after sema).
  *
+ * config().NAME and config.NAME (the config variables of language.md,
+ * as the script runs with them) are compile-time values too: the field
+ * access becomes the literal.
+ *
  * The type is the default's: none (a flag, false unless given), true or
  * false, an integer or a string.  A flag is true when given bare or as
  * =true or =1, false as =false or =0. */
 #include "sema_impl.h"
+
+#include "config.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -207,6 +213,54 @@ struct type *sema_getopt(struct sema *s, struct node *n)
 	}
 	become(n, lit, kind == OPT_INT);
 	return sema_expr(s, n);
+}
+
+/* ---- config() ---- */
+
+static bool is_config(const struct node *n)
+{
+	return (n->kind == N_CALL || n->kind == N_BUILTIN) && !n->args.n &&
+	       (!strcmp(n->name, "config") ||
+		!strcmp(n->name, "__builtin_config"));
+}
+
+bool sema_config_field(struct sema *s, struct node *n)
+{
+	if (n->kind != N_FIELD || n->is_arrow || !is_config(n->a))
+		return false;
+	int64_t iv = 0;
+	const char *sv = NULL;
+	struct node *lit;
+	switch (config_value(sema_cfg(s), n->name, &iv, &sv)) {
+	case 'i':
+		lit = ast_new(N_INT, &n->loc);
+		lit->ival = (uint64_t)iv;
+		break;
+	case 'b':
+		lit = ast_new(N_BOOL, &n->loc);
+		lit->ival = iv != 0;
+		break;
+	case 's':
+		lit = ast_new(N_STR, &n->loc);
+		lit->str = sv;
+		lit->slen = strlen(sv);
+		break;
+	default:
+		sema_err(s, &n->loc, "config has no field '%s' (the config "
+				     "variables of language.md: max_strlen, "
+				     "stack_mode, ...)",
+			 n->name);
+		return false;
+	}
+	become(n, lit, lit->kind == N_INT);
+	return true;
+}
+
+struct type *sema_config(struct sema *s, struct node *n)
+{
+	sema_err(s, &n->loc, "config is read one value at a time: "
+			     "config.NAME or config().NAME");
+	return type_none();
 }
 
 int sema_options_check(const struct sema_result *r,
