@@ -30,6 +30,10 @@
 	X(arg8) X(arg9) X(arg10) X(arg11) X(retval) X(probe) X(probetype)     \
 	X(ncpus) X(exit) X(str) X(pton) X(kaddr) X(uaddr) X(reg)              \
 	X(getopt) X(config)                                                   \
+	/* compile-time helpers (sema_comptime.c) */                          \
+	X(is_array) X(is_integer) X(is_literal) X(is_ptr) X(is_str)           \
+	X(is_unsigned_integer) X(static_assert) X(has_cpid)                   \
+	X(default_str_length) X(strcap)                                       \
 	/* stacks and symbols */                                              \
 	X(kstack) X(ustack) X(ksym) X(usym) X(func) X(cpid)                   \
 	/* whole maps */                                                      \

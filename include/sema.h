@@ -155,6 +155,11 @@ const struct tt_config *sema_cfg(struct sema *s);
 /* getopt(name[, default[, description]]): the typing hook, which turns
  * the call into the literal of the option's value (sema_options.c). */
 struct type *sema_getopt(struct sema *s, struct node *n);
+/* is_array, is_integer, is_literal, is_ptr, is_str,
+ * is_unsigned_integer, static_assert, has_cpid, default_str_length,
+ * strcap: typing hook that folds the call into its value
+ * (sema_comptime.c). */
+struct type *sema_comptime(struct sema *s, struct node *n);
 /* config without a field: an error (sema_options.c) */
 struct type *sema_config(struct sema *s, struct node *n);
 /* The attach point the current probe body is typed for (NULL outside). */

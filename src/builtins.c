@@ -2186,6 +2186,17 @@ static const struct builtin builtins[] = {
 	/* folded by its typing hook into the option's literal value */
 	{ "getopt",   1, 3, 0, AGG_NONE, sema_getopt, NULL },
 	{ "config",   0, 0, BI_BARE, AGG_NONE, sema_config, NULL },
+	/* compile-time helpers, folded into literals by sema_comptime */
+	{ "is_array", 1, 1, 0, AGG_NONE, sema_comptime, NULL },
+	{ "is_integer", 1, 1, 0, AGG_NONE, sema_comptime, NULL },
+	{ "is_literal", 1, 1, 0, AGG_NONE, sema_comptime, NULL },
+	{ "is_ptr",   1, 1, 0, AGG_NONE, sema_comptime, NULL },
+	{ "is_str",   1, 1, 0, AGG_NONE, sema_comptime, NULL },
+	{ "is_unsigned_integer", 1, 1, 0, AGG_NONE, sema_comptime, NULL },
+	{ "static_assert", 2, 2, 0, AGG_NONE, sema_comptime, NULL },
+	{ "has_cpid", 0, 0, BI_BARE, AGG_NONE, sema_comptime, NULL },
+	{ "default_str_length", 0, 0, BI_BARE, AGG_NONE, sema_comptime, NULL },
+	{ "strcap",   1, 1, 0, AGG_NONE, sema_comptime, NULL },
 	{ "uaddr",    1, 1, 0, AGG_NONE, ty_uaddr, lo_uaddr },
 	{ "reg",      1, 1, 0, AGG_NONE, ty_reg, lo_reg },
 	{ "kstack",   0, 2, BI_BARE, AGG_NONE, ty_stack, lo_stack },
