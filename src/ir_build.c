@@ -1144,6 +1144,23 @@ static struct irval arith(struct irb *b, int op, struct type *t, struct ref x,
 	return val(t, ref_reg(d));
 }
 
+/* p + i or p - i (op) for a pointer p: i elements of p's pointee.  Always
+ * an addition (of -i for -): the verifier refuses any subtraction from a
+ * stack pointer. */
+static struct irval ptr_offset(struct irb *b, struct irval p, struct ref i,
+			       int op, const struct srcloc *loc)
+{
+	int64_t esz = p.t->elem && p.t->elem->size > 0 ? p.t->elem->size : 1;
+	if (op == '-')
+		esz = -esz;
+	if (i.kind == REF_IMM)
+		i = ref_imm((int64_t)i.imm * esz);
+	else if (esz != 1)
+		i = arith(b, '*', type_int(8, true), i, ref_imm(esz), loc).r;
+	struct ref pr = irb_to_reg(b, p, loc);
+	return arith(b, '+', type_int(8, false), pr, i, loc);
+}
+
 static struct irval binop(struct irb *b, struct node *n)
 {
 	int op = n->op;
@@ -1154,13 +1171,7 @@ static struct irval binop(struct irb *b, struct node *n)
 		/* pointer +/- integer scales by the pointee size */
 		struct irval p = x.t->kind == TY_PTR ? x : y;
 		struct irval i = x.t->kind == TY_PTR ? y : x;
-		int esz = p.t->elem && p.t->elem->size > 0 ? p.t->elem->size : 1;
-		struct ref ir = i.r;
-		if (esz != 1)
-			ir = arith(b, '*', type_int(8, true), i.r, ref_imm(esz),
-				   &n->loc).r;
-		struct irval r = arith(b, op, type_int(8, false), p.r, ir,
-				       &n->loc);
+		struct irval r = ptr_offset(b, p, i.r, op, &n->loc);
 		r.t = n->type;
 		return r;
 	}
@@ -1665,12 +1676,14 @@ static struct irval incdec(struct irb *b, struct node *n)
 		in->arg[0] = o;
 		o = ref_reg(keep);
 	}
-	/* a pointer steps by its pointee's size */
+	/* a pointer steps by its pointee's size; always an addition (the
+	 * verifier refuses subtracting from a stack pointer) */
 	struct type *at = n->a->type;
-	int step = at->kind == TY_PTR && at->elem && at->elem->size > 0
-			   ? at->elem->size : 1;
-	struct irval nv = arith(b, n->op == OP_INC ? '+' : '-', type_int(8, true),
-				o, ref_imm(step), &n->loc);
+	int64_t step = at->kind == TY_PTR && at->elem && at->elem->size > 0
+			       ? at->elem->size : 1;
+	struct irval nv = arith(b, '+', type_int(8, true), o,
+				ref_imm(n->op == OP_INC ? step : -step),
+				&n->loc);
 	nv.t = n->a->type;
 	if (n->a->kind == N_VAR)
 		var_assign(b, sema_var_of(n->a), nv, &n->loc);
@@ -1820,11 +1833,15 @@ static void assign(struct irb *b, struct node *n)
 	if (n->op != '=') {
 		struct irval old = irb_expr(b, lhs);
 		struct irval r = irb_expr(b, rhs);
-		struct ref o = irb_to_reg(b, old, &n->loc);
-		bool sign = (old.t->kind == TY_INT && old.t->is_signed) ||
-			    (r.t->kind == TY_INT && r.t->is_signed);
-		v = arith(b, lex_compound_binop(n->op), type_int(8, sign), o, r.r,
-			  &n->loc);
+		int op = lex_compound_binop(n->op);
+		if (lhs->type->kind == TY_PTR) {
+			v = ptr_offset(b, old, r.r, op, &n->loc);
+		} else {
+			struct ref o = irb_to_reg(b, old, &n->loc);
+			bool sign = (old.t->kind == TY_INT && old.t->is_signed) ||
+				    (r.t->kind == TY_INT && r.t->is_signed);
+			v = arith(b, op, type_int(8, sign), o, r.r, &n->loc);
+		}
 		v.t = lhs->type;
 	} else {
 		/* @m = count(), also as a block's value: @m = { ...; count() } */

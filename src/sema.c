@@ -558,6 +558,37 @@ static void sign_warnings(struct sema *s, struct node *n, struct type *a,
 			  op_name(op));
 }
 
+/* An operator with a pointer on either side, as C has it: pointer +/-
+ * integer (the integer counts elements; a pointer is never subtracted
+ * from an integer), comparisons of a pointer with a pointer (warning when
+ * they point to different types) or an integer; nothing else. */
+static struct type *ptr_binop(struct sema *s, struct node *n, struct type *a,
+			      struct type *b)
+{
+	int op = n->op;
+	struct type *p = a->kind == TY_PTR ? a : b;
+	struct type *other = a->kind == TY_PTR ? b : a;
+	if (other->kind == TY_PTR && is_cmp(op)) {
+		struct type *ea = a->elem ? a->elem : type_void();
+		struct type *eb = b->elem ? b->elem : type_void();
+		if (!type_equal(ea, eb))
+			sema_warn(s, &n->loc,
+				  "comparison of distinct pointer types: %s, %s",
+				  type_name(ea), type_name(eb));
+		return type_bool();
+	}
+	if (type_is_int(other)) {
+		if (is_cmp(op))
+			return type_bool();
+		if (op == '+' || (op == '-' && p == a))
+			return p;
+	}
+	sema_err(s, &n->loc,
+		 "The %s operator can not be used on expressions of types %s, %s",
+		 op_name(op), type_name(a), type_name(b));
+	return type_none();
+}
+
 static struct type *type_binop(struct sema *s, struct node *n)
 {
 	struct type *a = sema_expr(s, n->a), *b = sema_expr(s, n->b);
@@ -597,17 +628,8 @@ static struct type *type_binop(struct sema *s, struct node *n)
 			return type_bool();
 		return arith_result(op, a, b);
 	}
-	if (a->kind == TY_PTR && type_is_int(b) && (op == '+' || op == '-'))
-		return a;
-	if (type_is_int(a) && b->kind == TY_PTR && op == '+')
-		return b;
-	if (a->kind == TY_PTR && b->kind == TY_PTR && is_cmp(op))
-		return type_bool();
-	if ((a->kind == TY_PTR && type_is_int(b)) ||
-	    (type_is_int(a) && b->kind == TY_PTR)) {
-		if (is_cmp(op))
-			return type_bool();
-	}
+	if (a->kind == TY_PTR || b->kind == TY_PTR)
+		return ptr_binop(s, n, a, b);
 	if (a->kind == TY_BUFFER && b->kind == TY_BUFFER &&
 	    (op == OP_EQ || op == OP_NE))
 		return type_bool(); /* same length and bytes */
@@ -1421,6 +1443,17 @@ static void assign_compound(struct sema *s, struct node *n)
 	struct type *a = sema_expr(s, lhs), *b = sema_expr(s, rhs);
 	if (is_none(a) || is_none(b))
 		return;
+	int op = lex_compound_binop(n->op);
+	if (a->kind == TY_PTR) {
+		/* $p += n, $p -= n: the pointer moves by n elements */
+		if ((op == '+' || op == '-') && type_is_int(b))
+			return;
+		sema_err(s, &n->loc,
+			 "The %s operator can not be used on expressions of "
+			 "types %s, %s",
+			 op_name(op), type_name(a), type_name(b));
+		return;
+	}
 	if (!type_is_int(a) || !type_is_int(b)) {
 		sema_err(s, &n->loc,
 			 "Type mismatch for '%s': comparing '%s' with "

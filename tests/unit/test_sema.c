@@ -571,6 +571,38 @@ Test(sema, error_undefined_variable_and_map)
 	    "              ~~~~~\n");
 }
 
+/* language.md "Arithmetic Operators": pointers take + and - (the pointer
+ * on the left of -) and compare with pointers and integers. */
+Test(sema, pointer_arithmetic)
+{
+	TYPE("begin { $p = (int32 *)8; $q = $p + 1; }", "Var $q", "int32 *");
+	TYPE("begin { $p = (int32 *)8; $q = 2 + $p; }", "Var $q", "int32 *");
+	TYPE("begin { $p = (int32 *)8; $q = $p - 2; }", "Var $q", "int32 *");
+	TYPE("begin { $p = (int32 *)8; $p += 3; $q = $p; }", "Var $q",
+	     "int32 *");
+	TYPE("begin { $p = (int32 *)8; $q = $p < $p + 1; }", "Var $q", "bool");
+	TYPE("begin { $p = (int32 *)8; $q = $p != 0; }", "Var $q", "bool");
+	ERR("begin { $p = (int32 *)8; $q = 1 - $p; }",
+	    "stdin:1:31-37: ERROR: The - operator can not be used on "
+	    "expressions of types int8, int32 *\n"
+	    "begin { $p = (int32 *)8; $q = 1 - $p; }\n"
+	    "                              ~~~~~~\n");
+	ERR("begin { $p = (int32 *)8; $q = $p - $p; }",
+	    "stdin:1:31-38: ERROR: The - operator can not be used on "
+	    "expressions of types int32 *, int32 *\n"
+	    "begin { $p = (int32 *)8; $q = $p - $p; }\n"
+	    "                              ~~~~~~~\n");
+	ERR("begin { $p = (int32 *)8; $p *= 2; }",
+	    "stdin:1:26-33: ERROR: The * operator can not be used on "
+	    "expressions of types int32 *, int8\n"
+	    "begin { $p = (int32 *)8; $p *= 2; }\n"
+	    "                         ~~~~~~~\n");
+	cr_assert(strstr(check("begin { $p = (int32 *)8; $q = (int64 *)8; "
+			       "$r = $p == $q; }"),
+			 "WARNING: comparison of distinct pointer types: "
+			 "int32, int64"));
+}
+
 Test(sema, error_operator_types)
 {
 	ERR("begin { $x = 1 + \"a\"; }",
