@@ -223,16 +223,21 @@ static struct token lex_number(struct lexer *lx, struct token t)
 
 /* ---- strings ---- */
 
-/* "..." with \n \t \r \\ \" \NNN (octal, 1-3 digits) \xHH (1-2 digits). */
+/* "..." with \n \t \r \\ \" \NNN (octal, 1-3 digits) \xHH (1-2 digits).
+ * A raw newline is part of the string: a script built by a shell whose
+ * echo expands \n (dash) has them, `printf("%d<newline>", x)`. */
 static struct token lex_string(struct lexer *lx, struct token t)
 {
 	struct strbuf b = { 0 };
 	const char *err = NULL;
+	const char *nl = NULL; /* the first raw newline */
 	advance(lx); /* " */
 	for (;;) {
 		char c = *lx->p;
-		if (c == 0 || c == '\n') {
-			t.loc.len = (int)(lx->p - t.pos);
+		if (c == '\n' && !nl)
+			nl = lx->p;
+		if (c == 0) {
+			t.loc.len = (int)((nl ? nl : lx->p) - t.pos);
 			sb_free(&b);
 			return error_tok(t, "unterminated string");
 		}

@@ -204,13 +204,18 @@ Test(lexer, string_escapes)
 
 Test(lexer, string_errors)
 {
+	struct token t0;
 	cr_assert_str_eq(error_of("\"\\q\""), "invalid escape character '\\q'");
 	cr_assert_str_eq(error_of("\"\\e\""), "invalid escape character '\\e'");
 	cr_assert_str_eq(error_of("\"\\xZ\""), "invalid escape character '\\x'");
 	cr_assert_str_eq(error_of("\"\\400\""),
 			 "octal escape sequence out of range '\\400'");
 	cr_assert_str_eq(error_of("\"abc"), "unterminated string");
-	cr_assert_str_eq(error_of("\"abc\ndef\""), "unterminated string");
+	cr_assert_str_eq(error_of("\"abc\ndef"), "unterminated string");
+	t0 = first("\"ab\ncd\" x");
+	cr_assert_eq(t0.kind, T_STR); /* a raw newline is kept */
+	cr_assert_eq(t0.slen, 5);
+	cr_assert_eq(memcmp(t0.str, "ab\ncd", 5), 0);
 	struct token t = first("\"abc }");
 	cr_assert_eq(t.loc.col, 1);
 	cr_assert_eq(t.loc.len, 6);
