@@ -15,6 +15,8 @@ struct driver_opts {
 	unsigned dump;              /* enum dump_flag bits; any -> dry run */
 	FILE *dump_out;             /* where the dumps go; NULL: stdout */
 	struct tt_config cfg;
+	const char *includes[16];   /* --include FILE: as `#include <FILE>` */
+	int nincludes;
 };
 
 /* Parse a -d argument ("ast", "ir", "asm", "all", comma lists); returns

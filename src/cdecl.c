@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "btf.h"
+#include "cheaders.h"
 #include "dwarf.h"
 
 /* ---- written types ---------------------------------------------------- */
@@ -1366,7 +1367,23 @@ static int pp_undef(struct cp *P)
 	return 0;
 }
 
-/* #include "F" or <F>: only checked to exist (types come from BTF). */
+/* One constant of a built-in header (cheaders.c): a macro and a constant,
+ * as `#define NAME VALUE` makes them. */
+static void define_const(const char *name, int64_t value, void *arg)
+{
+	(void)arg;
+	define(name, tt_sprintf("%lld", (long long)value));
+	struct cconst *k = const_find(name);
+	if (k) {
+		k->value = value;
+	} else {
+		struct cconst nk = { name, value, type_int(8, true), true };
+		vec_push(&C.consts, nk);
+	}
+}
+
+/* #include "F" or <F>: the constants of a header tinytrace knows
+ * (cheaders.c), else only checked to exist (types come from BTF). */
 static int pp_include(struct cp *P)
 {
 	struct ctok *f = peek(P, 0);
@@ -1384,6 +1401,9 @@ static int pp_include(struct cp *P)
 		return -1;
 	}
 	struct srcloc fl = loc_of(P, f);
+	/* a header whose constants are built in: usable without the file */
+	if (cheader_each(name, define_const, NULL))
+		return 0;
 	if (!header_exists(name, quoted, P->base)) {
 		cerror(&fl, "'%s' file not found", name);
 		return -1;

@@ -112,6 +112,25 @@ static int check_max_probes(const struct sema_result *sr,
 	return -1;
 }
 
+/* --include FILE: an `#include <FILE>` before the script's definitions. */
+static void add_includes(struct node *ast, const struct driver_opts *o)
+{
+	for (int i = o->nincludes - 1; i >= 0; i--) {
+		struct source *src = tt_alloc(sizeof(*src));
+		src->name = "--include";
+		src->text = tt_sprintf("#include <%s>", o->includes[i]);
+		src->len = strlen(src->text);
+		struct node *n = ast_new(N_CDEFN, &(struct srcloc){ src, 1, 1,
+								    (int)src->len });
+		n->str = src->text;
+		n->slen = src->len;
+		vec_push(&ast->args, n);
+		memmove(&ast->args.v[1], &ast->args.v[0],
+			(size_t)(ast->args.n - 1) * sizeof(ast->args.v[0]));
+		ast->args.v[0] = n;
+	}
+}
+
 int driver_run(struct driver_opts *o)
 {
 	struct tt_prog p = { 0 };
@@ -123,6 +142,8 @@ int driver_run(struct driver_opts *o)
 	if (o->dump & DUMP_TOKENS)
 		lex_dump(out, o->src);
 	struct node *ast = parse_program(o->src);
+	if (ast)
+		add_includes(ast, o);
 	if (!ast || import_resolve(ast) < 0 || macro_expand(ast) < 0)
 		goto out;
 	if (o->dump & DUMP_AST)

@@ -144,7 +144,7 @@ static int parse_pid(const char *arg, int *pid)
 
 enum {
 	OPT_INFO = 256, OPT_UNSAFE, OPT_NO_WARNINGS, OPT_DRY_RUN, OPT_IGNORED,
-	OPT_IGNORED_ARG, OPT_DEBUGINFO,
+	OPT_IGNORED_ARG, OPT_DEBUGINFO, OPT_INCLUDE,
 };
 
 /* What main keeps from the flags besides the driver's options. */
@@ -173,7 +173,7 @@ static int parse_flags(int argc, char **argv, struct driver_opts *o,
 		{ "list", no_argument, NULL, 'l' },
 		{ "verify-llvm-ir", no_argument, NULL, OPT_IGNORED },
 		{ "usdt-file-activation", no_argument, NULL, OPT_IGNORED },
-		{ "include", required_argument, NULL, OPT_IGNORED_ARG },
+		{ "include", required_argument, NULL, OPT_INCLUDE },
 		{ 0 },
 	};
 	int c;
@@ -225,6 +225,10 @@ static int parse_flags(int argc, char **argv, struct driver_opts *o,
 		case 'V': printf("bpftrace v0.24.0 (tinytrace %s)\n", PACKAGE_VERSION); return 0;
 		case OPT_INFO: features_print(stdout); return 0;
 		case OPT_UNSAFE: o->cfg.unsafe = true; break;
+		case OPT_INCLUDE:
+			if (o->nincludes < (int)ARRAY_SIZE(o->includes))
+				o->includes[o->nincludes++] = tt_optarg;
+			break;
 		case OPT_DEBUGINFO: dwarf_add_debuginfo_path(tt_optarg); break;
 		case OPT_NO_WARNINGS: diag_no_warnings = true; break;
 		case OPT_DRY_RUN: o->cfg.dry_run = true; break;
