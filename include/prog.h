@@ -124,7 +124,7 @@ struct tt_probe {
 				      RAW_TRACEPOINT, run by PROG_TEST_RUN) */
 	uint32_t expected_attach_type;
 	int prog_fd;               /* set by the loader */
-	void *attach_state;        /* owned by attach.c */
+	void *attach_state;        /* owned by hook.c */
 };
 
 /* Settings from the command line, config = { } blocks and BPFTRACE_* env

@@ -1,22 +1,27 @@
-/* provider.h — probe types as a table, ply's layout: one file per provider
- * family (src/prov_*.c) describes its probe types, PROVIDERS below lists
- * them once, and whatever differs between probe types is asked of the
- * table instead of switched on.
+/* provider.h — probe types as a table, ply's layout: one front file per
+ * provider family (src/prov_*.c) describes its probe types, PROVIDERS
+ * below lists them once, and whatever differs between probe types is
+ * asked of the table instead of switched on.
  *
- * A provider has two halves, one per stage (doc/design-notes.md says why):
- *   struct prov_ops      the front half: spellings, parsing the attach
- *                        point, wildcard expansion, canonical names, `-l`,
- *                        what the context offers the builtins, and the
- *                        load attributes (program type, expected attach
- *                        type, attach BTF function).  probes.c, sema,
- *                        builtins, ir_build, list.c and the loader read
- *                        it; it calls nothing of the runtime.
- *   struct prov_runtime  the runtime half: how the runtime runs the probe,
- *                        its attach hook and the kernel's firing order on
- *                        one hook.  Only attach.c and runtime.c read it.
- * Each prov_*.c defines both halves of its providers (prov_NAME and
- * prov_NAME_rt); the two tables are generated from PROVIDERS, so a new
- * probe type is its file, one line here and its name in Makefile.am. */
+ * A provider has two halves, one per stage, in two files (doc/design-
+ * notes.md, "Providers", says why):
+ *   struct prov_ops      the front half (here; src/prov_NAME.c, stage
+ *                        types): spellings, parsing the attach point,
+ *                        wildcard expansion, canonical names, `-l`, what
+ *                        the context offers the builtins, and the load
+ *                        attributes (program type, expected attach type,
+ *                        attach BTF function).  probes.c, sema, builtins,
+ *                        ir_build, list.c and the loader read it; it
+ *                        calls nothing of the runtime.
+ *   struct prov_runtime  the runtime half (prov_runtime.h;
+ *                        src/attach_NAME.c, stage runtime): how the
+ *                        runtime runs the probe, its attach hook and the
+ *                        kernel's firing order on one hook.  Only attach.c
+ *                        and runtime.c read it.
+ * Both tables are generated from PROVIDERS, so adding a probe type is its
+ * front file, its runtime file, one line in PROVIDERS and the two file
+ * names in Makefile.am (and doc/architecture.md's table matches them by
+ * their globs). */
 #ifndef PROVIDER_H
 #define PROVIDER_H
 
@@ -24,12 +29,11 @@
 
 struct attach_point;
 struct ap_vec;
-struct tt_prog;
-struct tt_probe;
 struct tt_config;
 
-/* X(ENUM, name): enum provider PROV_ENUM, front half prov_name, runtime
- * half prov_name_rt. */
+/* X(ENUM, name): enum provider PROV_ENUM, front half prov_name
+ * (src/prov_*.c), runtime half prov_name_rt (src/attach_*.c,
+ * prov_runtime.h). */
 #define PROVIDERS(X)                                                         \
 	X(BEGIN, begin) X(END, end)                                          \
 	X(TRACEPOINT, tracepoint) X(RAWTRACEPOINT, rawtracepoint)            \
@@ -239,6 +243,16 @@ const char *prov_kernel_what(const struct attach_point *ap);
 /* A [module:] that names no loaded module is an error: -1, else 0. */
 int prov_kernel_module_check(struct attach_point *ap);
 
+/* Perf counters (prov_perf.c), for software and hardware: bpftrace's
+ * event names and aliases, the perf type and config, the default count. */
+struct perf_ev {
+	uint32_t type;
+	const char *name, *alias;
+	uint64_t config, count;
+};
+/* The event called name (or its alias) of prov's type, or NULL. */
+const struct perf_ev *prov_perf_event(enum provider prov, const char *name);
+
 /* Files of user probes (prov_uprobe.c), for uprobe, uretprobe and usdt:
  * display is how probe names show one, path what is opened. */
 struct utarget {
@@ -267,44 +281,5 @@ bool prov_user_many(const struct attach_point *ap, const utarget_vec *tv);
  * q->quiet_user.  How many. */
 int prov_user_list_files(const struct prov_query *q, enum provider prov,
 			 utarget_vec *tv);
-
-/* ---- the runtime half ------------------------------------------------------- */
-
-/* How the runtime runs a provider's probes. */
-enum prov_run {
-	RUN_ATTACHED, /* attached to a kernel hook (attach) */
-	RUN_BEGIN,    /* run once before the others are attached... */
-	RUN_END,      /* ...and once after they are detached
-			 (BPF_PROG_TEST_RUN) */
-	RUN_ITER,     /* attached as an iterator link, read once by the
-			 runtime (attach_iter_fd) */
-	RUN_SIGNAL,   /* run when the signal arrives (BPF_PROG_TEST_RUN) */
-};
-
-struct prov_runtime {
-	enum prov_run run;
-	/* Attaches the loaded program pr->prog_fd, keeping what holds it
-	 * attached with attach_keep_fd() (closed by detach, which is the same
-	 * for every provider).  0 or -errno; a provider explains its own
-	 * special cases on stderr, attach_probe() says the rest.  NULL:
-	 * nothing to attach. */
-	int (*attach)(struct tt_prog *p, struct tt_probe *pr);
-	/* The kernel runs the programs on one hook most recently attached
-	 * first (doc/design-notes.md, "Invariant 2, measured"): attach_all()
-	 * attaches these in reverse script order. */
-	bool newest_first;
-};
-
-#define PROV_RT_DECL_(E, n) extern const struct prov_runtime prov_##n##_rt;
-PROVIDERS(PROV_RT_DECL_)
-#undef PROV_RT_DECL_
-
-/* The runtime half of a probe's provider (attach.c; NULL without one). */
-const struct prov_runtime *prov_runtime_of(const struct tt_probe *pr);
-/* How the runtime runs pr (a probe without an attach point, made by hand
- * in tests: RUN_BEGIN/RUN_END when named begin/end). */
-enum prov_run prov_run_of(const struct tt_probe *pr);
-/* uprobe, uretprobe and usdt attach (prov_uprobe.c). */
-int prov_uprobe_attach(struct tt_prog *p, struct tt_probe *pr);
 
 #endif

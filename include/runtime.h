@@ -4,7 +4,7 @@
  *   features.c what the running kernel offers (`--info`)
  *   loader.c   create maps, patch map fds into the code, load programs
  *              (verifier log on failure, mapped back to source lines)
- *   attach.c   the providers' attach hooks (src/prov_*.c) in script order
+ *   attach.c   the providers' attach hooks (src/attach_*.c) in script order
  *              (invariant 2), detach
  *   runtime.c  BEGIN, event loop on the ring buffer, signals, END, maps at
  *              exit

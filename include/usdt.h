@@ -7,7 +7,7 @@
  * probe_read_user of a memory operand (base + displacement + index *
  * scale, or %rip-relative), then sign- or zero-extended from the spec's
  * size to 64 bits.  When the locations of one probe disagree about an
- * argument, the program reads bpf_get_attach_cookie() (attach.c sets it
+ * argument, the program reads bpf_get_attach_cookie() (attach_uprobe.c sets it
  * to the location's index) and branches to that location's read. */
 #ifndef USDT_H
 #define USDT_H

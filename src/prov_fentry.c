@@ -10,15 +10,11 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <string.h>
-#include <unistd.h>
 
-#include <bpf/bpf.h>
 #include <linux/bpf.h>
 
-#include "attach.h"
 #include "btf.h"
 #include "probes.h"
-#include "prog.h"
 
 static int fentry_parse(struct attach_point *ap, char **parts, int n)
 {
@@ -176,37 +172,4 @@ const struct prov_ops prov_fexit = {
 	.btf_func = "%s",
 	.retval = RETVAL_SLOT,
 	.func = FUNC_KSYM,
-};
-
-/* ---- attach --------------------------------------------------------------------- */
-
-static int fentry_attach(struct tt_prog *p, struct tt_probe *pr)
-{
-	int fd = bpf_link_create(pr->prog_fd, 0, pr->expected_attach_type, NULL);
-	if (fd < 0)
-		fd = bpf_raw_tracepoint_open(NULL, pr->prog_fd);
-	if (fd < 0) {
-		int err = -errno;
-		if (err == -EPERM || err == -524 /* ENOTSUPP */ ||
-		    err == -EOPNOTSUPP)
-			fprintf(stderr, "ERROR: %s: fentry/fexit need BPF "
-				"trampolines, which this kernel does not allow "
-				"(%s); use kprobe:/kretprobe:\n", pr->name,
-				strerror(-err));
-		return err;
-	}
-	attach_keep_fd(pr, fd);
-	return 0;
-}
-
-const struct prov_runtime prov_fentry_rt = {
-	.run = RUN_ATTACHED,
-	.attach = fentry_attach,
-	.newest_first = true,
-};
-
-const struct prov_runtime prov_fexit_rt = {
-	.run = RUN_ATTACHED,
-	.attach = fentry_attach,
-	.newest_first = true,
 };

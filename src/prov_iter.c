@@ -7,17 +7,13 @@
  * sema guards the body.  Attached as an iterator link that the runtime
  * reads once, in script order (attach_iter_fd); NAMEs are listed from the
  * bpf_iter_NAME functions of kernel BTF. */
-#include <errno.h>
 #include <fnmatch.h>
 #include <string.h>
 
-#include <bpf/bpf.h>
 #include <linux/bpf.h>
 
-#include "attach.h"
 #include "btf.h"
 #include "probes.h"
-#include "prog.h"
 
 static int iter_parse(struct attach_point *ap, char **parts, int n)
 {
@@ -89,21 +85,4 @@ const struct prov_ops prov_iter = {
 	.attach_type = BPF_TRACE_ITER,
 	.btf_func = "bpf_iter_%s",
 	.ctx_struct = "struct bpf_iter__%s",
-};
-
-/* An iterator link; the runtime walks it (attach_iter_fd) once the probes
- * are attached. */
-static int iter_attach(struct tt_prog *p, struct tt_probe *pr)
-{
-	int fd = bpf_link_create(pr->prog_fd, 0, BPF_TRACE_ITER, NULL);
-	if (fd < 0)
-		return -errno;
-	attach_keep_fd(pr, fd);
-	return 0;
-}
-
-const struct prov_runtime prov_iter_rt = {
-	.run = RUN_ITER,
-	.attach = iter_attach,
-	.newest_first = false,
 };

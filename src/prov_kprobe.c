@@ -15,12 +15,9 @@
 #include <sys/stat.h>
 
 #include <linux/bpf.h>
-#include <linux/perf_event.h>
 
-#include "attach.h"
 #include "btf.h"
 #include "probes.h"
-#include "prog.h"
 
 static int kprobe_parse(struct attach_point *ap, char **parts, int n)
 {
@@ -302,53 +299,4 @@ const struct prov_ops prov_kretprobe = {
 	.prog_type = BPF_PROG_TYPE_KPROBE,
 	.retval = RETVAL_PTREGS,
 	.func = FUNC_KSYM,
-};
-
-/* ---- attach --------------------------------------------------------------------- */
-
-static int kprobe_attach(struct tt_prog *p, struct tt_probe *pr)
-{
-	const struct attach_point *ap = pr->ap;
-	int retbit, type = attach_pmu_type("kprobe", &retbit);
-
-	if (type < 0) {
-		fprintf(stderr, "ERROR: %s: this kernel has no kprobe PMU "
-			"(/sys/bus/event_source/devices/kprobe)\n", pr->name);
-		return type;
-	}
-	struct perf_event_attr attr = { .type = (uint32_t)type };
-	if (ap->prov == PROV_KRETPROBE)
-		attr.config |= 1ull << retbit;
-	if (ap->func && *ap->func) {
-		attr.config1 = (uint64_t)(uintptr_t)ap->func;
-		attr.config2 = ap->offset;
-	} else {
-		attr.config2 = ap->addr;
-	}
-	int err = attach_perf_open(pr, &attr, 0);
-	if (err == -EILSEQ) /* the kernel's word for "not an instruction" */
-		fprintf(stderr, "ERROR: Possible attachment attempt in the "
-			"middle of an instruction, try a different offset.\n");
-	else if (err == -ENOENT)
-		fprintf(stderr, "ERROR: Unable to attach probe: %s: no "
-			"such kernel function (%s)\n", pr->name,
-			ap->func && *ap->func ? ap->func : "address");
-	else if (err == -EINVAL)
-		fprintf(stderr, "ERROR: Unable to attach probe: %s: the kernel "
-			"does not allow a kprobe there (a notrace, "
-			"blacklisted or inlined function, or an address "
-			"outside one)\n", pr->name);
-	return err == -EILSEQ ? -EINVAL : err;
-}
-
-const struct prov_runtime prov_kprobe_rt = {
-	.run = RUN_ATTACHED,
-	.attach = kprobe_attach,
-	.newest_first = true,
-};
-
-const struct prov_runtime prov_kretprobe_rt = {
-	.run = RUN_ATTACHED,
-	.attach = kprobe_attach,
-	.newest_first = false,
 };

@@ -12,15 +12,9 @@
 #include <linux/bpf.h>
 #include <linux/perf_event.h>
 
-#include "attach.h"
 #include "probes.h"
-#include "prog.h"
 
-static const struct perf_ev {
-	uint32_t type;
-	const char *name, *alias;
-	uint64_t config, count;
-} perf_events[] = {
+static const struct perf_ev perf_events[] = {
 	{ PERF_TYPE_SOFTWARE, "cpu-clock", "cpu", PERF_COUNT_SW_CPU_CLOCK, 1000000 },
 	{ PERF_TYPE_SOFTWARE, "task-clock", NULL, PERF_COUNT_SW_TASK_CLOCK, 1000000 },
 	{ PERF_TYPE_SOFTWARE, "page-faults", "faults", PERF_COUNT_SW_PAGE_FAULTS, 100 },
@@ -49,8 +43,7 @@ static uint32_t perf_type(enum provider prov)
 	return prov == PROV_HARDWARE ? PERF_TYPE_HARDWARE : PERF_TYPE_SOFTWARE;
 }
 
-/* The event called name (or its alias) of the provider's type, or NULL. */
-static const struct perf_ev *perf_event(enum provider prov, const char *name)
+const struct perf_ev *prov_perf_event(enum provider prov, const char *name)
 {
 	for (size_t i = 0; name && i < ARRAY_SIZE(perf_events); i++) {
 		const struct perf_ev *e = &perf_events[i];
@@ -67,7 +60,7 @@ static int perf_parse(struct attach_point *ap, char **parts, int n)
 	if (n != 2 && n != 3)
 		return prov_nargs_error(ap, "1 or 2 arguments");
 	ap->target = parts[1];
-	if (!prov_has_wildcard(parts[1]) && !perf_event(ap->prov, parts[1])) {
+	if (!prov_has_wildcard(parts[1]) && !prov_perf_event(ap->prov, parts[1])) {
 		diag_error(&ap->loc, "%s is not a %s probe", parts[1],
 			   probes_provider_name(ap->prov));
 		return -1;
@@ -128,45 +121,4 @@ const struct prov_ops prov_hardware = {
 	.listed = true,
 	.list_parts = perf_list_parts,
 	.prog_type = BPF_PROG_TYPE_PERF_EVENT,
-};
-
-/* ---- attach --------------------------------------------------------------------- */
-
-static int perf_attach(struct tt_prog *p, struct tt_probe *pr)
-{
-	const struct attach_point *ap = pr->ap;
-	/* the event name is in target or func depending on how it was
-	   written; accept either */
-	const char *ev = ap->target && *ap->target ? ap->target : ap->func;
-	const struct perf_ev *e = perf_event(ap->prov, ev);
-
-	if (!e) {
-		fprintf(stderr, "ERROR: %s: unknown %s event '%s'\n", pr->name,
-			probes_provider_name(ap->prov), ev ? ev : "");
-		return -EINVAL;
-	}
-	struct perf_event_attr attr = {
-		.type = e->type,
-		.config = e->config,
-		.sample_period = ap->freq ? ap->freq : e->count,
-	};
-	int err = attach_perf_all_cpus(pr, &attr);
-	/* attach_probe() says nothing for these two */
-	if (err == -ENOENT || err == -EINVAL)
-		fprintf(stderr, "ERROR: Unable to attach probe: %s: the kernel "
-			"refused the %s event (%s)\n", pr->name,
-			probes_provider_name(ap->prov), strerror(-err));
-	return err;
-}
-
-const struct prov_runtime prov_software_rt = {
-	.run = RUN_ATTACHED,
-	.attach = perf_attach,
-	.newest_first = true,
-};
-
-const struct prov_runtime prov_hardware_rt = {
-	.run = RUN_ATTACHED,
-	.attach = perf_attach,
-	.newest_first = false,
 };

@@ -11,15 +11,11 @@
 #include <fnmatch.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include <bpf/bpf.h>
 #include <linux/bpf.h>
 
-#include "attach.h"
 #include "btf.h"
 #include "probes.h"
-#include "prog.h"
 
 static int rawtp_parse(struct attach_point *ap, char **parts, int n)
 {
@@ -196,20 +192,4 @@ const struct prov_ops prov_rawtracepoint = {
 	.list_parts = prov_list_parts_modfunc,
 	.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
 	.args = ARGS_SLOTS,
-};
-
-/* ---- attach --------------------------------------------------------------------- */
-
-static int rawtp_attach(struct tt_prog *p, struct tt_probe *pr)
-{
-	int fd = bpf_raw_tracepoint_open(pr->ap->func, pr->prog_fd);
-	if (fd < 0)
-		return -errno;
-	attach_keep_fd(pr, fd);
-	return 0;
-}
-
-const struct prov_runtime prov_rawtracepoint_rt = {
-	.run = RUN_ATTACHED,
-	.attach = rawtp_attach,
 };

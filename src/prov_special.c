@@ -48,9 +48,6 @@ const struct prov_ops prov_end = {
 	.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
 };
 
-const struct prov_runtime prov_begin_rt = { .run = RUN_BEGIN };
-const struct prov_runtime prov_end_rt = { .run = RUN_END };
-
 /* self:signal:SIGUSR1 */
 static int self_parse(struct attach_point *ap, char **parts, int n)
 {
@@ -75,5 +72,3 @@ const struct prov_ops prov_self = {
 	.list_parts = self_list_parts,
 	.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
 };
-
-const struct prov_runtime prov_self_rt = { .run = RUN_SIGNAL };

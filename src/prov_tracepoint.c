@@ -17,10 +17,8 @@
 #include <linux/bpf.h>
 #include <linux/perf_event.h>
 
-#include "attach.h"
 #include "btf.h"
 #include "probes.h"
-#include "prog.h"
 #include "tracefs.h"
 #include "types.h"
 
@@ -430,33 +428,4 @@ const struct prov_ops prov_tracepoint = {
 	.list_parts = tp_list_parts,
 	.prog_type = BPF_PROG_TYPE_TRACEPOINT,
 	.args_ctype = "struct _tracepoint_%s_%s",
-};
-
-/* ---- attach --------------------------------------------------------------------- */
-
-static int tp_attach(struct tt_prog *p, struct tt_probe *pr)
-{
-	const struct attach_point *ap = pr->ap;
-	int id = tracefs_tp_id(ap->target, ap->func);
-
-	if (id < 0) {
-		if (id == -ENOENT && tracefs_path())
-			fprintf(stderr, "ERROR: tracepoint not found: %s:%s\n",
-				ap->target, ap->func);
-		return id;
-	}
-	struct perf_event_attr attr = {
-		.type = PERF_TYPE_TRACEPOINT,
-		.config = (uint64_t)id,
-		.sample_period = 1,
-		.sample_type = PERF_SAMPLE_RAW,
-		.wakeup_events = 1,
-	};
-	/* the program hangs off the tracepoint itself: one CPU is enough */
-	return attach_perf_open(pr, &attr, 0);
-}
-
-const struct prov_runtime prov_tracepoint_rt = {
-	.run = RUN_ATTACHED,
-	.attach = tp_attach,
 };

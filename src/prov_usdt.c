@@ -4,7 +4,7 @@
  * names (found as uprobe targets are: prov_user_targets); one attach
  * point per provider:name, with all its locations in note order, each
  * with its semaphore.  arg0..arg11 follow the note's argument specs
- * (usdt.c).  Attached like uprobes (prov_uprobe_attach): one perf event
+ * (usdt.c).  Attached like uprobes (attach_usdt.c): one perf event
  * per location, the location's index as its BPF cookie, and with -c for
  * the command only.  Newest program first, as for uprobes. */
 #include <string.h>
@@ -13,7 +13,6 @@
 
 #include "elf_syms.h"
 #include "probes.h"
-#include "prog.h"
 
 static int usdt_parse(struct attach_point *ap, char **parts, int n)
 {
@@ -158,10 +157,4 @@ const struct prov_ops prov_usdt = {
 	.list_parts = usdt_list_parts,
 	.prog_type = BPF_PROG_TYPE_KPROBE,
 	.args = ARGS_USDT,
-};
-
-const struct prov_runtime prov_usdt_rt = {
-	.run = RUN_ATTACHED,
-	.attach = prov_uprobe_attach,
-	.newest_first = true,
 };

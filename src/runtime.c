@@ -44,6 +44,7 @@
 #include "mapio.h"
 #include "output.h"
 #include "probes.h"
+#include "prov_runtime.h"
 #include "runtime.h"
 #include "symbols.h"
 #include "types.h"

@@ -15,6 +15,7 @@
 #include "macro.h"
 #include "parser.h"
 #include "probes.h"
+#include "prov_runtime.h"
 #include "prog.h"
 #include "sema.h"
 #include "types.h"

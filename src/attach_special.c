@@ -1,0 +1,10 @@
+/* attach_special.c — the runtime half of begin, end and self
+ * (prov_special.c is the front half).  Nothing is attached: the runtime
+ * runs BEGIN once before the other probes are attached and END once after
+ * they are detached, with BPF_PROG_TEST_RUN, and a self:signal probe the
+ * same way whenever the signal arrives. */
+#include "prov_runtime.h"
+
+const struct prov_runtime prov_begin_rt = { .run = RUN_BEGIN };
+const struct prov_runtime prov_end_rt = { .run = RUN_END };
+const struct prov_runtime prov_self_rt = { .run = RUN_SIGNAL };
