@@ -76,7 +76,8 @@ struct attach_point {
 	struct type *args_value;
 };
 
-/* Canonical lower-case provider name ("tracepoint"). */
+/* Canonical lower-case provider name ("tracepoint"; prov_common.c, from
+ * PROVIDERS: the name of its prov_ops; "none" for PROV_NONE). */
 const char *probes_provider_name(enum provider p);
 /* Parse ap->raw into the fields above: the provider named by the first
  * part (any of bpftrace's aliases: t, tracepoint, k, kr, u, ur, p, i, s,

@@ -33,7 +33,8 @@ struct tt_config;
 
 /* X(ENUM, name): enum provider PROV_ENUM, front half prov_name
  * (src/prov_*.c), runtime half prov_name_rt (src/attach_*.c,
- * prov_runtime.h). */
+ * prov_runtime.h); name is also the canonical name (prov_name.name,
+ * probes_provider_name). */
 #define PROVIDERS(X)                                                         \
 	X(BEGIN, begin) X(END, end)                                          \
 	X(TRACEPOINT, tracepoint) X(RAWTRACEPOINT, rawtracepoint)            \
@@ -187,7 +188,7 @@ bool prov_is_alias(const struct prov_ops *p, const char *s);
 /* Does ap's provider have flag f?  False for NULL. */
 bool prov_has(const struct attach_point *ap, unsigned f);
 
-/* ---- helpers the providers share (probes.c) --------------------------------- */
+/* ---- helpers the providers share (prov_common.c) --------------------------------- */
 
 bool prov_has_wildcard(const char *s);
 /* An unsigned number (decimal, 0x hex, 0 octal), nothing after it. */
@@ -240,8 +241,10 @@ struct kfunc {
 int prov_kfuncs(const struct kfunc **out);
 /* "kprobe vmlinux:nonsense", as bpftrace words a missing match. */
 const char *prov_kernel_what(const struct attach_point *ap);
-/* A [module:] that names no loaded module is an error: -1, else 0. */
-int prov_kernel_module_check(struct attach_point *ap);
+/* A [module:] that names no loaded module is an error (naming the probe
+ * with the provider's ap_name): -1, else 0. */
+int prov_kernel_module_check(struct attach_point *ap,
+			     const char *(*name)(const struct attach_point *));
 
 /* Perf counters (prov_perf.c), for software and hardware: bpftrace's
  * event names and aliases, the perf type and config, the default count. */

@@ -58,7 +58,7 @@ static int fentry_expand(struct attach_point *ap, struct ap_vec *out)
 {
 	const char *mod = ap->target && *ap->target ? ap->target : NULL;
 
-	if (prov_kernel_module_check(ap) < 0)
+	if (prov_kernel_module_check(ap, fentry_name) < 0)
 		return -1;
 	if (!ap->wildcard) {
 		if (fentry_proto(ap) == -ENOENT)
@@ -85,7 +85,7 @@ static int fentry_expand(struct attach_point *ap, struct ap_vec *out)
 		c->target = k->module;
 		if (fentry_proto(c))
 			continue; /* no BTF prototype: not attachable */
-		c->raw = probes_ap_name(c);
+		c->raw = fentry_name(c);
 		vec_push(out, c);
 		found++;
 	}

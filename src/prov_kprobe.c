@@ -184,7 +184,8 @@ const char *prov_kernel_what(const struct attach_point *ap)
 			  mod ? ap->target : "", mod ? ":" : "", ap->func);
 }
 
-int prov_kernel_module_check(struct attach_point *ap)
+int prov_kernel_module_check(struct attach_point *ap,
+			     const char *(*name)(const struct attach_point *))
 {
 	const char *mod = ap->target && *ap->target ? ap->target : NULL;
 	struct stat st;
@@ -192,7 +193,7 @@ int prov_kernel_module_check(struct attach_point *ap)
 	if (mod && !prov_has_wildcard(mod) && strcmp(mod, "vmlinux") &&
 	    stat(tt_sprintf("/sys/module/%s", mod), &st)) {
 		diag_error(&ap->loc, "specified module %s in probe %s is not "
-				     "loaded.", mod, probes_ap_name(ap));
+				     "loaded.", mod, name(ap));
 		return -1;
 	}
 	return 0;
@@ -204,7 +205,7 @@ static int kprobe_expand(struct attach_point *ap, struct ap_vec *out)
 {
 	const char *mod = ap->target && *ap->target ? ap->target : NULL;
 
-	if (prov_kernel_module_check(ap) < 0)
+	if (prov_kernel_module_check(ap, kprobe_name) < 0)
 		return -1;
 	if (!ap->wildcard) {
 		vec_push(out, ap);
@@ -224,7 +225,7 @@ static int kprobe_expand(struct attach_point *ap, struct ap_vec *out)
 		/* kprobe:vfs_read, kprobe:MOD:func for a module's (as -l) */
 		c->target = mod || strcmp(k->module, "vmlinux") ? k->module
 								: NULL;
-		c->raw = probes_ap_name(c);
+		c->raw = kprobe_name(c);
 		vec_push(out, c);
 		found++;
 	}

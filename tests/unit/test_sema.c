@@ -346,6 +346,7 @@ Test(sema, provider_table)
 		cr_assert_not_null(p->parse, "%s", p->name);
 		cr_assert_neq(p->prog_type, BPF_PROG_TYPE_UNSPEC, "%s", p->name);
 		cr_assert_eq(prov_lookup(p->name), p, "%s", p->name);
+		cr_assert_str_eq(probes_provider_name(i), p->name);
 		for (const char *a = p->aliases; *a;) {
 			size_t n = strcspn(a, " ");
 			const char *alias = strndup(a, n);
