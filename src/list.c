@@ -354,7 +354,7 @@ static bool ap_query(const struct attach_point *ap, struct prov_query *q)
 
 int list_program(const struct source *src, const struct tt_config *cfg)
 {
-	static struct tt_config c; /* probes.c keeps the pointer */
+	static struct tt_config c; /* prov_common.c keeps the pointer */
 	c = *cfg;
 	probes_set_config(&c);
 	list_pid = c.pid;
@@ -410,7 +410,7 @@ static char *read_file(const char *path, size_t *len)
 
 int list_main(int nargs, char **args, const struct tt_config *cfg)
 {
-	static struct tt_config c; /* probes.c keeps the pointer */
+	static struct tt_config c; /* prov_common.c keeps the pointer */
 	c = *cfg;
 	const char *search = NULL;
 	for (int i = 0; i < nargs; i++) {
