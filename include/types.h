@@ -31,7 +31,9 @@
  *    set (min/max), 0 (sum).  A bucket of an older epoch starts over.
  *  - TY_KSYM: the uint64 kernel address (8 bytes).
  *  - TY_USYM: { uint64 addr; int32 pid; int32 probe_id; } 16 bytes
- *    (probe_id: index in tt_prog.probes, -1 none).
+ *    (probe_id: index in tt_prog.probes, -1 none; with USYM_AT_PROBE
+ *    set, func of a uprobe/uretprobe: addr is that probe's location,
+ *    named from its binary even after the process is gone).
  *  - TY_KSTACK: { uint64 nr_frames; uint64 ip[nelem]; }.
  *  - TY_USTACK: { int32 pid; int32 probe_id; uint64 nr_frames;
  *    uint64 ip[nelem]; }, in stack_mode STACK_MODE_BUILD_ID the frames are
@@ -81,6 +83,9 @@ enum type_kind {
 
 /* nsecs(mode) clocks; a timestamp (TY_TIMESTAMP) records which one its
  * value came from. */
+/* TY_USYM probe_id flag: the address is the probe's own location */
+#define USYM_AT_PROBE 0x40000000
+
 enum ts_mode { TS_BOOT, TS_MONOTONIC, TS_TAI, TS_SW_TAI };
 
 enum agg_kind { AGG_NONE, AGG_COUNT, AGG_SUM, AGG_MIN, AGG_MAX, AGG_AVG,

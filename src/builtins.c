@@ -1917,7 +1917,12 @@ static struct irval lo_func(struct irb *b, struct node *n, struct node *m)
 		r = irb_call(b, BPF_FUNC_get_func_ip, &n->loc, 1,
 			     ref_reg(irb_ctx(b)));
 	}
-	return sym_value(b, n, ref_reg(r));
+	struct irval v = sym_value(b, n, ref_reg(r));
+	enum provider pv = irb_ap(b)->prov;
+	if (pv == PROV_UPROBE || pv == PROV_URETPROBE)
+		store_at(b, v.r, 12, 4,
+			 ref_imm(irb_probe_id(b) | USYM_AT_PROBE), &n->loc);
+	return v;
 }
 
 /* uaddr("sym"): the address of a symbol of the probed binary, typed as a

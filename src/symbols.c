@@ -205,14 +205,16 @@ static char *xstrdup(const char *s)
  * by address and, at one
  * address, by size descending.  An exact address takes the biggest
  * symbol there; an address inside takes the last symbol below it, which
- * must hold it unless its size is 0 (unknown: taken as holding
- * anything).  Nothing else is tried: a frame past the end of a sized
+ * must hold it unless its size is 0 (unknown: a function is taken as
+ * holding anything, a data symbol, like __TMC_END__ at the end of .data,
+ * only its own address).  Nothing else is tried: a frame past the end of a sized
  * function has no name. */
 
 struct usent {
 	uint64_t addr, size;
 	uint32_t name;    /* offset in the table's names */
 	uint32_t order;   /* position in the file: keeps the sort stable */
+	bool code;        /* a function (else data) */
 };
 
 struct usymtab {
@@ -274,6 +276,7 @@ static void read_symtab(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh,
 		u->size = sym.st_size;
 		u->name = (uint32_t)names.len;
 		u->order = (uint32_t)i;
+		u->code = ty != STT_OBJECT;
 		sb_putn(&names, name, strlen(name) + 1);
 	}
 	t->names = names.s;
@@ -355,7 +358,8 @@ static const struct usent *usymtab_at(const struct usymtab *t, uint64_t vaddr)
 	}
 	int i = lo < t->n && t->v[lo].addr == vaddr ? lo : lo - 1;
 	for (; i >= 0 && i < t->n && t->v[i].addr <= vaddr; i++)
-		if (!t->v[i].size || vaddr - t->v[i].addr < t->v[i].size)
+		if (t->v[i].size ? vaddr - t->v[i].addr < t->v[i].size
+				 : t->v[i].code || vaddr == t->v[i].addr)
 			return &t->v[i];
 	return NULL;
 }
@@ -713,12 +717,45 @@ static int32_t get_i32(const uint8_t *d)
 	return v;
 }
 
+/* The function at a uprobe's (single) location, from its binary. */
+static const char *probe_location_sym(int probe_id)
+{
+	const char *path = probe_binary(probe_id);
+	if (!path)
+		return NULL;
+	const struct attach_point *ap = prog->probes.v[probe_id].ap;
+	if (ap->nlocs != 1)
+		return NULL;
+	uint64_t vaddr;
+	struct ufile *f = ufile_get(path);
+	if (!f->elf || !file_off_to_vaddr(f, ap->locs[0].offset, &vaddr))
+		return NULL;
+	/* of the names at that address (getpid, __getpid), the one the
+	   probe was written with */
+	for (int k = 0; ap->func && k < 2; k++) {
+		const struct usymtab *t = &f->tab[k];
+		const struct usent *u = usymtab_at(t, vaddr);
+		for (; u && u < t->v + t->n && u->addr == vaddr; u++)
+			if (!strcmp(t->names + u->name, ap->func))
+				return t->names + u->name;
+	}
+	return usym_lookup_file(path, vaddr, NULL);
+}
+
 void sym_put_usym(struct strbuf *sb, const void *data)
 {
 	const uint8_t *d = data;
 	uint64_t addr = get_u64(d);
-	const char *name = usym_lookup(addr, get_i32(d + 8), get_i32(d + 12),
-				       NULL, NULL);
+	int32_t probe_id = get_i32(d + 12);
+	const char *name = NULL;
+	/* func of a uprobe: the probe's function, whether or not its
+	   process (whose maps place the library) still runs */
+	if (probe_id >= 0 && (probe_id & USYM_AT_PROBE)) {
+		probe_id &= ~USYM_AT_PROBE;
+		name = probe_location_sym(probe_id);
+	}
+	if (!name)
+		name = usym_lookup(addr, get_i32(d + 8), probe_id, NULL, NULL);
 	if (name)
 		sb_puts(sb, name);
 	else
