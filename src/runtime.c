@@ -5,11 +5,13 @@
  * process exit status.
  *
  * Order of events, as bpftrace:
- *   attach all probes -> "Attached N probes" (stderr, not with -q) ->
- *   the harness notification line (env __BPFTRACE_NOTIFY_PROBES_ATTACHED)
- *   -> BEGIN -> poll the ring buffer until exit(), SIGINT/SIGTERM, or at
- *   once when the script has only BEGIN/END -> detach everything -> END ->
- *   every non-empty script map, sorted by name.
+ *   BEGIN (its records wait in the ring buffer, ahead of any event) ->
+ *   attach all other probes -> "Attached N probes" (stderr, not with -q)
+ *   -> the harness notification line (env
+ *   __BPFTRACE_NOTIFY_PROBES_ATTACHED) -> poll the ring buffer (BEGIN's
+ *   output first) until exit(), SIGINT/SIGTERM, or at once when the
+ *   script has only BEGIN/END -> detach everything -> END -> every
+ *   non-empty script map, sorted by name.
  * Ring buffer records start with a u64 action id (index in
  * tt_prog.actions); records that arrive after exit() are dropped, as
  * bpftrace drops them, except END's.
@@ -463,6 +465,8 @@ static void child_reap(struct child *c)
 
 /* ---- the run ------------------------------------------------------------ */
 
+/* Runs the probes of kind run in script order; each one's records are
+   handled after it unless rb is NULL. */
 static int run_special(struct run *r, enum prov_run run, struct ring_buffer *rb)
 {
 	for (int i = 0; i < r->p->probes.n; i++) {
@@ -607,9 +611,10 @@ static int run_self(struct run *r, struct ring_buffer *rb)
 }
 
 /* Sets up the output ring buffer (*rbp), the -c command (paused) and the
-   cpid map, then attaches every probe; 0 or -1 (with a message). */
+   cpid map, runs BEGIN (status 1 in *status if it failed), then attaches
+   every other probe; 0 or -1 (with a message). */
 static int run_setup(struct run *r, struct child *child,
-		     struct ring_buffer **rbp)
+		     struct ring_buffer **rbp, int *status)
 {
 	struct tt_prog *p = r->p;
 
@@ -633,6 +638,10 @@ static int run_setup(struct run *r, struct child *child,
 		if (m->kind == MAPK_INTERNAL && !strcmp(m->name, "cpid"))
 			bpf_map_update_elem(m->fd, &key, &pid, BPF_ANY);
 	}
+	/* BEGIN before the other probes are attached (language.md), so
+	   nothing precedes its output; the output is read once they are */
+	if (run_special(r, RUN_BEGIN, NULL) < 0)
+		*status = 1;
 	return attach_all(p) < 0 ? -1 : 0;
 }
 
@@ -751,14 +760,12 @@ int runtime_run(struct tt_prog *p)
 	   write fails with EPIPE, see flush_output) */
 	sigaction(SIGPIPE, &sa, &old_pipe);
 
-	if (run_setup(&r, &child, &rb) < 0) {
+	if (run_setup(&r, &child, &rb, &status) < 0) {
 		status = 1;
 		goto out;
 	}
 	announce_attached(&r);
-
-	if (run_special(&r, RUN_BEGIN, rb) < 0)
-		status = 1;
+	rb_consume(&r, rb); /* BEGIN's output */
 	fflush(stdout);
 	child_start(&child);
 
