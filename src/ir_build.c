@@ -1288,8 +1288,12 @@ static struct irval unop(struct irb *b, struct node *n)
 	if (n->op == '!')
 		return bool_value(b, n);
 	if (n->op == '*') {
+		/* an integer address: in the probe's address space */
 		struct irval p = irb_expr(b, n->a);
-		return read_mem(b, n, p.r, 0, n->type, as_of(b, n->a->type), NULL);
+		struct type *pt = n->a->type;
+		if (type_is_int(pt))
+			pt = type_ptr(n->type, AS_NONE);
+		return read_mem(b, n, p.r, 0, n->type, as_of(b, pt), NULL);
 	}
 	if (n->op == '&')
 		return addr_of(b, n->a, n->type);

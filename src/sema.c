@@ -740,6 +740,8 @@ static struct type *type_unop(struct sema *s, struct node *n)
 			}
 			return sema_with_as(a->elem, a->as);
 		}
+		if (type_is_int(a)) /* *kaddr("avenrun"): 8 bytes there */
+			return type_int(8, false);
 		break;
 	case '&': {
 		enum addrspace as;

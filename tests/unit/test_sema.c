@@ -584,6 +584,8 @@ Test(sema, pointer_arithmetic)
 	     "int32 *");
 	TYPE("begin { $p = (int32 *)8; $q = $p < $p + 1; }", "Var $q", "bool");
 	TYPE("begin { $p = (int32 *)8; $q = $p != 0; }", "Var $q", "bool");
+	/* * of an integer address (kaddr) reads a uint64 */
+	TYPE("begin { $a = (int16)8; $q = *($a + 8); }", "Var $q", "uint64");
 	ERR("begin { $p = (int32 *)8; $q = 1 - $p; }",
 	    "stdin:1:31-37: ERROR: The - operator can not be used on "
 	    "expressions of types int8, int32 *\n"
