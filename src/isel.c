@@ -5,14 +5,15 @@
  * virtual register MIR_NPHYS + i), where
  *   - ALU operations are 64-bit, two-address (d = a; d op= b), with a
  *     32-bit signed immediate when the constant fits, else ld_imm64 to a
- *     temporary;
+ *     temporary; "and 0xffffffff" is a 32-bit move;
  *   - signed division and modulo (no sdiv/smod before cpu v4) become
  *     unsigned ones on absolute values with the sign fixed up, branch-free:
  *     BPF semantics x/0 = 0, x%0 = x, INT64_MIN / -1 = INT64_MIN;
  *   - SETCC becomes "d = 1; if (a cc b) goto L; d = 0; L:" (new blocks);
  *   - BR becomes one conditional jump with the immediate on the right,
  *     inverted when the true block comes next, and no jump to the next
- *     block;
+ *     block; a branch on two constants is a jump or nothing, and the
+ *     blocks it no longer reaches get no code;
  *   - slot operands become r10 + offset (stack) or scratch base + offset;
  *   - MEMZERO/MEMCPY become 8/4/2/1-byte moves;
  *   - CALL arguments are moved into r1..r5, the result taken from r0; CTX
@@ -390,6 +391,8 @@ static void mov_imm(struct isel *S, int d, int64_t v)
 
 static void mov_reg(struct isel *S, int d, int s)
 {
+	if (d == s)
+		return;  /* d = op(d, ...) needs no copy */
 	emit(S, (struct minsn){ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst = d,
 				.src = s });
 }
@@ -524,6 +527,13 @@ static void sel_alu(struct isel *S, enum ir_op op, int d, struct ref a,
 		a = b;
 		b = t;
 	}
+	/* d = a & 0xffffffff: a 32-bit move zero-extends (no ld_imm64). */
+	if (op == IR_AND && b.kind == REF_IMM && b.imm == 0xffffffff) {
+		int s = ref_reg_or_tmp(S, &a);
+		emit(S, (struct minsn){ .code = BPF_ALU | BPF_MOV | BPF_X,
+					.dst = d, .src = s });
+		return;
+	}
 	/* d = k - d: negate and add. */
 	if (op == IR_SUB && b.kind == REF_REG && vreg(b.reg) == d &&
 	    a.kind == REF_IMM && fits32(a.imm)) {
@@ -576,14 +586,15 @@ static void sel_sdivmod(struct isel *S, enum ir_op op, int d, struct ref a,
 	alu_reg(S, BPF_SUB, ua, sa);
 	int sign = sa;
 	bool negate = false;
-	if (b.kind == REF_IMM && b.imm != INT64_MIN) {
-		int64_t k = b.imm < 0 ? -b.imm : b.imm;
+	if (b.kind == REF_IMM) {
+		/* |b| as unsigned: 2^63 for INT64_MIN */
+		uint64_t k = b.imm < 0 ? -(uint64_t)b.imm : (uint64_t)b.imm;
 		negate = op == IR_SDIV && b.imm < 0;
 		if (k <= INT32_MAX) {
-			alu_imm(S, bop, ua, k);
+			alu_imm(S, bop, ua, (int64_t)k);
 		} else {
 			int t = tmp(S);
-			mov_imm(S, t, k);
+			mov_imm(S, t, (int64_t)k);
 			alu_reg(S, bop, ua, t);
 		}
 	} else {
@@ -1004,7 +1015,10 @@ static void layout(const struct ir_func *f, int *order)
 		const struct ir_block *bl = f->blocks[b];
 		const struct ir_insn *t = bl->ninsns ? &bl->insns[bl->ninsns - 1] : NULL;
 		int want = -1;
-		if (t && t->op == IR_BR)
+		if (t && t->op == IR_BR && ir_cc_invert(t->cc) < 0 &&
+		    t->t != t->f && !placed[t->f])
+			want = t->f;  /* no inverse: jump to t, fall to f */
+		else if (t && t->op == IR_BR)
 			want = (t->t == b + 1 || t->f == b + 1) && !placed[b + 1] ? b + 1
 			       : ready(f, placed, t->f) ? t->f
 			       : ready(f, placed, t->t) ? t->t : -1;
@@ -1027,6 +1041,33 @@ static void layout(const struct ir_func *f, int *order)
 			break;
 	}
 	free(placed);
+}
+
+/* Blocks reachable from the entry when branches on two constants go
+ * only where they go (sel_br folds them): the others get no code, which
+ * the verifier would reject as unreachable. */
+static void reachable(const struct ir_func *f, bool *reach)
+{
+	int *stack = xmalloc((f->nblocks + 1) * sizeof(int)), sp = 0;
+	reach[0] = true;
+	stack[sp++] = 0;
+	while (sp) {
+		const struct ir_block *bl = f->blocks[stack[--sp]];
+		const struct ir_insn *t = bl->ninsns ? &bl->insns[bl->ninsns - 1] : NULL;
+		int succ[2] = { bl->succ[0], bl->succ[1] }, ns = bl->nsucc;
+		if (t && t->op == IR_BR && t->arg[0].kind == REF_IMM &&
+		    t->arg[1].kind == REF_IMM) {
+			succ[0] = ir_cc_eval(t->cc, t->arg[0].imm, t->arg[1].imm)
+				  ? t->t : t->f;
+			ns = 1;
+		}
+		for (int k = 0; k < ns; k++)
+			if (!reach[succ[k]]) {
+				reach[succ[k]] = true;
+				stack[sp++] = succ[k];
+			}
+	}
+	free(stack);
 }
 
 /* Does any instruction of f use fn<i>? */
@@ -1054,10 +1095,17 @@ struct mfunc *isel_run(const struct ir_func *f)
 	S.ir2m = xcalloc(f->nblocks + 1, sizeof(int));
 	int *order = xcalloc(f->nblocks + 1, sizeof(int));
 	layout(f, order);
-	for (int k = 0; k < f->nblocks; k++) {
+	bool *reach = xcalloc(f->nblocks + 1, 1);
+	reachable(f, reach);
+	int n = 0;
+	for (int k = 0; k < f->nblocks; k++)
+		if (reach[order[k]])
+			order[n++] = order[k];
+	free(reach);
+	for (int k = 0; k < n; k++) {
 		int b = order[k];
 		S.irb = b;
-		S.next = k + 1 < f->nblocks ? order[k + 1] : -1;
+		S.next = k + 1 < n ? order[k + 1] : -1;
 		S.cur = S.ir2m[b] = mir_block_new(mf);
 		const struct ir_block *bl = f->blocks[b];
 		for (int i = 0; i < bl->ninsns; i++)
