@@ -203,6 +203,8 @@ struct attach_point *prov_ap_copy(const struct attach_point *ap);
 /* Nothing matched `what`: an error, or with config missing_probes "warn"
  * a warning and ap is dropped ("ignore": silently).  -1 or 0. */
 int prov_no_match(struct attach_point *ap, const char *what);
+/* config missing_probes is "warn" or "ignore". */
+bool prov_missing_tolerated(void);
 /* Sorted names of the entries of dir matching pattern (arena). */
 int prov_list_dirs(const char *dir, const char *pattern, char ***out);
 /* The tracefs directory (probes_set_tracefs_root's, for tests), or NULL. */

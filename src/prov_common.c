@@ -108,6 +108,12 @@ bool prov_cfg_unsafe(void)
 	return user_cfg && user_cfg->unsafe;
 }
 
+bool prov_missing_tolerated(void)
+{
+	const char *m = user_cfg ? user_cfg->missing_probes : NULL;
+	return m && (!strcmp(m, "warn") || !strcmp(m, "ignore"));
+}
+
 int prov_no_match(struct attach_point *ap, const char *what)
 {
 	const char *m = user_cfg ? user_cfg->missing_probes : NULL;

@@ -207,12 +207,22 @@ static int kprobe_expand(struct attach_point *ap, struct ap_vec *out)
 
 	if (prov_kernel_module_check(ap, kprobe_name) < 0)
 		return -1;
+	const struct kfunc *kf;
+	int nkf = prov_kfuncs(&kf), found = 0;
 	if (!ap->wildcard) {
+		/* a function this kernel lacks (swapin.bt's swap_read_folio
+		   on 6.1): with missing_probes warn or ignore it is dropped
+		   here, like a wildcard matching nothing; else attaching
+		   says why */
+		bool known = !nkf || !ap->func || !*ap->func;
+		for (int i = 0; !known && i < nkf; i++)
+			known = !strcmp(kf[i].name, ap->func) &&
+				(!mod || !strcmp(kf[i].module, mod));
+		if (!known && prov_missing_tolerated())
+			return prov_no_match(ap, prov_kernel_what(ap));
 		vec_push(out, ap);
 		return 0;
 	}
-	const struct kfunc *kf;
-	int nkf = prov_kfuncs(&kf), found = 0;
 	for (int i = 0; i < nkf; i++) {
 		const struct kfunc *k = &kf[i];
 		if (fnmatch(ap->func, k->name, 0) ||
