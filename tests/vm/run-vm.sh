@@ -26,9 +26,14 @@ mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/tmp"
 cp "$bb" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 cp "$bin" "$root/bin/tinytrace"
-# more static programs for the tests (TT_VM_EXTRA: space-separated paths)
+# more static programs for the tests (TT_VM_EXTRA: space-separated paths,
+# copied to /bin) and kernel modules (TT_VM_MODULES, copied to /modules)
 for x in ${TT_VM_EXTRA:-}; do
 	cp "$x" "$root/bin/" || exit 1
+done
+mkdir -p "$root/modules"
+for x in ${TT_VM_MODULES:-}; do
+	cp "$x" "$root/modules/" || exit 1
 done
 # bpftrace's tools (TT_VM_TOOLS: a directory, put at /tools) with the
 # cases that run them (TT_VM_TOOLS_SH, at /tools.sh)

@@ -101,11 +101,13 @@ fi
 
 # Static helper programs the VM cases run: the capability probe (under
 # qemu's emulation, hardware breakpoints fire, so its "yes" answer is
-# checked there) and a program to set a watchpoint on.
+# checked there), a program to set a watchpoint on, and a memory hog
+# (tests/vm/memhog.c) for the OOM and swap tools.
 extra=
-for p in has_capability watchpoint_threaded; do
+for p in testprogs/has_capability testprogs/watchpoint_threaded vm/memhog; do
+	c=$srcdir/tests/$p.c p=${p#*/}
 	if ! ${TT_CC:-${CC:-cc}} -static -O1 -pthread -o "$tmp/$p" \
-		"$srcdir/tests/testprogs/$p.c" 2>"$tmp/$p.err"; then
+		"$c" 2>"$tmp/$p.err"; then
 		cat "$tmp/$p.err" >&2
 		echo "run.sh: cannot build a static $p for the VM" >&2
 		exit 1
@@ -113,6 +115,15 @@ for p in has_capability watchpoint_threaded; do
 	extra="$extra $tmp/$p"
 done
 export TT_VM_EXTRA="$extra"
+
+# Modules of the booted kernel the tools need, when its modules are
+# installed here: brd (a RAM disk to swap to, for swapin.bt)
+kver=${kernel##*/vmlinuz-}
+mods=
+for m in drivers/block/brd.ko; do
+	[ -f "/lib/modules/$kver/kernel/$m" ] && mods="$mods /lib/modules/$kver/kernel/$m"
+done
+export TT_VM_MODULES="$mods"
 
 # bpftrace's kprobe/kfunc tools, unmodified (tests/vm/tools.sh), when their
 # directory is there (TT_BPFTRACE_TOOLS, default ../shared/bpftrace-docs/

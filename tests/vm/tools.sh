@@ -103,7 +103,46 @@ tool tcpsynbl tcpsynbl.bt "$NC" \
 tool tcpretrans tcpretrans.bt 'timeout 2 nc 10.99.0.2 9' \
 	'Tracing tcp retransmits. Hit Ctrl-C to end.' \
 	"$TS +[0-9]+ +[0-9.]+:[0-9]+ +10\.99\.0\.2:9 +SYN_SENT" exit=0
-s tool_oomkill 'needs an OOM kill in the VM that spares the test (two 700 MB dd in 1 GB hung the VM): not set up yet'
+
+# ---- memory: a cgroup (v2) whose memory.max is below what memhog (a
+# static helper, tests/vm/memhog.c) writes: with no swap the kernel kills
+# it inside the cgroup, sparing the test; with swap on a RAM disk (brd) it
+# swaps it out and in.  The console stays quiet about the kill.
+echo 1 > /proc/sys/kernel/printk
+mkdir -p /sys/fs/cgroup
+CG=/sys/fs/cgroup
+if mount -t cgroup2 none $CG && echo +memory > $CG/cgroup.subtree_control &&
+	mkdir $CG/ttoom $CG/ttswap && echo 8M > $CG/ttoom/memory.max &&
+	echo 0 > $CG/ttoom/memory.swap.max && echo 8M > $CG/ttswap/memory.max; then
+	tool oomkill oomkill.bt "sh -c 'echo \$\$ > $CG/ttoom/cgroup.procs && exec memhog 24'" \
+		'Tracing oom_kill_process\(\)... Hit Ctrl-C to end.' \
+		"$TS Triggered by PID [0-9]+ \(\"memhog\"\), CGROUP [0-9]+ \(\"[^\"]*ttoom\"\), OOM kill of PID [0-9]+ \(\"memhog\"\), [0-9]+ pages, loadavg: [0-9.]+ [0-9.]+ [0-9.]+ [0-9]+/[0-9]+ [0-9]+" exit=0
+	if [ ! -f /modules/brd.ko ]; then
+		s tool_swapin "no brd.ko (a RAM disk to swap to) for this kernel in /lib/modules"
+	elif insmod /modules/brd.ko rd_nr=1 rd_size=65536 &&
+		mkswap /dev/ram0 > /dev/null && swapon /dev/ram0; then
+		tool swapin swapin.bt "sh -c 'echo \$\$ > $CG/ttswap/cgroup.procs && exec memhog 24'" \
+			"$TS" '@\[memhog, [0-9]+\]: [0-9]+' exit=0
+		swapoff /dev/ram0
+	else
+		s tool_swapin 'cannot set up swap on a brd RAM disk'
+	fi
+else
+	s tool_oomkill 'no memory cgroup (cgroup2 with memory.max) in the VM'
+	s tool_swapin 'no memory cgroup (cgroup2 with memory.max) in the VM'
+fi
+
+# ---- a unix socket: busybox logger sends to syslogd's /dev/log (datagrams)
+syslogd -n -O /tmp/syslog &
+slog=$!
+sleep 0.3
+tool undump undump.bt 'logger -t tt ttmarker' \
+	'Dump UNIX socket packages RX. Ctrl-C to end' \
+	'TIME +COMM +PID +SIZE +DATA' \
+	"$TS syslogd +[0-9]+ +[0-9]+ +.*tt: ttmarker.*" exit=0
+kill $slog
+wait $slog 2>/dev/null
+
 tool loads loads.bt 'true' \
 	'Reading load averages... Hit Ctrl-C to end.' \
 	"$TS load averages: [0-9]+\.[0-9]{3} [0-9]+\.[0-9]{3} [0-9]+\.[0-9]{3}" exit=0
@@ -114,10 +153,11 @@ s tool_biolatency_kp 'kprobe:__blk_account_io_done: no such function in this 6.1
 s tool_old_biosnoop_pre_6_4 'kprobe:__blk_account_io_done: no such function in this 6.1 kernel'
 s tool_old_biostacks 'kprobe:blk_start_request: gone since 5.0'
 s tool_mdflush 'needs an md array: no mdadm in the VM'
-s tool_swapin 'needs swap space in the VM (zram module and a memory hog): not set up yet'
-s tool_undump 'needs a unix-socket workload in the VM: not written yet'
 s tool_xfsdist 'needs an XFS file system: no mkfs.xfs in the VM'
 s tool_old_biosnoop_pre_5_17 'for kernels before 5.17 (struct request.rq_disk); the VM runs 6.1'
 s tool_old_mdflush 'for kernels before 5.12 (struct bio.bi_disk); the VM runs 6.1'
 s tool_old_tcpdrop 'for kernels before 5.17 (kprobe:tcp_drop); the VM runs 6.1'
-s tool_old_runqlen 'for kernels before 6.6 (cfs_rq.nr_running): not written yet'
+# old/runqlen.bt is for kernels before 6.6 (cfs_rq.nr_running): this 6.1
+tool old_runqlen old/runqlen.bt 'true' \
+	'Sampling run queue length at 99 Hertz... Hit Ctrl-C to end.' \
+	'@runqlen:' '\[0\] +[0-9]+ \|@* *\|' exit=0
