@@ -46,7 +46,7 @@
 
 int ir_build(struct node *program, struct sema_result *sr, struct tt_prog *out);
 
-/* ---- for the builtin table (builtins.c) --------------------------------- */
+/* ---- for the builtins' lowering half (builtins_lower.c) ------------- */
 struct irb;
 
 /* An expression's value: a register or immediate for integers, bools and

@@ -136,7 +136,7 @@ int sema_run(struct node *program, const struct tt_config *cfg,
 int sema_options_check(const struct sema_result *r,
 		       const struct tt_config *c, FILE *help);
 
-/* ---- for the builtin table (builtins.c) ---------------------------------
+/* ---- for the builtins' typing half (builtins_type.c) -----------------
  * A builtin's typing hook calls these. */
 struct sema;
 /* Types an expression (and its children); returns its type (TY_NONE after

@@ -1,22 +1,33 @@
-/* builtin_names.c — is a name a builtin? (builtin_names.h)
+/* builtin_names.c — the list of builtins (builtin_names.h).
  *
- * Takes: a name.  Produces: whether BUILTIN_NAMES lists it. */
+ * Takes: a name or a builtin id.  Produces: its id, whether BUILTINS lists
+ * it, its argument counts and flags. */
 #include "builtin_names.h"
 
 #include <string.h>
 
 #include "tt.h"
 
-static const char *const names[] = {
-#define X(name) #name,
-	BUILTIN_NAMES(X)
+static const struct builtin_info infos[BI_COUNT] = {
+#define X(name, min, max, flags) [BI_##name] = { #name, min, max, flags },
+	BUILTINS(X)
 #undef X
 };
 
+enum builtin_id builtin_id_of(const char *name)
+{
+	for (int i = 0; i < BI_COUNT; i++)
+		if (!strcmp(infos[i].name, name))
+			return (enum builtin_id)i;
+	return BI_NONE;
+}
+
+const struct builtin_info *builtin_info(enum builtin_id id)
+{
+	return &infos[id];
+}
+
 bool builtin_name_known(const char *name)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (!strcmp(names[i], name))
-			return true;
-	return false;
+	return builtin_id_of(name) != BI_NONE;
 }

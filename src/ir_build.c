@@ -3,7 +3,7 @@
  * Takes the program annotated by sema and the sema_result; produces a
  * tt_prog with maps, actions and probes (each with its IR).  Conventions
  * are listed in ir_build.h.  Expressions are lowered by irb_expr (builtins
- * through their table entry's lowering hook), statements by stmt();
+ * through their lowering hook, builtins_lower.h), statements by stmt();
  * conditions branch directly (cond_br) instead of materialising booleans.
  * A construct with no lowering yet is an error with its location. */
 #include "ir_build.h"
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "builtins.h"
+#include "builtins_lower.h"
 #include "lexer.h"
 #include "probes.h"
 #include "types.h"
@@ -1709,10 +1709,10 @@ struct irval irb_expr(struct irb *b, struct node *n)
 	case N_CALL: {
 		if (n->sym.kind == SYM_CONSTANT)
 			return val(n->type, ref_imm((int64_t)n->ival));
-		const struct builtin *bi = builtin_lookup(n->name);
-		if (!bi || !bi->lower)
+		enum builtin_id id = builtin_id_of(n->name);
+		if (id == BI_NONE || !builtin_lowering(id))
 			return irb_unsupported(b, &n->loc, n->name);
-		return bi->lower(b, n, NULL);
+		return builtin_lowering(id)(b, n, NULL);
 	}
 	case N_VAR: {
 		struct var_home *h = var_home(b, sema_var_of(n));
@@ -1854,12 +1854,12 @@ static void assign(struct irb *b, struct node *n)
 			val = val->a;
 		if (lhs->kind == N_MAP && (val->kind == N_CALL ||
 					   val->kind == N_BUILTIN)) {
-			const struct builtin *bi = builtin_lookup(val->name);
-			if (bi && (bi->flags & BI_AGG)) {
+			enum builtin_id id = builtin_id_of(val->name);
+			if (id != BI_NONE && (builtin_info(id)->flags & BI_AGG)) {
 				for (struct node *k = rhs; k != val; k = k->a)
 					for (int i = 0; i < k->args.n; i++)
 						stmt(b, k->args.v[i]);
-				bi->lower(b, val, lhs);
+				builtin_lowering(id)(b, val, lhs);
 				return;
 			}
 		}

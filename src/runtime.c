@@ -327,7 +327,7 @@ static int on_record(void *ctx, void *data, size_t size)
 }
 
 /* Whether a probe called exit(), from the internal "exit" map it also
- * sets ([u64 1][int64 code], builtins.c): its ring buffer record may have
+ * sets ([u64 1][int64 code], builtins_lower.c): its ring buffer record may have
  * been lost to a full buffer.  The code goes to *code. */
 static bool exit_called(const struct tt_prog *p, int64_t *code)
 {

@@ -1,7 +1,7 @@
 /* sema.c — attach points, scopes, types, builtins and maps.  Its helpers:
  * sema_types.c (type rules and type names), sema_fold.c (literal folding),
  * sema_format.c (printf formats); the builtins type their calls through
- * sema.h (builtins.c).
+ * sema.h (builtins_type.c's table, builtins_type.h).
  *
  * Takes the N_PROGRAM from the parser, macros expanded (macro.c);
  * produces node->type on every expression, node->sym on VAR, MAP and
@@ -21,7 +21,7 @@
 #include <linux/bpf.h>
 #include <string.h>
 
-#include "builtins.h"
+#include "builtins_type.h"
 #include "btf.h"
 #include "cdecl.h"
 #include "lexer.h"
@@ -56,7 +56,7 @@ struct sema {
 				       error said why (`@m = @m`) */
 };
 
-/* ---- helpers for builtins.c ------------------------------------------ */
+/* ---- helpers for builtins_type.c ------------------------------------- */
 
 void sema_err(struct sema *s, const struct srcloc *loc, const char *fmt, ...)
 {
@@ -899,7 +899,8 @@ static struct type *type_call(struct sema *s, struct node *n)
 {
 	if (!strncmp(n->name, "__builtin_", 10))
 		n->name += 10;
-	const struct builtin *bi = builtin_lookup(n->name);
+	enum builtin_id id = builtin_id_of(n->name);
+	const struct builtin_info *bi = id != BI_NONE ? builtin_info(id) : NULL;
 	int64_t cval;
 	struct type *ctype = NULL;
 	if (!bi && n->kind == N_BUILTIN &&
@@ -972,7 +973,7 @@ static struct type *type_call(struct sema *s, struct node *n)
 	}
 	bool direct = s->direct_map_assign;
 	s->direct_map_assign = false;
-	struct type *t = bi->type(s, n);
+	struct type *t = builtin_typing_of(id)->type(s, n);
 	s->direct_map_assign = direct;
 	return t ? t : type_none();
 }
@@ -1383,8 +1384,8 @@ static bool is_agg_call(struct node *n)
 	n = block_value(n);
 	if (n->kind != N_CALL && n->kind != N_BUILTIN)
 		return false;
-	const struct builtin *bi = builtin_lookup(n->name);
-	return bi && (bi->flags & BI_AGG);
+	enum builtin_id id = builtin_id_of(n->name);
+	return id != BI_NONE && (builtin_info(id)->flags & BI_AGG);
 }
 
 /* Assigning rhs (of type t) to a variable declared with a type

@@ -7,7 +7,8 @@
 #include <string.h>
 
 #include "builtin_names.h"
-#include "builtins.h"
+#include "builtins_lower.h"
+#include "builtins_type.h"
 #include "macro.h"
 #include "parser.h"
 #include "stdlib_bt.h"
@@ -822,23 +823,37 @@ Test(macro, programs_without_macros_are_unchanged)
 		   "      Builtin pid\n");
 }
 
-/* macro.c asks builtin_names.h, not the builtin table: every name of the
- * list has its table entry (builtin_lookup only finds listed names). */
-Test(macro, builtin_names_match_the_builtin_table)
+/* macro.c asks builtin_names.h, not the builtin tables: every builtin of
+ * the list has its id, its typing hook (sema) and its lowering hook
+ * (ir_build; none when sema folds it, BI_FOLDED), and nothing else is a
+ * builtin. */
+Test(macro, builtin_names_match_the_builtin_tables)
 {
 	static const char *const names[] = {
-#define X(name) #name,
-		BUILTIN_NAMES(X)
+#define X(name, min, max, flags) #name,
+		BUILTINS(X)
 #undef X
 	};
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+	cr_assert_eq(ARRAY_SIZE(names), BI_COUNT);
+	for (int i = 0; i < BI_COUNT; i++) {
 		cr_expect(builtin_name_known(names[i]), "%s", names[i]);
-		cr_expect_not_null(builtin_lookup(names[i]),
-				   "%s is listed but has no table entry",
-				   names[i]);
+		cr_expect_eq(builtin_id_of(names[i]), i, "%s", names[i]);
+		cr_expect_str_eq(builtin_info(i)->name, names[i]);
+		cr_expect_not_null(builtin_typing_of(i)->type,
+				   "%s has no typing hook", names[i]);
+		if (builtin_info(i)->flags & BI_FOLDED)
+			cr_expect_null(builtin_lowering(i),
+				       "%s is folded by sema but has a lowering "
+				       "hook", names[i]);
+		else
+			cr_expect_not_null(builtin_lowering(i),
+					   "%s has no lowering hook", names[i]);
+		if (builtin_info(i)->flags & BI_AGG)
+			cr_expect_neq(builtin_typing_of(i)->agg, AGG_NONE,
+				      "%s", names[i]);
 	}
 	cr_expect(!builtin_name_known("nosuch"));
-	cr_expect_null(builtin_lookup("nosuch"));
+	cr_expect_eq(builtin_id_of("nosuch"), BI_NONE);
 	cr_expect(!builtin_name_known("__builtin_pid"));
 }
 

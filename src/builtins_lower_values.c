@@ -1,19 +1,18 @@
-/* builtins_values.c — builtins whose values userspace resolves when it
- * prints them, and the ones that build special records: strftime, nsecs(mode),
- * elapsed, username, buf, ntop, macaddr, bswap, cgroup_path, strerror, join,
- * signal, kptr/uptr, percpu_kaddr, debugf, usermode, signal_name,
- * strstr/strcontains.
+/* builtins_lower_values.c — the lowering of the builtins whose values
+ * userspace resolves when it prints them, and of the ones that build
+ * special records: strftime, nsecs(mode), elapsed, username, buf, ntop,
+ * macaddr, bswap, cgroup_path, strerror, join, signal, kptr/uptr,
+ * percpu_kaddr, debugf, usermode, signal_name, strstr/strcontains (their
+ * typing is in builtins_type.c).
  *
- * Takes: N_CALL/N_BUILTIN nodes naming them (the table in builtins.c points
- * here).  Produces: their types (sema) and IR (ir_build).  Value layouts
- * are types.h's storage contract; fmt_values.c prints them.  Compile-time
+ * Takes: N_CALL/N_BUILTIN nodes naming them (the table in
+ * builtins_lower.c points here).  Produces: their IR.  Value layouts are
+ * types.h's storage contract; fmt_values.c prints them.  Compile-time
  * strings a value refers to (strftime formats, cgroup_path filters) become
  * ACT_STRING actions whose index the value carries. */
-#include "builtins_values.h"
+#include "builtins_lower_values.h"
 
-#include <bpf/btf.h>
 #include <linux/bpf.h>
-#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -21,14 +20,8 @@
 #include "ir_loops.h" /* irb_func(): strstr's bpf_loop callback */
 #include "probes.h"
 #include "types.h"
-#include "symbols.h"
 
 /* ---- small helpers ---------------------------------------------------- */
-
-static bool is_none(const struct type *t)
-{
-	return !t || t->kind == TY_NONE;
-}
 
 static struct irval val(struct type *t, struct ref r)
 {
@@ -67,31 +60,6 @@ static struct ref op2(struct irb *b, enum ir_op op, struct ref a, struct ref x,
 	return ref_reg(d);
 }
 
-/* Argument i as a string literal (also a macro parameter standing for
- * one), typed; NULL when it is something else. */
-static struct node *str_literal_arg(struct sema *s, struct node *n, int i)
-{
-	struct node *a = n->args.v[i];
-	if (a->kind == N_BLOCK && !a->args.n && a->a && a->a->kind == N_STR)
-		n->args.v[i] = a = a->a;
-	sema_expr(s, a);
-	return a->kind == N_STR ? a : NULL;
-}
-
-/* Types argument i, which must be an integer; false after an error. */
-static bool int_arg(struct sema *s, struct node *n, int i, const char *what)
-{
-	struct type *t = sema_expr(s, n->args.v[i]);
-	if (is_none(t))
-		return false;
-	if (!type_is_int(t)) {
-		sema_err(s, &n->loc, "%s() expects an integer %s (%s provided)",
-			 n->name, what, sema_kind_name(t));
-		return false;
-	}
-	return true;
-}
-
 /* Where memory reached through a value of type t lives: a pointer's own
  * address space, else the probe's (user memory in uprobes and USDT). */
 static bool user_memory(struct irb *b, const struct type *t)
@@ -128,42 +96,11 @@ static struct type *bytes(int n)
 
 /* ---- nsecs(mode), strftime(), elapsed ------------------------------------ */
 
-static const char *const ts_modes[] = {
-	[TS_BOOT] = "boot", [TS_MONOTONIC] = "monotonic", [TS_TAI] = "tai",
-	[TS_SW_TAI] = "sw_tai",
-};
-
-static int ts_mode_of(const char *name)
-{
-	for (int i = 0; i < (int)ARRAY_SIZE(ts_modes); i++)
-		if (!strcmp(name, ts_modes[i]))
-			return i;
-	return -1;
-}
-
 static int64_t clock_ns(clockid_t c)
 {
 	struct timespec t;
 	clock_gettime(c, &t);
 	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
-}
-
-/* nsecs / nsecs(monotonic|boot|tai|sw_tai): uint64; ival = the mode. */
-struct type *bv_ty_nsecs(struct sema *s, struct node *n)
-{
-	n->ival = TS_BOOT;
-	if (n->args.n) {
-		struct node *a = n->args.v[0];
-		int m = a->kind == N_BUILTIN ? ts_mode_of(a->name) : -1;
-		if (m < 0) {
-			sema_err(s, &a->loc, "Invalid timestamp mode: %s (expects "
-					     "monotonic, boot, tai or sw_tai)",
-				 a->kind == N_BUILTIN ? a->name : "an expression");
-			return type_none();
-		}
-		n->ival = (uint64_t)m;
-	}
-	return type_int(8, false);
 }
 
 /* sw_tai: the boot clock plus the TAI offset measured now (bpftrace's
@@ -188,12 +125,6 @@ struct irval bv_lo_nsecs(struct irb *b, struct node *n, struct node *m)
 	return val(n->type, op2(b, IR_ADD, ref_reg(r), k, &n->loc));
 }
 
-/* elapsed: nanoseconds since tinytrace started (compiled the script). */
-struct type *bv_ty_elapsed(struct sema *s, struct node *n)
-{
-	return type_int(8, false);
-}
-
 struct irval bv_lo_elapsed(struct irb *b, struct node *n, struct node *m)
 {
 	static int64_t start;
@@ -203,27 +134,6 @@ struct irval bv_lo_elapsed(struct irb *b, struct node *n, struct node *m)
 	struct ref k = irb_to_reg(b, val(type_int(8, true), ref_imm(start)),
 				  &n->loc);
 	return val(n->type, op2(b, IR_SUB, ref_reg(r), k, &n->loc));
-}
-
-/* strftime("fmt", ns): a timestamp (types.h); ival = the clock of ns, from
- * an nsecs(mode) argument (boot otherwise). */
-struct type *bv_ty_strftime(struct sema *s, struct node *n)
-{
-	struct node *f = str_literal_arg(s, n, 0);
-	bool ok = int_arg(s, n, 1, "timestamp");
-	if (!f) {
-		sema_err(s, &n->loc, "strftime() expects a string literal as "
-				     "its first argument");
-		return type_none();
-	}
-	if (!ok)
-		return type_none();
-	struct node *a = n->args.v[1];
-	n->ival = TS_BOOT;
-	if ((a->kind == N_CALL || a->kind == N_BUILTIN) &&
-	    !strcmp(a->name, "nsecs"))
-		n->ival = a->ival;
-	return type_new(TY_TIMESTAMP, 16, 8);
 }
 
 struct irval bv_lo_strftime(struct irb *b, struct node *n, struct node *m)
@@ -241,11 +151,6 @@ struct irval bv_lo_strftime(struct irb *b, struct node *n, struct node *m)
 
 /* ---- username, strerror, cgroup_path ---------------------------------- */
 
-struct type *bv_ty_username(struct sema *s, struct node *n)
-{
-	return type_new(TY_USERNAME, 8, 8);
-}
-
 struct irval bv_lo_username(struct irb *b, struct node *n, struct node *m)
 {
 	int u = irb_call(b, BPF_FUNC_get_current_uid_gid, &n->loc, 0);
@@ -259,24 +164,6 @@ struct irval bv_lo_username(struct irb *b, struct node *n, struct node *m)
 	return val(n->type, r);
 }
 
-struct type *bv_ty_strerror(struct sema *s, struct node *n)
-{
-	if (!int_arg(s, n, 0, "error number"))
-		return type_none();
-	return type_new(TY_STRERROR, 8, 8);
-}
-
-/* signal_name(n): like strerror(), a number named in userspace; the type
- * is named "signal_name" to tell fmt_values.c which names. */
-struct type *bv_ty_signal_name(struct sema *s, struct node *n)
-{
-	if (!int_arg(s, n, 0, "signal number"))
-		return type_none();
-	struct type *t = type_new(TY_STRERROR, 8, 8);
-	t->name = "signal_name";
-	return t;
-}
-
 struct irval bv_lo_signal_name(struct irb *b, struct node *n, struct node *m)
 {
 	return bv_lo_strerror(b, n, m);
@@ -288,18 +175,6 @@ struct irval bv_lo_strerror(struct irb *b, struct node *n, struct node *m)
 	struct ref r = irb_result(b, n, "strerror");
 	irb_store(b, r, 0, type_int(8, true), e, &n->loc);
 	return val(n->type, r);
-}
-
-/* cgroup_path(id [, "filter"]) */
-struct type *bv_ty_cgroup_path(struct sema *s, struct node *n)
-{
-	bool ok = int_arg(s, n, 0, "cgroup id");
-	if (n->args.n > 1 && !str_literal_arg(s, n, 1)) {
-		sema_err(s, &n->loc, "cgroup_path() expects a string literal "
-				     "as its second argument");
-		return type_none();
-	}
-	return ok ? type_new(TY_CGROUP_PATH, 16, 8) : type_none();
 }
 
 struct irval bv_lo_cgroup_path(struct irb *b, struct node *n, struct node *m)
@@ -318,41 +193,6 @@ struct irval bv_lo_cgroup_path(struct irb *b, struct node *n, struct node *m)
 }
 
 /* ---- buf, ntop, macaddr ----------------------------------------------- */
-
-/* buf(data [, len]): { uint32 len; uint8 data[cap]; } where cap is the
- * literal length, the array's size, or max_strlen. */
-struct type *bv_ty_buf(struct sema *s, struct node *n)
-{
-	struct node *a = n->args.v[0];
-	struct type *t = sema_expr(s, a);
-	if (n->args.n > 1 && !int_arg(s, n, 1, "length"))
-		return type_none();
-	if (is_none(t))
-		return type_none();
-	int max = sema_cfg(s)->max_strlen, cap;
-	if (t->kind == TY_ARRAY || t->kind == TY_STR)
-		cap = t->size;
-	else if (t->kind == TY_PTR || type_is_int(t)) {
-		if (n->args.n < 2) {
-			sema_err(s, &n->loc, "buf() expects a length argument "
-					     "when reading from a %s",
-				 sema_kind_name(t));
-			return type_none();
-		}
-		cap = max;
-	} else {
-		sema_err(s, &n->loc, "buf() expects an array, a string or a "
-				     "pointer (%s provided)",
-			 sema_kind_name(t));
-		return type_none();
-	}
-	if (n->args.n > 1 && n->args.v[1]->kind == N_INT &&
-	    n->args.v[1]->ival < (uint64_t)cap)
-		cap = (int)n->args.v[1]->ival;
-	if (cap > max)
-		cap = max;
-	return type_new(TY_BUFFER, 4 + cap, 4);
-}
 
 struct irval bv_lo_buf(struct irb *b, struct node *n, struct node *m)
 {
@@ -381,26 +221,6 @@ struct irval bv_lo_buf(struct irb *b, struct node *n, struct node *m)
 	return val(n->type, r);
 }
 
-/* ntop([af,] addr): { int64 af; uint8 addr[16]; }; an integer or a 4-byte
- * array is IPv4, a 16-byte array IPv6, unless af says otherwise. */
-struct type *bv_ty_ntop(struct sema *s, struct node *n)
-{
-	int ai = n->args.n - 1;
-	if (ai && !int_arg(s, n, 0, "address family"))
-		return type_none();
-	struct type *t = sema_expr(s, n->args.v[ai]);
-	if (is_none(t))
-		return type_none();
-	if (!type_is_int(t) &&
-	    !(t->kind == TY_ARRAY && (t->size == 4 || t->size == 16))) {
-		sema_err(s, &n->loc, "ntop() expects an integer or an array of "
-				     "4 or 16 bytes (%s provided)",
-			 type_name(t));
-		return type_none();
-	}
-	return type_new(TY_INET, 24, 8);
-}
-
 struct irval bv_lo_ntop(struct irb *b, struct node *n, struct node *m)
 {
 	const struct srcloc *loc = &n->loc;
@@ -423,22 +243,6 @@ struct irval bv_lo_ntop(struct irb *b, struct node *n, struct node *m)
 	return val(n->type, r);
 }
 
-/* macaddr(x): 6 bytes from an array, through a pointer, or of an int. */
-struct type *bv_ty_macaddr(struct sema *s, struct node *n)
-{
-	struct type *t = sema_expr(s, n->args.v[0]);
-	if (is_none(t))
-		return type_none();
-	if (!type_is_int(t) && t->kind != TY_PTR &&
-	    !((t->kind == TY_ARRAY || t->kind == TY_STR) && t->size >= 6)) {
-		sema_err(s, &n->loc, "macaddr() expects an array of 6 bytes, a "
-				     "pointer or an integer (%s provided)",
-			 type_name(t));
-		return type_none();
-	}
-	return type_new(TY_MAC, 6, 1);
-}
-
 struct irval bv_lo_macaddr(struct irb *b, struct node *n, struct node *m)
 {
 	const struct srcloc *loc = &n->loc;
@@ -459,14 +263,6 @@ struct irval bv_lo_macaddr(struct irb *b, struct node *n, struct node *m)
 }
 
 /* ---- bswap ---------------------------------------------------------------- */
-
-struct type *bv_ty_bswap(struct sema *s, struct node *n)
-{
-	if (!int_arg(s, n, 0, "argument"))
-		return type_none();
-	struct type *t = n->args.v[0]->type;
-	return type_int(t->kind == TY_BOOL ? 1 : t->size, false);
-}
 
 /* Byte i of x moves to byte size-1-i. */
 struct irval bv_lo_bswap(struct irb *b, struct node *n, struct node *m)
@@ -496,23 +292,6 @@ struct irval bv_lo_bswap(struct irb *b, struct node *n, struct node *m)
 }
 
 /* ---- join ----------------------------------------------------------------- */
-
-/* join(argv [, "sep"]): the strings of a NULL-terminated array of string
- * pointers, printed by userspace separated by sep (" "). */
-struct type *bv_ty_join(struct sema *s, struct node *n)
-{
-	struct type *t = sema_expr(s, n->args.v[0]);
-	if (n->args.n > 1 && !str_literal_arg(s, n, 1)) {
-		sema_err(s, &n->loc, "join() expects a string literal as its "
-				     "separator");
-		return type_void();
-	}
-	if (!is_none(t) && t->kind != TY_PTR && !type_is_int(t))
-		sema_err(s, &n->loc, "join() expects an array of string "
-				     "pointers (%s provided)",
-			 type_name(t));
-	return type_void();
-}
 
 /* [id][16 x char[S]]: element i read with probe_read_str until a NULL
  * pointer, which leaves an empty string (the end) in its place. */
@@ -562,59 +341,6 @@ struct irval bv_lo_join(struct irb *b, struct node *n, struct node *m)
 
 /* ---- signal, kptr/uptr ---------------------------------------------------- */
 
-static int signal_number(const char *name)
-{
-	static const struct { const char *name; int sig; } sigs[] = {
-		{ "HUP", SIGHUP },   { "INT", SIGINT },	  { "QUIT", SIGQUIT },
-		{ "ILL", SIGILL },   { "TRAP", SIGTRAP }, { "ABRT", SIGABRT },
-		{ "BUS", SIGBUS },   { "FPE", SIGFPE },	  { "KILL", SIGKILL },
-		{ "USR1", SIGUSR1 }, { "SEGV", SIGSEGV }, { "USR2", SIGUSR2 },
-		{ "PIPE", SIGPIPE }, { "ALRM", SIGALRM }, { "TERM", SIGTERM },
-		{ "CHLD", SIGCHLD }, { "CONT", SIGCONT }, { "STOP", SIGSTOP },
-		{ "TSTP", SIGTSTP }, { "TTIN", SIGTTIN }, { "TTOU", SIGTTOU },
-		{ "URG", SIGURG },   { "XCPU", SIGXCPU }, { "XFSZ", SIGXFSZ },
-		{ "VTALRM", SIGVTALRM }, { "PROF", SIGPROF },
-		{ "WINCH", SIGWINCH }, { "IO", SIGIO }, { "PWR", SIGPWR },
-		{ "SYS", SIGSYS },
-	};
-	if (!strncmp(name, "SIG", 3))
-		name += 3;
-	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
-		if (!strcmp(name, sigs[i].name))
-			return sigs[i].sig;
-	return -1;
-}
-
-/* signal("SIGKILL" | N): bpf_send_signal to the current process. */
-struct type *bv_ty_signal(struct sema *s, struct node *n)
-{
-	if (!sema_cfg(s)->unsafe)
-		sema_err(s, &n->loc, "signal() is unsafe. To use you need the "
-				     "--unsafe flag");
-	struct attach_point *ap = sema_ap(s);
-	if (prov_has(ap, PF_SPECIAL)) {
-		sema_err(s, &n->loc, "signal() is not supported in %s probes",
-			 probes_provider_name(ap->prov));
-		return type_void();
-	}
-	struct node *a = n->args.v[0];
-	struct type *t = sema_expr(s, a);
-	if (a->kind == N_STR) {
-		int sig = signal_number(a->str);
-		if (sig < 0)
-			sema_err(s, &a->loc, "%s is not a valid signal", a->str);
-		n->ival = sig;
-	} else if (a->kind == N_INT && (a->ival < 1 || a->ival > 64)) {
-		sema_err(s, &a->loc, "%d is not a valid signal, allowed range: "
-				     "[1,64]", (int)a->ival);
-	} else if (!is_none(t) && !type_is_int(t)) {
-		sema_err(s, &n->loc, "signal() expects a signal name or number "
-				     "(%s provided)",
-			 sema_kind_name(t));
-	}
-	return type_void();
-}
-
 struct irval bv_lo_signal(struct irb *b, struct node *n, struct node *m)
 {
 	struct node *a = n->args.v[0];
@@ -622,22 +348,6 @@ struct irval bv_lo_signal(struct irb *b, struct node *n, struct node *m)
 					  : irb_to_reg(b, irb_expr(b, a), &n->loc);
 	irb_call(b, BPF_FUNC_send_signal, &n->loc, 1, sig);
 	return void_val();
-}
-
-/* kptr(p) / uptr(p): p marked as a kernel / user address-space pointer. */
-struct type *bv_ty_addrspace(struct sema *s, struct node *n)
-{
-	struct type *t = sema_expr(s, n->args.v[0]);
-	if (is_none(t))
-		return type_none();
-	if (type_is_int(t))
-		return t;
-	if (t->kind != TY_PTR) {
-		sema_err(s, &n->loc, "%s() expects a pointer (%s provided)",
-			 n->name, sema_kind_name(t));
-		return type_none();
-	}
-	return type_ptr(t->elem, n->name[0] == 'u' ? AS_USER : AS_KERNEL);
 }
 
 struct irval bv_lo_addrspace(struct irb *b, struct node *n, struct node *m)
@@ -648,73 +358,6 @@ struct irval bv_lo_addrspace(struct irb *b, struct node *n, struct node *m)
 }
 
 /* ---- percpu_kaddr --------------------------------------------------------- */
-
-/* The vmlinux BTF id of per-CPU variable name (a VAR in the .data..percpu
- * section), -1 when there is no such variable, -2 when it is not per-CPU,
- * -3 without kernel BTF. */
-static int percpu_var_id(const char *name)
-{
-	static struct btf *vmlinux;
-	static bool tried;
-	if (!tried) {
-		tried = true;
-		vmlinux = btf__load_vmlinux_btf(); /* NULL on error */
-	}
-	if (!vmlinux)
-		return -3;
-	int id = btf__find_by_name_kind(vmlinux, name, BTF_KIND_VAR);
-	if (id <= 0)
-		return -1;
-	int sec = btf__find_by_name_kind(vmlinux, ".data..percpu",
-					 BTF_KIND_DATASEC);
-	const struct btf_type *t = sec > 0 ? btf__type_by_id(vmlinux, sec) : NULL;
-	const struct btf_var_secinfo *v = t ? btf_var_secinfos(t) : NULL;
-	for (int i = 0; t && i < btf_vlen(t); i++)
-		if ((int)v[i].type == id)
-			return id;
-	return -2;
-}
-
-/* Whether /proc/kallsyms names sym: the kernel resolves a BTF variable's
- * address there (data symbols are listed only with CONFIG_KALLSYMS_ALL). */
-static bool in_kallsyms(const char *sym)
-{
-	return ksym_addr(sym) != 0;
-}
-
-/* percpu_kaddr("sym" [, cpu]): sym's address on cpu (NULL when there is
- * no such CPU: bpf_per_cpu_ptr), or on this CPU (bpf_this_cpu_ptr); ival =
- * the variable's BTF id. */
-struct type *bv_ty_percpu_kaddr(struct sema *s, struct node *n)
-{
-	struct node *a = str_literal_arg(s, n, 0);
-	if (n->args.n > 1 && !int_arg(s, n, 1, "cpu"))
-		return type_none();
-	if (!a) {
-		sema_err(s, &n->loc, "percpu_kaddr() expects a string literal "
-				     "as its first argument");
-		return type_none();
-	}
-	int id = percpu_var_id(a->str);
-	if (id < 0) {
-		sema_err(s, &n->loc, id == -3 ? "percpu_kaddr() needs kernel BTF "
-						"(/sys/kernel/btf/vmlinux)"
-				     : id == -2 ? "%s is not a per-CPU variable"
-						: "Failed to resolve kernel "
-						  "variable: %s",
-			 a->str);
-		return type_none();
-	}
-	if (!in_kallsyms(a->str)) {
-		sema_err(s, &n->loc, "percpu_kaddr(): this kernel cannot resolve "
-				     "%s (data symbols are missing from "
-				     "/proc/kallsyms: CONFIG_KALLSYMS_ALL is off)",
-			 a->str);
-		return type_none();
-	}
-	n->ival = (uint64_t)id;
-	return type_ptr(type_int(8, false), AS_KERNEL);
-}
 
 struct irval bv_lo_percpu_kaddr(struct irb *b, struct node *n, struct node *m)
 {
@@ -730,32 +373,6 @@ struct irval bv_lo_percpu_kaddr(struct irb *b, struct node *n, struct node *m)
 }
 
 /* ---- debugf ---------------------------------------------------------------- */
-
-/* debugf("fmt", args...): the kernel formats it into the trace buffer
- * (/sys/kernel/tracing/trace_pipe): integers, strings and pointers, the
- * conversions of the kernel's printk. */
-struct type *bv_ty_debugf(struct sema *s, struct node *n)
-{
-	struct node *f = str_literal_arg(s, n, 0);
-	for (int i = 1; i < n->args.n; i++) {
-		struct type *t = sema_expr(s, n->args.v[i]);
-		if (!is_none(t) && !type_is_int(t) && t->kind != TY_STR &&
-		    t->kind != TY_PTR)
-			sema_err(s, &n->args.v[i]->loc, "debugf() cannot print a "
-							"value of type %s",
-				 type_name(t));
-	}
-	if (!f) {
-		sema_err(s, &n->loc, "debugf() expects a string literal as "
-				     "its first argument");
-		return type_void();
-	}
-	if (n->args.n - 1 > 12)
-		sema_err(s, &n->loc, "debugf() takes at most 12 arguments after "
-				     "the format (%d given)", n->args.n - 1);
-	sema_check_format(s, n, "debugf", 1);
-	return type_void();
-}
 
 /* bpf_trace_printk with up to 3 arguments, else bpf_trace_vprintk with
  * the arguments as an array of uint64 (strings by address). */
@@ -803,18 +420,6 @@ struct irval bv_lo_debugf(struct irb *b, struct node *n, struct node *m)
 
 /* ---- usermode ------------------------------------------------------------ */
 
-/* usermode: uint8, 1 when the probe interrupted user code (x86-64: the
- * privilege level in pt_regs->cs is 3).  BEGIN/END count as user mode, as
- * in bpftrace, whose BEGIN/END are uprobes on itself; tracepoints, fentry
- * and the like run in the kernel. */
-struct type *bv_ty_usermode(struct sema *s, struct node *n)
-{
-#if !defined(__x86_64__)
-	sema_err(s, &n->loc, "'usermode' builtin is only supported on x86_64");
-#endif
-	return type_int(1, false);
-}
-
 struct irval bv_lo_usermode(struct irb *b, struct node *n, struct node *m)
 {
 	if (prov_has(irb_ap(b), PF_SPECIAL))
@@ -845,26 +450,6 @@ static struct node *literal_needle(struct node *n)
 {
 	struct node *k = n->args.v[1];
 	return k->kind == N_STR ? k : NULL;
-}
-
-/* strstr(h, k): int64 index of the first k in h, or -1;
- * strcontains(h, k): whether there is one. */
-struct type *bv_ty_strstr(struct sema *s, struct node *n)
-{
-	str_literal_arg(s, n, 1);
-	struct type *h = sema_expr(s, n->args.v[0]);
-	struct type *k = n->args.v[1]->type;
-	bool contains = !strcmp(n->name, "strcontains");
-	struct type *rt = contains ? type_bool() : type_int(8, true);
-	if (is_none(h) || is_none(k))
-		return rt;
-	if (h->kind != TY_STR || k->kind != TY_STR) {
-		sema_err(s, &n->loc, "%s() expects string arguments (%s and %s "
-				     "provided)",
-			 n->name, sema_kind_name(h), sema_kind_name(k));
-		return type_none();
-	}
-	return rt;
 }
 
 /* Appends `d = *(u8 *)(base + off)` to block blk of f. */

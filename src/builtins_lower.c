@@ -1,16 +1,13 @@
-/* builtins.c — the table of builtins and functions: one entry each, with a
- * typing hook (sema) and a lowering hook (ir_build), as in ply.
+/* builtins_lower.c — the lowering half of the builtins: one hook per
+ * entry of builtin_names.h's list, in a table indexed by builtin id
+ * (builtins_lower.h); ir_build calls it, sema never does.  The builtins
+ * whose values userspace resolves are in builtins_lower_values.c.
  *
- * Takes: nodes that name a builtin (N_BUILTIN `pid`) or call one (N_CALL
- * `str(x)`), from sema and ir_build.  Produces: their types, and their IR
- * through the irb_* helpers of ir_build.h.  Types are bpftrace's (see its
- * stdlib documentation): pid/tid/cpu/rand uint32, uid/gid/nsecs/cgroup
- * uint64, comm string[16], str() string[max_strlen]. */
-#include "builtins.h"
-#include "symbols.h"
-#include "builtins_values.h"
+ * Takes: N_BUILTIN/N_CALL nodes that sema typed (builtins_type.c), and for
+ * aggregations the N_MAP node assigned to.  Produces: their IR through the
+ * irb_* helpers of ir_build.h, and their value. */
+#include "builtins_lower.h"
 
-#include <arpa/inet.h>
 #include <elf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
@@ -18,511 +15,10 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "builtin_names.h"
-#include "cdecl.h"
-#include "elf_syms.h"
+#include "builtins_lower_values.h"
+#include "builtins_type.h"
 #include "probes.h"
-#include "types.h"
 #include "usdt.h"
-
-/* ---- typing hooks ------------------------------------------------------- */
-
-static struct type *ty_u32(struct sema *s, struct node *n) { return type_int(4, false); }
-static struct type *ty_u64(struct sema *s, struct node *n) { return type_int(8, false); }
-static struct type *ty_comm(struct sema *s, struct node *n) { return type_str(16); }
-
-/* curtask: struct task_struct * with BTF, else uint64 */
-static struct type *ty_curtask(struct sema *s, struct node *n)
-{
-	struct type *t = cdecl_lookup("struct task_struct");
-	return t ? type_ptr(t, AS_KERNEL) : type_int(8, false);
-}
-
-static bool is_none(const struct type *t)
-{
-	return !t || t->kind == TY_NONE;
-}
-
-static struct type *ty_args(struct sema *s, struct node *n)
-{
-	struct attach_point *ap = sema_ap(s);
-	if (!ap || !ap->args_type) {
-		sema_err(s, &n->loc,
-			 "The args builtin can only be used with "
-			 "tracepoint/fentry/uprobe probes (%s used here)",
-			 ap ? probes_provider_name(ap->prov) : "none");
-		return type_none();
-	}
-	if (prov_has(ap, PF_ARGS_IN_REGS) && ap->args_type->is_ctx &&
-	    !sema_is_field_base(s, n)) {
-		/* the whole value: the parameters copied into a struct */
-		if (!ap->args_value) {
-			const struct type *c = ap->args_type;
-			struct type *t = type_struct(c->name, false);
-			for (int i = 0; i < c->fields.n; i++)
-				type_add_field(t, c->fields.v[i].name,
-					       c->fields.v[i].type, -1);
-			ap->args_value = t;
-		}
-		return ap->args_value;
-	}
-	return ap->args_type;
-}
-
-/* The first argument must be a string literal: the format. */
-static struct type *ty_printf(struct sema *s, struct node *n)
-{
-	struct node *f = n->args.v[0];
-	if (f->kind == N_BLOCK && !f->args.n && f->a && f->a->kind == N_STR)
-		n->args.v[0] = f = f->a; /* a macro that is a literal */
-	for (int i = 0; i < n->args.n; i++)
-		sema_expr(s, n->args.v[i]);
-	if (f->kind != N_STR) {
-		struct type *t = f->type;
-		sema_err(s, &n->loc, "%s() expects a string literal (%s provided)",
-			 n->name, sema_kind_name(t));
-		return type_void();
-	}
-	for (int i = 1; i < n->args.n; i++) {
-		struct type *t = n->args.v[i]->type;
-		if (!is_none(t) && (t->kind == TY_VOID || t->kind == TY_CTX ||
-				    t->is_ctx)) {
-			sema_err(s, &n->args.v[i]->loc,
-				 "%s() cannot print a value of type %s",
-				 n->name, type_name(t));
-			return type_void();
-		}
-	}
-	sema_check_format(s, n, n->name, 1);
-	return type_void();
-}
-
-static struct type *ty_exit(struct sema *s, struct node *n)
-{
-	if (n->args.n) {
-		struct type *t = sema_expr(s, n->args.v[0]);
-		if (!is_none(t) && !type_is_int(t))
-			sema_err(s, &n->loc,
-				 "exit() only supports int arguments (%s "
-				 "provided)",
-				 sema_kind_name(t));
-	}
-	return type_void();
-}
-
-static struct type *ty_str(struct sema *s, struct node *n)
-{
-	struct node *a = n->args.v[0];
-	if (a->kind == N_POSPARAM) {
-		/* str($1) is the parameter's text, even when it is a
-		 * number: the literal it stands for */
-		const struct tt_config *c = sema_cfg(s);
-		const char *p = a->ival >= 1 && (int64_t)a->ival <= c->npos_params
-					? c->pos_params[a->ival - 1] : "";
-		a->kind = N_STR;
-		a->str = p;
-		a->slen = strlen(p);
-	}
-	struct type *t = sema_expr(s, n->args.v[0]);
-	if (n->args.n > 1) {
-		struct type *l = sema_expr(s, n->args.v[1]);
-		if (!is_none(l) && !type_is_int(l))
-			sema_err(s, &n->loc,
-				 "str() only supports int arguments (%s "
-				 "provided)",
-				 sema_kind_name(l));
-	}
-	if (is_none(t))
-		return type_none();
-	int size = sema_cfg(s)->max_strlen;
-	if (n->args.n > 1 && n->args.v[1]->kind == N_INT &&
-	    n->args.v[1]->ival < (uint64_t)size)
-		size = (int)n->args.v[1]->ival + (n->args.v[1]->ival == 0);
-	if (t->kind == TY_STR)
-		return t->size < size ? t : type_str(size);
-	if (!type_is_int(t) && t->kind != TY_PTR) {
-		sema_err(s, &n->loc,
-			 "str() expects an integer or a pointer type as first "
-			 "argument (%s provided)",
-			 type_name(t));
-		return type_none();
-	}
-	return type_str(size);
-}
-
-/* count(): no argument. */
-static struct type *ty_count(struct sema *s, struct node *n)
-{
-	return type_agg(AGG_COUNT, type_int(8, false));
-}
-
-/* sum(x), min(x), max(x), avg(x), stats(x): one integer. */
-static struct type *ty_agg1(struct sema *s, struct node *n)
-{
-	const struct builtin *bi = builtin_lookup(n->name);
-	struct type *t = sema_expr(s, n->args.v[0]);
-	if (is_none(t))
-		return type_none();
-	if (!type_is_int(t)) {
-		sema_err(s, &n->loc,
-			 "%s() only supports int arguments (%s provided)",
-			 n->name, sema_kind_name(t));
-		return type_none();
-	}
-	bool sign = t->kind == TY_INT && t->is_signed;
-	return type_agg(bi->agg, type_int(8, sign));
-}
-
-/* An integer literal argument (N or -N, after sema folded it): *v. */
-static bool int_literal(const struct node *n, int64_t *v)
-{
-	if (n->kind == N_INT) {
-		*v = (int64_t)n->ival;
-		return true;
-	}
-	if (n->kind == N_UNOP && n->op == '-' && n->a->kind == N_INT) {
-		*v = (int64_t)((uint64_t)0 - n->a->ival);
-		return true;
-	}
-	return false;
-}
-
-/* Types argument i of n, which must be an integer literal. */
-static bool int_literal_arg(struct sema *s, struct node *n, int i, int64_t *v)
-{
-	struct type *t = sema_expr(s, n->args.v[i]);
-	if (is_none(t))
-		return false;
-	if (!type_is_int(t) || !int_literal(n->args.v[i], v)) {
-		sema_err(s, &n->loc, "%s() expects a int literal (%s provided)",
-			 n->name, sema_kind_name(t));
-		return false;
-	}
-	return true;
-}
-
-/* The value argument of hist/lhist: any integer. */
-static bool agg_int_arg(struct sema *s, struct node *n)
-{
-	struct type *t = sema_expr(s, n->args.v[0]);
-	if (is_none(t))
-		return false;
-	if (!type_is_int(t)) {
-		sema_err(s, &n->loc,
-			 "%s() only supports int arguments (%s provided)",
-			 n->name, sema_kind_name(t));
-		return false;
-	}
-	return true;
-}
-
-/* hist(x) / hist(x, k): log2 buckets, each power of two split in 2^k;
- * the map value is one per-CPU count per bucket (types.h). */
-static struct type *ty_hist(struct sema *s, struct node *n)
-{
-	int64_t k = 0;
-	bool ok = agg_int_arg(s, n);
-	if (n->args.n > 1 && !int_literal_arg(s, n, 1, &k))
-		return type_none();
-	if (k < 0 || k > 5) {
-		sema_err(s, &n->loc, "hist: bits %lld must be 0..5",
-			 (long long)k);
-		return type_none();
-	}
-	if (!ok)
-		return type_none();
-	struct type *t = type_agg(AGG_HIST, type_int(8, true));
-	t->size = 8;
-	t->hist_bits = (int)k;
-	return t;
-}
-
-/* lhist(x, min, max, step): linear buckets of `step` from min to max, one
- * below min and one above max. */
-static struct type *ty_lhist(struct sema *s, struct node *n)
-{
-	int64_t a[3];
-	bool ok = agg_int_arg(s, n);
-	for (int i = 0; i < 3; i++)
-		if (!int_literal_arg(s, n, i + 1, &a[i]))
-			return type_none();
-	int64_t min = a[0], max = a[1], step = a[2];
-	if (min < 0 || max < 0) {
-		sema_err(s, &n->loc, "lhist: invalid %s value (must be "
-				     "non-negative literal)",
-			 min < 0 ? "min" : "max");
-		return type_none();
-	}
-	bool bad = false;
-	if (step <= 0) {
-		sema_err(s, &n->loc, "lhist() step must be >= 1 (%lld provided)",
-			 (long long)step);
-		bad = true;
-	} else if ((max - min) / step > 1000) {
-		sema_err(s, &n->loc,
-			 "lhist() too many buckets, must be <= 1000 (would need "
-			 "%lld)",
-			 (long long)((max - min) / step));
-		bad = true;
-	}
-	if (min > max) {
-		sema_err(s, &n->loc,
-			 "lhist() min must be less than max (provided min %lld "
-			 "and max %lld)",
-			 (long long)min, (long long)max);
-		bad = true;
-	}
-	if (step > 0 && max - min < step) {
-		sema_err(s, &n->loc,
-			 "lhist() step is too large for the given range "
-			 "(provided step %lld for range %lld)",
-			 (long long)step, (long long)(max - min));
-		bad = true;
-	}
-	if (!ok || bad)
-		return type_none();
-	struct type *t = type_agg(AGG_LHIST, type_int(8, true));
-	t->size = 8;
-	t->lhist_min = min;
-	t->lhist_max = max;
-	t->lhist_step = step;
-	return t;
-}
-
-/* tseries(x, interval, n[, "avg"|"max"|"min"|"sum"]): the last n
- * intervals of x, one value per interval (the last one written, or the
- * aggregate).  With BPFTRACE_DUMMY_TS_MAP=@m set, "now" is @m's value
- * (bpftrace's test hook): the map is kept in n->c for the lowering. */
-static struct type *ty_tseries(struct sema *s, struct node *n)
-{
-	int64_t iv, cnt;
-	bool ok = agg_int_arg(s, n);
-	struct type *vt = n->args.v[0]->type;
-	if (!int_literal_arg(s, n, 1, &iv) || !int_literal_arg(s, n, 2, &cnt))
-		return type_none();
-	enum agg_kind agg = AGG_NONE;
-	if (n->args.n > 3) {
-		struct node *a = n->args.v[3];
-		sema_expr(s, a);
-		static const struct { const char *name; enum agg_kind agg; }
-			aggs[] = { { "avg", AGG_AVG }, { "max", AGG_MAX },
-				   { "min", AGG_MIN }, { "sum", AGG_SUM } };
-		bool found = false;
-		for (int i = 0; a->kind == N_STR && i < 4; i++)
-			if (!strcmp(a->str, aggs[i].name)) {
-				agg = aggs[i].agg;
-				found = true;
-			}
-		if (!found) {
-			sema_err(s, &n->loc,
-				 "tseries() expects one of the following "
-				 "aggregation functions: avg, max, min, sum "
-				 "(\"%s\" provided)",
-				 a->kind == N_STR ? a->str : "");
-			return type_none();
-		}
-	}
-	if (iv <= 0) {
-		sema_err(s, &n->loc, "tseries() interval_ns must be >= 1 (%lld "
-				     "provided)",
-			 (long long)iv);
-		return type_none();
-	}
-	if (cnt <= 0) {
-		sema_err(s, &n->loc, "tseries() num_intervals must be >= 1 "
-				     "(%lld provided)",
-			 (long long)cnt);
-		return type_none();
-	}
-	if (cnt > 1000000) {
-		sema_err(s, &n->loc, "tseries() num_intervals must be < 1000000 "
-				     "(%lld provided)",
-			 (long long)cnt);
-		return type_none();
-	}
-	const char *dummy = getenv("BPFTRACE_DUMMY_TS_MAP");
-	if (dummy && *dummy) {
-		struct node *m = ast_new(N_MAP, &n->loc);
-		m->name = tt_strdup(dummy);
-		sema_map_ref(s, m);
-		n->c = m;
-	}
-	if (!ok)
-		return type_none();
-	bool sgn = vt && vt->kind == TY_INT && vt->is_signed;
-	struct type *t = type_agg(AGG_TSERIES, type_int(8, sgn));
-	t->size = 24;
-	t->tseries_interval = iv;
-	t->tseries_n = (int)cnt;
-	t->tseries_agg = agg;
-	return t;
-}
-
-/* print(@m), clear(@m), zero(@m): the argument is a whole map. */
-static struct type *ty_mapop(struct sema *s, struct node *n)
-{
-	struct node *m = n->args.v[0];
-	if (m->kind != N_MAP || m->args.n) {
-		if (!strcmp(n->name, "print")) {
-			if (n->args.n > 1) {
-				sema_err(s, &n->loc, "Non-map print() only takes "
-						     "1 argument, %d found",
-					 n->args.n);
-				return type_void();
-			}
-			struct type *t = sema_expr(s, m);
-			if (!is_none(t) && t->kind == TY_AGG &&
-			    (t->agg == AGG_HIST || t->agg == AGG_LHIST ||
-			     t->agg == AGG_TSERIES)) {
-				sema_err(s, &n->loc,
-					 "Map type %s cannot print the value of "
-					 "individual keys. You must print the "
-					 "whole map.",
-					 type_name(t));
-				return type_void();
-			}
-			if (!is_none(t) && (t->kind == TY_VOID ||
-					    t->kind == TY_CTX || t->is_ctx ||
-					    t->kind == TY_AGG))
-				sema_err(s, &m->loc,
-					 "print() cannot print a value of type %s",
-					 type_name(t));
-			return type_void();
-		}
-		sema_err(s, &m->loc, "%s() expects a map argument", n->name);
-		return type_void();
-	}
-	struct type *mt = sema_map_ref(s, m);
-	for (int i = 1; i < n->args.n; i++) {
-		struct type *a = sema_expr(s, n->args.v[i]);
-		if (!is_none(a) && (!type_is_int(a) ||
-				    n->args.v[i]->kind != N_INT))
-			sema_err(s, &n->loc,
-				 "%s() expects a int literal (%s provided)",
-				 n->name, sema_kind_name(a));
-	}
-	if (n->args.n > 1 && mt && mt->kind == TY_AGG && mt->agg == AGG_STATS)
-		sema_warn(s, &n->loc, "print()'s top and div arguments are "
-				      "ignored when used on stats() maps.");
-	return type_void();
-}
-
-
-/* delete(@m, key) / delete(@m[key]) / delete(@m), has_key(@m, key):
- * the keyed access is typed as a MAP node kept in n->c. */
-static struct node *keyed_map(struct sema *s, struct node *n)
-{
-	struct node *m = n->args.v[0];
-	if (m->kind != N_MAP) {
-		sema_err(s, &m->loc, "%s() expects a map argument", n->name);
-		return NULL;
-	}
-	struct node *k = m;
-	if (n->args.n > 1) {
-		if (m->args.n) {
-			sema_err(s, &n->loc, "%s() expects a map without keys "
-					     "and a key",
-				 n->name);
-			return NULL;
-		}
-		k = ast_new(N_MAP, &m->loc);
-		k->name = m->name;
-		vec_push(&k->args, n->args.v[1]);
-	}
-	sema_map_ref(s, m);
-	struct sema_map *sm = sema_map_of(m);
-	if (!sm || !sm->value)
-		return NULL;
-	if (sm->value->kind == TY_AGG && (sm->value->agg == AGG_HIST ||
-					  sm->value->agg == AGG_LHIST ||
-					  sm->value->agg == AGG_TSERIES)) {
-		/* one histogram is many map entries (types.h) */
-		sema_err(s, &n->loc, "%s() cannot be used on a %s map; use "
-				     "clear() or zero() on the whole map",
-			 n->name, type_name(sm->value));
-		return NULL;
-	}
-	if (!sm->nkeys && (k->args.n || !strcmp(n->name, "has_key"))) {
-		sema_err(s, &m->loc, "call to %s() expects a map with explicit "
-				     "keys (non-scalar map)",
-			 n->name);
-		return NULL;
-	}
-	if (sm->nkeys && !k->args.n) {
-		sema_err(s, &m->loc, "call to %s() expects a map without "
-				     "explicit keys (scalar map)",
-			 n->name);
-		return NULL;
-	}
-	if (is_none(sema_expr(s, k)))
-		return NULL;
-	n->c = k;
-	return k;
-}
-
-static struct type *ty_delete(struct sema *s, struct node *n)
-{
-	keyed_map(s, n);
-	return type_bool();
-}
-
-/* printf-like: a literal format and its arguments (cat, system, errorf,
- * warnf, time). */
-static struct type *ty_fmt(struct sema *s, struct node *n)
-{
-	if (!strcmp(n->name, "system") && !sema_cfg(s)->unsafe)
-		sema_err(s, &n->loc, "system() is unsafe. To use you need the "
-				     "--unsafe flag");
-	ty_printf(s, n);
-	return type_void();
-}
-
-static struct type *ty_strlen(struct sema *s, struct node *n)
-{
-	struct type *t = sema_expr(s, n->args.v[0]);
-	if (!is_none(t) && t->kind != TY_STR)
-		sema_err(s, &n->loc, "%s() expects a string argument (%s "
-				     "provided)",
-			 n->name, type_name(t));
-	return type_int(8, false);
-}
-
-static struct type *ty_strncmp(struct sema *s, struct node *n)
-{
-	struct type *a = sema_expr(s, n->args.v[0]);
-	struct type *b = sema_expr(s, n->args.v[1]);
-	struct type *c = sema_expr(s, n->args.v[2]);
-	struct type *bad = !is_none(a) && a->kind != TY_STR ? a
-			   : !is_none(b) && b->kind != TY_STR ? b : NULL;
-	if (bad)
-		sema_err(s, &n->loc,
-			 "strncmp() only supports string arguments (%s "
-			 "provided)",
-			 sema_kind_name(bad));
-	else if (!is_none(c) && n->args.v[2]->kind != N_INT)
-		sema_err(s, &n->loc,
-			 "strncmp() expects a int literal (%s provided)",
-			 sema_kind_name(c));
-	return type_int(8, true);
-}
-
-/* len(@m): the number of elements of a keyed map */
-static struct type *ty_len(struct sema *s, struct node *n)
-{
-	struct node *m = n->args.v[0];
-	if (m->kind != N_MAP || m->args.n) {
-		struct type *t = sema_expr(s, m);
-		if (!is_none(t) && t->kind != TY_USTACK && t->kind != TY_KSTACK)
-			sema_err(s, &n->loc, "len() expects a map or a stack");
-		return type_int(8, true);
-	}
-	sema_map_ref(s, m);
-	struct sema_map *sm = sema_map_of(m);
-	if (sm && sm->value && !sm->nkeys)
-		sema_err(s, &m->loc, "call to len() expects a map with explicit "
-				     "keys (non-scalar map)");
-	return type_int(8, true);
-}
 
 static struct irval stack_len(struct irb *b, struct node *n);
 
@@ -535,77 +31,6 @@ static struct irval lo_len(struct irb *b, struct node *n, struct node *m)
 	v.t = n->type;
 	return v;
 }
-
-/* arg0..arg5, retval: kprobe/uprobe registers; usdt arg0..arg11: the
- * probe's argument specs (usdt.c) */
-static struct type *ty_reg_arg(struct sema *s, struct node *n)
-{
-	struct attach_point *ap = sema_ap(s);
-	const struct prov_ops *p = prov_of(ap);
-	bool ret = !strcmp(n->name, "retval");
-	int idx = ret ? -1 : atoi(n->name + 3);
-	bool ok = p && (ret ? p->retval != RETVAL_NONE : p->args != ARGS_NONE);
-	if (!ok) {
-		sema_err(s, &n->loc, "The %s builtin can only be used with "
-				     "%s probes",
-			 n->name, ret ? "kretprobe and uretprobe"
-				      : "kprobe, uprobe and usdt");
-		return type_none();
-	}
-	/* fexit: the function's own return type (BTF) */
-	if (ret && p->retval == RETVAL_SLOT) {
-		struct type *t = ap->ret_type;
-		return t && (t->kind == TY_INT || t->kind == TY_PTR ||
-			     t->kind == TY_BOOL) ? t : type_int(8, true);
-	}
-	/* raw tracepoints: the ctx is the arguments' u64 slots */
-	if (!ret && p->args == ARGS_SLOTS) {
-		int na = ap->args_type ? ap->args_type->size / 8 : 12;
-		if (idx >= na) {
-			sema_err(s, &n->loc, "%s has %d argument%s: there is "
-					     "no %s", probes_ap_name(ap), na,
-				 na == 1 ? "" : "s", n->name);
-			return type_none();
-		}
-		return type_int(8, true);
-	}
-	const char *err;
-	bool usdt = !ret && p->args == ARGS_USDT;
-	int na = usdt ? usdt_nargs(ap, &err) : 6;
-	if (na >= 0 && idx >= na) {
-		if (usdt)
-			sema_err(s, &n->loc, "%s has %d argument%s: there is "
-					     "no %s", probes_ap_name(ap), na,
-				 na == 1 ? "" : "s", n->name);
-		else
-			sema_err(s, &n->loc, "%s is not available in %s "
-					     "probes (arg0-arg5 are)", n->name,
-				 p->name);
-		return type_none();
-	}
-	return ret ? type_int(8, false) : type_int(8, true);
-}
-
-/* The longest probe name among the attach points of the current probe:
- * `probe` is one string type for all of them. */
-static struct type *ty_probe(struct sema *s, struct node *n)
-{
-	struct attach_point *ap = sema_ap(s);
-	if (!ap)
-		return type_none();
-	int len = sema_probe_name_max(s) + 1;
-	if (len < 64)
-		len = 64;
-	return type_str(len);
-}
-
-static struct type *ty_probetype(struct sema *s, struct node *n)
-{
-	return type_str(16);
-}
-
-
-/* ---- lowering hooks --------------------------------------------------- */
 
 static struct irval scalar(struct type *t, int reg)
 {
@@ -689,22 +114,6 @@ static struct irval lo_comm(struct irb *b, struct node *n, struct node *m)
 	irb_call(b, BPF_FUNC_get_current_comm, &n->loc, 2, s, ref_imm(16));
 	struct irval v = { n->type, s };
 	return v;
-}
-
-/* ctx: the program's context pointer (pt_regs, the tracepoint record,
- * bpf_perf_event_data...), a kernel pointer to cast and read through. */
-static struct type *ty_ctx(struct sema *s, struct node *n)
-{
-	struct attach_point *ap = sema_ap(s);
-	const struct prov_ops *p = prov_of(ap);
-	if (p && p->ctx_struct && ap->func) {
-		/* iter:task: struct bpf_iter__task * (meta, task, ...) */
-		struct type *t = cdecl_lookup(tt_sprintf(p->ctx_struct,
-							 ap->func));
-		if (t)
-			return type_ptr(t, AS_KERNEL);
-	}
-	return type_ptr(type_void(), AS_KERNEL);
 }
 
 static struct irval lo_ctx(struct irb *b, struct node *n, struct node *m)
@@ -969,10 +378,10 @@ static int add_to(struct irb *b, int r, struct ref x, const struct srcloc *loc)
 
 static struct irval lo_agg(struct irb *b, struct node *n, struct node *map)
 {
-	const struct builtin *bi = builtin_lookup(n->name);
+	enum agg_kind agg = builtin_typing_of(builtin_id_of(n->name))->agg;
 	const struct srcloc *loc = &n->loc;
 	struct ref x = ref_imm(1);
-	if (bi->agg != AGG_COUNT) {
+	if (agg != AGG_COUNT) {
 		struct irval v = irb_expr(b, n->args.v[0]);
 		x = irb_to_reg(b, v, loc);
 	}
@@ -985,7 +394,7 @@ static struct irval lo_agg(struct irb *b, struct node *n, struct node *map)
 	struct ref pr = ref_reg(p);
 
 	irb_set_block(b, have);
-	switch (bi->agg) {
+	switch (agg) {
 	case AGG_COUNT:
 	case AGG_SUM:
 		st8(b, pr, 0, ref_reg(add_to(b, ld8(b, pr, 0, loc), x, loc)), loc);
@@ -1002,7 +411,7 @@ static struct irval lo_agg(struct irb *b, struct node *n, struct node *map)
 		/* min/max: store when this CPU has no value yet or x wins */
 		bool sign = n->args.v[0]->type->kind == TY_INT &&
 			    n->args.v[0]->type->is_signed;
-		enum ir_cc cc = bi->agg == AGG_MAX ? (sign ? CC_SGT : CC_UGT)
+		enum ir_cc cc = agg == AGG_MAX ? (sign ? CC_SGT : CC_UGT)
 						   : (sign ? CC_SLT : CC_ULT);
 		int st = irb_new_block(b), cmp = irb_new_block(b);
 		int set = ld8(b, pr, 8, loc);
@@ -1028,7 +437,6 @@ static struct irval lo_agg(struct irb *b, struct node *n, struct node *map)
 	irb_set_block(b, done);
 	return void_val();
 }
-
 
 /* ---- hist() and lhist() ---------------------------------------------------
  * A per-CPU hash keyed by (script key padded to 8 bytes, uint64 bucket)
@@ -1544,18 +952,6 @@ static struct irval lo_ncpus(struct irb *b, struct node *n, struct node *m)
 	return v;
 }
 
-
-static struct type *ty_time(struct sema *s, struct node *n)
-{
-	if (n->args.n && n->args.v[0]->kind != N_STR) {
-		struct type *t = sema_expr(s, n->args.v[0]);
-		sema_err(s, &n->loc, "time() expects a string literal (%s "
-				     "provided)",
-			 sema_kind_name(t));
-	}
-	return type_void();
-}
-
 static struct irval lo_time(struct irb *b, struct node *n, struct node *m)
 {
 	const char *fmt = n->args.n ? tt_strndup(n->args.v[0]->str,
@@ -1571,75 +967,15 @@ static struct irval lo_time(struct irb *b, struct node *n, struct node *m)
 	return void_val();
 }
 
-/* pton("1.2.3.4") / pton("::1"): the address's bytes in network order,
- * int8[4] or int8[16]; the argument must be a string literal. */
-static bool pton_bytes(const char *text, unsigned char *out, int *len)
-{
-	if (inet_pton(AF_INET, text, out) == 1) {
-		*len = 4;
-		return true;
-	}
-	if (inet_pton(AF_INET6, text, out) == 1) {
-		*len = 16;
-		return true;
-	}
-	return false;
-}
-
-static struct type *ty_pton(struct sema *s, struct node *n)
-{
-	struct node *a = n->args.v[0];
-	struct type *t = sema_expr(s, a);
-	unsigned char buf[16];
-	int len;
-	if (is_none(t))
-		return type_none();
-	if (a->kind != N_STR) {
-		sema_err(s, &n->loc, "pton() expects a string literal as its "
-				     "argument");
-		return type_none();
-	}
-	if (!pton_bytes(a->str, buf, &len)) {
-		sema_err(s, &n->loc, "pton() expects a valid IPv4 or IPv6 "
-				     "address, got %s", a->str);
-		return type_none();
-	}
-	return type_array(type_int(1, true), len);
-}
-
 static struct irval lo_pton(struct irb *b, struct node *n, struct node *m)
 {
 	unsigned char buf[16];
 	int len = 0;
-	pton_bytes(n->args.v[0]->str, buf, &len);
+	builtin_pton(n->args.v[0]->str, buf, &len);
 	struct ref r = irb_result(b, n, "pton");
 	irb_store_bytes(b, r, 0, buf, len, &n->loc);
 	struct irval v = { n->type, r };
 	return v;
-}
-
-/* kaddr("sym"): the kernel symbol's address from /proc/kallsyms, found
- * at compile time (ival). */
-static struct type *ty_kaddr(struct sema *s, struct node *n)
-{
-	struct node *a = n->args.v[0];
-	struct type *t = sema_expr(s, a);
-	if (is_none(t))
-		return type_none();
-	if (a->kind != N_STR) {
-		sema_err(s, &n->loc, "kaddr() expects a string literal as its "
-				     "argument");
-		return type_none();
-	}
-	uint64_t addr = ksym_addr(a->str);
-	bool found = addr != 0;
-	if (!found) {
-		sema_err(s, &n->loc, "Failed to resolve kernel symbol: %s",
-			 a->str);
-		return type_none();
-	}
-	n->ival = addr;
-	return type_int(8, false);
 }
 
 static struct irval lo_kaddr(struct irb *b, struct node *n, struct node *m)
@@ -1654,88 +990,6 @@ static struct irval lo_kaddr(struct irb *b, struct node *n, struct node *m)
  * them when they are printed.  Stacks are bpf_get_stack's frames stored
  * in the value itself (as current bpftrace does), so a stack is an
  * ordinary map key and len() reads its frame count. */
-
-static const char *const stack_modes[] = {
-	[STACK_MODE_BPFTRACE] = "bpftrace", [STACK_MODE_PERF] = "perf",
-	[STACK_MODE_RAW] = "raw", [STACK_MODE_BUILD_ID] = "build_id",
-};
-
-static int stack_mode_of(const char *s)
-{
-	for (int i = 0; s && i < (int)ARRAY_SIZE(stack_modes); i++)
-		if (!strcmp(s, stack_modes[i]))
-			return i;
-	return -1;
-}
-
-/* Bytes of one frame: an address, or a struct bpf_stack_build_id. */
-static int stack_frame_size(bool user, int mode)
-{
-	return user && mode == STACK_MODE_BUILD_ID
-		       ? (int)sizeof(struct bpf_stack_build_id) : 8;
-}
-
-static struct type *type_stack(bool user, int mode, int limit)
-{
-	struct type *t = type_new(user ? TY_USTACK : TY_KSTACK,
-				  (user ? 16 : 8) +
-					  limit * stack_frame_size(user, mode),
-				  8);
-	t->nelem = limit;
-	t->stack_mode = mode;
-	return t;
-}
-
-static struct type *ty_stack(struct sema *s, struct node *n)
-{
-	bool user = n->name[0] == 'u';
-	int mode = stack_mode_of(sema_cfg(s)->stack_mode);
-	int limit = 127;
-	int na = n->args.n;
-	if (mode < 0)
-		mode = STACK_MODE_BPFTRACE;
-	for (int i = 0; i < na; i++) {
-		struct node *a = n->args.v[i];
-		if (i == 0 && a->kind == N_BUILTIN) {
-			mode = stack_mode_of(a->name);
-			if (mode < 0) {
-				sema_err(s, &a->loc,
-					 "Error parsing stack mode: Invalid "
-					 "value for stack_mode: %s", a->name);
-				return type_none();
-			}
-			continue;
-		}
-		if (i == 0 && na == 2) {
-			sema_err(s, &n->loc,
-				 "Expected stack mode as first argument");
-			return type_none();
-		}
-		struct type *t = sema_expr(s, a);
-		if (is_none(t))
-			return type_none();
-		if (a->kind != N_INT || !type_is_int(t)) {
-			sema_err(s, &n->loc,
-				 "%s() expects a int literal (%s provided)",
-				 n->name, sema_kind_name(t));
-			return type_none();
-		}
-		if (a->ival > 1024) {
-			sema_err(s, &n->loc,
-				 "%s([int limit]): limit shouldn't exceed "
-				 "1024, %llu given",
-				 n->name, (unsigned long long)a->ival);
-			return type_none();
-		}
-		limit = (int)a->ival;
-	}
-	if (!user && mode == STACK_MODE_BUILD_ID) {
-		sema_err(s, &n->loc,
-			 "kstack() does not support the build_id stack mode");
-		return type_none();
-	}
-	return type_stack(user, mode, limit);
-}
 
 static void store_at(struct irb *b, struct ref dst, int off, int size,
 		     struct ref v, const struct srcloc *loc)
@@ -1795,7 +1049,7 @@ static struct irval lo_stack(struct irb *b, struct node *n, struct node *m)
 {
 	struct type *t = n->type;
 	bool user = t->kind == TY_USTACK;
-	int esize = stack_frame_size(user, t->stack_mode);
+	int esize = builtin_stack_frame_size(user, t->stack_mode);
 	int hdr = user ? 8 : 0;
 	uint64_t flags = user ? BPF_F_USER_STACK : 0;
 	if (user && t->stack_mode == STACK_MODE_BUILD_ID)
@@ -1849,25 +1103,6 @@ static struct irval stack_len(struct irb *b, struct node *n)
 	return scalar(n->type, d);
 }
 
-static struct type *type_ksym(void) { return type_new(TY_KSYM, 8, 8); }
-static struct type *type_usym(void) { return type_new(TY_USYM, 16, 8); }
-
-/* ksym(addr), usym(addr) */
-static struct type *ty_sym(struct sema *s, struct node *n)
-{
-	struct type *t = sema_expr(s, n->args.v[0]);
-	if (is_none(t))
-		return type_none();
-	if (!type_is_int(t) && t->kind != TY_PTR) {
-		sema_err(s, &n->loc,
-			 "%s() expects an integer or a pointer argument (%s "
-			 "provided)",
-			 n->name, sema_kind_name(t));
-		return type_none();
-	}
-	return n->name[0] == 'k' ? type_ksym() : type_usym();
-}
-
 /* An address into a ksym/usym value. */
 static struct irval sym_value(struct irb *b, struct node *n, struct ref addr)
 {
@@ -1884,21 +1119,6 @@ static struct irval lo_sym(struct irb *b, struct node *n, struct node *m)
 {
 	struct irval a = irb_expr(b, n->args.v[0]);
 	return sym_value(b, n, irb_to_reg(b, a, &n->loc));
-}
-
-/* func: the probed function, a ksym in kernel probes, a usym in user
- * ones. */
-static struct type *ty_func(struct sema *s, struct node *n)
-{
-	struct attach_point *ap = sema_ap(s);
-	const struct prov_ops *p = prov_of(ap);
-	if (p && p->func == FUNC_KSYM)
-		return type_ksym();
-	if (p && p->func == FUNC_USYM)
-		return type_usym();
-	sema_err(s, &n->loc, "The func builtin can not be used with '%s' probes",
-		 ap ? probes_provider_name(ap->prov) : "none");
-	return type_none();
 }
 
 /* kprobe/uprobe: the instruction pointer (pt_regs->ip) is the probed
@@ -1925,115 +1145,13 @@ static struct irval lo_func(struct irb *b, struct node *n, struct node *m)
 	return v;
 }
 
-/* uaddr("sym"): the address of a symbol of the probed binary, typed as a
- * pointer to an integer of the symbol's size (1, 2, 4, else 8 bytes).
- * In a position-independent binary the load address is added at run
- * time: a uprobe's or USDT probe's ip minus the probed instruction's
- * virtual address. */
-static const struct elf_bin *uaddr_bin(const char *path)
-{
-	static const char *last_path;
-	static struct elf_bin *last;
-	if (last_path && !strcmp(last_path, path))
-		return last;
-	struct elf_bin *bin = NULL;
-	if (elf_bin_open(path, &bin) < 0)
-		return NULL;
-	last_path = tt_strdup(path);
-	last = bin;
-	return bin;
-}
-
-static struct type *ty_uaddr(struct sema *s, struct node *n)
-{
-	struct node *a = n->args.v[0];
-	struct type *t = sema_expr(s, a);
-	if (is_none(t))
-		return type_none();
-	if (a->kind != N_STR) {
-		sema_err(s, &n->loc, "uaddr() expects a string literal as its "
-				     "argument");
-		return type_none();
-	}
-	struct attach_point *ap = sema_ap(s);
-	if (!prov_has(ap, PF_USER)) {
-		sema_err(s, &n->loc,
-			 "uaddr can only be used with u(ret)probes and usdt "
-			 "probes");
-		return type_none();
-	}
-	const char *path = ap->path ? ap->path : ap->target;
-	const struct elf_bin *bin = path ? uaddr_bin(path) : NULL;
-	const struct elf_sym *sym = NULL;
-	if (bin) {
-		sym = elf_obj_find(bin, a->str);
-		if (!sym)
-			sym = elf_sym_find(bin, a->str);
-	}
-	if (!sym) {
-		sema_err(s, &n->loc, "Could not resolve symbol: %s:%s",
-			 ap->target ? ap->target : "", a->str);
-		return type_none();
-	}
-	n->ival = sym->addr;
-	int size = sym->size == 1 || sym->size == 2 || sym->size == 4
-			   ? (int)sym->size : 8;
-	return type_ptr(type_int(size, true), AS_USER);
-}
-
-/* reg("name"): a register of the probed code, from the x86_64 struct
- * pt_regs at the start of the context (kprobes, uprobes, USDT; profile
- * and interval's bpf_perf_event_data begins with it). */
-static const struct { const char *name; int off; } x86_regs[] = {
-	{ "r15", 0 }, { "r14", 8 }, { "r13", 16 }, { "r12", 24 },
-	{ "bp", 32 }, { "bx", 40 }, { "r11", 48 }, { "r10", 56 },
-	{ "r9", 64 }, { "r8", 72 }, { "ax", 80 }, { "cx", 88 }, { "dx", 96 },
-	{ "si", 104 }, { "di", 112 }, { "orig_ax", 120 }, { "ip", 128 },
-	{ "pc", 128 }, { "cs", 136 }, { "flags", 144 }, { "sp", 152 },
-	{ "ss", 160 },
-};
-
-static int x86_reg_off(const char *name)
-{
-	for (size_t i = 0; i < sizeof(x86_regs) / sizeof(x86_regs[0]); i++)
-		if (!strcmp(x86_regs[i].name, name))
-			return x86_regs[i].off;
-	return -1;
-}
-
-static struct type *ty_reg(struct sema *s, struct node *n)
-{
-	struct node *a = n->args.v[0];
-	struct type *t = sema_expr(s, a);
-	if (is_none(t))
-		return type_none();
-	if (a->kind != N_STR) {
-		sema_err(s, &n->loc, "reg() expects a string literal as its "
-				     "argument");
-		return type_none();
-	}
-	struct attach_point *ap = sema_ap(s);
-	if (!prov_has(ap, PF_REG)) {
-		sema_err(s, &n->loc, "reg can not be used with \"%s\" probes",
-			 probes_provider_name(ap ? ap->prov : PROV_NONE));
-		return type_none();
-	}
-	if (x86_reg_off(a->str) < 0) {
-		sema_err(s, &n->loc, "'%s' is not a valid register on this "
-				     "architecture (x86_64)",
-			 a->str);
-		return type_none();
-	}
-	return type_int(8, false);
-}
-
 static struct irval lo_reg(struct irb *b, struct node *n, struct node *m)
 {
 	int d = irb_reg(b, NULL);
 	struct ir_insn *in = irb_emit(b, IR_LOAD, &n->loc);
 	in->dst = d;
 	in->arg[0] = ref_reg(irb_ctx(b));
-	in->off = x86_reg_off(n->args.v[0]->str);
+	in->off = builtin_x86_reg_off(n->args.v[0]->str);
 	in->size = 8;
 	return scalar(n->type, d);
 }
@@ -2042,7 +1160,7 @@ static struct irval lo_uaddr(struct irb *b, struct node *n, struct node *m)
 {
 	struct attach_point *ap = irb_ap(b);
 	const char *path = ap->path ? ap->path : ap->target;
-	const struct elf_bin *bin = path ? uaddr_bin(path) : NULL;
+	const struct elf_bin *bin = path ? builtin_uaddr_bin(path) : NULL;
 	uint64_t probe_vaddr = 0;
 	bool pie = bin && bin->type == ET_DYN && ap->nlocs > 0 &&
 		   prov_has(ap, PF_IP_AT_PROBE);
@@ -2079,19 +1197,6 @@ static struct irval lo_uaddr(struct irb *b, struct node *n, struct node *m)
 	return scalar(n->type, r);
 }
 
-/* cpid: the -c command's pid, which exists only once the programs are
- * loaded: an internal array map ("cpid", one uint64) the runtime fills
- * before attaching. */
-static struct type *ty_cpid(struct sema *s, struct node *n)
-{
-	if (!sema_cfg(s)->cmd) {
-		sema_err(s, &n->loc, "cpid cannot be used without child "
-				     "command");
-		return type_none();
-	}
-	return type_int(4, false);
-}
-
 static struct irval lo_cpid(struct irb *b, struct node *n, struct node *m)
 {
 	int map = irb_internal_map(b, "cpid", BPF_MAP_TYPE_ARRAY, 4, 8, 1);
@@ -2116,120 +1221,99 @@ static struct irval lo_cpid(struct irb *b, struct node *n, struct node *m)
 }
 
 /* ---- the table ----------------------------------------------------------
- * Every name here is in builtin_names.h's list too (the front end asks
- * that list): a new builtin starts there. */
+ * One entry per BUILTINS name (builtin_names.h); test_macro checks that
+ * none is missing. */
 
-static const struct builtin builtins[] = {
-	/* name      min max flags     agg        type       lower */
-	{ "pid",      0, 0, BI_BARE, AGG_NONE, ty_u32, lo_pid },
-	{ "tid",      0, 0, BI_BARE, AGG_NONE, ty_u32, lo_tid },
-	{ "uid",      0, 0, BI_BARE, AGG_NONE, ty_u64, lo_uid },
-	{ "gid",      0, 0, BI_BARE, AGG_NONE, ty_u64, lo_gid },
-	{ "nsecs",    0, 1, BI_BARE, AGG_NONE, bv_ty_nsecs, bv_lo_nsecs },
-	{ "cpu",      0, 0, BI_BARE, AGG_NONE, ty_u32, lo_helper },
-	{ "rand",     0, 0, BI_BARE, AGG_NONE, ty_u32, lo_helper },
-	{ "cgroup",   0, 0, BI_BARE, AGG_NONE, ty_u64, lo_helper },
-	{ "curtask",  0, 0, BI_BARE, AGG_NONE, ty_curtask, lo_helper },
-	{ "jiffies",  0, 0, BI_BARE, AGG_NONE, ty_u64, lo_helper },
-	{ "numaid",   0, 0, BI_BARE, AGG_NONE, ty_u32, lo_helper },
-	{ "comm",     0, 0, BI_BARE, AGG_NONE, ty_comm, lo_comm },
-	{ "args",     0, 0, BI_BARE, AGG_NONE, ty_args, lo_args },
-	{ "ctx",      0, 0, BI_BARE, AGG_NONE, ty_ctx, lo_ctx },
-	{ "printf",   1, -1, 0, AGG_NONE, ty_printf, lo_printf },
-	{ "cat",      1, -1, 0, AGG_NONE, ty_fmt, lo_fmt },
-	{ "system",   1, -1, 0, AGG_NONE, ty_fmt, lo_fmt },
-	{ "errorf",   1, -1, 0, AGG_NONE, ty_fmt, lo_fmt },
-	{ "warnf",    1, -1, 0, AGG_NONE, ty_fmt, lo_fmt },
-	{ "time",     0, 1, BI_BARE, AGG_NONE, ty_time, lo_time },
-	{ "delete",   1, 2, BI_MAPARG, AGG_NONE, ty_delete, lo_delete },
-	{ "has_key",  2, 2, BI_MAPARG, AGG_NONE, ty_delete, lo_delete },
-	{ "strlen",   1, 1, 0, AGG_NONE, ty_strlen, lo_strlen },
-	{ "len",      1, 1, BI_MAPARG, AGG_NONE, ty_len, lo_len },
-	{ "strncmp",  3, 3, 0, AGG_NONE, ty_strncmp, lo_strncmp },
-	/* values resolved in userspace, special records (builtins_values.c) */
-	{ "strftime", 2, 2, 0, AGG_NONE, bv_ty_strftime, bv_lo_strftime },
-	{ "elapsed",  0, 0, BI_BARE, AGG_NONE, bv_ty_elapsed, bv_lo_elapsed },
-	{ "username", 0, 0, BI_BARE, AGG_NONE, bv_ty_username, bv_lo_username },
-	{ "buf",      1, 2, 0, AGG_NONE, bv_ty_buf, bv_lo_buf },
-	{ "ntop",     1, 2, 0, AGG_NONE, bv_ty_ntop, bv_lo_ntop },
-	{ "macaddr",  1, 1, 0, AGG_NONE, bv_ty_macaddr, bv_lo_macaddr },
-	{ "bswap",    1, 1, 0, AGG_NONE, bv_ty_bswap, bv_lo_bswap },
-	{ "cgroup_path", 1, 2, 0, AGG_NONE, bv_ty_cgroup_path, bv_lo_cgroup_path },
-	{ "strerror", 1, 1, 0, AGG_NONE, bv_ty_strerror, bv_lo_strerror },
-	{ "join",     1, 2, 0, AGG_NONE, bv_ty_join, bv_lo_join },
-	{ "signal",   1, 1, 0, AGG_NONE, bv_ty_signal, bv_lo_signal },
-	{ "kptr",     1, 1, 0, AGG_NONE, bv_ty_addrspace, bv_lo_addrspace },
-	{ "uptr",     1, 1, 0, AGG_NONE, bv_ty_addrspace, bv_lo_addrspace },
-	{ "percpu_kaddr", 1, 2, 0, AGG_NONE, bv_ty_percpu_kaddr,
-	  bv_lo_percpu_kaddr },
-	{ "debugf",   1, -1, 0, AGG_NONE, bv_ty_debugf, bv_lo_debugf },
-	{ "usermode", 0, 0, BI_BARE, AGG_NONE, bv_ty_usermode, bv_lo_usermode },
-	{ "signal_name", 1, 1, 0, AGG_NONE, bv_ty_signal_name,
-	  bv_lo_signal_name },
-	{ "strstr",   2, 2, 0, AGG_NONE, bv_ty_strstr, bv_lo_strstr },
-	{ "strcontains", 2, 2, 0, AGG_NONE, bv_ty_strstr, bv_lo_strstr },
-	{ "arg0",     0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
-	{ "arg1",     0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
-	{ "arg2",     0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
-	{ "arg3",     0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
-	{ "arg4",     0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
-	{ "arg5",     0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
-	{ "arg6",     0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
-	{ "arg7",     0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
-	{ "arg8",     0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
-	{ "arg9",     0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
-	{ "arg10",    0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
-	{ "arg11",    0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
-	{ "retval",   0, 0, BI_BARE, AGG_NONE, ty_reg_arg, lo_reg_arg },
-	{ "probe",    0, 0, BI_BARE, AGG_NONE, ty_probe, lo_probe },
-	{ "probetype", 0, 0, BI_BARE, AGG_NONE, ty_probetype, lo_probe },
-	{ "ncpus",    0, 0, BI_BARE, AGG_NONE, ty_u64, lo_ncpus },
-	{ "exit",     0, 1, BI_BARE, AGG_NONE, ty_exit, lo_exit },
-	{ "str",      1, 2, 0, AGG_NONE, ty_str, lo_str },
-	{ "pton",     1, 1, 0, AGG_NONE, ty_pton, lo_pton },
-	{ "kaddr",    1, 1, 0, AGG_NONE, ty_kaddr, lo_kaddr },
-	/* folded by its typing hook into the option's literal value */
-	{ "getopt",   1, 3, 0, AGG_NONE, sema_getopt, NULL },
-	{ "config",   0, 0, BI_BARE, AGG_NONE, sema_config, NULL },
-	/* compile-time helpers, folded into literals by sema_comptime */
-	{ "is_array", 1, 1, 0, AGG_NONE, sema_comptime, NULL },
-	{ "is_integer", 1, 1, 0, AGG_NONE, sema_comptime, NULL },
-	{ "is_literal", 1, 1, 0, AGG_NONE, sema_comptime, NULL },
-	{ "is_ptr",   1, 1, 0, AGG_NONE, sema_comptime, NULL },
-	{ "is_str",   1, 1, 0, AGG_NONE, sema_comptime, NULL },
-	{ "is_unsigned_integer", 1, 1, 0, AGG_NONE, sema_comptime, NULL },
-	{ "static_assert", 2, 2, 0, AGG_NONE, sema_comptime, NULL },
-	{ "has_cpid", 0, 0, BI_BARE, AGG_NONE, sema_comptime, NULL },
-	{ "default_str_length", 0, 0, BI_BARE, AGG_NONE, sema_comptime, NULL },
-	{ "strcap",   1, 1, 0, AGG_NONE, sema_comptime, NULL },
-	{ "uaddr",    1, 1, 0, AGG_NONE, ty_uaddr, lo_uaddr },
-	{ "reg",      1, 1, 0, AGG_NONE, ty_reg, lo_reg },
-	{ "kstack",   0, 2, BI_BARE, AGG_NONE, ty_stack, lo_stack },
-	{ "ustack",   0, 2, BI_BARE, AGG_NONE, ty_stack, lo_stack },
-	{ "ksym",     1, 1, 0, AGG_NONE, ty_sym, lo_sym },
-	{ "usym",     1, 1, 0, AGG_NONE, ty_sym, lo_sym },
-	{ "func",     0, 0, BI_BARE, AGG_NONE, ty_func, lo_func },
-	{ "cpid",     0, 0, BI_BARE, AGG_NONE, ty_cpid, lo_cpid },
-	{ "print",    1, 3, BI_MAPARG, AGG_NONE, ty_mapop, lo_mapop },
-	{ "clear",    1, 1, BI_MAPARG, AGG_NONE, ty_mapop, lo_mapop },
-	{ "zero",     1, 1, BI_MAPARG, AGG_NONE, ty_mapop, lo_mapop },
-	{ "count",    0, 0, BI_AGG | BI_BARE, AGG_COUNT, ty_count, lo_agg },
-	{ "sum",      1, 1, BI_AGG, AGG_SUM, ty_agg1, lo_agg },
-	{ "min",      1, 1, BI_AGG, AGG_MIN, ty_agg1, lo_agg },
-	{ "max",      1, 1, BI_AGG, AGG_MAX, ty_agg1, lo_agg },
-	{ "avg",      1, 1, BI_AGG, AGG_AVG, ty_agg1, lo_agg },
-	{ "stats",    1, 1, BI_AGG, AGG_STATS, ty_agg1, lo_agg },
-	{ "hist",     1, 2, BI_AGG, AGG_HIST, ty_hist, lo_hist },
-	{ "lhist",    4, 4, BI_AGG, AGG_LHIST, ty_lhist, lo_hist },
-	{ "tseries",  3, 4, BI_AGG, AGG_TSERIES, ty_tseries, lo_tseries },
+static builtin_lower_fn *const lowerings[BI_COUNT] = {
+	[BI_pid] = lo_pid,
+	[BI_tid] = lo_tid,
+	[BI_uid] = lo_uid,
+	[BI_gid] = lo_gid,
+	[BI_nsecs] = bv_lo_nsecs,
+	[BI_cpu] = lo_helper,
+	[BI_rand] = lo_helper,
+	[BI_cgroup] = lo_helper,
+	[BI_curtask] = lo_helper,
+	[BI_jiffies] = lo_helper,
+	[BI_numaid] = lo_helper,
+	[BI_comm] = lo_comm,
+	[BI_args] = lo_args,
+	[BI_ctx] = lo_ctx,
+	[BI_printf] = lo_printf,
+	[BI_cat] = lo_fmt,
+	[BI_system] = lo_fmt,
+	[BI_errorf] = lo_fmt,
+	[BI_warnf] = lo_fmt,
+	[BI_time] = lo_time,
+	[BI_delete] = lo_delete,
+	[BI_has_key] = lo_delete,
+	[BI_strlen] = lo_strlen,
+	[BI_len] = lo_len,
+	[BI_strncmp] = lo_strncmp,
+	[BI_strftime] = bv_lo_strftime,
+	[BI_elapsed] = bv_lo_elapsed,
+	[BI_username] = bv_lo_username,
+	[BI_buf] = bv_lo_buf,
+	[BI_ntop] = bv_lo_ntop,
+	[BI_macaddr] = bv_lo_macaddr,
+	[BI_bswap] = bv_lo_bswap,
+	[BI_cgroup_path] = bv_lo_cgroup_path,
+	[BI_strerror] = bv_lo_strerror,
+	[BI_join] = bv_lo_join,
+	[BI_signal] = bv_lo_signal,
+	[BI_kptr] = bv_lo_addrspace,
+	[BI_uptr] = bv_lo_addrspace,
+	[BI_percpu_kaddr] = bv_lo_percpu_kaddr,
+	[BI_debugf] = bv_lo_debugf,
+	[BI_usermode] = bv_lo_usermode,
+	[BI_signal_name] = bv_lo_signal_name,
+	[BI_strstr] = bv_lo_strstr,
+	[BI_strcontains] = bv_lo_strstr,
+	[BI_arg0] = lo_reg_arg,
+	[BI_arg1] = lo_reg_arg,
+	[BI_arg2] = lo_reg_arg,
+	[BI_arg3] = lo_reg_arg,
+	[BI_arg4] = lo_reg_arg,
+	[BI_arg5] = lo_reg_arg,
+	[BI_arg6] = lo_reg_arg,
+	[BI_arg7] = lo_reg_arg,
+	[BI_arg8] = lo_reg_arg,
+	[BI_arg9] = lo_reg_arg,
+	[BI_arg10] = lo_reg_arg,
+	[BI_arg11] = lo_reg_arg,
+	[BI_retval] = lo_reg_arg,
+	[BI_probe] = lo_probe,
+	[BI_probetype] = lo_probe,
+	[BI_ncpus] = lo_ncpus,
+	[BI_exit] = lo_exit,
+	[BI_str] = lo_str,
+	[BI_pton] = lo_pton,
+	[BI_kaddr] = lo_kaddr,
+	/* getopt, config and the compile-time helpers (is_array, ...):
+	   BI_FOLDED, no lowering */
+	[BI_uaddr] = lo_uaddr,
+	[BI_reg] = lo_reg,
+	[BI_kstack] = lo_stack,
+	[BI_ustack] = lo_stack,
+	[BI_ksym] = lo_sym,
+	[BI_usym] = lo_sym,
+	[BI_func] = lo_func,
+	[BI_cpid] = lo_cpid,
+	[BI_print] = lo_mapop,
+	[BI_clear] = lo_mapop,
+	[BI_zero] = lo_mapop,
+	[BI_count] = lo_agg,
+	[BI_sum] = lo_agg,
+	[BI_min] = lo_agg,
+	[BI_max] = lo_agg,
+	[BI_avg] = lo_agg,
+	[BI_stats] = lo_agg,
+	[BI_hist] = lo_hist,
+	[BI_lhist] = lo_hist,
+	[BI_tseries] = lo_tseries,
 };
 
-const struct builtin *builtin_lookup(const char *name)
+builtin_lower_fn *builtin_lowering(enum builtin_id id)
 {
-	if (!builtin_name_known(name)) /* the one list of names */
-		return NULL;
-	for (size_t i = 0; i < ARRAY_SIZE(builtins); i++)
-		if (!strcmp(builtins[i].name, name))
-			return &builtins[i];
-	return NULL;
+	return lowerings[id];
 }

@@ -1,0 +1,1463 @@
+/* builtins_type.c — the typing half of the builtins: one hook per entry of
+ * builtin_names.h's list, in a table indexed by builtin id
+ * (builtins_type.h); sema calls it, ir_build never does.
+ *
+ * Takes: nodes that name a builtin (N_BUILTIN `pid`) or call one (N_CALL
+ * `str(x)`), their argument count checked.  Produces: their types, and the
+ * compile-time facts the lowering half (builtins_lower.c) reads from the
+ * node.  Types are bpftrace's (see its stdlib documentation):
+ * pid/tid/cpu/rand uint32, uid/gid/nsecs/cgroup uint64, comm string[16],
+ * str() string[max_strlen]; values userspace resolves (strftime, ntop,
+ * ...) have the layouts of types.h's storage contract. */
+#include "builtins_type.h"
+
+#include <arpa/inet.h>
+#include <bpf/btf.h>
+#include <linux/bpf.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "cdecl.h"
+#include "probes.h"
+#include "symbols.h"
+
+/* ---- typing hooks ------------------------------------------------------- */
+
+static struct type *ty_u32(struct sema *s, struct node *n) { return type_int(4, false); }
+static struct type *ty_u64(struct sema *s, struct node *n) { return type_int(8, false); }
+static struct type *ty_comm(struct sema *s, struct node *n) { return type_str(16); }
+
+/* curtask: struct task_struct * with BTF, else uint64 */
+static struct type *ty_curtask(struct sema *s, struct node *n)
+{
+	struct type *t = cdecl_lookup("struct task_struct");
+	return t ? type_ptr(t, AS_KERNEL) : type_int(8, false);
+}
+
+static bool is_none(const struct type *t)
+{
+	return !t || t->kind == TY_NONE;
+}
+
+static struct type *ty_args(struct sema *s, struct node *n)
+{
+	struct attach_point *ap = sema_ap(s);
+	if (!ap || !ap->args_type) {
+		sema_err(s, &n->loc,
+			 "The args builtin can only be used with "
+			 "tracepoint/fentry/uprobe probes (%s used here)",
+			 ap ? probes_provider_name(ap->prov) : "none");
+		return type_none();
+	}
+	if (prov_has(ap, PF_ARGS_IN_REGS) && ap->args_type->is_ctx &&
+	    !sema_is_field_base(s, n)) {
+		/* the whole value: the parameters copied into a struct */
+		if (!ap->args_value) {
+			const struct type *c = ap->args_type;
+			struct type *t = type_struct(c->name, false);
+			for (int i = 0; i < c->fields.n; i++)
+				type_add_field(t, c->fields.v[i].name,
+					       c->fields.v[i].type, -1);
+			ap->args_value = t;
+		}
+		return ap->args_value;
+	}
+	return ap->args_type;
+}
+
+/* The first argument must be a string literal: the format. */
+static struct type *ty_printf(struct sema *s, struct node *n)
+{
+	struct node *f = n->args.v[0];
+	if (f->kind == N_BLOCK && !f->args.n && f->a && f->a->kind == N_STR)
+		n->args.v[0] = f = f->a; /* a macro that is a literal */
+	for (int i = 0; i < n->args.n; i++)
+		sema_expr(s, n->args.v[i]);
+	if (f->kind != N_STR) {
+		struct type *t = f->type;
+		sema_err(s, &n->loc, "%s() expects a string literal (%s provided)",
+			 n->name, sema_kind_name(t));
+		return type_void();
+	}
+	for (int i = 1; i < n->args.n; i++) {
+		struct type *t = n->args.v[i]->type;
+		if (!is_none(t) && (t->kind == TY_VOID || t->kind == TY_CTX ||
+				    t->is_ctx)) {
+			sema_err(s, &n->args.v[i]->loc,
+				 "%s() cannot print a value of type %s",
+				 n->name, type_name(t));
+			return type_void();
+		}
+	}
+	sema_check_format(s, n, n->name, 1);
+	return type_void();
+}
+
+static struct type *ty_exit(struct sema *s, struct node *n)
+{
+	if (n->args.n) {
+		struct type *t = sema_expr(s, n->args.v[0]);
+		if (!is_none(t) && !type_is_int(t))
+			sema_err(s, &n->loc,
+				 "exit() only supports int arguments (%s "
+				 "provided)",
+				 sema_kind_name(t));
+	}
+	return type_void();
+}
+
+static struct type *ty_str(struct sema *s, struct node *n)
+{
+	struct node *a = n->args.v[0];
+	if (a->kind == N_POSPARAM) {
+		/* str($1) is the parameter's text, even when it is a
+		 * number: the literal it stands for */
+		const struct tt_config *c = sema_cfg(s);
+		const char *p = a->ival >= 1 && (int64_t)a->ival <= c->npos_params
+					? c->pos_params[a->ival - 1] : "";
+		a->kind = N_STR;
+		a->str = p;
+		a->slen = strlen(p);
+	}
+	struct type *t = sema_expr(s, n->args.v[0]);
+	if (n->args.n > 1) {
+		struct type *l = sema_expr(s, n->args.v[1]);
+		if (!is_none(l) && !type_is_int(l))
+			sema_err(s, &n->loc,
+				 "str() only supports int arguments (%s "
+				 "provided)",
+				 sema_kind_name(l));
+	}
+	if (is_none(t))
+		return type_none();
+	int size = sema_cfg(s)->max_strlen;
+	if (n->args.n > 1 && n->args.v[1]->kind == N_INT &&
+	    n->args.v[1]->ival < (uint64_t)size)
+		size = (int)n->args.v[1]->ival + (n->args.v[1]->ival == 0);
+	if (t->kind == TY_STR)
+		return t->size < size ? t : type_str(size);
+	if (!type_is_int(t) && t->kind != TY_PTR) {
+		sema_err(s, &n->loc,
+			 "str() expects an integer or a pointer type as first "
+			 "argument (%s provided)",
+			 type_name(t));
+		return type_none();
+	}
+	return type_str(size);
+}
+
+/* count(): no argument. */
+static struct type *ty_count(struct sema *s, struct node *n)
+{
+	return type_agg(AGG_COUNT, type_int(8, false));
+}
+
+/* sum(x), min(x), max(x), avg(x), stats(x): one integer. */
+static struct type *ty_agg1(struct sema *s, struct node *n)
+{
+		struct type *t = sema_expr(s, n->args.v[0]);
+	if (is_none(t))
+		return type_none();
+	if (!type_is_int(t)) {
+		sema_err(s, &n->loc,
+			 "%s() only supports int arguments (%s provided)",
+			 n->name, sema_kind_name(t));
+		return type_none();
+	}
+	bool sign = t->kind == TY_INT && t->is_signed;
+	return type_agg(builtin_typing_of(builtin_id_of(n->name))->agg,
+			type_int(8, sign));
+}
+
+/* An integer literal argument (N or -N, after sema folded it): *v. */
+static bool int_literal(const struct node *n, int64_t *v)
+{
+	if (n->kind == N_INT) {
+		*v = (int64_t)n->ival;
+		return true;
+	}
+	if (n->kind == N_UNOP && n->op == '-' && n->a->kind == N_INT) {
+		*v = (int64_t)((uint64_t)0 - n->a->ival);
+		return true;
+	}
+	return false;
+}
+
+/* Types argument i of n, which must be an integer literal. */
+static bool int_literal_arg(struct sema *s, struct node *n, int i, int64_t *v)
+{
+	struct type *t = sema_expr(s, n->args.v[i]);
+	if (is_none(t))
+		return false;
+	if (!type_is_int(t) || !int_literal(n->args.v[i], v)) {
+		sema_err(s, &n->loc, "%s() expects a int literal (%s provided)",
+			 n->name, sema_kind_name(t));
+		return false;
+	}
+	return true;
+}
+
+/* The value argument of hist/lhist: any integer. */
+static bool agg_int_arg(struct sema *s, struct node *n)
+{
+	struct type *t = sema_expr(s, n->args.v[0]);
+	if (is_none(t))
+		return false;
+	if (!type_is_int(t)) {
+		sema_err(s, &n->loc,
+			 "%s() only supports int arguments (%s provided)",
+			 n->name, sema_kind_name(t));
+		return false;
+	}
+	return true;
+}
+
+/* hist(x) / hist(x, k): log2 buckets, each power of two split in 2^k;
+ * the map value is one per-CPU count per bucket (types.h). */
+static struct type *ty_hist(struct sema *s, struct node *n)
+{
+	int64_t k = 0;
+	bool ok = agg_int_arg(s, n);
+	if (n->args.n > 1 && !int_literal_arg(s, n, 1, &k))
+		return type_none();
+	if (k < 0 || k > 5) {
+		sema_err(s, &n->loc, "hist: bits %lld must be 0..5",
+			 (long long)k);
+		return type_none();
+	}
+	if (!ok)
+		return type_none();
+	struct type *t = type_agg(AGG_HIST, type_int(8, true));
+	t->size = 8;
+	t->hist_bits = (int)k;
+	return t;
+}
+
+/* lhist(x, min, max, step): linear buckets of `step` from min to max, one
+ * below min and one above max. */
+static struct type *ty_lhist(struct sema *s, struct node *n)
+{
+	int64_t a[3];
+	bool ok = agg_int_arg(s, n);
+	for (int i = 0; i < 3; i++)
+		if (!int_literal_arg(s, n, i + 1, &a[i]))
+			return type_none();
+	int64_t min = a[0], max = a[1], step = a[2];
+	if (min < 0 || max < 0) {
+		sema_err(s, &n->loc, "lhist: invalid %s value (must be "
+				     "non-negative literal)",
+			 min < 0 ? "min" : "max");
+		return type_none();
+	}
+	bool bad = false;
+	if (step <= 0) {
+		sema_err(s, &n->loc, "lhist() step must be >= 1 (%lld provided)",
+			 (long long)step);
+		bad = true;
+	} else if ((max - min) / step > 1000) {
+		sema_err(s, &n->loc,
+			 "lhist() too many buckets, must be <= 1000 (would need "
+			 "%lld)",
+			 (long long)((max - min) / step));
+		bad = true;
+	}
+	if (min > max) {
+		sema_err(s, &n->loc,
+			 "lhist() min must be less than max (provided min %lld "
+			 "and max %lld)",
+			 (long long)min, (long long)max);
+		bad = true;
+	}
+	if (step > 0 && max - min < step) {
+		sema_err(s, &n->loc,
+			 "lhist() step is too large for the given range "
+			 "(provided step %lld for range %lld)",
+			 (long long)step, (long long)(max - min));
+		bad = true;
+	}
+	if (!ok || bad)
+		return type_none();
+	struct type *t = type_agg(AGG_LHIST, type_int(8, true));
+	t->size = 8;
+	t->lhist_min = min;
+	t->lhist_max = max;
+	t->lhist_step = step;
+	return t;
+}
+
+/* tseries(x, interval, n[, "avg"|"max"|"min"|"sum"]): the last n
+ * intervals of x, one value per interval (the last one written, or the
+ * aggregate).  With BPFTRACE_DUMMY_TS_MAP=@m set, "now" is @m's value
+ * (bpftrace's test hook): the map is kept in n->c for the lowering. */
+static struct type *ty_tseries(struct sema *s, struct node *n)
+{
+	int64_t iv, cnt;
+	bool ok = agg_int_arg(s, n);
+	struct type *vt = n->args.v[0]->type;
+	if (!int_literal_arg(s, n, 1, &iv) || !int_literal_arg(s, n, 2, &cnt))
+		return type_none();
+	enum agg_kind agg = AGG_NONE;
+	if (n->args.n > 3) {
+		struct node *a = n->args.v[3];
+		sema_expr(s, a);
+		static const struct { const char *name; enum agg_kind agg; }
+			aggs[] = { { "avg", AGG_AVG }, { "max", AGG_MAX },
+				   { "min", AGG_MIN }, { "sum", AGG_SUM } };
+		bool found = false;
+		for (int i = 0; a->kind == N_STR && i < 4; i++)
+			if (!strcmp(a->str, aggs[i].name)) {
+				agg = aggs[i].agg;
+				found = true;
+			}
+		if (!found) {
+			sema_err(s, &n->loc,
+				 "tseries() expects one of the following "
+				 "aggregation functions: avg, max, min, sum "
+				 "(\"%s\" provided)",
+				 a->kind == N_STR ? a->str : "");
+			return type_none();
+		}
+	}
+	if (iv <= 0) {
+		sema_err(s, &n->loc, "tseries() interval_ns must be >= 1 (%lld "
+				     "provided)",
+			 (long long)iv);
+		return type_none();
+	}
+	if (cnt <= 0) {
+		sema_err(s, &n->loc, "tseries() num_intervals must be >= 1 "
+				     "(%lld provided)",
+			 (long long)cnt);
+		return type_none();
+	}
+	if (cnt > 1000000) {
+		sema_err(s, &n->loc, "tseries() num_intervals must be < 1000000 "
+				     "(%lld provided)",
+			 (long long)cnt);
+		return type_none();
+	}
+	const char *dummy = getenv("BPFTRACE_DUMMY_TS_MAP");
+	if (dummy && *dummy) {
+		struct node *m = ast_new(N_MAP, &n->loc);
+		m->name = tt_strdup(dummy);
+		sema_map_ref(s, m);
+		n->c = m;
+	}
+	if (!ok)
+		return type_none();
+	bool sgn = vt && vt->kind == TY_INT && vt->is_signed;
+	struct type *t = type_agg(AGG_TSERIES, type_int(8, sgn));
+	t->size = 24;
+	t->tseries_interval = iv;
+	t->tseries_n = (int)cnt;
+	t->tseries_agg = agg;
+	return t;
+}
+
+/* print(@m), clear(@m), zero(@m): the argument is a whole map. */
+static struct type *ty_mapop(struct sema *s, struct node *n)
+{
+	struct node *m = n->args.v[0];
+	if (m->kind != N_MAP || m->args.n) {
+		if (!strcmp(n->name, "print")) {
+			if (n->args.n > 1) {
+				sema_err(s, &n->loc, "Non-map print() only takes "
+						     "1 argument, %d found",
+					 n->args.n);
+				return type_void();
+			}
+			struct type *t = sema_expr(s, m);
+			if (!is_none(t) && t->kind == TY_AGG &&
+			    (t->agg == AGG_HIST || t->agg == AGG_LHIST ||
+			     t->agg == AGG_TSERIES)) {
+				sema_err(s, &n->loc,
+					 "Map type %s cannot print the value of "
+					 "individual keys. You must print the "
+					 "whole map.",
+					 type_name(t));
+				return type_void();
+			}
+			if (!is_none(t) && (t->kind == TY_VOID ||
+					    t->kind == TY_CTX || t->is_ctx ||
+					    t->kind == TY_AGG))
+				sema_err(s, &m->loc,
+					 "print() cannot print a value of type %s",
+					 type_name(t));
+			return type_void();
+		}
+		sema_err(s, &m->loc, "%s() expects a map argument", n->name);
+		return type_void();
+	}
+	struct type *mt = sema_map_ref(s, m);
+	for (int i = 1; i < n->args.n; i++) {
+		struct type *a = sema_expr(s, n->args.v[i]);
+		if (!is_none(a) && (!type_is_int(a) ||
+				    n->args.v[i]->kind != N_INT))
+			sema_err(s, &n->loc,
+				 "%s() expects a int literal (%s provided)",
+				 n->name, sema_kind_name(a));
+	}
+	if (n->args.n > 1 && mt && mt->kind == TY_AGG && mt->agg == AGG_STATS)
+		sema_warn(s, &n->loc, "print()'s top and div arguments are "
+				      "ignored when used on stats() maps.");
+	return type_void();
+}
+
+/* delete(@m, key) / delete(@m[key]) / delete(@m), has_key(@m, key):
+ * the keyed access is typed as a MAP node kept in n->c. */
+static struct node *keyed_map(struct sema *s, struct node *n)
+{
+	struct node *m = n->args.v[0];
+	if (m->kind != N_MAP) {
+		sema_err(s, &m->loc, "%s() expects a map argument", n->name);
+		return NULL;
+	}
+	struct node *k = m;
+	if (n->args.n > 1) {
+		if (m->args.n) {
+			sema_err(s, &n->loc, "%s() expects a map without keys "
+					     "and a key",
+				 n->name);
+			return NULL;
+		}
+		k = ast_new(N_MAP, &m->loc);
+		k->name = m->name;
+		vec_push(&k->args, n->args.v[1]);
+	}
+	sema_map_ref(s, m);
+	struct sema_map *sm = sema_map_of(m);
+	if (!sm || !sm->value)
+		return NULL;
+	if (sm->value->kind == TY_AGG && (sm->value->agg == AGG_HIST ||
+					  sm->value->agg == AGG_LHIST ||
+					  sm->value->agg == AGG_TSERIES)) {
+		/* one histogram is many map entries (types.h) */
+		sema_err(s, &n->loc, "%s() cannot be used on a %s map; use "
+				     "clear() or zero() on the whole map",
+			 n->name, type_name(sm->value));
+		return NULL;
+	}
+	if (!sm->nkeys && (k->args.n || !strcmp(n->name, "has_key"))) {
+		sema_err(s, &m->loc, "call to %s() expects a map with explicit "
+				     "keys (non-scalar map)",
+			 n->name);
+		return NULL;
+	}
+	if (sm->nkeys && !k->args.n) {
+		sema_err(s, &m->loc, "call to %s() expects a map without "
+				     "explicit keys (scalar map)",
+			 n->name);
+		return NULL;
+	}
+	if (is_none(sema_expr(s, k)))
+		return NULL;
+	n->c = k;
+	return k;
+}
+
+static struct type *ty_delete(struct sema *s, struct node *n)
+{
+	keyed_map(s, n);
+	return type_bool();
+}
+
+/* printf-like: a literal format and its arguments (cat, system, errorf,
+ * warnf, time). */
+static struct type *ty_fmt(struct sema *s, struct node *n)
+{
+	if (!strcmp(n->name, "system") && !sema_cfg(s)->unsafe)
+		sema_err(s, &n->loc, "system() is unsafe. To use you need the "
+				     "--unsafe flag");
+	ty_printf(s, n);
+	return type_void();
+}
+
+static struct type *ty_strlen(struct sema *s, struct node *n)
+{
+	struct type *t = sema_expr(s, n->args.v[0]);
+	if (!is_none(t) && t->kind != TY_STR)
+		sema_err(s, &n->loc, "%s() expects a string argument (%s "
+				     "provided)",
+			 n->name, type_name(t));
+	return type_int(8, false);
+}
+
+static struct type *ty_strncmp(struct sema *s, struct node *n)
+{
+	struct type *a = sema_expr(s, n->args.v[0]);
+	struct type *b = sema_expr(s, n->args.v[1]);
+	struct type *c = sema_expr(s, n->args.v[2]);
+	struct type *bad = !is_none(a) && a->kind != TY_STR ? a
+			   : !is_none(b) && b->kind != TY_STR ? b : NULL;
+	if (bad)
+		sema_err(s, &n->loc,
+			 "strncmp() only supports string arguments (%s "
+			 "provided)",
+			 sema_kind_name(bad));
+	else if (!is_none(c) && n->args.v[2]->kind != N_INT)
+		sema_err(s, &n->loc,
+			 "strncmp() expects a int literal (%s provided)",
+			 sema_kind_name(c));
+	return type_int(8, true);
+}
+
+/* len(@m): the number of elements of a keyed map */
+static struct type *ty_len(struct sema *s, struct node *n)
+{
+	struct node *m = n->args.v[0];
+	if (m->kind != N_MAP || m->args.n) {
+		struct type *t = sema_expr(s, m);
+		if (!is_none(t) && t->kind != TY_USTACK && t->kind != TY_KSTACK)
+			sema_err(s, &n->loc, "len() expects a map or a stack");
+		return type_int(8, true);
+	}
+	sema_map_ref(s, m);
+	struct sema_map *sm = sema_map_of(m);
+	if (sm && sm->value && !sm->nkeys)
+		sema_err(s, &m->loc, "call to len() expects a map with explicit "
+				     "keys (non-scalar map)");
+	return type_int(8, true);
+}
+
+/* arg0..arg5, retval: kprobe/uprobe registers; usdt arg0..arg11: the
+ * probe's argument specs (usdt.c) */
+static struct type *ty_reg_arg(struct sema *s, struct node *n)
+{
+	struct attach_point *ap = sema_ap(s);
+	const struct prov_ops *p = prov_of(ap);
+	bool ret = !strcmp(n->name, "retval");
+	int idx = ret ? -1 : atoi(n->name + 3);
+	bool ok = p && (ret ? p->retval != RETVAL_NONE : p->args != ARGS_NONE);
+	if (!ok) {
+		sema_err(s, &n->loc, "The %s builtin can only be used with "
+				     "%s probes",
+			 n->name, ret ? "kretprobe and uretprobe"
+				      : "kprobe, uprobe and usdt");
+		return type_none();
+	}
+	/* fexit: the function's own return type (BTF) */
+	if (ret && p->retval == RETVAL_SLOT) {
+		struct type *t = ap->ret_type;
+		return t && (t->kind == TY_INT || t->kind == TY_PTR ||
+			     t->kind == TY_BOOL) ? t : type_int(8, true);
+	}
+	/* raw tracepoints: the ctx is the arguments' u64 slots */
+	if (!ret && p->args == ARGS_SLOTS) {
+		int na = ap->args_type ? ap->args_type->size / 8 : 12;
+		if (idx >= na) {
+			sema_err(s, &n->loc, "%s has %d argument%s: there is "
+					     "no %s", probes_ap_name(ap), na,
+				 na == 1 ? "" : "s", n->name);
+			return type_none();
+		}
+		return type_int(8, true);
+	}
+	const char *err;
+	bool usdt = !ret && p->args == ARGS_USDT;
+	int na = usdt ? usdt_nargs(ap, &err) : 6;
+	if (na >= 0 && idx >= na) {
+		if (usdt)
+			sema_err(s, &n->loc, "%s has %d argument%s: there is "
+					     "no %s", probes_ap_name(ap), na,
+				 na == 1 ? "" : "s", n->name);
+		else
+			sema_err(s, &n->loc, "%s is not available in %s "
+					     "probes (arg0-arg5 are)", n->name,
+				 p->name);
+		return type_none();
+	}
+	return ret ? type_int(8, false) : type_int(8, true);
+}
+
+/* The longest probe name among the attach points of the current probe:
+ * `probe` is one string type for all of them. */
+static struct type *ty_probe(struct sema *s, struct node *n)
+{
+	struct attach_point *ap = sema_ap(s);
+	if (!ap)
+		return type_none();
+	int len = sema_probe_name_max(s) + 1;
+	if (len < 64)
+		len = 64;
+	return type_str(len);
+}
+
+static struct type *ty_probetype(struct sema *s, struct node *n)
+{
+	return type_str(16);
+}
+
+/* ctx: the program's context pointer (pt_regs, the tracepoint record,
+ * bpf_perf_event_data...), a kernel pointer to cast and read through. */
+static struct type *ty_ctx(struct sema *s, struct node *n)
+{
+	struct attach_point *ap = sema_ap(s);
+	const struct prov_ops *p = prov_of(ap);
+	if (p && p->ctx_struct && ap->func) {
+		/* iter:task: struct bpf_iter__task * (meta, task, ...) */
+		struct type *t = cdecl_lookup(tt_sprintf(p->ctx_struct,
+							 ap->func));
+		if (t)
+			return type_ptr(t, AS_KERNEL);
+	}
+	return type_ptr(type_void(), AS_KERNEL);
+}
+
+static struct type *ty_time(struct sema *s, struct node *n)
+{
+	if (n->args.n && n->args.v[0]->kind != N_STR) {
+		struct type *t = sema_expr(s, n->args.v[0]);
+		sema_err(s, &n->loc, "time() expects a string literal (%s "
+				     "provided)",
+			 sema_kind_name(t));
+	}
+	return type_void();
+}
+
+/* pton("1.2.3.4") / pton("::1"): the address's bytes in network order,
+ * int8[4] or int8[16]; the argument must be a string literal. */
+bool builtin_pton(const char *text, unsigned char out[16], int *len)
+{
+	if (inet_pton(AF_INET, text, out) == 1) {
+		*len = 4;
+		return true;
+	}
+	if (inet_pton(AF_INET6, text, out) == 1) {
+		*len = 16;
+		return true;
+	}
+	return false;
+}
+
+static struct type *ty_pton(struct sema *s, struct node *n)
+{
+	struct node *a = n->args.v[0];
+	struct type *t = sema_expr(s, a);
+	unsigned char buf[16];
+	int len;
+	if (is_none(t))
+		return type_none();
+	if (a->kind != N_STR) {
+		sema_err(s, &n->loc, "pton() expects a string literal as its "
+				     "argument");
+		return type_none();
+	}
+	if (!builtin_pton(a->str, buf, &len)) {
+		sema_err(s, &n->loc, "pton() expects a valid IPv4 or IPv6 "
+				     "address, got %s", a->str);
+		return type_none();
+	}
+	return type_array(type_int(1, true), len);
+}
+
+/* kaddr("sym"): the kernel symbol's address from /proc/kallsyms, found
+ * at compile time (ival). */
+static struct type *ty_kaddr(struct sema *s, struct node *n)
+{
+	struct node *a = n->args.v[0];
+	struct type *t = sema_expr(s, a);
+	if (is_none(t))
+		return type_none();
+	if (a->kind != N_STR) {
+		sema_err(s, &n->loc, "kaddr() expects a string literal as its "
+				     "argument");
+		return type_none();
+	}
+	uint64_t addr = ksym_addr(a->str);
+	bool found = addr != 0;
+	if (!found) {
+		sema_err(s, &n->loc, "Failed to resolve kernel symbol: %s",
+			 a->str);
+		return type_none();
+	}
+	n->ival = addr;
+	return type_int(8, false);
+}
+
+/* ---- stacks and symbols ------------------------------------------------
+ * kstack/ustack (bare, or (N), (mode), (mode, N)), ksym(x), usym(x), func,
+ * uaddr("sym").  Values are laid out as types.h says; symbols.c names
+ * them when they are printed.  Stacks are bpf_get_stack's frames stored
+ * in the value itself (as current bpftrace does), so a stack is an
+ * ordinary map key and len() reads its frame count. */
+
+static const char *const stack_modes[] = {
+	[STACK_MODE_BPFTRACE] = "bpftrace", [STACK_MODE_PERF] = "perf",
+	[STACK_MODE_RAW] = "raw", [STACK_MODE_BUILD_ID] = "build_id",
+};
+
+static int stack_mode_of(const char *s)
+{
+	for (int i = 0; s && i < (int)ARRAY_SIZE(stack_modes); i++)
+		if (!strcmp(s, stack_modes[i]))
+			return i;
+	return -1;
+}
+
+/* Bytes of one frame: an address, or a struct bpf_stack_build_id. */
+int builtin_stack_frame_size(bool user, int mode)
+{
+	return user && mode == STACK_MODE_BUILD_ID
+		       ? (int)sizeof(struct bpf_stack_build_id) : 8;
+}
+
+static struct type *type_stack(bool user, int mode, int limit)
+{
+	struct type *t = type_new(user ? TY_USTACK : TY_KSTACK,
+				  (user ? 16 : 8) +
+					  limit * builtin_stack_frame_size(user, mode),
+				  8);
+	t->nelem = limit;
+	t->stack_mode = mode;
+	return t;
+}
+
+static struct type *ty_stack(struct sema *s, struct node *n)
+{
+	bool user = n->name[0] == 'u';
+	int mode = stack_mode_of(sema_cfg(s)->stack_mode);
+	int limit = 127;
+	int na = n->args.n;
+	if (mode < 0)
+		mode = STACK_MODE_BPFTRACE;
+	for (int i = 0; i < na; i++) {
+		struct node *a = n->args.v[i];
+		if (i == 0 && a->kind == N_BUILTIN) {
+			mode = stack_mode_of(a->name);
+			if (mode < 0) {
+				sema_err(s, &a->loc,
+					 "Error parsing stack mode: Invalid "
+					 "value for stack_mode: %s", a->name);
+				return type_none();
+			}
+			continue;
+		}
+		if (i == 0 && na == 2) {
+			sema_err(s, &n->loc,
+				 "Expected stack mode as first argument");
+			return type_none();
+		}
+		struct type *t = sema_expr(s, a);
+		if (is_none(t))
+			return type_none();
+		if (a->kind != N_INT || !type_is_int(t)) {
+			sema_err(s, &n->loc,
+				 "%s() expects a int literal (%s provided)",
+				 n->name, sema_kind_name(t));
+			return type_none();
+		}
+		if (a->ival > 1024) {
+			sema_err(s, &n->loc,
+				 "%s([int limit]): limit shouldn't exceed "
+				 "1024, %llu given",
+				 n->name, (unsigned long long)a->ival);
+			return type_none();
+		}
+		limit = (int)a->ival;
+	}
+	if (!user && mode == STACK_MODE_BUILD_ID) {
+		sema_err(s, &n->loc,
+			 "kstack() does not support the build_id stack mode");
+		return type_none();
+	}
+	return type_stack(user, mode, limit);
+}
+
+static struct type *type_ksym(void) { return type_new(TY_KSYM, 8, 8); }
+static struct type *type_usym(void) { return type_new(TY_USYM, 16, 8); }
+
+/* ksym(addr), usym(addr) */
+static struct type *ty_sym(struct sema *s, struct node *n)
+{
+	struct type *t = sema_expr(s, n->args.v[0]);
+	if (is_none(t))
+		return type_none();
+	if (!type_is_int(t) && t->kind != TY_PTR) {
+		sema_err(s, &n->loc,
+			 "%s() expects an integer or a pointer argument (%s "
+			 "provided)",
+			 n->name, sema_kind_name(t));
+		return type_none();
+	}
+	return n->name[0] == 'k' ? type_ksym() : type_usym();
+}
+
+/* func: the probed function, a ksym in kernel probes, a usym in user
+ * ones. */
+static struct type *ty_func(struct sema *s, struct node *n)
+{
+	struct attach_point *ap = sema_ap(s);
+	const struct prov_ops *p = prov_of(ap);
+	if (p && p->func == FUNC_KSYM)
+		return type_ksym();
+	if (p && p->func == FUNC_USYM)
+		return type_usym();
+	sema_err(s, &n->loc, "The func builtin can not be used with '%s' probes",
+		 ap ? probes_provider_name(ap->prov) : "none");
+	return type_none();
+}
+
+/* uaddr("sym"): the address of a symbol of the probed binary, typed as a
+ * pointer to an integer of the symbol's size (1, 2, 4, else 8 bytes).
+ * In a position-independent binary the load address is added at run
+ * time: a uprobe's or USDT probe's ip minus the probed instruction's
+ * virtual address. */
+const struct elf_bin *builtin_uaddr_bin(const char *path)
+{
+	static const char *last_path;
+	static struct elf_bin *last;
+	if (last_path && !strcmp(last_path, path))
+		return last;
+	struct elf_bin *bin = NULL;
+	if (elf_bin_open(path, &bin) < 0)
+		return NULL;
+	last_path = tt_strdup(path);
+	last = bin;
+	return bin;
+}
+
+static struct type *ty_uaddr(struct sema *s, struct node *n)
+{
+	struct node *a = n->args.v[0];
+	struct type *t = sema_expr(s, a);
+	if (is_none(t))
+		return type_none();
+	if (a->kind != N_STR) {
+		sema_err(s, &n->loc, "uaddr() expects a string literal as its "
+				     "argument");
+		return type_none();
+	}
+	struct attach_point *ap = sema_ap(s);
+	if (!prov_has(ap, PF_USER)) {
+		sema_err(s, &n->loc,
+			 "uaddr can only be used with u(ret)probes and usdt "
+			 "probes");
+		return type_none();
+	}
+	const char *path = ap->path ? ap->path : ap->target;
+	const struct elf_bin *bin = path ? builtin_uaddr_bin(path) : NULL;
+	const struct elf_sym *sym = NULL;
+	if (bin) {
+		sym = elf_obj_find(bin, a->str);
+		if (!sym)
+			sym = elf_sym_find(bin, a->str);
+	}
+	if (!sym) {
+		sema_err(s, &n->loc, "Could not resolve symbol: %s:%s",
+			 ap->target ? ap->target : "", a->str);
+		return type_none();
+	}
+	n->ival = sym->addr;
+	int size = sym->size == 1 || sym->size == 2 || sym->size == 4
+			   ? (int)sym->size : 8;
+	return type_ptr(type_int(size, true), AS_USER);
+}
+
+/* reg("name"): a register of the probed code, from the x86_64 struct
+ * pt_regs at the start of the context (kprobes, uprobes, USDT; profile
+ * and interval's bpf_perf_event_data begins with it). */
+static const struct { const char *name; int off; } x86_regs[] = {
+	{ "r15", 0 }, { "r14", 8 }, { "r13", 16 }, { "r12", 24 },
+	{ "bp", 32 }, { "bx", 40 }, { "r11", 48 }, { "r10", 56 },
+	{ "r9", 64 }, { "r8", 72 }, { "ax", 80 }, { "cx", 88 }, { "dx", 96 },
+	{ "si", 104 }, { "di", 112 }, { "orig_ax", 120 }, { "ip", 128 },
+	{ "pc", 128 }, { "cs", 136 }, { "flags", 144 }, { "sp", 152 },
+	{ "ss", 160 },
+};
+
+int builtin_x86_reg_off(const char *name)
+{
+	for (size_t i = 0; i < sizeof(x86_regs) / sizeof(x86_regs[0]); i++)
+		if (!strcmp(x86_regs[i].name, name))
+			return x86_regs[i].off;
+	return -1;
+}
+
+static struct type *ty_reg(struct sema *s, struct node *n)
+{
+	struct node *a = n->args.v[0];
+	struct type *t = sema_expr(s, a);
+	if (is_none(t))
+		return type_none();
+	if (a->kind != N_STR) {
+		sema_err(s, &n->loc, "reg() expects a string literal as its "
+				     "argument");
+		return type_none();
+	}
+	struct attach_point *ap = sema_ap(s);
+	if (!prov_has(ap, PF_REG)) {
+		sema_err(s, &n->loc, "reg can not be used with \"%s\" probes",
+			 probes_provider_name(ap ? ap->prov : PROV_NONE));
+		return type_none();
+	}
+	if (builtin_x86_reg_off(a->str) < 0) {
+		sema_err(s, &n->loc, "'%s' is not a valid register on this "
+				     "architecture (x86_64)",
+			 a->str);
+		return type_none();
+	}
+	return type_int(8, false);
+}
+
+/* cpid: the -c command's pid, which exists only once the programs are
+ * loaded: an internal array map ("cpid", one uint64) the runtime fills
+ * before attaching. */
+static struct type *ty_cpid(struct sema *s, struct node *n)
+{
+	if (!sema_cfg(s)->cmd) {
+		sema_err(s, &n->loc, "cpid cannot be used without child "
+				     "command");
+		return type_none();
+	}
+	return type_int(4, false);
+}
+
+/* ---- values resolved in userspace, special records (builtins_lower_values.c)
+ * ---- */
+
+/* Argument i as a string literal (also a macro parameter standing for
+ * one), typed; NULL when it is something else. */
+static struct node *str_literal_arg(struct sema *s, struct node *n, int i)
+{
+	struct node *a = n->args.v[i];
+	if (a->kind == N_BLOCK && !a->args.n && a->a && a->a->kind == N_STR)
+		n->args.v[i] = a = a->a;
+	sema_expr(s, a);
+	return a->kind == N_STR ? a : NULL;
+}
+
+/* Types argument i, which must be an integer; false after an error. */
+static bool int_arg(struct sema *s, struct node *n, int i, const char *what)
+{
+	struct type *t = sema_expr(s, n->args.v[i]);
+	if (is_none(t))
+		return false;
+	if (!type_is_int(t)) {
+		sema_err(s, &n->loc, "%s() expects an integer %s (%s provided)",
+			 n->name, what, sema_kind_name(t));
+		return false;
+	}
+	return true;
+}
+
+/* ---- nsecs(mode), strftime(), elapsed ------------------------------------ */
+
+static const char *const ts_modes[] = {
+	[TS_BOOT] = "boot", [TS_MONOTONIC] = "monotonic", [TS_TAI] = "tai",
+	[TS_SW_TAI] = "sw_tai",
+};
+
+static int ts_mode_of(const char *name)
+{
+	for (int i = 0; i < (int)ARRAY_SIZE(ts_modes); i++)
+		if (!strcmp(name, ts_modes[i]))
+			return i;
+	return -1;
+}
+
+/* nsecs / nsecs(monotonic|boot|tai|sw_tai): uint64; ival = the mode. */
+static struct type *ty_nsecs(struct sema *s, struct node *n)
+{
+	n->ival = TS_BOOT;
+	if (n->args.n) {
+		struct node *a = n->args.v[0];
+		int m = a->kind == N_BUILTIN ? ts_mode_of(a->name) : -1;
+		if (m < 0) {
+			sema_err(s, &a->loc, "Invalid timestamp mode: %s (expects "
+					     "monotonic, boot, tai or sw_tai)",
+				 a->kind == N_BUILTIN ? a->name : "an expression");
+			return type_none();
+		}
+		n->ival = (uint64_t)m;
+	}
+	return type_int(8, false);
+}
+
+/* elapsed: nanoseconds since tinytrace started (compiled the script). */
+static struct type *ty_elapsed(struct sema *s, struct node *n)
+{
+	return type_int(8, false);
+}
+
+/* strftime("fmt", ns): a timestamp (types.h); ival = the clock of ns, from
+ * an nsecs(mode) argument (boot otherwise). */
+static struct type *ty_strftime(struct sema *s, struct node *n)
+{
+	struct node *f = str_literal_arg(s, n, 0);
+	bool ok = int_arg(s, n, 1, "timestamp");
+	if (!f) {
+		sema_err(s, &n->loc, "strftime() expects a string literal as "
+				     "its first argument");
+		return type_none();
+	}
+	if (!ok)
+		return type_none();
+	struct node *a = n->args.v[1];
+	n->ival = TS_BOOT;
+	if ((a->kind == N_CALL || a->kind == N_BUILTIN) &&
+	    !strcmp(a->name, "nsecs"))
+		n->ival = a->ival;
+	return type_new(TY_TIMESTAMP, 16, 8);
+}
+
+/* ---- username, strerror, cgroup_path ---------------------------------- */
+
+static struct type *ty_username(struct sema *s, struct node *n)
+{
+	return type_new(TY_USERNAME, 8, 8);
+}
+
+static struct type *ty_strerror(struct sema *s, struct node *n)
+{
+	if (!int_arg(s, n, 0, "error number"))
+		return type_none();
+	return type_new(TY_STRERROR, 8, 8);
+}
+
+/* signal_name(n): like strerror(), a number named in userspace; the type
+ * is named "signal_name" to tell fmt_values.c which names. */
+static struct type *ty_signal_name(struct sema *s, struct node *n)
+{
+	if (!int_arg(s, n, 0, "signal number"))
+		return type_none();
+	struct type *t = type_new(TY_STRERROR, 8, 8);
+	t->name = "signal_name";
+	return t;
+}
+
+/* cgroup_path(id [, "filter"]) */
+static struct type *ty_cgroup_path(struct sema *s, struct node *n)
+{
+	bool ok = int_arg(s, n, 0, "cgroup id");
+	if (n->args.n > 1 && !str_literal_arg(s, n, 1)) {
+		sema_err(s, &n->loc, "cgroup_path() expects a string literal "
+				     "as its second argument");
+		return type_none();
+	}
+	return ok ? type_new(TY_CGROUP_PATH, 16, 8) : type_none();
+}
+
+/* ---- buf, ntop, macaddr ----------------------------------------------- */
+
+/* buf(data [, len]): { uint32 len; uint8 data[cap]; } where cap is the
+ * literal length, the array's size, or max_strlen. */
+static struct type *ty_buf(struct sema *s, struct node *n)
+{
+	struct node *a = n->args.v[0];
+	struct type *t = sema_expr(s, a);
+	if (n->args.n > 1 && !int_arg(s, n, 1, "length"))
+		return type_none();
+	if (is_none(t))
+		return type_none();
+	int max = sema_cfg(s)->max_strlen, cap;
+	if (t->kind == TY_ARRAY || t->kind == TY_STR)
+		cap = t->size;
+	else if (t->kind == TY_PTR || type_is_int(t)) {
+		if (n->args.n < 2) {
+			sema_err(s, &n->loc, "buf() expects a length argument "
+					     "when reading from a %s",
+				 sema_kind_name(t));
+			return type_none();
+		}
+		cap = max;
+	} else {
+		sema_err(s, &n->loc, "buf() expects an array, a string or a "
+				     "pointer (%s provided)",
+			 sema_kind_name(t));
+		return type_none();
+	}
+	if (n->args.n > 1 && n->args.v[1]->kind == N_INT &&
+	    n->args.v[1]->ival < (uint64_t)cap)
+		cap = (int)n->args.v[1]->ival;
+	if (cap > max)
+		cap = max;
+	return type_new(TY_BUFFER, 4 + cap, 4);
+}
+
+/* ntop([af,] addr): { int64 af; uint8 addr[16]; }; an integer or a 4-byte
+ * array is IPv4, a 16-byte array IPv6, unless af says otherwise. */
+static struct type *ty_ntop(struct sema *s, struct node *n)
+{
+	int ai = n->args.n - 1;
+	if (ai && !int_arg(s, n, 0, "address family"))
+		return type_none();
+	struct type *t = sema_expr(s, n->args.v[ai]);
+	if (is_none(t))
+		return type_none();
+	if (!type_is_int(t) &&
+	    !(t->kind == TY_ARRAY && (t->size == 4 || t->size == 16))) {
+		sema_err(s, &n->loc, "ntop() expects an integer or an array of "
+				     "4 or 16 bytes (%s provided)",
+			 type_name(t));
+		return type_none();
+	}
+	return type_new(TY_INET, 24, 8);
+}
+
+/* macaddr(x): 6 bytes from an array, through a pointer, or of an int. */
+static struct type *ty_macaddr(struct sema *s, struct node *n)
+{
+	struct type *t = sema_expr(s, n->args.v[0]);
+	if (is_none(t))
+		return type_none();
+	if (!type_is_int(t) && t->kind != TY_PTR &&
+	    !((t->kind == TY_ARRAY || t->kind == TY_STR) && t->size >= 6)) {
+		sema_err(s, &n->loc, "macaddr() expects an array of 6 bytes, a "
+				     "pointer or an integer (%s provided)",
+			 type_name(t));
+		return type_none();
+	}
+	return type_new(TY_MAC, 6, 1);
+}
+
+/* ---- bswap ---------------------------------------------------------------- */
+
+static struct type *ty_bswap(struct sema *s, struct node *n)
+{
+	if (!int_arg(s, n, 0, "argument"))
+		return type_none();
+	struct type *t = n->args.v[0]->type;
+	return type_int(t->kind == TY_BOOL ? 1 : t->size, false);
+}
+
+/* ---- join ----------------------------------------------------------------- */
+
+/* join(argv [, "sep"]): the strings of a NULL-terminated array of string
+ * pointers, printed by userspace separated by sep (" "). */
+static struct type *ty_join(struct sema *s, struct node *n)
+{
+	struct type *t = sema_expr(s, n->args.v[0]);
+	if (n->args.n > 1 && !str_literal_arg(s, n, 1)) {
+		sema_err(s, &n->loc, "join() expects a string literal as its "
+				     "separator");
+		return type_void();
+	}
+	if (!is_none(t) && t->kind != TY_PTR && !type_is_int(t))
+		sema_err(s, &n->loc, "join() expects an array of string "
+				     "pointers (%s provided)",
+			 type_name(t));
+	return type_void();
+}
+
+/* ---- signal, kptr/uptr ---------------------------------------------------- */
+
+static int signal_number(const char *name)
+{
+	static const struct { const char *name; int sig; } sigs[] = {
+		{ "HUP", SIGHUP },   { "INT", SIGINT },	  { "QUIT", SIGQUIT },
+		{ "ILL", SIGILL },   { "TRAP", SIGTRAP }, { "ABRT", SIGABRT },
+		{ "BUS", SIGBUS },   { "FPE", SIGFPE },	  { "KILL", SIGKILL },
+		{ "USR1", SIGUSR1 }, { "SEGV", SIGSEGV }, { "USR2", SIGUSR2 },
+		{ "PIPE", SIGPIPE }, { "ALRM", SIGALRM }, { "TERM", SIGTERM },
+		{ "CHLD", SIGCHLD }, { "CONT", SIGCONT }, { "STOP", SIGSTOP },
+		{ "TSTP", SIGTSTP }, { "TTIN", SIGTTIN }, { "TTOU", SIGTTOU },
+		{ "URG", SIGURG },   { "XCPU", SIGXCPU }, { "XFSZ", SIGXFSZ },
+		{ "VTALRM", SIGVTALRM }, { "PROF", SIGPROF },
+		{ "WINCH", SIGWINCH }, { "IO", SIGIO }, { "PWR", SIGPWR },
+		{ "SYS", SIGSYS },
+	};
+	if (!strncmp(name, "SIG", 3))
+		name += 3;
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		if (!strcmp(name, sigs[i].name))
+			return sigs[i].sig;
+	return -1;
+}
+
+/* signal("SIGKILL" | N): bpf_send_signal to the current process. */
+static struct type *ty_signal(struct sema *s, struct node *n)
+{
+	if (!sema_cfg(s)->unsafe)
+		sema_err(s, &n->loc, "signal() is unsafe. To use you need the "
+				     "--unsafe flag");
+	struct attach_point *ap = sema_ap(s);
+	if (prov_has(ap, PF_SPECIAL)) {
+		sema_err(s, &n->loc, "signal() is not supported in %s probes",
+			 probes_provider_name(ap->prov));
+		return type_void();
+	}
+	struct node *a = n->args.v[0];
+	struct type *t = sema_expr(s, a);
+	if (a->kind == N_STR) {
+		int sig = signal_number(a->str);
+		if (sig < 0)
+			sema_err(s, &a->loc, "%s is not a valid signal", a->str);
+		n->ival = sig;
+	} else if (a->kind == N_INT && (a->ival < 1 || a->ival > 64)) {
+		sema_err(s, &a->loc, "%d is not a valid signal, allowed range: "
+				     "[1,64]", (int)a->ival);
+	} else if (!is_none(t) && !type_is_int(t)) {
+		sema_err(s, &n->loc, "signal() expects a signal name or number "
+				     "(%s provided)",
+			 sema_kind_name(t));
+	}
+	return type_void();
+}
+
+/* kptr(p) / uptr(p): p marked as a kernel / user address-space pointer. */
+static struct type *ty_addrspace(struct sema *s, struct node *n)
+{
+	struct type *t = sema_expr(s, n->args.v[0]);
+	if (is_none(t))
+		return type_none();
+	if (type_is_int(t))
+		return t;
+	if (t->kind != TY_PTR) {
+		sema_err(s, &n->loc, "%s() expects a pointer (%s provided)",
+			 n->name, sema_kind_name(t));
+		return type_none();
+	}
+	return type_ptr(t->elem, n->name[0] == 'u' ? AS_USER : AS_KERNEL);
+}
+
+/* ---- percpu_kaddr --------------------------------------------------------- */
+
+/* What percpu_var_find found. */
+enum percpu_var {
+	PERCPU_FOUND,      /* a per-CPU variable: *id is its BTF id */
+	PERCPU_NO_VAR,     /* vmlinux BTF has no variable of that name */
+	PERCPU_NOT_PERCPU, /* it is not in the .data..percpu section */
+	PERCPU_NO_BTF,     /* no kernel BTF */
+};
+
+/* Looks name up as a per-CPU variable of vmlinux (a VAR in the
+ * .data..percpu section). */
+static enum percpu_var percpu_var_find(const char *name, int *id)
+{
+	static struct btf *vmlinux;
+	static bool tried;
+	if (!tried) {
+		tried = true;
+		vmlinux = btf__load_vmlinux_btf(); /* NULL on error */
+	}
+	if (!vmlinux)
+		return PERCPU_NO_BTF;
+	*id = btf__find_by_name_kind(vmlinux, name, BTF_KIND_VAR);
+	if (*id <= 0)
+		return PERCPU_NO_VAR;
+	int sec = btf__find_by_name_kind(vmlinux, ".data..percpu",
+					 BTF_KIND_DATASEC);
+	const struct btf_type *t = sec > 0 ? btf__type_by_id(vmlinux, sec) : NULL;
+	const struct btf_var_secinfo *v = t ? btf_var_secinfos(t) : NULL;
+	for (int i = 0; t && i < btf_vlen(t); i++)
+		if ((int)v[i].type == *id)
+			return PERCPU_FOUND;
+	return PERCPU_NOT_PERCPU;
+}
+
+/* Whether /proc/kallsyms names sym: the kernel resolves a BTF variable's
+ * address there (data symbols are listed only with CONFIG_KALLSYMS_ALL). */
+static bool in_kallsyms(const char *sym)
+{
+	return ksym_addr(sym) != 0;
+}
+
+/* percpu_kaddr("sym" [, cpu]): sym's address on cpu (NULL when there is
+ * no such CPU: bpf_per_cpu_ptr), or on this CPU (bpf_this_cpu_ptr); ival =
+ * the variable's BTF id. */
+static struct type *ty_percpu_kaddr(struct sema *s, struct node *n)
+{
+	struct node *a = str_literal_arg(s, n, 0);
+	if (n->args.n > 1 && !int_arg(s, n, 1, "cpu"))
+		return type_none();
+	if (!a) {
+		sema_err(s, &n->loc, "percpu_kaddr() expects a string literal "
+				     "as its first argument");
+		return type_none();
+	}
+	int id = 0;
+	enum percpu_var found = percpu_var_find(a->str, &id);
+	if (found != PERCPU_FOUND) {
+		sema_err(s, &n->loc, found == PERCPU_NO_BTF
+					     ? "percpu_kaddr() needs kernel BTF "
+					       "(/sys/kernel/btf/vmlinux)"
+				     : found == PERCPU_NOT_PERCPU
+					     ? "%s is not a per-CPU variable"
+					     : "Failed to resolve kernel "
+					       "variable: %s",
+			 a->str);
+		return type_none();
+	}
+	if (!in_kallsyms(a->str)) {
+		sema_err(s, &n->loc, "percpu_kaddr(): this kernel cannot resolve "
+				     "%s (data symbols are missing from "
+				     "/proc/kallsyms: CONFIG_KALLSYMS_ALL is off)",
+			 a->str);
+		return type_none();
+	}
+	n->ival = (uint64_t)id;
+	return type_ptr(type_int(8, false), AS_KERNEL);
+}
+
+/* ---- debugf ---------------------------------------------------------------- */
+
+/* debugf("fmt", args...): the kernel formats it into the trace buffer
+ * (/sys/kernel/tracing/trace_pipe): integers, strings and pointers, the
+ * conversions of the kernel's printk. */
+static struct type *ty_debugf(struct sema *s, struct node *n)
+{
+	struct node *f = str_literal_arg(s, n, 0);
+	for (int i = 1; i < n->args.n; i++) {
+		struct type *t = sema_expr(s, n->args.v[i]);
+		if (!is_none(t) && !type_is_int(t) && t->kind != TY_STR &&
+		    t->kind != TY_PTR)
+			sema_err(s, &n->args.v[i]->loc, "debugf() cannot print a "
+							"value of type %s",
+				 type_name(t));
+	}
+	if (!f) {
+		sema_err(s, &n->loc, "debugf() expects a string literal as "
+				     "its first argument");
+		return type_void();
+	}
+	if (n->args.n - 1 > 12)
+		sema_err(s, &n->loc, "debugf() takes at most 12 arguments after "
+				     "the format (%d given)", n->args.n - 1);
+	sema_check_format(s, n, "debugf", 1);
+	return type_void();
+}
+
+/* ---- usermode ------------------------------------------------------------ */
+
+/* usermode: uint8, 1 when the probe interrupted user code (x86-64: the
+ * privilege level in pt_regs->cs is 3).  BEGIN/END count as user mode, as
+ * in bpftrace, whose BEGIN/END are uprobes on itself; tracepoints, fentry
+ * and the like run in the kernel. */
+static struct type *ty_usermode(struct sema *s, struct node *n)
+{
+#if !defined(__x86_64__)
+	sema_err(s, &n->loc, "'usermode' builtin is only supported on x86_64");
+#endif
+	return type_int(1, false);
+}
+
+/* ---- strstr, strcontains --------------------------------------------------- */
+
+/* strstr(h, k): int64 index of the first k in h, or -1;
+ * strcontains(h, k): whether there is one. */
+static struct type *ty_strstr(struct sema *s, struct node *n)
+{
+	str_literal_arg(s, n, 1);
+	struct type *h = sema_expr(s, n->args.v[0]);
+	struct type *k = n->args.v[1]->type;
+	bool contains = !strcmp(n->name, "strcontains");
+	struct type *rt = contains ? type_bool() : type_int(8, true);
+	if (is_none(h) || is_none(k))
+		return rt;
+	if (h->kind != TY_STR || k->kind != TY_STR) {
+		sema_err(s, &n->loc, "%s() expects string arguments (%s and %s "
+				     "provided)",
+			 n->name, sema_kind_name(h), sema_kind_name(k));
+		return type_none();
+	}
+	return rt;
+}
+
+/* ---- the table ----------------------------------------------------------
+ * One entry per BUILTINS name (builtin_names.h); test_macro checks that
+ * none is missing. */
+
+static const struct builtin_typing typings[BI_COUNT] = {
+	[BI_pid] = { AGG_NONE, ty_u32 },
+	[BI_tid] = { AGG_NONE, ty_u32 },
+	[BI_uid] = { AGG_NONE, ty_u64 },
+	[BI_gid] = { AGG_NONE, ty_u64 },
+	[BI_nsecs] = { AGG_NONE, ty_nsecs },
+	[BI_cpu] = { AGG_NONE, ty_u32 },
+	[BI_rand] = { AGG_NONE, ty_u32 },
+	[BI_cgroup] = { AGG_NONE, ty_u64 },
+	[BI_curtask] = { AGG_NONE, ty_curtask },
+	[BI_jiffies] = { AGG_NONE, ty_u64 },
+	[BI_numaid] = { AGG_NONE, ty_u32 },
+	[BI_comm] = { AGG_NONE, ty_comm },
+	[BI_args] = { AGG_NONE, ty_args },
+	[BI_ctx] = { AGG_NONE, ty_ctx },
+	[BI_printf] = { AGG_NONE, ty_printf },
+	[BI_cat] = { AGG_NONE, ty_fmt },
+	[BI_system] = { AGG_NONE, ty_fmt },
+	[BI_errorf] = { AGG_NONE, ty_fmt },
+	[BI_warnf] = { AGG_NONE, ty_fmt },
+	[BI_time] = { AGG_NONE, ty_time },
+	[BI_delete] = { AGG_NONE, ty_delete },
+	[BI_has_key] = { AGG_NONE, ty_delete },
+	[BI_strlen] = { AGG_NONE, ty_strlen },
+	[BI_len] = { AGG_NONE, ty_len },
+	[BI_strncmp] = { AGG_NONE, ty_strncmp },
+	[BI_strftime] = { AGG_NONE, ty_strftime },
+	[BI_elapsed] = { AGG_NONE, ty_elapsed },
+	[BI_username] = { AGG_NONE, ty_username },
+	[BI_buf] = { AGG_NONE, ty_buf },
+	[BI_ntop] = { AGG_NONE, ty_ntop },
+	[BI_macaddr] = { AGG_NONE, ty_macaddr },
+	[BI_bswap] = { AGG_NONE, ty_bswap },
+	[BI_cgroup_path] = { AGG_NONE, ty_cgroup_path },
+	[BI_strerror] = { AGG_NONE, ty_strerror },
+	[BI_join] = { AGG_NONE, ty_join },
+	[BI_signal] = { AGG_NONE, ty_signal },
+	[BI_kptr] = { AGG_NONE, ty_addrspace },
+	[BI_uptr] = { AGG_NONE, ty_addrspace },
+	[BI_percpu_kaddr] = { AGG_NONE, ty_percpu_kaddr },
+	[BI_debugf] = { AGG_NONE, ty_debugf },
+	[BI_usermode] = { AGG_NONE, ty_usermode },
+	[BI_signal_name] = { AGG_NONE, ty_signal_name },
+	[BI_strstr] = { AGG_NONE, ty_strstr },
+	[BI_strcontains] = { AGG_NONE, ty_strstr },
+	[BI_arg0] = { AGG_NONE, ty_reg_arg },
+	[BI_arg1] = { AGG_NONE, ty_reg_arg },
+	[BI_arg2] = { AGG_NONE, ty_reg_arg },
+	[BI_arg3] = { AGG_NONE, ty_reg_arg },
+	[BI_arg4] = { AGG_NONE, ty_reg_arg },
+	[BI_arg5] = { AGG_NONE, ty_reg_arg },
+	[BI_arg6] = { AGG_NONE, ty_reg_arg },
+	[BI_arg7] = { AGG_NONE, ty_reg_arg },
+	[BI_arg8] = { AGG_NONE, ty_reg_arg },
+	[BI_arg9] = { AGG_NONE, ty_reg_arg },
+	[BI_arg10] = { AGG_NONE, ty_reg_arg },
+	[BI_arg11] = { AGG_NONE, ty_reg_arg },
+	[BI_retval] = { AGG_NONE, ty_reg_arg },
+	[BI_probe] = { AGG_NONE, ty_probe },
+	[BI_probetype] = { AGG_NONE, ty_probetype },
+	[BI_ncpus] = { AGG_NONE, ty_u64 },
+	[BI_exit] = { AGG_NONE, ty_exit },
+	[BI_str] = { AGG_NONE, ty_str },
+	[BI_pton] = { AGG_NONE, ty_pton },
+	[BI_kaddr] = { AGG_NONE, ty_kaddr },
+	[BI_getopt] = { AGG_NONE, sema_getopt },
+	[BI_config] = { AGG_NONE, sema_config },
+	[BI_is_array] = { AGG_NONE, sema_comptime },
+	[BI_is_integer] = { AGG_NONE, sema_comptime },
+	[BI_is_literal] = { AGG_NONE, sema_comptime },
+	[BI_is_ptr] = { AGG_NONE, sema_comptime },
+	[BI_is_str] = { AGG_NONE, sema_comptime },
+	[BI_is_unsigned_integer] = { AGG_NONE, sema_comptime },
+	[BI_static_assert] = { AGG_NONE, sema_comptime },
+	[BI_has_cpid] = { AGG_NONE, sema_comptime },
+	[BI_default_str_length] = { AGG_NONE, sema_comptime },
+	[BI_strcap] = { AGG_NONE, sema_comptime },
+	[BI_uaddr] = { AGG_NONE, ty_uaddr },
+	[BI_reg] = { AGG_NONE, ty_reg },
+	[BI_kstack] = { AGG_NONE, ty_stack },
+	[BI_ustack] = { AGG_NONE, ty_stack },
+	[BI_ksym] = { AGG_NONE, ty_sym },
+	[BI_usym] = { AGG_NONE, ty_sym },
+	[BI_func] = { AGG_NONE, ty_func },
+	[BI_cpid] = { AGG_NONE, ty_cpid },
+	[BI_print] = { AGG_NONE, ty_mapop },
+	[BI_clear] = { AGG_NONE, ty_mapop },
+	[BI_zero] = { AGG_NONE, ty_mapop },
+	[BI_count] = { AGG_COUNT, ty_count },
+	[BI_sum] = { AGG_SUM, ty_agg1 },
+	[BI_min] = { AGG_MIN, ty_agg1 },
+	[BI_max] = { AGG_MAX, ty_agg1 },
+	[BI_avg] = { AGG_AVG, ty_agg1 },
+	[BI_stats] = { AGG_STATS, ty_agg1 },
+	[BI_hist] = { AGG_HIST, ty_hist },
+	[BI_lhist] = { AGG_LHIST, ty_lhist },
+	[BI_tseries] = { AGG_TSERIES, ty_tseries },
+};
+
+const struct builtin_typing *builtin_typing_of(enum builtin_id id)
+{
+	return &typings[id];
+}
