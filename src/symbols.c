@@ -205,16 +205,14 @@ static char *xstrdup(const char *s)
  * by address and, at one
  * address, by size descending.  An exact address takes the biggest
  * symbol there; an address inside takes the last symbol below it, which
- * must hold it unless its size is 0 (unknown: a function is taken as
- * holding anything, a data symbol, like __TMC_END__ at the end of .data,
- * only its own address).  Nothing else is tried: a frame past the end of a sized
+ * must hold it unless its size is 0 (unknown: taken as holding
+ * anything).  Nothing else is tried: a frame past the end of a sized
  * function has no name. */
 
 struct usent {
 	uint64_t addr, size;
 	uint32_t name;    /* offset in the table's names */
 	uint32_t order;   /* position in the file: keeps the sort stable */
-	bool code;        /* a function (else data) */
 };
 
 struct usymtab {
@@ -276,7 +274,6 @@ static void read_symtab(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh,
 		u->size = sym.st_size;
 		u->name = (uint32_t)names.len;
 		u->order = (uint32_t)i;
-		u->code = ty != STT_OBJECT;
 		sb_putn(&names, name, strlen(name) + 1);
 	}
 	t->names = names.s;
@@ -358,8 +355,7 @@ static const struct usent *usymtab_at(const struct usymtab *t, uint64_t vaddr)
 	}
 	int i = lo < t->n && t->v[lo].addr == vaddr ? lo : lo - 1;
 	for (; i >= 0 && i < t->n && t->v[i].addr <= vaddr; i++)
-		if (t->v[i].size ? vaddr - t->v[i].addr < t->v[i].size
-				 : t->v[i].code || vaddr == t->v[i].addr)
+		if (!t->v[i].size || vaddr - t->v[i].addr < t->v[i].size)
 			return &t->v[i];
 	return NULL;
 }
