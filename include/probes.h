@@ -116,7 +116,8 @@ const char *probes_ap_name(const struct attach_point *ap);
  *     or when tagged btf_type_tag("user"), else AS_KERNEL;
  *   - `__data_loc char[] x`: field.data_loc set, type int8 * (AS_KERNEL).
  * probes_tp_args() fills ap->args_type from <tracefs>/events/CAT/NAME/format
- * (reporting "No matches for tracepoint CAT:NAME" if there is none);
+ * (1, nothing reported, when there is none: the caller words the missing
+ * match, prov_no_match());
  * probes_expand() fills it for each expanded tracepoint. */
 int probes_tp_args(struct attach_point *ap);
 struct type *probes_tp_parse_format(const char *text, const char *category,
@@ -124,5 +125,9 @@ struct type *probes_tp_parse_format(const char *text, const char *category,
 /* Tests: read tracepoints (and kernel functions) below dir instead of
  * tracefs_path(). */
 void probes_set_tracefs_root(const char *dir);
+/* --traceable-functions FILE: the traceable kernel functions are FILE's
+ * lines ("name" or "name [module]", as available_filter_functions), not
+ * the kernel's list (prov_kprobe.c). */
+void probes_set_traceable_functions(const char *path);
 
 #endif

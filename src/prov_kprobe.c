@@ -81,23 +81,38 @@ static void kfunc_add(char *s)
 	vec_push(&kfuncs, k);
 }
 
+static const char *traceable_path; /* --traceable-functions */
+
+void probes_set_traceable_functions(const char *path)
+{
+	traceable_path = path;
+	kfuncs_read = false;
+	kfuncs.n = 0;
+}
+
 /* <tracefs>/available_filter_functions: what ftrace, and so kprobes and
- * trampolines, can hook.  False when it cannot be read or is empty. */
+ * trampolines, can hook.  False when it cannot be read or is empty.  With
+ * --traceable-functions that file instead, which may be empty. */
 static bool read_filter_functions(void)
 {
 	const char *root = prov_tracefs();
-	FILE *f = root ? fopen(tt_sprintf("%s/available_filter_functions",
+	FILE *f = traceable_path ? fopen(traceable_path, "r") :
+		  root ? fopen(tt_sprintf("%s/available_filter_functions",
 					  root), "r")
 		       : NULL;
-	if (!f)
-		return false;
+	if (!f) {
+		if (traceable_path)
+			diag_warning(NULL, "cannot read %s: %s", traceable_path,
+				     strerror(errno));
+		return traceable_path != NULL;
+	}
 	char line[512];
 	bool any = false;
 	while (fgets(line, sizeof(line), f)) {
 		kfunc_add(line);
 		any = true;
 	}
-	bool ok = !ferror(f) && any;
+	bool ok = !ferror(f) && (any || traceable_path);
 	fclose(f);
 	if (!ok)
 		kfuncs.n = 0;
@@ -214,11 +229,18 @@ static int kprobe_expand(struct attach_point *ap, struct ap_vec *out)
 		   on 6.1): with missing_probes warn or ignore it is dropped
 		   here, like a wildcard matching nothing; else attaching
 		   says why */
-		bool known = !nkf || !ap->func || !*ap->func;
+		bool known = (!nkf && !traceable_path) || !ap->func ||
+			     !*ap->func;
 		for (int i = 0; !known && i < nkf; i++)
 			known = !strcmp(kf[i].name, ap->func) &&
 				(!mod || !strcmp(kf[i].module, mod));
-		if (!known && prov_missing_tolerated())
+		/* bpftrace's words; --unsafe tries it all the same */
+		if (!known)
+			diag_warning(&ap->loc, "%s is not traceable (either "
+				     "non-existing, inlined, or marked as "
+				     "\"notrace\"); attaching to it will "
+				     "likely fail", ap->func);
+		if (!known && !prov_cfg_unsafe())
 			return prov_no_match(ap, prov_kernel_what(ap));
 		vec_push(out, ap);
 		return 0;

@@ -255,11 +255,8 @@ int probes_tp_args(struct attach_point *ap)
 	char *path = tt_sprintf("%s/events/%s/%s/format", root, ap->target,
 				ap->func);
 	char *text = prov_read_file(path);
-	if (!text) {
-		diag_error(&ap->loc, "No matches for tracepoint %s:%s.",
-			   ap->target, ap->func);
-		return -1;
-	}
+	if (!text)
+		return 1;
 	ap->args_type = probes_tp_parse_format(text, ap->target, ap->func);
 	return 0;
 }
@@ -270,7 +267,12 @@ int probes_tp_args(struct attach_point *ap)
 static int tp_expand(struct attach_point *ap, struct ap_vec *out)
 {
 	if (!ap->wildcard) {
-		if (probes_tp_args(ap))
+		int r = probes_tp_args(ap);
+		if (r > 0)
+			return prov_no_match(ap, tt_sprintf("tracepoint %s:%s",
+							    ap->target,
+							    ap->func));
+		if (r < 0)
 			return -1;
 		vec_push(out, ap);
 		return 0;
@@ -305,11 +307,9 @@ static int tp_expand(struct attach_point *ap, struct ap_vec *out)
 			found++;
 		}
 	}
-	if (!found) {
-		diag_error(&ap->loc, "No matches for tracepoint %s:%s.",
-			   ap->target, ap->func);
-		return -1;
-	}
+	if (!found)
+		return prov_no_match(ap, tt_sprintf("tracepoint %s:%s",
+						    ap->target, ap->func));
 	return 0;
 }
 

@@ -1887,6 +1887,7 @@ static void collect_probes(struct sema *s, struct node *prog)
 		if (p->kind != N_PROBE)
 			continue;
 		p->id = -1;
+		int errors = s->errors;
 		for (int k = 0; k < p->aps.n; k++) {
 			struct attach_point *ap = p->aps.v[k];
 			if (probes_parse(ap) < 0) {
@@ -1907,6 +1908,15 @@ static void collect_probes(struct sema *s, struct node *prog)
 			}
 			vec_free(&out);
 		}
+		/* config missing_probes warn/ignore dropped every attach
+		   point: the probe goes, with a word under "warn" */
+		if (p->id < 0 && s->errors == errors && p->aps.n &&
+		    s->cfg->missing_probes &&
+		    !strcmp(s->cfg->missing_probes, "warn"))
+			diag_warning(&p->aps.v[0]->loc,
+				     "Probe has no valid attach points. It is "
+				     "being removed which may cause issues "
+				     "with program behavior.");
 	}
 }
 
