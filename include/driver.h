@@ -17,6 +17,9 @@ struct driver_opts {
 	struct tt_config cfg;
 	const char *includes[16];   /* --include FILE: as `#include <FILE>` */
 	int nincludes;
+	struct tt_regex *probe_filter; /* --probe-filter: only the probes
+				       whose name it finds (and the special
+				       ones) */
 };
 
 /* Parse a -d argument ("ast", "ir", "asm", "all", comma lists); returns

@@ -4,7 +4,8 @@
  * glob (user names through NSS, which brings the DNS resolver and
  * dlopen), fnmatch (wide characters and collation tables), the string
  * functions whose ifunc variants are large, __assert_fail, perror and
- * getopt_long (they print through the wide-character printf).
+ * getopt_long (they print through the wide-character printf), and
+ * regcomp/regexec (tt_regcomp: a small backtracking matcher).
  *
  * Each behaves as glibc's does for what tinytrace and the libraries it
  * links (libbpf, libelf) ask of it, in the C locale tinytrace runs in
@@ -18,6 +19,7 @@
 #include <getopt.h>
 #include <glob.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -52,6 +54,15 @@ extern int tt_optind;
 extern char *tt_optarg;
 int tt_getopt_long(int argc, char *const argv[], const char *opts,
 		   const struct option *longopts, int *longindex);
+
+/* Extended regular expressions (POSIX ERE, as regcomp's REG_EXTENDED
+ * and REG_NOSUB, plus \d \w \s and their complements), byte by byte,
+ * searched for anywhere in a string: --probe-filter.  tt_regcomp returns
+ * NULL with *err set for a bad pattern. */
+struct tt_regex;
+struct tt_regex *tt_regcomp(const char *pattern, const char **err);
+bool tt_regsearch(const struct tt_regex *re, const char *s);
+void tt_regfree(struct tt_regex *re);
 
 int tt_strcasecmp(const char *a, const char *b);
 int tt_strncasecmp(const char *a, const char *b, size_t n);

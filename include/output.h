@@ -66,6 +66,10 @@ int out_map_top(FILE *f, const struct tt_prog *p, int map, uint32_t top,
 
 /* "Attached N probes" (text, for stderr) or its JSON line. */
 void out_attached(struct strbuf *sb, int n, bool json);
+/* --mode bench: the results of the n bench probes (their names, average
+ * nanoseconds per run, runs) as a table, or one JSON line each. */
+void out_bench(struct strbuf *sb, int n, const char *const *names,
+	       const uint64_t *avg_ns, const uint64_t *iters, bool json);
 /* "Lost N events" or its JSON line. */
 void out_lost(struct strbuf *sb, uint64_t n, bool json);
 

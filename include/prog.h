@@ -149,6 +149,8 @@ struct tt_config {
 	int nnamed_params;
 	int helper_check_level;    /* -k / -kk */
 	bool dry_run;              /* compile (and dump) only */
+	bool bench;                /* --mode bench: run the bench: probes
+				      (without it they are dropped) */
 	int pid;                   /* -p */
 	const char *cmd;           /* -c */
 	const char *output_file;   /* -o FILE (NULL: stdout), for messages */

@@ -28,6 +28,8 @@ enum prov_run {
 	RUN_ITER,     /* attached as an iterator link, read once by the
 			 runtime (attach_iter_fd) */
 	RUN_SIGNAL,   /* run when the signal arrives (BPF_PROG_TEST_RUN) */
+	RUN_BENCH,    /* --mode bench: run repeatedly and timed after BEGIN
+			 (BPF_PROG_TEST_RUN) */
 };
 
 struct prov_runtime {

@@ -46,7 +46,8 @@ struct tt_config;
 	X(WATCHPOINT, watchpoint) X(ASYNCWATCHPOINT, asyncwatchpoint)        \
 	X(FENTRY, fentry) X(FEXIT, fexit)                                    \
 	X(ITER, iter)                                                        \
-	X(SELF, self) /* self:signal:SIGUSR1 */
+	X(SELF, self) /* self:signal:SIGUSR1 */                              \
+	X(BENCH, bench) /* bench:NAME, --mode bench */
 
 #define PROV_ENUM_(E, n) PROV_##E,
 enum provider {

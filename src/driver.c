@@ -13,6 +13,7 @@
 #include "ir_build.h"
 #include "isel.h"
 #include "lexer.h"
+#include "libc_lite.h"
 #include "liveness.h"
 #include "loader.h"
 #include "macro.h"
@@ -112,6 +113,35 @@ static int check_max_probes(const struct sema_result *sr,
 	return -1;
 }
 
+/* The probes that run: bench: ones only with --mode bench, and with
+ * --probe-filter only those whose name it finds (begin and end always).
+ * None left of a script that had some (missing ones dropped under config
+ * missing_probes, a filter matching nothing) is an error. */
+static int select_probes(struct sema_result *sr, const struct node *ast,
+			 const struct driver_opts *o)
+{
+	int n = 0, kept = 0, had = 0;
+	for (int i = 0; i < sr->probes.n; i++) {
+		const struct attach_point *ap = sr->probes.v[i].ap;
+		bool special = ap->prov == PROV_BEGIN || ap->prov == PROV_END;
+		if (ap->prov == PROV_BENCH && !o->cfg.bench)
+			continue;
+		if (!special && o->probe_filter &&
+		    !tt_regsearch(o->probe_filter, probes_ap_name(ap)))
+			continue;
+		kept += !special;
+		sr->probes.v[n++] = sr->probes.v[i];
+	}
+	sr->probes.n = n;
+	for (int i = 0; i < ast->args.n; i++)
+		had += ast->args.v[i]->kind == N_PROBE;
+	if ((had && !n) || (o->probe_filter && !kept)) {
+		fputs("No probes to attach\n", stderr); /* bpftrace's words */
+		return -1;
+	}
+	return 0;
+}
+
 /* --include FILE: an `#include <FILE>` before the script's definitions. */
 static void add_includes(struct node *ast, const struct driver_opts *o)
 {
@@ -158,7 +188,7 @@ int driver_run(struct driver_opts *o)
 		goto out;
 	}
 	status = 1;
-	if (check_max_probes(&sr, &p.cfg) < 0)
+	if (select_probes(&sr, ast, o) < 0 || check_max_probes(&sr, &p.cfg) < 0)
 		goto out;
 	if (ir_build(ast, &sr, &p) < 0)
 		goto out;

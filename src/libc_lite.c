@@ -680,6 +680,324 @@ int tt_getopt_long(int argc, char *const argv[], const char *opts,
 	return c;
 }
 
+/* ---- regular expressions ------------------------------------------- */
+
+/* A pattern is parsed into a pool of nodes: a sequence is a list of atoms
+ * (next), a group a list of alternatives (RE_ALT nodes: or, each with its
+ * sequence in sub).  Matching backtracks, atom by atom, with the groups
+ * being repeated as continuations on the C stack. */
+enum { RE_CHAR, RE_ANY, RE_SET, RE_BOL, RE_EOL, RE_GROUP, RE_ALT };
+
+struct re_node {
+	int kind, c, min, max;     /* max -1: no bound */
+	unsigned char set[32];     /* RE_SET: the bytes it takes */
+	struct re_node *next, *sub, *or;
+};
+
+struct tt_regex {
+	struct re_node *root;      /* an RE_GROUP matched once */
+	int n, cap;
+	struct re_node pool[];
+};
+
+struct re_parse {
+	struct tt_regex *re;
+	const char *p;
+	const char *err;
+};
+
+static struct re_node *re_new(struct re_parse *ps, int kind)
+{
+	struct re_node *n = &ps->re->pool[ps->re->n++];
+	assert(ps->re->n <= ps->re->cap);
+	memset(n, 0, sizeof(*n));
+	n->kind = kind;
+	n->min = n->max = 1;
+	return n;
+}
+
+static void re_set_add(unsigned char *set, int c)
+{
+	set[c >> 3] |= (unsigned char)(1u << (c & 7));
+}
+
+/* \d \w \s (and upper case: the complement) into set; false for another
+ * escape. */
+static bool re_class_escape(int e, unsigned char *set)
+{
+	int l = tolower(e);
+	if (l != 'd' && l != 'w' && l != 's')
+		return false;
+	for (int c = 1; c < 256; c++) {
+		bool in = l == 'd' ? isdigit(c) :
+			  l == 's' ? isspace(c) : isalnum(c) || c == '_';
+		if (in != (e != l))
+			re_set_add(set, c);
+	}
+	return true;
+}
+
+static bool re_bracket(struct re_parse *ps, struct re_node *n)
+{
+	bool neg = *ps->p == '^';
+	ps->p += neg;
+	unsigned char set[32] = { 0 };
+	bool first = true;
+	for (;; first = false) {
+		int c = (unsigned char)*ps->p++;
+		if (!c)
+			return (ps->err = "unmatched ["), false;
+		if (c == ']' && !first)
+			break;
+		if (c == '[' && *ps->p == ':') {
+			const char *end = strstr(ps->p, ":]");
+			static const char *const names[] = {
+				"alpha", "digit", "alnum", "upper", "lower",
+				"space", "xdigit", "punct", "print", "graph",
+				"cntrl", "blank" };
+			int (*const fns[])(int) = {
+				isalpha, isdigit, isalnum, isupper, islower,
+				isspace, isxdigit, ispunct, isprint, isgraph,
+				iscntrl, isblank };
+			size_t k = (sizeof(names) / sizeof(names[0]));
+			for (size_t i = 0; end && i < (sizeof(names) / sizeof(names[0])); i++)
+				if ((size_t)(end - ps->p - 1) == strlen(names[i]) &&
+				    !strncmp(ps->p + 1, names[i], strlen(names[i])))
+					k = i;
+			if (k == (sizeof(names) / sizeof(names[0])))
+				return (ps->err = "invalid character class"), false;
+			for (int d = 1; d < 256; d++)
+				if (fns[k](d))
+					re_set_add(set, d);
+			ps->p = end + 2;
+			continue;
+		}
+		if (c == '\\' && *ps->p) {
+			c = (unsigned char)*ps->p++;
+			if (re_class_escape(c, set))
+				continue;
+		}
+		int hi = c;
+		if (ps->p[0] == '-' && ps->p[1] && ps->p[1] != ']') {
+			hi = (unsigned char)ps->p[1];
+			ps->p += 2;
+			if (hi < c)
+				return (ps->err = "invalid range"), false;
+		}
+		for (int d = c; d <= hi; d++)
+			re_set_add(set, d);
+	}
+	for (int i = 0; i < 32; i++)
+		n->set[i] = neg ? (unsigned char)~set[i] : set[i];
+	n->set[0] &= (unsigned char)~1u; /* never the terminating NUL */
+	return true;
+}
+
+static struct re_node *re_alts(struct re_parse *ps);
+
+/* {m}, {m,}, {m,n} after an atom. */
+static bool re_braces(struct re_parse *ps, struct re_node *n)
+{
+	char *end;
+	if (!isdigit((unsigned char)*ps->p))
+		return (ps->err = "invalid repetition"), false;
+	long lo = strtol(ps->p, &end, 10), hi = lo;
+	if (*end == ',') {
+		if (isdigit((unsigned char)end[1]))
+			hi = strtol(end + 1, &end, 10);
+		else
+			hi = -1, end++;
+	}
+	if (*end != '}' || lo > 255 || hi > 255 || (hi >= 0 && hi < lo))
+		return (ps->err = "invalid repetition"), false;
+	n->min = (int)lo;
+	n->max = (int)hi;
+	ps->p = end + 1;
+	return true;
+}
+
+/* A sequence of atoms, up to '|', ')' or the end. */
+static struct re_node *re_seq(struct re_parse *ps)
+{
+	struct re_node *head = NULL, **tail = &head, *n;
+	while (!ps->err && *ps->p && *ps->p != '|' && *ps->p != ')') {
+		int c = (unsigned char)*ps->p++;
+		switch (c) {
+		case '(':
+			n = re_new(ps, RE_GROUP);
+			n->sub = re_alts(ps);
+			if (!ps->err && *ps->p++ != ')')
+				ps->err = "unmatched (";
+			break;
+		case '[':
+			n = re_new(ps, RE_SET);
+			re_bracket(ps, n);
+			break;
+		case '.': n = re_new(ps, RE_ANY); break;
+		case '^': n = re_new(ps, RE_BOL); break;
+		case '$': n = re_new(ps, RE_EOL); break;
+		case '*': case '+': case '?': case '{':
+			ps->err = "nothing to repeat";
+			return head;
+		case '\\':
+			c = (unsigned char)*ps->p;
+			if (!c) {
+				ps->err = "trailing backslash";
+				return head;
+			}
+			ps->p++;
+			n = re_new(ps, RE_SET);
+			if (re_class_escape(c, n->set))
+				break;
+			n->kind = RE_CHAR;
+			n->c = c;
+			break;
+		default:
+			n = re_new(ps, RE_CHAR);
+			n->c = c;
+			break;
+		}
+		while (!ps->err && *ps->p && strchr("*+?{", *ps->p)) {
+			if (n->kind == RE_BOL || n->kind == RE_EOL ||
+			    n->min != 1 || n->max != 1) {
+				/* x** and ^*: a group around the first */
+				struct re_node *g = re_new(ps, RE_GROUP);
+				g->sub = re_new(ps, RE_ALT);
+				g->sub->sub = n;
+				n = g;
+			}
+			c = (unsigned char)*ps->p++;
+			if (c == '*')
+				n->min = 0, n->max = -1;
+			else if (c == '+')
+				n->max = -1;
+			else if (c == '?')
+				n->min = 0;
+			else
+				re_braces(ps, n);
+		}
+		*tail = n;
+		tail = &n->next;
+	}
+	return head;
+}
+
+static struct re_node *re_alts(struct re_parse *ps)
+{
+	struct re_node *head = NULL, **tail = &head;
+	do {
+		struct re_node *a = re_new(ps, RE_ALT);
+		a->sub = re_seq(ps);
+		*tail = a;
+		tail = &a->or;
+	} while (!ps->err && *ps->p == '|' && ps->p++);
+	return head;
+}
+
+struct tt_regex *tt_regcomp(const char *pattern, const char **err)
+{
+	size_t cap = 2 * strlen(pattern) + 4;
+	struct tt_regex *re = calloc(1, sizeof(*re) + cap * sizeof(re->pool[0]));
+	if (!re) {
+		*err = "out of memory";
+		return NULL;
+	}
+	re->cap = (int)cap;
+	struct re_parse ps = { re, pattern, NULL };
+	re->root = re_new(&ps, RE_GROUP);
+	re->root->sub = re_alts(&ps);
+	if (!ps.err && *ps.p == ')')
+		ps.err = "unmatched )";
+	if (ps.err) {
+		*err = ps.err;
+		free(re);
+		return NULL;
+	}
+	return re;
+}
+
+void tt_regfree(struct tt_regex *re)
+{
+	free(re);
+}
+
+/* What is left to do after one more pass through grp (its count-th, begun
+ * at start): more passes, then what follows grp, then up. */
+struct re_kont {
+	const struct re_node *grp;
+	int count;
+	const char *start;
+	const struct re_kont *up;
+};
+
+struct re_match {
+	const char *bol;
+	unsigned steps; /* a bound on the backtracking: no match past it */
+};
+
+static bool re_rep(struct re_match *m, const struct re_node *n,
+		   const char *s, int count, const struct re_kont *k);
+
+static bool re_seq_match(struct re_match *m, const struct re_node *n,
+			 const char *s, const struct re_kont *k)
+{
+	if (++m->steps > 1000000)
+		return false;
+	if (n)
+		return re_rep(m, n, s, 0, k);
+	if (!k)
+		return true;
+	const struct re_node *g = k->grp;
+	if (s == k->start && k->count > g->min) /* an empty pass: stop */
+		return re_seq_match(m, g->next, s, k->up);
+	return re_rep(m, g, s, k->count, k->up);
+}
+
+/* Does the one-character atom n match at s? */
+static bool re_one(const struct re_node *n, const char *s)
+{
+	int c = (unsigned char)*s;
+	switch (n->kind) {
+	case RE_CHAR: return c && c == n->c;
+	case RE_ANY: return c && c != '\n';
+	case RE_SET: return n->set[c >> 3] & (1u << (c & 7));
+	}
+	return false;
+}
+
+/* n has matched count times at the text before s: more (greedily), else
+ * what follows. */
+static bool re_rep(struct re_match *m, const struct re_node *n,
+		   const char *s, int count, const struct re_kont *k)
+{
+	if (n->kind == RE_BOL || n->kind == RE_EOL) {
+		bool ok = n->kind == RE_BOL ? s == m->bol : !*s;
+		return ok && re_seq_match(m, n->next, s, k);
+	}
+	if (n->max < 0 || count < n->max) {
+		if (n->kind == RE_GROUP) {
+			struct re_kont k2 = { n, count + 1, s, k };
+			for (const struct re_node *a = n->sub; a; a = a->or)
+				if (re_seq_match(m, a->sub, s, &k2))
+					return true;
+		} else if (re_one(n, s) && re_rep(m, n, s + 1, count + 1, k)) {
+			return true;
+		}
+	}
+	return count >= n->min && re_seq_match(m, n->next, s, k);
+}
+
+bool tt_regsearch(const struct tt_regex *re, const char *s)
+{
+	struct re_match m = { s, 0 };
+	const char *p = s;
+	do {
+		if (re_rep(&m, re->root, p, 0, NULL))
+			return true;
+	} while (*p++);
+	return false;
+}
+
 /* ---- strings -------------------------------------------------------- */
 
 int tt_strcasecmp(const char *a, const char *b)

@@ -46,6 +46,12 @@ static void usage(FILE *f)
 	      "    --dry-run      compile only\n"
 	      "    --unsafe       allow unsafe builtin functions\n"
 	      "    --no-warnings  disable all warning messages\n"
+	      "    --probe-filter REGEX  attach only the probes whose name\n"
+	      "                   matches REGEX (begin and end always run)\n"
+	      "    --traceable-functions FILE  the traceable kernel functions\n"
+	      "                   (default: tracefs available_filter_functions)\n"
+	      "    --mode MODE    'run' the probes (default) or 'bench': run\n"
+	      "                   each bench: probe repeatedly and time it\n"
 	      "    --info         print what this kernel supports\n"
 	      "    -h, --help     show this help message\n"
 	      "    -V, --version  print the version\n"
@@ -144,7 +150,8 @@ static int parse_pid(const char *arg, int *pid)
 
 enum {
 	OPT_INFO = 256, OPT_UNSAFE, OPT_NO_WARNINGS, OPT_DRY_RUN, OPT_IGNORED,
-	OPT_IGNORED_ARG, OPT_DEBUGINFO, OPT_INCLUDE,
+	OPT_IGNORED_ARG, OPT_DEBUGINFO, OPT_INCLUDE, OPT_PROBE_FILTER, OPT_MODE,
+	OPT_BENCH, OPT_TRACEABLE,
 };
 
 /* What main keeps from the flags besides the driver's options. */
@@ -154,10 +161,52 @@ struct cmdline {
 	bool list;             /* -l */
 };
 
-/* Parses the flags (up to the first operand) into o and cl; -1 to go on,
- * else the status to exit with (-h, -V, --info, a bad flag). */
+/* Parses the flags into o and cl; -1 to go on, else the status to exit
+ * with (-h, -V, --info, a bad flag).  As GNU getopt does, flags may
+ * follow operands (`script.bt -p PID ARG`) until a `--`: the operands
+ * are moved after the flags, tt_optind is the first of them. */
+static int parse_flags_run(int argc, char **argv, struct driver_opts *o,
+			   struct cmdline *cl);
+
 static int parse_flags(int argc, char **argv, struct driver_opts *o,
 		       struct cmdline *cl)
+{
+	char **v = xcalloc((size_t)argc + 1, sizeof(char *));
+	char **ops = xcalloc((size_t)argc + 1, sizeof(char *));
+	int nv = 1, nops = 0, st;
+	bool dashdash = false;
+
+	v[0] = argv[0];
+	tt_optind = 1;
+	for (;;) {
+		int start = tt_optind;
+		st = parse_flags_run(argc, argv, o, cl);
+		int end = tt_optind;
+		dashdash = st < 0 && end > start && !strcmp(argv[end - 1], "--");
+		for (int i = start; i < end - dashdash; i++)
+			v[nv++] = argv[i];
+		if (st >= 0 || dashdash || tt_optind >= argc)
+			break;
+		ops[nops++] = argv[tt_optind++];
+	}
+	int first = nv;
+	for (int i = 0; i < nops; i++)
+		v[nv++] = ops[i];
+	if (dashdash)
+		v[nv++] = "--";
+	if (!nops && dashdash)
+		first = nv;
+	while (nv < argc)
+		v[nv++] = argv[tt_optind++];
+	memcpy(argv, v, (size_t)argc * sizeof(char *));
+	tt_optind = first;
+	free(v);
+	free(ops);
+	return st;
+}
+
+static int parse_flags_run(int argc, char **argv, struct driver_opts *o,
+			   struct cmdline *cl)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -174,6 +223,10 @@ static int parse_flags(int argc, char **argv, struct driver_opts *o,
 		{ "verify-llvm-ir", no_argument, NULL, OPT_IGNORED },
 		{ "usdt-file-activation", no_argument, NULL, OPT_IGNORED },
 		{ "include", required_argument, NULL, OPT_INCLUDE },
+		{ "probe-filter", required_argument, NULL, OPT_PROBE_FILTER },
+		{ "mode", required_argument, NULL, OPT_MODE },
+		{ "bench", no_argument, NULL, OPT_BENCH },
+		{ "traceable-functions", required_argument, NULL, OPT_TRACEABLE },
 		{ 0 },
 	};
 	int c;
@@ -232,6 +285,28 @@ static int parse_flags(int argc, char **argv, struct driver_opts *o,
 		case OPT_DEBUGINFO: dwarf_add_debuginfo_path(tt_optarg); break;
 		case OPT_NO_WARNINGS: diag_no_warnings = true; break;
 		case OPT_DRY_RUN: o->cfg.dry_run = true; break;
+		case OPT_PROBE_FILTER: {
+			const char *err;
+			tt_regfree(o->probe_filter);
+			o->probe_filter = tt_regcomp(tt_optarg, &err);
+			if (!o->probe_filter) {
+				fprintf(stderr, "ERROR: Invalid --probe-filter "
+					"regex '%s': %s\n", tt_optarg, err);
+				return 1;
+			}
+			break;
+		}
+		case OPT_MODE:
+			if (strcmp(tt_optarg, "run") && strcmp(tt_optarg, "bench")) {
+				fprintf(stderr, "ERROR: Invalid mode \"%s\"\n"
+					"Valid modes: 'run', 'bench'\n",
+					tt_optarg);
+				return 1;
+			}
+			o->cfg.bench = !strcmp(tt_optarg, "bench");
+			break;
+		case OPT_BENCH: o->cfg.bench = true; break;
+		case OPT_TRACEABLE: probes_set_traceable_functions(tt_optarg); break;
 		case OPT_IGNORED: case OPT_IGNORED_ARG: case 'B': case 'I': break;
 		default:
 			usage(stderr);

@@ -1575,6 +1575,26 @@ void out_attached(struct strbuf *sb, int n, bool json)
 		sb_printf(sb, "Attached %d probe%s\n", n, n == 1 ? "" : "s");
 }
 
+void out_bench(struct strbuf *sb, int n, const char *const *names,
+	       const uint64_t *avg_ns, const uint64_t *iters, bool json)
+{
+	if (!json)
+		sb_printf(sb, "%-41s%-15s%s\n%.66s\n", "Benchmark", "Time(ns)",
+			  "Iterations",
+			  "------------------------------------------------"
+			  "------------------------------------------------");
+	for (int i = 0; i < n; i++) {
+		if (json)
+			sb_printf(sb, "{\"type\": \"benchmark_result\", "
+				  "\"data\": {\"%s\": {\"average\": %" PRIu64
+				  ", \"iters\": %" PRIu64 "}}}\n",
+				  names[i], avg_ns[i], iters[i]);
+		else
+			sb_printf(sb, "%-41s%-15" PRIu64 "%" PRIu64 "\n",
+				  names[i], avg_ns[i], iters[i]);
+	}
+}
+
 void out_lost(struct strbuf *sb, uint64_t n, bool json)
 {
 	if (json)

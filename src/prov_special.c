@@ -1,10 +1,12 @@
-/* prov_special.c — begin, end (BEGIN, END) and self:signal:SIGUSR1.
+/* prov_special.c — begin, end (BEGIN, END), self:signal:SIGUSR1 and
+ * bench:NAME.
  *
  * None of them is attached to a kernel hook: BEGIN and END are raw
  * tracepoint programs the runtime runs once each with BPF_PROG_TEST_RUN,
  * BEGIN before the other probes are attached and END after they are
  * detached; self:signal:SIGUSR1 runs the same way whenever the signal
- * arrives (doc/design-notes.md, "BEGIN and END"). */
+ * arrives (doc/design-notes.md, "BEGIN and END"); with --mode bench each
+ * bench:NAME runs many times in a row, after BEGIN, and is timed. */
 #include <linux/bpf.h>
 
 #include "probes.h"
@@ -69,6 +71,31 @@ const struct prov_ops prov_self = {
 	.name = "self",
 	.aliases = "self",
 	.parse = self_parse,
+	.list_parts = self_list_parts,
+	.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
+};
+
+/* bench:NAME */
+static int bench_parse(struct attach_point *ap, char **parts, int n)
+{
+	if (n != 2 || !*parts[1])
+		return prov_nargs_error(ap, "1 argument");
+	ap->func = parts[1];
+	return 0;
+}
+
+static const char *bench_name(const struct attach_point *ap)
+{
+	return tt_sprintf("bench:%s", ap->func);
+}
+
+const struct prov_ops prov_bench = {
+	.id = PROV_BENCH,
+	.name = "bench",
+	.aliases = "bench",
+	.flags = PF_SPECIAL,
+	.parse = bench_parse,
+	.ap_name = bench_name,
 	.list_parts = self_list_parts,
 	.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
 };

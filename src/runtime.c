@@ -610,6 +610,52 @@ static int run_self(struct run *r, struct ring_buffer *rb)
 	}
 }
 
+/* --mode bench: each bench probe, in script order, runs over and over
+   (100 ms' worth, at most a million times) and is timed; then the table.
+   The time per run includes the BPF_PROG_TEST_RUN call. */
+static int run_benches(struct run *r, struct ring_buffer *rb)
+{
+	struct tt_prog *p = r->p;
+	const char **names = xcalloc(p->probes.n + 1, sizeof(*names));
+	uint64_t *avg = xcalloc(p->probes.n + 1, sizeof(*avg));
+	uint64_t *iters = xcalloc(p->probes.n + 1, sizeof(*iters));
+	int n = 0, err = 0;
+	int64_t code;
+
+	for (int i = 0; i < p->probes.n && !err; i++) {
+		struct tt_probe *pr = &p->probes.v[i];
+		struct timespec t0, t1;
+		uint64_t ns = 0, k = 0;
+		if (prov_run_of(pr) != RUN_BENCH)
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		while (ns < 100000000 && k < 1000000 && !got_signal) {
+			if ((err = loader_run_once(pr)) < 0)
+				break;
+			if (++k % 256 == 0 || k < 256) {
+				rb_consume(r, rb);
+				clock_gettime(CLOCK_MONOTONIC, &t1);
+				ns = (uint64_t)(t1.tv_sec - t0.tv_sec) *
+				     1000000000u + (uint64_t)t1.tv_nsec -
+				     (uint64_t)t0.tv_nsec;
+			}
+		}
+		rb_consume(r, rb);
+		names[n] = pr->ap && pr->ap->func ? pr->ap->func : pr->name;
+		avg[n] = k ? ns / k : 0;
+		iters[n++] = k;
+		if (r->exiting || exit_called(p, &code))
+			break;
+	}
+	struct strbuf sb = { 0 };
+	out_bench(&sb, n, names, avg, iters, r->json);
+	write_sb(&sb);
+	free(names);
+	free(avg);
+	free(iters);
+	return err;
+}
+
 /* Sets up the output ring buffer (*rbp), the -c command (paused) and the
    cpid map, runs BEGIN (status 1 in *status if it failed), then attaches
    every other probe; 0 or -1 (with a message). */
@@ -792,7 +838,9 @@ int runtime_run(struct tt_prog *p)
 		sigemptyset(&usr1.sa_mask);
 		sigaction(SIGUSR1, &usr1, &old_usr1);
 	}
-	if (!only_special)
+	if (p->cfg.bench && status == 0 && run_benches(&r, rb) < 0)
+		status = 1;
+	if (!only_special && !p->cfg.bench)
 		status = run_loop(&r, rb, &child, status);
 	if (has_self)
 		sigaction(SIGUSR1, &old_usr1, NULL);

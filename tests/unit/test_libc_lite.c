@@ -394,3 +394,54 @@ Test(getopt, main_options)
 	ARGV("-qp");
 #undef ARGV
 }
+
+/* ---- regular expressions ---- */
+
+#include <regex.h>
+
+/* Each pattern finds the same strings as glibc's regexec (REG_EXTENDED). */
+Test(regex, same_as_glibc)
+{
+	static const char *const pats[] = {
+		":200", "interval:ms:(200|300)", "^a.c$", "a+b*c?", "x{2,3}",
+		"x{2,}", "[a-c]+z", "[^:]+:[^:]+$", "(ab|a)*b", "^(a|b)*$",
+		"k:.*vfs_", "[[:digit:]]+", "a|^b", "(a*)*x", "\\.", "a{0}b",
+		"(^a|c)d", "[]a]", "[a-]x", "(a|)+$", "((a)(b))?c", "",
+	};
+	static const char *const strs[] = {
+		"interval:ms:200", "interval:ms:300", "interval:ms:100", "abc",
+		"aac", "xx", "xxxx", "bbz", "k:vfs_read", "ab", "aab", "abab",
+		"b", "", "a.b", "ab123", "cd", "ad", "xd", "]", "-x", "bc",
+	};
+	for (size_t i = 0; i < sizeof(pats) / sizeof(*pats); i++) {
+		regex_t g;
+		const char *err = NULL;
+		cr_assert(!regcomp(&g, pats[i], REG_EXTENDED | REG_NOSUB));
+		struct tt_regex *t = tt_regcomp(pats[i], &err);
+		cr_assert(t, "%s: %s", pats[i], err);
+		for (size_t j = 0; j < sizeof(strs) / sizeof(*strs); j++)
+			cr_expect_eq(!regexec(&g, strs[j], 0, NULL, 0),
+				     tt_regsearch(t, strs[j]),
+				     "/%s/ on \"%s\"", pats[i], strs[j]);
+		regfree(&g);
+		tt_regfree(t);
+	}
+}
+
+Test(regex, errors)
+{
+	static const char *const bad[] = { "[invalid", "(a", "a)", "*a",
+					   "a{2,1}", "[z-a]", "a\\" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		const char *err = NULL;
+		cr_expect_null(tt_regcomp(bad[i], &err), "%s", bad[i]);
+		cr_expect(err && *err, "%s: no message", bad[i]);
+	}
+	/* \d \w \s, as bpftrace's (ECMAScript) patterns have them */
+	const char *err;
+	struct tt_regex *t = tt_regcomp("^\\w+:\\d+$", &err);
+	cr_assert(t);
+	cr_expect(tt_regsearch(t, "ms_1:200"));
+	cr_expect(!tt_regsearch(t, "ms:2x0"));
+	tt_regfree(t);
+}
