@@ -44,6 +44,9 @@ struct prov_runtime {
 	 * first (doc/design-notes.md, "Invariant 2, measured"): attach_all()
 	 * attaches these in reverse script order. */
 	bool newest_first;
+	/* Where it depends on the probe: newest_first for pr (NULL: the
+	 * flag above). */
+	bool (*newest_first_of)(const struct tt_probe *pr);
 };
 
 /* X(ENUM, name) of PROVIDERS: the runtime half prov_name_rt. */

@@ -192,7 +192,8 @@ bool prov_has(const struct attach_point *ap, unsigned f);
 /* ---- helpers the providers share (prov_common.c) --------------------------------- */
 
 bool prov_has_wildcard(const char *s);
-/* An unsigned number (decimal, 0x hex, 0 octal), nothing after it. */
+/* An unsigned number (decimal, 0x hex, 0 octal; decimal also with `_`
+ * separators and a scientific exponent: 1_000, 1e6), nothing after it. */
 bool prov_parse_u64(const char *s, uint64_t *out);
 /* [module:]func[+offset] into ap->func and ap->offset. */
 int prov_parse_func_offset(struct attach_point *ap, const char *s,

@@ -179,7 +179,10 @@ int attach_all(struct tt_prog *p)
 			const struct prov_runtime *rt = prov_runtime_of(pr);
 			if (probe_is_special(pr))
 				continue;
-			if ((rt && rt->newest_first) != (pass == 1))
+			bool newest = rt && (rt->newest_first_of ?
+					     rt->newest_first_of(pr) :
+					     rt->newest_first);
+			if (newest != (pass == 1))
 				continue;
 			err = attach_probe(p, pr);
 		}

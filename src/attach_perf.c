@@ -38,10 +38,20 @@ static int perf_attach(struct tt_prog *p, struct tt_probe *pr)
 	return err;
 }
 
+static bool software_newest_first(const struct tt_probe *pr)
+{
+	const struct attach_point *ap = pr->ap;
+	const char *ev = ap->target && *ap->target ? ap->target : ap->func;
+	const struct perf_ev *e = prov_perf_event(ap->prov, ev);
+	return !e || (e->config != PERF_COUNT_SW_CPU_CLOCK &&
+		      e->config != PERF_COUNT_SW_TASK_CLOCK);
+}
+
 const struct prov_runtime prov_software_rt = {
 	.run = RUN_ATTACHED,
 	.attach = perf_attach,
 	.newest_first = true,
+	.newest_first_of = software_newest_first,
 };
 
 const struct prov_runtime prov_hardware_rt = {

@@ -7,6 +7,7 @@
  * holds the table), so a provider's hook and these helpers never form a
  * circle of calls. */
 #include <dirent.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <string.h>
@@ -41,10 +42,39 @@ bool prov_parse_u64(const char *s, uint64_t *out)
 {
 	if (!s || !*s)
 		return false;
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 0);
-	if (errno || *end)
+	if (!isdigit((unsigned char)s[0]) || (s[0] == '0' && s[1])) {
+		char *end;
+		errno = 0;
+		unsigned long long v = strtoull(s, &end, 0);
+		if (errno || *end)
+			return false;
+		*out = v;
+		return true;
+	}
+	/* decimal as the language writes it: 1_000_000, 1e6, 25e3 */
+	uint64_t v = 0;
+	for (; isdigit((unsigned char)*s) || *s == '_'; s++) {
+		if (*s == '_') {
+			if (!isdigit((unsigned char)s[1]))
+				return false;
+			continue;
+		}
+		if (v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+			return false;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	if ((*s == 'e' || *s == 'E') && isdigit((unsigned char)s[1])) {
+		unsigned e = 0;
+		for (s++; isdigit((unsigned char)*s); s++)
+			if ((e = e * 10 + (unsigned)(*s - '0')) > 20 && v)
+				return false;
+		for (; e > 0 && v; e--) {
+			if (v > UINT64_MAX / 10)
+				return false;
+			v *= 10;
+		}
+	}
+	if (*s)
 		return false;
 	*out = v;
 	return true;
