@@ -39,6 +39,8 @@ struct irb {
 	struct srcloc map_err_loc;  /* the first map update */
 	bool map_err_set;           /* map_err_loc is set */
 	bool uses_scratch;
+	int exit_map;               /* the "exit" map when a probe calls
+				       exit(), else -1 (build_probe) */
 	int errors;
 	VEC(struct var_home) vars;
 	VEC(int) brk, cont;         /* loop targets */
@@ -2181,6 +2183,22 @@ static void build_probe(struct irb *b, struct sema_probe *sp)
 		in->dst = b->lost;
 		in->arg[0] = ref_imm(0);
 	}
+	if (b->exit_map >= 0 && !prov_has(sp->ap, PF_SPECIAL)) {
+		/* once exit() has been called the probes do nothing (a timer
+		   may fire again before the runtime stops it): the array
+		   lookup is inlined by the verifier, about 8 insns */
+		int k = irb_slot_sized(b, 4, 4, "exit_key");
+		store_scalar(b, ref_slot(k, 0), 0, 4, ref_imm(0), NULL);
+		int v = irb_call(b, BPF_FUNC_map_lookup_elem, NULL, 2,
+				 ref_map(b->exit_map), ref_slot(k, 0));
+		int chk = irb_new_block(b), go = irb_new_block(b);
+		irb_br(b, CC_EQ, ref_reg(v), ref_imm(0), go, chk);
+		irb_set_block(b, chk);
+		struct irval f = load_scalar(b, ref_reg(v), 0, type_int(8, false),
+					     NULL);
+		irb_br(b, CC_EQ, f.r, ref_imm(0), go, exit_block);
+		irb_set_block(b, go);
+	}
 	if (b->uses_scratch) {
 		if (p->scratch_map < 0) {
 			struct tt_map m = { .name = "scratch",
@@ -2211,6 +2229,18 @@ static void build_probe(struct irb *b, struct sema_probe *sp)
 	tp.prog_type = probes_prog_type(sp->ap->prov);
 	tp.prog_fd = -1;
 	vec_push(&p->probes, tp);
+}
+
+static bool calls_exit(const struct node *n)
+{
+	if (!n)
+		return false;
+	if (n->kind == N_CALL && n->name && !strcmp(n->name, "exit"))
+		return true;
+	for (int i = 0; i < n->args.n; i++)
+		if (calls_exit(n->args.v[i]))
+			return true;
+	return calls_exit(n->a) || calls_exit(n->b) || calls_exit(n->c);
 }
 
 int ir_build(struct node *program, struct sema_result *sr, struct tt_prog *out)
@@ -2254,6 +2284,8 @@ int ir_build(struct node *program, struct sema_result *sr, struct tt_prog *out)
 			       .max_entries = 1 };
 	out->lost_map = add_map(out, lost);
 
+	b.exit_map = calls_exit(program) ? irb_internal_map(&b, "exit",
+				BPF_MAP_TYPE_ARRAY, 4, 16, 1) : -1;
 	for (int i = 0; i < sr->probes.n; i++)
 		build_probe(&b, &sr->probes.v[i]);
 	vec_free(&b.vars);

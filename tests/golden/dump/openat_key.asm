@@ -8,7 +8,7 @@ tracepoint:syscalls:sys_enter_openat:
    6: (07) r2 += -4
    7: (85) call map_lookup_elem#1
    8: (bf) r6 = r0
-   9: (15) if r6 == 0 goto pc+43
+   9: (15) if r6 == 0 goto pc+50
   10: (79) r7 = *(u64 *)(r7 +24)
   11: (bf) r1 = r6
   12: (07) r1 += 1032
@@ -20,46 +20,53 @@ tracepoint:syscalls:sys_enter_openat:
   18: (b7) r2 = 1024
   19: (bf) r3 = r7
   20: (85) call probe_read_user_str#114
-  21: (85) call get_current_pid_tgid#14
-  22: (bc) w1 = w0
-  23: (63) *(u32 *)(r10 -4) = r1
-  24: (18) r1 = map[0] ll
-  26: (bf) r2 = r10
-  27: (07) r2 += -4
-  28: (bf) r3 = r6
-  29: (07) r3 += 1032
-  30: (b7) r4 = 0
-  31: (85) call map_update_elem#2
-  32: (4f) r8 |= r0
-  33: (85) call ktime_get_boot_ns#125
-  34: (bf) r7 = r0
-  35: (85) call get_current_pid_tgid#14
-  36: (bc) w1 = w0
-  37: (63) *(u32 *)(r6 +0) = r1
-  38: (bf) r1 = r6
-  39: (07) r1 += 4
-  40: (b7) r2 = 1024
-  41: (bf) r3 = r6
-  42: (07) r3 += 1032
-  43: (85) call probe_read_kernel#113
-  44: (7b) *(u64 *)(r10 -8) = r7
-  45: (18) r1 = map[1] ll
-  47: (bf) r2 = r6
-  48: (bf) r3 = r10
-  49: (07) r3 += -8
-  50: (b7) r4 = 0
-  51: (85) call map_update_elem#2
-  52: (4f) r8 |= r0
-  53: (15) if r8 == 0 goto pc+8
-  54: (7a) *(u64 *)(r10 -8) = 0
-  55: (18) r1 = map[2] ll
-  57: (bf) r2 = r10
-  58: (07) r2 += -8
-  59: (b7) r3 = 8
-  60: (b7) r4 = 0
-  61: (85) call ringbuf_output#130
-  62: (b7) r0 = 0
-  63: (95) exit
+  21: (55) if r0 != 1024 goto pc+6
+  22: (07) r7 += 1023
+  23: (bf) r1 = r6
+  24: (07) r1 += 2055
+  25: (b7) r2 = 1
+  26: (bf) r3 = r7
+  27: (85) call probe_read_user#112
+  28: (85) call get_current_pid_tgid#14
+  29: (bc) w1 = w0
+  30: (63) *(u32 *)(r10 -4) = r1
+  31: (18) r1 = map[0] ll
+  33: (bf) r2 = r10
+  34: (07) r2 += -4
+  35: (bf) r3 = r6
+  36: (07) r3 += 1032
+  37: (b7) r4 = 0
+  38: (85) call map_update_elem#2
+  39: (4f) r8 |= r0
+  40: (85) call ktime_get_boot_ns#125
+  41: (bf) r7 = r0
+  42: (85) call get_current_pid_tgid#14
+  43: (bc) w1 = w0
+  44: (63) *(u32 *)(r6 +0) = r1
+  45: (bf) r1 = r6
+  46: (07) r1 += 4
+  47: (b7) r2 = 1024
+  48: (bf) r3 = r6
+  49: (07) r3 += 1032
+  50: (85) call probe_read_kernel#113
+  51: (7b) *(u64 *)(r10 -8) = r7
+  52: (18) r1 = map[1] ll
+  54: (bf) r2 = r6
+  55: (bf) r3 = r10
+  56: (07) r3 += -8
+  57: (b7) r4 = 0
+  58: (85) call map_update_elem#2
+  59: (4f) r8 |= r0
+  60: (15) if r8 == 0 goto pc+8
+  61: (7a) *(u64 *)(r10 -8) = 0
+  62: (18) r1 = map[2] ll
+  64: (bf) r2 = r10
+  65: (07) r2 += -8
+  66: (b7) r3 = 8
+  67: (b7) r4 = 0
+  68: (85) call ringbuf_output#130
+  69: (b7) r0 = 0
+  70: (95) exit
 tracepoint:syscalls:sys_exit_openat:
    0: (b7) r8 = 0
    1: (62) *(u32 *)(r10 -4) = 0
