@@ -1103,3 +1103,75 @@ void __wrap___assert_fail(const char *expr, const char *file,
 	fflush(stderr);
 	abort();
 }
+
+/* ---- shell words ---- */
+
+char **tt_split_words(const char *s, int *argc, const char **err)
+{
+	size_t len = strlen(s);
+	/* at most len/2+1 words; the text of all of them fits in len+1
+	 * bytes plus one NUL per word */
+	size_t nptr = len / 2 + 2;
+	char **v = malloc(nptr * sizeof(char *) + 2 * len + 2);
+	char *out = (char *)(v + nptr);
+	int n = 0;
+
+	*err = NULL;
+	if (!v) {
+		*err = "out of memory";
+		return NULL;
+	}
+	for (;;) {
+		while (*s == ' ' || *s == '\t' || *s == '\n')
+			s++;
+		if (!*s)
+			break;
+		v[n++] = out;
+		while (*s && *s != ' ' && *s != '\t' && *s != '\n') {
+			if (*s == '\'') {
+				const char *e = strchr(s + 1, '\'');
+				if (!e) {
+					*err = "unterminated single quote";
+					goto fail;
+				}
+				memcpy(out, s + 1, (size_t)(e - s - 1));
+				out += e - s - 1;
+				s = e + 1;
+			} else if (*s == '"') {
+				for (s++; *s != '"'; s++) {
+					if (!*s) {
+						*err = "unterminated double quote";
+						goto fail;
+					}
+					if (*s == '\\' && s[1] == '\n')
+						s++;
+					else if (*s == '\\' && strchr("\\\"$`", s[1]))
+						*out++ = *++s;
+					else
+						*out++ = *s;
+				}
+				s++;
+			} else if (*s == '\\') {
+				if (s[1] == '\n')
+					s += 2;
+				else if (s[1])
+					*out++ = s[1], s += 2;
+				else
+					s++;
+			} else {
+				*out++ = *s++;
+			}
+		}
+		*out++ = '\0';
+	}
+	if (!n) {
+		*err = "empty command";
+		goto fail;
+	}
+	v[n] = NULL;
+	*argc = n;
+	return v;
+fail:
+	free(v);
+	return NULL;
+}

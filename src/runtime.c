@@ -42,6 +42,7 @@
 #include "attach.h"
 #include "fmt_actions.h"
 #include "fmt_values.h"
+#include "libc_lite.h"
 #include "loader.h"
 #include "mapio.h"
 #include "output.h"
@@ -383,22 +384,19 @@ struct child {
 	bool exited;
 };
 
-/* Forks CMD (split on spaces, no quote removal, as bpftrace) held until
- * child_start(): tracing must be in place before it runs. */
+/* Forks CMD (split into words as a shell does: quotes and backslashes,
+ * no expansions, as bpftrace) held until child_start(): tracing must be
+ * in place before it runs. */
 static int child_spawn(struct child *c, const char *cmd)
 {
 	int fds[2];
-	char *copy = xmalloc(strlen(cmd) + 1), *save = NULL;
-	char **argv = xcalloc(strlen(cmd) / 2 + 2, sizeof(char *));
 	int argc = 0;
+	const char *why;
+	char **argv = tt_split_words(cmd, &argc, &why);
 
-	strcpy(copy, cmd);
-	for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save))
-		argv[argc++] = w;
-	if (argc == 0 || pipe2(fds, O_CLOEXEC) < 0) {
+	if (!argv || pipe2(fds, O_CLOEXEC) < 0) {
 		fprintf(stderr, "ERROR: cannot run '%s': %s\n", cmd,
-			argc ? strerror(errno) : "empty command");
-		free(copy);
+			argv ? strerror(errno) : why);
 		free(argv);
 		return -EINVAL;
 	}
@@ -421,7 +419,6 @@ static int child_spawn(struct child *c, const char *cmd)
 	int err = c->pid < 0 ? -errno : 0;
 	close(fds[0]);
 	c->go = fds[1];
-	free(copy);
 	free(argv);
 	return err;
 }
