@@ -194,9 +194,31 @@ static struct irval lo_str(struct irb *b, struct node *n, struct node *m)
 	struct attach_point *ap = irb_ap(b);
 	if (p.t->kind != TY_PTR && prov_has(ap, PF_USER))
 		user = true;
-	irb_call(b, user ? BPF_FUNC_probe_read_user_str
-			 : BPF_FUNC_probe_read_kernel_str,
-		 &n->loc, 3, s, len, pr);
+	int got = irb_call(b, user ? BPF_FUNC_probe_read_user_str
+				   : BPF_FUNC_probe_read_kernel_str,
+			   &n->loc, 3, s, len, pr);
+	if (n->args.n == 1 && n->type->size > 1) {
+		/* str(p) holds up to max_strlen characters, as bpftrace's:
+		 * when the read filled the buffer, its last byte becomes the
+		 * string's next one, so a longer string keeps no NUL and
+		 * prints with str_trunc_trailer (output.c) */
+		int size = n->type->size;
+		int more = irb_new_block(b), done = irb_new_block(b);
+		irb_br(b, CC_EQ, ref_reg(got), ref_imm(size), more, done);
+		irb_set_block(b, more);
+		int src = irb_reg(b, NULL);
+		struct ir_insn *in = irb_emit(b, IR_ADD, &n->loc);
+		in->dst = src;
+		in->arg[0] = pr;
+		in->arg[1] = ref_imm(size - 1);
+		irb_call(b, user ? BPF_FUNC_probe_read_user
+				 : BPF_FUNC_probe_read_kernel,
+			 &n->loc, 3, ref_slot(s.slot, s.off + size - 1),
+			 ref_imm(1),
+			 ref_reg(src));
+		irb_jmp(b, done);
+		irb_set_block(b, done);
+	}
 	struct irval v = { n->type, s };
 	return v;
 }
