@@ -70,6 +70,7 @@ enum builtin_flag {
 	X(debugf, 1, -1, 0)                                                  \
 	X(usermode, 0, 0, BI_BARE)                                           \
 	X(signal_name, 1, 1, 0)                                              \
+	X(syscall_name, 1, 1, 0)                                             \
 	X(strstr, 2, 2, 0)                                                   \
 	X(strcontains, 2, 2, 0)                                              \
 	/* probe arguments and context */                                    \

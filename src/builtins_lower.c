@@ -1289,6 +1289,7 @@ static builtin_lower_fn *const lowerings[BI_COUNT] = {
 	[BI_debugf] = bv_lo_debugf,
 	[BI_usermode] = bv_lo_usermode,
 	[BI_signal_name] = bv_lo_signal_name,
+	[BI_syscall_name] = bv_lo_strerror,
 	[BI_strstr] = bv_lo_strstr,
 	[BI_strcontains] = bv_lo_strstr,
 	[BI_arg0] = lo_reg_arg,

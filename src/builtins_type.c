@@ -1026,6 +1026,17 @@ static struct type *ty_signal_name(struct sema *s, struct node *n)
 	return t;
 }
 
+/* syscall_name(nr): this machine's name of a syscall number, named in
+ * userspace as signal_name (fmt_values.c, cheaders.c's table). */
+static struct type *ty_syscall_name(struct sema *s, struct node *n)
+{
+	if (!int_arg(s, n, 0, "syscall number"))
+		return type_none();
+	struct type *t = type_new(TY_STRERROR, 8, 8);
+	t->name = "syscall_name";
+	return t;
+}
+
 /* cgroup_path(id [, "filter"]) */
 static struct type *ty_cgroup_path(struct sema *s, struct node *n)
 {
@@ -1401,6 +1412,7 @@ static const struct builtin_typing typings[BI_COUNT] = {
 	[BI_debugf] = { AGG_NONE, ty_debugf },
 	[BI_usermode] = { AGG_NONE, ty_usermode },
 	[BI_signal_name] = { AGG_NONE, ty_signal_name },
+	[BI_syscall_name] = { AGG_NONE, ty_syscall_name },
 	[BI_strstr] = { AGG_NONE, ty_strstr },
 	[BI_strcontains] = { AGG_NONE, ty_strstr },
 	[BI_arg0] = { AGG_NONE, ty_reg_arg },

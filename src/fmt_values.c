@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "btf.h"
+#include "cheaders.h"
 #include "types.h"
 
 static const struct tt_prog *cur_prog;
@@ -281,6 +282,17 @@ void fmt_username(struct strbuf *sb, uint64_t uid, const char *root)
 	sb_printf(sb, "%" PRIu64, uid);
 }
 
+/* syscall_name(): the number itself when this machine has no such
+ * syscall. */
+static void fmt_syscall_name(struct strbuf *sb, uint64_t nr)
+{
+	const char *name = syscall_name_of(nr);
+	if (name)
+		sb_puts(sb, name);
+	else
+		sb_printf(sb, "%" PRId64, (int64_t)nr);
+}
+
 void fmt_signal_name(struct strbuf *sb, int64_t sig)
 {
 	static const char *const names[32] = {
@@ -338,6 +350,8 @@ void fmt_resolved_value(struct strbuf *sb, const struct type *t, const void *v)
 	case TY_STRERROR:
 		if (t->name && !strcmp(t->name, "signal_name"))
 			fmt_signal_name(sb, (int64_t)get_u(d, 8));
+		else if (t->name && !strcmp(t->name, "syscall_name"))
+			fmt_syscall_name(sb, get_u(d, 8));
 		else
 			sb_puts(sb, strerror((int)(int64_t)get_u(d, 8)));
 		break;
