@@ -64,6 +64,8 @@ enum builtin_flag {
 	X(strerror, 1, 1, 0)                                                 \
 	X(join, 1, 2, 0)                                                     \
 	X(signal, 1, 1, 0)                                                   \
+	X(signal_thread, 1, 1, 0)                                            \
+	X(write_user, 3, 3, 0)                                               \
 	X(kptr, 1, 1, 0)                                                     \
 	X(uptr, 1, 1, 0)                                                     \
 	X(percpu_kaddr, 1, 2, 0)                                             \

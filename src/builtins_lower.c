@@ -223,6 +223,69 @@ static struct irval lo_str(struct irb *b, struct node *n, struct node *m)
 	return v;
 }
 
+/* write_user(dst, src, len): src's bytes (a value in a slot, or a pointer's
+ * target) to user memory; len is clamped to 1..size of src, as the verifier
+ * wants a bounded, non-zero size. */
+static struct irval lo_write_user(struct irb *b, struct node *n,
+				  struct node *m)
+{
+	struct ref dst = irb_to_reg(b, irb_expr(b, n->args.v[0]), &n->loc);
+	struct irval v = irb_expr(b, n->args.v[1]);
+	struct ref src;
+	int size;
+	if (v.t->kind == TY_PTR) {
+		src = irb_to_reg(b, v, &n->loc);
+		size = v.t->elem && v.t->elem->size > 0 ? v.t->elem->size
+							: 1 << 16;
+	} else {
+		src = v.r;
+		size = v.t->size;
+		if (v.r.kind != REF_SLOT) {
+			int sl = irb_slot(b, v.t, "write_user");
+			irb_store(b, ref_slot(sl, 0), 0, v.t, v, &n->loc);
+			src = ref_slot(sl, 0);
+		}
+	}
+	struct node *ln = n->args.v[2];
+	struct ref len;
+	int res = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_MOV, &n->loc);
+	in->dst = res;
+	in->arg[0] = ref_imm(0);
+	int done = irb_new_block(b);
+	if (ln->kind == N_INT) {
+		len = ref_imm(ln->ival < (uint64_t)size ? (int64_t)ln->ival
+							: size);
+	} else {
+		int d = irb_reg(b, NULL);
+		in = irb_emit(b, IR_MOV, &n->loc);
+		in->dst = d;
+		in->arg[0] = irb_to_reg(b, irb_expr(b, ln), &n->loc);
+		int big = irb_new_block(b), ok = irb_new_block(b);
+		int call = irb_new_block(b);
+		irb_br(b, CC_UGT, ref_reg(d), ref_imm(size), big, ok);
+		irb_set_block(b, big);
+		in = irb_emit(b, IR_MOV, &n->loc);
+		in->dst = d;
+		in->arg[0] = ref_imm(size);
+		irb_jmp(b, ok);
+		irb_set_block(b, ok);
+		irb_br(b, CC_EQ, ref_reg(d), ref_imm(0), done, call);
+		irb_set_block(b, call);
+		len = ref_reg(d);
+	}
+	int r = irb_call(b, BPF_FUNC_probe_write_user, &n->loc, 3, dst, src,
+			 len);
+	in = irb_emit(b, IR_SETCC, &n->loc);
+	in->dst = res;
+	in->cc = CC_EQ;
+	in->arg[0] = ref_reg(r);
+	in->arg[1] = ref_imm(0);
+	irb_jmp(b, done);
+	irb_set_block(b, done);
+	return scalar(n->type, res);
+}
+
 /* printf(fmt, args...): [u64 id][args as a tuple] to the ring buffer. */
 static struct irval lo_printf(struct irb *b, struct node *n, struct node *m)
 {
@@ -1289,6 +1352,8 @@ static builtin_lower_fn *const lowerings[BI_COUNT] = {
 	[BI_debugf] = bv_lo_debugf,
 	[BI_usermode] = bv_lo_usermode,
 	[BI_signal_name] = bv_lo_signal_name,
+	[BI_signal_thread] = bv_lo_signal,
+	[BI_write_user] = lo_write_user,
 	[BI_syscall_name] = bv_lo_strerror,
 	[BI_strstr] = bv_lo_strstr,
 	[BI_strcontains] = bv_lo_strstr,

@@ -346,7 +346,9 @@ struct irval bv_lo_signal(struct irb *b, struct node *n, struct node *m)
 	struct node *a = n->args.v[0];
 	struct ref sig = a->kind == N_STR ? ref_imm((int64_t)n->ival)
 					  : irb_to_reg(b, irb_expr(b, a), &n->loc);
-	irb_call(b, BPF_FUNC_send_signal, &n->loc, 1, sig);
+	irb_call(b, strcmp(n->name, "signal_thread") ? BPF_FUNC_send_signal
+						     : BPF_FUNC_send_signal_thread,
+		 &n->loc, 1, sig);
 	return void_val();
 }
 

@@ -1176,16 +1176,17 @@ static int signal_number(const char *name)
 	return -1;
 }
 
-/* signal("SIGKILL" | N): bpf_send_signal to the current process. */
+/* signal("SIGKILL" | N): bpf_send_signal to the current process;
+ * signal_thread(): bpf_send_signal_thread to the current thread. */
 static struct type *ty_signal(struct sema *s, struct node *n)
 {
 	if (!sema_cfg(s)->unsafe)
-		sema_err(s, &n->loc, "signal() is unsafe. To use you need the "
-				     "--unsafe flag");
+		sema_err(s, &n->loc, "%s() is unsafe. To use you need the "
+				     "--unsafe flag", n->name);
 	struct attach_point *ap = sema_ap(s);
 	if (prov_has(ap, PF_SPECIAL)) {
-		sema_err(s, &n->loc, "signal() is not supported in %s probes",
-			 probes_provider_name(ap->prov));
+		sema_err(s, &n->loc, "%s() is not supported in %s probes",
+			 n->name, probes_provider_name(ap->prov));
 		return type_void();
 	}
 	struct node *a = n->args.v[0];
@@ -1199,11 +1200,43 @@ static struct type *ty_signal(struct sema *s, struct node *n)
 		sema_err(s, &a->loc, "%d is not a valid signal, allowed range: "
 				     "[1,64]", (int)a->ival);
 	} else if (!is_none(t) && !type_is_int(t)) {
-		sema_err(s, &n->loc, "signal() expects a signal name or number "
+		sema_err(s, &n->loc, "%s() expects a signal name or number "
 				     "(%s provided)",
-			 sema_kind_name(t));
+			 n->name, sema_kind_name(t));
 	}
 	return type_void();
+}
+
+/* write_user(dst, src, len): bpf_probe_write_user of len bytes of src (a
+ * value, or a pointer to BPF memory) to the user address dst; true on
+ * success. */
+static struct type *ty_write_user(struct sema *s, struct node *n)
+{
+	if (!sema_cfg(s)->unsafe)
+		sema_err(s, &n->loc, "write_user() is unsafe. To use you need "
+				     "the --unsafe flag");
+	struct type *d = sema_expr(s, n->args.v[0]);
+	struct type *v = sema_expr(s, n->args.v[1]);
+	bool ok = int_arg(s, n, 2, "length");
+	if (is_none(d) || is_none(v) || !ok)
+		return type_none();
+	if (d->kind != TY_PTR && !type_is_int(d)) {
+		sema_err(s, &n->loc, "write_user() expects a pointer as its "
+				     "destination (%s provided)",
+			 sema_kind_name(d));
+		return type_none();
+	}
+	if (v->kind != TY_PTR && v->size <= 0) {
+		sema_err(s, &n->loc, "write_user() can not write a value of "
+				     "type %s", type_name(v));
+		return type_none();
+	}
+	struct node *l = n->args.v[2];
+	if (l->kind == N_INT && l->ival == 0) {
+		sema_err(s, &l->loc, "write_user() length must be at least 1");
+		return type_none();
+	}
+	return type_bool();
 }
 
 /* kptr(p) / uptr(p): p marked as a kernel / user address-space pointer. */
@@ -1412,6 +1445,8 @@ static const struct builtin_typing typings[BI_COUNT] = {
 	[BI_debugf] = { AGG_NONE, ty_debugf },
 	[BI_usermode] = { AGG_NONE, ty_usermode },
 	[BI_signal_name] = { AGG_NONE, ty_signal_name },
+	[BI_signal_thread] = { AGG_NONE, ty_signal },
+	[BI_write_user] = { AGG_NONE, ty_write_user },
 	[BI_syscall_name] = { AGG_NONE, ty_syscall_name },
 	[BI_strstr] = { AGG_NONE, ty_strstr },
 	[BI_strcontains] = { AGG_NONE, ty_strstr },
