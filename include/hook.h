@@ -35,6 +35,10 @@ int hook_perf_fd_cookie(struct tt_probe *pr, int pfd, uint64_t cookie);
 int hook_perf_open(struct tt_probe *pr, struct perf_event_attr *attr,
 		   int cpu);
 int hook_perf_all_cpus(struct tt_probe *pr, struct perf_event_attr *attr);
+/* -p PID (pid > 0): one counter that follows that process on every CPU;
+ * else hook_perf_all_cpus. */
+int hook_perf_task_or_cpus(struct tt_probe *pr, struct perf_event_attr *attr,
+			   int pid);
 /* The dynamic PMU type of "kprobe" or "uprobe" and its retprobe config
  * bit; _format_shift: the first bit of one of its format fields, or -1. */
 int hook_pmu_type(const char *pmu, int *retbit);

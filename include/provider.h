@@ -77,6 +77,10 @@ enum {
 	PF_ARGS_IN_REGS = 1 << 5, /* `args` fields are pt_regs slots (uprobe
 				  parameters from DWARF): used as a whole
 				  value, they are copied into a struct */
+	PF_PID_FILTER = 1 << 6, /* fires for every process: with -p PID the
+				  program starts with a pid == PID
+				  predicate (the others attach to the
+				  process, or are begin/end) */
 };
 
 /* Where arg0, arg1, ... come from. */

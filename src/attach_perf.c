@@ -29,7 +29,7 @@ static int perf_attach(struct tt_prog *p, struct tt_probe *pr)
 		.config = e->config,
 		.sample_period = ap->freq ? ap->freq : e->count,
 	};
-	int err = hook_perf_all_cpus(pr, &attr);
+	int err = hook_perf_task_or_cpus(pr, &attr, p->cfg.pid); /* -p */
 	/* attach_probe() says nothing for these two */
 	if (err == -ENOENT || err == -EINVAL)
 		fprintf(stderr, "ERROR: Unable to attach probe: %s: the kernel "

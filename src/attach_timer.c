@@ -69,7 +69,7 @@ static int profile_attach(struct tt_prog *p, struct tt_probe *pr)
 	} else {
 		attr.sample_period = ns;
 	}
-	return hook_perf_all_cpus(pr, &attr);
+	return hook_perf_task_or_cpus(pr, &attr, p->cfg.pid); /* -p */
 }
 
 const struct prov_runtime prov_profile_rt = {

@@ -146,6 +146,19 @@ int hook_perf_open(struct tt_probe *pr, struct perf_event_attr *attr,
 	return hook_perf_fd(pr, (int)pfd);
 }
 
+int hook_perf_task_or_cpus(struct tt_probe *pr, struct perf_event_attr *attr,
+			   int pid)
+{
+	if (pid <= 0)
+		return hook_perf_all_cpus(pr, attr);
+	attr->size = sizeof(*attr);
+	attr->disabled = 1;
+	long pfd = hook_perf_event_open(attr, pid, -1);
+	if (pfd < 0)
+		return -errno;
+	return hook_perf_fd(pr, (int)pfd);
+}
+
 /* Calls attach for every online CPU (/sys/devices/system/cpu/online is a
  * list like "0-3,5"). */
 int hook_perf_all_cpus(struct tt_probe *pr, struct perf_event_attr *attr)

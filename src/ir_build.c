@@ -2183,6 +2183,19 @@ static void build_probe(struct irb *b, struct sema_probe *sp)
 		in->dst = b->lost;
 		in->arg[0] = ref_imm(0);
 	}
+	if (p->cfg.pid > 0 && prov_has(sp->ap, PF_PID_FILTER)) {
+		/* -p PID on probes of every process: a predicate */
+		int go = irb_new_block(b);
+		int t = irb_call(b, BPF_FUNC_get_current_pid_tgid, NULL, 0);
+		int h = irb_reg(b, NULL);
+		in = irb_emit(b, IR_LSHR, NULL);
+		in->dst = h;
+		in->arg[0] = ref_reg(t);
+		in->arg[1] = ref_imm(32);
+		irb_br(b, CC_EQ, ref_reg(h), ref_imm(p->cfg.pid), go,
+		       exit_block);
+		irb_set_block(b, go);
+	}
 	if (b->exit_map >= 0 && !prov_has(sp->ap, PF_SPECIAL)) {
 		/* once exit() has been called the probes do nothing (a timer
 		   may fire again before the runtime stops it): the array

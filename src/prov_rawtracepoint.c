@@ -184,6 +184,7 @@ const struct prov_ops prov_rawtracepoint = {
 	.id = PROV_RAWTRACEPOINT,
 	.name = "rawtracepoint",
 	.aliases = "rawtracepoint rt",
+	.flags = PF_PID_FILTER,
 	.parse = rawtp_parse,
 	.expand = rawtp_expand,
 	.list = rawtp_list,

@@ -419,6 +419,7 @@ const struct prov_ops prov_tracepoint = {
 	.id = PROV_TRACEPOINT,
 	.name = "tracepoint",
 	.aliases = "tracepoint t",
+	.flags = PF_PID_FILTER,
 	.parse = tp_parse,
 	.expand = tp_expand,
 	.ap_name = tp_name,
