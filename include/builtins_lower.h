@@ -9,7 +9,7 @@
 
 #include "ast.h"
 #include "builtin_names.h"
-#include "ir_build.h"
+#include "irb.h"
 
 /* Emits IR for n and returns its value.  For BI_AGG builtins `map` is the
  * N_MAP node assigned to and the returned value is ignored. */

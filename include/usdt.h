@@ -12,7 +12,7 @@
 #ifndef USDT_H
 #define USDT_H
 
-#include "ir_build.h"
+#include "irb.h"
 
 struct attach_point;
 

@@ -17,7 +17,6 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "ir_loops.h" /* irb_func(): strstr's bpf_loop callback */
 #include "probes.h"
 #include "types.h"
 
@@ -454,12 +453,11 @@ static struct node *literal_needle(struct node *n)
 	return k->kind == N_STR ? k : NULL;
 }
 
-/* Appends `d = *(u8 *)(base + off)` to block blk of f. */
-static struct ref sub_byte(struct ir_func *f, int blk, struct ref base,
-			   int off)
+/* d = *(u8 *)(base + off) in the current block. */
+static struct ref sub_byte(struct irb *b, struct ref base, int off)
 {
-	int r = ir_reg_new(f, NULL);
-	struct ir_insn *in = ir_append(f, blk, IR_LOAD);
+	int r = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_LOAD, NULL);
 	in->dst = r;
 	in->arg[0] = base;
 	in->off = off;
@@ -467,61 +465,51 @@ static struct ref sub_byte(struct ir_func *f, int blk, struct ref base,
 	return ref_reg(r);
 }
 
-/* Ends block blk of f with `if (a cc x) goto t else goto e`. */
-static void sub_br(struct ir_func *f, int blk, enum ir_cc cc, struct ref a,
+/* Ends block blk with `if (a cc x) goto t else goto e`. */
+static void sub_br(struct irb *b, int blk, enum ir_cc cc, struct ref a,
 		   struct ref x, int t, int e)
 {
-	struct ir_insn *in = ir_append(f, blk, IR_BR);
-	in->cc = cc;
-	in->arg[0] = a;
-	in->arg[1] = x;
-	in->t = t;
-	in->f = e;
+	irb_set_block(b, blk);
+	irb_br(b, cc, a, x, t, e);
 }
 
-static void sub_ret(struct ir_func *f, int blk, int64_t v)
+/* Ends block blk with `return v`. */
+static void sub_ret(struct irb *b, int blk, int64_t v)
 {
-	ir_append(f, blk, IR_RET)->arg[0] = ref_imm(v);
+	irb_set_block(b, blk);
+	irb_emit(b, IR_RET, NULL)->arg[0] = ref_imm(v);
 }
 
-/* The callback of bv_lo_strstr as subprogram f->nsubs - 1 of the
- * current function: body(i, ctx) for start positions below starts, the
- * needle lit's bytes (NULL: ctx's second address) of ks bytes in a
+/* The callback of bv_lo_strstr, a subprogram of the current function
+ * (returns its index): body(i, ctx) for start positions below starts,
+ * the needle lit's bytes (NULL: ctx's second address) of ks bytes in a
  * haystack of hs. */
-static void strstr_callback(struct irb *b, const struct srcloc *loc,
-			    const struct node *lit, int hs, int ks, int starts)
+static int strstr_callback(struct irb *b, const struct srcloc *loc,
+			   const struct node *lit, int hs, int ks, int starts)
 {
-	struct ir_func *f = irb_func(b);
-	struct ir_func *sub = ir_sub_new(f, tt_sprintf("%s.strstr%d", f->name,
-						       f->nsubs));
-	sub->loc = *loc;
-	int e = ir_block_new(sub);
-	int i = ir_reg_new(sub, "i"), c = ir_reg_new(sub, "ctx");
-	struct ir_insn *in = ir_append(sub, e, IR_ARG);
-	in->dst = i;
-	in->imm = 0;
-	in = ir_append(sub, e, IR_ARG);
-	in->dst = c;
-	in->imm = 1;
-	int body = ir_block_new(sub), stop = ir_block_new(sub),
-	    cont = ir_block_new(sub), found = ir_block_new(sub);
-	sub_br(sub, e, CC_UGE, ref_reg(i), ref_imm(starts), stop, body);
-	sub_ret(sub, stop, 1);
-	sub_ret(sub, cont, 0);
-	int hb = ir_reg_new(sub, "hay"), p = ir_reg_new(sub, NULL);
-	in = ir_append(sub, body, IR_LOAD);
+	struct irb_sub *sub = irb_sub_begin(b, "strstr", loc, NULL, NULL);
+	int e = irb_cur(b);
+	int i = irb_sub_arg(b, 0, "i", NULL), c = irb_sub_arg(b, 1, "ctx", NULL);
+	int body = irb_new_block(b), stop = irb_new_block(b),
+	    cont = irb_new_block(b), found = irb_new_block(b);
+	sub_br(b, e, CC_UGE, ref_reg(i), ref_imm(starts), stop, body);
+	sub_ret(b, stop, 1);
+	sub_ret(b, cont, 0);
+	irb_set_block(b, body);
+	int hb = irb_reg(b, "hay"), p = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_LOAD, NULL);
 	in->dst = hb;
 	in->arg[0] = ref_reg(c);
 	in->size = 8;
-	in = ir_append(sub, body, IR_ADD);
+	in = irb_emit(b, IR_ADD, NULL);
 	in->dst = p;
 	in->arg[0] = ref_reg(hb);
 	in->arg[1] = ref_reg(i);
 	struct ref q = ref_reg(p); /* haystack + i */
 	int kp = -1;
 	if (!lit) {
-		kp = ir_reg_new(sub, NULL);
-		in = ir_append(sub, body, IR_LOAD);
+		kp = irb_reg(b, NULL);
+		in = irb_emit(b, IR_LOAD, NULL);
 		in->dst = kp;
 		in->arg[0] = ref_reg(c);
 		in->off = 8;
@@ -529,14 +517,16 @@ static void strstr_callback(struct irb *b, const struct srcloc *loc,
 	}
 	struct ref n0 = { .kind = REF_NONE };
 	if (!lit) { /* an empty needle is found at 0, even in "" */
-		n0 = sub_byte(sub, body, ref_reg(kp), 0);
-		int go = ir_block_new(sub);
-		sub_br(sub, body, CC_EQ, n0, ref_imm(0), found, go);
+		n0 = sub_byte(b, ref_reg(kp), 0);
+		int go = irb_new_block(b);
+		sub_br(b, body, CC_EQ, n0, ref_imm(0), found, go);
 		body = go;
+		irb_set_block(b, body);
 	}
-	struct ref c0 = sub_byte(sub, body, ref_reg(p), 0);
-	int blk = ir_block_new(sub);
-	sub_br(sub, body, CC_EQ, c0, ref_imm(0), stop, blk);
+	struct ref c0 = sub_byte(b, ref_reg(p), 0);
+	int blk = irb_new_block(b);
+	sub_br(b, body, CC_EQ, c0, ref_imm(0), stop, blk);
+	irb_set_block(b, blk);
 	for (int j = 0; j < ks; j++) {
 		struct ref nj;
 		if (lit) {
@@ -544,42 +534,45 @@ static void strstr_callback(struct irb *b, const struct srcloc *loc,
 		} else if (!j) {
 			nj = n0;
 		} else {
-			nj = sub_byte(sub, blk, ref_reg(kp), j);
+			nj = sub_byte(b, ref_reg(kp), j);
 			if (j >= hs) { /* longer than any haystack */
-				sub_br(sub, blk, CC_EQ, nj, ref_imm(0), found,
+				sub_br(b, blk, CC_EQ, nj, ref_imm(0), found,
 				       cont);
 				blk = -1;
 				break;
 			}
-			int go = ir_block_new(sub);
-			sub_br(sub, blk, CC_EQ, nj, ref_imm(0), found, go);
+			int go = irb_new_block(b);
+			sub_br(b, blk, CC_EQ, nj, ref_imm(0), found, go);
 			blk = go;
 			/* haystack[i + j] must exist; the verifier bounds an
 			   address computed after the test */
-			go = ir_block_new(sub);
-			sub_br(sub, blk, CC_UGE, ref_reg(i), ref_imm(hs - j),
+			go = irb_new_block(b);
+			sub_br(b, blk, CC_UGE, ref_reg(i), ref_imm(hs - j),
 			       cont, go);
 			blk = go;
-			struct ir_insn *a = ir_append(sub, blk, IR_ADD);
-			a->dst = ir_reg_new(sub, NULL);
+			irb_set_block(b, blk);
+			struct ir_insn *a = irb_emit(b, IR_ADD, NULL);
+			a->dst = irb_reg(b, NULL);
 			a->arg[0] = ref_reg(hb);
 			a->arg[1] = ref_reg(i);
 			q = ref_reg(a->dst);
 		}
-		struct ref cj = j ? sub_byte(sub, blk, q, j) : c0;
-		int go = ir_block_new(sub);
-		sub_br(sub, blk, CC_NE, cj, nj, cont, go);
+		struct ref cj = j ? sub_byte(b, q, j) : c0;
+		int go = irb_new_block(b);
+		sub_br(b, blk, CC_NE, cj, nj, cont, go);
 		blk = go;
+		irb_set_block(b, blk);
 	}
 	if (blk >= 0)
-		ir_append(sub, blk, IR_JMP)->t = found;
-	in = ir_append(sub, found, IR_STORE);
+		irb_jmp(b, found);
+	irb_set_block(b, found);
+	in = irb_emit(b, IR_STORE, NULL);
 	in->arg[0] = ref_reg(c);
 	in->arg[1] = ref_reg(i);
 	in->off = 16;
 	in->size = 8;
-	sub_ret(sub, found, 1);
-
+	irb_emit(b, IR_RET, NULL)->arg[0] = ref_imm(1);
+	return irb_sub_end(b, sub);
 }
 
 /* The caller's half: ctx = { h, k (not for a literal), -1 } on the
@@ -587,10 +580,9 @@ static void strstr_callback(struct irb *b, const struct srcloc *loc,
  * strcontains: result != -1). */
 static struct irval strstr_call(struct irb *b, struct node *n,
 				struct irval h, struct irval k, bool lit,
-				int starts, bool contains)
+				int fn, int starts, bool contains)
 {
 	const struct srcloc *loc = &n->loc;
-	struct ir_func *f = irb_func(b);
 	struct ir_insn *in;
 	int ctx = irb_slot_sized(b, 24, 8, "strstr_ctx");
 	struct ref addr[2] = { h.r, k.r };
@@ -607,7 +599,7 @@ static struct irval strstr_call(struct irb *b, struct node *n,
 		if (addr[a].kind == REF_SLOT)
 			irb_emit(b, IR_USE, loc)->arg[0] = addr[a];
 	irb_call(b, BPF_FUNC_loop, loc, 4, ref_imm(starts),
-		 ref_func(f->nsubs - 1), ref_slot(ctx, 0), ref_imm(0));
+		 ref_func(fn), ref_slot(ctx, 0), ref_imm(0));
 	for (int a = 0; a < 2; a++)
 		if (addr[a].kind == REF_SLOT)
 			irb_emit(b, IR_USE, loc)->arg[0] = addr[a];
@@ -649,6 +641,6 @@ struct irval bv_lo_strstr(struct irb *b, struct node *n, struct node *m)
 	if (starts <= 0)
 		return val(n->type, ref_imm(contains ? 0 : -1));
 
-	strstr_callback(b, loc, lit, hs, ks, starts);
-	return strstr_call(b, n, h, k, lit != NULL, starts, contains);
+	int fn = strstr_callback(b, loc, lit, hs, ks, starts);
+	return strstr_call(b, n, h, k, lit != NULL, fn, starts, contains);
 }

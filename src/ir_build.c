@@ -7,6 +7,7 @@
  * conditions branch directly (cond_br) instead of materialising booleans.
  * A construct with no lowering yet is an error with its location. */
 #include "ir_build.h"
+#include "irb_impl.h"
 
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
@@ -19,386 +20,10 @@
 #include "types.h"
 #include "ir_loops.h"
 
-struct var_home {               /* where a variable lives in this function */
-	struct sema_var *var;
-	int reg;                    /* scalar: register */
-	int slot;                   /* aggregate: slot */
-};
-
-struct irb {
-	struct tt_prog *prog;
-	struct sema_result *sr;
-	struct sema_probe *sp;
-	struct ir_func *f;
-	int cur;                    /* current block */
-	int entry, body;
-	int ctx_reg;
-	int exit_block;             /* the probe's one way out (build_probe) */
-	int lost;                   /* register counting lost records, -1 */
-	int map_err;                /* register OR-ing map update results, -1 */
-	struct srcloc map_err_loc;  /* the first map update */
-	bool map_err_set;           /* map_err_loc is set */
-	bool uses_scratch;
-	int exit_map;               /* the "exit" map when a probe calls
-				       exit(), else -1 (build_probe) */
-	int errors;
-	VEC(struct var_home) vars;
-	VEC(int) brk, cont;         /* loop targets */
-	void *sub;                  /* ir_loops.c: the loop body being built */
-	struct want {               /* where the value of `node` should go */
-		struct node *node;
-		struct ref r;
-		struct type *t;
-		bool output;        /* into a ring buffer record: printed
-				       only, its bytes after a string's NUL
-				       never matter */
-	} want;
-};
-
-/* ---- small helpers ------------------------------------------------------- */
-
-struct irval irb_unsupported(struct irb *b, const struct srcloc *loc,
-			     const char *what)
-{
-	diag_error(loc, "%s is not supported yet", what);
-	b->errors++;
-	struct irval v = { type_none(), ref_imm(0) };
-	return v;
-}
-
-struct irval irb_error(struct irb *b, const struct srcloc *loc,
-		       const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *msg = tt_alloc(1024);
-	vsnprintf(msg, 1024, fmt, ap);
-	va_end(ap);
-	diag_error(loc, "%s", msg);
-	b->errors++;
-	struct irval v = { type_int(8, true), ref_imm(0) };
-	return v;
-}
-
-struct ir_insn *irb_emit(struct irb *b, enum ir_op op, const struct srcloc *loc)
-{
-	struct ir_insn *in = ir_append(b->f, b->cur, op);
-	if (loc)
-		in->loc = *loc;
-	return in;
-}
-
-int irb_reg(struct irb *b, const char *name)
-{
-	return ir_reg_new(b->f, name);
-}
-
-int irb_slot_sized(struct irb *b, int size, int align, const char *name)
-{
-	enum slot_space sp = SPACE_STACK;
-	if (size > b->prog->cfg.on_stack_limit) {
-		sp = SPACE_SCRATCH;
-		b->uses_scratch = true;
-	}
-	if (size <= 0)
-		size = 1;
-	return ir_slot_new(b->f, size, align > 8 ? 8 : align, sp, name);
-}
-
-int irb_slot(struct irb *b, struct type *t, const char *name)
-{
-	return irb_slot_sized(b, t->size, t->align, name);
-}
-
-int irb_call(struct irb *b, int helper, const struct srcloc *loc, int nargs,
-	     ...)
-{
-	int d = irb_reg(b, NULL);
-	struct ir_insn *in = irb_emit(b, IR_CALL, loc);
-	in->dst = d;
-	in->imm = helper;
-	in->nargs = nargs;
-	va_list ap;
-	va_start(ap, nargs);
-	for (int i = 0; i < nargs; i++)
-		in->arg[i] = va_arg(ap, struct ref);
-	va_end(ap);
-	return d;
-}
-
-int irb_ctx(struct irb *b) { return b->ctx_reg; }
-struct attach_point *irb_ap(struct irb *b) { return b->sp->ap; }
-const struct tt_config *irb_cfg(struct irb *b) { return &b->prog->cfg; }
-/* the probe being built is pushed when its body is done */
-int irb_probe_id(struct irb *b) { return b->prog->probes.n; }
-
-static int add_map(struct tt_prog *p, struct tt_map m);
-
-int irb_internal_map(struct irb *b, const char *name, uint32_t type,
-		     uint32_t key_size, uint32_t value_size,
-		     uint32_t max_entries)
-{
-	struct tt_prog *p = b->prog;
-	for (int i = 0; i < p->maps.n; i++)
-		if (p->maps.v[i].kind == MAPK_INTERNAL &&
-		    !strcmp(p->maps.v[i].name, name))
-			return i;
-	struct tt_map m = { .name = name, .kind = MAPK_INTERNAL, .type = type,
-			    .key_size = key_size, .value_size = value_size,
-			    .max_entries = max_entries };
-	return add_map(p, m);
-}
-
-int irb_new_block(struct irb *b)
-{
-	return ir_block_new(b->f);
-}
-
-void irb_set_block(struct irb *b, int block)
-{
-	b->cur = block;
-}
-
-void irb_jmp(struct irb *b, int target)
-{
-	struct ir_insn *in = irb_emit(b, IR_JMP, NULL);
-	in->t = target;
-}
-
-void irb_br(struct irb *b, enum ir_cc cc, struct ref x, struct ref y, int t,
-	    int f)
-{
-	if (x.kind == REF_IMM && y.kind != REF_IMM) {
-		struct ref tmp = x;
-		x = y;
-		y = tmp;
-		cc = ir_cc_swap(cc);
-	}
-	struct ir_insn *in = irb_emit(b, IR_BR, NULL);
-	in->cc = cc;
-	in->arg[0] = x;
-	in->arg[1] = y;
-	in->t = t;
-	in->f = f;
-}
-
-void irb_return(struct irb *b, const struct srcloc *loc)
-{
-	if (b->sub) {   /* inside a loop body subprogram */
-		irl_return(b, loc);
-		return;
-	}
-	/* every way out of a probe goes through its exit block, which
-	 * reports lost records and failed map updates */
-	irb_jmp(b, b->exit_block);
-	b->cur = irb_new_block(b);
-}
-
-struct ref irb_to_reg(struct irb *b, struct irval v, const struct srcloc *loc)
-{
-	if (v.r.kind == REF_REG)
-		return v.r;
-	int d = irb_reg(b, NULL);
-	struct ir_insn *in = irb_emit(b, IR_MOV, loc);
-	in->dst = d;
-	in->arg[0] = v.r.kind == REF_NONE ? ref_imm(0) : v.r;
-	return ref_reg(d);
-}
-
-static bool is_scalar(const struct type *t)
-{
-	return t->kind == TY_INT || t->kind == TY_BOOL || t->kind == TY_PTR;
-}
-
 static struct irval val(struct type *t, struct ref r)
 {
 	struct irval v = { t, r };
 	return v;
-}
-
-static int map_index_of(struct irb *b, struct sema_map *m)
-{
-	return m->id;
-}
-
-int irb_map_index(struct irb *b, struct node *map)
-{
-	return map_index_of(b, sema_map_of(map));
-}
-
-int irb_action(struct irb *b, enum action_kind kind, const char *fmt,
-	       struct type *args, int map, const struct srcloc *loc)
-{
-	struct tt_action a = { .kind = kind, .fmt = fmt, .args = args,
-			       .map = map };
-	if (loc)
-		a.loc = *loc;
-	vec_push(&b->prog->actions, a);
-	return b->prog->actions.n - 1;
-}
-
-/* ---- stores ---------------------------------------------------------------- */
-
-static void store_scalar(struct irb *b, struct ref dst, int off, int size,
-			 struct ref v, const struct srcloc *loc)
-{
-	if (v.kind == REF_IMM && size == 8 &&
-	    (v.imm < INT32_MIN || v.imm > INT32_MAX))
-		v = irb_to_reg(b, val(type_int(8, true), v), loc);
-	if (v.kind == REF_NONE)
-		v = ref_imm(0);
-	struct ir_insn *in = irb_emit(b, IR_STORE, loc);
-	in->arg[0] = dst;
-	in->arg[1] = v;
-	in->off = off;
-	in->size = size;
-}
-
-static struct ref ref_add(struct ref r, int off)
-{
-	if (r.kind == REF_SLOT)
-		r.off += off;
-	return r;
-}
-
-/* base + off as an operand: a slot reference moves its offset, a pointer
- * register gets a new register. */
-static struct ref ref_at(struct irb *b, struct ref base, int off,
-			 const struct srcloc *loc)
-{
-	if (!off || base.kind == REF_SLOT)
-		return ref_add(base, off);
-	int d = irb_reg(b, NULL);
-	struct ir_insn *in = irb_emit(b, IR_ADD, loc);
-	in->dst = d;
-	in->arg[0] = base;
-	in->arg[1] = ref_imm(off);
-	return ref_reg(d);
-}
-
-/* Copies and zeroings of at least this many bytes are one helper call
- * instead of size/8 loads and stores (a 1 KiB string would be 256
- * instructions): bpf_probe_read_kernel(dst, n, src) copies, and with a
- * NULL source it fails and fills dst with zeros. */
-#define BIG_MEM 128
-
-static void memzero(struct irb *b, struct ref dst, int off, int size,
-		    const struct srcloc *loc)
-{
-	if (size <= 0)
-		return;
-	if (size >= BIG_MEM) {
-		irb_call(b, BPF_FUNC_probe_read_kernel, loc, 3,
-			 ref_at(b, dst, off, loc), ref_imm(size), ref_imm(0));
-		return;
-	}
-	struct ir_insn *in = irb_emit(b, IR_MEMZERO, loc);
-	in->arg[0] = dst;
-	in->off = off;
-	in->size = size;
-}
-
-void irb_zero(struct irb *b, struct ref dst, int off, int size,
-	      const struct srcloc *loc)
-{
-	memzero(b, dst, off, size, loc);
-}
-
-static void memcopy(struct irb *b, struct ref dst, int off, struct ref src,
-		    int size, const struct srcloc *loc)
-{
-	if (size <= 0)
-		return;
-	if (dst.kind == REF_SLOT && src.kind == REF_SLOT &&
-	    dst.slot == src.slot && dst.off + off == src.off)
-		return;
-	if (size >= BIG_MEM) {
-		irb_call(b, BPF_FUNC_probe_read_kernel, loc, 3,
-			 ref_at(b, dst, off, loc), ref_imm(size), src);
-		return;
-	}
-	struct ir_insn *in = irb_emit(b, IR_MEMCPY, loc);
-	in->arg[0] = dst;
-	in->arg[1] = src;
-	in->off = off;
-	in->size = size;
-}
-
-/* Zeroes the bytes of a tuple/record/struct of type t at dst+off that no
- * field covers (padding), so keys and records are deterministic; the
- * fields are written by the caller. */
-void irb_zero_gaps(struct irb *b, struct ref dst, int off, struct type *t,
-		   const struct srcloc *loc)
-{
-	int at = 0;
-	for (int i = 0; i < t->fields.n; i++) {
-		const struct field *f = &t->fields.v[i];
-		if (f->offset > at)
-			memzero(b, dst, off + at, f->offset - at, loc);
-		if (f->offset + f->type->size > at)
-			at = f->offset + f->type->size;
-	}
-	if (t->size > at)
-		memzero(b, dst, off + at, t->size - at, loc);
-}
-
-void irb_store(struct irb *b, struct ref dst, int off, struct type *t,
-	       struct irval v, const struct srcloc *loc)
-{
-	if (is_scalar(t)) {
-		store_scalar(b, dst, off, t->size, v.r, loc);
-		return;
-	}
-	if (v.r.kind != REF_SLOT && v.r.kind != REF_REG) {
-		memzero(b, dst, off, t->size, loc);
-		return;
-	}
-	if (type_equal(t, v.t) || (t->kind != TY_TUPLE && t->kind != TY_STR)) {
-		int n = v.t->size < t->size ? v.t->size : t->size;
-		if (n < t->size)
-			memzero(b, dst, off + n, t->size - n, loc);
-		memcopy(b, dst, off, v.r, n, loc);
-		return;
-	}
-	if (t->kind == TY_STR) {
-		int n = v.t->size;
-		if (n >= t->size) {
-			/* truncate, keeping the terminating NUL */
-			memcopy(b, dst, off, v.r, t->size - 1, loc);
-			store_scalar(b, dst, off + t->size - 1, 1, ref_imm(0),
-				     loc);
-		} else {
-			memzero(b, dst, off + n, t->size - n, loc);
-			memcopy(b, dst, off, v.r, n, loc);
-		}
-		return;
-	}
-	/* tuples of different layouts: element by element */
-	irb_zero_gaps(b, dst, off, t, loc);
-	for (int i = 0; i < t->fields.n && i < v.t->fields.n; i++) {
-		const struct field *tf = &t->fields.v[i], *vf = &v.t->fields.v[i];
-		struct irval e;
-		e.t = vf->type;
-		if (is_scalar(vf->type)) {
-			int r = irb_reg(b, NULL);
-			struct ir_insn *in = irb_emit(b, IR_LOAD, loc);
-			in->dst = r;
-			in->arg[0] = v.r;
-			in->off = vf->offset;
-			in->size = vf->type->size;
-			if (vf->type->kind == TY_INT && vf->type->is_signed &&
-			    vf->type->size < 8) {
-				in = irb_emit(b, IR_SEXT, loc);
-				in->dst = r;
-				in->arg[0] = ref_reg(r);
-				in->size = vf->type->size;
-			}
-			e.r = ref_reg(r);
-		} else {
-			e.r = ref_add(v.r, vf->offset);
-		}
-		irb_store(b, dst, off + tf->offset, tf->type, e, loc);
-	}
 }
 
 bool irb_result_printed(struct irb *b, struct node *n)
@@ -417,8 +42,6 @@ struct ref irb_result(struct irb *b, struct node *n, const char *name)
 	return ref_slot(irb_slot(b, n->type, name), 0);
 }
 
-static void literal_into(struct irb *b, struct ref dst, int off, int size,
-			 const char *str, size_t slen, const struct srcloc *loc);
 
 /* Evaluates n and stores it at dst+off as type t.  Leaf producers (string
  * literals, str(), comm, map reads) write straight into the destination
@@ -427,11 +50,11 @@ static void store_expr(struct irb *b, struct ref dst, int off, struct type *t,
 		       struct node *n, bool output)
 {
 	if (n->kind == N_STR && t->kind == TY_STR) {
-		literal_into(b, dst, off, t->size, n->str, n->slen, &n->loc);
+		irb_store_str(b, dst, off, t->size, n->str, n->slen, &n->loc);
 		return;
 	}
 	struct want saved = b->want;
-	if (!is_scalar(t) && dst.kind == REF_SLOT) {
+	if (!irb_is_scalar(t) && dst.kind == REF_SLOT) {
 		b->want.node = n;
 		b->want.r = ref_add(dst, off);
 		b->want.t = t;
@@ -454,109 +77,10 @@ void irb_store_printed(struct irb *b, struct ref dst, int off, struct type *t,
 	store_expr(b, dst, off, t, n, true);
 }
 
-/* Loads a scalar of type t from base+off, extended to 64 bits. */
-static struct irval load_scalar(struct irb *b, struct ref base, int off,
-				struct type *t, const struct srcloc *loc)
-{
-	int r = irb_reg(b, NULL);
-	struct ir_insn *in = irb_emit(b, IR_LOAD, loc);
-	in->dst = r;
-	in->arg[0] = base;
-	in->off = off;
-	in->size = t->size;
-	if (t->kind == TY_INT && t->is_signed && t->size < 8) {
-		in = irb_emit(b, IR_SEXT, loc);
-		in->dst = r;
-		in->arg[0] = ref_reg(r);
-		in->size = t->size;
-	}
-	return val(t, ref_reg(r));
-}
-
-/* ---- ring buffer ------------------------------------------------------------- */
-
-/* Adds `count` to this CPU's lost-records counter. */
-static void count_lost(struct irb *b, struct ref count, const struct srcloc *loc)
-{
-	struct tt_prog *p = b->prog;
-	int inc = irb_new_block(b), ok = irb_new_block(b);
-	int k = irb_slot_sized(b, 4, 4, "lost_key");
-	store_scalar(b, ref_slot(k, 0), 0, 4, ref_imm(0), loc);
-	int ptr = irb_call(b, BPF_FUNC_map_lookup_elem, loc, 2,
-			   ref_map(p->lost_map), ref_slot(k, 0));
-	irb_br(b, CC_EQ, ref_reg(ptr), ref_imm(0), ok, inc);
-	irb_set_block(b, inc);
-	int v = irb_reg(b, NULL);
-	struct ir_insn *in = irb_emit(b, IR_LOAD, loc);
-	in->dst = v;
-	in->arg[0] = ref_reg(ptr);
-	in->size = 8;
-	in = irb_emit(b, IR_ADD, loc);
-	in->dst = v;
-	in->arg[0] = ref_reg(v);
-	in->arg[1] = count;
-	store_scalar(b, ref_reg(ptr), 0, 8, ref_reg(v), loc);
-	irb_jmp(b, ok);
-	irb_set_block(b, ok);
-}
-
-void irb_output(struct irb *b, int slot, int size, const struct srcloc *loc)
-{
-	struct tt_prog *p = b->prog;
-	int e = irb_call(b, BPF_FUNC_ringbuf_output, loc, 4,
-			 ref_map(p->ringbuf_map), ref_slot(slot, 0),
-			 ref_imm(size), ref_imm(0));
-	if (!b->sub) {
-		/* a probe counts its lost records in a register and adds
-		 * them to the counter once, on its way out (build_probe):
-		 * two instructions per record instead of a map update.
-		 * Branch-free (lost += (u64)err >> 63, err is 0 or -errno):
-		 * a branch adding 1 would give the verifier states that
-		 * differ in a known constant, and the final test of `lost`
-		 * makes it precise, so paths would double per record. */
-		if (b->lost < 0)
-			b->lost = irb_reg(b, "lost");
-		int neg = irb_reg(b, NULL);
-		struct ir_insn *in = irb_emit(b, IR_LSHR, loc);
-		in->dst = neg;
-		in->arg[0] = ref_reg(e);
-		in->arg[1] = ref_imm(63);
-		in = irb_emit(b, IR_ADD, loc);
-		in->dst = b->lost;
-		in->arg[0] = ref_reg(b->lost);
-		in->arg[1] = ref_reg(neg);
-		return;
-	}
-	/* a loop callback has no way out through build_probe: it counts
-	 * each lost record where it happens */
-	int lost = irb_new_block(b), ok = irb_new_block(b);
-	irb_br(b, CC_EQ, ref_reg(e), ref_imm(0), ok, lost);
-	irb_set_block(b, lost);
-	count_lost(b, ref_imm(1), loc);
-	irb_jmp(b, ok);
-	irb_set_block(b, ok);
-}
-
-/* ---- variables -------------------------------------------------------------- */
-
-static struct var_home *var_home(struct irb *b, struct sema_var *v)
-{
-	for (int i = 0; i < b->vars.n; i++)
-		if (b->vars.v[i].var == v)
-			return &b->vars.v[i];
-	struct var_home h = { v, -1, -1 };
-	if (is_scalar(v->type) && !v->addr_taken)
-		h.reg = irb_reg(b, v->name);
-	else
-		h.slot = irb_slot(b, v->type, v->name);
-	vec_push(&b->vars, h);
-	return &b->vars.v[b->vars.n - 1];
-}
-
 static void var_assign(struct irb *b, struct sema_var *var, struct irval v,
 		       const struct srcloc *loc)
 {
-	struct var_home *h = var_home(b, var);
+	struct var_home *h = irb_var_home(b, var);
 	if (h->reg >= 0) {
 		struct type *t = var->type;
 		struct ir_insn *in;
@@ -584,13 +108,13 @@ struct ref irb_map_key(struct irb *b, struct node *map)
 	const struct srcloc *loc = &map->loc;
 	if (m->nkeys == 0 || !m->key) {
 		int s = irb_slot_sized(b, 8, 8, tt_sprintf("key%s", m->name));
-		store_scalar(b, ref_slot(s, 0), 0, 8, ref_imm(0), loc);
+		irb_store_int(b, ref_slot(s, 0), 0, 8, ref_imm(0), loc);
 		return ref_slot(s, 0);
 	}
 	if (map->args.n == 1) {
 		struct node *k = map->args.v[0];
 		if (k->kind == N_VAR && type_equal(k->type, m->key) &&
-		    !is_scalar(m->key)) {
+		    !irb_is_scalar(m->key)) {
 			struct irval v = irb_expr(b, k);
 			return v.r; /* the variable's own storage is the key */
 		}
@@ -654,10 +178,10 @@ static struct irval agg_read(struct irb *b, struct node *n)
 	irb_br(b, CC_UGE, ref_reg(i), ref_imm(ncpus()), done, body);
 	irb_set_block(b, body);
 	int p = irb_call(b, BPF_FUNC_map_lookup_percpu_elem, loc, 3,
-			 ref_map(map_index_of(b, m)), key, ref_reg(i));
+			 ref_map(m->id), key, ref_reg(i));
 	irb_br(b, CC_EQ, ref_reg(p), ref_imm(0), next, have);
 	irb_set_block(b, have);
-	struct irval v = load_scalar(b, ref_reg(p), 0, type_int(8, true), loc);
+	struct irval v = irb_load(b, ref_reg(p), 0, type_int(8, true), loc);
 	switch (t->agg) {
 	case AGG_COUNT:
 	case AGG_SUM:
@@ -665,7 +189,7 @@ static struct irval agg_read(struct irb *b, struct node *n)
 		irb_jmp(b, next);
 		break;
 	case AGG_AVG: {
-		struct irval c = load_scalar(b, ref_reg(p), 8, type_int(8, true),
+		struct irval c = irb_load(b, ref_reg(p), 8, type_int(8, true),
 					     loc);
 		emit2(b, IR_ADD, acc, ref_reg(acc), v.r, loc);
 		emit2(b, IR_ADD, cnt, ref_reg(cnt), c.r, loc);
@@ -677,7 +201,7 @@ static struct irval agg_read(struct irb *b, struct node *n)
 		bool sign = t->is_signed;
 		enum ir_cc cc = t->agg == AGG_MAX ? (sign ? CC_SGT : CC_UGT)
 						  : (sign ? CC_SLT : CC_ULT);
-		struct irval set = load_scalar(b, ref_reg(p), 8,
+		struct irval set = irb_load(b, ref_reg(p), 8,
 					       type_int(8, false), loc);
 		int chk = irb_new_block(b), cmp = irb_new_block(b),
 		    take = irb_new_block(b);
@@ -715,15 +239,15 @@ static struct irval map_read(struct irb *b, struct node *n)
 		return agg_read(b, n);
 	struct ref key = irb_map_key(b, n);
 	int p = irb_call(b, BPF_FUNC_map_lookup_elem, &n->loc, 2,
-			 ref_map(map_index_of(b, m)), key);
+			 ref_map(m->id), key);
 	int have = irb_new_block(b), none = irb_new_block(b),
 	    done = irb_new_block(b);
 	struct irval res;
-	if (is_scalar(t)) {
+	if (irb_is_scalar(t)) {
 		int r = irb_reg(b, NULL);
 		irb_br(b, CC_EQ, ref_reg(p), ref_imm(0), none, have);
 		irb_set_block(b, have);
-		struct irval lv = load_scalar(b, ref_reg(p), 0, t, &n->loc);
+		struct irval lv = irb_load(b, ref_reg(p), 0, t, &n->loc);
 		struct ir_insn *in = irb_emit(b, IR_MOV, &n->loc);
 		in->dst = r;
 		in->arg[0] = lv.r;
@@ -738,10 +262,10 @@ static struct irval map_read(struct irb *b, struct node *n)
 		struct ref s = irb_result(b, n, tt_sprintf("val%s", m->name));
 		irb_br(b, CC_EQ, ref_reg(p), ref_imm(0), none, have);
 		irb_set_block(b, have);
-		memcopy(b, s, 0, ref_reg(p), t->size, &n->loc);
+		irb_copy(b, s, 0, ref_reg(p), t->size, &n->loc);
 		irb_jmp(b, done);
 		irb_set_block(b, none);
-		memzero(b, s, 0, t->size, &n->loc);
+		irb_zero(b, s, 0, t->size, &n->loc);
 		irb_jmp(b, done);
 		res = val(t, s);
 	}
@@ -762,36 +286,7 @@ static void map_write(struct irb *b, struct node *map, struct irval v,
 		irb_store(b, ref_slot(s, 0), 0, m->value, v, loc);
 		vr = ref_slot(s, 0);
 	}
-	irb_map_update(b, map_index_of(b, m), key, vr, loc);
-}
-
-/* map_update_elem(map, key, value, BPF_ANY).  A failure (a full map) is
- * remembered in one register (OR of the results: one instruction per
- * update) and reported once when the probe ends (see build_probe). */
-void irb_map_update(struct irb *b, int map, struct ref key, struct ref value,
-		    const struct srcloc *loc)
-{
-	int r = irb_call(b, BPF_FUNC_map_update_elem, loc, 4, ref_map(map), key,
-			 value, ref_imm(BPF_ANY));
-	irb_map_err(b, ref_reg(r), loc);
-}
-
-void irb_map_err(struct irb *b, struct ref err, const struct srcloc *loc)
-{
-	if (loc && !b->map_err_set) {
-		b->map_err_loc = *loc;
-		b->map_err_set = true;
-	}
-	if (b->sub) {
-		irl_map_err(b, err);   /* inside a loop body */
-		return;
-	}
-	if (b->map_err < 0)
-		b->map_err = irb_reg(b, "map_err");
-	struct ir_insn *in = irb_emit(b, IR_OR, loc);
-	in->dst = b->map_err;
-	in->arg[0] = ref_reg(b->map_err);
-	in->arg[1] = err;
+	irb_map_update(b, m->id, key, vr, loc);
 }
 
 /* ---- expressions ---------------------------------------------------------------- */
@@ -831,47 +326,11 @@ static bool cmp_signed(const struct type *a, const struct type *b)
 	return true;
 }
 
-/* Writes the bytes of a string literal at dst+off, NUL-padded (and
- * truncated, keeping a final NUL) to size. */
-static void bytes_into(struct irb *b, struct ref dst, int off, int size,
-		       const char *str, size_t slen, bool nul,
-		       const struct srcloc *loc)
-{
-	for (int o = 0; o < size;) {
-		int w = size - o >= 8 ? 8 : size - o >= 4 ? 4
-			: size - o >= 2 ? 2 : 1;
-		uint64_t v = 0;
-		for (int i = 0; i < w; i++) {
-			size_t k = (size_t)o + i;
-			unsigned char c = k < slen && (!nul || (int)k < size - 1)
-				? (unsigned char)str[k] : 0;
-			v |= (uint64_t)c << (8 * i);
-		}
-		int64_t sv = (int64_t)v;
-		if (w == 4)
-			sv = (int32_t)(uint32_t)v;
-		store_scalar(b, dst, off + o, w, ref_imm(sv), loc);
-		o += w;
-	}
-}
-
-static void literal_into(struct irb *b, struct ref dst, int off, int size,
-			 const char *str, size_t slen, const struct srcloc *loc)
-{
-	bytes_into(b, dst, off, size, str, slen, true, loc);
-}
-
-void irb_store_bytes(struct irb *b, struct ref dst, int off, const void *data,
-		     int n, const struct srcloc *loc)
-{
-	bytes_into(b, dst, off, n, data, (size_t)n, false, loc);
-}
-
 /* A string literal's value. */
 static struct irval str_literal(struct irb *b, struct node *n, struct type *t)
 {
 	struct ref r = irb_result(b, n, "str");
-	literal_into(b, r, 0, t->size, n->str, n->slen, &n->loc);
+	irb_store_str(b, r, 0, t->size, n->str, n->slen, &n->loc);
 	return val(t, r);
 }
 
@@ -1005,17 +464,17 @@ static void mem_eq_br(struct irb *b, struct ref x, struct type *xt,
 		str_eq_refs(b, x, xt->size, y, yt->size, t, f, loc);
 		return;
 	}
-	if (is_scalar(xt) && is_scalar(yt)) {
-		struct irval a = load_scalar(b, x, 0, xt, loc);
-		struct irval c = load_scalar(b, y, 0, yt, loc);
+	if (irb_is_scalar(xt) && irb_is_scalar(yt)) {
+		struct irval a = irb_load(b, x, 0, xt, loc);
+		struct irval c = irb_load(b, y, 0, yt, loc);
 		irb_br(b, CC_EQ, a.r, c.r, t, f);
 		return;
 	}
 	if (xt->kind == TY_BUFFER && yt->kind == TY_BUFFER) {
 		/* buf(): the same uint32 length, then that many equal bytes */
 		struct type *u32 = type_int(4, false), *u8 = type_int(1, false);
-		struct irval len = load_scalar(b, x, 0, u32, loc);
-		struct irval ylen = load_scalar(b, y, 0, u32, loc);
+		struct irval len = irb_load(b, x, 0, u32, loc);
+		struct irval ylen = irb_load(b, y, 0, u32, loc);
 		int cap = (xt->size < yt->size ? xt->size : yt->size) - 4;
 		int next = irb_new_block(b);
 		irb_br(b, CC_EQ, len.r, ylen.r, next, f);
@@ -1024,8 +483,8 @@ static void mem_eq_br(struct irb *b, struct ref x, struct type *xt,
 			int more = irb_new_block(b), same = irb_new_block(b);
 			irb_br(b, CC_ULE, len.r, ref_imm(o), t, more);
 			irb_set_block(b, more);
-			struct irval a = load_scalar(b, x, 4 + o, u8, loc);
-			struct irval c = load_scalar(b, y, 4 + o, u8, loc);
+			struct irval a = irb_load(b, x, 4 + o, u8, loc);
+			struct irval c = irb_load(b, y, 4 + o, u8, loc);
 			irb_br(b, CC_EQ, a.r, c.r, same, f);
 			irb_set_block(b, same);
 		}
@@ -1033,13 +492,13 @@ static void mem_eq_br(struct irb *b, struct ref x, struct type *xt,
 		return;
 	}
 	if (xt->kind == TY_ARRAY && yt->kind == TY_ARRAY &&
-	    is_scalar(xt->elem) && type_equal(xt, yt)) {
+	    irb_is_scalar(xt->elem) && type_equal(xt, yt)) {
 		for (int o = 0; o < xt->size;) {
 			int w = xt->size - o >= 8 ? 8 : xt->size - o >= 4 ? 4
 				: xt->size - o >= 2 ? 2 : 1;
 			struct type *wt = type_int(w, false);
-			struct irval a = load_scalar(b, x, o, wt, loc);
-			struct irval c = load_scalar(b, y, o, wt, loc);
+			struct irval a = irb_load(b, x, o, wt, loc);
+			struct irval c = irb_load(b, y, o, wt, loc);
 			o += w;
 			int next = o < xt->size ? irb_new_block(b) : t;
 			irb_br(b, CC_EQ, a.r, c.r, next, f);
@@ -1064,7 +523,7 @@ static void mem_eq_br(struct irb *b, struct ref x, struct type *xt,
 			go = yt->fields.v[i].offset;
 		}
 		int next = i + 1 < n ? irb_new_block(b) : t;
-		mem_eq_br(b, ref_at(b, x, fo, loc), ft, ref_at(b, y, go, loc),
+		mem_eq_br(b, irb_ref_at(b, x, fo, loc), ft, irb_ref_at(b, y, go, loc),
 			  gt, next, f, loc);
 		if (next != t)
 			irb_set_block(b, next);
@@ -1235,7 +694,7 @@ static struct irval addr_of(struct irb *b, struct node *n, struct type *pt)
 	int esz = 0;
 	switch (n->kind) {
 	case N_VAR: {
-		struct var_home *h = var_home(b, sema_var_of(n));
+		struct var_home *h = irb_var_home(b, sema_var_of(n));
 		int d = irb_reg(b, NULL);
 		struct ir_insn *in = irb_emit(b, IR_MOV, loc);
 		in->dst = d;
@@ -1315,15 +774,15 @@ static struct irval cast(struct irb *b, struct node *n)
 	if (a.t->kind == TY_AGG)
 		return irb_unsupported(b, &n->loc, "casting an aggregation");
 	if (t->kind == TY_ARRAY) {
-		if (!is_scalar(a.t))
+		if (!irb_is_scalar(a.t))
 			return val(t, a.r); /* the same bytes, read as t */
 		/* an integer's bytes (little-endian) as an array */
 		struct ref s = irb_result(b, n, "cast");
-		store_scalar(b, s, 0, t->size, a.r, &n->loc);
+		irb_store_int(b, s, 0, t->size, a.r, &n->loc);
 		return val(t, s);
 	}
 	if (a.t->kind == TY_ARRAY)
-		return load_scalar(b, a.r, 0, t, &n->loc);
+		return irb_load(b, a.r, 0, t, &n->loc);
 	if (t->kind == TY_BOOL) {
 		int d = irb_reg(b, NULL);
 		struct ir_insn *in = irb_emit(b, IR_SETCC, &n->loc);
@@ -1382,7 +841,7 @@ static struct irval field(struct irb *b, struct node *n)
 			return val(type_none(), ref_imm(0));
 		}
 		if (!type_equal(f->type, n->type) &&
-		    !(is_scalar(f->type) && is_scalar(n->type))) {
+		    !(irb_is_scalar(f->type) && irb_is_scalar(n->type))) {
 			diag_error(&n->loc, "args.%s has different types in the "
 					    "probes of this block (%s and %s)",
 				   n->name, type_name(f->type),
@@ -1391,7 +850,7 @@ static struct irval field(struct irb *b, struct node *n)
 		}
 		int ctx = b->ctx_reg;
 		if (f->data_loc) {
-			struct irval dl = load_scalar(b, ref_reg(ctx), f->offset,
+			struct irval dl = irb_load(b, ref_reg(ctx), f->offset,
 						      type_int(4, false),
 						      &n->loc);
 			int d = irb_reg(b, NULL);
@@ -1405,8 +864,8 @@ static struct irval field(struct irb *b, struct node *n)
 			in->arg[1] = ref_reg(d);
 			return val(f->type, ref_reg(d));
 		}
-		if (is_scalar(f->type))
-			return load_scalar(b, ref_reg(ctx), f->offset, f->type,
+		if (irb_is_scalar(f->type))
+			return irb_load(b, ref_reg(ctx), f->offset, f->type,
 					   &n->loc);
 		struct ref s = irb_result(b, n, n->name);
 		int p = irb_reg(b, NULL);
@@ -1425,8 +884,8 @@ static struct irval field(struct irb *b, struct node *n)
 	int off = sf->offset;
 	if (at->kind == TY_TUPLE || at->kind == TY_RECORD) {
 		struct irval a = irb_expr(b, n->a);
-		if (is_scalar(f->type))
-			return load_scalar(b, a.r, off, f->type, &n->loc);
+		if (irb_is_scalar(f->type))
+			return irb_load(b, a.r, off, f->type, &n->loc);
 		return val(f->type, ref_add(a.r, off));
 	}
 	if (at->kind == TY_PTR) {
@@ -1435,9 +894,9 @@ static struct irval field(struct irb *b, struct node *n)
 	}
 	if (at->kind == TY_STRUCT) {
 		struct irval a = irb_expr(b, n->a);
-		if (!is_scalar(f->type))
+		if (!irb_is_scalar(f->type))
 			return val(f->type, ref_add(a.r, off));
-		struct irval v = load_scalar(b, a.r, off, f->type, &n->loc);
+		struct irval v = irb_load(b, a.r, off, f->type, &n->loc);
 		if (f->bit_width) {
 			int d = irb_reg(b, NULL);
 			struct ir_insn *in = irb_emit(b, IR_LSHR, &n->loc);
@@ -1478,7 +937,7 @@ static struct irval read_mem(struct irb *b, struct node *n, struct ref ptr,
 	int helper = as == AS_USER ? BPF_FUNC_probe_read_user
 				   : BPF_FUNC_probe_read_kernel;
 	use_addressed(b, loc);
-	if (!is_scalar(t)) {
+	if (!irb_is_scalar(t)) {
 		struct ref r = irb_result(b, n, "deref");
 		irb_call(b, helper, loc, 3, r, ref_imm(t->size), addr);
 		return val(t, r);
@@ -1487,7 +946,7 @@ static struct irval read_mem(struct irb *b, struct node *n, struct ref ptr,
 	irb_call(b, helper, loc, 3, ref_slot(s, 0), ref_imm(t->size), addr);
 	if (bf && bf->bit_width) {
 		/* bitfield: the containing bytes, shifted and masked */
-		struct irval v = load_scalar(b, ref_slot(s, 0), 0,
+		struct irval v = irb_load(b, ref_slot(s, 0), 0,
 					     type_int(t->size, false), loc);
 		int d = irb_reg(b, NULL);
 		struct ir_insn *in = irb_emit(b, IR_LSHR, loc);
@@ -1502,7 +961,7 @@ static struct irval read_mem(struct irb *b, struct node *n, struct ref ptr,
 		}
 		return val(t, ref_reg(d));
 	}
-	return load_scalar(b, ref_slot(s, 0), 0, t, loc);
+	return irb_load(b, ref_slot(s, 0), 0, t, loc);
 }
 
 /* The address space of memory reached through pointer type p; a pointer
@@ -1531,7 +990,7 @@ static struct irval index_expr(struct irb *b, struct node *n)
 		int off = sema_field_of(fa)->offset;
 		struct irval p = irb_expr(b, fa->a);
 		a = val(type_ptr(et, as_of(b, fa->a->type)),
-			ref_at(b, irb_to_reg(b, p, &n->loc), off, &n->loc));
+			irb_ref_at(b, irb_to_reg(b, p, &n->loc), off, &n->loc));
 		at = a.t;
 	} else {
 		a = irb_expr(b, n->a);
@@ -1556,11 +1015,11 @@ static struct irval index_expr(struct irb *b, struct node *n)
 	int nelem = at->kind == TY_STR ? at->size : at->nelem;
 	if (i.r.kind == REF_IMM) {
 		int off = (int)i.r.imm * esz;
-		if (is_scalar(et))
-			return load_scalar(b, a.r, off, et, &n->loc);
+		if (irb_is_scalar(et))
+			return irb_load(b, a.r, off, et, &n->loc);
 		return val(et, ref_add(a.r, off));
 	}
-	if (!is_scalar(et))
+	if (!irb_is_scalar(et))
 		return irb_unsupported(b, &n->loc,
 				       "a variable index into an array of "
 				       "aggregates");
@@ -1584,7 +1043,7 @@ static struct irval index_expr(struct irb *b, struct node *n)
 	in->dst = p;
 	in->arg[0] = ref_reg(base);
 	in->arg[1] = ref_reg(p);
-	struct irval v = load_scalar(b, ref_reg(p), 0, et, &n->loc);
+	struct irval v = irb_load(b, ref_reg(p), 0, et, &n->loc);
 	in = irb_emit(b, IR_MOV, &n->loc);
 	in->dst = r;
 	in->arg[0] = v.r;
@@ -1615,7 +1074,7 @@ static struct irval ternary(struct irb *b, struct node *n)
 	int r = -1;
 	struct ref sr = { .kind = REF_NONE };
 	bool printed = false;
-	if (is_scalar(t)) {
+	if (irb_is_scalar(t)) {
 		r = irb_reg(b, NULL);
 	} else {
 		/* each branch writes straight into the destination */
@@ -1717,12 +1176,12 @@ struct irval irb_expr(struct irb *b, struct node *n)
 		return builtin_lowering(id)(b, n, NULL);
 	}
 	case N_VAR: {
-		struct var_home *h = var_home(b, sema_var_of(n));
+		struct var_home *h = irb_var_home(b, sema_var_of(n));
 		struct sema_var *v = sema_var_of(n);
 		if (h->reg >= 0)
 			return val(v->type, ref_reg(h->reg));
-		if (is_scalar(v->type)) /* &$v taken: it lives in memory */
-			return load_scalar(b, ref_slot(h->slot, 0), 0, v->type,
+		if (irb_is_scalar(v->type)) /* &$v taken: it lives in memory */
+			return irb_load(b, ref_slot(h->slot, 0), 0, v->type,
 					   &n->loc);
 		return val(v->type, ref_slot(h->slot, 0));
 	}
@@ -1790,7 +1249,7 @@ static void cond_br(struct irb *b, struct node *c, int t, int f)
 				str_eq_br(b, c->a, c->b, f, t, &c->loc);
 			return;
 		}
-		if (!is_scalar(at)) {
+		if (!irb_is_scalar(at)) {
 			/* tuples, records, arrays: == and != */
 			struct irval x = irb_expr(b, c->a), y = irb_expr(b, c->b);
 			if (c->op == OP_EQ)
@@ -1902,9 +1361,9 @@ static bool assign_in_place(struct irb *b, struct node *n)
 	if (n->op != '=' || lhs->kind != N_VAR)
 		return false;
 	struct sema_var *var = sema_var_of(lhs);
-	if (is_scalar(var->type) || mentions_var(n->b, var))
+	if (irb_is_scalar(var->type) || mentions_var(n->b, var))
 		return false;
-	struct var_home *h = var_home(b, var);
+	struct var_home *h = irb_var_home(b, var);
 	irb_store_expr(b, ref_slot(h->slot, 0), 0, var->type, n->b);
 	return true;
 }
@@ -1963,14 +1422,14 @@ static void stmt(struct irb *b, struct node *n)
 			struct irval v = irb_expr(b, n->b);
 			var_assign(b, sema_var_of(n), v, &n->loc);
 		} else {
-			struct var_home *h = var_home(b, sema_var_of(n));
+			struct var_home *h = irb_var_home(b, sema_var_of(n));
 			if (h->reg >= 0) {
 				struct ir_insn *in = irb_emit(b, IR_MOV, &n->loc);
 				in->dst = h->reg;
 				in->arg[0] = ref_imm(0);
 			} else {
 				struct sema_var *sv = sema_var_of(n);
-				memzero(b, ref_slot(h->slot, 0), 0,
+				irb_zero(b, ref_slot(h->slot, 0), 0,
 					sv->type->size, &n->loc);
 			}
 		}
@@ -2053,12 +1512,6 @@ static void stmt(struct irb *b, struct node *n)
 
 /* ---- programs and maps ------------------------------------------------------------ */
 
-static int add_map(struct tt_prog *p, struct tt_map m)
-{
-	m.fd = -1;
-	vec_push(&p->maps, m);
-	return p->maps.n - 1;
-}
 
 /* Drops blocks no path from the entry reaches (code after exit() or
  * return, the exit block of a program that always exits): the verifier
@@ -2151,7 +1604,7 @@ static void build_probe(struct irb *b, struct sema_probe *sp)
 				    NULL, -1, &b->map_err_loc);
 		b->prog->actions.v[id].after_exit = true;
 		int s = irb_slot_sized(b, 8, 8, tt_sprintf("warnf#%d", id));
-		store_scalar(b, ref_slot(s, 0), 0, 8, ref_imm(id), NULL);
+		irb_store_int(b, ref_slot(s, 0), 0, 8, ref_imm(id), NULL);
 		/* a warning lost to a full ring buffer is not counted */
 		irb_call(b, BPF_FUNC_ringbuf_output, NULL, 4,
 			 ref_map(p->ringbuf_map), ref_slot(s, 0), ref_imm(8),
@@ -2163,7 +1616,7 @@ static void build_probe(struct irb *b, struct sema_probe *sp)
 		int add = irb_new_block(b), ret = irb_new_block(b);
 		irb_br(b, CC_EQ, ref_reg(b->lost), ref_imm(0), ret, add);
 		irb_set_block(b, add);
-		count_lost(b, ref_reg(b->lost), NULL);
+		irb_count_lost(b, ref_reg(b->lost), NULL);
 		irb_jmp(b, ret);
 		irb_set_block(b, ret);
 	}
@@ -2201,14 +1654,14 @@ static void build_probe(struct irb *b, struct sema_probe *sp)
 		   may fire again before the runtime stops it): the array
 		   lookup is inlined by the verifier, about 8 insns */
 		int k = irb_slot_sized(b, 4, 4, "exit_key");
-		store_scalar(b, ref_slot(k, 0), 0, 4, ref_imm(0), NULL);
+		irb_store_int(b, ref_slot(k, 0), 0, 4, ref_imm(0), NULL);
 		int v = irb_call(b, BPF_FUNC_map_lookup_elem, NULL, 2,
 				 ref_map(b->exit_map), ref_slot(k, 0));
 		int chk = irb_new_block(b), go = irb_new_block(b);
 		irb_br(b, CC_EQ, ref_reg(v), ref_imm(0), go, chk);
 		irb_set_block(b, chk);
-		struct irval f = load_scalar(b, ref_reg(v), 0, type_int(8, false),
-					     NULL);
+		struct irval f = irb_load(b, ref_reg(v), 0, type_int(8, false),
+					  NULL);
 		irb_br(b, CC_EQ, f.r, ref_imm(0), go, exit_block);
 		irb_set_block(b, go);
 	}
@@ -2219,11 +1672,11 @@ static void build_probe(struct irb *b, struct sema_probe *sp)
 					    .type = BPF_MAP_TYPE_PERCPU_ARRAY,
 					    .key_size = 4, .value_size = 0,
 					    .max_entries = 1 };
-			p->scratch_map = add_map(p, m);
+			p->scratch_map = irb_add_map(b, m);
 		}
 		/* the key that finds the scratch space lives on the stack */
 		int k = ir_slot_new(b->f, 4, 4, SPACE_STACK, "scratch_key");
-		store_scalar(b, ref_slot(k, 0), 0, 4, ref_imm(0), NULL);
+		irb_store_int(b, ref_slot(k, 0), 0, 4, ref_imm(0), NULL);
 		int s = irb_call(b, BPF_FUNC_map_lookup_elem, NULL, 2,
 				 ref_map(p->scratch_map), ref_slot(k, 0));
 		b->f->reg_names[s] = "scratch";
@@ -2276,7 +1729,7 @@ int ir_build(struct node *program, struct sema_result *sr, struct tt_prog *out)
 				    .value_type = sm->value,
 				    .nkeys = sm->nkeys };
 		/* the script maps come first, as sema numbered them */
-		if (add_map(out, m) != sm->id) {
+		if (irb_add_map(&b, m) != sm->id) {
 			diag_error(&sm->loc, "internal error: map %s is not "
 					     "map %d", sm->name, sm->id);
 			b.errors++;
@@ -2290,12 +1743,12 @@ int ir_build(struct node *program, struct sema_result *sr, struct tt_prog *out)
 			     .type = BPF_MAP_TYPE_RINGBUF,
 			     .max_entries = pages *
 					    (uint32_t)(page > 0 ? page : 4096) };
-	out->ringbuf_map = add_map(out, rb);
+	out->ringbuf_map = irb_add_map(&b, rb);
 	struct tt_map lost = { .name = "lost", .kind = MAPK_LOST,
 			       .type = BPF_MAP_TYPE_PERCPU_ARRAY,
 			       .key_size = 4, .value_size = 8,
 			       .max_entries = 1 };
-	out->lost_map = add_map(out, lost);
+	out->lost_map = irb_add_map(&b, lost);
 
 	b.exit_map = calls_exit(program) ? irb_internal_map(&b, "exit",
 				BPF_MAP_TYPE_ARRAY, 4, 16, 1) : -1;
@@ -2307,134 +1760,6 @@ int ir_build(struct node *program, struct sema_result *sr, struct tt_prog *out)
 	return b.errors ? -1 : 0;
 }
 
-/* len(@m): bpf_for_each_map_elem with a callback that adds one to a
- * counter in the caller's stack (its callback context) for every key. */
-struct irval irb_map_len(struct irb *b, int map, const struct srcloc *loc)
-{
-	struct ir_func *f = b->f;
-	struct ir_func *sub = ir_sub_new(f, tt_sprintf("%s.len%d", f->name,
-						       f->nsubs));
-	sub->loc = *loc;
-	int e = ir_block_new(sub);
-	int cnt = ir_reg_new(sub, "count"), v = ir_reg_new(sub, NULL);
-	struct ir_insn *in = ir_append(sub, e, IR_ARG);
-	in->dst = cnt;
-	in->imm = 3; /* (map, key, value, ctx) */
-	in = ir_append(sub, e, IR_LOAD);
-	in->dst = v;
-	in->arg[0] = ref_reg(cnt);
-	in->size = 8;
-	in = ir_append(sub, e, IR_ADD);
-	in->dst = v;
-	in->arg[0] = ref_reg(v);
-	in->arg[1] = ref_imm(1);
-	in = ir_append(sub, e, IR_STORE);
-	in->arg[0] = ref_reg(cnt);
-	in->arg[1] = ref_reg(v);
-	in->size = 8;
-	in = ir_append(sub, e, IR_RET);
-	in->arg[0] = ref_imm(0);
+/* ---- the walker's entry points in irb.h ------------------------------------ */
 
-	/* The callback context must be on the stack.  The counter starts
-	 * at a value the verifier cannot know (the clock) and the length is
-	 * the difference: with a known start it would follow every count
-	 * separately through the callback and give up ("program too
-	 * large") when the result is compared. */
-	int s = ir_slot_new(f, 8, 8, SPACE_STACK, "len");
-	int start = irb_call(b, BPF_FUNC_ktime_get_ns, loc, 0);
-	store_scalar(b, ref_slot(s, 0), 0, 8, ref_reg(start), loc);
-	irb_call(b, BPF_FUNC_for_each_map_elem, loc, 4, ref_map(map),
-		 ref_func(f->nsubs - 1), ref_slot(s, 0), ref_imm(0));
-	struct irval end = load_scalar(b, ref_slot(s, 0), 0, type_int(8, true),
-				       loc);
-	in = irb_emit(b, IR_SUB, loc);
-	in->dst = end.r.reg;
-	in->arg[0] = end.r;
-	in->arg[1] = ref_reg(start);
-	return end;
-}
-
-/* ---- hooks for ir_loops.c (loop bodies as subprograms) -------------------- */
-
-struct irb_fsave {
-	struct ir_func *f;
-	int cur, entry, body, ctx_reg;
-	bool uses_scratch;
-	void *sub;
-	VEC(struct var_home) vars;
-};
-
-struct irb_fsave *irb_func_push(struct irb *b, struct ir_func *f, int block,
-				int ctx_reg, void *sub)
-{
-	struct irb_fsave *s = xcalloc(1, sizeof(*s));
-	s->f = b->f;
-	s->cur = b->cur;
-	s->entry = b->entry;
-	s->body = b->body;
-	s->ctx_reg = b->ctx_reg;
-	s->uses_scratch = b->uses_scratch;
-	s->sub = b->sub;
-	s->vars.v = b->vars.v;
-	s->vars.n = b->vars.n;
-	s->vars.cap = b->vars.cap;
-	b->f = f;
-	b->cur = b->entry = b->body = block;
-	b->ctx_reg = ctx_reg;
-	b->uses_scratch = false;
-	b->sub = sub;
-	memset(&b->vars, 0, sizeof(b->vars));
-	return s;
-}
-
-bool irb_func_pop(struct irb *b, struct irb_fsave *s)
-{
-	bool scratch = b->uses_scratch;
-	vec_free(&b->vars);
-	b->f = s->f;
-	b->cur = s->cur;
-	b->entry = s->entry;
-	b->body = s->body;
-	b->ctx_reg = s->ctx_reg;
-	b->uses_scratch = s->uses_scratch;
-	b->sub = s->sub;
-	b->vars.v = s->vars.v;
-	b->vars.n = s->vars.n;
-	b->vars.cap = s->vars.cap;
-	free(s);
-	return scratch;
-}
-
-void *irb_sub(struct irb *b) { return b->sub; }
-struct ir_func *irb_func(struct irb *b) { return b->f; }
-int irb_cur(struct irb *b) { return b->cur; }
-struct node *irb_probe(struct irb *b) { return b->sp->probe; }
-struct tt_prog *irb_prog(struct irb *b) { return b->prog; }
 void irb_stmts(struct irb *b, struct node *blk) { stmts(b, blk); }
-void irb_fail(struct irb *b) { b->errors++; }
-void irb_need_scratch(struct irb *b) { b->uses_scratch = true; }
-
-void irb_var_get(struct irb *b, struct sema_var *v, int *reg, int *slot)
-{
-	struct var_home *h = var_home(b, v);
-	*reg = h->reg;
-	*slot = h->slot;
-}
-
-void irb_var_bind(struct irb *b, struct sema_var *v, int reg, int slot)
-{
-	struct var_home h = { v, reg, slot };
-	vec_push(&b->vars, h);
-}
-
-void irb_loop_push(struct irb *b, int brk, int cont)
-{
-	vec_push(&b->brk, brk);
-	vec_push(&b->cont, cont);
-}
-
-void irb_loop_pop(struct irb *b)
-{
-	b->brk.n--;
-	b->cont.n--;
-}

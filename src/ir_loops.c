@@ -2,8 +2,9 @@
  *
  * Takes: a FOR_MAP or FOR_RANGE node while ir_build lowers a function.
  * Produces: a subprogram of the current function holding the loop body
- * (ir.h, "Subprograms") and, in the current function, the helper call
- * that runs it:
+ * (ir.h, "Subprograms"; begun and ended with irb.h's subprogram builder,
+ * whose ops say how the body returns) and, in the current function, the
+ * helper call that runs it:
  *   for ($kv : @m) b   -> bpf_for_each_map_elem(@m, fn, &lctx, 0); the
  *                         body gets (map, key, value, &lctx)
  *   for ($i : a..c) b  -> bpf_loop(c > a ? c - a : 0, fn, &lctx, 0); the
@@ -71,6 +72,12 @@ struct irl_sub {
 	bool uses_scratch;      /* the body takes the caller's scratch base */
 	bool lends_scratch;     /* a loop in the body takes this one's */
 };
+
+static void loop_return(struct irb *b, void *data, const struct srcloc *loc);
+static void loop_map_err(struct irb *b, void *data, struct ref err);
+
+/* How a loop body subprogram is left (irb.h, subprograms). */
+static const struct irb_sub_ops loop_ops = { loop_return, loop_map_err };
 
 /* ---- emitting into a given function ---------------------------------- */
 
@@ -287,28 +294,21 @@ static struct ir_func *build_body(struct irb *b, struct node *n, bool is_map,
 					     tt_sprintf("cap%s", c->var->name));
 	}
 
-	struct ir_func *sub = ir_sub_new(pf, tt_sprintf("%s.loop%d", pf->name,
-							pf->nsubs));
-	sub->loc = *loc;
 	struct irl_sub *L = tt_alloc(sizeof(*L));
-	L->f = sub;
 	*lp = L;
-	int entry = ir_block_new(sub), body = ir_block_new(sub);
-	int cont = ir_block_new(sub), brk = ir_block_new(sub);
+	struct irb_sub *S = irb_sub_begin(b, "loop", loc, &loop_ops, L);
+	struct ir_func *sub = L->f = irb_func(b);
+	int entry = irb_cur(b), body = irb_new_block(b);
+	int cont = irb_new_block(b), brk = irb_new_block(b);
 	/* arguments: (map, key, value, ctx) or (index, ctx) */
 	int key = -1, value = -1, index = -1;
 	if (is_map) {
-		key = ir_reg_new(sub, "key");
-		value = ir_reg_new(sub, "value");
-		add(sub, entry, IR_ARG, key, ref_imm(0), ref_imm(0), loc)->imm = 1;
-		add(sub, entry, IR_ARG, value, ref_imm(0), ref_imm(0), loc)->imm = 2;
+		key = irb_sub_arg(b, 1, "key", loc);
+		value = irb_sub_arg(b, 2, "value", loc);
 	} else {
-		index = ir_reg_new(sub, "index");
-		add(sub, entry, IR_ARG, index, ref_imm(0), ref_imm(0), loc)->imm = 0;
+		index = irb_sub_arg(b, 0, "index", loc);
 	}
-	L->ctx_ptr = ir_reg_new(sub, "lctx");
-	add(sub, entry, IR_ARG, L->ctx_ptr, ref_imm(0), ref_imm(0), loc)->imm =
-		is_map ? 3 : 1;
+	L->ctx_ptr = irb_sub_arg(b, is_map ? 3 : 1, "lctx", loc);
 	int ctx = ir_reg_new(sub, "ctx");
 	load8(sub, body, ctx, ref_reg(L->ctx_ptr), LCTX_CTX, loc);
 	for (int k = 1; k <= depth; k++) {
@@ -317,7 +317,8 @@ static struct ir_func *build_body(struct irb *b, struct node *n, bool is_map,
 		      LCTX_FRAMES + 8 * (k - 1), loc);
 	}
 
-	struct irb_fsave *save = irb_func_push(b, sub, body, ctx, L);
+	irb_set_block(b, body);
+	irb_sub_set_ctx(b, ctx);
 	for (int i = 0; i < *ncaps; i++) {
 		struct capture *c = &(*caps)[i];
 		int alias = ir_alias_slot_new(sub, 1, c->cap >= 0 ? c->cap
@@ -348,7 +349,7 @@ static struct ir_func *build_body(struct irb *b, struct node *n, bool is_map,
 	irb_stmts(b, n->b);
 	irb_loop_pop(b);
 	irb_jmp(b, cont);
-	irb_func_pop(b, save);
+	irb_sub_end(b, S);
 
 	/* leaving the body: written scalars go back to the caller */
 	for (int blk = cont; blk <= brk; blk++) {
@@ -404,7 +405,7 @@ static void call_body(struct irb *b, struct node *n, struct ir_func *sub,
 		scratch |= f->slots[i].space == SPACE_SCRATCH;
 	if (scratch) {
 		/* this function looks up (or borrows) a scratch base */
-		struct irl_sub *up = irb_sub(b);
+		struct irl_sub *up = irb_sub_data(b);
 		if (up)
 			up->lends_scratch = true;
 		else
@@ -579,9 +580,10 @@ bool irl_for_range(struct irb *b, struct node *n)
 	return true;
 }
 
-void irl_return(struct irb *b, const struct srcloc *loc)
+/* `return` (and exit()) inside a loop body: set the flag, stop. */
+static void loop_return(struct irb *b, void *data, const struct srcloc *loc)
 {
-	struct irl_sub *L = irb_sub(b);
+	struct irl_sub *L = data;
 	struct ir_func *f = irb_func(b);
 	L->returns = true;
 	store8(f, irb_cur(b), ref_reg(L->ctx_ptr), LCTX_FLAG, ref_imm(1), loc);
@@ -589,9 +591,11 @@ void irl_return(struct irb *b, const struct srcloc *loc)
 	irb_set_block(b, irb_new_block(b));
 }
 
-void irl_map_err(struct irb *b, struct ref err)
+/* A failed map update (err != 0) inside a loop body: ORed into the loop
+ * context, which the caller hands on with irb_map_err(). */
+static void loop_map_err(struct irb *b, void *data, struct ref err)
 {
-	struct irl_sub *L = irb_sub(b);
+	struct irl_sub *L = data;
 	struct ir_func *f = irb_func(b);
 	int e = ir_reg_new(f, NULL);
 

@@ -1,0 +1,62 @@
+/* irb_impl.h — the IR builder's state (struct irb), for irb.c and the
+ * AST walker that drives it (ir_build.c) only; every other lowering uses
+ * irb.h's functions. */
+#ifndef IRB_IMPL_H
+#define IRB_IMPL_H
+
+#include "irb.h"
+#include "types.h"
+
+struct var_home {               /* where a variable lives in this function */
+	struct sema_var *var;
+	int reg;                    /* scalar: register */
+	int slot;                   /* aggregate: slot */
+};
+
+struct irb {
+	struct tt_prog *prog;
+	struct sema_result *sr;
+	struct sema_probe *sp;
+	struct ir_func *f;
+	int cur;                    /* current block */
+	int entry, body;
+	int ctx_reg;
+	int exit_block;             /* the probe's one way out (build_probe) */
+	int lost;                   /* register counting lost records, -1 */
+	int map_err;                /* register OR-ing map update results, -1 */
+	struct srcloc map_err_loc;  /* the first map update */
+	bool map_err_set;           /* map_err_loc is set */
+	bool uses_scratch;
+	int exit_map;               /* the "exit" map when a probe calls
+				       exit(), else -1 (build_probe) */
+	int errors;
+	VEC(struct var_home) vars;
+	VEC(int) brk, cont;         /* loop targets */
+	struct irb_sub *sub;        /* the subprogram being built, or NULL */
+	struct want {               /* where the value of `node` should go */
+		struct node *node;
+		struct ref r;
+		struct type *t;
+		bool output;        /* into a ring buffer record: printed
+				       only, its bytes after a string's NUL
+				       never matter */
+	} want;
+};
+
+/* Where v lives in the current function (made on first use). */
+struct var_home *irb_var_home(struct irb *b, struct sema_var *v);
+
+/* r + off for a slot reference (other refs unchanged). */
+static inline struct ref ref_add(struct ref r, int off)
+{
+	if (r.kind == REF_SLOT)
+		r.off += off;
+	return r;
+}
+
+static inline bool irb_is_scalar(const struct type *t)
+{
+	return t->kind == TY_INT || t->kind == TY_BOOL || t->kind == TY_PTR;
+}
+
+#endif
