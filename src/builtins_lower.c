@@ -5,7 +5,7 @@
  *
  * Takes: N_BUILTIN/N_CALL nodes that sema typed (builtins_type.c), and for
  * aggregations the N_MAP node assigned to.  Produces: their IR through the
- * irb_* helpers of ir_build.h, and their value. */
+ * IR builder (irb.h), and their value. */
 #include "builtins_lower.h"
 
 #include <elf.h>

@@ -5,7 +5,9 @@
  * are listed in ir_build.h.  Expressions are lowered by irb_expr (builtins
  * through their lowering hook, builtins_lower.h), statements by stmt();
  * conditions branch directly (cond_br) instead of materialising booleans.
- * A construct with no lowering yet is an error with its location. */
+ * Every instruction goes through the IR builder (irb.h, irb.c), whose
+ * state (src/irb_impl.h) this walker shares.  A construct with no
+ * lowering yet is an error with its location. */
 #include "ir_build.h"
 #include "irb_impl.h"
 
