@@ -84,6 +84,55 @@ int irb_slot(struct irb *b, struct type *t, const char *name)
 	return irb_slot_sized(b, t->size, t->align, name);
 }
 
+/* -k: after a probe_read helper that returned an error, the warning
+ * "Failed to probe_read_user: Bad address (-14)" at the construct that
+ * read (bpftrace.adoc -k); an ACT_WARNF whose arguments are the error
+ * (strerror_t) and the return code. */
+static void helper_check(struct irb *b, int helper, int r,
+			 const struct srcloc *loc)
+{
+	static const struct { int id; const char *name; } reads[] = {
+		{ BPF_FUNC_probe_read, "probe_read" },
+		{ BPF_FUNC_probe_read_str, "probe_read_str" },
+		{ BPF_FUNC_probe_read_user, "probe_read_user" },
+		{ BPF_FUNC_probe_read_kernel, "probe_read_kernel" },
+		{ BPF_FUNC_probe_read_user_str, "probe_read_user_str" },
+		{ BPF_FUNC_probe_read_kernel_str, "probe_read_kernel_str" },
+	};
+	const char *name = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(reads); i++)
+		if (reads[i].id == helper)
+			name = reads[i].name;
+	if (!name || !loc || b->prog->cfg.helper_check_level < 1 ||
+	    b->prog->ringbuf_map < 0)
+		return;
+	struct type *el[2] = { type_new(TY_STRERROR, 8, 8), type_int(8, true) };
+	struct type *args = type_tuple(el, 2);
+	int id = irb_action(b, ACT_WARNF,
+			    tt_sprintf("Failed to %s: %%s (%%d)", name), args,
+			    -1, loc);
+	int warn = irb_new_block(b), done = irb_new_block(b);
+	irb_br(b, CC_SGE, ref_reg(r), ref_imm(0), done, warn);
+	irb_set_block(b, warn);
+	int s = irb_slot_sized(b, 8 + args->size, 8,
+			       tt_sprintf("helper_error#%d", id));
+	irb_store_int(b, ref_slot(s, 0), 0, 8, ref_imm(id), NULL);
+	int neg = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_SUB, NULL);
+	in->dst = neg;
+	in->arg[0] = ref_imm(0);
+	in->arg[1] = ref_reg(r);
+	irb_store_int(b, ref_slot(s, 0), 8 + args->fields.v[0].offset, 8,
+		      ref_reg(neg), NULL);
+	irb_store_int(b, ref_slot(s, 0), 8 + args->fields.v[1].offset, 8,
+		      ref_reg(r), NULL);
+	irb_call(b, BPF_FUNC_ringbuf_output, NULL, 4,
+		 ref_map(b->prog->ringbuf_map), ref_slot(s, 0),
+		 ref_imm(8 + args->size), ref_imm(0));
+	irb_jmp(b, done);
+	irb_set_block(b, done);
+}
+
 int irb_call(struct irb *b, int helper, const struct srcloc *loc, int nargs,
 	     ...)
 {
@@ -97,6 +146,7 @@ int irb_call(struct irb *b, int helper, const struct srcloc *loc, int nargs,
 	for (int i = 0; i < nargs; i++)
 		in->arg[i] = va_arg(ap, struct ref);
 	va_end(ap);
+	helper_check(b, helper, d, loc);
 	return d;
 }
 
