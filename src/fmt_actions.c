@@ -111,9 +111,43 @@ int fmt_action_text(struct strbuf *out, const struct tt_action *a,
 	}
 }
 
+/* -k: the helper a->fmt returned the error code in the payload. */
+static void helper_error(const struct tt_action *a, const uint8_t *payload,
+			 size_t len, bool json)
+{
+	int64_t rc = 0;
+	if (len >= 8)
+		memcpy(&rc, payload, 8);
+	const char *msg = strerror((int)-rc);
+	fflush(stdout);
+	if (!json) {
+		diag_warning(&a->loc, "Failed to %s: %s (%lld)", a->fmt, msg,
+			     (long long)rc);
+		fflush(stderr);
+		return;
+	}
+	struct strbuf line = { 0 };
+	sb_puts(&line, "{\"type\": \"helper_error\", \"msg\": ");
+	out_json_string(&line, msg, strlen(msg));
+	sb_printf(&line, ", \"helper\": \"%s\", \"retcode\": %lld, "
+			 "\"filename\": ", a->fmt, (long long)rc);
+	const char *file = a->loc.src && a->loc.src->name ? a->loc.src->name
+							   : "";
+	out_json_string(&line, file, strlen(file));
+	sb_printf(&line, ", \"line\": %d, \"col\": %d}\n", a->loc.line,
+		  a->loc.col);
+	fwrite(line.s, 1, line.len, stdout);
+	fflush(stdout);
+	sb_free(&line);
+}
+
 void fmt_action(const struct tt_action *a, const uint8_t *payload, size_t len,
 		const struct tt_config *cfg, bool json)
 {
+	if (a->kind == ACT_HELPER_ERROR) {
+		helper_error(a, payload, len, json);
+		return;
+	}
 	struct strbuf text = { 0 };
 	int err = fmt_action_text(&text, a, payload, len, cfg);
 	const char *s = text.s ? text.s : "";

@@ -84,10 +84,10 @@ int irb_slot(struct irb *b, struct type *t, const char *name)
 	return irb_slot_sized(b, t->size, t->align, name);
 }
 
-/* -k: after a probe_read helper that returned an error, the warning
- * "Failed to probe_read_user: Bad address (-14)" at the construct that
- * read (bpftrace.adoc -k); an ACT_WARNF whose arguments are the error
- * (strerror_t) and the return code. */
+/* -k: after a probe_read helper that returned an error, an
+ * ACT_HELPER_ERROR with the return code, shown as bpftrace.adoc's -k
+ * shows it ("Failed to probe_read_user: Bad address (-14)" at the
+ * construct that read; a helper_error object in JSON). */
 static void helper_check(struct irb *b, int helper, int r,
 			 const struct srcloc *loc)
 {
@@ -106,29 +106,18 @@ static void helper_check(struct irb *b, int helper, int r,
 	if (!name || !loc || b->prog->cfg.helper_check_level < 1 ||
 	    b->prog->ringbuf_map < 0)
 		return;
-	struct type *el[2] = { type_new(TY_STRERROR, 8, 8), type_int(8, true) };
-	struct type *args = type_tuple(el, 2);
-	int id = irb_action(b, ACT_WARNF,
-			    tt_sprintf("Failed to %s: %%s (%%d)", name), args,
-			    -1, loc);
+	struct type *el[1] = { type_int(8, true) };
+	int id = irb_action(b, ACT_HELPER_ERROR, name, type_tuple(el, 1), -1,
+			    loc);
 	int warn = irb_new_block(b), done = irb_new_block(b);
 	irb_br(b, CC_SGE, ref_reg(r), ref_imm(0), done, warn);
 	irb_set_block(b, warn);
-	int s = irb_slot_sized(b, 8 + args->size, 8,
-			       tt_sprintf("helper_error#%d", id));
+	int s = irb_slot_sized(b, 16, 8, tt_sprintf("helper_error#%d", id));
 	irb_store_int(b, ref_slot(s, 0), 0, 8, ref_imm(id), NULL);
-	int neg = irb_reg(b, NULL);
-	struct ir_insn *in = irb_emit(b, IR_SUB, NULL);
-	in->dst = neg;
-	in->arg[0] = ref_imm(0);
-	in->arg[1] = ref_reg(r);
-	irb_store_int(b, ref_slot(s, 0), 8 + args->fields.v[0].offset, 8,
-		      ref_reg(neg), NULL);
-	irb_store_int(b, ref_slot(s, 0), 8 + args->fields.v[1].offset, 8,
-		      ref_reg(r), NULL);
+	irb_store_int(b, ref_slot(s, 0), 8, 8, ref_reg(r), NULL);
 	irb_call(b, BPF_FUNC_ringbuf_output, NULL, 4,
-		 ref_map(b->prog->ringbuf_map), ref_slot(s, 0),
-		 ref_imm(8 + args->size), ref_imm(0));
+		 ref_map(b->prog->ringbuf_map), ref_slot(s, 0), ref_imm(16),
+		 ref_imm(0));
 	irb_jmp(b, done);
 	irb_set_block(b, done);
 }

@@ -315,6 +315,7 @@ static int on_record(void *ctx, void *data, size_t size)
 	case ACT_JOIN:
 	case ACT_ERRORF:
 	case ACT_WARNF:
+	case ACT_HELPER_ERROR:
 		fmt_action(a, payload, len, &r->p->cfg, r->json);
 		break;
 	default:
