@@ -979,6 +979,28 @@ static enum addrspace as_of(struct irb *b, const struct type *p)
 }
 
 /* a[i] for pointers, arrays and strings. */
+/* A variable index past an array's end: bpftrace's runtime warning (the
+ * read still happens for a pointer's array, and reads 0 for one held in a
+ * slot). */
+static void oob_warning(struct irb *b, struct ref idx, int nelem,
+			const struct srcloc *loc)
+{
+	if (b->prog->ringbuf_map < 0)
+		return;
+	int id = irb_action(b, ACT_WARNF, "Array access out of bounds. This "
+			    "can lead to unexpected results.", NULL, -1, loc);
+	int warn = irb_new_block(b), done = irb_new_block(b);
+	irb_br(b, CC_ULT, idx, ref_imm(nelem), done, warn);
+	irb_set_block(b, warn);
+	int s = irb_slot_sized(b, 8, 8, tt_sprintf("warnf#%d", id));
+	irb_store_int(b, ref_slot(s, 0), 0, 8, ref_imm(id), NULL);
+	irb_call(b, BPF_FUNC_ringbuf_output, NULL, 4,
+		 ref_map(b->prog->ringbuf_map), ref_slot(s, 0), ref_imm(8),
+		 ref_imm(0));
+	irb_jmp(b, done);
+	irb_set_block(b, done);
+}
+
 static struct irval index_expr(struct irb *b, struct node *n)
 {
 	struct type *at = n->a->type, *et = n->type;
@@ -998,6 +1020,9 @@ static struct irval index_expr(struct irb *b, struct node *n)
 		a = irb_expr(b, n->a);
 	}
 	i = irb_expr(b, n->b);
+	if (i.r.kind != REF_IMM && n->a->type->kind == TY_ARRAY &&
+	    n->a->type->nelem > 0)
+		oob_warning(b, i.r, n->a->type->nelem, &n->loc);
 	if (at->kind == TY_PTR) {
 		if (i.r.kind == REF_IMM)
 			return read_mem(b, n, a.r, (int)(i.r.imm * esz), et,
