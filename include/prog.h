@@ -143,6 +143,7 @@ struct tt_config {
 	const char *stack_mode;
 	const char *str_trunc_trailer;
 	int max_cat_bytes, max_probes;
+	int max_bpf_progs;         /* programs one script may make (1024) */
 	int verbose;               /* -v */
 	char **pos_params;         /* positional parameters $1.. (argv) */
 	int npos_params;

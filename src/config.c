@@ -28,6 +28,7 @@ void config_defaults(struct tt_config *cfg)
 	cfg->str_trunc_trailer = "..";
 	cfg->max_cat_bytes = 10240;
 	cfg->max_probes = 1024;
+	cfg->max_bpf_progs = 1024;
 	cfg->perf_rb_pages = 64; /* 256 KiB with 4 KiB pages */
 	cfg->show_debug_info = true;
 }
@@ -50,7 +51,7 @@ static const struct {
 	  offsetof(struct tt_config, str_trunc_trailer) },
 	{ "max_cat_bytes", CFG_INT, offsetof(struct tt_config, max_cat_bytes) },
 	{ "max_probes", CFG_INT, offsetof(struct tt_config, max_probes) },
-	{ "max_bpf_progs", CFG_IGNORED, 0 },
+	{ "max_bpf_progs", CFG_INT, offsetof(struct tt_config, max_bpf_progs) },
 	{ "missing_probes", CFG_STR,
 	  offsetof(struct tt_config, missing_probes) },
 	{ "cache_user_symbols", CFG_STR,
@@ -78,7 +79,6 @@ static const struct {
 	int64_t ival;
 	const char *sval;
 } ignored_values[] = {
-	{ "max_bpf_progs", CFG_INT, 1024, NULL },
 	{ "cpp_demangle", CFG_BOOL, 1, NULL },
 	{ "lazy_symbolication", CFG_BOOL, 0, NULL },
 	{ "license", CFG_STR, 0, "GPL" },

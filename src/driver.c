@@ -102,6 +102,20 @@ static int check_max_probes(const struct sema_result *sr,
 		if (!prov_has(ap, PF_SPECIAL))
 			n++;
 	}
+	/* one BPF program per attach point: past max_bpf_progs bpftrace
+	   points at the probe that goes over */
+	for (int i = 0, progs = 0; i < sr->probes.n; i++) {
+		if (++progs <= cfg->max_bpf_progs)
+			continue;
+		struct node *pn = sr->probes.v[i].probe;
+		diag_error(pn->aps.n ? &pn->aps.v[0]->loc : &pn->loc,
+			   "Your program is trying to generate more than %d "
+			   "BPF programs, which exceeds the current limit of "
+			   "%d", sr->probes.n, cfg->max_bpf_progs);
+		diag_hint("You can increase the limit through the "
+			  "BPFTRACE_MAX_BPF_PROGS environment variable.");
+		return -1;
+	}
 	if (n <= cfg->max_probes)
 		return 0;
 	diag_error(NULL,
