@@ -73,6 +73,7 @@ enum builtin_flag {
 	X(usermode, 0, 0, BI_BARE)                                           \
 	X(signal_name, 1, 1, 0)                                              \
 	X(syscall_name, 1, 1, 0)                                             \
+	X(memcmp, 3, 3, 0)                                                   \
 	X(strstr, 2, 2, 0)                                                   \
 	X(strcontains, 2, 2, 0)                                              \
 	/* probe arguments and context */                                    \

@@ -975,6 +975,49 @@ static struct irval lo_strncmp(struct irb *b, struct node *n, struct node *m)
 	return scalar(n->type, r);
 }
 
+/* memcmp(a, b, n): the difference of the first differing bytes (as
+ * unsigned chars), 0 when the first n are equal; unrolled. */
+static struct irval lo_memcmp(struct irb *b, struct node *n, struct node *m)
+{
+	struct irval x = irb_expr(b, n->args.v[0]);
+	struct irval y = irb_expr(b, n->args.v[1]);
+	int lim = (int)n->args.v[2]->ival;
+	if (lim > x.t->size)
+		lim = x.t->size;
+	if (lim > y.t->size)
+		lim = y.t->size;
+	int r = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_MOV, &n->loc);
+	in->dst = r;
+	in->arg[0] = ref_imm(0);
+	int done = irb_new_block(b);
+	for (int i = 0; i < lim; i++) {
+		int ca = irb_reg(b, NULL), cb = irb_reg(b, NULL);
+		in = irb_emit(b, IR_LOAD, &n->loc);
+		in->dst = ca;
+		in->arg[0] = x.r;
+		in->off = i;
+		in->size = 1;
+		in = irb_emit(b, IR_LOAD, &n->loc);
+		in->dst = cb;
+		in->arg[0] = y.r;
+		in->off = i;
+		in->size = 1;
+		int diff = irb_new_block(b), next = irb_new_block(b);
+		irb_br(b, CC_NE, ref_reg(ca), ref_reg(cb), diff, next);
+		irb_set_block(b, diff);
+		in = irb_emit(b, IR_SUB, &n->loc);
+		in->dst = r;
+		in->arg[0] = ref_reg(ca);
+		in->arg[1] = ref_reg(cb);
+		irb_jmp(b, done);
+		irb_set_block(b, next);
+	}
+	irb_jmp(b, done);
+	irb_set_block(b, done);
+	return scalar(n->type, r);
+}
+
 /* x86_64 struct pt_regs offsets of the argument registers and ax */
 static struct irval lo_reg_arg(struct irb *b, struct node *n, struct node *m)
 {
@@ -1335,6 +1378,7 @@ static builtin_lower_fn *const lowerings[BI_COUNT] = {
 	[BI_strlen] = lo_strlen,
 	[BI_len] = lo_len,
 	[BI_strncmp] = lo_strncmp,
+	[BI_memcmp] = lo_memcmp,
 	[BI_strftime] = bv_lo_strftime,
 	[BI_elapsed] = bv_lo_elapsed,
 	[BI_username] = bv_lo_username,

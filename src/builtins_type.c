@@ -502,6 +502,38 @@ static struct type *ty_strncmp(struct sema *s, struct node *n)
 	return type_int(8, true);
 }
 
+static bool memcmp_operand(const struct type *t)
+{
+	return t->kind == TY_STR || t->kind == TY_ARRAY ||
+	       t->kind == TY_TUPLE || t->kind == TY_RECORD;
+}
+
+/* memcmp(left, right, count): two values held by the program (strings,
+ * arrays, tuples, records), count a literal, clamped to the smaller. */
+static struct type *ty_memcmp(struct sema *s, struct node *n)
+{
+	struct type *a = sema_expr(s, n->args.v[0]);
+	struct type *b = sema_expr(s, n->args.v[1]);
+	struct type *c = sema_expr(s, n->args.v[2]);
+	if (is_none(a) || is_none(b) || is_none(c))
+		return type_none();
+	struct type *bad = !memcmp_operand(a) ? a : !memcmp_operand(b) ? b
+									: NULL;
+	if (bad) {
+		sema_err(s, &n->loc, "memcmp() expects strings, arrays, tuples "
+				     "or records (%s provided)",
+			 type_name(bad));
+		return type_none();
+	}
+	if (n->args.v[2]->kind != N_INT) {
+		sema_err(s, &n->loc, "memcmp() expects an integer literal as "
+				     "its count (%s provided)",
+			 sema_kind_name(c));
+		return type_none();
+	}
+	return type_int(8, true);
+}
+
 /* len(@m): the number of elements of a keyed map */
 static struct type *ty_len(struct sema *s, struct node *n)
 {
@@ -1428,6 +1460,7 @@ static const struct builtin_typing typings[BI_COUNT] = {
 	[BI_strlen] = { AGG_NONE, ty_strlen },
 	[BI_len] = { AGG_NONE, ty_len },
 	[BI_strncmp] = { AGG_NONE, ty_strncmp },
+	[BI_memcmp] = { AGG_NONE, ty_memcmp },
 	[BI_strftime] = { AGG_NONE, ty_strftime },
 	[BI_elapsed] = { AGG_NONE, ty_elapsed },
 	[BI_username] = { AGG_NONE, ty_username },

@@ -607,6 +607,21 @@ Test(sema, pointer_arithmetic)
 			 "int32, int64"));
 }
 
+Test(sema, memcmp_arguments)
+{
+	TYPE("begin { $r = memcmp(\"ab\", \"ac\", 2); }", "Var $r", "int64");
+	ERR("begin { print(memcmp(1, \"a\", 1)); }",
+	    "stdin:1:15-32: ERROR: memcmp() expects strings, arrays, tuples "
+	    "or records (int8 provided)\n"
+	    "begin { print(memcmp(1, \"a\", 1)); }\n"
+	    "              ~~~~~~~~~~~~~~~~~\n");
+	ERR("begin { $n = 1; print(memcmp(\"a\", \"a\", $n)); }",
+	    "stdin:1:23-43: ERROR: memcmp() expects an integer literal as its "
+	    "count (int provided)\n"
+	    "begin { $n = 1; print(memcmp(\"a\", \"a\", $n)); }\n"
+	    "                      ~~~~~~~~~~~~~~~~~~~~\n");
+}
+
 Test(sema, error_operator_types)
 {
 	ERR("begin { $x = 1 + \"a\"; }",
