@@ -1663,6 +1663,26 @@ static void build_probe(struct irb *b, struct sema_probe *sp)
 		in->dst = b->lost;
 		in->arg[0] = ref_imm(0);
 	}
+	if (b->uses_scratch) {
+		if (p->scratch_map < 0) {
+			struct tt_map m = { .name = "scratch",
+					    .kind = MAPK_SCRATCH,
+					    .type = BPF_MAP_TYPE_PERCPU_ARRAY,
+					    .key_size = 4, .value_size = 0,
+					    .max_entries = 1 };
+			p->scratch_map = irb_add_map(b, m);
+		}
+		/* the key that finds the scratch space lives on the stack */
+		int k = ir_slot_new(b->f, 4, 4, SPACE_STACK, "scratch_key");
+		irb_store_int(b, ref_slot(k, 0), 0, 4, ref_imm(0), NULL);
+		int s = irb_call(b, BPF_FUNC_map_lookup_elem, NULL, 2,
+				 ref_map(p->scratch_map), ref_slot(k, 0));
+		b->f->reg_names[s] = "scratch";
+		b->f->scratch_reg = s;
+		int gate = irb_new_block(b);
+		irb_br(b, CC_EQ, ref_reg(s), ref_imm(0), exit_block, gate);
+		irb_set_block(b, gate);
+	}
 	if (p->cfg.pid > 0 && prov_has(sp->ap, PF_PID_FILTER)) {
 		/* -p PID on probes of every process: a predicate */
 		int go = irb_new_block(b);
@@ -1692,26 +1712,7 @@ static void build_probe(struct irb *b, struct sema_probe *sp)
 		irb_br(b, CC_EQ, f.r, ref_imm(0), go, exit_block);
 		irb_set_block(b, go);
 	}
-	if (b->uses_scratch) {
-		if (p->scratch_map < 0) {
-			struct tt_map m = { .name = "scratch",
-					    .kind = MAPK_SCRATCH,
-					    .type = BPF_MAP_TYPE_PERCPU_ARRAY,
-					    .key_size = 4, .value_size = 0,
-					    .max_entries = 1 };
-			p->scratch_map = irb_add_map(b, m);
-		}
-		/* the key that finds the scratch space lives on the stack */
-		int k = ir_slot_new(b->f, 4, 4, SPACE_STACK, "scratch_key");
-		irb_store_int(b, ref_slot(k, 0), 0, 4, ref_imm(0), NULL);
-		int s = irb_call(b, BPF_FUNC_map_lookup_elem, NULL, 2,
-				 ref_map(p->scratch_map), ref_slot(k, 0));
-		b->f->reg_names[s] = "scratch";
-		b->f->scratch_reg = s;
-		irb_br(b, CC_EQ, ref_reg(s), ref_imm(0), exit_block, b->body);
-	} else {
-		irb_jmp(b, b->body);
-	}
+	irb_jmp(b, b->body);
 	prune_unreachable(b->f);
 
 	struct tt_probe tp = { 0 };
