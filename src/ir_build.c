@@ -1696,10 +1696,14 @@ static void build_probe(struct irb *b, struct sema_probe *sp)
 		       exit_block);
 		irb_set_block(b, go);
 	}
-	if (b->exit_map >= 0 && !prov_has(sp->ap, PF_SPECIAL)) {
+	if (b->exit_map >= 0 && !prov_has(sp->ap, PF_SPECIAL) &&
+	    sp->ap->prov != PROV_ITER) {
 		/* once exit() has been called the probes do nothing (a timer
 		   may fire again before the runtime stops it): the array
-		   lookup is inlined by the verifier, about 8 insns */
+		   lookup is inlined by the verifier, about 8 insns.  Not in
+		   an iterator: as bpftrace's, it visits every object even
+		   after exit() (`iter:task { printf(..); exit(); }` prints
+		   every task) */
 		int k = irb_slot_sized(b, 4, 4, "exit_key");
 		irb_store_int(b, ref_slot(k, 0), 0, 4, ref_imm(0), NULL);
 		int v = irb_call(b, BPF_FUNC_map_lookup_elem, NULL, 2,
