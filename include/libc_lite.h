@@ -64,15 +64,6 @@ struct tt_regex *tt_regcomp(const char *pattern, const char **err);
 bool tt_regsearch(const struct tt_regex *re, const char *s);
 void tt_regfree(struct tt_regex *re);
 
-/* Splits a command line into words as a shell (and wordexp with
- * WRDE_NOCMD) does, without expansions: blanks separate words, '...'
- * keeps everything, "..." keeps everything but \\ \" \$ \` and
- * \newline, a backslash outside quotes keeps the next character.
- * Returns a NULL-terminated malloc'd vector (one allocation: free() it)
- * and sets *argc, or NULL with *err set for an unterminated quote or
- * an empty line: -c CMD. */
-char **tt_split_words(const char *s, int *argc, const char **err);
-
 int tt_strcasecmp(const char *a, const char *b);
 int tt_strncasecmp(const char *a, const char *b, size_t n);
 

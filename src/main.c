@@ -80,24 +80,16 @@ static char *slurp(FILE *f, size_t *len)
 	return b.s;
 }
 
-/* True when the first word of -c CMD (split as a shell does) names an
- * executable file, directly (with a '/') or through $PATH, as execvp()
- * will look for it; otherwise says so, as bpftrace. */
+/* True when the first word of -c CMD names an executable file, directly
+ * (with a '/') or through $PATH, as execvp() will look for it. */
 static bool cmd_executable(const char *cmd)
 {
-	int argc;
-	const char *err;
-	char **argv = tt_split_words(cmd, &argc, &err);
+	cmd += strspn(cmd, " ");
+	size_t n = strcspn(cmd, " ");
+	char *word = strndup(cmd, n);
 	struct stat st;
 	bool ok = false;
 
-	if (!argv) {
-		fprintf(stderr, "ERROR: Failed to parse command '%s': %s\n",
-			cmd, err);
-		return false;
-	}
-	const char *word = argv[0];
-	size_t n = strlen(word);
 	if (strchr(word, '/')) {
 		ok = !stat(word, &st) && S_ISREG(st.st_mode) &&
 		     !access(word, X_OK);
@@ -116,10 +108,7 @@ static bool cmd_executable(const char *cmd)
 			path += dl + (path[dl] == ':');
 		}
 	}
-	if (!ok)
-		fprintf(stderr, "ERROR: Failed to fork child: path '%s' does "
-			"not exist or is not executable\n", word);
-	free(argv);
+	free(word);
 	return ok;
 }
 
@@ -263,8 +252,15 @@ static int parse_flags_run(int argc, char **argv, struct driver_opts *o,
 				return 1;
 			break;
 		case 'c':
-			if (!cmd_executable(tt_optarg))
+			if (!cmd_executable(tt_optarg)) {
+				fprintf(stderr, "ERROR: Failed to fork child: path "
+					"'%.*s' does not exist or is not "
+					"executable\n",
+					(int)strcspn(tt_optarg + strspn(tt_optarg, " "),
+						     " "),
+					tt_optarg + strspn(tt_optarg, " "));
 				return 1;
+			}
 			o->cfg.cmd = tt_optarg;
 			break;
 		case 'l': cl->list = true; break;

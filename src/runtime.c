@@ -42,7 +42,6 @@
 #include "attach.h"
 #include "fmt_actions.h"
 #include "fmt_values.h"
-#include "libc_lite.h"
 #include "loader.h"
 #include "mapio.h"
 #include "output.h"
@@ -385,19 +384,22 @@ struct child {
 	bool exited;
 };
 
-/* Forks CMD (split into words as a shell does: quotes and backslashes,
- * no expansions, as bpftrace) held until child_start(): tracing must be
- * in place before it runs. */
+/* Forks CMD (split on spaces, no quote removal, as bpftrace) held until
+ * child_start(): tracing must be in place before it runs. */
 static int child_spawn(struct child *c, const char *cmd)
 {
 	int fds[2];
+	char *copy = xmalloc(strlen(cmd) + 1), *save = NULL;
+	char **argv = xcalloc(strlen(cmd) / 2 + 2, sizeof(char *));
 	int argc = 0;
-	const char *why;
-	char **argv = tt_split_words(cmd, &argc, &why);
 
-	if (!argv || pipe2(fds, O_CLOEXEC) < 0) {
+	strcpy(copy, cmd);
+	for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save))
+		argv[argc++] = w;
+	if (argc == 0 || pipe2(fds, O_CLOEXEC) < 0) {
 		fprintf(stderr, "ERROR: cannot run '%s': %s\n", cmd,
-			argv ? strerror(errno) : why);
+			argc ? strerror(errno) : "empty command");
+		free(copy);
 		free(argv);
 		return -EINVAL;
 	}
@@ -420,6 +422,7 @@ static int child_spawn(struct child *c, const char *cmd)
 	int err = c->pid < 0 ? -errno : 0;
 	close(fds[0]);
 	c->go = fds[1];
+	free(copy);
 	free(argv);
 	return err;
 }

@@ -14,7 +14,6 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <wordexp.h>
 
 #include "libc_lite.h"
 
@@ -445,49 +444,4 @@ Test(regex, errors)
 	cr_expect(tt_regsearch(t, "ms_1:200"));
 	cr_expect(!tt_regsearch(t, "ms:2x0"));
 	tt_regfree(t);
-}
-
-/* ---- shell words (-c CMD) against glibc's wordexp ---- */
-
-Test(split_words, as_wordexp)
-{
-	static const char *const cmds[] = {
-		"python3 -c \"import os\"",
-		"sh -c 'echo a  b'",
-		"  ./prog   one\ttwo  ",
-		"a\\ b c",
-		"x'y z'\"w v\"",
-		"say \"it's \\\"here\\\"\"",
-		"\"\\a\\\\b\" 'c\\d'",
-		"''",
-		"a \"\" b",
-		"line\\\nnext",
-	};
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(*cmds); i++) {
-		wordexp_t g;
-		int argc = -1;
-		const char *err = NULL;
-		cr_assert(!wordexp(cmds[i], &g, WRDE_NOCMD), "%s", cmds[i]);
-		char **v = tt_split_words(cmds[i], &argc, &err);
-		cr_assert(v, "%s: %s", cmds[i], err);
-		cr_expect_eq((size_t)argc, g.we_wordc, "%s: %d words", cmds[i],
-			     argc);
-		for (size_t j = 0; j < g.we_wordc && j < (size_t)argc; j++)
-			cr_expect_str_eq(v[j], g.we_wordv[j], "%s: word %zu",
-					 cmds[i], j);
-		cr_expect_null(v[argc]);
-		free(v);
-		wordfree(&g);
-	}
-}
-
-Test(split_words, errors)
-{
-	static const char *const bad[] = { "sh -c \"echo", "it's", "", "  \t" };
-	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
-		int argc;
-		const char *err = NULL;
-		cr_expect_null(tt_split_words(bad[i], &argc, &err), "%s", bad[i]);
-		cr_expect(err && *err, "%s: no message", bad[i]);
-	}
 }
