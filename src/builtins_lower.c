@@ -931,6 +931,19 @@ static struct irval lo_strlen(struct irb *b, struct node *n, struct node *m)
 	return scalar(n->type, i);
 }
 
+/* A register holding the byte at p + off (zero-extended). */
+static int load_byte(struct irb *b, struct ref p, int off,
+		     const struct srcloc *loc)
+{
+	int r = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_LOAD, loc);
+	in->dst = r;
+	in->arg[0] = p;
+	in->off = off;
+	in->size = 1;
+	return r;
+}
+
 /* strncmp(a, b, n): 0 when the first n bytes (up to a common NUL) are
  * equal, else 1. */
 static struct irval lo_strncmp(struct irb *b, struct node *n, struct node *m)
@@ -948,17 +961,8 @@ static struct irval lo_strncmp(struct irb *b, struct node *n, struct node *m)
 	in->arg[0] = ref_imm(1);
 	int done = irb_new_block(b), eq = irb_new_block(b);
 	for (int i = 0; i < lim; i++) {
-		int ca = irb_reg(b, NULL), cb = irb_reg(b, NULL);
-		in = irb_emit(b, IR_LOAD, &n->loc);
-		in->dst = ca;
-		in->arg[0] = x.r;
-		in->off = i;
-		in->size = 1;
-		in = irb_emit(b, IR_LOAD, &n->loc);
-		in->dst = cb;
-		in->arg[0] = y.r;
-		in->off = i;
-		in->size = 1;
+		int ca = load_byte(b, x.r, i, &n->loc);
+		int cb = load_byte(b, y.r, i, &n->loc);
 		int same = irb_new_block(b), next = irb_new_block(b);
 		irb_br(b, CC_NE, ref_reg(ca), ref_reg(cb), done, same);
 		irb_set_block(b, same);
@@ -992,17 +996,8 @@ static struct irval lo_memcmp(struct irb *b, struct node *n, struct node *m)
 	in->arg[0] = ref_imm(0);
 	int done = irb_new_block(b);
 	for (int i = 0; i < lim; i++) {
-		int ca = irb_reg(b, NULL), cb = irb_reg(b, NULL);
-		in = irb_emit(b, IR_LOAD, &n->loc);
-		in->dst = ca;
-		in->arg[0] = x.r;
-		in->off = i;
-		in->size = 1;
-		in = irb_emit(b, IR_LOAD, &n->loc);
-		in->dst = cb;
-		in->arg[0] = y.r;
-		in->off = i;
-		in->size = 1;
+		int ca = load_byte(b, x.r, i, &n->loc);
+		int cb = load_byte(b, y.r, i, &n->loc);
 		int diff = irb_new_block(b), next = irb_new_block(b);
 		irb_br(b, CC_NE, ref_reg(ca), ref_reg(cb), diff, next);
 		irb_set_block(b, diff);
