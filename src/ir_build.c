@@ -1593,34 +1593,11 @@ static void prune_unreachable(struct ir_func *f)
 	free(stack);
 }
 
-static void build_probe(struct irb *b, struct sema_probe *sp)
+/* The probe's way out, at the exit block: the "Map full" warning and the
+ * lost-records count when they were needed. */
+static void probe_exit_path(struct irb *b)
 {
 	struct tt_prog *p = b->prog;
-	struct node *probe = sp->probe;
-	b->sp = sp;
-	b->f = ir_func_new(probes_ap_name(sp->ap));
-	b->uses_scratch = false;
-	b->vars.n = 0;
-	b->map_err = -1;
-	b->map_err_set = false;
-	b->lost = -1;
-	b->entry = irb_new_block(b);
-	b->cur = b->entry;
-	b->ctx_reg = irb_reg(b, "ctx");
-	struct ir_insn *in = irb_emit(b, IR_CTX, &probe->loc);
-	in->dst = b->ctx_reg;
-	b->body = irb_new_block(b);
-	int exit_block = irb_new_block(b);
-	b->exit_block = exit_block;
-	b->cur = b->body;
-	if (probe->a) {
-		int go = irb_new_block(b);
-		cond_br(b, probe->a, go, exit_block);
-		irb_set_block(b, go);
-	}
-	stmts(b, probe->b);
-	irb_jmp(b, exit_block);
-	irb_set_block(b, exit_block);
 	if (b->map_err >= 0) {
 		/* a map update failed: "WARNING: Map full; can't update
 		 * element" (bpftrace's words), once per run of the probe */
@@ -1647,22 +1624,16 @@ static void build_probe(struct irb *b, struct sema_probe *sp)
 		irb_jmp(b, ret);
 		irb_set_block(b, ret);
 	}
-	in = irb_emit(b, IR_RET, NULL);
-	in->arg[0] = ref_imm(0);
-	pin_addressed(b);
+}
 
-	/* entry: ctx, then the scratch base when big slots are used */
-	b->cur = b->entry;
-	if (b->map_err >= 0) {
-		in = irb_emit(b, IR_MOV, NULL);
-		in->dst = b->map_err;
-		in->arg[0] = ref_imm(0);
-	}
-	if (b->lost >= 0) {
-		in = irb_emit(b, IR_MOV, NULL);
-		in->dst = b->lost;
-		in->arg[0] = ref_imm(0);
-	}
+/* The checks at a probe's entry, before its body: the scratch space
+ * lookup, the -p PID filter and the exit() flag; each goes to the exit
+ * block when it fails. */
+static void probe_entry_gates(struct irb *b, struct sema_probe *sp)
+{
+	struct tt_prog *p = b->prog;
+	int exit_block = b->exit_block;
+	struct ir_insn *in;
 	if (b->uses_scratch) {
 		if (p->scratch_map < 0) {
 			struct tt_map m = { .name = "scratch",
@@ -1716,6 +1687,54 @@ static void build_probe(struct irb *b, struct sema_probe *sp)
 		irb_br(b, CC_EQ, f.r, ref_imm(0), go, exit_block);
 		irb_set_block(b, go);
 	}
+}
+
+static void build_probe(struct irb *b, struct sema_probe *sp)
+{
+	struct tt_prog *p = b->prog;
+	struct node *probe = sp->probe;
+	b->sp = sp;
+	b->f = ir_func_new(probes_ap_name(sp->ap));
+	b->uses_scratch = false;
+	b->vars.n = 0;
+	b->map_err = -1;
+	b->map_err_set = false;
+	b->lost = -1;
+	b->entry = irb_new_block(b);
+	b->cur = b->entry;
+	b->ctx_reg = irb_reg(b, "ctx");
+	struct ir_insn *in = irb_emit(b, IR_CTX, &probe->loc);
+	in->dst = b->ctx_reg;
+	b->body = irb_new_block(b);
+	int exit_block = irb_new_block(b);
+	b->exit_block = exit_block;
+	b->cur = b->body;
+	if (probe->a) {
+		int go = irb_new_block(b);
+		cond_br(b, probe->a, go, exit_block);
+		irb_set_block(b, go);
+	}
+	stmts(b, probe->b);
+	irb_jmp(b, exit_block);
+	irb_set_block(b, exit_block);
+	probe_exit_path(b);
+	in = irb_emit(b, IR_RET, NULL);
+	in->arg[0] = ref_imm(0);
+	pin_addressed(b);
+
+	/* entry: ctx, then the scratch base when big slots are used */
+	b->cur = b->entry;
+	if (b->map_err >= 0) {
+		in = irb_emit(b, IR_MOV, NULL);
+		in->dst = b->map_err;
+		in->arg[0] = ref_imm(0);
+	}
+	if (b->lost >= 0) {
+		in = irb_emit(b, IR_MOV, NULL);
+		in->dst = b->lost;
+		in->arg[0] = ref_imm(0);
+	}
+	probe_entry_gates(b, sp);
 	irb_jmp(b, b->body);
 	prune_unreachable(b->f);
 
