@@ -108,4 +108,10 @@ bool cdecl_constant(const char *name, int64_t *value, struct type **type);
  * function-like), or NULL. */
 const char *cdecl_macro(const char *name);
 
+/* Whether the definitions given so far leave an #if/#ifdef/#ifndef group
+ * that is not taken open: what follows in the script (probes, macros,
+ * maps) is left out, as the C preprocessor bpftrace runs scripts through
+ * leaves it out. */
+bool cdecl_skipping(void);
+
 #endif

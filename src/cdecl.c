@@ -1464,6 +1464,11 @@ static void predefine(void)
 	define("__BPFTRACE__", "1");
 }
 
+bool cdecl_skipping(void)
+{
+	return skipping();
+}
+
 int cdecl_parse_defs(const char *text, const struct srcloc *loc)
 {
 	struct cp P = { .text = text, .base = loc };

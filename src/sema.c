@@ -1982,10 +1982,16 @@ int sema_run(struct node *program, const struct tt_config *cfg,
 	struct sema s = { .cfg = cfg, .res = res };
 	/* C definitions first: probes and casts may name their types */
 	cdecl_reset();
-	for (int i = 0; i < program->args.n; i++)
-		if (program->args.v[i]->kind == N_CDEFN)
-			cdecl_parse_defs(program->args.v[i]->str,
-					 &program->args.v[i]->loc);
+	int kept = 0;
+	for (int i = 0; i < program->args.n; i++) {
+		struct node *n = program->args.v[i];
+		if (n->kind == N_CDEFN)
+			cdecl_parse_defs(n->str, &n->loc);
+		else if (cdecl_skipping())
+			continue; /* inside an #if group not taken */
+		program->args.v[kept++] = n;
+	}
+	program->args.n = kept;
 	cdecl_finish();
 	for (int i = 0; i < program->args.n; i++) {
 		struct node *n = program->args.v[i];
