@@ -1,6 +1,6 @@
 /* prov_timer.c — interval:UNIT:N (i:) and profile:UNIT:N (p:), also
- * written interval:Ns / profile:99hz; UNIT is s, ms, us, hz (and ns for
- * profile).
+ * written interval:Ns / profile:99hz, and interval:N (N nanoseconds);
+ * UNIT is s, ms, us, hz (and ns for profile).
  *
  * Both are software cpu-clock perf events (BPF_PROG_TYPE_PERF_EVENT):
  * interval one timer on one CPU, profile one sampler on every CPU.  The
@@ -21,15 +21,19 @@ static int timer_parse(struct attach_point *ap, char **parts, int n)
 	static const char *const units[] = { "s", "ms", "us", "hz", "ns" };
 	const char *unit, *count;
 	char *split = NULL;
+	bool bare = false;
 	if (n == 2) {
 		const char *p = parts[1];
 		while (isdigit((unsigned char)*p))
 			p++;
-		if (p == parts[1] || !*p)
+		if (p == parts[1])
 			return prov_nargs_error(ap, "2 arguments");
+		/* interval:1000000000: a count without a unit is in
+		   nanoseconds (language.md) */
+		bare = !*p;
 		split = tt_strndup(parts[1], p - parts[1]);
 		count = split;
-		unit = p;
+		unit = bare ? "ns" : p;
 	} else if (n == 3) {
 		unit = parts[1];
 		count = parts[2];
@@ -40,7 +44,8 @@ static int timer_parse(struct attach_point *ap, char **parts, int n)
 	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
 		if (!strcmp(unit, units[i]))
 			ok = true;
-	if (!ok || (ap->prov == PROV_INTERVAL && !strcmp(unit, "ns"))) {
+	if (!ok || (ap->prov == PROV_INTERVAL && !bare &&
+		    !strcmp(unit, "ns"))) {
 		diag_error(&ap->loc, "%s is not an accepted unit of time", unit);
 		return -1;
 	}
