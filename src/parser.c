@@ -297,12 +297,14 @@ static void parse_expr_list(struct parser *P, struct node_vec *out, int close,
 	}
 }
 
-/* call := IDENT '(' [expr_list] ')' */
+/* call := IDENT ['!'] '(' [expr_list] ')'   (greet!() calls a macro, as
+ * language.md writes it) */
 static struct node *parse_call(struct parser *P)
 {
 	struct token name = next(P);
 	struct node *n = mk(N_CALL, &name);
 	n->name = name.str;
+	accept(P, '!');
 	expect(P, '(', NULL);
 	if (!peek_punct(P, ')'))
 		parse_expr_list(P, &n->args, ')', ") or \",\"");
@@ -479,7 +481,8 @@ static struct node *parse_primary(struct parser *P)
 		if (strcmp(tok_describe(t), "identifier") != 0 &&
 		    !is_ident(t, "config"))
 			unexpected(P, t, NULL);
-		if (is_punct(peek(P, 1), '('))
+		if (is_punct(peek(P, 1), '(') ||
+		    (is_punct(peek(P, 1), '!') && is_punct(peek(P, 2), '(')))
 			return parse_call(P);
 		n = mk(N_BUILTIN, t);
 		n->name = t->str;
@@ -971,8 +974,9 @@ static struct node *parse_macro(struct parser *P)
 		unexpected(P, name, "identifier");
 	n->name = name->str;
 	next(P);
-	expect(P, '(', NULL);
-	while (!peek_punct(P, ')')) {
+	/* macro NAME { ... }: no parameters (language.md's greet) */
+	bool params = accept(P, '(');
+	while (params && !peek_punct(P, ')')) {
 		const struct token *t = peek(P, 0);
 		struct node *p;
 		if (t->kind == T_VAR)
@@ -990,7 +994,8 @@ static struct node *parse_macro(struct parser *P)
 		if (!accept(P, ','))
 			break;
 	}
-	expect(P, ')', ") or \",\"");
+	if (params)
+		expect(P, ')', ") or \",\"");
 	finish(P, n);
 	struct srcloc head = n->loc;
 	n->b = parse_block(P, true);
