@@ -110,15 +110,32 @@ static struct type *ty_exit(struct sema *s, struct node *n)
 static struct type *ty_str(struct sema *s, struct node *n)
 {
 	struct node *a = n->args.v[0];
+	uint64_t skip = 0;
+	if (a->kind == N_BINOP && a->op == '+' && a->a->kind == N_POSPARAM &&
+	    a->b->kind == N_INT) {
+		/* str($1 + k): the parameter's text from its k-th byte
+		 * (language.md), k at most its length */
+		skip = a->b->ival;
+		n->args.v[0] = a = a->a;
+	}
 	if (a->kind == N_POSPARAM) {
 		/* str($1) is the parameter's text, even when it is a
 		 * number: the literal it stands for */
 		const struct tt_config *c = sema_cfg(s);
 		const char *p = a->ival >= 1 && (int64_t)a->ival <= c->npos_params
 					? c->pos_params[a->ival - 1] : "";
+		if (skip > strlen(p)) {
+			/* now: the node is rewritten in sema's first,
+			   quiet walk */
+			diag_error(&n->loc,
+				 "cannot use offset %llu on a positional "
+				 "parameter of length %zu",
+				 (unsigned long long)skip, strlen(p));
+			skip = strlen(p);
+		}
 		a->kind = N_STR;
-		a->str = p;
-		a->slen = strlen(p);
+		a->str = p + skip;
+		a->slen = strlen(p + skip);
 	}
 	struct type *t = sema_expr(s, n->args.v[0]);
 	if (n->args.n > 1) {
