@@ -65,7 +65,8 @@ static int perf_parse(struct attach_point *ap, char **parts, int n)
 			   probes_provider_name(ap->prov));
 		return -1;
 	}
-	if (n == 3 && strcmp(parts[2], "*") &&
+	/* software:EVENT: (an empty count): the event's default */
+	if (n == 3 && *parts[2] && strcmp(parts[2], "*") &&
 	    !prov_parse_u64(parts[2], &ap->freq)) {
 		diag_error(&ap->loc, "Found trailing non-numeric characters: %s",
 			   parts[2]);
