@@ -1160,6 +1160,20 @@ static struct type *type_index(struct sema *s, struct node *n)
 					"provided)", type_name(i));
 		return type_none();
 	}
+	if (a->kind == TY_TUPLE) {
+		/* $t[1 - 1]: a tuple element by a constant index
+		   (language.md), the same as $t.0 */
+		if (n->b->kind != N_INT) {
+			sema_err(s, &n->b->loc,
+				 "The index of a tuple must be an integer "
+				 "literal (a constant expression)");
+			return type_none();
+		}
+		n->kind = N_FIELD;
+		n->name = tt_sprintf("%llu", (unsigned long long)n->b->ival);
+		n->b = NULL;
+		return type_fieldexpr(s, n);
+	}
 	/* (a flexible array member, arr[0], has no bound) */
 	int nelem = a->kind == TY_ARRAY ? (a->nelem ? a->nelem : -1)
 		    : a->kind == TY_STR ? a->size : -1;
