@@ -25,8 +25,8 @@ enum builtin_flag {
 };
 
 #define BUILTINS(X)                                                           \
-	X(pid, 0, 0, BI_BARE)                                                \
-	X(tid, 0, 0, BI_BARE)                                                \
+	X(pid, 0, 1, BI_BARE)                                                \
+	X(tid, 0, 1, BI_BARE)                                                \
 	X(uid, 0, 0, BI_BARE)                                                \
 	X(gid, 0, 0, BI_BARE)                                                \
 	X(nsecs, 0, 1, BI_BARE)                                              \

@@ -13,6 +13,7 @@
 #include <linux/bpf.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 
 #include "builtins_lower_values.h"
@@ -55,14 +56,56 @@ static struct irval op_imm(struct irb *b, enum ir_op op, int src, int64_t imm,
 	return scalar(t, d);
 }
 
+/* The PID namespace tinytrace runs in, when it is not the initial one
+ * (whose inode is fixed, PROC_PID_INIT_INO): its device, in the kernel's
+ * dev_t encoding, and inode, as bpf_get_ns_current_pid_tgid takes them.
+ * False in the initial namespace (or without /proc): there pid(curr_ns)
+ * is pid(init).  (/proc shows that namespace's pids, so ustack/usym
+ * values carry them too: store_pid_probe.) */
+static bool own_pidns(uint64_t *dev, uint64_t *ino)
+{
+	struct stat st;
+	if (stat("/proc/self/ns/pid", &st) < 0 || st.st_ino == 0xEFFFFFFCu)
+		return false;
+	*dev = ((uint64_t)major(st.st_dev) << 20) | minor(st.st_dev);
+	*ino = st.st_ino;
+	return true;
+}
+
+/* pid/tid as seen from tinytrace's PID namespace (curr_ns, the default)
+ * when that is not the initial one: bpf_get_ns_current_pid_tgid into a
+ * zeroed struct bpf_pidns_info { u32 pid (the thread), u32 tgid }.
+ * Returns false when the initial namespace's ids are the answer. */
+static bool lo_ns_id(struct irb *b, struct node *n, int off,
+		     struct irval *out)
+{
+	uint64_t dev, ino;
+	if ((n->args.n && !strcmp(n->args.v[0]->name, "init")) ||
+	    !own_pidns(&dev, &ino))
+		return false;
+	int s = irb_slot_sized(b, 8, 8, "pidns_info");
+	irb_zero(b, ref_slot(s, 0), 0, 8, &n->loc);
+	irb_call(b, BPF_FUNC_get_ns_current_pid_tgid, &n->loc, 4,
+		 ref_imm((int64_t)dev), ref_imm((int64_t)ino), ref_slot(s, 0),
+		 ref_imm(8));
+	*out = irb_load(b, ref_slot(s, 0), off, n->type, &n->loc);
+	return true;
+}
+
 static struct irval lo_pid(struct irb *b, struct node *n, struct node *m)
 {
+	struct irval v;
+	if (lo_ns_id(b, n, 4, &v))
+		return v;
 	int r = irb_call(b, BPF_FUNC_get_current_pid_tgid, &n->loc, 0);
 	return op_imm(b, IR_LSHR, r, 32, n->type, &n->loc);
 }
 
 static struct irval lo_tid(struct irb *b, struct node *n, struct node *m)
 {
+	struct irval v;
+	if (lo_ns_id(b, n, 0, &v))
+		return v;
 	int r = irb_call(b, BPF_FUNC_get_current_pid_tgid, &n->loc, 0);
 	int d = irb_reg(b, NULL);
 	struct ir_insn *in = irb_emit(b, IR_ZEXT, &n->loc);
@@ -1122,18 +1165,6 @@ static void store_at(struct irb *b, struct ref dst, int off, int size,
 	in->arg[1] = v;
 	in->off = off;
 	in->size = size;
-}
-
-/* The pid namespace tinytrace runs in, when it is not the initial one
- * (whose inode is PROC_PID_INIT_INO): /proc shows that namespace's pids. */
-static bool own_pidns(uint64_t *dev, uint64_t *ino)
-{
-	struct stat st;
-	if (stat("/proc/self/ns/pid", &st) < 0 || st.st_ino == 0xEFFFFFFCu)
-		return false;
-	*dev = st.st_dev;
-	*ino = st.st_ino;
-	return true;
 }
 
 /* ustack/usym values carry the process (its tgid, as this namespace's

@@ -28,6 +28,23 @@ static struct type *ty_u32(struct sema *s, struct node *n) { return type_int(4, 
 static struct type *ty_u64(struct sema *s, struct node *n) { return type_int(8, false); }
 static struct type *ty_comm(struct sema *s, struct node *n) { return type_str(16); }
 
+/* pid, tid, pid(curr_ns), pid(init): the namespace is a bare name */
+static struct type *ty_pidns(struct sema *s, struct node *n)
+{
+	if (n->args.n) {
+		struct node *a = n->args.v[0];
+		if (a->kind != N_BUILTIN || !a->name ||
+		    (strcmp(a->name, "curr_ns") && strcmp(a->name, "init"))) {
+			sema_err(s, &a->loc,
+				 "%s() only accepts 'curr_ns' or 'init' as "
+				 "its argument",
+				 n->name);
+			return type_none();
+		}
+	}
+	return type_int(4, false);
+}
+
 /* curtask: struct task_struct * with BTF, else uint64 */
 static struct type *ty_curtask(struct sema *s, struct node *n)
 {
@@ -1452,8 +1469,8 @@ static struct type *ty_strstr(struct sema *s, struct node *n)
  * none is missing. */
 
 static const struct builtin_typing typings[BI_COUNT] = {
-	[BI_pid] = { AGG_NONE, ty_u32 },
-	[BI_tid] = { AGG_NONE, ty_u32 },
+	[BI_pid] = { AGG_NONE, ty_pidns },
+	[BI_tid] = { AGG_NONE, ty_pidns },
 	[BI_uid] = { AGG_NONE, ty_u64 },
 	[BI_gid] = { AGG_NONE, ty_u64 },
 	[BI_nsecs] = { AGG_NONE, ty_nsecs },
