@@ -111,6 +111,7 @@ enum builtin_flag {
 	X(has_cpid, 0, 0, BI_BARE | BI_FOLDED)                               \
 	X(default_str_length, 0, 0, BI_BARE | BI_FOLDED)                     \
 	X(strcap, 1, 1, BI_FOLDED)                                           \
+	X(cgroupid, 1, 1, BI_FOLDED)                                         \
 	X(uaddr, 1, 1, 0)                                                    \
 	X(reg, 1, 1, 0)                                                      \
 	/* stacks and symbols */                                             \

@@ -1549,6 +1549,7 @@ static const struct builtin_typing typings[BI_COUNT] = {
 	[BI_has_cpid] = { AGG_NONE, sema_comptime },
 	[BI_default_str_length] = { AGG_NONE, sema_comptime },
 	[BI_strcap] = { AGG_NONE, sema_comptime },
+	[BI_cgroupid] = { AGG_NONE, sema_comptime },
 	[BI_uaddr] = { AGG_NONE, ty_uaddr },
 	[BI_reg] = { AGG_NONE, ty_reg },
 	[BI_kstack] = { AGG_NONE, ty_stack },

@@ -1,19 +1,46 @@
 /* sema_comptime.c — the standard library's compile-time helpers, for
  * sema: the type predicates is_array, is_integer, is_literal, is_ptr,
  * is_str and is_unsigned_integer, static_assert, has_cpid,
- * default_str_length and strcap.
+ * default_str_length, strcap and cgroupid.
  *
  * Takes: the call (its arguments are typed here).  Produces: the call
  * rewritten into the literal of its value (a bool or an int64), which is
  * what the rest of the compiler sees; static_assert becomes `true` or
  * stops compilation with its message. */
+#define _GNU_SOURCE /* name_to_handle_at */
 #include "sema_impl.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+
+static struct type *become_as(struct sema *s, struct node *n, bool is_bool,
+			      int64_t v, const char *cast);
 
 /* Rewrites n into literal lit (an int as a cast to int64) and types it. */
 static struct type *become(struct sema *s, struct node *n, bool is_bool,
 			   int64_t v)
+{
+	return become_as(s, n, is_bool, v, "int64");
+}
+
+/* The cgroup v2 id of the cgroup at path, as the kernel's
+ * bpf_get_current_cgroup_id gives it: its file handle.  0, or -errno. */
+static int cgroup_id_of(const char *path, uint64_t *id)
+{
+	struct {
+		struct file_handle fh;
+		uint64_t id;
+	} h = { .fh.handle_bytes = sizeof(uint64_t) };
+	int mount_id;
+	if (name_to_handle_at(AT_FDCWD, path, &h.fh, &mount_id, 0) < 0)
+		return -errno;
+	memcpy(id, h.fh.f_handle, sizeof(*id));
+	return 0;
+}
+
+static struct type *become_as(struct sema *s, struct node *n, bool is_bool,
+			      int64_t v, const char *cast)
 {
 	struct srcloc loc = n->loc;
 	struct node *lit = ast_new(is_bool ? N_BOOL : N_INT, &loc);
@@ -31,7 +58,7 @@ static struct type *become(struct sema *s, struct node *n, bool is_bool,
 	if (!is_bool) {
 		struct node *c = ast_new(N_CAST, &loc);
 		c->ctype = tt_alloc(sizeof(*c->ctype));
-		c->ctype->text = "int64";
+		c->ctype->text = cast;
 		c->ctype->loc = loc;
 		c->a = lit;
 		lit = c;
@@ -100,6 +127,24 @@ struct type *sema_comptime(struct sema *s, struct node *n)
 				     "a pointer, not %s",
 			 sema_kind_name(t));
 		return type_none();
+	}
+	if (!strcmp(name, "cgroupid")) {
+		/* compile time, as stdlib.md says: the id of the cgroup
+		   at that path on this machine */
+		uint64_t id = 0;
+		int err;
+		if (a->kind != N_STR) {
+			sema_err(s, &a->loc, "cgroupid() expects a string "
+					     "literal (the cgroup's path)");
+			return type_none();
+		}
+		if ((err = cgroup_id_of(a->str, &id)) < 0) {
+			sema_err(s, &a->loc, "cgroupid(): cannot get the "
+					     "cgroup id of '%s': %s",
+				 a->str, strerror(-err));
+			return type_none();
+		}
+		return become_as(s, n, false, (int64_t)id, "uint64");
 	}
 	/* static_assert(cond, msg) */
 	struct node *msg = n->args.v[1];
