@@ -504,6 +504,27 @@ static int add_to(struct irb *b, int r, struct ref x, const struct srcloc *loc)
 	return d;
 }
 
+/* A min/max slot at pr: { u64 value; u64 set }.  Stores x (and set = 1)
+ * when the slot is unset or x beats the value by cc; then jumps to
+ * block done, or with done < 0 to a new block that becomes current. */
+static void minmax_store(struct irb *b, struct ref pr, struct ref x,
+			 enum ir_cc cc, int done, const struct srcloc *loc)
+{
+	int st = irb_new_block(b), cmp = irb_new_block(b);
+	int next = done < 0 ? irb_new_block(b) : done;
+	int set = ld8(b, pr, 8, loc);
+	irb_br(b, CC_EQ, ref_reg(set), ref_imm(0), st, cmp);
+	irb_set_block(b, cmp);
+	int old = ld8(b, pr, 0, loc);
+	irb_br(b, cc, x, ref_reg(old), st, next);
+	irb_set_block(b, st);
+	st8(b, pr, 0, x, loc);
+	st8(b, pr, 8, ref_imm(1), loc);
+	irb_jmp(b, next);
+	if (done < 0)
+		irb_set_block(b, next);
+}
+
 static struct irval lo_agg(struct irb *b, struct node *n, struct node *map)
 {
 	enum agg_kind agg = builtin_typing_of(builtin_id_of(n->name))->agg;
@@ -541,16 +562,7 @@ static struct irval lo_agg(struct irb *b, struct node *n, struct node *map)
 			    n->args.v[0]->type->is_signed;
 		enum ir_cc cc = agg == AGG_MAX ? (sign ? CC_SGT : CC_UGT)
 						   : (sign ? CC_SLT : CC_ULT);
-		int st = irb_new_block(b), cmp = irb_new_block(b);
-		int set = ld8(b, pr, 8, loc);
-		irb_br(b, CC_EQ, ref_reg(set), ref_imm(0), st, cmp);
-		irb_set_block(b, cmp);
-		int old = ld8(b, pr, 0, loc);
-		irb_br(b, cc, x, ref_reg(old), st, done);
-		irb_set_block(b, st);
-		st8(b, pr, 0, x, loc);
-		st8(b, pr, 8, ref_imm(1), loc);
-		irb_jmp(b, done);
+		minmax_store(b, pr, x, cc, done, loc);
 	}
 	}
 
@@ -850,18 +862,7 @@ static struct irval lo_tseries(struct irb *b, struct node *n, struct node *map)
 		bool sign = t->elem && t->elem->is_signed;
 		enum ir_cc cc = agg == AGG_MAX ? (sign ? CC_SGT : CC_UGT)
 					       : (sign ? CC_SLT : CC_ULT);
-		int st = irb_new_block(b), cmp = irb_new_block(b),
-		    next = irb_new_block(b);
-		int set = ld8(b, pr, 8, loc);
-		irb_br(b, CC_EQ, ref_reg(set), ref_imm(0), st, cmp);
-		irb_set_block(b, cmp);
-		int cur = ld8(b, pr, 0, loc);
-		irb_br(b, cc, x, ref_reg(cur), st, next);
-		irb_set_block(b, st);
-		st8(b, pr, 0, x, loc);
-		st8(b, pr, 8, ref_imm(1), loc);
-		irb_jmp(b, next);
-		irb_set_block(b, next);
+		minmax_store(b, pr, x, cc, -1, loc);
 	}
 	}
 	st8(b, pr, 16, ref_reg(epoch), loc);
