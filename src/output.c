@@ -1192,8 +1192,10 @@ static void ts_json(struct strbuf *sb, const struct tsgroup *g, bool sgn,
 	sb_putc(sb, ']');
 }
 
-/* min and max of the values in epochs [first, to]; equal ones are widened
- * by one. */
+/* min and max of the values in epochs [first, to].  Equal ones are widened
+ * by one on each side, except that a 0 stays the bottom (all zeros draw
+ * 0..1 with the stars on the left border, as bpftrace's runtime test
+ * call.tseries_min shows). */
 static void ts_minmax(const struct tsgroup *g, bool sgn, uint64_t first,
 		      uint64_t to, int64_t *mnp, int64_t *mxp)
 {
@@ -1210,7 +1212,7 @@ static void ts_minmax(const struct tsgroup *g, bool sgn, uint64_t first,
 		have = true;
 	}
 	if (mn == mx) {
-		if (sgn ? mn > INT64_MIN : (uint64_t)mn > 0)
+		if (mn != 0 && (!sgn || mn > INT64_MIN))
 			mn--;
 		if (sgn ? mx < INT64_MAX : (uint64_t)mx < UINT64_MAX)
 			mx++;
