@@ -108,6 +108,7 @@ enum builtin_flag {
 	X(is_str, 1, 1, BI_FOLDED)                                           \
 	X(is_unsigned_integer, 1, 1, BI_FOLDED)                              \
 	X(static_assert, 2, 2, BI_FOLDED)                                    \
+	X(fail, 1, -1, BI_FOLDED)                                            \
 	X(has_cpid, 0, 0, BI_BARE | BI_FOLDED)                               \
 	X(default_str_length, 0, 0, BI_BARE | BI_FOLDED)                     \
 	X(strcap, 1, 1, BI_FOLDED)                                           \

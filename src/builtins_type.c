@@ -1546,6 +1546,7 @@ static const struct builtin_typing typings[BI_COUNT] = {
 	[BI_is_str] = { AGG_NONE, sema_comptime },
 	[BI_is_unsigned_integer] = { AGG_NONE, sema_comptime },
 	[BI_static_assert] = { AGG_NONE, sema_comptime },
+	[BI_fail] = { AGG_NONE, sema_comptime },
 	[BI_has_cpid] = { AGG_NONE, sema_comptime },
 	[BI_default_str_length] = { AGG_NONE, sema_comptime },
 	[BI_strcap] = { AGG_NONE, sema_comptime },

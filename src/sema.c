@@ -54,6 +54,8 @@ struct sema {
 	bool direct_map_assign;
 	struct node *silent_none;   /* `@m = e` where e has no type and no
 				       error said why (`@m = @m`) */
+	int dead;                   /* inside branches a literal condition
+				       never takes (fail() is not visited) */
 };
 
 /* ---- helpers for builtins_type.c ------------------------------------- */
@@ -104,6 +106,7 @@ const char *sema_kind_name(const struct type *t)
 }
 
 const struct tt_config *sema_cfg(struct sema *s) { return s->cfg; }
+bool sema_dead_branch(struct sema *s) { return s->dead > 0; }
 struct sema_result *sema_res(struct sema *s) { return s->res; }
 struct attach_point *sema_ap(struct sema *s) { return s->ap; }
 bool sema_is_field_base(struct sema *s, const struct node *n)
@@ -1845,12 +1848,21 @@ static void stmt(struct sema *s, struct node *n)
 	case N_LET:
 		let_stmt(s, n);
 		break;
-	case N_IF:
+	case N_IF: {
+		/* a branch a literal condition never takes is typed, but
+		   fail() in it is not "visited" (stdlib.md) */
+		bool lit, taken;
 		cond(s, n->a, "if()");
+		lit = sema_const_truth(s, n->a, &taken);
+		s->dead += lit && !taken;
 		block(s, n->b);
+		s->dead -= lit && !taken;
+		s->dead += lit && taken;
 		if (n->c)
 			block(s, n->c);
+		s->dead -= lit && taken;
 		break;
+	}
 	case N_WHILE:
 		cond(s, n->a, "while()");
 		s->loop_depth++;

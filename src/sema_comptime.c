@@ -1,6 +1,6 @@
 /* sema_comptime.c — the standard library's compile-time helpers, for
  * sema: the type predicates is_array, is_integer, is_literal, is_ptr,
- * is_str and is_unsigned_integer, static_assert, has_cpid,
+ * is_str and is_unsigned_integer, static_assert, fail, has_cpid,
  * default_str_length, strcap and cgroupid.
  *
  * Takes: the call (its arguments are typed here).  Produces: the call
@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 
 static struct type *become_as(struct sema *s, struct node *n, bool is_bool,
@@ -82,16 +83,149 @@ static void refold(struct node *a)
 	}
 }
 
+/* A copy of expression n whose positional parameters are the literals
+ * of their values ($N past the last one: 0), folded as far as literals
+ * go; n itself is left alone. */
+static struct node *with_params(struct sema *s, const struct node *n)
+{
+	struct node *c = ast_new(n->kind, &n->loc);
+	*c = *n;
+	if (n->kind == N_POSPARAM) {
+		const struct tt_config *cfg = sema_cfg(s);
+		const char *p = n->ival >= 1 && (int64_t)n->ival <=
+						cfg->npos_params
+					? cfg->pos_params[n->ival - 1] : "";
+		char *end;
+		long long v = *p ? strtoll(p, &end, 0) : 0;
+		if (*p && *end) {
+			c->kind = N_STR;
+			c->str = p;
+			c->slen = strlen(p);
+			return c;
+		}
+		c->kind = N_INT;
+		c->ival = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+		if (v < 0) {
+			struct node *neg = ast_new(N_UNOP, &n->loc);
+			neg->op = '-';
+			neg->a = c;
+			return neg;
+		}
+		return c;
+	}
+	if (n->kind == N_BINOP || (n->kind == N_UNOP && n->a)) {
+		c->a = with_params(s, n->a);
+		if (n->kind == N_BINOP)
+			c->b = with_params(s, n->b);
+		refold(c);
+	}
+	return c;
+}
+
+bool sema_const_truth(struct sema *s, const struct node *n, bool *v)
+{
+	return fold_literal_truth(with_params(s, n), v);
+}
+
 static bool is_literal(const struct node *a)
 {
 	return a->kind == N_INT || a->kind == N_STR || a->kind == N_BOOL ||
 	       (a->kind == N_UNOP && a->op == '-' && a->a->kind == N_INT);
 }
 
+/* Appends literal a to out, converted by printf conversion spec (from
+ * '%' to the conversion character, length modifiers dropped): strings
+ * with %s's flags, integers and bools with the spec's (a %s of an
+ * integer prints it in decimal, of a bool true/false). */
+static void fmt_literal(struct strbuf *out, const char *spec, size_t len,
+			const struct node *a)
+{
+	char f[64], conv = spec[len - 1];
+	size_t n = 0;
+	for (size_t i = 0; i + 1 < len && n < sizeof(f) - 8; i++)
+		if (!strchr("hljzt", spec[i]))
+			f[n++] = spec[i];
+	if (a->kind == N_STR || (a->kind == N_BOOL && conv == 's')) {
+		f[n++] = 's';
+		f[n] = 0;
+		sb_printf(out, f, a->kind == N_STR ? a->str
+				  : a->ival ? "true" : "false");
+		return;
+	}
+	bool neg = a->kind == N_UNOP;
+	uint64_t u = neg ? a->a->ival : a->ival;
+	if (conv == 's' || conv == 'i')
+		conv = neg ? 'd' : 'u';
+	if (conv == 'c') {
+		f[n++] = 'c';
+		f[n] = 0;
+		sb_printf(out, f, (int)(unsigned char)u);
+		return;
+	}
+	if (conv == 'd' && !neg)
+		conv = 'u';
+	memcpy(f + n, "ll", 2);
+	f[n + 2] = conv;
+	f[n + 3] = 0;
+	if (neg)
+		sb_printf(out, f, (long long)(0 - u));
+	else
+		sb_printf(out, f, (unsigned long long)u);
+}
+
+/* fail(fmt, args...): the formatted message as the error at the call,
+ * unless the call is in a branch a literal condition never takes. */
+static struct type *comptime_fail(struct sema *s, struct node *n)
+{
+	struct node **args = tt_alloc(sizeof(*args) * n->args.n);
+	bool ok = true;
+	for (int i = 0; i < n->args.n; i++)
+		args[i] = with_params(s, n->args.v[i]);
+	struct node *f = args[0];
+	for (int i = 0; i < n->args.n; i++)
+		if (!is_literal(args[i])) {
+			sema_err(s, &n->loc, "fail() arguments need to be "
+					     "literals");
+			ok = false;
+		}
+	if (ok && f->kind != N_STR) {
+		sema_err(s, &n->loc, "first argument to fail() must be a "
+				     "string literal");
+		ok = false;
+	}
+	if (!ok)
+		return type_none();
+	struct strbuf msg = { 0 };
+	int argi = 1;
+	for (size_t i = 0; i < f->slen; i++) {
+		if (f->str[i] != '%') {
+			sb_putc(&msg, f->str[i]);
+			continue;
+		}
+		size_t j = i + 1;
+		while (j < f->slen && strchr("-+ #0123456789.hljzt", f->str[j]))
+			j++;
+		if (j >= f->slen || f->str[j] == '%') {
+			sb_putc(&msg, '%');
+			i = j;
+			continue;
+		}
+		if (argi < n->args.n)
+			fmt_literal(&msg, f->str + i, j - i + 1,
+				    args[argi++]);
+		i = j;
+	}
+	sema_err(s, &n->loc, "%s", msg.len ? msg.s : "");
+	sb_free(&msg);
+	return type_none();
+}
+
 struct type *sema_comptime(struct sema *s, struct node *n)
 {
 	const char *name = n->name;
 	struct node *a = n->args.n ? n->args.v[0] : NULL;
+	if (!strcmp(name, "fail") && sema_dead_branch(s))
+		return become(s, n, true, 1); /* not visited: nothing */
 	bool lit = a && is_literal(a);
 	struct type *t = NULL;
 	for (int i = 0; i < n->args.n; i++)
@@ -100,6 +234,8 @@ struct type *sema_comptime(struct sema *s, struct node *n)
 	if (a)
 		t = a->type ? a->type : sema_expr(s, a);
 
+	if (!strcmp(name, "fail"))
+		return comptime_fail(s, n);
 	if (!strcmp(name, "is_literal"))
 		return become(s, n, true, lit);
 	if (!strcmp(name, "is_str"))

@@ -15,6 +15,15 @@ static inline bool is_none(const struct type *t)
 
 /* The result being filled (sema.c). */
 struct sema_result *sema_res(struct sema *s);
+/* Whether the node being typed is in an if branch that a literal
+ * condition never takes (sema.c). */
+bool sema_dead_branch(struct sema *s);
+
+/* ---- sema_comptime.c ---- */
+
+/* Condition n is known at compile time (literals and positional
+ * parameters, folded): its truth in *v. */
+bool sema_const_truth(struct sema *s, const struct node *n, bool *v);
 
 /* ---- sema_options.c ---- */
 

@@ -689,6 +689,37 @@ Test(sema, error_break_outside_loop)
 	    "        ~~~~~\n");
 }
 
+/* fail(): a compile-time error with the formatted message where it is
+ * visited (stdlib.md); a branch a literal condition never takes is not
+ * visited. */
+Test(sema, fail_is_a_compile_time_error_where_visited)
+{
+	ERR("begin { fail(\"Got %d, %s %x%%\", 3, \"x\", 255); }",
+	    "stdin:1:9-45: ERROR: Got 3, x ff%\n"
+	    "begin { fail(\"Got %d, %s %x%%\", 3, \"x\", 255); }\n"
+	    "        ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n");
+	ERR("begin { if (2 > 1) { fail(\"%d<0\", -2); } }",
+	    "stdin:1:22-38: ERROR: -2<0\n"
+	    "begin { if (2 > 1) { fail(\"%d<0\", -2); } }\n"
+	    "                     ~~~~~~~~~~~~~~~~\n");
+	ERR("begin { if (0) { } else { fail(\"no\"); } }",
+	    "stdin:1:27-37: ERROR: no\n"
+	    "begin { if (0) { } else { fail(\"no\"); } }\n"
+	    "                          ~~~~~~~~~~\n");
+	char *d = check("begin { if (1 < 0) { fail(\"no\"); } "
+			"if (1) { } else { fail(\"no\"); } }");
+	cr_assert(strncmp(d, "FAILED", 6), "%s", d);
+	ERR("begin { fail(pid); }",
+	    "stdin:1:9-18: ERROR: fail() arguments need to be literals\n"
+	    "begin { fail(pid); }\n"
+	    "        ~~~~~~~~~\n");
+	ERR("begin { fail(1); }",
+	    "stdin:1:9-16: ERROR: first argument to fail() must be a string "
+	    "literal\n"
+	    "begin { fail(1); }\n"
+	    "        ~~~~~~~\n");
+}
+
 Test(sema, error_bad_config)
 {
 	ERR("config = { bad_config=raw } begin {}",
