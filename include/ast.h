@@ -123,6 +123,7 @@ struct node {
 	int op;
 	bool is_post;        /* INCDEC */
 	bool is_arrow;       /* FIELD written with -> */
+	bool discarded;      /* CALL: an expression statement, value unused */
 	const char *name;
 	uint64_t ival;
 	const char *str;

@@ -51,6 +51,12 @@ struct ir_insn *irb_emit(struct irb *b, enum ir_op op, const struct srcloc *loc)
 int irb_reg(struct irb *b, const char *name);
 /* A register holding v (materialises immediates). */
 struct ref irb_to_reg(struct irb *b, struct irval v, const struct srcloc *loc);
+/* When register r (a helper's return code) is negative, a warning at loc
+ * "Failed to NAME: <strerror> (r)" (a helper_error object in JSON), as
+ * -k shows failed reads. */
+void irb_helper_error(struct irb *b, const char *name, int r,
+		      const struct srcloc *loc);
+
 /* dst = helper(args...); returns dst. */
 int irb_call(struct irb *b, int helper, const struct srcloc *loc, int nargs,
 	     ...);

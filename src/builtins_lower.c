@@ -893,6 +893,10 @@ static struct irval lo_delete(struct irb *b, struct node *n, struct node *m)
 	int r = irb_call(b, del ? BPF_FUNC_map_delete_elem
 				: BPF_FUNC_map_lookup_elem,
 			 &n->loc, 2, ref_map(mi), key);
+	/* stdlib.md: a delete whose result is discarded warns when it fails
+	 * (the key is not there) */
+	if (del && n->discarded)
+		irb_helper_error(b, "map_delete_elem", r, &n->loc);
 	/* delete: 0 on success; has_key: a non-NULL pointer */
 	int d = irb_reg(b, NULL);
 	struct ir_insn *in = irb_emit(b, IR_SETCC, &n->loc);

@@ -103,8 +103,15 @@ static void helper_check(struct irb *b, int helper, int r,
 	for (size_t i = 0; i < ARRAY_SIZE(reads); i++)
 		if (reads[i].id == helper)
 			name = reads[i].name;
-	if (!name || !loc || b->prog->cfg.helper_check_level < 1 ||
-	    b->prog->ringbuf_map < 0)
+	if (!name || !loc || b->prog->cfg.helper_check_level < 1)
+		return;
+	irb_helper_error(b, name, r, loc);
+}
+
+void irb_helper_error(struct irb *b, const char *name, int r,
+		      const struct srcloc *loc)
+{
+	if (b->prog->ringbuf_map < 0)
 		return;
 	struct type *el[1] = { type_int(8, true) };
 	int id = irb_action(b, ACT_HELPER_ERROR, name, type_tuple(el, 1), -1,

@@ -1665,6 +1665,8 @@ static void expr_stmt(struct sema *s, struct node *n)
 {
 	struct node *e = n->a;
 	struct type *t = sema_expr(s, e);
+	if (e->kind == N_CALL)
+		e->discarded = true;
 	if (!is_none(t) && (e->kind == N_CALL || e->kind == N_BUILTIN) &&
 	    e->name && value_matters(e->name))
 		sema_warn(s, &e->loc,
