@@ -1144,9 +1144,18 @@ static struct type *ty_buf(struct sema *s, struct node *n)
 			 sema_kind_name(t));
 		return type_none();
 	}
-	if (n->args.n > 1 && n->args.v[1]->kind == N_INT &&
-	    n->args.v[1]->ival < (uint64_t)cap)
-		cap = (int)n->args.v[1]->ival;
+	int64_t len;
+	if (n->args.n > 1 && int_literal(n->args.v[1], &len)) {
+		if (len < 0) {
+			sema_err(s, &n->args.v[1]->loc,
+				 "buf() length must not be negative (%lld "
+				 "provided)",
+				 (long long)len);
+			return type_none();
+		}
+		if (len < cap)
+			cap = (int)len;
+	}
 	if (cap > max)
 		cap = max;
 	return type_new(TY_BUFFER, 4 + cap, 4);
