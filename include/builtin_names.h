@@ -76,6 +76,7 @@ enum builtin_flag {
 	X(memcmp, 3, 3, 0)                                                   \
 	X(strstr, 2, 2, 0)                                                   \
 	X(strcontains, 2, 2, 0)                                              \
+	X(str_concat, 2, 2, 0)                                               \
 	/* probe arguments and context */                                    \
 	X(arg0, 0, 0, BI_BARE)                                               \
 	X(arg1, 0, 0, BI_BARE)                                               \

@@ -266,6 +266,54 @@ static struct irval lo_str(struct irb *b, struct node *n, struct node *m)
 	return v;
 }
 
+/* r = min(max(r, lo), hi), signed: a range the verifier sees. */
+static void clamp(struct irb *b, int r, int64_t lo, int64_t hi,
+		  const struct srcloc *loc)
+{
+	int64_t bound[2] = { lo, hi };
+	enum ir_cc cc[2] = { CC_SLT, CC_SGT };
+	for (int i = 0; i < 2; i++) {
+		int set = irb_new_block(b), done = irb_new_block(b);
+		irb_br(b, cc[i], ref_reg(r), ref_imm(bound[i]), set, done);
+		irb_set_block(b, set);
+		struct ir_insn *in = irb_emit(b, IR_MOV, loc);
+		in->dst = r;
+		in->arg[0] = ref_imm(bound[i]);
+		irb_jmp(b, done);
+		irb_set_block(b, done);
+	}
+}
+
+/* str_concat(a, b): a copied with probe_read_kernel_str, whose length
+ * (clamped) places b right after a's last character. */
+static struct irval lo_str_concat(struct irb *b, struct node *n,
+				  struct node *m)
+{
+	struct irval x = irb_expr(b, n->args.v[0]);
+	struct irval y = irb_expr(b, n->args.v[1]);
+	struct ref r = irb_result(b, n, "str_concat");
+	irb_zero(b, r, 0, n->type->size, &n->loc);
+	int len = irb_call(b, BPF_FUNC_probe_read_kernel_str, &n->loc, 3, r,
+			   ref_imm(x.t->size), x.r);
+	clamp(b, len, 1, x.t->size, &n->loc);
+	int p = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_MOV, &n->loc);
+	in->dst = p;
+	in->arg[0] = r;
+	in = irb_emit(b, IR_ADD, &n->loc);
+	in->dst = p;
+	in->arg[0] = ref_reg(p);
+	in->arg[1] = ref_reg(len);
+	in = irb_emit(b, IR_ADD, &n->loc);
+	in->dst = p;
+	in->arg[0] = ref_reg(p);
+	in->arg[1] = ref_imm(-1);
+	irb_call(b, BPF_FUNC_probe_read_kernel_str, &n->loc, 3, ref_reg(p),
+		 ref_imm(y.t->size), y.r);
+	struct irval v = { n->type, r };
+	return v;
+}
+
 /* write_user(dst, src, len): src's bytes (a value in a slot, or a pointer's
  * target) to user memory; len is clamped to 1..size of src, as the verifier
  * wants a bounded, non-zero size. */
@@ -1432,6 +1480,7 @@ static builtin_lower_fn *const lowerings[BI_COUNT] = {
 	[BI_syscall_name] = bv_lo_strerror,
 	[BI_strstr] = bv_lo_strstr,
 	[BI_strcontains] = bv_lo_strstr,
+	[BI_str_concat] = lo_str_concat,
 	[BI_arg0] = lo_reg_arg,
 	[BI_arg1] = lo_reg_arg,
 	[BI_arg2] = lo_reg_arg,

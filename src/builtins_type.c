@@ -1473,6 +1473,23 @@ static struct type *ty_strstr(struct sema *s, struct node *n)
 	return rt;
 }
 
+/* str_concat(a, b): a string holding a's characters, then b's (the
+ * capacity of both, one NUL). */
+static struct type *ty_str_concat(struct sema *s, struct node *n)
+{
+	struct type *a = sema_expr(s, n->args.v[0]);
+	struct type *b = sema_expr(s, n->args.v[1]);
+	if (is_none(a) || is_none(b))
+		return type_none();
+	if (a->kind != TY_STR || b->kind != TY_STR) {
+		sema_err(s, &n->loc, "str_concat() expects string arguments "
+				     "(%s and %s provided)",
+			 sema_kind_name(a), sema_kind_name(b));
+		return type_none();
+	}
+	return type_str(a->size + b->size - 1);
+}
+
 /* ---- the table ----------------------------------------------------------
  * One entry per BUILTINS name (builtin_names.h); test_macro checks that
  * none is missing. */
@@ -1526,6 +1543,7 @@ static const struct builtin_typing typings[BI_COUNT] = {
 	[BI_syscall_name] = { AGG_NONE, ty_syscall_name },
 	[BI_strstr] = { AGG_NONE, ty_strstr },
 	[BI_strcontains] = { AGG_NONE, ty_strstr },
+	[BI_str_concat] = { AGG_NONE, ty_str_concat },
 	[BI_arg0] = { AGG_NONE, ty_reg_arg },
 	[BI_arg1] = { AGG_NONE, ty_reg_arg },
 	[BI_arg2] = { AGG_NONE, ty_reg_arg },
