@@ -78,13 +78,20 @@ struct btf_fn {
 /* /sys/kernel/btf/vmlinux exists (or the file set by
  * btf_set_vmlinux_path()).  Never loads anything. */
 bool btf_available(void);
+/* The kernel's own /sys/kernel/btf/vmlinux exists, whatever
+ * btf_set_vmlinux_path() said: what loading fentry, fexit and iterator
+ * programs needs (they name their function by the kernel's BTF id). */
+bool btf_kernel_available(void);
+/* The file btf_set_vmlinux_path() set (BPFTRACE_BTF), or NULL. */
+const char *btf_vmlinux_path(void);
 /* Tests: whether vmlinux BTF has been parsed, and how many times it was
  * read (0 until the first question, then 1 for ever). */
 bool btf_loaded(void);
 int btf_load_count(void);
-/* Tests: read vmlinux BTF from this raw BTF or ELF file instead (NULL =
- * the default); a path that does not exist means "no BTF".  Forgets
- * everything loaded before (as btf_unload()). */
+/* Read vmlinux BTF from this raw BTF or ELF file instead (NULL = the
+ * default): BPFTRACE_BTF, and tests.  A path that does not exist means
+ * "no BTF"; module BTF is not read then.  Forgets everything loaded
+ * before (as btf_unload()). */
 void btf_set_vmlinux_path(const char *path);
 
 /* A kernel type by name: "struct task_struct", "union x", "enum pid_type",

@@ -234,6 +234,11 @@ void prov_list_add(prov_entry_vec *v, const struct prov_query *q,
 		   const char *fn);
 /* -l: the parts of a [module:]func attach point (list_parts). */
 int prov_list_parts_modfunc(const struct attach_point *ap, const char **parts);
+/* Probes that name their kernel function by BTF id (fentry, fexit, iter)
+ * load only where the kernel has its own BTF (BPFTRACE_BTF's file gives
+ * types, not the kernel's ids): 0, or -1 after an error at ap's location
+ * that ends with `instead` (a hint; NULL none). */
+int prov_need_kernel_btf(struct attach_point *ap, const char *instead);
 /* -l: the module pattern mod as the one whose BTF to read: *only is mod
  * when it names a module without wildcards, else NULL (every module's);
  * false when that module has no BTF (nothing to list). */

@@ -165,6 +165,16 @@ bool btf_available(void)
 	return access(B.path ? B.path : VMLINUX_PATH, R_OK) == 0;
 }
 
+bool btf_kernel_available(void)
+{
+	return access(VMLINUX_PATH, R_OK) == 0;
+}
+
+const char *btf_vmlinux_path(void)
+{
+	return B.path;
+}
+
 bool btf_loaded(void)
 {
 	return B.have_vml;

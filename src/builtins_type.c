@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "btf.h"
 #include "cdecl.h"
 #include "probes.h"
 #include "symbols.h"
@@ -49,6 +50,12 @@ static struct type *ty_pidns(struct sema *s, struct node *n)
 static struct type *ty_curtask(struct sema *s, struct node *n)
 {
 	struct type *t = cdecl_lookup("struct task_struct");
+	if (!t && sema_is_field_base(s, n) && !btf_available()) {
+		sema_err(s, &n->loc, "curtask is a struct task_struct * only "
+				     "with kernel BTF, which this kernel lacks; "
+				     "define struct task_struct in the script");
+		return type_none();
+	}
 	return t ? type_ptr(t, AS_KERNEL) : type_int(8, false);
 }
 
@@ -60,6 +67,17 @@ static bool is_none(const struct type *t)
 static struct type *ty_args(struct sema *s, struct node *n)
 {
 	struct attach_point *ap = sema_ap(s);
+	const struct prov_ops *p = prov_of(ap);
+	if (p && !ap->args_type && !btf_available() &&
+	    (p->args == ARGS_SLOTS || p->btf_func)) {
+		sema_err(s, &n->loc, "%s args come from kernel BTF "
+				     "(/sys/kernel/btf/vmlinux), which this "
+				     "kernel lacks; set BPFTRACE_BTF to a BTF "
+				     "file of this kernel%s",
+			 probes_provider_name(ap->prov),
+			 p->args == ARGS_SLOTS ? " or use arg0, arg1, ..." : "");
+		return type_none();
+	}
 	if (!ap || !ap->args_type) {
 		sema_err(s, &n->loc,
 			 "The args builtin can only be used with "
@@ -1348,7 +1366,9 @@ static enum percpu_var percpu_var_find(const char *name, int *id)
 	static bool tried;
 	if (!tried) {
 		tried = true;
-		vmlinux = btf__load_vmlinux_btf(); /* NULL on error */
+		/* the kernel's own: the program names its BTF id */
+		vmlinux = btf_kernel_available() ? btf__load_vmlinux_btf()
+						 : NULL;
 	}
 	if (!vmlinux)
 		return PERCPU_NO_BTF;

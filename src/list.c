@@ -26,6 +26,7 @@
 #include <bpf/btf.h>
 
 #include "ast.h"
+#include "btf.h"
 #include "import.h"
 #include "list.h"
 #include "parser.h"
@@ -180,10 +181,13 @@ static int list_types(const char *kw, const char *pattern, bool verbose,
 	static bool loaded;
 	if (!loaded) {
 		loaded = true;
-		vml = btf__load_vmlinux_btf();
-		if (!vml) {
-			vml = NULL;
-		} else {
+		/* BPFTRACE_BTF's file alone, or the kernel's and its
+		 * modules' */
+		const char *path = btf_vmlinux_path();
+		vml = path ? btf__parse(path, NULL)
+		      : btf_kernel_available() ? btf__load_vmlinux_btf()
+					       : NULL;
+		if (vml && !path) {
 			DIR *d = opendir("/sys/kernel/btf");
 			struct dirent *e;
 			while (d && (e = readdir(d)) != NULL) {
@@ -205,7 +209,8 @@ static int list_types(const char *kw, const char *pattern, bool verbose,
 	}
 	if (!vml) {
 		diag_error(&no_loc, "listing %s types needs kernel BTF "
-				    "(/sys/kernel/btf/vmlinux)", kw);
+				    "(/sys/kernel/btf/vmlinux, or a file named "
+				    "by BPFTRACE_BTF)", kw);
 		return -1;
 	}
 	int kind = !strcmp(kw, "struct") ? BTF_KIND_STRUCT

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "btf.h"
 #include "config.h"
 #include "driver.h"
 #include "dwarf.h"
@@ -58,7 +59,8 @@ static void usage(FILE *f)
 	      "\n"
 	      "ENVIRONMENT:\n"
 	      "    BPFTRACE_MAX_STRLEN, BPFTRACE_MAX_MAP_KEYS, BPFTRACE_LOG_SIZE, ...\n"
-	      "    as in bpftrace\n",
+	      "    as in bpftrace; BPFTRACE_BTF=FILE: kernel types from this BTF\n"
+	      "    file (for a kernel without /sys/kernel/btf/vmlinux)\n",
 	      f);
 }
 
@@ -393,6 +395,19 @@ static void split_params(int argc, char **argv, int first,
 	}
 }
 
+/* BPFTRACE_BTF: kernel types from this BTF (or vmlinux ELF) file instead
+ * of /sys/kernel/btf/vmlinux, e.g. on a kernel built without BTF. */
+static void use_btf_env(void)
+{
+	const char *path = getenv("BPFTRACE_BTF");
+	if (!path || !*path)
+		return;
+	if (access(path, R_OK) < 0)
+		fprintf(stderr, "WARNING: BPFTRACE_BTF=%s: %s; kernel types "
+				"are unknown\n", path, strerror(errno));
+	btf_set_vmlinux_path(path);
+}
+
 int main(int argc, char **argv)
 {
 	struct driver_opts o = { 0 };
@@ -403,6 +418,7 @@ int main(int argc, char **argv)
 
 	if ((st = parse_flags(argc, argv, &o, &cl)) >= 0)
 		return st;
+	use_btf_env();
 	if (cl.list && !cl.prog_text)
 		return list_operands(argc, argv, &o);
 	if ((st = read_source(argc, argv, &cl, &src, &first_pos)))

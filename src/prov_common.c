@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "btf.h"
 #include "probes.h"
 #include "prog.h"
 #include "tracefs.h"
@@ -239,6 +240,18 @@ int prov_list_parts_modfunc(const struct attach_point *ap, const char **parts)
 		parts[n++] = ap->target;
 	parts[n++] = ap->func;
 	return n;
+}
+
+int prov_need_kernel_btf(struct attach_point *ap, const char *instead)
+{
+	if (btf_kernel_available())
+		return 0;
+	diag_error(&ap->loc, "%s probes need the kernel's own BTF "
+			     "(/sys/kernel/btf/vmlinux, CONFIG_DEBUG_INFO_BTF), "
+			     "which this kernel lacks%s%s",
+		   probes_provider_name(ap->prov), instead ? "; " : "",
+		   instead ? instead : "");
+	return -1;
 }
 
 bool prov_btf_module(const char *mod, const char **only)

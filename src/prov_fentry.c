@@ -58,20 +58,19 @@ static int fentry_expand(struct attach_point *ap, struct ap_vec *out)
 {
 	const char *mod = ap->target && *ap->target ? ap->target : NULL;
 
+	if (prov_need_kernel_btf(ap, ap->prov == PROV_FEXIT
+					     ? "use kretprobe: instead"
+					     : "use kprobe: instead") < 0)
+		return -1;
 	if (prov_kernel_module_check(ap, fentry_name) < 0)
 		return -1;
 	if (!ap->wildcard) {
 		if (fentry_proto(ap) == -ENOENT)
 			return prov_no_match(ap, prov_kernel_what(ap));
-		/* -ENODATA: no BTF, the loader says so */
+		/* -ENODATA: BPFTRACE_BTF names a file that is not
+		 * there: no `args`, but the kernel's BTF loads it */
 		vec_push(out, ap);
 		return 0;
-	}
-	if (!btf_available()) {
-		diag_error(&ap->loc, "%s needs kernel BTF (/sys/kernel/btf/"
-				     "vmlinux), which this kernel lacks",
-			   probes_provider_name(ap->prov));
-		return -1;
 	}
 	const struct kfunc *kf;
 	int nkf = prov_kfuncs(&kf), found = 0;

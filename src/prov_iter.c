@@ -25,6 +25,20 @@ static int iter_parse(struct attach_point *ap, char **parts, int n)
 	return 0;
 }
 
+/* iter:NAME is its own expansion, where the kernel has BTF */
+static int iter_expand(struct attach_point *ap, struct ap_vec *out)
+{
+	if (prov_need_kernel_btf(ap, NULL) < 0)
+		return -1;
+	if (ap->wildcard) {
+		diag_error(&ap->loc, "wildcards in iter probes are not "
+				     "supported yet");
+		return -1;
+	}
+	vec_push(out, ap);
+	return 0;
+}
+
 struct iter_walk {
 	const struct prov_query *q;
 	const char *fn; /* pattern */
@@ -77,6 +91,7 @@ const struct prov_ops prov_iter = {
 	.name = "iter",
 	.aliases = "iter it",
 	.parse = iter_parse,
+	.expand = iter_expand,
 	.list = iter_list,
 	.listed = true,
 	.list_args = iter_list_args,

@@ -918,7 +918,12 @@ static struct type *type_call(struct sema *s, struct node *n)
 		return type_int(8, true);
 	}
 	if (!bi) {
-		if (n->kind == N_BUILTIN)
+		if (n->kind == N_BUILTIN && !btf_available())
+			sema_err(s, &n->loc, "Unknown identifier: '%s' (this "
+					     "kernel has no BTF, so its enum "
+					     "values are unknown; define the "
+					     "enum in the script)", n->name);
+		else if (n->kind == N_BUILTIN)
 			sema_err(s, &n->loc, "Unknown identifier: '%s'", n->name);
 		else
 			sema_err(s, &n->loc, "Unknown function: '%s'", n->name);

@@ -152,6 +152,19 @@ c list_kprobe_wildcard "tinytrace -l 'kprobe:vfs_rea*'" \
 t kprobe_wildcard_none 'kprobe:vfs_nonsense_xyz* { exit(); }' '' \
 	'.*ERROR: No matches for kprobe vfs_nonsense_xyz\*\.' 'exit!=0'
 
+# ---- a kernel without BTF: a tmpfs hides /sys/kernel/btf for one command
+# (the kernel tier's suite nobtf covers the rest); kprobes and argN need
+# no BTF, fentry says it does
+NOBTF='mount -t tmpfs tt-no-btf /sys/kernel/btf && trap "umount /sys/kernel/btf" EXIT &&'
+c kprobe_args_no_btf "$NOBTF tinytrace -e 'kprobe:vfs_read /comm == \"dd\" && arg2 == 123/ { printf(\"count=%d\n\", arg2); @[kstack(2)] = count(); exit(); }' -c '$DD'" \
+	'count=123' '        ksys_read\+[0-9]+'
+c kretprobe_no_btf "$NOBTF tinytrace -e 'kretprobe:vfs_read /comm == \"dd\" && retval == 7/ { printf(\"ret=%d\n\", retval); exit(); }' -c '$DD7'" \
+	'ret=7'
+c fentry_no_btf "$NOBTF tinytrace -e 'fentry:vfs_read { exit(); }'" \
+	"stdin:1:1-16: ERROR: fentry probes need the kernel's own BTF \(/sys/kernel/btf/vmlinux, CONFIG_DEBUG_INFO_BTF\), which this kernel lacks; use kprobe: instead" \
+	'exit!=0'
+c btf_back 'ls /sys/kernel/btf/vmlinux' '/sys/kernel/btf/vmlinux'
+
 # ---- fentry, fexit (BPF trampolines, args from BTF) -------------------------
 t fentry_args 'fentry:vfs_read /comm == "dd" && args.count == 123/ { printf("count=%d %s\n", args.count, probe); exit(); }' "$DD" \
 	'count=123 fentry:vmlinux:vfs_read'
