@@ -1406,6 +1406,17 @@ static struct irval lo_uaddr(struct irb *b, struct node *n, struct node *m)
 
 static struct irval lo_cpid(struct irb *b, struct node *n, struct node *m)
 {
+	if (!irb_cfg(b)->cmd) {
+		/* a warnf() record without arguments */
+		int id = irb_action(b, ACT_WARNF,
+				    "cpid used without a child command (-c): "
+				    "its value is 0 (check has_cpid first)",
+				    NULL, -1, &n->loc);
+		int s = irb_slot_sized(b, 8, 8, tt_sprintf("cpid#%d", id));
+		store_at(b, ref_slot(s, 0), 0, 8, ref_imm(id), &n->loc);
+		irb_output(b, s, 8, &n->loc);
+		return (struct irval){ n->type, ref_imm(0) };
+	}
 	int map = irb_internal_map(b, "cpid", BPF_MAP_TYPE_ARRAY, 4, 8, 1);
 	int k = irb_slot_sized(b, 4, 4, "cpid_key");
 	store_at(b, ref_slot(k, 0), 0, 4, ref_imm(0), &n->loc);
