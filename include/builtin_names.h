@@ -49,6 +49,7 @@ enum builtin_flag {
 	/* maps, strings */                                                  \
 	X(delete, 1, 2, BI_MAPARG)                                           \
 	X(has_key, 2, 2, BI_MAPARG)                                          \
+	X(find, 3, 3, BI_MAPARG)                                             \
 	X(strlen, 1, 1, 0)                                                   \
 	X(len, 1, 1, BI_MAPARG)                                              \
 	X(strncmp, 3, 3, 0)                                                  \

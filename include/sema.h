@@ -174,6 +174,9 @@ bool sema_direct_map_assign(struct sema *s);
 /* Types a MAP node used as a whole map (print(@m), clear(@m)): no key
  * check; "Undefined map" if nothing assigns it. */
 struct type *sema_map_ref(struct sema *s, struct node *n);
+/* Types N_ASSIGN n as the statement it is, in the current scope (a
+ * variable it assigns first is declared there). */
+void sema_assign(struct sema *s, struct node *n);
 /* Integer promotion used for variables, maps and ?: branches; NULL when
  * the two types cannot hold each other's values. */
 struct type *sema_promote(struct type *a, struct type *b);

@@ -955,6 +955,29 @@ static struct irval lo_delete(struct irb *b, struct node *n, struct node *m)
 	return scalar(n->type, d);
 }
 
+/* find(@m, key, $v): true when the key is there, and then $v is
+ * assigned its value (sema's hidden `$v = @m[key]`, n->b). */
+static struct irval lo_find(struct irb *b, struct node *n, struct node *m)
+{
+	struct node *k = n->c;
+	int p = irb_call(b, BPF_FUNC_map_lookup_elem, &n->loc, 2,
+			 ref_map(irb_map_index(b, k)), irb_map_key(b, k));
+	int d = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_MOV, &n->loc);
+	in->dst = d;
+	in->arg[0] = ref_imm(0);
+	int have = irb_new_block(b), done = irb_new_block(b);
+	irb_br(b, CC_EQ, ref_reg(p), ref_imm(0), done, have);
+	irb_set_block(b, have);
+	irb_stmts(b, n->b);
+	in = irb_emit(b, IR_MOV, &n->loc);
+	in->dst = d;
+	in->arg[0] = ref_imm(1);
+	irb_jmp(b, done);
+	irb_set_block(b, done);
+	return scalar(n->type, d);
+}
+
 /* cat/system/errorf/warnf/time: a record like printf's */
 static struct irval lo_fmt(struct irb *b, struct node *n, struct node *m)
 {
@@ -1465,6 +1488,7 @@ static builtin_lower_fn *const lowerings[BI_COUNT] = {
 	[BI_time] = lo_time,
 	[BI_delete] = lo_delete,
 	[BI_has_key] = lo_delete,
+	[BI_find] = lo_find,
 	[BI_strlen] = lo_strlen,
 	[BI_len] = lo_len,
 	[BI_strncmp] = lo_strncmp,

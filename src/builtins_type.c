@@ -490,7 +490,8 @@ static struct node *keyed_map(struct sema *s, struct node *n)
 			 n->name, type_name(sm->value));
 		return NULL;
 	}
-	if (!sm->nkeys && (k->args.n || !strcmp(n->name, "has_key"))) {
+	if (!sm->nkeys && (k->args.n || !strcmp(n->name, "has_key") ||
+			   !strcmp(n->name, "find"))) {
 		sema_err(s, &m->loc, "call to %s() expects a map with explicit "
 				     "keys (non-scalar map)",
 			 n->name);
@@ -511,6 +512,29 @@ static struct node *keyed_map(struct sema *s, struct node *n)
 static struct type *ty_delete(struct sema *s, struct node *n)
 {
 	keyed_map(s, n);
+	return type_bool();
+}
+
+/* find(@m, key, $v): whether @m has key, and then $v = @m[key] (the
+ * hidden assignment, n->b, in a block for the lowering). */
+static struct type *ty_find(struct sema *s, struct node *n)
+{
+	struct node *v = n->args.v[2];
+	if (v->kind != N_VAR) {
+		sema_err(s, &v->loc, "find() expects a scratch variable as its "
+				     "third argument (the result)");
+		return type_bool();
+	}
+	struct node *k = keyed_map(s, n);
+	if (!k)
+		return type_bool();
+	struct node *as = ast_new(N_ASSIGN, &n->loc);
+	as->op = '=';
+	as->a = v;
+	as->b = k;
+	sema_assign(s, as);
+	n->b = ast_new(N_BLOCK, &n->loc);
+	vec_push(&n->b->args, as);
 	return type_bool();
 }
 
@@ -1535,6 +1559,7 @@ static const struct builtin_typing typings[BI_COUNT] = {
 	[BI_time] = { AGG_NONE, ty_time },
 	[BI_delete] = { AGG_NONE, ty_delete },
 	[BI_has_key] = { AGG_NONE, ty_delete },
+	[BI_find] = { AGG_NONE, ty_find },
 	[BI_strlen] = { AGG_NONE, ty_strlen },
 	[BI_len] = { AGG_NONE, ty_len },
 	[BI_strncmp] = { AGG_NONE, ty_strncmp },

@@ -1612,6 +1612,8 @@ static void assign(struct sema *s, struct node *n)
 		 ast_kind_name(lhs->kind));
 }
 
+void sema_assign(struct sema *s, struct node *n) { assign(s, n); }
+
 static void cond(struct sema *s, struct node *c, const char *what)
 {
 	struct type *t = sema_expr(s, c);

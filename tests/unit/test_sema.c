@@ -720,6 +720,24 @@ Test(sema, fail_is_a_compile_time_error_where_visited)
 	    "        ~~~~~~~\n");
 }
 
+/* find(@m, key, $v): a map with keys and a scratch variable, whose type
+ * the map's value gives (stdlib.md). */
+Test(sema, find_needs_a_keyed_map_and_a_variable)
+{
+	TYPE("begin { @m[1] = (1, \"ab\"); let $v; if (find(@m, 1, $v)) { } }",
+	     "Let $v", "(int8,string[3])");
+	ERR("begin { @x = 1; let $v; find(@x, 1, $v); }",
+	    "stdin:1:30-32: ERROR: call to find() expects a map with explicit "
+	    "keys (non-scalar map)\n"
+	    "begin { @x = 1; let $v; find(@x, 1, $v); }\n"
+	    "                             ~~\n");
+	ERR("begin { @x[1] = 1; find(@x, 1, 5); }",
+	    "stdin:1:32-33: ERROR: find() expects a scratch variable as its "
+	    "third argument (the result)\n"
+	    "begin { @x[1] = 1; find(@x, 1, 5); }\n"
+	    "                               ~\n");
+}
+
 Test(sema, error_bad_config)
 {
 	ERR("config = { bad_config=raw } begin {}",
