@@ -118,6 +118,11 @@ struct type {
 	int size;             /* bytes */
 	int align;
 	bool is_signed;       /* TY_INT; TY_AGG sum/min/max of signed values */
+	bool is_lit;          /* TY_INT: a non-negative integer literal's
+				 type (signed), or one only ever assigned
+				 such values: its sign adapts, so it widens
+				 into an unsigned type as well (language.md:
+				 "positive integer literals are flexible") */
 	bool is_union;        /* TY_STRUCT */
 	bool is_ctx;          /* TY_STRUCT read directly from the BPF context */
 	bool is_float;        /* TY_ARRAY of bytes holding a C float/double
@@ -146,6 +151,9 @@ struct type {
 struct type *type_void(void);
 struct type *type_none(void);
 struct type *type_int(int size, bool is_signed);
+/* The signed int of `size` bytes with is_lit set (a non-negative
+ * literal's type); type_equal to type_int(size, true). */
+struct type *type_int_lit(int size);
 struct type *type_bool(void);
 struct type *type_str(int size);             /* size includes the NUL */
 struct type *type_ptr(struct type *elem, enum addrspace as);

@@ -1101,6 +1101,18 @@ static struct irval ternary(struct irb *b, struct node *n)
 	int r = -1;
 	struct ref sr = { .kind = REF_NONE };
 	bool printed = false;
+	if (t->kind == TY_VOID) {
+		/* c ? f() : g() run for their effects */
+		cond_br(b, n->a, tb, fb);
+		irb_set_block(b, tb);
+		irb_expr(b, n->b);
+		irb_jmp(b, done);
+		irb_set_block(b, fb);
+		irb_expr(b, n->c);
+		irb_jmp(b, done);
+		irb_set_block(b, done);
+		return val(t, ref_imm(0));
+	}
 	if (irb_is_scalar(t)) {
 		r = irb_reg(b, NULL);
 	} else {

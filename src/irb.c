@@ -348,7 +348,8 @@ void irb_store(struct irb *b, struct ref dst, int off, struct type *t,
 		irb_zero(b, dst, off, t->size, loc);
 		return;
 	}
-	if (type_equal(t, v.t) || (t->kind != TY_TUPLE && t->kind != TY_STR)) {
+	if (type_equal(t, v.t) || (t->kind != TY_TUPLE && t->kind != TY_STR &&
+				   t->kind != TY_RECORD)) {
 		int n = v.t->size < t->size ? v.t->size : t->size;
 		if (n < t->size)
 			irb_zero(b, dst, off + n, t->size - n, loc);
@@ -368,10 +369,13 @@ void irb_store(struct irb *b, struct ref dst, int off, struct type *t,
 		}
 		return;
 	}
-	/* tuples of different layouts: element by element */
+	/* tuples of different layouts: element by element; a record's
+	   fields by name (they may come in another order) */
 	irb_zero_gaps(b, dst, off, t, loc);
 	for (int i = 0; i < t->fields.n && i < v.t->fields.n; i++) {
 		const struct field *tf = &t->fields.v[i], *vf = &v.t->fields.v[i];
+		if (t->kind == TY_RECORD && !(vf = type_field(v.t, tf->name)))
+			continue;
 		struct irval e;
 		e.t = vf->type;
 		if (irb_is_scalar(vf->type)) {

@@ -152,7 +152,7 @@ static const struct field *set_field(struct node *n, const struct field *f,
 static struct type *map_value_type(struct type *t)
 {
 	if (t && t->kind == TY_INT && !t->name)
-		return type_int(8, t->is_signed);
+		return t->is_lit ? type_int_lit(8) : type_int(8, t->is_signed);
 	return t;
 }
 
@@ -206,6 +206,16 @@ static struct sema_var *var_declare(struct sema *s, struct node *decl,
 	return v;
 }
 
+/* Whether a variable declared with type vt takes a value of type t:
+ * integers convert (typed_int_fits checks them), shorter strings fit. */
+static bool typed_accepts(const struct type *vt, const struct type *t)
+{
+	return (type_is_int(vt) && type_is_int(t)) ||
+	       (vt->kind == TY_STR && t->kind == TY_STR &&
+		t->size <= vt->size) ||
+	       type_equal(vt, t);
+}
+
 /* Widens v to hold t; reports a mismatch at loc. */
 static void var_assign_type(struct sema *s, struct sema_var *v,
 			    struct type *t, const struct srcloc *loc)
@@ -218,10 +228,7 @@ static void var_assign_type(struct sema *s, struct sema_var *v,
 		return;
 	}
 	if (v->typed) {
-		/* declared type: integers convert, strings truncate */
-		if ((type_is_int(v->type) && type_is_int(t)) ||
-		    (v->type->kind == TY_STR && t->kind == TY_STR) ||
-		    type_equal(v->type, t))
+		if (typed_accepts(v->type, t))
 			return;
 		sema_err(s, loc,
 			 "Type mismatch for %s: trying to assign value of type "
@@ -239,7 +246,7 @@ static void var_assign_type(struct sema *s, struct sema_var *v,
 			 v->name, type_name(t), type_name(v->type));
 		return;
 	}
-	if (!type_equal(p, v->type)) {
+	if (!type_equal(p, v->type) || sema_lit_differs(p, v->type)) {
 		v->type = p;
 		s->changed = true;
 	}
@@ -330,7 +337,7 @@ static struct type *map_keys(struct sema *s, struct node *n,
 			 keys_name(m->key, m->nkeys));
 		return kt;
 	}
-	if (!type_equal(p, m->key)) {
+	if (!type_equal(p, m->key) || sema_lit_differs(p, m->key)) {
 		m->key = p;
 		if (nk > 1 || m->nkeys > 1)
 			m->nkeys = p->kind == TY_TUPLE ? p->fields.n : 1;
@@ -389,7 +396,8 @@ static void map_assign_type(struct sema *s, struct sema_map *m,
 	if (p != m->value && !type_equal(p, m->value)) {
 		m->value = p;
 		s->changed = true;
-	} else if (p != m->value && p->is_signed != m->value->is_signed) {
+	} else if (p != m->value && (p->is_signed != m->value->is_signed ||
+				     sema_lit_differs(p, m->value))) {
 		m->value = p;
 		s->changed = true;
 	}
@@ -1122,7 +1130,11 @@ static struct type *type_ternary(struct sema *s, struct node *n)
 		return type_none();
 	}
 	struct type *t = sema_promote(b, e);
-	if (!t || b->kind == TY_VOID) {
+	if (n->b && b->kind == TY_VOID && e->kind == TY_VOID)
+		t = b; /* both run for their effects: a void ?: */
+	else if (b->kind == TY_VOID)
+		t = NULL;
+	if (!t) {
 		sema_err(s, &n->loc,
 			 "Ternary operator must return the same type: "
 			 "have '%s' and '%s'",
@@ -1422,8 +1434,6 @@ static bool typed_int_fits(struct sema *s, struct sema_var *v,
 	if (!v->typed || is_none(t) || is_none(vt) || t->kind != TY_INT ||
 	    vt->kind != TY_INT || vt->name)
 		return true;
-	const char *had = v->assigned ? "already contains a value of type"
-				      : "already has a type";
 	bool neg = rhs->kind == N_UNOP && rhs->op == '-' &&
 		   rhs->a->kind == N_INT;
 	if (rhs->kind == N_INT || (neg && vt->is_signed)) {
@@ -1442,19 +1452,32 @@ static bool typed_int_fits(struct sema *s, struct sema_var *v,
 			 type_name(vt));
 		return false;
 	}
-	if (t->is_signed != vt->is_signed) {
+	if (neg) {
+		/* a negative literal never fits an unsigned type */
 		sema_err(s, loc,
 			 "Type mismatch for %s: trying to assign value of type "
 			 "'%s' when variable %s '%s'",
-			 v->name, type_name(t), had, type_name(vt));
+			 v->name, type_name(t),
+			 v->assigned ? "already contains a value of type"
+				     : "already has a type",
+			 type_name(vt));
 		return false;
 	}
+	if (t->is_lit && t->size <= vt->size)
+		return true; /* only non-negative literals reach it */
 	if (t->size > vt->size) {
 		sema_err(s, loc,
 			 "Integer size mismatch. Assignment type '%s' is larger "
 			 "than the variable type '%s'.",
 			 type_name(t), type_name(vt));
 		return false;
+	}
+	if (t->is_signed != vt->is_signed) {
+		/* language.md: `$b = -1; let $a: uint16 = $b;` only warns */
+		sema_warn(s, loc,
+			  "Implicit conversion of '%s' to '%s' for %s may "
+			  "change the value's sign",
+			  type_name(t), type_name(vt), v->name);
 	}
 	return true;
 }
@@ -1709,7 +1732,7 @@ static void let_stmt(struct sema *s, struct node *n)
 		    !typed_int_fits(s, &tmp, n->b, bt, &n->loc)) {
 			/* reported */
 		} else if (n->ctype && !is_none(t) && !is_none(bt) &&
-			   !sema_promote(t, bt)) {
+			   !typed_accepts(t, bt)) {
 			sema_err(s, &n->loc,
 				 "Type mismatch for %s: trying to assign "
 				 "value of type '%s' when variable "

@@ -46,6 +46,10 @@ struct type *sema_with_as(struct type *t, enum addrspace as);
  * memory. */
 enum addrspace sema_default_as(struct sema *s);
 
+/* Whether a and b (of equal shape) differ only in which integers are
+ * literals' flexible types (is_lit), element by element. */
+bool sema_lit_differs(const struct type *a, const struct type *b);
+
 /* ---- sema_fold.c ----
  * Literal folding, before typing an operator: an operator whose operands
  * are all literals becomes the literal it computes, with bpftrace's rules

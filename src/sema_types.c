@@ -27,13 +27,13 @@ struct type *sema_int_literal_type(uint64_t v, bool negative)
 		return type_int(8, true);
 	}
 	if (v <= 127)
-		return type_int(1, true);
+		return type_int_lit(1);
 	if (v <= 32767)
-		return type_int(2, true);
+		return type_int_lit(2);
 	if (v <= 2147483647ull)
-		return type_int(4, true);
+		return type_int_lit(4);
 	if (v <= (uint64_t)INT64_MAX)
-		return type_int(8, true);
+		return type_int_lit(8);
 	return type_int(8, false);
 }
 
@@ -45,14 +45,37 @@ static struct type *promote_int(struct type *a, struct type *b)
 		a = type_int(1, false);
 	if (b->kind == TY_BOOL)
 		b = type_int(1, false);
+	if (a->is_lit && b->is_lit)
+		return a->size >= b->size ? a : b;
+	if (a->is_lit || b->is_lit) {
+		/* a non-negative literal takes the other side's sign: its
+		   value fits an unsigned type of its size too */
+		struct type *o = a->is_lit ? b : a;
+		int size = a->size >= b->size ? a->size : b->size;
+		return size == o->size ? o : type_int(size, o->is_signed);
+	}
 	if (a->is_signed == b->is_signed)
 		return a->size >= b->size ? a : b;
 	struct type *s = a->is_signed ? a : b, *u = a->is_signed ? b : a;
 	if (s->size > u->size)
 		return s;
-	if (u->size < 8)
-		return type_int(u->size * 2, true);
-	return u; /* uint64 wins: literals and small signed values fit */
+	/* the smallest signed type holding both, or int64 when none
+	   does (language.md: "the resulting type is an int64") */
+	return type_int(u->size < 8 ? u->size * 2 : 8, true);
+}
+
+bool sema_lit_differs(const struct type *a, const struct type *b)
+{
+	if (!a || !b || a->kind != b->kind)
+		return false;
+	if (a->kind == TY_INT)
+		return a->is_lit != b->is_lit;
+	if (a->kind != TY_TUPLE && a->kind != TY_RECORD)
+		return false;
+	for (int i = 0; i < a->fields.n && i < b->fields.n; i++)
+		if (sema_lit_differs(a->fields.v[i].type, b->fields.v[i].type))
+			return true;
+	return false;
 }
 
 struct type *sema_promote(struct type *a, struct type *b)
@@ -72,14 +95,19 @@ struct type *sema_promote(struct type *a, struct type *b)
 	case TY_TUPLE: {
 		if (a->fields.n != b->fields.n)
 			return NULL;
-		for (int i = 0; a->kind == TY_RECORD && i < a->fields.n; i++)
-			if (strcmp(a->fields.v[i].name, b->fields.v[i].name))
+		/* record fields pair up by name, in a's order */
+		const struct field **bf = tt_alloc(sizeof(*bf) * (a->fields.n + 1));
+		for (int i = 0; i < a->fields.n; i++) {
+			bf[i] = a->kind == TY_RECORD
+					? type_field(b, a->fields.v[i].name)
+					: &b->fields.v[i];
+			if (!bf[i])
 				return NULL;
+		}
 		struct type **el = tt_alloc(sizeof(*el) * (a->fields.n + 1));
 		bool same = true;
 		for (int i = 0; i < a->fields.n; i++) {
-			el[i] = sema_promote(a->fields.v[i].type,
-					     b->fields.v[i].type);
+			el[i] = sema_promote(a->fields.v[i].type, bf[i]->type);
 			if (!el[i])
 				return NULL;
 			if (el[i] != a->fields.v[i].type)

@@ -47,6 +47,22 @@ struct type *type_int(int size, bool is_signed)
 	return &ints[is_signed][i];
 }
 
+struct type *type_int_lit(int size)
+{
+	static struct type lits[4] = {
+		{ .kind = TY_INT, .size = 1, .align = 1, .is_signed = true,
+		  .is_lit = true },
+		{ .kind = TY_INT, .size = 2, .align = 2, .is_signed = true,
+		  .is_lit = true },
+		{ .kind = TY_INT, .size = 4, .align = 4, .is_signed = true,
+		  .is_lit = true },
+		{ .kind = TY_INT, .size = 8, .align = 8, .is_signed = true,
+		  .is_lit = true },
+	};
+	int i = size <= 1 ? 0 : size <= 2 ? 1 : size <= 4 ? 2 : 3;
+	return &lits[i];
+}
+
 struct type *type_bool(void)
 {
 	static struct type t = { .kind = TY_BOOL, .size = 1, .align = 1 };

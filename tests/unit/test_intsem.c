@@ -107,7 +107,7 @@ Test(intsem, literals_take_the_smallest_signed_type)
 
 Test(intsem, literal_types_as_values)
 {
-	cr_assert_eq(sema_int_literal_type(127, false), type_int(1, true));
+	cr_assert_eq(sema_int_literal_type(127, false), type_int_lit(1));
 	cr_assert_eq(sema_int_literal_type(128, true), type_int(1, true));
 	cr_assert_eq(sema_int_literal_type(129, true), type_int(2, true));
 	cr_assert_eq(sema_int_literal_type(1ull << 63, false),

@@ -151,7 +151,8 @@ Test(sema, builtin_types_are_bpftraces)
 
 Test(sema, variables_widen_to_hold_every_assigned_value)
 {
-	TYPE("begin { $x = 1; $x = pid; }", "Var $x", "int64");
+	/* a non-negative literal's sign adapts (type_resolution.md) */
+	TYPE("begin { $x = 1; $x = pid; }", "Var $x", "uint32");
 	TYPE("begin { $x = 0; $x = nsecs; }", "Var $x", "uint64");
 	TYPE("begin { $x = (uint8)1; $x = (uint16)2; }", "Var $x", "uint16");
 	/* every use sees the final type, also the ones before the widening */
@@ -159,6 +160,110 @@ Test(sema, variables_widen_to_hold_every_assigned_value)
 	     "string[6]");
 	TYPE("begin { $t = (1, \"a\"); $t = (1000, \"abc\"); }", "Var $t",
 	     "(int16,string[4])");
+}
+
+/* type_resolution.md and language.md ("Data Types"): a non-negative
+ * literal's sign adapts, a negative one pins it, a sign mismatch with
+ * no type holding both is int64, `$a = $b` keeps $b's own type. */
+Test(sema, variable_types_as_type_resolution_md_has_them)
+{
+	const char *doc = "begin { $a = 1; $b = 1; $a = $b; $a = (uint32)2; }";
+	TYPE(doc, "Var $a", "uint32");
+	TYPE(doc, "Var $b", "int8");
+	TYPE("begin { $a = 1; $a = (uint64)2; }", "Var $a", "uint64");
+	TYPE("begin { $a = 1; $a = 2; $a = (uint64)3; }", "Var $a", "uint64");
+	TYPE("begin { $a = 1; $a = -1; $a = (int32)3; }", "Var $a", "int32");
+	TYPE("begin { $a = -1; $a = (uint64)2; }", "Var $a", "int64");
+	TYPE("begin { $a = (int8)1; $a = (uint8)2; }", "Var $a", "int16");
+	TYPE("begin { $a = (uint32)1; $a = (int32)2; }", "Var $a", "int64");
+	TYPE("begin { $a = (int64)1; $a = (uint64)2; }", "Var $a", "int64");
+	/* language.md's upcast example */
+	const char *up = "begin { $a = 1; $b = -1000; $a = $b; "
+			 "$c = (uint64)1; $d = (int64)-1; $c = $d; }";
+	TYPE(up, "Var $a", "int16");
+	TYPE(up, "Var $c", "int64");
+	TYPE("begin { let $v; $a = $v; $v = 10; }", "Var $a", "int8");
+	TYPE("begin { let $a; $a = $a + 1; $a = 1; }", "Var $a", "int64");
+	TYPE("begin { $a = ((uint32)1, \"str\"); $a = (1, \"longer\"); }",
+	     "Var $a", "(uint32,string[7])");
+	/* (map values hold integers in 8 bytes) */
+	TYPE("begin { @a = 1; @a = (uint32)2; }", "Map @a", "uint64");
+	TYPE("begin { @a[1] = 1; @a[(uint64)2] = 1; }", "Map @a", "int64");
+	ERR("begin { $a = 1; $a = \"str\"; }",
+	    "stdin:1:17-27: ERROR: Type mismatch for $a: trying to assign value "
+	    "of type 'string[4]' when variable already contains a value of "
+	    "type 'int8'\n"
+	    "begin { $a = 1; $a = \"str\"; }\n"
+	    "                ~~~~~~~~~~\n");
+}
+
+/* language.md ("Records"): a record assigned with its fields in another
+ * order is the same record; the first order stays. */
+Test(sema, records_assigned_in_another_field_order)
+{
+	TYPE("begin { $a = (color=\"green\", size=2); "
+	     "$a = (size=10, color=\"blue\"); }",
+	     "Var $a", "(color=string[6],size=int8)");
+	TYPE("begin { $a = (x = (uint32)1, y = \"str\"); "
+	     "$a = (y = \"longer\", x = (int32)1); }",
+	     "Var $a", "(x=int64,y=string[7])");
+	TYPE("begin { @m = (a=1, b=\"x\"); @m = (b=\"yy\", a=2); }", "Map @m",
+	     "(a=int8,b=string[3])");
+	ERR("begin { $a = (x=1, y=2); $a = (x=1, z=2); }",
+	    "stdin:1:26-41: ERROR: Type mismatch for $a: trying to assign value "
+	    "of type '(x=int8,z=int8)' when variable already contains a value "
+	    "of type '(x=int8,y=int8)'\n"
+	    "begin { $a = (x=1, y=2); $a = (x=1, z=2); }\n"
+	    "                         ~~~~~~~~~~~~~~~\n");
+}
+
+/* language.md: `let $a: uint16 = -1` is an error, `$b = -1; let $a:
+ * uint16 = $b;` only a warning; a declared type does not grow. */
+Test(sema, declared_types_take_what_fits)
+{
+	ERR("begin { let $a: uint16 = -1; }",
+	    "stdin:1:9-28: ERROR: Type mismatch for $a: trying to assign value "
+	    "of type 'int8' when variable already has a type 'uint16'\n"
+	    "begin { let $a: uint16 = -1; }\n"
+	    "        ~~~~~~~~~~~~~~~~~~~\n");
+	char *d = check("begin { $b = -1; let $a: uint16 = $b; }");
+	cr_assert(strncmp(d, "FAILED", 6) && strstr(d, "WARNING: "), "%s", d);
+	TYPE("begin { $b = -1; let $a: uint16 = $b; }", "Let $a", "uint16");
+	TYPE("begin { $b = 1; let $a: uint8 = $b; }", "Let $a", "uint8");
+	ERR("begin { let $a: uint32 = (uint64)1; }",
+	    "stdin:1:9-35: ERROR: Integer size mismatch. Assignment type "
+	    "'uint64' is larger than the variable type 'uint32'.\n"
+	    "begin { let $a: uint32 = (uint64)1; }\n"
+	    "        ~~~~~~~~~~~~~~~~~~~~~~~~~~\n");
+	ERR("begin { let $a: string[2] = \"muchlongerstr\"; }",
+	    "stdin:1:9-44: ERROR: Type mismatch for $a: trying to assign value "
+	    "of type 'string[14]' when variable already has a type "
+	    "'string[2]'\n"
+	    "begin { let $a: string[2] = \"muchlongerstr\"; }\n"
+	    "        ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n");
+	ERR("begin { $b = 1; let $a: typeof($b) = \"str\"; }",
+	    "stdin:1:17-43: ERROR: Type mismatch for $a: trying to assign value "
+	    "of type 'string[4]' when variable already has a type 'int8'\n"
+	    "begin { $b = 1; let $a: typeof($b) = \"str\"; }\n"
+	    "                ~~~~~~~~~~~~~~~~~~~~~~~~~~\n");
+}
+
+/* language.md ("Ternary"): both branches void runs one for its
+ * effects; a void branch beside a value is an error. */
+Test(sema, ternary_with_void_branches)
+{
+	TYPE("begin { $a = 1; $a == 1 ? print(\"true\") : print(\"false\"); }",
+	     "Ternary", "void");
+	ERR("begin { $a = 1; $x = $a == 1 ? print(1) : print(2); }",
+	    "stdin:1:17-51: ERROR: Value 'void' cannot be assigned to a scratch "
+	    "variable.\n"
+	    "begin { $a = 1; $x = $a == 1 ? print(1) : print(2); }\n"
+	    "                ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n");
+	ERR("begin { $a = 1; $a == 1 ? 3 : print(2); }",
+	    "stdin:1:17-39: ERROR: Ternary operator must return the same type: "
+	    "have 'int8' and 'void'\n"
+	    "begin { $a = 1; $a == 1 ? 3 : print(2); }\n"
+	    "                ~~~~~~~~~~~~~~~~~~~~~~\n");
 }
 
 Test(sema, map_values_store_integers_in_8_bytes)
@@ -192,7 +297,7 @@ Test(sema, maps_are_collected_with_key_and_value_types)
 	cr_assert_str_eq(type_name(t->value), "uint64");
 	cr_assert_null(s->key);
 	cr_assert_eq(s->nkeys, 0);
-	cr_assert_str_eq(type_name(k->key), "int64");
+	cr_assert_str_eq(type_name(k->key), "uint32");
 }
 
 Test(sema, variables_are_block_scoped)
@@ -811,7 +916,7 @@ Test(sema, records_for_loops_and_map_declarations)
 	TYPE("begin { $r = (a=1, b=\"x\"); }", "Var $r", "(a=int8,b=string[2])");
 	TYPE("begin { $r = (a=1, b=\"x\"); $v = $r.b; }", "Var $v", "string[2]");
 	TYPE("begin { for ($i : 0..5) { print($i); } }", "Var $i", "int8");
-	TYPE("begin { for ($i : 0..pid) { print($i); } }", "Var $i", "int64");
+	TYPE("begin { for ($i : 0..pid) { print($i); } }", "Var $i", "uint32");
 	TYPE("begin { @m[1, \"a\"] = 2; for ($kv : @m) { print($kv); } }",
 	     "Var $kv", "((int8,string[2]),int64)");
 	TYPE("begin { @m[comm] = count(); for ($kv : @m) { print($kv); } }",
