@@ -549,10 +549,33 @@ static struct type *ty_fmt(struct sema *s, struct node *n)
 	return type_void();
 }
 
+static bool is_byte_array(const struct type *t)
+{
+	return t->kind == TY_ARRAY && t->elem && t->elem->kind == TY_INT &&
+	       t->elem->size == 1;
+}
+
+/* Types argument i of a string function: a string or a byte array as it
+ * is, a char pointer (stdlib.md's int8 * signatures of strlen and strncmp)
+ * becomes str() of it, read up to max_strlen. */
+static struct type *str_like_arg(struct sema *s, struct node *n, int i)
+{
+	struct node *a = n->args.v[i];
+	struct type *t = sema_expr(s, a);
+	if (is_none(t) || t->kind != TY_PTR || !t->elem ||
+	    t->elem->kind != TY_INT || t->elem->size != 1)
+		return t;
+	struct node *c = ast_new(N_CALL, &a->loc);
+	c->name = "str";
+	vec_push(&c->args, a);
+	n->args.v[i] = c;
+	return sema_expr(s, c);
+}
+
 static struct type *ty_strlen(struct sema *s, struct node *n)
 {
-	struct type *t = sema_expr(s, n->args.v[0]);
-	if (!is_none(t) && t->kind != TY_STR)
+	struct type *t = str_like_arg(s, n, 0);
+	if (!is_none(t) && t->kind != TY_STR && !is_byte_array(t))
 		sema_err(s, &n->loc, "%s() expects a string argument (%s "
 				     "provided)",
 			 n->name, type_name(t));
@@ -561,11 +584,13 @@ static struct type *ty_strlen(struct sema *s, struct node *n)
 
 static struct type *ty_strncmp(struct sema *s, struct node *n)
 {
-	struct type *a = sema_expr(s, n->args.v[0]);
-	struct type *b = sema_expr(s, n->args.v[1]);
+	struct type *a = str_like_arg(s, n, 0);
+	struct type *b = str_like_arg(s, n, 1);
 	struct type *c = sema_expr(s, n->args.v[2]);
-	struct type *bad = !is_none(a) && a->kind != TY_STR ? a
-			   : !is_none(b) && b->kind != TY_STR ? b : NULL;
+	struct type *bad =
+		!is_none(a) && a->kind != TY_STR && !is_byte_array(a) ? a
+		: !is_none(b) && b->kind != TY_STR && !is_byte_array(b) ? b
+									: NULL;
 	if (bad)
 		sema_err(s, &n->loc,
 			 "strncmp() only supports string arguments (%s "
@@ -1100,6 +1125,14 @@ static struct type *ty_strftime(struct sema *s, struct node *n)
 	if (!ok)
 		return type_none();
 	struct node *a = n->args.v[1];
+	int64_t lit;
+	if (int_literal(a, &lit) && lit < 0) {
+		/* stdlib.md: negative timestamp literals are rejected */
+		sema_err(s, &a->loc, "strftime() expects a non-negative "
+				     "timestamp (%lld provided)",
+			 (long long)lit);
+		return type_none();
+	}
 	n->ival = TS_BOOT;
 	if ((a->kind == N_CALL || a->kind == N_BUILTIN) &&
 	    !strcmp(a->name, "nsecs"))
