@@ -13,6 +13,7 @@
  * back to parse_program, which returns NULL). */
 #include "parser.h"
 
+#include <ctype.h>
 #include <setjmp.h>
 #include <string.h>
 
@@ -884,7 +885,21 @@ static struct node *parse_block(struct parser *P, bool value)
 
 /* ---- top level ---- */
 
-/* probe := attach_point (',' attach_point)* ['/' expr '/'] block */
+/* The length of the `name=` that starts attach point text t (an
+ * identifier and '='), or 0. */
+static size_t probe_name_len(const char *t)
+{
+	size_t k = 0;
+	if (!isalpha((unsigned char)t[0]) && t[0] != '_')
+		return 0;
+	while (isalnum((unsigned char)t[k]) || t[k] == '_')
+		k++;
+	return t[k] == '=' ? k + 1 : 0;
+}
+
+/* probe := [IDENT '='] attach_point (',' attach_point)* ['/' expr '/'] block
+ * The name (language.md: reserved for internal use) is kept in the
+ * probe's name and otherwise ignored. */
 static struct node *parse_probe(struct parser *P)
 {
 	struct node *n = NULL;
@@ -892,10 +907,24 @@ static struct node *parse_probe(struct parser *P)
 		struct token t = lex_attach_point(&P->lx);
 		if (t.kind != T_ATTACH)
 			unexpected(P, &t, NULL);
+		size_t nl = n ? 0 : probe_name_len(t.str);
+		const char *name = nl ? tt_strndup(t.str, nl - 1) : NULL;
+		if (nl && !t.str[nl]) {
+			/* `name= begin`: the attach point is the next word */
+			t = lex_attach_point(&P->lx);
+			if (t.kind != T_ATTACH)
+				unexpected(P, &t, NULL);
+		} else if (nl) {
+			t.str += nl;
+			t.loc.col += (int)nl;
+			t.loc.len -= (int)nl;
+		}
 		P->end_line = t.loc.line;
 		P->end_col = t.loc.col + t.loc.len;
-		if (!n)
+		if (!n) {
 			n = mk(N_PROBE, &t);
+			n->name = name;
+		}
 		struct attach_point *ap = tt_alloc(sizeof(*ap));
 		ap->raw = t.str;
 		ap->loc = t.loc;

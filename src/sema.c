@@ -1069,9 +1069,8 @@ static struct type *type_var(struct sema *s, struct node *n)
 	if (is_none(v->type)) {
 		if (v->let_decl)
 			sema_err(s, &n->loc,
-				 "Could not resolve the type of %s: "
-				 "assign it a value or declare its type",
-				 n->name);
+				 "Could not resolve the type of this "
+				 "variable");
 		return type_none();
 	}
 	return v->type;
@@ -1937,6 +1936,67 @@ static void stmt(struct sema *s, struct node *n)
 /* ---- probes ----------------------------------------------------------------- */
 
 /* Parses and expands the attach points of every probe (once). */
+/* An attach point's $N outside quotes becomes the N-th positional
+ * parameter's text ("" when not given), as language.md allows
+ * (interval:ms:$1, uprobe:$1:func, uprobe:/$1/bash:readline); a quoted
+ * "$1" stays as written.  False after reporting a `$` no number
+ * follows. */
+static bool ap_positional(struct sema *s, struct attach_point *ap)
+{
+	if (!strchr(ap->raw, '$'))
+		return true;
+	const struct tt_config *c = s->cfg;
+	struct strbuf b = { 0 };
+	sb_puts(&b, "");
+	bool inq = false, ok = true;
+	for (const char *p = ap->raw; *p; p++) {
+		if (*p == '"')
+			inq = !inq;
+		if (inq && *p == '\\' && p[1]) {
+			sb_putn(&b, p, 2);
+			p++;
+			continue;
+		} else if (!inq && *p == '$') {
+			const char *d = p + 1;
+			uint64_t n = 0;
+			bool over = false;
+			for (; isdigit((unsigned char)*d); d++) {
+				over |= n > (UINT64_MAX - 9) / 10;
+				n = n * 10 + (uint64_t)(*d - '0');
+			}
+			if (d == p + 1 || n == 0) {
+				char bad = d == p + 1 ? p[1] : '0';
+				diag_error(&ap->loc,
+					   "invalid trailing character for "
+					   "positional param: %c. Try quoting "
+					   "this entire part if this is "
+					   "intentional e.g. \"$%c\".",
+					   bad, bad);
+				ok = false;
+				break;
+			}
+			if (over) {
+				diag_error(&ap->loc,
+					   "positional parameter is not valid: "
+					   "overflow error, maximum value is "
+					   "18446744073709551615: %.*s",
+					   (int)(d - p - 1), p + 1);
+				ok = false;
+				break;
+			}
+			if (n <= (uint64_t)c->npos_params)
+				sb_puts(&b, c->pos_params[n - 1]);
+			p = d - 1;
+			continue;
+		}
+		sb_putc(&b, *p);
+	}
+	if (ok)
+		ap->raw = tt_strdup(b.s);
+	sb_free(&b);
+	return ok;
+}
+
 static void collect_probes(struct sema *s, struct node *prog)
 {
 	int index = 0;
@@ -1948,7 +2008,7 @@ static void collect_probes(struct sema *s, struct node *prog)
 		int errors = s->errors;
 		for (int k = 0; k < p->aps.n; k++) {
 			struct attach_point *ap = p->aps.v[k];
-			if (probes_parse(ap) < 0) {
+			if (!ap_positional(s, ap) || probes_parse(ap) < 0) {
 				s->errors++;
 				continue;
 			}

@@ -377,6 +377,23 @@ Test(parser, golden_files)
 	cr_assert_geq(nerr, 15, "only %d syntax error cases", nerr);
 	cr_assert_geq(nast, 1);
 }
+/* language.md: [name=]probe[,probe] — the name is accepted and kept off
+ * the attach points. */
+Test(parser, named_probe)
+{
+	struct node *prog = NULL;
+	AST_EQ("myname=begin { exit(); }",
+	       "Program\n Probe begin\n  Block\n   Call exit\n");
+	parse_dump("n_1=interval:s:1,begin { exit(); }", false, &prog);
+	cr_assert_not_null(prog);
+	struct node *p = prog->args.v[0];
+	cr_assert_str_eq(p->name, "n_1");
+	cr_assert_eq(p->aps.n, 2);
+	cr_assert_str_eq(p->aps.v[0]->raw, "interval:s:1");
+	cr_assert_eq(p->aps.v[0]->loc.col, 5);
+	AST_EQ("x= begin { }", "Program\n Probe begin\n  Block\n");
+}
+
 Test(parser, program_hello)
 {
 	AST_EQ("BEGIN { printf(\"hello %d\\n\", 1 + 2); exit(); }",

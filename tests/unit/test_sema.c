@@ -266,6 +266,29 @@ Test(sema, ternary_with_void_branches)
 	    "                ~~~~~~~~~~~~~~~~~~~~~~\n");
 }
 
+/* language.md: positional parameters in attach points; a `$` that no
+ * parameter number follows is an error (quote it to keep it). */
+Test(sema, positional_parameters_in_attach_points)
+{
+	ERR("interval:ms:$0 { }",
+	    "stdin:1:1-15: ERROR: invalid trailing character for positional "
+	    "param: 0. Try quoting this entire part if this is intentional "
+	    "e.g. \"$0\".\n"
+	    "interval:ms:$0 { }\n"
+	    "~~~~~~~~~~~~~~\n");
+	ERR("interval:ms:$x { }",
+	    "stdin:1:1-15: ERROR: invalid trailing character for positional "
+	    "param: x. Try quoting this entire part if this is intentional "
+	    "e.g. \"$x\".\n"
+	    "interval:ms:$x { }\n"
+	    "~~~~~~~~~~~~~~\n");
+	/* not given: the empty text */
+	ERR("interval:ms:$1 { }",
+	    "stdin:1:1-15: ERROR: Found trailing non-numeric characters: \n"
+	    "interval:ms:$1 { }\n"
+	    "~~~~~~~~~~~~~~\n");
+}
+
 Test(sema, map_values_store_integers_in_8_bytes)
 {
 	TYPE("begin { @x = 1; }", "Map @x", "int64");
