@@ -160,6 +160,15 @@ c kprobe_args_no_btf "$NOBTF tinytrace -e 'kprobe:vfs_read /comm == \"dd\" && ar
 	'count=123' '        ksys_read\+[0-9]+'
 c kretprobe_no_btf "$NOBTF tinytrace -e 'kretprobe:vfs_read /comm == \"dd\" && retval == 7/ { printf(\"ret=%d\n\", retval); exit(); }' -c '$DD7'" \
 	'ret=7'
+
+# ---- stdlib.md's kprobe examples: ksym(reg("ip")), kstack limits and
+# modes, percpu_kaddr (the host kernel has no data symbols in kallsyms)
+t ksym_reg_ip 'kprobe:do_nanosleep { printf("%s\n", ksym(reg("ip"))); exit(); }' 'sleep 0.1' \
+	'do_nanosleep'
+t kstack_limit_perf 'kprobe:do_nanosleep { printf("%s|%s", kstack(3), kstack(perf, 3)); @[kstack(1)] = count(); exit(); }' 'sleep 0.1' \
+	'        do_nanosleep\+[0-9]+' '\|' '.[0-9a-f]+ do_nanosleep\+[0-9]+' '@\[' '        do_nanosleep\+[0-9]+' '\]: 1'
+t percpu_kaddr 'begin { printf("processes: %d\n", *percpu_kaddr("process_counts", 0)); if (*percpu_kaddr("process_counts") == *percpu_kaddr("process_counts", cpu)) { printf("SUCCESS\n") } $runq = (struct rq *)percpu_kaddr("runqueues", 0); if ($runq != 0) { printf("nr_running: %d\n", $runq.nr_running) } exit(); }' '' \
+	'processes: -?[0-9]+' 'SUCCESS' 'nr_running: [0-9]+'
 c fentry_no_btf "$NOBTF tinytrace -e 'fentry:vfs_read { exit(); }'" \
 	"stdin:1:1-16: ERROR: fentry probes need the kernel's own BTF \(/sys/kernel/btf/vmlinux, CONFIG_DEBUG_INFO_BTF\), which this kernel lacks; use kprobe: instead" \
 	'exit!=0'
