@@ -33,9 +33,6 @@ const struct builtin_typing *builtin_typing_of(enum builtin_id id);
 /* Bytes of one frame of a kstack/ustack value in stack mode `mode`
  * (enum stack_mode): an address, or a struct bpf_stack_build_id. */
 int builtin_stack_frame_size(bool user, int mode);
-/* reg("name"): the offset of x86_64 register name in struct pt_regs, or
- * -1. */
-int builtin_x86_reg_off(const char *name);
 /* pton("addr"): an IPv4 (4 bytes) or IPv6 (16 bytes) address's bytes in
  * network order into out; false when text is neither. */
 bool builtin_pton(const char *text, unsigned char out[16], int *len);

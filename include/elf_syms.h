@@ -31,9 +31,10 @@ struct elf_seg {
 	uint32_t flags;         /* PF_X | PF_W | PF_R */
 };
 
-/* One USDT argument, as the spec string gives it ("-4@%edi",
- * "8@-16(%rbp)", "-4@$5", "8@(%rax,%rdx,8)", "4@foo+8(%rip)") with the
- * registers turned into x86_64 struct pt_regs offsets. */
+/* One USDT argument, as the spec string gives it (x86-64: "-4@%edi",
+ * "8@-16(%rbp)", "-4@$5", "8@(%rax,%rdx,8)", "4@foo+8(%rip)"; aarch64:
+ * "-4@w0", "8@[x29, -16]", "-4@5") with the registers turned into the
+ * architecture's pt_regs offsets (arch.h). */
 enum usdt_arg_kind {
 	USDT_ARG_CONST,         /* val */
 	USDT_ARG_REG,           /* the register's bytes (reg, reg_shift) */
@@ -104,14 +105,15 @@ const struct elf_sym *elf_sym_at(const struct elf_bin *b, uint64_t vaddr);
 int elf_vaddr_to_offset(const struct elf_bin *b, uint64_t vaddr,
 			uint64_t *off);
 
-/* Parses an x86_64 USDT argument spec string into args (at most max);
+/* Parses a USDT argument spec string of the architecture in use into args (at most max);
  * returns the count, or -EINVAL with *err saying what was not understood.
  * b and pc_vaddr resolve symbols of %rip-relative operands (b may be
  * NULL: such operands are then an error). */
 int usdt_parse_args(const char *spec, struct usdt_arg *args, int max,
 		    const struct elf_bin *b, uint64_t pc_vaddr,
 		    const char **err);
-/* "rax" -> pt_regs offset, width and shift; -1 when unknown. */
+/* "rax" (aarch64: "x0") -> pt_regs offset, width and shift; -1 when
+ * unknown. */
 int usdt_reg_offset(const char *name, int *width, int *shift);
 /* The number of arguments every location of a usdt attach point has (the
  * smallest count; sema checks argN against it); -1 when a location's spec
@@ -119,13 +121,14 @@ int usdt_reg_offset(const char *name, int *width, int *shift);
 struct attach_point;
 int usdt_nargs(const struct attach_point *ap, const char **err);
 
-/* ---- x86-64 instructions ------------------------------------------------- */
+/* ---- instructions -------------------------------------------------------- */
 
-/* Length of the instruction at code (64-bit mode), or -1 when it is not
- * one this decoder knows (or runs past size). */
+/* Length of the x86-64 instruction at code (64-bit mode), or -1 when it
+ * is not one this decoder knows (or runs past size). */
 int elf_insn_len(const uint8_t *code, size_t size);
-/* 1 if byte off of code (a function's bytes, decoded from its start) is
- * where an instruction begins, 0 if it is inside one, -1 if unknown. */
+/* 1 if byte off of code (a function's bytes, decoded from its start on
+ * x86-64; a multiple of the size where it is fixed) is where an
+ * instruction begins, 0 if it is inside one, -1 if unknown. */
 int elf_insn_boundary(const uint8_t *code, size_t size, size_t off);
 /* The bytes of function s (arena); returns their count or -errno. */
 int elf_read_code(const struct elf_bin *b, const struct elf_sym *s,

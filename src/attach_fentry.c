@@ -19,12 +19,17 @@ static int fentry_attach(struct tt_prog *p, struct tt_probe *pr)
 		fd = bpf_raw_tracepoint_open(NULL, pr->prog_fd);
 	if (fd < 0) {
 		int err = -errno;
-		if (err == -EPERM || err == -524 /* ENOTSUPP */ ||
-		    err == -EOPNOTSUPP)
-			fprintf(stderr, "ERROR: %s: fentry/fexit need BPF "
-				"trampolines, which this kernel does not allow "
-				"(%s); use kprobe:/kretprobe:\n", pr->name,
-				strerror(-err));
+		/* ENOTSUPP (the kernel's 524, which strerror does not name):
+		   no BPF trampolines, e.g. Debian's 6.1 on arm64 */
+		if (err == -EPERM || err == -524 || err == -EOPNOTSUPP)
+			fprintf(stderr, "ERROR: %s: this kernel cannot attach "
+				"fentry/fexit programs (%s: it has no BPF "
+				"trampolines here); use %s:%s instead\n",
+				pr->name, err == -524 ? "ENOTSUPP"
+						      : strerror(-err),
+				pr->ap->prov == PROV_FEXIT ? "kretprobe"
+							   : "kprobe",
+				pr->ap->func ? pr->ap->func : "");
 		return err;
 	}
 	hook_keep_fd(pr, fd);

@@ -10,6 +10,7 @@
 
 #include <linux/perf_event.h>
 
+#include "arch.h"
 #include "hook.h"
 #include "probes.h"
 #include "prov_runtime.h"
@@ -55,12 +56,16 @@ static int watchpoint_attach_(struct tt_prog *p, struct tt_probe *pr)
 		else
 			attr.bp_type = 0xff;
 	}
-	if (attr.bp_type == 4)
-		attr.bp_len = sizeof(long); /* the kernel's length for x */
-	if (!attr.bp_type || attr.bp_type > 4 || attr.bp_type == 1) {
+	const struct arch *A = arch_current();
+	if (attr.bp_type == 4) /* the kernel's length for x: an instruction
+				  (x86-64: sizeof(long)) */
+		attr.bp_len = A->insn_size ? (uint64_t)A->insn_size
+					   : sizeof(long);
+	if (!attr.bp_type || attr.bp_type > 4 ||
+	    (attr.bp_type == 1 && !A->watch_read)) {
 		fprintf(stderr, "ERROR: %s: invalid watchpoint mode '%s' (r, w, "
-			"rw or x; r alone is not supported on x86_64)\n",
-			pr->name, ap->mode ? ap->mode : "");
+			"rw or x; r alone is not supported on %s)\n",
+			pr->name, ap->mode ? ap->mode : "", A->name);
 		wp_said = true;
 		return -EINVAL;
 	}

@@ -16,6 +16,7 @@
 #include <sys/sysmacros.h>
 #include <time.h>
 
+#include "arch.h"
 #include "builtins_lower_values.h"
 #include "builtins_type.h"
 #include "probes.h"
@@ -1132,11 +1133,12 @@ static struct irval lo_memcmp(struct irb *b, struct node *n, struct node *m)
 	return scalar(n->type, r);
 }
 
-/* x86_64 struct pt_regs offsets of the argument registers and ax */
+/* argN, retval: the architecture's argument and return registers in
+ * pt_regs (arch.h); USDT arguments and fentry/raw tracepoint slots. */
 static struct irval lo_reg_arg(struct irb *b, struct node *n, struct node *m)
 {
-	static const int args[] = { 112, 104, 96, 88, 72, 64 }; /* di si dx cx r8 r9 */
-	int off = 80; /* ax */
+	const struct arch *A = arch_current();
+	int off = A->ret_off;
 	const struct prov_ops *p = prov_of(irb_ap(b));
 	bool ret = !strcmp(n->name, "retval");
 	if (!ret && p->args == ARGS_USDT)
@@ -1161,7 +1163,7 @@ static struct irval lo_reg_arg(struct irb *b, struct node *n, struct node *m)
 	if (!ret && p->args == ARGS_SLOTS)
 		off = atoi(n->name + 3) * 8;
 	else if (!ret)
-		off = args[n->name[3] - '0'];
+		off = A->arg_off[atoi(n->name + 3)];
 	int d = irb_reg(b, NULL);
 	struct ir_insn *in = irb_emit(b, IR_LOAD, &n->loc);
 	in->dst = d;
@@ -1351,7 +1353,7 @@ static struct irval lo_sym(struct irb *b, struct node *n, struct node *m)
 	return sym_value(b, n, irb_to_reg(b, a, &n->loc));
 }
 
-/* kprobe/uprobe: the instruction pointer (pt_regs->ip) is the probed
+/* kprobe/uprobe: the instruction pointer (pt_regs ip/pc) is the probed
  * address; after a return or in fentry/fexit, bpf_get_func_ip. */
 static struct irval lo_func(struct irb *b, struct node *n, struct node *m)
 {
@@ -1361,7 +1363,7 @@ static struct irval lo_func(struct irb *b, struct node *n, struct node *m)
 		struct ir_insn *in = irb_emit(b, IR_LOAD, &n->loc);
 		in->dst = r;
 		in->arg[0] = ref_reg(irb_ctx(b));
-		in->off = 128; /* x86_64 struct pt_regs: ip */
+		in->off = arch_current()->ip_off;
 		in->size = 8;
 	} else {
 		r = irb_call(b, BPF_FUNC_get_func_ip, &n->loc, 1,
@@ -1381,7 +1383,7 @@ static struct irval lo_reg(struct irb *b, struct node *n, struct node *m)
 	struct ir_insn *in = irb_emit(b, IR_LOAD, &n->loc);
 	in->dst = d;
 	in->arg[0] = ref_reg(irb_ctx(b));
-	in->off = builtin_x86_reg_off(n->args.v[0]->str);
+	in->off = arch_reg_off(n->args.v[0]->str);
 	in->size = 8;
 	return scalar(n->type, d);
 }
@@ -1418,7 +1420,8 @@ static struct irval lo_uaddr(struct irb *b, struct node *n, struct node *m)
 	struct ir_insn *in = irb_emit(b, IR_LOAD, &n->loc);
 	in->dst = r;
 	in->arg[0] = ref_reg(irb_ctx(b));
-	in->off = 128; /* pt_regs->ip: where the probe is, in this process */
+	in->off = arch_current()->ip_off; /* where the probe is, in this
+					     process */
 	in->size = 8;
 	in = irb_emit(b, IR_ADD, &n->loc);
 	in->dst = r;

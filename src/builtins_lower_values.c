@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "arch.h"
 #include "probes.h"
 #include "types.h"
 
@@ -427,20 +428,23 @@ struct irval bv_lo_usermode(struct irb *b, struct node *n, struct node *m)
 		return val(n->type, ref_imm(1));
 	if (!prov_has(irb_ap(b), PF_PTREGS))
 		return val(n->type, ref_imm(0));
-	/* struct pt_regs (also first in bpf_perf_event_data): cs */
+	/* pt_regs (also first in bpf_perf_event_data): x86-64's cs holds
+	   the privilege level, aarch64's pstate the exception level */
+	const struct arch *A = arch_current();
 	int cs = irb_reg(b, NULL);
 	struct ir_insn *in = irb_emit(b, IR_LOAD, &n->loc);
 	in->dst = cs;
 	in->arg[0] = ref_reg(irb_ctx(b));
-	in->off = 136;
+	in->off = A->mode_off;
 	in->size = 8;
-	struct ref pl = op2(b, IR_AND, ref_reg(cs), ref_imm(3), &n->loc);
+	struct ref pl = op2(b, IR_AND, ref_reg(cs),
+			    ref_imm((int64_t)A->mode_mask), &n->loc);
 	int d = irb_reg(b, NULL);
 	in = irb_emit(b, IR_SETCC, &n->loc);
 	in->dst = d;
 	in->cc = CC_EQ;
 	in->arg[0] = pl;
-	in->arg[1] = ref_imm(3);
+	in->arg[1] = ref_imm((int64_t)A->mode_user);
 	return val(n->type, ref_reg(d));
 }
 

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "arch.h"
 #include "btf.h"
 #include "cdecl.h"
 #include "probes.h"
@@ -653,7 +654,7 @@ static struct type *ty_len(struct sema *s, struct node *n)
 	return type_int(8, true);
 }
 
-/* arg0..arg5, retval: kprobe/uprobe registers; usdt arg0..arg11: the
+/* arg0..arg5 (x86-64; aarch64 to arg7), retval: kprobe/uprobe registers; usdt arg0..arg11: the
  * probe's argument specs (usdt.c) */
 static struct type *ty_reg_arg(struct sema *s, struct node *n)
 {
@@ -688,7 +689,7 @@ static struct type *ty_reg_arg(struct sema *s, struct node *n)
 	}
 	const char *err;
 	bool usdt = !ret && p->args == ARGS_USDT;
-	int na = usdt ? usdt_nargs(ap, &err) : 6;
+	int na = usdt ? usdt_nargs(ap, &err) : arch_current()->nargs;
 	if (na >= 0 && idx >= na) {
 		if (usdt)
 			sema_err(s, &n->loc, "%s has %d argument%s: there is "
@@ -696,8 +697,8 @@ static struct type *ty_reg_arg(struct sema *s, struct node *n)
 				 na == 1 ? "" : "s", n->name);
 		else
 			sema_err(s, &n->loc, "%s is not available in %s "
-					     "probes (arg0-arg5 are)", n->name,
-				 p->name);
+					     "probes (arg0-arg%d are)", n->name,
+				 p->name, na - 1);
 		return type_none();
 	}
 	return ret ? type_int(8, false) : type_int(8, true);
@@ -987,26 +988,10 @@ static struct type *ty_uaddr(struct sema *s, struct node *n)
 	return type_ptr(type_int(size, true), AS_USER);
 }
 
-/* reg("name"): a register of the probed code, from the x86_64 struct
- * pt_regs at the start of the context (kprobes, uprobes, USDT; profile
- * and interval's bpf_perf_event_data begins with it). */
-static const struct { const char *name; int off; } x86_regs[] = {
-	{ "r15", 0 }, { "r14", 8 }, { "r13", 16 }, { "r12", 24 },
-	{ "bp", 32 }, { "bx", 40 }, { "r11", 48 }, { "r10", 56 },
-	{ "r9", 64 }, { "r8", 72 }, { "ax", 80 }, { "cx", 88 }, { "dx", 96 },
-	{ "si", 104 }, { "di", 112 }, { "orig_ax", 120 }, { "ip", 128 },
-	{ "pc", 128 }, { "cs", 136 }, { "flags", 144 }, { "sp", 152 },
-	{ "ss", 160 },
-};
-
-int builtin_x86_reg_off(const char *name)
-{
-	for (size_t i = 0; i < sizeof(x86_regs) / sizeof(x86_regs[0]); i++)
-		if (!strcmp(x86_regs[i].name, name))
-			return x86_regs[i].off;
-	return -1;
-}
-
+/* reg("name"): a register of the probed code, from the pt_regs at the
+ * start of the context (kprobes, uprobes, USDT; profile and interval's
+ * bpf_perf_event_data begins with it); the names are the architecture's
+ * (arch.h). */
 static struct type *ty_reg(struct sema *s, struct node *n)
 {
 	struct node *a = n->args.v[0];
@@ -1024,10 +1009,10 @@ static struct type *ty_reg(struct sema *s, struct node *n)
 			 probes_provider_name(ap ? ap->prov : PROV_NONE));
 		return type_none();
 	}
-	if (builtin_x86_reg_off(a->str) < 0) {
+	if (arch_reg_off(a->str) < 0) {
 		sema_err(s, &n->loc, "'%s' is not a valid register on this "
-				     "architecture (x86_64)",
-			 a->str);
+				     "architecture (%s)",
+			 a->str, arch_current()->name);
 		return type_none();
 	}
 	return type_int(8, false);
@@ -1515,14 +1500,14 @@ static struct type *ty_debugf(struct sema *s, struct node *n)
 /* ---- usermode ------------------------------------------------------------ */
 
 /* usermode: uint8, 1 when the probe interrupted user code (x86-64: the
- * privilege level in pt_regs->cs is 3).  BEGIN/END count as user mode, as
+ * privilege level in pt_regs->cs is 3; aarch64: PSTATE's mode is EL0).  BEGIN/END count as user mode, as
  * in bpftrace, whose BEGIN/END are uprobes on itself; tracepoints, fentry
  * and the like run in the kernel. */
 static struct type *ty_usermode(struct sema *s, struct node *n)
 {
-#if !defined(__x86_64__)
-	sema_err(s, &n->loc, "'usermode' builtin is only supported on x86_64");
-#endif
+	if (arch_current()->mode_off < 0)
+		sema_err(s, &n->loc, "'usermode' builtin is not supported on "
+				     "%s", arch_current()->name);
 	return type_int(1, false);
 }
 

@@ -19,6 +19,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "btf.h"
 #include "cheaders.h"
 #include "dwarf.h"
@@ -1455,11 +1456,7 @@ static void predefine(void)
 		return;
 	if (btf_available())
 		define("BPFTRACE_HAVE_BTF", "1");
-#if defined(__x86_64__)
-	define("__x86_64__", "1");
-#elif defined(__aarch64__)
-	define("__aarch64__", "1");
-#endif
+	define(arch_current()->cpp_macro, "1");
 	define("__linux__", "1");
 	define("__BPFTRACE__", "1");
 }

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "probes.h"
 
 /* ---- reading an ELF file ------------------------------------------------ */
@@ -286,70 +287,14 @@ int elf_vaddr_to_offset(const struct elf_bin *b, uint64_t vaddr,
 	return -ERANGE;
 }
 
-/* ---- USDT argument specs (x86_64) ----------------------------------------- */
-
-/* struct pt_regs (arch/x86/include/asm/ptrace.h) byte offsets. */
-enum {
-	PT_R15 = 0, PT_R14 = 8, PT_R13 = 16, PT_R12 = 24, PT_BP = 32,
-	PT_BX = 40, PT_R11 = 48, PT_R10 = 56, PT_R9 = 64, PT_R8 = 72,
-	PT_AX = 80, PT_CX = 88, PT_DX = 96, PT_SI = 104, PT_DI = 112,
-	PT_IP = 128, PT_SP = 152,
-};
+/* ---- USDT argument specs --------------------------------------------------
+ * x86-64 (AT&T syntax): "-4@%edi", "8@-16(%rbp)", "-4@$5",
+ * "8@(%rax,%rdx,8)", "4@foo+8(%rip)"; aarch64: "-4@w0", "8@[x29, -16]",
+ * "8@[sp]", "-4@5".  Register names and offsets come from arch.h. */
 
 int usdt_reg_offset(const char *name, int *width, int *shift)
 {
-	/* the legacy registers in their 8/4/2/1-byte and high-byte names */
-	static const struct {
-		const char *r64, *r32, *r16, *r8, *r8h;
-		int off;
-	} legacy[] = {
-		{ "rax", "eax", "ax", "al", "ah", PT_AX },
-		{ "rbx", "ebx", "bx", "bl", "bh", PT_BX },
-		{ "rcx", "ecx", "cx", "cl", "ch", PT_CX },
-		{ "rdx", "edx", "dx", "dl", "dh", PT_DX },
-		{ "rsi", "esi", "si", "sil", NULL, PT_SI },
-		{ "rdi", "edi", "di", "dil", NULL, PT_DI },
-		{ "rbp", "ebp", "bp", "bpl", NULL, PT_BP },
-		{ "rsp", "esp", "sp", "spl", NULL, PT_SP },
-		{ "rip", "eip", NULL, NULL, NULL, PT_IP },
-	};
-	static const int rn[] = { PT_R8, PT_R9, PT_R10, PT_R11,
-				  PT_R12, PT_R13, PT_R14, PT_R15 };
-	if (*name == '%')
-		name++;
-	*shift = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(legacy); i++) {
-		const char *const names[] = { legacy[i].r64, legacy[i].r32,
-					      legacy[i].r16, legacy[i].r8,
-					      legacy[i].r8h };
-		static const int widths[] = { 8, 4, 2, 1, 1 };
-		for (int k = 0; k < 5; k++) {
-			if (names[k] && !strcmp(name, names[k])) {
-				*width = widths[k];
-				*shift = k == 4 ? 8 : 0;
-				return legacy[i].off;
-			}
-		}
-	}
-	/* r8..r15 with the d/w/b suffixes */
-	if (name[0] == 'r' && isdigit((unsigned char)name[1])) {
-		char *end;
-		long n = strtol(name + 1, &end, 10);
-		if (n < 8 || n > 15)
-			return -1;
-		if (!*end)
-			*width = 8;
-		else if (!strcmp(end, "d"))
-			*width = 4;
-		else if (!strcmp(end, "w"))
-			*width = 2;
-		else if (!strcmp(end, "b") || !strcmp(end, "l"))
-			*width = 1;
-		else
-			return -1;
-		return rn[n - 8];
-	}
-	return -1;
+	return arch_usdt_reg(name, width, shift);
 }
 
 static bool parse_int(const char *s, const char *end, int64_t *v)
@@ -421,6 +366,25 @@ static const struct elf_sym *any_sym(const struct elf_bin *b,
 	return s ? s : b ? elf_sym_find(b, name) : NULL;
 }
 
+/* aarch64's memory operand: "[base]" or "[base, disp]" (spaces are
+ * gone by now). */
+static const char *parse_bracket(const char *s, const char *end,
+				 struct usdt_arg *a)
+{
+	int width, shift;
+	if (end[-1] != ']')
+		return "memory operand";
+	const char *comma = memchr(s, ',', end - s);
+	const char *rend = comma ? comma : end - 1;
+	if (!parse_reg(s + 1, rend, &a->reg, &width, &shift) || width != 8)
+		return "base register";
+	a->kind = USDT_ARG_MEM;
+	a->disp = 0;
+	if (comma && !parse_int(comma + 1, end - 1, &a->disp))
+		return "displacement";
+	return NULL;
+}
+
 /* One operand (after "N@"). */
 static const char *parse_operand(const char *s, struct usdt_arg *a,
 				 const struct elf_bin *b, uint64_t pc_vaddr)
@@ -435,10 +399,20 @@ static const char *parse_operand(const char *s, struct usdt_arg *a,
 			return "constant";
 		return NULL;
 	}
-	if (*s == '%') {
-		a->kind = USDT_ARG_REG;
-		if (!parse_reg(s, end, &a->reg, &width, &a->reg_shift))
+	if (*s == '%' || isalpha((unsigned char)*s)) {
+		/* %reg (x86-64), or a bare register (aarch64; on x86-64 a
+		   symbol, below) */
+		if (parse_reg(s, end, &a->reg, &width, &a->reg_shift)) {
+			a->kind = USDT_ARG_REG;
+			return NULL;
+		}
+		if (*s == '%')
 			return "register";
+	}
+	if (*s == '[')
+		return parse_bracket(s, end, a);
+	if (arch_current()->usdt_bare_const && parse_int(s, end, &a->val)) {
+		a->kind = USDT_ARG_CONST;
 		return NULL;
 	}
 	/* disp(base,index,scale) or just disp */
@@ -477,7 +451,7 @@ static const char *parse_operand(const char *s, struct usdt_arg *a,
 			}
 		}
 	}
-	if (a->reg == PT_IP) {
+	if (a->reg == arch_current()->ip_off) {
 		if (a->idx >= 0)
 			return "%rip with an index";
 		uint64_t target = (uint64_t)disp;
@@ -517,12 +491,13 @@ int usdt_parse_args(const char *spec, struct usdt_arg *args, int max,
 		if (!*p)
 			break;
 		const char *e = p;
-		/* an operand has no spaces except after commas inside () */
+		/* an operand has no spaces except after commas inside ()
+		   (x86-64) or [] (aarch64) */
 		int depth = 0;
 		while (*e && (depth || !isspace((unsigned char)*e))) {
-			if (*e == '(')
+			if (*e == '(' || *e == '[')
 				depth++;
-			else if (*e == ')')
+			else if (*e == ')' || *e == ']')
 				depth--;
 			e++;
 		}
@@ -658,13 +633,7 @@ static const char *find_in_ld_cache(const char *name)
 	uint32_t nlibs;
 	memcpy(&nlibs, d + start + 20, 4);
 	/* the library flags this machine wants */
-#if defined(__x86_64__)
-	const int32_t want = 0x0303; /* FLAG_ELF_LIBC6 | FLAG_X8664_LIB64 */
-#elif defined(__aarch64__)
-	const int32_t want = 0x0a03; /* FLAG_ELF_LIBC6 | FLAG_AARCH64_LIB64 */
-#else
-	const int32_t want = -1;
-#endif
+	const int32_t want = arch_current()->ldcache_flags;
 	for (uint32_t i = 0; i < nlibs; i++) {
 		size_t e = start + 48 + (size_t)i * 24;
 		if (e + 24 > len)
@@ -695,12 +664,8 @@ out:
 	return res;
 }
 
+/* after the architecture's own two (arch.h) */
 static const char *const lib_dirs[] = {
-#if defined(__x86_64__)
-	"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
-#elif defined(__aarch64__)
-	"/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
-#endif
 	"/lib64", "/usr/lib64", "/lib", "/usr/lib", "/usr/local/lib",
 };
 
@@ -713,8 +678,10 @@ const char *elf_find_library(const char *name)
 		return p;
 	/* not in the cache: the standard directories, the shortest
 	   matching name first ("libc.so.6" before "libc.so.6.debug") */
-	for (size_t i = 0; i < ARRAY_SIZE(lib_dirs); i++) {
-		DIR *dir = opendir(lib_dirs[i]);
+	const struct arch *A = arch_current();
+	for (size_t i = 0; i < 2 + ARRAY_SIZE(lib_dirs); i++) {
+		const char *d = i < 2 ? A->lib_dirs[i] : lib_dirs[i - 2];
+		DIR *dir = opendir(d);
 		if (!dir)
 			continue;
 		const char *best = NULL;
@@ -722,8 +689,7 @@ const char *elf_find_library(const char *name)
 		while ((de = readdir(dir)) != NULL) {
 			if (!elf_lib_name_matches(de->d_name, name))
 				continue;
-			const char *path = tt_sprintf("%s/%s", lib_dirs[i],
-						      de->d_name);
+			const char *path = tt_sprintf("%s/%s", d, de->d_name);
 			if (!elf_is_elf(path))
 				continue;
 			if (!best || strlen(path) < strlen(best))
@@ -798,7 +764,9 @@ int elf_pid_modules(int pid, const char ***paths)
 	return n;
 }
 
-/* ---- x86-64 instruction lengths ------------------------------------------ */
+/* ---- x86-64 instruction lengths ------------------------------------------
+ * (elf_insn_boundary uses them where the architecture's instructions have
+ * no fixed size: arch.h's insn_size 0) */
 
 /* One bit per one-byte opcode: has a ModRM byte (64-bit mode). */
 static const uint8_t modrm_1[32] = {
@@ -1035,6 +1003,9 @@ int elf_insn_len(const uint8_t *code, size_t size)
 
 int elf_insn_boundary(const uint8_t *code, size_t size, size_t off)
 {
+	int fixed = arch_current()->insn_size;
+	if (fixed)
+		return off % (size_t)fixed == 0;
 	size_t at = 0;
 	while (at < off) {
 		int n = elf_insn_len(code + at, size - at);

@@ -21,6 +21,7 @@
 
 #include <linux/bpf.h>
 
+#include "arch.h"
 #include "dwarf.h"
 #include "elf_syms.h"
 #include "probes.h"
@@ -282,26 +283,27 @@ int prov_open_target(struct attach_point *ap, const struct utarget *t,
 }
 
 /* uprobe `args`: the function's parameters from DWARF, read from pt_regs
- * at entry as the SysV x86-64 ABI passes them (rdi, rsi, rdx, rcx, r8,
- * r9); parameters passed otherwise (structs by value, past the sixth) are
- * left out.  NULL without debug information. */
+ * at entry as the architecture's ABI passes them (arch.h: x86-64's rdi,
+ * rsi, rdx, rcx, r8, r9; aarch64's x0-x7); parameters passed otherwise
+ * (structs by value, past the last register) are left out.  NULL without
+ * debug information. */
 static struct type *uprobe_args_type(const char *path, const char *func)
 {
-	static const int regs[] = { 112, 104, 96, 88, 72, 64 };
+	const struct arch *A = arch_current();
 	struct dwarf_param *ps;
 	int n;
 	if (dwarf_func_params(path, func, &ps, &n) < 0)
 		return NULL;
 	struct type *t = type_struct(tt_sprintf("%s_args", func), false);
 	t->is_ctx = true;
-	for (int i = 0, slot = 0; i < n && slot < 6; i++) {
+	for (int i = 0, slot = 0; i < n && slot < A->nargs; i++) {
 		struct type *pt = ps[i].type;
 		if (pt->kind != TY_INT && pt->kind != TY_BOOL &&
 		    pt->kind != TY_PTR)
 			break; /* registers past here are not known */
-		type_add_field(t, ps[i].name, pt, regs[slot++]);
+		type_add_field(t, ps[i].name, pt, A->arg_off[slot++]);
 	}
-	t->size = 168; /* sizeof(struct pt_regs) */
+	t->size = A->ptregs_size;
 	t->align = 8;
 	return t;
 }

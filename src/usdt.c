@@ -9,6 +9,7 @@
 #include <linux/bpf.h>
 #include <string.h>
 
+#include "arch.h"
 #include "elf_syms.h"
 #include "probes.h"
 #include "types.h"
@@ -80,7 +81,7 @@ static struct ref read_arg(struct irb *b, const struct usdt_arg *a,
 	case USDT_ARG_MEM:
 	case USDT_ARG_MEM_IP: {
 		struct ref addr;
-		int base = a->kind == USDT_ARG_MEM_IP ? 128 /* ip */ : a->reg;
+		int base = a->kind == USDT_ARG_MEM_IP ? arch_current()->ip_off : a->reg;
 		if (base >= 0) {
 			addr = ref_reg(load_reg(b, base, loc));
 			if (a->disp)

@@ -19,6 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arch.h"
+#include "cheaders.h"
 #include "config.h"
 #include "elf_syms.h"
 #include "probes.h"
@@ -670,6 +672,79 @@ Test(elf, insn_lengths)
 	cr_assert_eq(elf_insn_boundary(fn, 5, 1), 1);
 	cr_assert_eq(elf_insn_boundary(fn, 5, 2), 0);
 	cr_assert_eq(elf_insn_boundary(fn, 5, 4), 1);
+}
+
+/* aarch64's USDT specs ("-4@w0", "8@[x29, -16]", "-4@5"), fixed-size
+ * instructions, syscall numbers and open(2) flags come from its table
+ * (arch.h); user_pt_regs: x0..x30 at 8 * n, sp 248, pc 256. */
+static void collect_const(const char *name, int64_t v, void *arg)
+{
+	const char **want = arg;
+	if (!strcmp(name, want[0]))
+		want[1] = (const char *)(intptr_t)(v + 1);
+}
+
+static int64_t header_const(const char *header, const char *name)
+{
+	const char *want[2] = { name, NULL };
+	cheader_each(header, collect_const, want);
+	return (int64_t)(intptr_t)want[1] - 1;
+}
+
+Test(elf, aarch64_table)
+{
+	static const struct spec_case cases[] = {
+		{ "-4@w0", USDT_ARG_REG, 4, true, 0, 0, -1, 1, 0, 0 },
+		{ "8@x19", USDT_ARG_REG, 8, false, 152, 0, -1, 1, 0, 0 },
+		{ "-4@5", USDT_ARG_CONST, 4, true, -1, 0, -1, 1, 5, 0 },
+		{ "8@[x29, -16]", USDT_ARG_MEM, 8, false, 232, 0, -1, 1, 0, -16 },
+		{ "4@[sp]", USDT_ARG_MEM, 4, false, 248, 0, -1, 1, 0, 0 },
+		{ "-8@[x1,8]", USDT_ARG_MEM, 8, true, 8, 0, -1, 1, 0, 8 },
+	};
+	cr_assert_eq(arch_select("arm64"), 0);
+	cr_assert_str_eq(arch_current()->name, "aarch64");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct spec_case *c = &cases[i];
+		struct usdt_arg a[2];
+		const char *err;
+		int n = usdt_parse_args(c->spec, a, 2, NULL, 0, &err);
+		cr_assert_eq(n, 1, "%s: %s", c->spec, err ? err : "");
+		cr_assert_eq(a[0].kind, c->kind, "%s", c->spec);
+		cr_assert_eq(a[0].size, c->size, "%s", c->spec);
+		cr_assert_eq(a[0].is_signed, c->sign, "%s", c->spec);
+		if (c->kind != USDT_ARG_CONST)
+			cr_assert_eq(a[0].reg, c->reg, "%s", c->spec);
+		cr_assert_eq(a[0].val, c->val, "%s", c->spec);
+		cr_assert_eq(a[0].disp, c->disp, "%s", c->spec);
+	}
+	struct usdt_arg a[4];
+	const char *err;
+	cr_assert_eq(usdt_parse_args("-4@[x29, -4] 8@x0 -4@7", a, 4, NULL, 0,
+				     &err), 3, "%s", err ? err : "");
+	cr_assert_eq(a[2].val, 7);
+	static const char *bad[] = { "8@%rax", "8@[x29", "8@[w1]", "8@x31",
+				     "8@[x1, y]" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_assert_eq(usdt_parse_args(bad[i], a, 4, NULL, 0, &err),
+			     -EINVAL, "%s accepted", bad[i]);
+	/* every 4th byte starts an instruction */
+	static const uint8_t code[12];
+	cr_assert_eq(elf_insn_boundary(code, 12, 8), 1);
+	cr_assert_eq(elf_insn_boundary(code, 12, 5), 0);
+	/* asm-generic/unistd.h, not x86-64's numbers */
+	cr_assert_str_eq(syscall_name_of(56), "openat");
+	cr_assert_str_eq(syscall_name_of(63), "read");
+	cr_assert_eq(header_const("sys/syscall.h", "__NR_openat"), 56);
+	cr_assert_eq(header_const("fcntl.h", "O_DIRECTORY"), 16384);
+	cr_assert_eq(header_const("fcntl.h", "O_CREAT"), 64);
+
+	cr_assert_eq(arch_select("x86_64"), 0);
+	cr_assert_str_eq(syscall_name_of(0), "read");
+	cr_assert_eq(header_const("sys/syscall.h", "__NR_openat"), 257);
+	cr_assert_eq(header_const("fcntl.h", "O_DIRECTORY"), 65536);
+	cr_assert_eq(usdt_parse_args("-4@5", a, 4, NULL, 0, &err), 1);
+	cr_assert_eq(a[0].kind, USDT_ARG_MEM); /* an absolute address */
+	cr_assert_eq(arch_select("sparc"), -1);
 }
 
 /* Decoding every function of libc (SSE, AVX2 and AVX-512 variants of the

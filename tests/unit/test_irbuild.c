@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "arch.h"
 #include "config.h"
 #include "ir_build.h"
 #include "macro.h"
@@ -221,6 +222,68 @@ Test(irbuild, slice_programs_have_the_right_shape)
 			    "[string[16]] count_t"), "%s", d);
 	cr_assert(strstr(d, "call get_current_comm("), "%s", d);
 	cr_assert(strstr(d, "prog_type 5 index 0"), "%s", d); /* TRACEPOINT */
+}
+
+/* Whether a line of d contains both a and (after it) b. */
+static bool has_line(const char *d, const char *a, const char *b)
+{
+	for (const char *p = d; (p = strstr(p, a)); p++) {
+		const char *eol = strchr(p, '\n');
+		const char *q = strstr(p, b);
+		if (q && (!eol || q < eol))
+			return true;
+	}
+	return false;
+}
+
+/* The registers come from the architecture's table (arch.h): the same
+ * script reads x86-64's struct pt_regs or aarch64's user_pt_regs. */
+Test(irbuild, registers_come_from_the_architecture_table)
+{
+	const char *k = "kprobe:vfs_read { @a = arg0; @b = arg5; @c = "
+			"reg(\"sp\"); @d = usermode; @e = func; }";
+	const char *r = "kretprobe:vfs_read { @r = retval; }";
+	cr_assert_eq(arch_select("x86_64"), 0);
+	char *d = build(k);
+	/* di, r9, sp, cs & 3 == 3, ip */
+	cr_assert(strstr(d, "= load8 %0+112\n"), "%s", d);
+	cr_assert(strstr(d, "= load8 %0+64\n"), "%s", d);
+	cr_assert(strstr(d, "= load8 %0+152\n"), "%s", d);
+	cr_assert(strstr(d, "= load8 %0+136\n"), "%s", d);
+	cr_assert(has_line(d, "= and %", ", 3\n"), "%s", d);
+	cr_assert(has_line(d, "= set.eq %", ", 3\n"), "%s", d);
+	cr_assert(strstr(d, "= load8 %0+128\n"), "%s", d);
+	d = build(r);
+	cr_assert(strstr(d, "= load8 %0+80\n"), "%s", d); /* ax */
+	d = build("kprobe:vfs_read { @a = arg6; }");
+	cr_assert(strstr(d, "arg6 is not available in kprobe probes "
+			    "(arg0-arg5 are)"), "%s", d);
+	d = build("kprobe:vfs_read { @a = reg(\"x0\"); }");
+	cr_assert(strstr(d, "'x0' is not a valid register on this "
+			    "architecture (x86_64)"), "%s", d);
+
+	cr_assert_eq(arch_select("aarch64"), 0);
+	d = build(k);
+	/* x0, x5, sp, pstate & 0xf == 0 (EL0), pc */
+	cr_assert(strstr(d, "= load8 %0+0\n"), "%s", d);
+	cr_assert(strstr(d, "= load8 %0+40\n"), "%s", d);
+	cr_assert(strstr(d, "= load8 %0+248\n"), "%s", d);
+	cr_assert(strstr(d, "= load8 %0+264\n"), "%s", d);
+	cr_assert(has_line(d, "= and %", ", 15\n"), "%s", d);
+	cr_assert(has_line(d, "= set.eq %", ", 0\n"), "%s", d);
+	cr_assert(strstr(d, "= load8 %0+256\n"), "%s", d);
+	cr_assert(!strstr(d, "+112"), "%s", d);
+	d = build(r);
+	cr_assert(strstr(d, "= load8 %0+0\n"), "%s", d); /* x0 */
+	d = build("kprobe:vfs_read { @a = arg7; @b = reg(\"r29\"); }");
+	cr_assert(strstr(d, "= load8 %0+56\n"), "%s", d);
+	cr_assert(strstr(d, "= load8 %0+232\n"), "%s", d);
+	d = build("kprobe:vfs_read { @a = arg8; }");
+	cr_assert(strstr(d, "arg8 is not available in kprobe probes "
+			    "(arg0-arg7 are)"), "%s", d);
+	d = build("kprobe:vfs_read { @a = reg(\"di\"); }");
+	cr_assert(strstr(d, "'di' is not a valid register on this "
+			    "architecture (aarch64)"), "%s", d);
 }
 
 Test(irbuild, big_strings_live_in_scratch_space)
