@@ -705,6 +705,24 @@ static struct irval addr_of(struct irb *b, struct node *n, struct type *pt)
 	}
 	case N_UNOP: /* &*p */
 		return val(pt, irb_to_reg(b, irb_expr(b, n->a), loc));
+	case N_MAP: {
+		/* the value's place in the map, 0 when the key is absent */
+		struct sema_map *m = sema_map_of(n);
+		int p = irb_call(b, BPF_FUNC_map_lookup_elem, loc, 2,
+				 ref_map(m->id), irb_map_key(b, n));
+		int d = irb_reg(b, NULL);
+		int have = irb_new_block(b), none = irb_new_block(b),
+		    done = irb_new_block(b);
+		irb_br(b, CC_EQ, ref_reg(p), ref_imm(0), none, have);
+		irb_set_block(b, have);
+		emit2(b, IR_MOV, d, ref_reg(p), ref_imm(0), loc);
+		irb_jmp(b, done);
+		irb_set_block(b, none);
+		emit2(b, IR_MOV, d, ref_imm(0), ref_imm(0), loc);
+		irb_jmp(b, done);
+		irb_set_block(b, done);
+		return val(pt, ref_reg(d));
+	}
 	case N_FIELD:
 		off = sema_field_of(n)->offset;
 		break;
@@ -775,6 +793,12 @@ static struct irval cast(struct irb *b, struct node *n)
 	struct type *t = n->type;
 	if (a.t->kind == TY_AGG)
 		return irb_unsupported(b, &n->loc, "casting an aggregation");
+	if (t->kind == TY_STR) {
+		/* (string[N]) of a string or char array: cut or padded */
+		struct ref s = irb_result(b, n, "cast");
+		irb_store(b, s, 0, t, a, &n->loc);
+		return val(t, s);
+	}
 	if (t->kind == TY_ARRAY) {
 		if (!irb_is_scalar(a.t))
 			return val(t, a.r); /* the same bytes, read as t */

@@ -190,10 +190,16 @@ static bool looks_like_type(struct parser *P)
 	const struct token *t0 = peek(P, 0);
 	if (t0->kind != T_IDENT)
 		return false;
-	if (is_ident(t0, "struct") || is_ident(t0, "union") ||
-	    is_ident(t0, "enum") || is_type_word(t0->str))
-		return true;
 	const struct token *t1 = peek(P, 1);
+	if (is_ident(t0, "struct") || is_ident(t0, "union") ||
+	    is_ident(t0, "enum"))
+		return true;
+	/* uint64_t() is a call (of a macro, say) even where a type may
+	   stand (language.md, "Type Context Builtins") */
+	if (is_punct(t1, '(') && !is_ident(t0, "typeof"))
+		return false;
+	if (is_type_word(t0->str))
+		return true;
 	if (is_ident(t0, "typeof") && is_punct(t1, '('))
 		return true;
 	if (is_punct(t1, '*')) {
@@ -246,18 +252,26 @@ static struct ctype *parse_type(struct parser *P)
 			sb_puts(&b, next(P).str);
 		}
 	}
-	if (peek_punct(P, '*')) {
-		sb_putc(&b, ' ');
-		while (accept(P, '*'))
-			sb_putc(&b, '*');
-	}
-	while (accept(P, '[')) {
-		if (peek(P, 0)->kind == T_INT)
-			sb_printf(&b, "[%llu]",
-				  (unsigned long long)next(P).ival);
-		else
-			sb_puts(&b, "[]");
-		expect(P, ']', NULL);
+	/* postfix modifiers, read left to right (language.md "Type
+	   Syntax"): int32[4]* is a pointer to an array of 4 int32 */
+	for (bool ptr = false;;) {
+		if (peek_punct(P, '*')) {
+			if (!ptr)
+				sb_putc(&b, ' ');
+			while (accept(P, '*'))
+				sb_putc(&b, '*');
+			ptr = true;
+		} else if (accept(P, '[')) {
+			if (peek(P, 0)->kind == T_INT)
+				sb_printf(&b, "[%llu]",
+					  (unsigned long long)next(P).ival);
+			else
+				sb_puts(&b, "[]");
+			expect(P, ']', NULL);
+			ptr = false;
+		} else {
+			break;
+		}
 	}
 	ct->text = tt_strdup(b.s);
 	sb_free(&b);

@@ -677,6 +677,13 @@ static bool lvalue_space(struct node *n, enum addrspace *as)
 		n->sym.var->addr_taken = true;
 		*as = AS_KERNEL;
 		return true;
+	case N_MAP:
+		/* &@m, &@m[k]: the value in the map (NULL when absent) */
+		if (!sema_map_of(n) || !sema_map_of(n)->value ||
+		    sema_map_of(n)->value->kind == TY_AGG)
+			return false;
+		*as = AS_KERNEL;
+		return true;
 	case N_UNOP:
 		if (n->op != '*' || !at || at->kind != TY_PTR)
 			return false;
@@ -758,8 +765,8 @@ static struct type *type_unop(struct sema *s, struct node *n)
 		enum addrspace as;
 		if (!lvalue_space(n->a, &as)) {
 			sema_err(s, &n->loc, "The & operator can only be used on "
-					     "variables, struct fields, array "
-					     "elements and dereferences");
+					     "variables, maps, struct fields, "
+					     "array elements and dereferences");
 			return type_none();
 		}
 		return type_ptr(a, as);
@@ -771,19 +778,48 @@ static struct type *type_unop(struct sema *s, struct node *n)
 	return type_none();
 }
 
+static struct type *expr(struct sema *s, struct node *n);
+
+/* (T)e as the call f(e, size): (string[N])ptr reads like str(ptr, N),
+ * (buffer[N])e like buf(e, N) (language.md, "Type Syntax"). */
+static struct type *cast_as_call(struct sema *s, struct node *n,
+				 const char *f, int size)
+{
+	struct node *len = ast_new(N_INT, &n->loc);
+	len->ival = (uint64_t)size;
+	struct node *a = n->a;
+	n->kind = N_CALL;
+	n->name = f;
+	n->ctype = NULL;
+	n->a = NULL;
+	n->args = (struct node_vec){ 0 };
+	vec_push(&n->args, a);
+	vec_push(&n->args, len);
+	return expr(s, n);
+}
+
 static struct type *type_cast(struct sema *s, struct node *n)
 {
 	struct type *to = sema_resolve_ctype(s, n->ctype);
 	struct type *a = sema_expr(s, n->a);
 	if (is_none(to) || is_none(a))
 		return type_none();
+	if (to->kind == TY_BUFFER)
+		return cast_as_call(s, n, "buf", to->size - 4);
+	if (to->kind == TY_STR && (type_is_int(a) || a->kind == TY_PTR))
+		return cast_as_call(s, n, "str", to->size);
+	if (to->kind == TY_STR &&
+	    (a->kind == TY_STR || (a->kind == TY_ARRAY &&
+				   a->elem->kind == TY_INT &&
+				   a->elem->size == 1)))
+		return to; /* the characters, cut or padded to T's size */
 	if (to->kind == TY_PTR && (type_is_int(a) || a->kind == TY_PTR)) {
 		/* a pointer cast keeps the source's address space */
 		if (a->kind == TY_PTR && a->as != to->as)
 			to = type_ptr(to->elem, a->as);
 		return to;
 	}
-	if (to->kind == TY_ARRAY && to->elem->kind == TY_INT &&
+	if (to->kind == TY_ARRAY && type_is_int(to->elem) &&
 	    (type_is_int(a) || a->kind == TY_STR || a->kind == TY_ARRAY)) {
 		/* reinterpreting bytes: an integer (a literal as int64), a
 		 * string or an array as an integer array; T[] takes the
@@ -2010,6 +2046,13 @@ static void collect_probes(struct sema *s, struct node *prog)
 			struct attach_point *ap = p->aps.v[k];
 			if (!ap_positional(s, ap) || probes_parse(ap) < 0) {
 				s->errors++;
+				continue;
+			}
+			if (ap->prov == PROV_ITER && p->aps.n > 1) {
+				/* language.md: an iterator is a probe of
+				   its own */
+				sema_err(s, &ap->loc, "Only single iter attach "
+						      "point is allowed.");
 				continue;
 			}
 			struct ap_vec out = { 0 };

@@ -172,7 +172,8 @@ struct type *sema_resolve_ctype(struct sema *s, struct ctype *ct)
 	}
 	size_t tl = strlen(t);
 	const char *br = strrchr(t, '[');
-	if (tl && t[tl - 1] == ']' && br && strncmp(t, "string[", 7)) {
+	if (tl && t[tl - 1] == ']' && br && strncmp(t, "string[", 7) &&
+	    strncmp(t, "buffer[", 7)) {
 		/* T[N], T[] (nelem 0: the cast gives the size) */
 		size_t k = (size_t)(br - t);
 		while (k && t[k - 1] == ' ')
@@ -219,6 +220,10 @@ struct type *sema_resolve_ctype(struct sema *s, struct ctype *ct)
 	char tail;
 	if (sscanf(t, "string[%d%c", &n, &tail) == 2 && tail == ']' && n > 0)
 		return type_str(n);
+	/* buffer[N]: N bytes of data after a uint32 length (types.h) */
+	if (sscanf(t, "buffer[%d%c", &n, &tail) == 2 && tail == ']' && n > 0 &&
+	    n <= INT_MAX - 4)
+		return type_new(TY_BUFFER, 4 + n, 4);
 	/* the script's struct/union/enum/typedef definitions, then BTF */
 	struct type *ty = cdecl_lookup(t);
 	if (ty && ty->kind != TY_NONE && ty->kind != TY_VOID)

@@ -289,6 +289,34 @@ Test(sema, positional_parameters_in_attach_points)
 	    "~~~~~~~~~~~~~~\n");
 }
 
+/* language.md "Type Syntax" and "Array Casts": postfix modifiers read
+ * left to right, string[N]/buffer[N] casts, integer to bool array, &@m,
+ * a macro call where a type may stand. */
+Test(sema, type_syntax_and_casts)
+{
+	TYPE("begin { $p = (int32[4]*)0; }", "Var $p", "int32[4] *");
+	TYPE("begin { $p = (int32*[4]*)0; }", "Var $p", "int32 *[4] *");
+	TYPE("begin { $s = (string[4])\"hello\"; }", "Var $s", "string[4]");
+	TYPE("begin { $s = (string[8])(uint64)0; }", "Call str", "string[8]");
+	TYPE("begin { $b = (buffer[2])\"hello\"; }", "Call buf", "buffer[6]");
+	TYPE("begin { $a = (bool[2])(uint16)1; }", "Var $a", "bool[2]");
+	TYPE("begin { @m = 1; $p = &@m; }", "Var $p", "int64 *");
+	TYPE("macro uint64_t() { 1 } begin { $x = sizeof(uint64_t()); }",
+	     "Var $x", "uint64");
+	TYPE("macro uint64_t() { 1 } begin { $y = (typeof(uint64_t()))300; }",
+	     "Var $y", "int8");
+	ERR("begin { @c = count(); $p = &@c; }",
+	    "stdin:1:28-31: ERROR: The & operator can only be used on "
+	    "variables, maps, struct fields, array elements and "
+	    "dereferences\n"
+	    "begin { @c = count(); $p = &@c; }\n"
+	    "                           ~~~\n");
+	ERR("iter:task,begin { }",
+	    "stdin:1:1-10: ERROR: Only single iter attach point is allowed.\n"
+	    "iter:task,begin { }\n"
+	    "~~~~~~~~~\n");
+}
+
 Test(sema, map_values_store_integers_in_8_bytes)
 {
 	TYPE("begin { @x = 1; }", "Map @x", "int64");
@@ -1005,7 +1033,8 @@ Test(sema, address_of_and_byte_array_casts)
 	    "             ~~~~~~~~~~~~~~~~\n");
 	ERR("begin { $a = &1; }",
 	    "stdin:1:14-16: ERROR: The & operator can only be used on "
-	    "variables, struct fields, array elements and dereferences\n"
+	    "variables, maps, struct fields, array elements and "
+	    "dereferences\n"
 	    "begin { $a = &1; }\n"
 	    "             ~~\n");
 }
