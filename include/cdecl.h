@@ -56,14 +56,19 @@ void cdecl_reset(void);
 /* Parses one definition text as the parser keeps it in an N_CDEFN node:
  * "struct Foo { int a; char b[10]; } ", "union U {...}", "enum E { A, B =
  * 5 }", "typedef struct x y;", or one preprocessor line: "#include <x.h>"
- * (checked for existence, then ignored: types come from BTF or the
- * script), "#define NAME 42" (a constant), "#if/#ifdef/#ifndef/#elif/
+ * (the script's own header, found beside it or through -I, CPATH or
+ * C_INCLUDE_PATH, is read as definitions; a system one is checked for
+ * existence, its well-known constants defined), "#define NAME 42" (a constant), "#if/#ifdef/#ifndef/#elif/
  * #else/#endif" (definitions in a false branch are skipped;
  * BPFTRACE_HAVE_BTF is defined when the kernel has BTF), "#undef".
  * loc is where the text starts (NULL: no location).  Registers the names;
  * struct layout waits for cdecl_finish() or the first lookup.  Returns 0,
  * or -1 after reporting a syntax error. */
 int cdecl_parse_defs(const char *text, const struct srcloc *loc);
+
+/* -I DIR: a directory searched for #include "F" and <F> before CPATH,
+ * C_INCLUDE_PATH and the system's (kept for the process). */
+void cdecl_add_include_dir(const char *dir);
 
 /* Lays out every definition and resolves every typedef, reporting unknown
  * type names, incomplete field types, bad bitfields, and an #if left open.

@@ -50,6 +50,13 @@ void diag_error(const struct srcloc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void diag_warning(const struct srcloc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* A C preprocessor error as clang words it, for bpftrace's C definitions:
+ *   definitions.h:2:10: fatal error: 'x.h' file not found
+ * ("name:line:col" given), then the source line of loc with a ^ under its
+ * column.  Counts as an error. */
+void diag_c_fatal(const char *name, int line, int col,
+		  const struct srcloc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 /* Extra line printed after the previous diagnostic ("HINT: ..."). */
 void diag_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int diag_error_count(void);

@@ -15,7 +15,11 @@
 #include "cdecl.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -99,6 +103,8 @@ static struct {
 	int btf_conflict;       /* -1 not known yet, 0 no, 1 yes */
 	const char *conflict_name;
 	bool quiet;             /* lookups: resolve without reporting */
+	VEC(const char *) once; /* real paths of #pragma once headers */
+	int incl_depth;         /* headers being read */
 	const struct srcloc *at; /* report here instead (type names) */
 } C = { .btf_conflict = -1 };
 
@@ -128,6 +134,7 @@ void cdecl_reset(void)
 	vec_free(&C.typedefs);
 	vec_free(&C.consts);
 	vec_free(&C.macros);
+	vec_free(&C.once);
 	memset(&C, 0, sizeof(C));
 	C.btf_conflict = -1;
 }
@@ -1223,9 +1230,97 @@ static void define(const char *name, const char *body)
 	}
 }
 
-/* Header directories searched for #include <...>. */
-static bool header_exists(const char *name, bool quoted,
-			  const struct srcloc *loc)
+/* ---- header files ------------------------------------------------------
+ * #include searches as clang does: "NAME" first in the including file's
+ * directory (the current one for -e and stdin), then for both forms the
+ * -I directories in order, CPATH's and C_INCLUDE_PATH's (colon lists, an
+ * empty entry is the current directory), then the system's.  A header
+ * found outside the system directories is the script's own: its
+ * definitions (struct, union, enum, typedef, #define, #if...) are read as
+ * if written in the script.  A system header is not read (tinytrace has
+ * no C preprocessor for libc's and the kernel's headers): the constants
+ * of the well-known ones are built in (cheaders.c), kernel types come
+ * from BTF. */
+
+#define MAX_INCLUDE_DEPTH 200
+
+static VEC(const char *) include_dirs; /* -I, in order */
+
+void cdecl_add_include_dir(const char *dir)
+{
+	vec_push(&include_dirs, dir);
+}
+
+static bool readable_file(const char *path)
+{
+	struct stat st;
+	return !stat(path, &st) && S_ISREG(st.st_mode) &&
+	       !access(path, R_OK);
+}
+
+/* dir/name when it is a readable file (dir "" is the current one). */
+static const char *try_dir(const char *dir, size_t dlen, const char *name)
+{
+	const char *p = dlen ? tt_sprintf("%.*s/%s", (int)dlen, dir, name)
+			     : tt_strdup(name);
+	return readable_file(p) ? p : NULL;
+}
+
+/* The system's header directories: a header there is not the script's
+ * even when -I or CPATH names the directory. */
+static bool system_dir(const char *dir, size_t n)
+{
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return (n == 12 && !strncmp(dir, "/usr/include", n)) ||
+	       (n == 18 && !strncmp(dir, "/usr/local/include", n)) ||
+	       (n > 13 && !strncmp(dir, "/usr/include/", 13)) ||
+	       (n > 13 && !strncmp(dir, "/lib/modules/", 13));
+}
+
+/* name in one of the directories of a colon list (an environment
+ * variable's value), or NULL. */
+static const char *try_env_dirs(const char *list, const char *name)
+{
+	while (list) {
+		size_t n = strcspn(list, ":");
+		const char *p = system_dir(list, n) ? NULL
+			      : try_dir(list, n, name);
+		if (p)
+			return p;
+		list = list[n] ? list + n + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* The script's own header `name` (see above), or NULL.  from is the
+ * #include's location: its file's directory is searched for "name". */
+static const char *find_user_header(const char *name, bool quoted,
+				    const struct srcloc *from)
+{
+	if (name[0] == '/')
+		return readable_file(name) ? name : NULL;
+	const char *p = NULL;
+	if (quoted) {
+		const char *f = from && from->src ? from->src->name : NULL;
+		const char *slash = f ? strrchr(f, '/') : NULL;
+		p = slash ? try_dir(f, slash > f ? (size_t)(slash - f) : 1, name)
+			  : try_dir("", 0, name);
+	}
+	for (int i = 0; !p && i < include_dirs.n; i++) {
+		const char *d = include_dirs.v[i];
+		if (!system_dir(d, strlen(d)))
+			p = try_dir(d, strlen(d), name);
+	}
+	if (!p)
+		p = try_env_dirs(getenv("CPATH"), name);
+	if (!p)
+		p = try_env_dirs(getenv("C_INCLUDE_PATH"), name);
+	return p;
+}
+
+/* Whether the system has header `name` (or tinytrace builds it in). */
+static bool system_header(const char *name)
 {
 	static const char *const builtin[] = {
 		"stddef.h", "stdint.h", "stdbool.h", "stdarg.h", "limits.h",
@@ -1234,6 +1329,8 @@ static bool header_exists(const char *name, bool quoted,
 	for (size_t i = 0; i < ARRAY_SIZE(builtin); i++)
 		if (!strcmp(name, builtin[i]))
 			return true;
+	if (name[0] == '/')
+		return false;
 	struct utsname u;
 	uname(&u);
 	const char *dirs[] = {
@@ -1243,23 +1340,162 @@ static bool header_exists(const char *name, bool quoted,
 		tt_sprintf("/lib/modules/%s/build/include", u.release),
 		tt_sprintf("/lib/modules/%s/source/include", u.release),
 	};
-	if (quoted || name[0] == '/') {
-		if (access(name, R_OK) == 0)
-			return true;
-		if (loc && loc->src && loc->src->name) {
-			const char *slash = strrchr(loc->src->name, '/');
-			if (slash &&
-			    access(tt_sprintf("%.*s/%s",
-					      (int)(slash - loc->src->name),
-					      loc->src->name, name),
-				   R_OK) == 0)
-				return true;
-		}
-	}
 	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
-		if (access(tt_sprintf("%s/%s", dirs[i], name), R_OK) == 0)
+		if (try_dir(dirs[i], strlen(dirs[i]), name))
 			return true;
 	return false;
+}
+
+/* `#pragma once` (spaces allowed around the words). */
+static bool pragma_once(const char *line)
+{
+	const char *p = line + strspn(line, " \t");
+	if (*p++ != '#')
+		return false;
+	p += strspn(p, " \t");
+	if (strncmp(p, "pragma", 6))
+		return false;
+	p += 6;
+	p += strspn(p, " \t");
+	return !strncmp(p, "once", 4) &&
+	       !(isalnum((unsigned char)p[4]) || p[4] == '_');
+}
+
+/* Definitions between two preprocessor lines of a header (text [s, e)
+ * starting at line `line`): parsed unless blank or inside an #if that is
+ * not taken. */
+static int header_defs(const struct source *src, const char *s,
+		       const char *e, int line)
+{
+	const char *t = s;
+	while (t < e && isspace((unsigned char)*t))
+		t++;
+	if (t == e)
+		return 0;
+	struct srcloc loc = { src, line, 1, 0 };
+	return cdecl_parse_defs(tt_strndup(s, (size_t)(e - s)), &loc);
+}
+
+/* Where the line of the preprocessor directive at p (a '#' first on its
+ * line) ends: its newline, or the end; backslash-newlines continue it. */
+static const char *directive_end(const char *p)
+{
+	while (*p && !(*p == '\n' && p[-1] != '\\'))
+		p++;
+	return p;
+}
+
+/* Skips a comment or a string/character literal at p; returns its end
+ * (p itself when none starts there) and counts the newlines in *line. */
+static const char *skip_lexeme(const char *p, int *line)
+{
+	if (p[0] == '/' && p[1] == '/')
+		return p + strcspn(p, "\n");
+	if (p[0] == '/' && p[1] == '*') {
+		const char *e = strstr(p + 2, "*/");
+		e = e ? e + 2 : p + strlen(p);
+		for (const char *q = p; q < e; q++)
+			*line += *q == '\n';
+		return e;
+	}
+	if (*p == '"' || *p == '\'') {
+		const char *q = p + 1;
+		while (*q && *q != *p && *q != '\n')
+			q += q[0] == '\\' && q[1] ? 2 : 1;
+		return *q == *p ? q + 1 : q;
+	}
+	return p;
+}
+
+/* A header's text through the definitions parser: each preprocessor line
+ * alone (as the lexer hands them over from a script), the text between
+ * them as definitions.  `real` is its real path (for #pragma once). */
+static int header_text(const struct source *src, const char *real)
+{
+	const char *p = src->text, *chunk = p, *bol_at = p;
+	int line = 1, chunk_line = 1, err = 0;
+	bool bol = true;
+
+	while (*p) {
+		const char *q = skip_lexeme(p, &line);
+		if (q != p) {
+			bol = bol && (*p == '/');
+			p = q;
+			continue;
+		}
+		if (*p == '\n' || (*p == '\\' && p[1] == '\n')) {
+			p += *p == '\\' ? 2 : 1;
+			line++;
+			bol = true;
+			bol_at = p;
+			continue;
+		}
+		if (*p != '#' || !bol) {
+			bol = bol && isspace((unsigned char)*p);
+			p++;
+			continue;
+		}
+		if (header_defs(src, chunk, bol_at, chunk_line) < 0)
+			err = -1;
+		const char *e = directive_end(p);
+		const char *text = tt_strndup(bol_at, (size_t)(e - bol_at));
+		struct srcloc loc = { src, line, 1, 0 };
+		if (pragma_once(text) && !skipping())
+			vec_push(&C.once, tt_strdup(real));
+		else if (cdecl_parse_defs(text, &loc) < 0)
+			err = -1;
+		for (const char *c = bol_at; c < e; c++)
+			line += *c == '\n';
+		p = chunk = e;
+		chunk_line = line;
+		bol = false;
+	}
+	if (header_defs(src, chunk, p, chunk_line) < 0)
+		err = -1;
+	return err;
+}
+
+/* Reads the script's own header at path, included at `at`. */
+static int include_file(const char *path, const struct srcloc *at)
+{
+	char real[PATH_MAX];
+	if (!realpath(path, real))
+		snprintf(real, sizeof(real), "%s", path);
+	for (int i = 0; i < C.once.n; i++)
+		if (!strcmp(C.once.v[i], real))
+			return 0;
+	if (C.incl_depth >= MAX_INCLUDE_DEPTH) {
+		cerror(at, "#include nested too deeply (limit is %d)",
+		       MAX_INCLUDE_DEPTH);
+		return -1;
+	}
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		cerror(at, "cannot read '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	struct strbuf b = { 0 };
+	char buf[8192];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_putn(&b, buf, n);
+	fclose(f);
+	struct source *src = tt_alloc(sizeof(*src));
+	src->name = tt_strdup(path);
+	src->text = tt_strndup(b.s ? b.s : "", b.len);
+	src->len = b.len;
+	sb_free(&b);
+
+	int ncond = C.ncond;
+	C.incl_depth++;
+	int err = header_text(src, real);
+	C.incl_depth--;
+	if (C.ncond > ncond) {
+		cerror(&C.cond_loc[ncond], "unterminated conditional directive");
+		C.ncond = ncond;
+		err = -1;
+	}
+	return err;
 }
 
 /* #if, #ifdef, #ifndef: push a condition (IF_DONE inside a skipped one). */
@@ -1368,6 +1604,20 @@ static int pp_undef(struct cp *P)
 	return 0;
 }
 
+/* "'x.h' file not found", as clang says it for bpftrace: an #include of
+ * the script itself is in bpftrace's generated definitions.h, one line
+ * below where the script has it; one in a header names the header. */
+static void not_found(const char *name, const struct srcloc *at)
+{
+	C.errors++;
+	if (C.quiet)
+		return;
+	bool script = !C.incl_depth || !at->src;
+	diag_c_fatal(script ? "definitions.h" : at->src->name,
+		     at->line + script, at->col, at, "'%s' file not found",
+		     name);
+}
+
 /* One constant of a built-in header (cheaders.c): a macro and a constant,
  * as `#define NAME VALUE` makes them. */
 static void define_const(const char *name, int64_t value, void *arg)
@@ -1383,8 +1633,9 @@ static void define_const(const char *name, int64_t value, void *arg)
 	}
 }
 
-/* #include "F" or <F>: the constants of a header tinytrace knows
- * (cheaders.c), else only checked to exist (types come from BTF). */
+/* #include "F" or <F>: the script's own header is read; of a system
+ * header the constants tinytrace knows are defined (cheaders.c), else it
+ * is only checked to exist (types come from BTF). */
 static int pp_include(struct cp *P)
 {
 	struct ctok *f = peek(P, 0);
@@ -1402,11 +1653,14 @@ static int pp_include(struct cp *P)
 		return -1;
 	}
 	struct srcloc fl = loc_of(P, f);
+	const char *user = find_user_header(name, quoted, P->base);
+	if (user)
+		return include_file(user, &fl);
 	/* a header whose constants are built in: usable without the file */
 	if (cheader_each(name, define_const, NULL))
 		return 0;
-	if (!header_exists(name, quoted, P->base)) {
-		cerror(&fl, "'%s' file not found", name);
+	if (!system_header(name)) {
+		not_found(name, &fl);
 		return -1;
 	}
 	if (!btf_available())

@@ -156,13 +156,14 @@ static int select_probes(struct sema_result *sr, const struct node *ast,
 	return 0;
 }
 
-/* --include FILE: an `#include <FILE>` before the script's definitions. */
+/* --include FILE: an `#include "FILE"` before the script's definitions
+ * (a relative FILE is looked for in the current directory first). */
 static void add_includes(struct node *ast, const struct driver_opts *o)
 {
 	for (int i = o->nincludes - 1; i >= 0; i--) {
 		struct source *src = tt_alloc(sizeof(*src));
 		src->name = "--include";
-		src->text = tt_sprintf("#include <%s>", o->includes[i]);
+		src->text = tt_sprintf("#include \"%s\"", o->includes[i]);
 		src->len = strlen(src->text);
 		struct node *n = ast_new(N_CDEFN, &(struct srcloc){ src, 1, 1,
 								    (int)src->len });

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "btf.h"
+#include "cdecl.h"
 #include "config.h"
 #include "driver.h"
 #include "dwarf.h"
@@ -42,6 +43,8 @@ static void usage(FILE *f)
 	      "    -p, --pid PID  trace PID (uprobes, USDT)\n"
 	      "    -c, --cmd CMD  run CMD and trace it\n"
 	      "    -l [search]    list probes\n"
+	      "    -I DIR         search DIR for #include'd headers\n"
+	      "    --include FILE #include FILE before the script\n"
 	      "    -d STAGE       (dry run) print a stage's result: tokens, ast,\n"
 	      "                   types, ir, live, stack, mir, asm, all\n"
 	      "    --dry-run      compile only\n"
@@ -309,7 +312,8 @@ static int parse_flags_run(int argc, char **argv, struct driver_opts *o,
 			break;
 		case OPT_BENCH: o->cfg.bench = true; break;
 		case OPT_TRACEABLE: probes_set_traceable_functions(tt_optarg); break;
-		case OPT_IGNORED: case OPT_IGNORED_ARG: case 'B': case 'I': break;
+		case 'I': cdecl_add_include_dir(tt_optarg); break;
+		case OPT_IGNORED: case OPT_IGNORED_ARG: case 'B': break;
 		default:
 			usage(stderr);
 			return 1;

@@ -2153,7 +2153,10 @@ int sema_run(struct node *program, const struct tt_config *cfg,
 		program->args.v[kept++] = n;
 	}
 	program->args.n = kept;
-	cdecl_finish();
+	/* errors in the C definitions end the compilation, as clang's end
+	   bpftrace's (no cascade of unknown names they would define) */
+	if (cdecl_finish() < 0)
+		return -1;
 	for (int i = 0; i < program->args.n; i++) {
 		struct node *n = program->args.v[i];
 		switch (n->kind) {

@@ -253,6 +253,28 @@ void diag_error(const struct srcloc *loc, const char *fmt, ...)
 	nerrors++;
 }
 
+void diag_c_fatal(const char *name, int line, int col,
+		  const struct srcloc *loc, const char *fmt, ...)
+{
+	FILE *f = diag_stream ? diag_stream : stderr;
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(f, "%s:%d:%d: fatal error: ", name, line, col);
+	vfprintf(f, fmt, ap);
+	fputc('\n', f);
+	va_end(ap);
+	nerrors++;
+	if (!loc || !loc->src || loc->line < 1)
+		return;
+	const char *s = line_start(loc->src, loc->line);
+	const char *e = strchr(s, '\n');
+	int n = e ? (int)(e - s) : (int)strlen(s);
+	fprintf(f, "%.*s\n", n, s);
+	for (int i = 1; i < loc->col && i <= n; i++)
+		fputc(s[i - 1] == '\t' ? '\t' : ' ', f);
+	fputs("^\n", f);
+}
+
 void diag_warning(const struct srcloc *loc, const char *fmt, ...)
 {
 	if (diag_no_warnings)

@@ -522,7 +522,8 @@ Test(cdecl, preprocessor_lines)
 	cr_expect_null(cdecl_lookup("struct NotBig"));
 
 	cr_expect_eq(cdecl_parse_defs("#include <lol/no.h>", NULL), -1);
-	cr_expect(strstr(captured(), "ERROR: 'lol/no.h' file not found"), "%s",
+	cr_expect(strstr(captured(), "definitions.h:1:0: fatal error: "
+				     "'lol/no.h' file not found"), "%s",
 		  captured());
 	cr_expect_eq(cdecl_parse_defs("#include <stddef.h>", NULL), 0);
 	cr_expect(strstr(captured(), "WARNING: #include <stddef.h> is not "

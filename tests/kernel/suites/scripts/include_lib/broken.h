@@ -1,0 +1,5 @@
+#define FINE 1
+struct broken {
+	int a
+	int b;
+};
