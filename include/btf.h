@@ -144,6 +144,20 @@ int btf_each_tracepoint(const char *module,
 				  const char *name),
 			void *arg);
 
+/* ---- kernel functions BPF programs call (kfuncs) -------------------------
+ * A kfunc is called with BPF_PSEUDO_KFUNC_CALL and its vmlinux BTF id;
+ * the kernel decides per program type which ones a program may call. */
+
+/* The vmlinux BTF id of function `name` (what a kfunc call names), 0
+ * when vmlinux BTF has none (or is another file than the kernel's). */
+int btf_kfunc_id(const char *name);
+/* Whether BTF (vmlinux or a module) has a function `name`. */
+bool btf_func_exists(const char *name);
+/* Whether the kernel lets a program of type prog_type (BPF_PROG_TYPE_*)
+ * call kfunc `name`: asked by loading a program that calls it (cached).
+ * 1 yes, 0 no (or no such function), -errno when it cannot tell. */
+int btf_kfunc_allowed(const char *name, uint32_t prog_type);
+
 /* Frees all BTF data and converted types (tests; types handed out before
  * become invalid). */
 void btf_unload(void);

@@ -36,7 +36,7 @@ enum builtin_flag {
 	X(curtask, 0, 0, BI_BARE)                                            \
 	X(jiffies, 0, 0, BI_BARE)                                            \
 	X(numaid, 0, 0, BI_BARE)                                             \
-	X(comm, 0, 0, BI_BARE)                                               \
+	X(comm, 0, 1, BI_BARE)                                               \
 	X(args, 0, 0, BI_BARE)                                               \
 	X(ctx, 0, 0, BI_BARE)                                                \
 	/* output and actions */                                             \
@@ -111,6 +111,8 @@ enum builtin_flag {
 	X(is_unsigned_integer, 1, 1, BI_FOLDED)                              \
 	X(static_assert, 2, 2, BI_FOLDED)                                    \
 	X(fail, 1, -1, BI_FOLDED)                                            \
+	X(kfunc_exist, 1, 1, BI_FOLDED)                                      \
+	X(kfunc_allowed, 1, 1, BI_FOLDED)                                    \
 	X(has_cpid, 0, 0, BI_BARE | BI_FOLDED)                               \
 	X(default_str_length, 0, 0, BI_BARE | BI_FOLDED)                     \
 	X(strcap, 1, 1, BI_FOLDED)                                           \

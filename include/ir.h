@@ -172,7 +172,11 @@ struct ir_insn {
 				 added to a */
 	int dst;              /* destination register, -1 if none */
 	int nargs;            /* CALL: number of helper arguments */
-	int64_t imm;          /* CALL: helper id (enum bpf_func_id) */
+	int64_t imm;          /* CALL: helper id (enum bpf_func_id), or for
+				 a kfunc its vmlinux BTF id */
+	const char *kfunc;    /* CALL of a kernel function (kfunc, called
+				 with BPF_PSEUDO_KFUNC_CALL): its name;
+				 NULL: a helper */
 	struct ref arg[5];
 	int t, f;             /* BR: true/false successor block ids;
 				 JMP: t */

@@ -61,6 +61,11 @@ void irb_helper_error(struct irb *b, const char *name, int r,
 int irb_call(struct irb *b, int helper, const struct srcloc *loc, int nargs,
 	     ...);
 
+/* dst = kfunc(args...), kernel function `name` whose vmlinux BTF id is
+ * btf_id; returns dst. */
+int irb_kcall(struct irb *b, const char *name, int btf_id,
+	      const struct srcloc *loc, int nargs, ...);
+
 /* ---- blocks ------------------------------------------------------------- */
 
 /* The function being built and its current block. */

@@ -162,6 +162,10 @@ struct type *sema_getopt(struct sema *s, struct node *n);
 struct type *sema_comptime(struct sema *s, struct node *n);
 /* config without a field: an error (sema_options.c) */
 struct type *sema_config(struct sema *s, struct node *n);
+/* Whether the node being typed is in an if branch that a literal (or
+ * positional parameter) condition never takes: fail() there is not
+ * visited, nor is a kfunc a probe type may not call an error. */
+bool sema_dead_branch(struct sema *s);
 /* The attach point the current probe body is typed for (NULL outside). */
 struct attach_point *sema_ap(struct sema *s);
 /* Is n the expression a field is being read from (args in args.x)? */

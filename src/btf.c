@@ -10,7 +10,9 @@
  * as the BTF data whose names they point into; btf_unload() frees both. */
 #include "btf.h"
 
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
+#include <linux/bpf.h>
 #include <dirent.h>
 #include <errno.h>
 #include <string.h>
@@ -1108,4 +1110,72 @@ int btf_each_tracepoint(const char *module,
 {
 	struct each_query q = { true, fn, arg };
 	return each(module, &q);
+}
+
+/* ---- kfuncs ----------------------------------------------------------------- */
+
+int btf_kfunc_id(const char *name)
+{
+	struct bsrc *v = vml();
+	if (!v || !btf_kernel_available() ||
+	    (btf_vmlinux_path() && strcmp(btf_vmlinux_path(),
+					  "/sys/kernel/btf/vmlinux")))
+		return 0;
+	return (int)find_own(v, name, BTF_KIND_FUNC);
+}
+
+bool btf_func_exists(const char *name)
+{
+	struct bsrc *s;
+	return vml() && find_any(name, BTF_KIND_FUNC, true, &s);
+}
+
+/* Loads `r1..r5 = 0; call kfunc id; r0 = 0; exit` as a prog_type
+ * program: the verifier says "calling kernel function NAME is not
+ * allowed" before it looks at the arguments, so any other refusal
+ * (a NULL argument, an unreleased reference) means it may call it. */
+static int kfunc_probe(int id, uint32_t prog_type)
+{
+	struct bpf_insn p[9] = { 0 };
+	for (int r = 1; r <= 5; r++)
+		p[r - 1] = (struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_K,
+					      .dst_reg = r };
+	p[5] = (struct bpf_insn){ .code = BPF_JMP | BPF_CALL,
+				  .src_reg = BPF_PSEUDO_KFUNC_CALL, .imm = id };
+	p[6] = (struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_K };
+	p[7] = (struct bpf_insn){ .code = BPF_JMP | BPF_EXIT };
+	static char log[4096];
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .log_buf = log,
+		    .log_size = sizeof(log), .log_level = 1);
+	if (prog_type == BPF_PROG_TYPE_TRACING) {
+		/* which kfuncs TRACING may call does not depend on its
+		   attach type: ask with a task iterator */
+		o.expected_attach_type = BPF_TRACE_ITER;
+		o.attach_btf_id = (uint32_t)btf_kfunc_id("bpf_iter_task");
+	}
+	log[0] = 0;
+	int fd = bpf_prog_load(prog_type, NULL, "GPL", p, 8, &o);
+	if (fd >= 0) {
+		close(fd);
+		return 1;
+	}
+	if (strstr(log, "is not allowed") || strstr(log, "not supported"))
+		return 0;
+	return log[0] ? 1 : -errno;
+}
+
+int btf_kfunc_allowed(const char *name, uint32_t prog_type)
+{
+	struct kfunc_ok { char *name; uint32_t type; int ok; };
+	static struct kfunc_ok cache[16];
+	static int ncache;
+	for (int i = 0; i < ncache; i++)
+		if (cache[i].type == prog_type && !strcmp(cache[i].name, name))
+			return cache[i].ok;
+	int id = btf_kfunc_id(name);
+	int ok = id > 0 ? kfunc_probe(id, prog_type) : 0;
+	if (ncache < (int)ARRAY_SIZE(cache))
+		cache[ncache++] = (struct kfunc_ok){ strdup(name), prog_type,
+						     ok };
+	return ok;
 }

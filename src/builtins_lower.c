@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "arch.h"
+#include "btf.h"
 #include "builtins_lower_values.h"
 #include "builtins_type.h"
 #include "probes.h"
@@ -152,10 +153,47 @@ static struct irval lo_helper(struct irb *b, struct node *n, struct node *m)
 	return irb_unsupported(b, &n->loc, n->name);
 }
 
+static struct irval lo_comm_of(struct irb *b, struct node *n);
+
 static struct irval lo_comm(struct irb *b, struct node *n, struct node *m)
 {
+	if (n->args.n)
+		return lo_comm_of(b, n);
 	struct ref s = irb_result(b, n, "comm");
 	irb_call(b, BPF_FUNC_get_current_comm, &n->loc, 2, s, ref_imm(16));
+	struct irval v = { n->type, s };
+	return v;
+}
+
+/* comm(pid): task = bpf_task_from_pid(pid); its comm read with
+ * probe_read_kernel; bpf_task_release(task).  "" when there is none. */
+static struct irval lo_comm_of(struct irb *b, struct node *n)
+{
+	struct type *task = btf_type_by_name("struct task_struct");
+	const struct field *f = task ? type_field(task, "comm") : NULL;
+	if (!f)
+		return irb_error(b, &n->loc, "comm(pid): no comm in this "
+					     "kernel's struct task_struct");
+	struct irval pid = irb_expr(b, n->args.v[0]);
+	struct ref s = irb_result(b, n, "comm");
+	irb_zero(b, s, 0, 16, &n->loc);
+	int t = irb_kcall(b, "bpf_task_from_pid",
+			  btf_kfunc_id("bpf_task_from_pid"), &n->loc, 1,
+			  irb_to_reg(b, pid, &n->loc));
+	int have = irb_new_block(b), done = irb_new_block(b);
+	irb_br(b, CC_EQ, ref_reg(t), ref_imm(0), done, have);
+	irb_set_block(b, have);
+	int p = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_ADD, &n->loc);
+	in->dst = p;
+	in->arg[0] = ref_reg(t);
+	in->arg[1] = ref_imm(f->offset);
+	irb_call(b, BPF_FUNC_probe_read_kernel, &n->loc, 3, s, ref_imm(16),
+		 ref_reg(p));
+	irb_kcall(b, "bpf_task_release", btf_kfunc_id("bpf_task_release"),
+		  &n->loc, 1, ref_reg(t));
+	irb_jmp(b, done);
+	irb_set_block(b, done);
 	struct irval v = { n->type, s };
 	return v;
 }

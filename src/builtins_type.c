@@ -28,7 +28,7 @@
 
 static struct type *ty_u32(struct sema *s, struct node *n) { return type_int(4, false); }
 static struct type *ty_u64(struct sema *s, struct node *n) { return type_int(8, false); }
-static struct type *ty_comm(struct sema *s, struct node *n) { return type_str(16); }
+static struct type *ty_comm(struct sema *s, struct node *n);
 
 /* pid, tid, pid(curr_ns), pid(init): the namespace is a bare name */
 static struct type *ty_pidns(struct sema *s, struct node *n)
@@ -63,6 +63,54 @@ static struct type *ty_curtask(struct sema *s, struct node *n)
 static bool is_none(const struct type *t)
 {
 	return !t || t->kind == TY_NONE;
+}
+
+/* A kfunc the current probe calls: an error at n when the kernel has no
+ * such function or does not let this probe type call it. */
+static bool kfunc_usable(struct sema *s, struct node *n, const char *what,
+			 const char *kfunc)
+{
+	struct attach_point *ap = sema_ap(s);
+	const struct prov_ops *p = ap ? prov_of(ap) : NULL;
+	if (!p || sema_dead_branch(s))
+		return true; /* typed again for each attach point; a branch
+				never taken is not compiled */
+	if (!btf_kfunc_id(kfunc)) {
+		sema_err(s, &n->loc, "%s needs the kernel function %s, which "
+				     "this kernel's BTF does not have",
+			 what, kfunc);
+		return false;
+	}
+	int ok = btf_kfunc_allowed(kfunc, p->prog_type);
+	if (ok <= 0) {
+		sema_err(s, &n->loc, "%s needs the kernel function %s, which "
+				     "this kernel does not let %s probes call",
+			 what, kfunc, p->name);
+		return false;
+	}
+	return true;
+}
+
+/* comm: the current thread's name; comm(pid): that process's, through
+ * the kfuncs bpf_task_from_pid and bpf_task_release ("" when there is
+ * no such process). */
+static struct type *ty_comm(struct sema *s, struct node *n)
+{
+	if (!n->args.n)
+		return type_str(16);
+	struct type *t = sema_expr(s, n->args.v[0]);
+	if (is_none(t))
+		return type_str(16);
+	if (!type_is_int(t)) {
+		sema_err(s, &n->loc, "comm() expects an integer pid (%s "
+				     "provided)",
+			 sema_kind_name(t));
+		return type_none();
+	}
+	if (!kfunc_usable(s, n, "comm(pid)", "bpf_task_from_pid") ||
+	    !kfunc_usable(s, n, "comm(pid)", "bpf_task_release"))
+		return type_none();
+	return type_str(16);
 }
 
 static struct type *ty_args(struct sema *s, struct node *n)
@@ -1635,6 +1683,8 @@ static const struct builtin_typing typings[BI_COUNT] = {
 	[BI_is_unsigned_integer] = { AGG_NONE, sema_comptime },
 	[BI_static_assert] = { AGG_NONE, sema_comptime },
 	[BI_fail] = { AGG_NONE, sema_comptime },
+	[BI_kfunc_exist] = { AGG_NONE, sema_comptime },
+	[BI_kfunc_allowed] = { AGG_NONE, sema_comptime },
 	[BI_has_cpid] = { AGG_NONE, sema_comptime },
 	[BI_default_str_length] = { AGG_NONE, sema_comptime },
 	[BI_strcap] = { AGG_NONE, sema_comptime },

@@ -132,6 +132,8 @@ static int emit_func(const struct layout *L, int fn, struct bpf_insn *code,
 			o->src_reg = in->src >= 0 ? (uint8_t)in->src : 0;
 			o->off = in->off;
 			o->imm = (int32_t)in->imm;
+			if (in->code == (BPF_JMP | BPF_CALL))
+				o->src_reg = in->pseudo;
 			locs[pc] = in->loc;
 			if (in->dst >= MIR_NPHYS || in->src >= MIR_NPHYS) {
 				diag_error(&in->loc, "internal error: virtual "
@@ -255,6 +257,8 @@ void emit_dump(FILE *out, const struct bpf_code *code)
 				    .src = b->src_reg, .off = b->off,
 				    .imm = b->imm };
 		bool wide = is_ld_imm64(b->code) && pc + 1 < code->ninsns;
+		if (b->code == (BPF_JMP | BPF_CALL))
+			in.pseudo = b->src_reg, in.src = -1;
 		if (wide) {
 			in.pseudo = b->src_reg;
 			in.imm = (int64_t)(((uint64_t)(uint32_t)code->insns[pc + 1].imm << 32) |

@@ -401,7 +401,7 @@ static void check_helper_bufs(struct checker *c, const struct ir_insn *in)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(helper_bufs); i++) {
 		const struct helper_buf *h = &helper_bufs[i];
-		if (h->id != in->imm || h->buf >= in->nargs ||
+		if (in->kfunc || h->id != in->imm || h->buf >= in->nargs ||
 		    h->len >= in->nargs || in->arg[h->len].kind != REF_IMM)
 			continue;
 		int64_t n = in->arg[h->len].imm;
@@ -473,7 +473,8 @@ static void check_escapes(struct checker *c)
 		for (int ii = 0; ii < b->ninsns; ii++) {
 			const struct ir_insn *in = &b->insns[ii];
 			c->ii = ii;
-			if (in->op != IR_CALL || !reads_through_args(in->imm))
+			if (in->op != IR_CALL || in->kfunc ||
+			    !reads_through_args(in->imm))
 				continue;
 			for (int k = 0; k < in->nargs && k < 5; k++) {
 				const struct ref *t = &in->arg[k];
@@ -790,7 +791,10 @@ static void dump_insn(FILE *out, const struct ir_insn *in)
 		dump_ref(out, &in->arg[1]);
 		break;
 	case IR_CALL:
-		fprintf(out, "call %s(", ir_helper_name(in->imm));
+		if (in->kfunc)
+			fprintf(out, "call kfunc %s(", in->kfunc);
+		else
+			fprintf(out, "call %s(", ir_helper_name(in->imm));
 		for (int i = 0; i < in->nargs; i++) {
 			if (i)
 				fputs(", ", out);

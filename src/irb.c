@@ -146,6 +146,23 @@ int irb_call(struct irb *b, int helper, const struct srcloc *loc, int nargs,
 	return d;
 }
 
+int irb_kcall(struct irb *b, const char *name, int btf_id,
+	      const struct srcloc *loc, int nargs, ...)
+{
+	int d = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_CALL, loc);
+	in->dst = d;
+	in->imm = btf_id;
+	in->kfunc = name;
+	in->nargs = nargs;
+	va_list ap;
+	va_start(ap, nargs);
+	for (int i = 0; i < nargs; i++)
+		in->arg[i] = va_arg(ap, struct ref);
+	va_end(ap);
+	return d;
+}
+
 int irb_ctx(struct irb *b) { return b->ctx_reg; }
 struct attach_point *irb_ap(struct irb *b) { return b->sp->ap; }
 const struct tt_config *irb_cfg(struct irb *b) { return &b->prog->cfg; }

@@ -292,8 +292,13 @@ void mir_format(struct strbuf *sb, const struct minsn *in, bool use_pc,
 			fmt_target(sb, in, use_pc, pc_off);
 		} else if (op == BPF_CALL) {
 			extern const char *ir_helper_name(int64_t id);
-			sb_printf(sb, "call %s#%lld", ir_helper_name(in->imm),
-				  (long long)in->imm);
+			if (in->pseudo == BPF_PSEUDO_KFUNC_CALL)
+				sb_printf(sb, "call kfunc#%lld",
+					  (long long)in->imm);
+			else
+				sb_printf(sb, "call %s#%lld",
+					  ir_helper_name(in->imm),
+					  (long long)in->imm);
 		} else if (op == BPF_EXIT) {
 			sb_puts(sb, "exit");
 		} else {
@@ -900,7 +905,9 @@ static void sel_call(struct isel *S, const struct ir_insn *in)
 	for (int i = 0; i < in->nargs; i++)
 		ref_to_reg(S, MIR_ARG0 + i, &in->arg[i]);
 	emit(S, (struct minsn){ .code = BPF_JMP | BPF_CALL, .dst = -1, .src = -1,
-				.imm = in->imm, .nargs = (uint8_t)in->nargs });
+				.imm = in->imm, .nargs = (uint8_t)in->nargs,
+				.pseudo = in->kfunc ? BPF_PSEUDO_KFUNC_CALL
+						    : 0 });
 	if (in->dst >= 0)
 		mov_reg(S, vreg(in->dst), MIR_RET);
 }

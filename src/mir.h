@@ -33,7 +33,8 @@
 struct minsn {
 	uint8_t code;       /* BPF opcode */
 	uint8_t pseudo;     /* LD_IMM64: src_reg (BPF_PSEUDO_MAP_FD,
-			       BPF_PSEUDO_FUNC) or 0 */
+			       BPF_PSEUDO_FUNC) or 0; CALL:
+			       BPF_PSEUDO_KFUNC_CALL (imm: BTF id) or 0 */
 	uint8_t nargs;      /* CALL: arguments passed in r1.. */
 	int dst, src;       /* registers, -1 when unused */
 	int16_t off;        /* memory displacement */

@@ -1,7 +1,7 @@
 /* sema_comptime.c — the standard library's compile-time helpers, for
  * sema: the type predicates is_array, is_integer, is_literal, is_ptr,
  * is_str and is_unsigned_integer, static_assert, fail, has_cpid,
- * default_str_length, strcap and cgroupid.
+ * default_str_length, strcap, cgroupid, kfunc_exist and kfunc_allowed.
  *
  * Takes: the call (its arguments are typed here).  Produces: the call
  * rewritten into the literal of its value (a bool or an int64), which is
@@ -9,6 +9,9 @@
  * stops compilation with its message. */
 #define _GNU_SOURCE /* name_to_handle_at */
 #include "sema_impl.h"
+
+#include "btf.h"
+#include "provider.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -263,6 +266,22 @@ struct type *sema_comptime(struct sema *s, struct node *n)
 				     "a pointer, not %s",
 			 sema_kind_name(t));
 		return type_none();
+	}
+	if (!strcmp(name, "kfunc_exist") || !strcmp(name, "kfunc_allowed")) {
+		/* from kernel BTF; allowed: for this probe's program type,
+		   as the verifier answers */
+		if (a->kind != N_STR) {
+			sema_err(s, &a->loc, "%s() expects a string literal "
+					     "(the kfunc's name)",
+				 name);
+			return type_none();
+		}
+		if (name[6] == 'e')
+			return become(s, n, true, btf_func_exists(a->str));
+		struct attach_point *ap = sema_ap(s);
+		const struct prov_ops *p = ap ? prov_of(ap) : NULL;
+		return become(s, n, true,
+			      p && btf_kfunc_allowed(a->str, p->prog_type) > 0);
 	}
 	if (!strcmp(name, "cgroupid")) {
 		/* compile time, as stdlib.md says: the id of the cgroup

@@ -15,9 +15,6 @@ static inline bool is_none(const struct type *t)
 
 /* The result being filled (sema.c). */
 struct sema_result *sema_res(struct sema *s);
-/* Whether the node being typed is in an if branch that a literal
- * condition never takes (sema.c). */
-bool sema_dead_branch(struct sema *s);
 
 /* ---- sema_comptime.c ---- */
 

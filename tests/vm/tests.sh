@@ -219,6 +219,12 @@ t order_fexit_three "fexit:vfs_read /comm == \"dd\" && @n == 0/ { printf(\"1\");
 t order_kprobe_three "kprobe:vfs_read /comm == \"dd\" && @n == 0/ { printf(\"1\"); } kprobe:vfs_read /comm == \"dd\" && @n == 0/ { printf(\"2\"); } kprobe:vfs_read /comm == \"dd\" && @n == 0/ { printf(\"3\n\"); @n = 1; exit(); }" "$DD" \
 	'123'
 
+# ---- standard library functions (kernel suite stdfuncs on this kernel) ----
+# comm(pid) needs the kfunc bpf_task_from_pid (6.3+): 6.1 has none
+t comm_pid_no_kfunc 'kprobe:vfs_read { print(comm(1)); exit(); }' '' \
+	".*ERROR: comm\\(pid\\) needs the kernel function bpf_task_from_pid, which this kernel's BTF does not have" \
+	'exit!=0'
+
 # ---- hardware breakpoints: qemu emulates them, so here the capability
 # probe must say yes (a probe that wrongly said no would silently skip the
 # kernel tier's watchpoint tests everywhere) and a watchpoint must fire
