@@ -93,6 +93,12 @@ int probes_parse(struct attach_point *ap);
  * those with a BTF prototype); fentry/fexit get args_type and ret_type
  * from BTF, and target = the function's module ("vmlinux"). */
 int probes_expand(struct attach_point *ap, struct ap_vec *out);
+/* After probes_expand, for a probe whose body does not tell its attach
+ * points apart (no `probe`, no `args`): joins those that can share one
+ * program and one kernel link (uprobe/uretprobe wildcards in one file
+ * become one uprobe_multi link where the kernel has them, as bpftrace
+ * does: "Attached 1 probe"). */
+void probes_merge(const struct attach_point *spec, struct ap_vec *out);
 /* The settings expansion depends on: -p (uprobe/USDT targets are looked
  * up in that process's mappings, probes attach for it only) and --unsafe
  * (uprobes on symbols without a size, inside functions, or on non-ELF

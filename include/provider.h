@@ -160,6 +160,14 @@ struct prov_ops {
 	 * written.  NULL: no parts (the provider's whole listing). */
 	int (*list_parts)(const struct attach_point *ap, const char **parts);
 
+	/* Joins the concrete attach points of one expansion (out, from spec)
+	 * that can share one program and one kernel link, in place; NULL:
+	 * never.  Only for bodies that do not tell them apart (`probe`). */
+	void (*merge)(const struct attach_point *spec, struct ap_vec *out);
+	/* The expected_attach_type for ap when it is not attach_type (a
+	 * uprobe_multi link for many locations); NULL: attach_type. */
+	uint32_t (*load_attach_type)(const struct attach_point *ap);
+
 	/* Load attributes. */
 	uint32_t prog_type;     /* BPF_PROG_TYPE_* */
 	uint32_t attach_type;   /* expected_attach_type, 0 none */
@@ -290,6 +298,21 @@ struct attach_point *prov_user_ap(struct attach_point *ap,
 				  const struct utarget *t, int nlocs);
 /* Does pattern (NULL or "" = anything) match s? */
 bool prov_user_match(const char *pattern, const char *s);
+/* Can this kernel attach one program at many offsets of a file with one
+ * uprobe_multi link (6.6+)?  Probed once. */
+bool prov_uprobe_multi(void);
+/* The expected_attach_type of programs attached that way. */
+uint32_t prov_uprobe_multi_type(void);
+/* load_attach_type of uprobes and USDT: a uprobe_multi link for an attach
+ * point of many locations where the kernel has them. */
+uint32_t prov_uprobe_load_attach_type(const struct attach_point *ap);
+/* Attaches prog_fd at offsets[0..n) of path (ref_ctrs: USDT semaphores,
+ * cookies: the BPF cookies; either may be NULL) with one uprobe_multi
+ * link, return probes with ret, for process pid only if pid > 0: the link
+ * fd or -errno. */
+int prov_uprobe_multi_link(int prog_fd, const char *path,
+			   const uint64_t *offsets, const uint64_t *ref_ctrs,
+			   const uint64_t *cookies, int n, bool ret, int pid);
 /* Does ap name more than one file (or may it)? */
 bool prov_user_many(const struct attach_point *ap, const utarget_vec *tv);
 /* -l: the files q's first part names (none without one, nor for "*"

@@ -3,13 +3,48 @@
  * front halves): one perf event of the uprobe PMU per location.  Uprobes
  * and uretprobes run the newest program first. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <linux/perf_event.h>
 
 #include "hook.h"
 #include "probes.h"
+#include "provider.h"
 #include "prov_runtime.h"
+
+/* Every location with one uprobe_multi link (the loader chose it for
+ * the program: prov_uprobe.c's load_attach_type); the location's index is
+ * the BPF cookie, as with perf events. */
+static int attach_multi(struct tt_probe *pr, const char *path,
+			const struct uprobe_loc *locs, int n, int pid)
+{
+	uint64_t *off = xmalloc(sizeof(*off) * (size_t)n * 3);
+	uint64_t *ref = off + n, *cookie = off + 2 * n;
+	bool refs = false;
+	for (int i = 0; i < n; i++) {
+		off[i] = locs[i].offset;
+		ref[i] = locs[i].ref_ctr_offset;
+		refs |= ref[i] != 0;
+		cookie[i] = (uint64_t)i;
+	}
+	int fd = prov_uprobe_multi_link(pr->prog_fd, path, off,
+					refs ? ref : NULL, cookie, n,
+					pr->ap->prov == PROV_URETPROBE, pid);
+	free(off);
+	if (fd < 0) {
+		if (fd == -ESRCH)
+			fprintf(stderr, "ERROR: %s: no process %d\n", pr->name,
+				pid);
+		else if (fd != -EPERM)
+			fprintf(stderr, "ERROR: %s: cannot probe %s at %d "
+				"locations: %s\n", pr->name, path, n,
+				strerror(-fd));
+		return fd == -EPERM ? fd : -EINVAL;
+	}
+	hook_keep_fd(pr, fd);
+	return 0;
+}
 
 /* One perf event of the uprobe PMU per location (probes_expand resolved
  * the file and the offsets), for the -p process only when there is one
@@ -41,6 +76,8 @@ int attach_uprobe_locs(struct tt_prog *p, struct tt_probe *pr)
 	int pid = ap->pid > 0 ? ap->pid : p->cfg.pid > 0 ? p->cfg.pid : -1;
 	if (pid < 0 && ap->prov == PROV_USDT && p->child_pid > 0)
 		pid = p->child_pid; /* -c: bpftrace probes only the command */
+	if (pr->expected_attach_type == prov_uprobe_multi_type())
+		return attach_multi(pr, path, locs, nlocs, pid);
 	for (int i = 0; i < nlocs; i++) {
 		const struct uprobe_loc *l = &locs[i];
 		struct perf_event_attr attr = { .type = (uint32_t)type };

@@ -102,7 +102,8 @@ static uint32_t default_prog_type(const struct tt_probe *pr)
 static uint32_t default_attach_type(const struct tt_probe *pr)
 {
 	const struct prov_ops *p = prov_of(pr->ap);
-	return p ? p->attach_type : 0;
+	uint32_t t = p && p->load_attach_type ? p->load_attach_type(pr->ap) : 0;
+	return t ? t : p ? p->attach_type : 0;
 }
 
 static uint32_t kernel_version(void)

@@ -136,6 +136,13 @@ int probes_expand(struct attach_point *ap, struct ap_vec *out)
 	return 0;
 }
 
+void probes_merge(const struct attach_point *spec, struct ap_vec *out)
+{
+	const struct prov_ops *p = prov_of(spec);
+	if (p && p->merge && out->n > 1)
+		p->merge(spec, out);
+}
+
 const char *probes_ap_name(const struct attach_point *ap)
 {
 	const struct prov_ops *p = prov_of(ap);

@@ -20,6 +20,9 @@
 #include <unistd.h>
 
 #include <linux/bpf.h>
+#include <sys/syscall.h>
+
+#include <bpf/bpf.h>
 
 #include "arch.h"
 #include "dwarf.h"
@@ -471,6 +474,108 @@ static int uprobe_expand(struct attach_point *ap, struct ap_vec *out)
 	return err;
 }
 
+/* ---- one link for many locations ----------------------------------------------- */
+
+/* Not in the uapi headers of every distribution (6.6+). */
+enum { TT_BPF_TRACE_UPROBE_MULTI = 48 };
+
+bool prov_uprobe_multi(void)
+{
+	static int known = -1;
+	if (known >= 0)
+		return known;
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type =
+		    (enum bpf_attach_type)TT_BPF_TRACE_UPROBE_MULTI);
+	int fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, NULL, "GPL", insns, 2,
+			       &opts);
+	known = 0;
+	if (fd < 0)
+		return false;
+	/* "/" is no regular file: EBADF where the kernel knows the link
+	   type, EINVAL where it does not */
+	uint64_t off = 0;
+	int lfd = prov_uprobe_multi_link(fd, "/", &off, NULL, NULL, 1, false,
+					 0);
+	known = lfd == -EBADF;
+	if (lfd >= 0)
+		close(lfd);
+	close(fd);
+	return known;
+}
+
+int prov_uprobe_multi_link(int prog_fd, const char *path,
+			   const uint64_t *offsets, const uint64_t *ref_ctrs,
+			   const uint64_t *cookies, int n, bool ret, int pid)
+{
+	/* union bpf_attr's link_create with its uprobe_multi member, laid
+	   out by hand: 6.1's headers do not have it */
+	struct {
+		uint32_t prog_fd, target_fd, attach_type, flags;
+		uint64_t path, offsets, ref_ctr_offsets, cookies;
+		uint32_t cnt, mflags, pid, pad;
+	} a;
+	memset(&a, 0, sizeof(a));
+	a.prog_fd = (uint32_t)prog_fd;
+	a.attach_type = TT_BPF_TRACE_UPROBE_MULTI;
+	a.path = (uint64_t)(uintptr_t)path;
+	a.offsets = (uint64_t)(uintptr_t)offsets;
+	a.ref_ctr_offsets = (uint64_t)(uintptr_t)ref_ctrs;
+	a.cookies = (uint64_t)(uintptr_t)cookies;
+	a.cnt = (uint32_t)n;
+	a.mflags = ret ? 1 : 0; /* BPF_F_UPROBE_MULTI_RETURN */
+	a.pid = pid > 0 ? (uint32_t)pid : 0;
+	long fd = syscall(__NR_bpf, BPF_LINK_CREATE, &a, sizeof(a));
+	return fd < 0 ? -errno : (int)fd;
+}
+
+uint32_t prov_uprobe_multi_type(void)
+{
+	return TT_BPF_TRACE_UPROBE_MULTI;
+}
+
+uint32_t prov_uprobe_load_attach_type(const struct attach_point *ap)
+{
+	return ap->nlocs > 1 && prov_uprobe_multi()
+		       ? TT_BPF_TRACE_UPROBE_MULTI : 0;
+}
+
+/* Runs of attach points in one file (and for one process) become one,
+ * with every location: one program, one uprobe_multi link. */
+static void uprobe_merge(const struct attach_point *spec, struct ap_vec *out)
+{
+	if (!prov_uprobe_multi())
+		return;
+	int n = 0;
+	for (int i = 0; i < out->n;) {
+		struct attach_point *a = out->v[i];
+		int j = i + 1, nl = a->nlocs;
+		while (j < out->n && out->v[j]->path && a->path &&
+		       !strcmp(out->v[j]->path, a->path) &&
+		       out->v[j]->pid == a->pid && !out->v[j]->src_file &&
+		       !a->src_file)
+			nl += out->v[j++]->nlocs;
+		if (j - i > 1) {
+			struct attach_point *m = prov_ap_copy(a);
+			m->raw = spec->raw;
+			m->func = spec->func;
+			m->nlocs = 0;
+			m->locs = tt_alloc(sizeof(*m->locs) * nl);
+			for (int k = i; k < j; k++)
+				for (int l = 0; l < out->v[k]->nlocs; l++)
+					m->locs[m->nlocs++] =
+						out->v[k]->locs[l];
+			a = m;
+		}
+		out->v[n++] = a;
+		i = j;
+	}
+	out->n = n;
+}
+
 /* ---- -l ------------------------------------------------------------------------ */
 
 int prov_user_list_files(const struct prov_query *q, enum provider prov,
@@ -554,6 +659,8 @@ const struct prov_ops prov_uprobe = {
 	.listed = true,
 	.list_args = uprobe_list_args,
 	.list_parts = uprobe_list_parts,
+	.merge = uprobe_merge,
+	.load_attach_type = prov_uprobe_load_attach_type,
 	.prog_type = BPF_PROG_TYPE_KPROBE,
 	.args = ARGS_PTREGS,
 	.func = FUNC_USYM,
@@ -569,6 +676,8 @@ const struct prov_ops prov_uretprobe = {
 	.list = uprobe_list,
 	.list_args = uprobe_list_args,
 	.list_parts = uprobe_list_parts,
+	.merge = uprobe_merge,
+	.load_attach_type = prov_uprobe_load_attach_type,
 	.prog_type = BPF_PROG_TYPE_KPROBE,
 	.retval = RETVAL_PTREGS,
 	.func = FUNC_USYM,

@@ -155,6 +155,7 @@ const struct prov_ops prov_usdt = {
 	.list = usdt_list,
 	.listed = true,
 	.list_parts = usdt_list_parts,
+	.load_attach_type = prov_uprobe_load_attach_type,
 	.prog_type = BPF_PROG_TYPE_KPROBE,
 	.args = ARGS_USDT,
 };

@@ -1971,6 +1971,23 @@ static void stmt(struct sema *s, struct node *n)
 
 /* ---- probes ----------------------------------------------------------------- */
 
+/* Does n use one of names (builtins and calls)?  Such a body tells the
+ * attach points of its probe apart, which then keep one program each. */
+static bool uses_name(const struct node *n, const char *const *names)
+{
+	if (!n)
+		return false;
+	if ((n->kind == N_BUILTIN || n->kind == N_CALL) && n->name)
+		for (int i = 0; names[i]; i++)
+			if (!strcmp(n->name, names[i]))
+				return true;
+	for (int i = 0; i < n->args.n; i++)
+		if (uses_name(n->args.v[i], names))
+			return true;
+	return uses_name(n->a, names) || uses_name(n->b, names) ||
+	       uses_name(n->c, names);
+}
+
 /* Parses and expands the attach points of every probe (once). */
 /* An attach point's $N outside quotes becomes the N-th positional
  * parameter's text ("" when not given), as language.md allows
@@ -2061,6 +2078,12 @@ static void collect_probes(struct sema *s, struct node *prog)
 				vec_free(&out);
 				continue;
 			}
+			static const char *const apart[] = {
+				"probe", "func", "args", "uaddr", NULL
+			};
+			if (out.n > 1 && !uses_name(p->a, apart) &&
+			    !uses_name(p->b, apart))
+				probes_merge(ap, &out);
 			for (int j = 0; j < out.n; j++) {
 				struct sema_probe sp = { p, out.v[j], index++ };
 				if (p->id < 0)
