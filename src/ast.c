@@ -137,7 +137,7 @@ static void head(FILE *out, const struct node *n)
 		fprintf(out, "MapDecl %s %s %llu", n->name, n->str,
 			(unsigned long long)n->ival);
 		break;
-	case N_IF: fputs("If", out); break;
+	case N_IF: fputs(n->name ? "If comptime" : "If", out); break;
 	case N_WHILE: fputs("While", out); break;
 	case N_UNROLL: fputs("Unroll", out); break;
 	case N_FOR_MAP: fprintf(out, "For %s", n->name); break;

@@ -1498,6 +1498,13 @@ static void stmt(struct irb *b, struct node *n)
 		}
 		break;
 	case N_IF: {
+		if (n->name && !strcmp(n->name, "comptime")) {
+			/* sema picked the branch (ival 1: the first) */
+			struct node *br = n->ival == 1 ? n->b : n->c;
+			if (br)
+				stmts(b, br);
+			break;
+		}
 		int t = irb_new_block(b), f = irb_new_block(b);
 		int done = n->c ? irb_new_block(b) : f;
 		cond_br(b, n->a, t, f);

@@ -706,13 +706,17 @@ static bool is_lvalue(const struct node *n)
 
 static struct node *parse_stmt(struct parser *P, bool *needs_semi);
 
-/* if := 'if' expr block ['else' (if | block)]
+/* if := 'if' ['comptime'] expr block ['else' (if | block)]
  * (the usual `if (c)` is a parenthesised expr; `if c {` is accepted too) */
 static struct node *parse_if(struct parser *P)
 {
 	enter(P);
 	struct token kw = next(P);
 	struct node *n = mk(N_IF, &kw);
+	if (peek_ident(P, "comptime") && is_punct(peek(P, 1), '(')) {
+		next(P); /* if comptime (c): decided at compile time */
+		n->name = "comptime";
+	}
 	n->a = parse_nested_expr(P);
 	n->b = parse_block(P, false);
 	if (peek_ident(P, "else")) {

@@ -56,6 +56,8 @@ struct sema {
 				       error said why (`@m = @m`) */
 	int dead;                   /* inside branches a literal condition
 				       never takes (fail() is not visited) */
+	bool comptime_pending;      /* an `if comptime` waits for types */
+	bool comptime_ready;        /* types settled: decide those */
 };
 
 /* ---- helpers for builtins_type.c ------------------------------------- */
@@ -946,6 +948,8 @@ static struct type *type_call(struct sema *s, struct node *n)
 {
 	if (!strncmp(n->name, "__builtin_", 10))
 		n->name += 10;
+	if (n->kind == N_CALL && !strcmp(n->name, "typeinfo"))
+		return sema_typeinfo(s, n);
 	enum builtin_id id = builtin_id_of(n->name);
 	const struct builtin_info *bi = id != BI_NONE ? builtin_info(id) : NULL;
 	int64_t cval;
@@ -1390,6 +1394,8 @@ static struct type *expr(struct sema *s, struct node *n)
 	case N_BLOCK:
 		return type_block(s, n);
 	case N_RECORD:
+		if (n->c) /* typeinfo(x), made again from x's type */
+			return sema_typeinfo(s, n);
 		return type_record_expr(s, n);
 	case N_SIZEOF:
 		return type_sizeof(s, n);
@@ -1903,6 +1909,33 @@ static void for_map_stmt(struct sema *s, struct node *n)
 	scope_pop(s);
 }
 
+/* if comptime (c) a else b: only the branch c picks is typed (and
+ * built).  A c that depends on types (typeinfo, sizeof) is decided once
+ * the walks have settled every type outside the undecided branches
+ * (type_resolution.md, "Comptime branches"); n->ival keeps the choice:
+ * 1 the first branch, 2 the other. */
+static void comptime_if(struct sema *s, struct node *n)
+{
+	if (!n->ival) {
+		bool types;
+		sema_expr(s, n->a);
+		int v = sema_comptime_truth(s, n->a, &types);
+		if (v >= 0 && (!types || s->comptime_ready)) {
+			n->ival = v ? 1 : 2;
+			s->changed = true;
+		} else if (v < 0 || !s->quiet) {
+			sema_err(s, &n->a->loc,
+				 "Unable to resolve comptime expression");
+		} else {
+			s->comptime_pending = true;
+		}
+	}
+	if (n->ival == 1)
+		block(s, n->b);
+	else if (n->ival == 2 && n->c)
+		block(s, n->c);
+}
+
 static void stmt(struct sema *s, struct node *n)
 {
 	switch (n->kind) {
@@ -1919,6 +1952,10 @@ static void stmt(struct sema *s, struct node *n)
 		/* a branch a literal condition never takes is typed, but
 		   fail() in it is not "visited" (stdlib.md) */
 		bool lit, taken;
+		if (n->name && !strcmp(n->name, "comptime")) {
+			comptime_if(s, n);
+			break;
+		}
 		cond(s, n->a, "if()");
 		lit = sema_const_truth(s, n->a, &taken);
 		s->dead += lit && !taken;
@@ -2205,12 +2242,19 @@ int sema_run(struct node *program, const struct tt_config *cfg,
 
 	/* fixpoint: walk silently until no type changes, then once loudly */
 	s.quiet = true;
-	for (int round = 0; round < 16; round++) {
+	for (int round = 0; round < 32; round++) {
 		s.changed = false;
+		s.comptime_pending = false;
 		walk(&s, program);
-		if (!s.changed)
+		if (s.changed) {
+			s.comptime_ready = false;
+			continue;
+		}
+		if (!s.comptime_pending || s.comptime_ready)
 			break;
+		s.comptime_ready = true; /* types settled: decide */
 	}
+	s.comptime_ready = true;
 	s.quiet = false;
 	walk(&s, program);
 	vec_free(&s.decls);

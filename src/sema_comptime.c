@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lexer.h"
+
 static struct type *become_as(struct sema *s, struct node *n, bool is_bool,
 			      int64_t v, const char *cast);
 
@@ -320,4 +322,163 @@ struct type *sema_comptime(struct sema *s, struct node *n)
 		return type_none();
 	}
 	return become(s, n, true, 1);
+}
+
+/* ---- typeinfo() and `if comptime` ---------------------------------------- */
+
+/* typeinfo's base_type: the family of t. */
+static const char *base_type_name(const struct type *t)
+{
+	switch (t->kind) {
+	case TY_INT: return "int";
+	case TY_BOOL: return "bool";
+	case TY_STR: return "string";
+	case TY_PTR: return "pointer";
+	case TY_ARRAY: return "array";
+	case TY_STRUCT: return t->is_union ? "union" : "struct";
+	case TY_TUPLE: return "tuple";
+	case TY_RECORD: return "record";
+	case TY_BUFFER: return "buffer";
+	case TY_VOID: return "void";
+	default: return type_name(t);
+	}
+}
+
+static void record_field(struct node *r, const char *name, struct node *v)
+{
+	struct node *e = ast_new(N_NAMED, &r->loc);
+	e->name = name;
+	e->a = v;
+	vec_push(&r->args, e);
+}
+
+struct type *sema_typeinfo(struct sema *s, struct node *n)
+{
+	struct node *arg = n->kind == N_RECORD ? n->c
+			   : n->args.n == 1 ? n->args.v[0] : NULL;
+	if (!arg) {
+		sema_err(s, &n->loc, "typeinfo() expects one argument");
+		return type_none();
+	}
+	/* the argument is typed, never run (as sizeof's) */
+	struct type *t = arg->kind == N_TYPEID
+				 ? sema_resolve_ctype(s, arg->ctype)
+				 : sema_expr(s, arg);
+	if (is_none(t))
+		return type_none();
+	struct node *id = ast_new(N_INT, &n->loc);
+	struct node *base = ast_new(N_STR, &n->loc);
+	base->str = base_type_name(t);
+	base->slen = strlen(base->str);
+	struct node *full = ast_new(N_STR, &n->loc);
+	full->str = type_name(t);
+	full->slen = strlen(full->str);
+	n->kind = N_RECORD;
+	n->name = NULL;
+	n->args = (struct node_vec){ 0 };
+	record_field(n, "btf_id", id);
+	record_field(n, "base_type", base);
+	record_field(n, "full_type", full);
+	/* typed as the record literal it is; c keeps the argument, so the
+	   next walk sees its type again */
+	n->c = NULL;
+	struct type *rt = sema_expr(s, n);
+	n->c = arg;
+	return rt;
+}
+
+/* A compile-time value: an integer (or truth) or a string. */
+struct cval {
+	enum { CV_NONE, CV_INT, CV_STR } kind;
+	int64_t i;
+	const char *str;
+};
+
+static struct cval cv_int(int64_t v)
+{
+	return (struct cval){ .kind = CV_INT, .i = v };
+}
+
+static struct cval cv_eval(struct sema *s, struct node *e, bool *types);
+
+static struct cval cv_binop(struct sema *s, struct node *e, bool *types)
+{
+	struct cval a = cv_eval(s, e->a, types), b = cv_eval(s, e->b, types);
+	struct cval none = { .kind = CV_NONE };
+	if (a.kind == CV_NONE || b.kind == CV_NONE || a.kind != b.kind)
+		return none;
+	if (a.kind == CV_STR) {
+		int c = strcmp(a.str, b.str);
+		if (e->op == OP_EQ)
+			return cv_int(c == 0);
+		if (e->op == OP_NE)
+			return cv_int(c != 0);
+		return none;
+	}
+	switch (e->op) {
+	case OP_EQ: return cv_int(a.i == b.i);
+	case OP_NE: return cv_int(a.i != b.i);
+	case '<': return cv_int(a.i < b.i);
+	case '>': return cv_int(a.i > b.i);
+	case OP_LE: return cv_int(a.i <= b.i);
+	case OP_GE: return cv_int(a.i >= b.i);
+	case OP_LAND: return cv_int(a.i && b.i);
+	case OP_LOR: return cv_int(a.i || b.i);
+	case '+': return cv_int(a.i + b.i);
+	case '-': return cv_int(a.i - b.i);
+	case '*': return cv_int(a.i * b.i);
+	default: return none;
+	}
+}
+
+/* The value of e, typed already, when the compiler knows it: literals,
+ * typeinfo(x).field, sizeof, and operators on them.  *types is set when
+ * the value depends on a type the walk may still widen. */
+static struct cval cv_eval(struct sema *s, struct node *e, bool *types)
+{
+	struct cval none = { .kind = CV_NONE };
+	switch (e->kind) {
+	case N_INT:
+		return cv_int((int64_t)e->ival);
+	case N_BOOL:
+		return cv_int(e->ival != 0);
+	case N_STR:
+		return (struct cval){ .kind = CV_STR, .str = e->str };
+	case N_UNOP: {
+		struct cval a = cv_eval(s, e->a, types);
+		if (a.kind != CV_INT)
+			return none;
+		return e->op == '!' ? cv_int(!a.i)
+		       : e->op == '-' ? cv_int(-a.i) : none;
+	}
+	case N_BINOP:
+		return cv_binop(s, e, types);
+	case N_SIZEOF: {
+		struct type *t = e->ctype ? sema_resolve_ctype(s, e->ctype)
+					  : e->a ? e->a->type : NULL;
+		*types = true;
+		return is_none(t) ? none : cv_int(t->size);
+	}
+	case N_FIELD: {
+		struct node *r = e->a;
+		if (r->kind != N_RECORD)
+			return none;
+		*types |= r->c != NULL; /* typeinfo() */
+		for (int i = 0; i < r->args.n; i++)
+			if (!strcmp(r->args.v[i]->name, e->name))
+				return cv_eval(s, r->args.v[i]->a, types);
+		return none;
+	}
+	default:
+		return none;
+	}
+}
+
+int sema_comptime_truth(struct sema *s, struct node *e, bool *types)
+{
+	*types = false;
+	struct cval v = cv_eval(s, e, types);
+	if (v.kind == CV_INT)
+		return v.i != 0;
+	return -1;
 }

@@ -18,6 +18,16 @@ struct sema_result *sema_res(struct sema *s);
 
 /* ---- sema_comptime.c ---- */
 
+/* typeinfo(x): rewrites call n into the record literal (btf_id,
+ * base_type, full_type) of x's type ("int", "uint64"), x kept in n->c so
+ * that later walks (expr() of a record with c set) see x's type again;
+ * x is typed, not run. */
+struct type *sema_typeinfo(struct sema *s, struct node *n);
+/* The truth of `if comptime` condition e (typed): 1, 0, or -1 when the
+ * compiler cannot know it; *types: it depends on types (typeinfo,
+ * sizeof), which must have stopped changing before it is decided. */
+int sema_comptime_truth(struct sema *s, struct node *e, bool *types);
+
 /* Condition n is known at compile time (literals and positional
  * parameters, folded): its truth in *v. */
 bool sema_const_truth(struct sema *s, const struct node *n, bool *v);

@@ -317,6 +317,35 @@ Test(sema, type_syntax_and_casts)
 	    "~~~~~~~~~\n");
 }
 
+/* type_resolution.md "Comptime branches": the condition is decided once
+ * the types outside the undecided branches are settled; only the branch
+ * taken is typed. */
+Test(sema, comptime_branches_and_typeinfo)
+{
+	const char *doc = "begin { $a = 1; if comptime (typeinfo($a).full_type "
+			  "== \"uint64\") { @map = 1; } else { @map = \"str\"; "
+			  "} $a = (uint64)2; }";
+	TYPE(doc, "Map @map", "int64");
+	TYPE("begin { let $c; $a = 1; if comptime (typeinfo($a).full_type == "
+	     "\"int64\") { $c = (int64)2; } $a = (int64)2; }", "Var $c",
+	     "int64");
+	TYPE("begin { @x = 1; if comptime (typeinfo(@x).full_type != "
+	     "\"uint64\") { @y = (int32)2; } }", "Map @y", "int64");
+	TYPE("begin { $t = typeinfo((uint16)1); }", "Var $t",
+	     "(btf_id=int8,base_type=string[4],full_type=string[7])");
+	ERR("begin { let $c; if comptime (typeinfo($c).base_type == \"int\") "
+	    "{ 1 } }",
+	    "stdin:1:39-41: ERROR: Could not resolve the type of this "
+	    "variable\n"
+	    "begin { let $c; if comptime (typeinfo($c).base_type == \"int\") "
+	    "{ 1 } }\n"
+	    "                                      ~~\n"
+	    "stdin:1:30-61: ERROR: Unable to resolve comptime expression\n"
+	    "begin { let $c; if comptime (typeinfo($c).base_type == \"int\") "
+	    "{ 1 } }\n"
+	    "                             ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n");
+}
+
 Test(sema, map_values_store_integers_in_8_bytes)
 {
 	TYPE("begin { @x = 1; }", "Map @x", "int64");
