@@ -141,6 +141,8 @@ struct node {
 
 struct node *ast_new(enum node_kind k, const struct srcloc *loc);
 const char *ast_kind_name(enum node_kind k);
+/* Nodes in the tree under n, n included (-v: "AST node count: N"). */
+int ast_count(const struct node *n);
 /* Indented tree dump for `-d ast` and tests, e.g.
  *   Program
  *    Probe BEGIN

@@ -226,3 +226,13 @@ void ast_dump(FILE *out, const struct node *n, bool with_types)
 {
 	dump(out, n, 0, with_types);
 }
+
+int ast_count(const struct node *n)
+{
+	if (!n)
+		return 0;
+	int k = 1 + ast_count(n->a) + ast_count(n->b) + ast_count(n->c);
+	for (int i = 0; i < n->args.n; i++)
+		k += ast_count(n->args.v[i]);
+	return k;
+}

@@ -128,6 +128,8 @@ int attach_probe(struct tt_prog *p, struct tt_probe *pr)
 					 : "these");
 		return -EOPNOTSUPP;
 	}
+	if (p->cfg.verbose)
+		fprintf(stderr, "Attaching %s\n", pr->name);
 	int err = rt->attach ? rt->attach(p, pr) : 0;
 	if (err < 0) {
 		hook_close_fds(pr);

@@ -193,6 +193,8 @@ int driver_run(struct driver_opts *o)
 		goto out;
 	if (o->dump & DUMP_AST)
 		ast_dump(out, ast, false);
+	if (o->cfg.verbose)
+		fprintf(stderr, "AST node count: %d\n", ast_count(ast));
 	if (config_apply(ast, &p.cfg) < 0 || sema_run(ast, &p.cfg, &sr) < 0)
 		goto out;
 	if (o->dump & DUMP_TYPES)

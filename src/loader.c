@@ -28,6 +28,10 @@
 #include "loader.h"
 #include "probes.h"
 
+/* The kernel's limit on the verifier log's size (UINT_MAX >> 2 since
+ * 6.4, UINT_MAX >> 8 before: the smaller one works everywhere). */
+#define LOG_SIZE_MAX (UINT32_MAX >> 8)
+
 /* BPF object names: at most 15 characters of [A-Za-z0-9_.]. "@x" -> "AT_x". */
 static void obj_name(char out[16], const char *name)
 {
@@ -277,18 +281,107 @@ int loader_func_info(const struct bpf_code *code, struct bpf_func_info **infop)
 	return fd;
 }
 
-static uint32_t log_size(const struct tt_prog *p)
+/* The verifier log's size: config log_size / BPFTRACE_LOG_SIZE (bpftrace's
+ * default, 1000000 bytes), at most the kernel's limit.  *fixed: the user
+ * chose it, so a log that does not fit is an error (as in bpftrace)
+ * rather than a reason to retry with a bigger buffer. */
+static uint32_t log_size(const struct tt_prog *p, bool *fixed)
 {
 	const char *env = getenv("BPFTRACE_LOG_SIZE");
 	long n = p->cfg.log_size;
 
 	if (env && atol(env) > 0)
 		n = atol(env);
-	if (n < 4096)
-		n = 4096;
-	if (n > (long)(UINT32_MAX >> 8))
-		n = UINT32_MAX >> 8;
+	*fixed = n != 1000000;
+	if (n < 1)
+		n = 1;
+	if (n > (long)LOG_SIZE_MAX)
+		n = LOG_SIZE_MAX;
 	return (uint32_t)n;
+}
+
+/* bpftrace's name for a probe's program: its attach point with every
+ * character that is no letter or digit as '_', then _N (N = its place in
+ * the script, from 1): "begin_1", "tracepoint_syscalls_sys_enter_open_2". */
+static const char *prog_label(const struct tt_probe *pr, char *buf,
+			      size_t size)
+{
+	size_t n = 0;
+	for (const char *s = pr->name; *s && n + 1 < size; s++)
+		buf[n++] = isalnum((unsigned char)*s) ? *s : '_';
+	snprintf(buf + n, size - n, "_%d", pr->index + 1);
+	return buf;
+}
+
+/* bpf_prog_load with the verifier's log (level 1) in a buffer of
+ * log_size bytes; a log that does not fit (ENOSPC) doubles the buffer,
+ * up to the kernel's limit, unless the user fixed the size.  The log is
+ * left in *logp (the caller frees it).  The fd, or -1 with errno set. */
+static int load_logged(const struct tt_prog *p, uint32_t type,
+		       const char *name, const struct bpf_insn *insns,
+		       int ninsns, struct bpf_prog_load_opts *opts,
+		       char **logp, uint32_t *sizep)
+{
+	bool fixed;
+	uint32_t sz = log_size(p, &fixed);
+	for (;;) {
+		char *log = xmalloc(sz);
+		log[0] = '\0';
+		opts->log_buf = log;
+		opts->log_size = sz;
+		opts->log_level = 1;
+		int fd = bpf_prog_load(type, name, "GPL", insns, ninsns, opts);
+		int e = errno;
+		if (fd >= 0 || e != ENOSPC || fixed || sz >= LOG_SIZE_MAX) {
+			opts->log_buf = NULL;
+			opts->log_size = 0;
+			opts->log_level = 0;
+			*logp = log;
+			*sizep = sz;
+			errno = e;
+			return fd;
+		}
+		free(log);
+		sz = sz > LOG_SIZE_MAX / 2 ? LOG_SIZE_MAX : sz * 2;
+	}
+}
+
+/* -v: what bpftrace prints after loading a program. */
+static void verbose_loaded(const struct tt_probe *pr, int fd, bool with_btf)
+{
+	struct bpf_prog_info info = { 0 };
+	uint32_t len = sizeof(info);
+	fprintf(stderr, "\nload %s%s: Success\n\n", pr->name,
+		with_btf ? ", with BTF, with func_infos" : "");
+	if (!bpf_obj_get_info_by_fd(fd, &info, &len))
+		fprintf(stderr, "Program ID: %u\n", info.id);
+}
+
+/* A load that failed with its verifier log: the log too small for it
+ * (bpftrace's words), or the verifier's reason at the script line. */
+static void report_load_failure(const struct tt_prog *p,
+				const struct tt_probe *pr, const char *log,
+				uint32_t size, int err)
+{
+	char label[128];
+	if (err == ENOSPC) {
+		fprintf(stderr, "ERROR: Error loading BPF program for %s. "
+			"Error code: -%d (%s).\n",
+			prog_label(pr, label, sizeof(label)), err,
+			strerror(err));
+		if (p->cfg.verbose)
+			fprintf(stderr, "Kernel error log: \n%s\n", log);
+		fprintf(stderr, "WARNING: Kernel log seems to be trimmed. This "
+			"may be due to buffer not being big enough, try "
+			"increasing the BPFTRACE_LOG_SIZE environment "
+			"variable beyond the current value of %u bytes\n",
+			size);
+	} else if (log[0]) {
+		report_verifier(p, pr, log);
+	} else {
+		fprintf(stderr, "ERROR: cannot load %s: %s\n", pr->name,
+			strerror(err));
+	}
 }
 
 static int load_probe(struct tt_prog *p, struct tt_probe *pr)
@@ -328,26 +421,23 @@ static int load_probe(struct tt_prog *p, struct tt_probe *pr)
 		opts.func_info_cnt = pr->code.nfuncs;
 		opts.func_info_rec_size = sizeof(*finfo);
 	}
-	fd = bpf_prog_load(type, name, "GPL", insns, pr->code.ninsns, &opts);
-	if (fd < 0 && (errno == EACCES || errno == EINVAL || errno == ENOSPC ||
-		       errno == E2BIG || errno == ENOMEM ||
-		       errno == EFAULT)) {
-		/* again, with the verifier's log */
+	/* -v: always with the verifier's log, as bpftrace; else without,
+	   and once more with it when the verifier says no */
+	fd = p->cfg.verbose ? -1 : bpf_prog_load(type, name, "GPL", insns,
+						  pr->code.ninsns, &opts);
+	if (p->cfg.verbose ||
+	    (fd < 0 && (errno == EACCES || errno == EINVAL || errno == ENOSPC ||
+			errno == E2BIG || errno == ENOMEM || errno == EFAULT))) {
 		int first = errno;
-		uint32_t sz = log_size(p);
-		char *log = xmalloc(sz);
-		log[0] = '\0';
-		opts.log_buf = log;
-		opts.log_size = sz;
-		opts.log_level = 1;
-		fd = bpf_prog_load(type, name, "GPL", insns, pr->code.ninsns, &opts);
+		char *log;
+		uint32_t sz;
+		fd = load_logged(p, type, name, insns, pr->code.ninsns, &opts,
+				 &log, &sz);
 		if (fd < 0) {
-			if (log[0])
-				report_verifier(p, pr, log);
-			else
-				fprintf(stderr, "ERROR: cannot load %s: %s\n",
-					pr->name, strerror(first));
-			errno = first;
+			int e = p->cfg.verbose ? errno : first;
+			report_load_failure(p, pr, log, sz, errno == ENOSPC
+							    ? ENOSPC : e);
+			errno = e;
 		}
 		free(log);
 	} else if (fd < 0) {
@@ -357,8 +447,11 @@ static int load_probe(struct tt_prog *p, struct tt_probe *pr)
 					 "or CAP_BPF and CAP_PERFMON)" : "");
 	}
 	err = fd < 0 ? -errno : 0;
-	if (fd >= 0)
+	if (fd >= 0) {
 		pr->prog_fd = fd;
+		if (p->cfg.verbose)
+			verbose_loaded(pr, fd, finfo != NULL);
+	}
 out:
 	if (btf_fd >= 0)
 		close(btf_fd);
