@@ -11,6 +11,12 @@
  * ("/sys/kernel/tracing" or "/sys/kernel/debug/tracing") or NULL after
  * printing why (once). */
 const char *tracefs_path(void);
+/* debugf() writes to the kernel's trace buffer, which users read at
+ * /sys/kernel/debug/tracing/trace_pipe (bpftrace's documentation says
+ * so): where nothing is mounted at /sys/kernel/debug (minimal systems, an
+ * initramfs, containers), mounts debugfs there, whose tracing directory
+ * the kernel fills.  Quietly does nothing when it cannot. */
+void tracefs_mount_debugfs(void);
 /* The id of tracepoint <category>:<name> (events/<cat>/<name>/id), or
  * -errno (-ENOENT: no such tracepoint). */
 int tracefs_tp_id(const char *category, const char *name);

@@ -49,6 +49,7 @@
 #include "prov_runtime.h"
 #include "runtime.h"
 #include "symbols.h"
+#include "tracefs.h"
 #include "types.h"
 
 static volatile sig_atomic_t got_signal;
@@ -778,6 +779,19 @@ static int run_finish(struct run *r, struct ring_buffer *rb,
 	return status;
 }
 
+/* Does a program of p call helper fn? */
+static bool calls_helper(const struct tt_prog *p, int fn)
+{
+	for (int i = 0; i < p->probes.n; i++) {
+		const struct bpf_code *c = &p->probes.v[i].code;
+		for (int k = 0; k < c->ninsns; k++)
+			if (c->insns[k].code == (BPF_JMP | BPF_CALL) &&
+			    c->insns[k].src_reg == 0 && c->insns[k].imm == fn)
+				return true;
+	}
+	return false;
+}
+
 int runtime_run(struct tt_prog *p)
 {
 	struct run r = { .p = p };
@@ -794,6 +808,9 @@ int runtime_run(struct tt_prog *p)
 	out_init(&p->cfg);
 	fmt_set_prog(p);
 	sym_init(p);
+	if (calls_helper(p, BPF_FUNC_trace_printk) ||
+	    calls_helper(p, BPF_FUNC_trace_vprintk))
+		tracefs_mount_debugfs();
 	for (int i = 0; i < p->probes.n; i++)
 		if (!probe_is_special(&p->probes.v[i]))
 			only_special = false;

@@ -61,6 +61,14 @@ const char *tracefs_path(void)
 	return NULL;
 }
 
+void tracefs_mount_debugfs(void)
+{
+	struct stat st;
+	if (stat(DEBUGFS_TRACING, &st) == 0)
+		return;
+	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+}
+
 int tracefs_tp_id(const char *category, const char *name)
 {
 	const char *dir = tracefs_path();
