@@ -19,6 +19,7 @@
 #include "arch.h"
 #include "btf.h"
 #include "builtins_lower_values.h"
+#include "cdecl.h"
 #include "builtins_type.h"
 #include "probes.h"
 #include "usdt.h"
@@ -351,6 +352,48 @@ static struct irval lo_str_concat(struct irb *b, struct node *n,
 		 ref_imm(y.t->size), y.r);
 	struct irval v = { n->type, r };
 	return v;
+}
+
+/* A pointer argument of a helper that wants it BTF-typed: `ctx.f` (cast
+ * or not) of an iterator is loaded from the context itself, which the
+ * verifier types (a probe_read copy would be a plain number); anything
+ * else (fentry's args.x is such a load already) as it is. */
+static struct ref btf_ptr_arg(struct irb *b, struct node *a)
+{
+	struct node *e = a;
+	while (e->kind == N_CAST)
+		e = e->a;
+	struct type *ct = e->kind == N_FIELD ? e->a->type : NULL;
+	const struct field *f = NULL;
+	int off = 0;
+	if (ct && e->a->kind == N_BUILTIN && !strcmp(e->a->name, "ctx") &&
+	    ct->kind == TY_PTR && ct->elem && ct->elem->kind == TY_STRUCT)
+		f = cdecl_field(ct->elem, e->name, &off);
+	if (!f || f->type->kind != TY_PTR)
+		return irb_to_reg(b, irb_expr(b, a), &a->loc);
+	return irb_load(b, ref_reg(irb_ctx(b)), off, f->type, &a->loc).r;
+}
+
+/* socket_cookie(sk): 0 for NULL, else bpf_get_socket_cookie(sk) (the
+ * test also tells the verifier the pointer is not NULL). */
+static struct irval lo_socket_cookie(struct irb *b, struct node *n,
+				     struct node *m)
+{
+	struct ref sk = btf_ptr_arg(b, n->args.v[0]);
+	int d = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_MOV, &n->loc);
+	in->dst = d;
+	in->arg[0] = ref_imm(0);
+	int have = irb_new_block(b), done = irb_new_block(b);
+	irb_br(b, CC_EQ, sk, ref_imm(0), done, have);
+	irb_set_block(b, have);
+	int c = irb_call(b, BPF_FUNC_get_socket_cookie, &n->loc, 1, sk);
+	in = irb_emit(b, IR_MOV, &n->loc);
+	in->dst = d;
+	in->arg[0] = ref_reg(c);
+	irb_jmp(b, done);
+	irb_set_block(b, done);
+	return scalar(n->type, d);
 }
 
 /* write_user(dst, src, len): src's bytes (a value in a slot, or a pointer's
@@ -1557,6 +1600,7 @@ static builtin_lower_fn *const lowerings[BI_COUNT] = {
 	[BI_strstr] = bv_lo_strstr,
 	[BI_strcontains] = bv_lo_strstr,
 	[BI_str_concat] = lo_str_concat,
+	[BI_socket_cookie] = lo_socket_cookie,
 	[BI_arg0] = lo_reg_arg,
 	[BI_arg1] = lo_reg_arg,
 	[BI_arg2] = lo_reg_arg,

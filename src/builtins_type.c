@@ -1598,6 +1598,39 @@ static struct type *ty_str_concat(struct sema *s, struct node *n)
 	return type_str(a->size + b->size - 1);
 }
 
+/* socket_cookie(struct sock *sk): uint64 (bpf_get_socket_cookie, which
+ * takes a BTF-typed socket: programs of type TRACING only, i.e. fentry,
+ * fexit and iter probes). */
+static struct type *ty_socket_cookie(struct sema *s, struct node *n)
+{
+	struct type *t = sema_expr(s, n->args.v[0]);
+	if (is_none(t))
+		return type_int(8, false);
+	struct type *e = t->kind == TY_PTR ? t->elem : NULL;
+	if (!e || e->kind != TY_STRUCT) {
+		sema_err(s, &n->loc, "socket_cookie() only supports 'struct "
+				     "sock *' as the argument (%s provided)",
+			 sema_kind_name(t));
+		return type_none();
+	}
+	if (!e->name || strcmp(e->name, "sock")) {
+		sema_err(s, &n->loc, "socket_cookie() only supports 'struct "
+				     "sock *' as the argument ('%s' provided)",
+			 type_name(t));
+		return type_none();
+	}
+	struct attach_point *ap = sema_ap(s);
+	const struct prov_ops *p = ap ? prov_of(ap) : NULL;
+	if (p && p->prog_type != BPF_PROG_TYPE_TRACING) {
+		sema_err(s, &n->loc, "socket_cookie() needs a BTF-typed socket "
+				     "pointer, which only fentry, fexit and iter "
+				     "probes have (not %s)",
+			 p->name);
+		return type_none();
+	}
+	return type_int(8, false);
+}
+
 /* ---- the table ----------------------------------------------------------
  * One entry per BUILTINS name (builtin_names.h); test_macro checks that
  * none is missing. */
@@ -1653,6 +1686,7 @@ static const struct builtin_typing typings[BI_COUNT] = {
 	[BI_strstr] = { AGG_NONE, ty_strstr },
 	[BI_strcontains] = { AGG_NONE, ty_strstr },
 	[BI_str_concat] = { AGG_NONE, ty_str_concat },
+	[BI_socket_cookie] = { AGG_NONE, ty_socket_cookie },
 	[BI_arg0] = { AGG_NONE, ty_reg_arg },
 	[BI_arg1] = { AGG_NONE, ty_reg_arg },
 	[BI_arg2] = { AGG_NONE, ty_reg_arg },

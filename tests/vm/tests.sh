@@ -225,6 +225,11 @@ t comm_pid_no_kfunc 'kprobe:vfs_read { print(comm(1)); exit(); }' '' \
 	".*ERROR: comm\\(pid\\) needs the kernel function bpf_task_from_pid, which this kernel's BTF does not have" \
 	'exit!=0'
 
+# socket_cookie: fentry's args.sk is a BTF-typed socket (the doc's form)
+t socket_cookie_fentry 'fentry:tcp_v4_connect { printf("cookie %d\n", socket_cookie(args.sk) > 0); exit(); }' \
+	'nc -l -p 8124 >/dev/null & sleep 0.2; echo hi | nc 127.0.0.1 8124; wait' \
+	'cookie 1'
+
 # ---- hardware breakpoints: qemu emulates them, so here the capability
 # probe must say yes (a probe that wrongly said no would silently skip the
 # kernel tier's watchpoint tests everywhere) and a watchpoint must fire
