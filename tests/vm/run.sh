@@ -8,7 +8,8 @@
 # probe types this machine's kernel may refuse (kprobe, kretprobe, fentry,
 # fexit, with their wildcards, arguments and DESIGN.md invariant 2) and
 # the initramfs use case (tracefs not mounted, --info, BEGIN/END,
-# tracepoints).
+# tracepoints).  Then tests/vm/initramfs.sh boots a Debian initramfs made
+# by mkinitramfs with examples/initramfs twice: boot-time tracing.
 #
 # The static tinytrace, first found:
 #   TT_STATIC_BIN     a statically linked tinytrace
@@ -22,7 +23,8 @@
 #   CI                "true": a skip (no qemu, busybox-static, cpio or
 #                     kernel) is a failure
 # Needs the Debian packages qemu-system-x86, busybox-static, cpio and
-# linux-image-amd64 (and file, gzip); not root, not KVM.
+# linux-image-amd64 (and file, gzip; initramfs-tools and e2fsprogs for
+# the initramfs boots); not root, not KVM.
 
 srcdir=${TT_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 vmdir=$srcdir/tests/vm
@@ -140,8 +142,20 @@ start=$(date +%s)
 sh "$vmdir/run-vm.sh" "$bin" "$tmp/tests.sh" "${TT_VM_TIMEOUT:-900}"
 st=$?
 echo "VM run: $(($(date +%s) - start)) s"
-case $st in
-0) exit 0 ;;
-77) skip "run-vm.sh could not start the VM" ;;
-*) exit 1 ;;
-esac
+[ $st = 77 ] && skip "run-vm.sh could not start the VM"
+
+# Boot-time tracing from a Debian initramfs (examples/initramfs): two more
+# boots, of an initramfs made by mkinitramfs with the example's hook
+start=$(date +%s)
+sh "$vmdir/initramfs.sh" "$bin" "$kernel"
+ist=$?
+echo "initramfs boots: $(($(date +%s) - start)) s"
+if [ $ist = 77 ]; then
+	echo "********************************************************************"
+	echo "* SKIPPED the initramfs boots (above: what is missing)"
+	echo "********************************************************************"
+	[ "$CI" = true ] && { echo "CI=true: a skip counts as a failure"; exit 1; }
+elif [ $ist != 0 ]; then
+	st=1
+fi
+[ $st = 0 ]
