@@ -54,6 +54,8 @@ struct sema_var {               /* one scratch variable ($x) in one scope */
 				       it is a scalar */
 	bool assigned;              /* a value was assigned (so far, in
 				       the walk in progress) */
+	struct type *locked;        /* the type an `if comptime` decided on
+				       (typeinfo, sizeof): it may not grow */
 };
 
 struct sema_map {               /* one script map (@x) */
@@ -72,6 +74,8 @@ struct sema_map {               /* one script map (@x) */
 	bool declared;              /* let @m = hash(N) */
 	bool key_known;             /* key shape seen (scalar or keyed) */
 	bool had_error;             /* an assignment failed: no "Undefined" */
+	struct type *locked;        /* value type an `if comptime` decided
+				       on (typeinfo, sizeof): may not grow */
 };
 
 /* A field access resolved (N_FIELD on a struct, a pointer to one, a tuple

@@ -218,6 +218,25 @@ static bool typed_accepts(const struct type *vt, const struct type *t)
 	       type_equal(vt, t);
 }
 
+void sema_locked_err(struct sema *s, const struct srcloc *loc,
+		     const char *name, struct type *t, struct type *locked)
+{
+	sema_err(s, loc,
+		 "Type mismatch for %s: this type has been locked because it "
+		 "was used in another part of the type graph that was already "
+		 "resolved (e.g. `sizeof`, `typeinfo`, etc.). The new type "
+		 "'%s' doesn't fit into the locked type '%s'",
+		 name, type_name(t), type_name(locked));
+}
+
+/* Whether promoting to p keeps a type locked at `locked`. */
+static bool keeps_lock(const struct type *locked, const struct type *p)
+{
+	return !locked || (type_equal(p, locked) &&
+			   !(p->kind == TY_INT && p->is_signed !=
+						    locked->is_signed));
+}
+
 /* Widens v to hold t; reports a mismatch at loc. */
 static void var_assign_type(struct sema *s, struct sema_var *v,
 			    struct type *t, const struct srcloc *loc)
@@ -246,6 +265,10 @@ static void var_assign_type(struct sema *s, struct sema_var *v,
 			 "'%s' when variable already contains a value of type "
 			 "'%s'",
 			 v->name, type_name(t), type_name(v->type));
+		return;
+	}
+	if (!keeps_lock(v->locked, p)) {
+		sema_locked_err(s, loc, v->name, t, v->locked);
 		return;
 	}
 	if (!type_equal(p, v->type) || sema_lit_differs(p, v->type)) {
@@ -393,6 +416,10 @@ static void map_assign_type(struct sema *s, struct sema_map *m,
 			 "Type mismatch for %s: trying to assign value of type "
 			 "'%s' when map already contains a value of type '%s'",
 			 m->name, type_name(t), type_name(m->value));
+		return;
+	}
+	if (p && !keeps_lock(m->locked, p)) {
+		sema_locked_err(s, loc, m->name, t, m->locked);
 		return;
 	}
 	if (p != m->value && !type_equal(p, m->value)) {
@@ -1923,6 +1950,7 @@ static void comptime_if(struct sema *s, struct node *n)
 		if (v >= 0 && (!types || s->comptime_ready)) {
 			n->ival = v ? 1 : 2;
 			s->changed = true;
+			sema_comptime_lock(n->a);
 		} else if (v < 0 || !s->quiet) {
 			sema_err(s, &n->a->loc,
 				 "Unable to resolve comptime expression");

@@ -482,3 +482,29 @@ int sema_comptime_truth(struct sema *s, struct node *e, bool *types)
 		return v.i != 0;
 	return -1;
 }
+
+/* Locks the types of the variables and maps whose types condition e read
+ * (typeinfo(x), sizeof(x)): the branch it picked may not change them. */
+static void lock_read(struct node *x)
+{
+	if (x->kind == N_VAR && sema_var_of(x))
+		sema_var_of(x)->locked = sema_var_of(x)->type;
+	else if (x->kind == N_MAP && sema_map_of(x))
+		sema_map_of(x)->locked = sema_map_of(x)->value;
+}
+
+void sema_comptime_lock(struct node *e)
+{
+	if (!e)
+		return;
+	if (e->kind == N_RECORD && e->c)
+		lock_read(e->c);
+	else if (e->kind == N_SIZEOF && e->a)
+		lock_read(e->a);
+	sema_comptime_lock(e->a);
+	sema_comptime_lock(e->b);
+	if (e->kind != N_RECORD)
+		sema_comptime_lock(e->c);
+	for (int i = 0; i < e->args.n; i++)
+		sema_comptime_lock(e->args.v[i]);
+}

@@ -27,6 +27,13 @@ struct type *sema_typeinfo(struct sema *s, struct node *n);
  * compiler cannot know it; *types: it depends on types (typeinfo,
  * sizeof), which must have stopped changing before it is decided. */
 int sema_comptime_truth(struct sema *s, struct node *e, bool *types);
+/* Locks (sema_var.locked, sema_map.locked) the types the decided
+ * condition e read through typeinfo() and sizeof (type_resolution.md,
+ * "Locked TypeVariables"). */
+void sema_comptime_lock(struct node *e);
+/* The error for a locked type that t would change (sema.c). */
+void sema_locked_err(struct sema *s, const struct srcloc *loc,
+		     const char *name, struct type *t, struct type *locked);
 
 /* Condition n is known at compile time (literals and positional
  * parameters, folded): its truth in *v. */

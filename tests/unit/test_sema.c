@@ -346,6 +346,29 @@ Test(sema, comptime_branches_and_typeinfo)
 	    "                             ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n");
 }
 
+/* type_resolution.md "Locked TypeVariables": a type an `if comptime`
+ * read may not change in the branch it picked. */
+Test(sema, comptime_locks_the_types_it_read)
+{
+	ERR("begin { $a = 1; if comptime (typeinfo($a).full_type == "
+	    "\"uint32\") { $a = (uint64)3; } $a = (uint32)2; }",
+	    "stdin:1:68-82: ERROR: Type mismatch for $a: this type has been "
+	    "locked because it was used in another part of the type graph "
+	    "that was already resolved (e.g. `sizeof`, `typeinfo`, etc.). The "
+	    "new type 'uint64' doesn't fit into the locked type 'uint32'\n"
+	    "begin { $a = 1; if comptime (typeinfo($a).full_type == "
+	    "\"uint32\") { $a = (uint64)3; } $a = (uint32)2; }\n"
+	    "                                                               "
+	    "    ~~~~~~~~~~~~~~\n");
+	/* a narrower value fits; a signed one of the same type too */
+	TYPE("begin { let $c; if comptime (typeinfo($c).full_type == "
+	     "\"uint32\") { $c = (uint16)2; } $c = (uint32)1; }", "Var $c",
+	     "uint32");
+	TYPE("begin { let $c; if comptime (typeinfo($c).full_type == "
+	     "\"int64\") { $c = (uint64)2; } $c = (int64)1; }", "Var $c",
+	     "int64");
+}
+
 Test(sema, map_values_store_integers_in_8_bytes)
 {
 	TYPE("begin { @x = 1; }", "Map @x", "int64");
