@@ -301,6 +301,9 @@ bool prov_user_match(const char *pattern, const char *s);
 /* Can this kernel attach one program at many offsets of a file with one
  * uprobe_multi link (6.6+)?  Probed once. */
 bool prov_uprobe_multi(void);
+/* --no-feature uprobe_multi: one uprobe per location, as without the
+ * kernel's support. */
+void prov_uprobe_multi_disable(void);
 /* The expected_attach_type of programs attached that way. */
 uint32_t prov_uprobe_multi_type(void);
 /* load_attach_type of uprobes and USDT: a uprobe_multi link for an attach

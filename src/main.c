@@ -56,6 +56,8 @@ static void usage(FILE *f)
 	      "                   (default: tracefs available_filter_functions)\n"
 	      "    --mode MODE    'run' the probes (default) or 'bench': run\n"
 	      "                   each bench: probe repeatedly and time it\n"
+	      "    --no-feature F[,F]  do not use uprobe_multi, kprobe_multi,\n"
+	      "                   kprobe_session though the kernel has them\n"
 	      "    --info         print what this kernel supports\n"
 	      "    -h, --help     show this help message\n"
 	      "    -V, --version  print the version\n"
@@ -156,8 +158,34 @@ static int parse_pid(const char *arg, int *pid)
 enum {
 	OPT_INFO = 256, OPT_UNSAFE, OPT_NO_WARNINGS, OPT_DRY_RUN, OPT_IGNORED,
 	OPT_IGNORED_ARG, OPT_DEBUGINFO, OPT_INCLUDE, OPT_PROBE_FILTER, OPT_MODE,
-	OPT_BENCH, OPT_TRACEABLE,
+	OPT_BENCH, OPT_TRACEABLE, OPT_NO_FEATURE,
 };
+
+/* --no-feature a,b: features not to use though the kernel has them.
+   tinytrace attaches kprobes one link each, so kprobe_multi and
+   kprobe_session are never used anyway. */
+static int no_feature(const char *arg)
+{
+	static const char *const known[] = { "uprobe_multi", "kprobe_multi",
+					     "kprobe_session" };
+	while (*arg) {
+		size_t n = strcspn(arg, ",");
+		size_t k = 0;
+		while (k < ARRAY_SIZE(known) &&
+		       (strlen(known[k]) != n || strncmp(arg, known[k], n)))
+			k++;
+		if (k == ARRAY_SIZE(known)) {
+			fprintf(stderr, "ERROR: Unknown feature: '%.*s'. Valid "
+				"values are: uprobe_multi, kprobe_multi, "
+				"kprobe_session\n", (int)n, arg);
+			return -1;
+		}
+		if (k == 0)
+			prov_uprobe_multi_disable();
+		arg += n + (arg[n] == ',');
+	}
+	return 0;
+}
 
 /* What main keeps from the flags besides the driver's options. */
 struct cmdline {
@@ -232,6 +260,7 @@ static int parse_flags_run(int argc, char **argv, struct driver_opts *o,
 		{ "mode", required_argument, NULL, OPT_MODE },
 		{ "bench", no_argument, NULL, OPT_BENCH },
 		{ "traceable-functions", required_argument, NULL, OPT_TRACEABLE },
+		{ "no-feature", required_argument, NULL, OPT_NO_FEATURE },
 		{ 0 },
 	};
 	int c;
@@ -312,6 +341,10 @@ static int parse_flags_run(int argc, char **argv, struct driver_opts *o,
 			break;
 		case OPT_BENCH: o->cfg.bench = true; break;
 		case OPT_TRACEABLE: probes_set_traceable_functions(tt_optarg); break;
+		case OPT_NO_FEATURE:
+			if (no_feature(tt_optarg) < 0)
+				return 1;
+			break;
 		case 'I': cdecl_add_include_dir(tt_optarg); break;
 		case OPT_IGNORED: case OPT_IGNORED_ARG: case 'B': break;
 		default:

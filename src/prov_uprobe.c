@@ -479,9 +479,18 @@ static int uprobe_expand(struct attach_point *ap, struct ap_vec *out)
 /* Not in the uapi headers of every distribution (6.6+). */
 enum { TT_BPF_TRACE_UPROBE_MULTI = 48 };
 
+static bool multi_disabled; /* --no-feature uprobe_multi */
+
+void prov_uprobe_multi_disable(void)
+{
+	multi_disabled = true;
+}
+
 bool prov_uprobe_multi(void)
 {
 	static int known = -1;
+	if (multi_disabled)
+		return false;
 	if (known >= 0)
 		return known;
 	const struct bpf_insn insns[] = {
