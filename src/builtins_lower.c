@@ -354,24 +354,52 @@ static struct irval lo_str_concat(struct irb *b, struct node *n,
 	return v;
 }
 
-/* A pointer argument of a helper that wants it BTF-typed: `ctx.f` (cast
- * or not) of an iterator is loaded from the context itself, which the
- * verifier types (a probe_read copy would be a plain number); anything
- * else (fentry's args.x is such a load already) as it is. */
-static struct ref btf_ptr_arg(struct irb *b, struct node *a)
+/* A pointer argument of a helper that wants it BTF-typed, as a pointer
+ * register plus *off bytes (add them after the NULL test: the verifier
+ * allows no arithmetic on a pointer that may be NULL).  `ctx.f` (cast or
+ * not) of an iterator is loaded from the context itself, which the
+ * verifier types (a probe_read copy would be a plain number); `p->s` of a
+ * struct s held by value is p plus its offset; anything else (fentry's
+ * args.x is such a load already) as it is. */
+static struct ref btf_ptr_arg(struct irb *b, struct node *a, int *off)
 {
 	struct node *e = a;
-	while (e->kind == N_CAST)
+	while (e->kind == N_CAST || (e->kind == N_UNOP && e->op == '&'))
 		e = e->a;
+	*off = 0;
+	if (e->kind == N_FIELD && e->type->kind == TY_STRUCT &&
+	    e->a->type->kind == TY_PTR &&
+	    cdecl_field(e->a->type->elem, e->name, off)) {
+		int inner;
+		struct ref base = btf_ptr_arg(b, e->a, &inner);
+		if (!inner)
+			return base;
+		*off = 0; /* a field of a field's address: not BTF-typed */
+		return irb_to_reg(b, irb_expr(b, a), &a->loc);
+	}
 	struct type *ct = e->kind == N_FIELD ? e->a->type : NULL;
 	const struct field *f = NULL;
-	int off = 0;
+	int at = 0;
 	if (ct && e->a->kind == N_BUILTIN && !strcmp(e->a->name, "ctx") &&
 	    ct->kind == TY_PTR && ct->elem && ct->elem->kind == TY_STRUCT)
-		f = cdecl_field(ct->elem, e->name, &off);
+		f = cdecl_field(ct->elem, e->name, &at);
 	if (!f || f->type->kind != TY_PTR)
 		return irb_to_reg(b, irb_expr(b, a), &a->loc);
-	return irb_load(b, ref_reg(irb_ctx(b)), off, f->type, &a->loc).r;
+	return irb_load(b, ref_reg(irb_ctx(b)), at, f->type, &a->loc).r;
+}
+
+/* Register r + off (a new register; r itself when off is 0). */
+static struct ref ptr_plus(struct irb *b, struct ref r, int off,
+			   const struct srcloc *loc)
+{
+	if (!off)
+		return r;
+	int d = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_ADD, loc);
+	in->dst = d;
+	in->arg[0] = r;
+	in->arg[1] = ref_imm(off);
+	return ref_reg(d);
 }
 
 /* socket_cookie(sk): 0 for NULL, else bpf_get_socket_cookie(sk) (the
@@ -379,7 +407,8 @@ static struct ref btf_ptr_arg(struct irb *b, struct node *a)
 static struct irval lo_socket_cookie(struct irb *b, struct node *n,
 				     struct node *m)
 {
-	struct ref sk = btf_ptr_arg(b, n->args.v[0]);
+	int off;
+	struct ref sk = btf_ptr_arg(b, n->args.v[0], &off);
 	int d = irb_reg(b, NULL);
 	struct ir_insn *in = irb_emit(b, IR_MOV, &n->loc);
 	in->dst = d;
@@ -387,13 +416,56 @@ static struct irval lo_socket_cookie(struct irb *b, struct node *n,
 	int have = irb_new_block(b), done = irb_new_block(b);
 	irb_br(b, CC_EQ, sk, ref_imm(0), done, have);
 	irb_set_block(b, have);
-	int c = irb_call(b, BPF_FUNC_get_socket_cookie, &n->loc, 1, sk);
+	int c = irb_call(b, BPF_FUNC_get_socket_cookie, &n->loc, 1,
+			 ptr_plus(b, sk, off, &n->loc));
 	in = irb_emit(b, IR_MOV, &n->loc);
 	in->dst = d;
 	in->arg[0] = ref_reg(c);
 	irb_jmp(b, done);
 	irb_set_block(b, done);
 	return scalar(n->type, d);
+}
+
+/* path(p [, size]): bpf_d_path into a max_strlen buffer, then its last
+ * size bytes (a longer path loses its front, as stdlib.md says); "" when
+ * d_path fails. */
+static struct irval lo_path(struct irb *b, struct node *n, struct node *m)
+{
+	int size = n->type->size, max = irb_cfg(b)->max_strlen;
+	int off;
+	struct ref p = btf_ptr_arg(b, n->args.v[0], &off);
+	struct ref s = irb_result(b, n, "path");
+	irb_zero(b, s, 0, size, &n->loc);
+	int buf = irb_slot_sized(b, max, 8, "d_path");
+	int call = irb_new_block(b), ok = irb_new_block(b),
+	    done = irb_new_block(b);
+	irb_br(b, CC_EQ, p, ref_imm(0), done, call);
+	irb_set_block(b, call);
+	int len = irb_call(b, BPF_FUNC_d_path, &n->loc, 3,
+			   ptr_plus(b, p, off, &n->loc), ref_slot(buf, 0),
+			   ref_imm(max));
+	irb_br(b, CC_SLT, ref_reg(len), ref_imm(1), done, ok);
+	irb_set_block(b, ok);
+	/* from max(len - size, 0), at most max - size */
+	struct ir_insn *in = irb_emit(b, IR_ADD, &n->loc);
+	in->dst = len;
+	in->arg[0] = ref_reg(len);
+	in->arg[1] = ref_imm(-size);
+	clamp(b, len, 0, max - size, &n->loc);
+	int src = irb_reg(b, NULL);
+	in = irb_emit(b, IR_MOV, &n->loc);
+	in->dst = src;
+	in->arg[0] = ref_slot(buf, 0);
+	in = irb_emit(b, IR_ADD, &n->loc);
+	in->dst = src;
+	in->arg[0] = ref_reg(src);
+	in->arg[1] = ref_reg(len);
+	irb_call(b, BPF_FUNC_probe_read_kernel_str, &n->loc, 3, s,
+		 ref_imm(size), ref_reg(src));
+	irb_jmp(b, done);
+	irb_set_block(b, done);
+	struct irval v = { n->type, s };
+	return v;
 }
 
 /* write_user(dst, src, len): src's bytes (a value in a slot, or a pointer's
@@ -1601,6 +1673,7 @@ static builtin_lower_fn *const lowerings[BI_COUNT] = {
 	[BI_strcontains] = bv_lo_strstr,
 	[BI_str_concat] = lo_str_concat,
 	[BI_socket_cookie] = lo_socket_cookie,
+	[BI_path] = lo_path,
 	[BI_arg0] = lo_reg_arg,
 	[BI_arg1] = lo_reg_arg,
 	[BI_arg2] = lo_reg_arg,

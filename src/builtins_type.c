@@ -1631,6 +1631,48 @@ static struct type *ty_socket_cookie(struct sema *s, struct node *n)
 	return type_int(8, false);
 }
 
+/* path(struct path *p [, size]): a string[size] (default max_strlen) of
+ * bpf_d_path, which only TRACING programs (fentry/fexit of the kernel's
+ * allowed functions, iterators) may call; a struct path field (not a
+ * pointer) stands for its address. */
+static struct type *ty_path(struct sema *s, struct node *n)
+{
+	struct type *t = sema_expr(s, n->args.v[0]);
+	int size = sema_cfg(s)->max_strlen;
+	if (is_none(t))
+		return type_str(size);
+	struct type *e = t->kind == TY_PTR ? t->elem : t;
+	if (!e || e->kind != TY_STRUCT || !e->name || strcmp(e->name, "path")) {
+		sema_err(s, &n->loc, "path() only supports 'struct path *' as "
+				     "the argument (%s provided)",
+			 type_name(t));
+		return type_none();
+	}
+	if (n->args.n > 1) {
+		struct node *l = n->args.v[1];
+		sema_expr(s, l);
+		if (l->kind != N_INT || l->ival < 1 ||
+		    l->ival > (uint64_t)size) {
+			sema_err(s, &l->loc, "path() size must be an integer "
+					     "literal from 1 to %d (max_strlen)",
+				 size);
+			return type_none();
+		}
+		size = (int)l->ival;
+	}
+	struct attach_point *ap = sema_ap(s);
+	const struct prov_ops *p = ap ? prov_of(ap) : NULL;
+	if (p && p->prog_type != BPF_PROG_TYPE_TRACING) {
+		sema_err(s, &n->loc, "helper bpf_d_path not allowed in probe: "
+				     "only fentry, fexit (of the functions the "
+				     "kernel allows) and iter probes may call "
+				     "it (not %s)",
+			 p->name);
+		return type_none();
+	}
+	return type_str(size);
+}
+
 /* ---- the table ----------------------------------------------------------
  * One entry per BUILTINS name (builtin_names.h); test_macro checks that
  * none is missing. */
@@ -1687,6 +1729,7 @@ static const struct builtin_typing typings[BI_COUNT] = {
 	[BI_strcontains] = { AGG_NONE, ty_strstr },
 	[BI_str_concat] = { AGG_NONE, ty_str_concat },
 	[BI_socket_cookie] = { AGG_NONE, ty_socket_cookie },
+	[BI_path] = { AGG_NONE, ty_path },
 	[BI_arg0] = { AGG_NONE, ty_reg_arg },
 	[BI_arg1] = { AGG_NONE, ty_reg_arg },
 	[BI_arg2] = { AGG_NONE, ty_reg_arg },

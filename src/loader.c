@@ -182,12 +182,13 @@ static void report_verifier(const struct tt_prog *p, const struct tt_probe *pr,
 			    const char *log)
 {
 	int insn = -1;
-	const char *reason = NULL, *line = log;
+	const char *reason = NULL, *line = log, *insn_line = NULL;
 
 	for (; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
 		int idx, k = 0;
 		if (sscanf(line, "%d: (%*x)%n", &idx, &k) >= 1 && k > 0) {
 			insn = idx;
+			insn_line = line;
 			reason = NULL;
 		} else if (!reason && *line != '\n' && strncmp(line, "processed ", 10) &&
 			   strncmp(line, "verification time", 17) &&
@@ -214,7 +215,14 @@ static void report_verifier(const struct tt_prog *p, const struct tt_probe *pr,
 	if (insn >= 0 && insn < pr->code.ninsns && pr->code.locs &&
 	    pr->code.locs[insn].src)
 		loc = &pr->code.locs[insn];
-	if (loc)
+	char helper[64];
+	if (loc && reason && insn_line &&
+	    !strncmp(reason, "helper call is not allowed in probe", 35) &&
+	    sscanf(insn_line, "%*d: (85) call %63[a-z_0-9]#", helper) == 1)
+		/* bpftrace's words for a helper this probe may not call
+		   (bpf_d_path outside the kernel's allowed functions) */
+		diag_error(loc, "helper %s not allowed in probe", helper);
+	else if (loc)
 		diag_error(loc, "the BPF verifier rejected %s at instruction %d: %s",
 			   pr->name, insn, msg);
 	else if (insn >= 0)

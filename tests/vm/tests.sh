@@ -230,6 +230,15 @@ t socket_cookie_fentry 'fentry:tcp_v4_connect { printf("cookie %d\n", socket_coo
 	'nc -l -p 8124 >/dev/null & sleep 0.2; echo hi | nc 127.0.0.1 8124; wait' \
 	'cookie 1'
 
+# path(): bpf_d_path in fentry of a function the kernel allows (runtime
+# tests call.path, call.path_with_optional_size, path_in_unsupported_fentry)
+t path_fentry 'fentry:security_file_open /comm == "cat"/ { $p = path(args.file.f_path); if ($p == "/proc/version") { printf("OK %s\n", $p); exit(); } }' \
+	'cat /proc/version' 'OK /proc/version'
+t path_fentry_size 'fentry:security_file_open /comm == "cat"/ { $p = path(args.file.f_path, 8); if (sizeof($p) == 8 && $p == "version") { printf("OK %s\n", $p); exit(); } }' \
+	'cat /proc/version' 'OK version'
+t path_fentry_not_allowed 'fentry:vfs_read { print("a"); print(path(args.file.f_path)); print("b"); }' '' \
+	'stdin:1:37-59: ERROR: helper bpf_d_path not allowed in probe' 'exit!=0'
+
 # ---- hardware breakpoints: qemu emulates them, so here the capability
 # probe must say yes (a probe that wrongly said no would silently skip the
 # kernel tier's watchpoint tests everywhere) and a watchpoint must fire
