@@ -811,24 +811,28 @@ static struct hlabel plain_label(int64_t v)
 	return l;
 }
 
+/* An lhist bound v as bpftrace labels it: plain, or in K/M when the step
+ * is a multiple of 1024. */
+static struct hlabel lhist_label(const struct type *t, int64_t v)
+{
+	if (t->lhist_step % 1024)
+		return plain_label(v);
+	struct hlabel l = { false, (uint64_t)v, "" };
+	if (v == 0 || (v % 1024))
+		snprintf(l.text, sizeof(l.text), "%" PRId64, v);
+	else if (v % (1024 * 1024) == 0)
+		snprintf(l.text, sizeof(l.text), "%" PRId64 "M",
+			 v / (1024 * 1024));
+	else
+		snprintf(l.text, sizeof(l.text), "%" PRId64 "K", v / 1024);
+	return l;
+}
+
 /* The upper bound of bucket i (exclusive), as bpftrace labels it. */
 static struct hlabel hist_label(const struct type *t, int i)
 {
-	if (t->agg == AGG_LHIST) {
-		int64_t v = t->lhist_min + (int64_t)i * t->lhist_step;
-		if (t->lhist_step % 1024)
-			return plain_label(v);
-		struct hlabel l = { false, (uint64_t)v, "" };
-		if (v == 0 || (v % 1024))
-			snprintf(l.text, sizeof(l.text), "%" PRId64, v);
-		else if (v % (1024 * 1024) == 0)
-			snprintf(l.text, sizeof(l.text), "%" PRId64 "M",
-				 v / (1024 * 1024));
-		else
-			snprintf(l.text, sizeof(l.text), "%" PRId64 "K",
-				 v / 1024);
-		return l;
-	}
+	if (t->agg == AGG_LHIST)
+		return lhist_label(t, t->lhist_min + (int64_t)i * t->lhist_step);
 	int k = t->hist_bits, n = 1 << k;
 	if (i <= 2 << k)
 		return plain_label(i);
@@ -853,11 +857,13 @@ static void hist_header(struct strbuf *sb, const struct type *t, int i)
 		sb_printf(sb, "(..., %s)", hist_label(t, 0).text);
 		return;
 	}
-	struct hlabel lo = hist_label(t, i - 1);
 	if (lin && i == nb - 1) {
-		sb_printf(sb, "[%s, ...)", lo.text);
+		/* from max, also when (max - min) is no multiple of step
+		   (its values from the last full bucket's end are in it) */
+		sb_printf(sb, "[%s, ...)", lhist_label(t, t->lhist_max).text);
 		return;
 	}
+	struct hlabel lo = hist_label(t, i - 1);
 	struct hlabel hi = hist_label(t, i);
 	if (lo.plain && hi.plain && lo.v + 1 == hi.v)
 		sb_printf(sb, "[%s]", lo.text);
@@ -893,7 +899,9 @@ static void fmt_hist(struct strbuf *sb, const struct type *t,
 			sb_putc(sb, '{');
 			if (i > 0) {
 				sb_puts(sb, "\"min\": ");
-				json_u64(sb, hist_label(t, i - 1).v);
+				json_u64(sb, lin && i == nb - 1
+						     ? (uint64_t)t->lhist_max
+						     : hist_label(t, i - 1).v);
 				sb_puts(sb, ", ");
 			}
 			if (!(lin && i == nb - 1)) {
