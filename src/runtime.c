@@ -517,6 +517,12 @@ static void print_maps(struct run *r)
 	free(maps);
 }
 
+/* iter:NAME:PIN: pinned for others to read, not run here. */
+static bool iter_pinned(const struct tt_probe *pr)
+{
+	return pr->ap && pr->ap->target; /* iter:NAME:PIN */
+}
+
 /* iter: probes run in a child process (fork), one read() loop per
  * iterator to its end, while this process drains the ring buffer (one
  * read() can run the program over every task's every vma: more output
@@ -532,7 +538,7 @@ static int iter_child(struct tt_prog *p)
 		struct tt_probe *pr = NULL;
 		for (int i = 0; i < p->probes.n; i++) {
 			struct tt_probe *q = &p->probes.v[i];
-			if (prov_run_of(q) == RUN_ITER &&
+			if (prov_run_of(q) == RUN_ITER && !iter_pinned(q) &&
 			    q->index > last && (!pr || q->index < pr->index))
 				pr = q;
 		}
