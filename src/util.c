@@ -2,7 +2,9 @@
  * buffers (tt.h). */
 #include "tt.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- heap ---- */
 
@@ -201,12 +203,35 @@ static const char *line_start(const struct source *src, int line)
 	return s;
 }
 
+/* BPFTRACE_COLOR (auto, always, never; bpftrace.adoc): whether the
+ * message line of a diagnostic is coloured, ERROR red and WARNING
+ * yellow; auto colours when the stream is a terminal. */
+static bool diag_colored(FILE *f)
+{
+	static int mode = -1; /* 0 never, 1 always, 2 auto */
+	if (mode < 0) {
+		const char *v = getenv("BPFTRACE_COLOR");
+		mode = 2;
+		if (v && !strcmp(v, "always"))
+			mode = 1;
+		else if (v && !strcmp(v, "never"))
+			mode = 0;
+		else if (v && *v && strcmp(v, "auto"))
+			fprintf(f, "WARNING: BPFTRACE_COLOR: '%s' is not one of "
+				"auto, always, never; using auto\n", v);
+	}
+	return mode == 1 || (mode == 2 && isatty(fileno(f)));
+}
+
 /* Print "name:line:col[-end]: KIND: msg", then the source line and a ~
  * underline below the span, as bpftrace does. */
 static void diag_vprint(const struct srcloc *loc, const char *kind,
 			const char *fmt, va_list ap)
 {
 	FILE *f = diag_stream ? diag_stream : stderr;
+	bool color = diag_colored(f);
+	if (color)
+		fputs(kind[0] == 'E' ? "\033[31m" : "\033[33m", f);
 	if (loc && loc->src) {
 		fprintf(f, "%s:%d:%d", loc->src->name, loc->line, loc->col);
 		if (loc->len > 0)
@@ -215,7 +240,7 @@ static void diag_vprint(const struct srcloc *loc, const char *kind,
 	}
 	fprintf(f, "%s: ", kind);
 	vfprintf(f, fmt, ap);
-	fputc('\n', f);
+	fputs(color ? "\033[0m\n" : "\n", f);
 	if (!loc || !loc->src || loc->line < 1)
 		return;
 	const char *s = line_start(loc->src, loc->line);
