@@ -8,7 +8,8 @@
  *   BEGIN (its records wait in the ring buffer, ahead of any event) ->
  *   attach all other probes -> "Attached N probes" (stderr, not with -q)
  *   -> the harness notification line (env
- *   __BPFTRACE_NOTIFY_PROBES_ATTACHED) -> poll the ring buffer (BEGIN's
+ *   __BPFTRACE_NOTIFY_PROBES_ATTACHED), systemd's READY=1 (env
+ *   NOTIFY_SOCKET) -> poll the ring buffer (BEGIN's
  *   output first) until exit(), SIGINT/SIGTERM, or at once when the
  *   script has only BEGIN/END -> detach everything -> END -> every
  *   non-empty script map, sorted by name.
@@ -30,7 +31,10 @@
 #include <string.h>
 #include <strings.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -699,6 +703,33 @@ static int run_setup(struct run *r, struct child *child,
 	return attach_all(p) < 0 ? -1 : 0;
 }
 
+/* systemd's readiness protocol without libsystemd (language.md "Systemd
+ * support", Type=notify): one datagram with `state` ("READY=1") to the
+ * unix socket NOTIFY_SOCKET names (a leading '@': the abstract
+ * namespace).  Nothing without NOTIFY_SOCKET; a failure only warns. */
+static void notify_systemd(const char *state)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	size_t n = path ? strlen(path) : 0;
+
+	if (!n || (path[0] != '/' && path[0] != '@') ||
+	    n >= sizeof(sa.sun_path))
+		return;
+	memcpy(sa.sun_path, path, n);
+	if (path[0] == '@')
+		sa.sun_path[0] = '\0';
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 ||
+	    sendto(fd, state, strlen(state), MSG_NOSIGNAL,
+		   (struct sockaddr *)&sa,
+		   (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n)) < 0)
+		fprintf(stderr, "WARNING: could not notify systemd through "
+			"%s: %s\n", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
 /* "Attaching N probes..." (unless -q) and the test harness's notice. */
 static void announce_attached(struct run *r)
 {
@@ -715,6 +746,7 @@ static void announce_attached(struct run *r)
 	if (getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED"))
 		printf("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n");
 	fflush(stdout);
+	notify_systemd("READY=1");
 }
 
 /* Polls the ring buffer until exit(), a signal, the end of the -c command
