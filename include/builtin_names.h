@@ -80,6 +80,7 @@ enum builtin_flag {
 	X(str_concat, 2, 2, 0)                                               \
 	X(socket_cookie, 1, 1, 0)                                            \
 	X(path, 1, 2, 0)                                                     \
+	X(override, 1, 1, 0)                                                 \
 	/* probe arguments and context */                                    \
 	X(arg0, 0, 0, BI_BARE)                                               \
 	X(arg1, 0, 0, BI_BARE)                                               \

@@ -468,6 +468,15 @@ static struct irval lo_path(struct irb *b, struct node *n, struct node *m)
 	return v;
 }
 
+/* override(rc): the probed function returns rc without running. */
+static struct irval lo_override(struct irb *b, struct node *n, struct node *m)
+{
+	struct irval rc = irb_expr(b, n->args.v[0]);
+	irb_call(b, BPF_FUNC_override_return, &n->loc, 2,
+		 ref_reg(irb_ctx(b)), irb_to_reg(b, rc, &n->loc));
+	return void_val();
+}
+
 /* write_user(dst, src, len): src's bytes (a value in a slot, or a pointer's
  * target) to user memory; len is clamped to 1..size of src, as the verifier
  * wants a bounded, non-zero size. */
@@ -1674,6 +1683,7 @@ static builtin_lower_fn *const lowerings[BI_COUNT] = {
 	[BI_str_concat] = lo_str_concat,
 	[BI_socket_cookie] = lo_socket_cookie,
 	[BI_path] = lo_path,
+	[BI_override] = lo_override,
 	[BI_arg0] = lo_reg_arg,
 	[BI_arg1] = lo_reg_arg,
 	[BI_arg2] = lo_reg_arg,

@@ -1673,6 +1673,27 @@ static struct type *ty_path(struct sema *s, struct node *n)
 	return type_str(size);
 }
 
+/* override(rc): bpf_override_return, in kprobes only, with --unsafe; the
+ * kernel needs CONFIG_BPF_KPROBE_OVERRIDE (else the verifier does not
+ * know the helper) and a function tagged ALLOW_ERROR_INJECTION (else
+ * attaching fails). */
+static struct type *ty_override(struct sema *s, struct node *n)
+{
+	if (!sema_cfg(s)->unsafe)
+		sema_err(s, &n->loc, "override() is unsafe. To use you need "
+				     "the --unsafe flag");
+	struct attach_point *ap = sema_ap(s);
+	const struct prov_ops *p = ap ? prov_of(ap) : NULL;
+	if (p && strcmp(p->name, "kprobe")) {
+		sema_err(s, &n->loc, "override() can only be used in kprobe "
+				     "probes (not %s)",
+			 p->name);
+		return type_void();
+	}
+	int_arg(s, n, 0, "return code");
+	return type_void();
+}
+
 /* ---- the table ----------------------------------------------------------
  * One entry per BUILTINS name (builtin_names.h); test_macro checks that
  * none is missing. */
@@ -1730,6 +1751,7 @@ static const struct builtin_typing typings[BI_COUNT] = {
 	[BI_str_concat] = { AGG_NONE, ty_str_concat },
 	[BI_socket_cookie] = { AGG_NONE, ty_socket_cookie },
 	[BI_path] = { AGG_NONE, ty_path },
+	[BI_override] = { AGG_NONE, ty_override },
 	[BI_arg0] = { AGG_NONE, ty_reg_arg },
 	[BI_arg1] = { AGG_NONE, ty_reg_arg },
 	[BI_arg2] = { AGG_NONE, ty_reg_arg },

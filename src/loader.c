@@ -230,6 +230,9 @@ static void report_verifier(const struct tt_prog *p, const struct tt_probe *pr,
 			   pr->name, insn, msg);
 	else
 		diag_error(NULL, "the BPF verifier rejected %s: %s", pr->name, msg);
+	if (strstr(msg, "unknown func bpf_override_return"))
+		diag_hint("override() needs a kernel built with "
+			  "CONFIG_BPF_KPROBE_OVERRIDE");
 	if (p->cfg.verbose)
 		fprintf(stderr, "%s\n", log);
 	else

@@ -239,6 +239,13 @@ t path_fentry_size 'fentry:security_file_open /comm == "cat"/ { $p = path(args.f
 t path_fentry_not_allowed 'fentry:vfs_read { print("a"); print(path(args.file.f_path)); print("b"); }' '' \
 	'stdin:1:37-59: ERROR: helper bpf_d_path not allowed in probe' 'exit!=0'
 
+# override(): Debian's 6.1 is built without CONFIG_BPF_KPROBE_OVERRIDE (no
+# CONFIG_FUNCTION_ERROR_INJECTION), so the verifier does not know the
+# helper: a clear error, never a silent run
+c override_no_kernel_support "tinytrace --unsafe -e 'kprobe:__x64_sys_getuid { override(2<<21); }'" \
+	'.*ERROR: the BPF verifier rejected kprobe:__x64_sys_getuid at instruction [0-9]+: unknown func bpf_override_return#58' \
+	'HINT: override\(\) needs a kernel built with CONFIG_BPF_KPROBE_OVERRIDE' 'exit!=0'
+
 # ---- hardware breakpoints: qemu emulates them, so here the capability
 # probe must say yes (a probe that wrongly said no would silently skip the
 # kernel tier's watchpoint tests everywhere) and a watchpoint must fire
