@@ -81,6 +81,8 @@ enum builtin_flag {
 	X(socket_cookie, 1, 1, 0)                                            \
 	X(path, 1, 2, 0)                                                     \
 	X(override, 1, 1, 0)                                                 \
+	X(skboutput, 4, 4, 0)                                                \
+	X(dw_ustack, 0, 2, BI_BARE)                                          \
 	/* probe arguments and context */                                    \
 	X(arg0, 0, 0, BI_BARE)                                               \
 	X(arg1, 0, 0, BI_BARE)                                               \

@@ -477,6 +477,14 @@ static struct irval lo_override(struct irb *b, struct node *n, struct node *m)
 	return void_val();
 }
 
+/* skboutput, dw_ustack: sema reports them (builtins_type.c), so a
+ * program that uses them never gets here. */
+static struct irval lo_unsupported(struct irb *b, struct node *n,
+				   struct node *m)
+{
+	return irb_unsupported(b, &n->loc, n->name);
+}
+
 /* write_user(dst, src, len): src's bytes (a value in a slot, or a pointer's
  * target) to user memory; len is clamped to 1..size of src, as the verifier
  * wants a bounded, non-zero size. */
@@ -1684,6 +1692,8 @@ static builtin_lower_fn *const lowerings[BI_COUNT] = {
 	[BI_socket_cookie] = lo_socket_cookie,
 	[BI_path] = lo_path,
 	[BI_override] = lo_override,
+	[BI_skboutput] = lo_unsupported,
+	[BI_dw_ustack] = lo_unsupported,
 	[BI_arg0] = lo_reg_arg,
 	[BI_arg1] = lo_reg_arg,
 	[BI_arg2] = lo_reg_arg,

@@ -1694,6 +1694,27 @@ static struct type *ty_override(struct sema *s, struct node *n)
 	return type_void();
 }
 
+/* skboutput(path, skb, len, off) and dw_ustack([mode,] [limit]): their
+ * arguments are typed, then a compile-time error says what tinytrace
+ * lacks for them (doc/compat.md). */
+static struct type *ty_unsupported(struct sema *s, struct node *n)
+{
+	for (int i = 0; i < n->args.n; i++)
+		if (n->args.v[i]->kind != N_BUILTIN)
+			sema_expr(s, n->args.v[i]);
+	if (!strcmp(n->name, "skboutput"))
+		sema_err(s, &n->loc, "skboutput() is not supported: it needs "
+				     "bpf_skb_output's perf event buffer and a "
+				     "pcap file writer, which tinytrace does not "
+				     "have");
+	else
+		sema_err(s, &n->loc, "dw_ustack is not supported: it needs a "
+				     "DWARF (.eh_frame) unwinder in BPF and the "
+				     "target's unwind tables loaded into maps; "
+				     "use ustack (frame pointers)");
+	return type_none();
+}
+
 /* ---- the table ----------------------------------------------------------
  * One entry per BUILTINS name (builtin_names.h); test_macro checks that
  * none is missing. */
@@ -1752,6 +1773,8 @@ static const struct builtin_typing typings[BI_COUNT] = {
 	[BI_socket_cookie] = { AGG_NONE, ty_socket_cookie },
 	[BI_path] = { AGG_NONE, ty_path },
 	[BI_override] = { AGG_NONE, ty_override },
+	[BI_skboutput] = { AGG_NONE, ty_unsupported },
+	[BI_dw_ustack] = { AGG_NONE, ty_unsupported },
 	[BI_arg0] = { AGG_NONE, ty_reg_arg },
 	[BI_arg1] = { AGG_NONE, ty_reg_arg },
 	[BI_arg2] = { AGG_NONE, ty_reg_arg },
