@@ -57,6 +57,10 @@ void diag_warning(const struct srcloc *loc, const char *fmt, ...)
 void diag_c_fatal(const char *name, int line, int col,
 		  const struct srcloc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/* The same with "error: " (clang's other errors in C definitions). */
+void diag_c_error(const char *name, int line, int col,
+		  const struct srcloc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 /* Extra line printed after the previous diagnostic ("HINT: ..."). */
 void diag_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int diag_error_count(void);

@@ -105,6 +105,7 @@ static struct {
 	bool quiet;             /* lookups: resolve without reporting */
 	VEC(const char *) once; /* real paths of #pragma once headers */
 	int incl_depth;         /* headers being read */
+	VEC(const struct source *) headers; /* the header files read */
 	const struct srcloc *at; /* report here instead (type names) */
 } C = { .btf_conflict = -1 };
 
@@ -121,7 +122,17 @@ static void cerror(const struct srcloc *loc, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	diag_error(C.at ? C.at : loc, "%s", buf);
+	if (C.at || !loc || !loc->src) {
+		diag_error(C.at ? C.at : loc, "%s", buf);
+		return;
+	}
+	/* a C definition: as clang words it for bpftrace, in the header or
+	   in bpftrace's definitions.h (the script's lines one lower) */
+	bool header = false;
+	for (int i = 0; i < C.headers.n; i++)
+		header |= C.headers.v[i] == loc->src;
+	diag_c_error(header ? loc->src->name : "definitions.h",
+		     loc->line + !header, loc->col, loc, "%s", buf);
 }
 
 void cdecl_reset(void)
@@ -1485,6 +1496,7 @@ static int include_file(const char *path, const struct srcloc *at)
 	src->text = tt_strndup(b.s ? b.s : "", b.len);
 	src->len = b.len;
 	sb_free(&b);
+	vec_push(&C.headers, src);
 
 	int ncond = C.ncond;
 	C.incl_depth++;

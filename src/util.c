@@ -278,16 +278,13 @@ void diag_error(const struct srcloc *loc, const char *fmt, ...)
 	nerrors++;
 }
 
-void diag_c_fatal(const char *name, int line, int col,
-		  const struct srcloc *loc, const char *fmt, ...)
+static void diag_c_v(const char *what, const char *name, int line, int col,
+		     const struct srcloc *loc, const char *fmt, va_list ap)
 {
 	FILE *f = diag_stream ? diag_stream : stderr;
-	va_list ap;
-	va_start(ap, fmt);
-	fprintf(f, "%s:%d:%d: fatal error: ", name, line, col);
+	fprintf(f, "%s:%d:%d: %s: ", name, line, col, what);
 	vfprintf(f, fmt, ap);
 	fputc('\n', f);
-	va_end(ap);
 	nerrors++;
 	if (!loc || !loc->src || loc->line < 1)
 		return;
@@ -298,6 +295,24 @@ void diag_c_fatal(const char *name, int line, int col,
 	for (int i = 1; i < loc->col && i <= n; i++)
 		fputc(s[i - 1] == '\t' ? '\t' : ' ', f);
 	fputs("^\n", f);
+}
+
+void diag_c_fatal(const char *name, int line, int col,
+		  const struct srcloc *loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_c_v("fatal error", name, line, col, loc, fmt, ap);
+	va_end(ap);
+}
+
+void diag_c_error(const char *name, int line, int col,
+		  const struct srcloc *loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_c_v("error", name, line, col, loc, fmt, ap);
+	va_end(ap);
 }
 
 void diag_warning(const struct srcloc *loc, const char *fmt, ...)

@@ -428,18 +428,18 @@ Test(cdecl, errors_with_locations)
 {
 	btf_set_vmlinux_path("/nonexistent/vmlinux"); /* no BTF: exact */
 	expect_error("struct A { foo_t x; }",
-		     "stdin:1:12-17: ERROR: unknown type name 'foo_t'\n"
+		     "definitions.h:2:12: error: unknown type name 'foo_t'\n"
 		     "struct A { foo_t x; }\n"
-		     "           ~~~~~");
+		     "           ^");
 	expect_error("struct A { struct B b; }",
-		     "stdin:1:12-20: ERROR: field has incomplete type "
+		     "definitions.h:2:12: error: field has incomplete type "
 		     "'struct B'");
 	expect_error("struct A { int x:40; }",
-		     "ERROR: width of bit-field 'x' (40 bits) exceeds the width "
+		     "error: width of bit-field 'x' (40 bits) exceeds the width "
 		     "of its type (32 bits)");
 	expect_error("struct A { struct A self; }",
 		     "field has incomplete type 'struct A'");
-	expect_error("struct A { int x float; }", "stdin:1:18-23: ERROR: "
+	expect_error("struct A { int x float; }", "definitions.h:2:18: error: "
 						   "expected ';'");
 	expect_error("enum E { A = B }", "use of undeclared identifier 'B'");
 	expect_error("struct A { struct S x : 3; }",
@@ -448,8 +448,8 @@ Test(cdecl, errors_with_locations)
 		     "bit-field 'f' has non-integral type");
 	/* an error on the third line of a definition */
 	expect_error("struct A {\n  int a;\n  nope_t b;\n}",
-		     "stdin:3:3-9: ERROR: unknown type name 'nope_t'\n"
-		     "  nope_t b;\n  ~~~~~~");
+		     "definitions.h:4:3: error: unknown type name 'nope_t'\n"
+		     "  nope_t b;\n  ^");
 
 	/* nesting is bounded: an error, not a stack overflow */
 	static char deep[4096];
@@ -466,7 +466,7 @@ Test(cdecl, errors_with_locations)
 	capture();
 	cr_assert_eq(defs("struct A { int x; }"), 0);
 	cr_expect_eq(defs("struct A { int y; }"), -1);
-	cr_expect(strstr(captured(), "ERROR: redefinition of 'A'"), "%s",
+	cr_expect(strstr(captured(), "error: redefinition of 'A'"), "%s",
 		  captured());
 
 	cdecl_reset();
