@@ -21,15 +21,18 @@ static int fentry_attach(struct tt_prog *p, struct tt_probe *pr)
 		int err = -errno;
 		/* ENOTSUPP (the kernel's 524, which strerror does not name):
 		   no BPF trampolines, e.g. Debian's 6.1 on arm64 */
-		if (err == -EPERM || err == -524 || err == -EOPNOTSUPP)
+		if (err == -EPERM || err == -524 || err == -EOPNOTSUPP) {
 			fprintf(stderr, "ERROR: %s: this kernel cannot attach "
-				"fentry/fexit programs (%s: it has no BPF "
-				"trampolines here); use %s:%s instead\n",
-				pr->name, err == -524 ? "ENOTSUPP"
-						      : strerror(-err),
+				"fentry/fexit programs (%s); use %s:%s "
+				"instead\n", pr->name,
+				err == -524 ? "ENOTSUPP: it has no BPF "
+					      "trampolines on this architecture"
+					    : strerror(-err),
 				pr->ap->prov == PROV_FEXIT ? "kretprobe"
 							   : "kprobe",
 				pr->ap->func ? pr->ap->func : "");
+			return -EINVAL; /* explained: attach.c adds nothing */
+		}
 		return err;
 	}
 	hook_keep_fd(pr, fd);

@@ -9,14 +9,26 @@
 # SCRIPT.sh runs as /test.sh inside the VM (busybox sh), with tinytrace on
 # PATH; its output is printed between markers, its exit status is ours.
 # Needs: qemu-system-x86, busybox-static, cpio, linux-image-amd64.
+# TT_VM_ARCH=aarch64 boots an arm64 kernel (TT_VM_KERNEL, an Image)
+# under qemu-system-aarch64 -M virt -cpu max instead (tests/vm/
+# run-arm64.sh), with TT_VM_BUSYBOX an arm64 busybox-static.
 set -eu
 bin=$1
 script=$2
 timeout=${3:-120}
+case ${TT_VM_ARCH:-x86_64} in
+aarch64)
+	# pauth-impdef: the cheap pointer-authentication hash (software
+	# emulation of the architected one is most of -cpu max's cost)
+	qemu="qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on"
+	console=ttyAMA0 ;;
+*)
+	qemu="qemu-system-x86_64 -cpu max" console=ttyS0 ;;
+esac
 kernel=${TT_VM_KERNEL:-$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)}
 [ -n "$kernel" ] && [ -r "$kernel" ] || { echo "run-vm: no kernel in /boot (apt-get install linux-image-amd64)" >&2; exit 77; }
-command -v qemu-system-x86_64 >/dev/null || { echo "run-vm: qemu-system-x86_64 missing" >&2; exit 77; }
-bb=$(command -v busybox) || { echo "run-vm: busybox missing" >&2; exit 77; }
+command -v ${qemu%% *} >/dev/null || { echo "run-vm: ${qemu%% *} missing" >&2; exit 77; }
+bb=${TT_VM_BUSYBOX:-$(command -v busybox)} || { echo "run-vm: busybox missing" >&2; exit 77; }
 file -L "$bb" | grep -q 'statically linked' || { echo "run-vm: busybox is not static (apt-get install busybox-static)" >&2; exit 77; }
 
 work=$(mktemp -d)
@@ -60,9 +72,9 @@ INIT
 chmod +x "$root/init" "$root/test.sh"
 (cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 > "$work/initrd.gz"
 
-timeout "$timeout" qemu-system-x86_64 -cpu max -m 1024 -smp 2 -nographic -no-reboot \
+timeout "$timeout" $qemu -m 1024 -smp 2 -nographic -no-reboot \
 	-kernel "$kernel" -initrd "$work/initrd.gz" \
-	-append "console=ttyS0 quiet panic=-1 rdinit=/init" > "$work/out" 2>&1 || true
+	-append "console=$console quiet panic=-1 rdinit=/init" > "$work/out" 2>&1 || true
 tr -d '\r' < "$work/out" | sed -n '/@@TT_VM_BEGIN@@/,/@@TT_VM_STATUS/p' | sed '1d;$d'
 st=$(tr -d '\r' < "$work/out" | sed -n 's/.*@@TT_VM_STATUS \([0-9]*\)@@.*/\1/p')
 if [ -z "$st" ]; then

@@ -98,7 +98,7 @@ if [ -r "$config" ]; then
 fi
 {
 	echo "TT_VM_FPROBE=$fprobe"
-	cat "$vmdir/tests.sh"
+	cat "$vmdir/lib.sh" "$vmdir/tests.sh"
 } > "$tmp/tests.sh"
 
 # Static helper programs the VM cases run: the capability probe (under

@@ -5,82 +5,14 @@
 # that allows what this machine's does not: kprobe, kretprobe, fentry,
 # fexit.  tests/vm/run.sh boots one VM for all of them.
 #
-# A case is one line:
-#   t NAME 'PROGRAM' 'TRIGGER' EXPECT...
-#       runs `tinytrace -e PROGRAM -c TRIGGER` (no -c when TRIGGER is "")
-#   c NAME 'SHELL COMMAND' EXPECT...
-#       runs the command with sh -c (other options, errors, listings)
-# Output is stdout and stderr together.  Each EXPECT is an extended regex
-# that must match a WHOLE line, each on a line after the previous match
-# (so the list also checks order); '!RE': no line matches RE;
-# 'exit=N' / 'exit!=N': the command's exit status.
-# Prints PASS name / FAIL name (with the output) / SKIP name (reason), and
-# last "N passed, N failed, N skipped"; exits 1 if anything failed.
+# The case helpers (t, c, s, check) and the case format are in
+# tests/vm/lib.sh, which run.sh puts before this file.
 #
 # Triggers: busybox dd reads with exactly bs bytes per read(2) (vfs_read's
 # count, arg2), so `dd ... bs=123 count=1` is a read nobody else makes.
 
-TO=${TT_VM_CASE_TIMEOUT:-60}
-pass=0 fail=0 skip=0 xfail=0
 DD='dd if=/proc/version of=/dev/null bs=123 count=1 status=none'
 DD7='dd if=/proc/version of=/dev/null bs=7 count=1 status=none'
-
-# check NAME STATUS OUTPUT EXPECT...
-check() {
-	name=$1 st=$2 out=$3
-	shift 3
-	ok=1 why= rest=$out
-	for e in "$@"; do
-		case $e in
-		exit=*) [ "$st" = "${e#exit=}" ] || { ok=0; why="exit status $st, not ${e#exit=}"; } ;;
-		exit!=*) [ "$st" != "${e#exit!=}" ] || { ok=0; why="exit status $st"; } ;;
-		!*)
-			if printf '%s\n' "$out" | grep -Eq -- "^(${e#!})\$"; then
-				ok=0 why="a line matches: ${e#!}"
-			fi ;;
-		*)
-			# the first line matching e, after the previous match
-			n=$(printf '%s\n' "$rest" | grep -En -m1 -- "^($e)\$" | cut -d: -f1)
-			if [ -z "$n" ]; then
-				ok=0 why="no line (after the previous match) matches: $e"
-			else
-				rest=$(printf '%s\n' "$rest" | sed "1,${n}d")
-			fi ;;
-		esac
-		[ $ok = 1 ] || break
-	done
-	if [ $ok = 1 ]; then
-		echo "PASS $name"
-		pass=$((pass + 1))
-	else
-		echo "FAIL $name: $why"
-		printf '%s\n' "$out" | sed 's/^/    | /'
-		fail=$((fail + 1))
-	fi
-}
-
-t() {
-	name=$1 prog=$2 trig=$3
-	shift 3
-	if [ -n "$trig" ]; then
-		out=$(timeout "$TO" tinytrace -e "$prog" -c "$trig" 2>&1)
-	else
-		out=$(timeout "$TO" tinytrace -e "$prog" 2>&1)
-	fi
-	check "$name" $? "$out" "$@"
-}
-
-c() {
-	name=$1 cmd=$2
-	shift 2
-	out=$(timeout "$TO" sh -c "$cmd" 2>&1)
-	check "$name" $? "$out" "$@"
-}
-
-s() {
-	echo "SKIP $1 ($2)"
-	skip=$((skip + 1))
-}
 
 echo "kernel $(uname -r), $(nproc) CPUs"
 
@@ -256,7 +188,4 @@ t watchpoint_fires 'watchpoint:0x10000000:1:w { printf("hit %d\n", pid == cpid);
 # bpftrace's kprobe/kfunc tools (tools.sh, when run.sh put it in the VM)
 [ -f /tools.sh ] && . /tools.sh
 
-x=
-[ "$xfail" = 0 ] || x=", $xfail expected to fail"
-echo "$pass passed, $fail failed, $skip skipped$x"
-[ "$fail" = 0 ]
+finish
