@@ -27,5 +27,7 @@ void loader_unload(struct tt_prog *p);
 int loader_func_info(const struct bpf_code *code, struct bpf_func_info **info);
 /* Runs a loaded BEGIN/END-style program once (BPF_PROG_TEST_RUN). */
 int loader_run_once(const struct tt_probe *pr);
+/* The same, and the program's return value in *retval (test: probes). */
+int loader_run_once_ret(const struct tt_probe *pr, uint32_t *retval);
 
 #endif

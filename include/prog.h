@@ -152,6 +152,8 @@ struct tt_config {
 	int nnamed_params;
 	int helper_check_level;    /* -k / -kk */
 	bool dry_run;              /* compile (and dump) only */
+	bool test;                 /* --test: run the test: probes (else they
+				      are dropped) */
 	bool bench;                /* --mode bench: run the bench: probes
 				      (without it they are dropped) */
 	int pid;                   /* -p */

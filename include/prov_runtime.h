@@ -30,6 +30,8 @@ enum prov_run {
 	RUN_SIGNAL,   /* run when the signal arrives (BPF_PROG_TEST_RUN) */
 	RUN_BENCH,    /* --mode bench: run repeatedly and timed after BEGIN
 			 (BPF_PROG_TEST_RUN) */
+	RUN_TEST,     /* --test: run once each after BEGIN, its return value,
+			 errorf() calls and exit() code judged (BPF_PROG_TEST_RUN) */
 };
 
 struct prov_runtime {

@@ -47,7 +47,8 @@ struct tt_config;
 	X(FENTRY, fentry) X(FEXIT, fexit)                                    \
 	X(ITER, iter)                                                        \
 	X(SELF, self) /* self:signal:SIGUSR1 */                              \
-	X(BENCH, bench) /* bench:NAME, --mode bench */
+	X(BENCH, bench) /* bench:NAME, --mode bench */                     \
+	X(TEST, test) /* test:NAME, --test */
 
 #define PROV_ENUM_(E, n) PROV_##E,
 enum provider {

@@ -127,7 +127,8 @@ static int check_max_probes(const struct sema_result *sr,
 	return -1;
 }
 
-/* The probes that run: bench: ones only with --mode bench, and with
+/* The probes that run: bench: ones only with --mode bench, test: ones
+ * only with --test, and with
  * --probe-filter only those whose name it finds (begin and end always).
  * None left of a script that had some (missing ones dropped under config
  * missing_probes, a filter matching nothing) is an error. */
@@ -138,7 +139,8 @@ static int select_probes(struct sema_result *sr, const struct node *ast,
 	for (int i = 0; i < sr->probes.n; i++) {
 		const struct attach_point *ap = sr->probes.v[i].ap;
 		bool special = ap->prov == PROV_BEGIN || ap->prov == PROV_END;
-		if (ap->prov == PROV_BENCH && !o->cfg.bench)
+		if ((ap->prov == PROV_BENCH && !o->cfg.bench) ||
+		    (ap->prov == PROV_TEST && !o->cfg.test))
 			continue;
 		if (!special && o->probe_filter &&
 		    !tt_regsearch(o->probe_filter, probes_ap_name(ap)))

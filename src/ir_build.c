@@ -1569,6 +1569,15 @@ static void stmt(struct irb *b, struct node *n)
 		break;
 	}
 	case N_RETURN:
+		/* the value of a test: probe's return is its verdict */
+		if (n->a && !b->sub && b->sp->ap->prov == PROV_TEST) {
+			struct ref v = irb_to_reg(b, irb_expr(b, n->a), &n->loc);
+			if (b->ret_val < 0)
+				b->ret_val = irb_reg(b, "retval");
+			struct ir_insn *in = irb_emit(b, IR_MOV, &n->loc);
+			in->dst = b->ret_val;
+			in->arg[0] = v;
+		}
 		irb_return(b, &n->loc);
 		break;
 	case N_BLOCK:
@@ -1743,6 +1752,7 @@ static void build_probe(struct irb *b, struct sema_probe *sp)
 	b->map_err = -1;
 	b->map_err_set = false;
 	b->lost = -1;
+	b->ret_val = -1;
 	b->entry = irb_new_block(b);
 	b->cur = b->entry;
 	b->ctx_reg = irb_reg(b, "ctx");
@@ -1762,7 +1772,7 @@ static void build_probe(struct irb *b, struct sema_probe *sp)
 	irb_set_block(b, exit_block);
 	probe_exit_path(b);
 	in = irb_emit(b, IR_RET, NULL);
-	in->arg[0] = ref_imm(0);
+	in->arg[0] = b->ret_val >= 0 ? ref_reg(b->ret_val) : ref_imm(0);
 	pin_addressed(b);
 
 	/* entry: ctx, then the scratch base when big slots are used */
@@ -1775,6 +1785,11 @@ static void build_probe(struct irb *b, struct sema_probe *sp)
 	if (b->lost >= 0) {
 		in = irb_emit(b, IR_MOV, NULL);
 		in->dst = b->lost;
+		in->arg[0] = ref_imm(0);
+	}
+	if (b->ret_val >= 0) {
+		in = irb_emit(b, IR_MOV, NULL);
+		in->dst = b->ret_val;
 		in->arg[0] = ref_imm(0);
 	}
 	probe_entry_gates(b, sp);

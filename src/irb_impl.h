@@ -23,6 +23,7 @@ struct irb {
 	int ctx_reg;
 	int exit_block;             /* the probe's one way out (build_probe) */
 	int lost;                   /* register counting lost records, -1 */
+	int ret_val;                /* a test: probe's `return N` value, -1 */
 	int map_err;                /* register OR-ing map update results, -1 */
 	struct srcloc map_err_loc;  /* the first map update */
 	bool map_err_set;           /* map_err_loc is set */

@@ -503,7 +503,7 @@ void loader_unload(struct tt_prog *p)
 	}
 }
 
-int loader_run_once(const struct tt_probe *pr)
+int loader_run_once_ret(const struct tt_probe *pr, uint32_t *retval)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts);
 
@@ -515,5 +515,12 @@ int loader_run_once(const struct tt_probe *pr)
 			strerror(errno));
 		return err;
 	}
+	if (retval)
+		*retval = opts.retval;
 	return 0;
+}
+
+int loader_run_once(const struct tt_probe *pr)
+{
+	return loader_run_once_ret(pr, NULL);
 }

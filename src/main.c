@@ -58,6 +58,8 @@ static void usage(FILE *f)
 	      "                   each bench: probe repeatedly and time it\n"
 	      "    --no-feature F[,F]  do not use uprobe_multi, kprobe_multi,\n"
 	      "                   kprobe_session though the kernel has them\n"
+	      "    --test         run the test: probes, each once, and say\n"
+	      "                   which pass (return 0, no errorf, no exit(N))\n"
 	      "    --info         print what this kernel supports\n"
 	      "    -h, --help     show this help message\n"
 	      "    -V, --version  print the version\n"
@@ -158,7 +160,7 @@ static int parse_pid(const char *arg, int *pid)
 enum {
 	OPT_INFO = 256, OPT_UNSAFE, OPT_NO_WARNINGS, OPT_DRY_RUN, OPT_IGNORED,
 	OPT_IGNORED_ARG, OPT_DEBUGINFO, OPT_INCLUDE, OPT_PROBE_FILTER, OPT_MODE,
-	OPT_BENCH, OPT_TRACEABLE, OPT_NO_FEATURE,
+	OPT_BENCH, OPT_TRACEABLE, OPT_NO_FEATURE, OPT_TEST,
 };
 
 /* --no-feature a,b: features not to use though the kernel has them.
@@ -259,6 +261,7 @@ static int parse_flags_run(int argc, char **argv, struct driver_opts *o,
 		{ "probe-filter", required_argument, NULL, OPT_PROBE_FILTER },
 		{ "mode", required_argument, NULL, OPT_MODE },
 		{ "bench", no_argument, NULL, OPT_BENCH },
+		{ "test", no_argument, NULL, OPT_TEST },
 		{ "traceable-functions", required_argument, NULL, OPT_TRACEABLE },
 		{ "no-feature", required_argument, NULL, OPT_NO_FEATURE },
 		{ 0 },
@@ -340,6 +343,7 @@ static int parse_flags_run(int argc, char **argv, struct driver_opts *o,
 			o->cfg.bench = !strcmp(tt_optarg, "bench");
 			break;
 		case OPT_BENCH: o->cfg.bench = true; break;
+		case OPT_TEST: o->cfg.test = true; break;
 		case OPT_TRACEABLE: probes_set_traceable_functions(tt_optarg); break;
 		case OPT_NO_FEATURE:
 			if (no_feature(tt_optarg) < 0)

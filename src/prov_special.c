@@ -1,12 +1,13 @@
-/* prov_special.c — begin, end (BEGIN, END), self:signal:SIGUSR1 and
- * bench:NAME.
+/* prov_special.c — begin, end (BEGIN, END), self:signal:SIGUSR1,
+ * bench:NAME and test:NAME.
  *
  * None of them is attached to a kernel hook: BEGIN and END are raw
  * tracepoint programs the runtime runs once each with BPF_PROG_TEST_RUN,
  * BEGIN before the other probes are attached and END after they are
  * detached; self:signal:SIGUSR1 runs the same way whenever the signal
  * arrives (doc/design-notes.md, "BEGIN and END"); with --mode bench each
- * bench:NAME runs many times in a row, after BEGIN, and is timed. */
+ * bench:NAME runs many times in a row, after BEGIN, and is timed; with
+ * --test each test:NAME runs once, after BEGIN, and passes or fails. */
 #include <linux/bpf.h>
 
 #include "probes.h"
@@ -96,6 +97,23 @@ const struct prov_ops prov_bench = {
 	.flags = PF_SPECIAL,
 	.parse = bench_parse,
 	.ap_name = bench_name,
+	.list_parts = self_list_parts,
+	.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
+};
+
+/* test:NAME */
+static const char *test_name(const struct attach_point *ap)
+{
+	return tt_sprintf("test:%s", ap->func);
+}
+
+const struct prov_ops prov_test = {
+	.id = PROV_TEST,
+	.name = "test",
+	.aliases = "test",
+	.flags = PF_SPECIAL,
+	.parse = bench_parse,
+	.ap_name = test_name,
 	.list_parts = self_list_parts,
 	.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
 };

@@ -26,6 +26,7 @@
  * disk) is reported once and the exit status is 1. */
 #define _GNU_SOURCE /* pipe2 */
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -73,6 +74,7 @@ struct run {
 	int exit_code;
 	uint64_t lost;    /* already reported */
 	bool warned_unsupported;
+	int errors;       /* errorf() records handled (--test) */
 	bool out_failed;  /* writing the output failed (said once) */
 	struct timespec batch_end; /* see batch_over() */
 	unsigned batch_n;
@@ -313,11 +315,13 @@ static int on_record(void *ctx, void *data, size_t size)
 		r->exiting = true;
 		r->exit_seen = true;
 		break;
+	case ACT_ERRORF:
+		r->errors++;
+		/* fall through */
 	case ACT_TIME:
 	case ACT_CAT:
 	case ACT_SYSTEM:
 	case ACT_JOIN:
-	case ACT_ERRORF:
 	case ACT_WARNF:
 	case ACT_HELPER_ERROR:
 		fmt_action(a, payload, len, &r->p->cfg, r->json);
@@ -668,6 +672,152 @@ static int run_benches(struct run *r, struct ring_buffer *rb)
 	return err;
 }
 
+/* --test: the "exit" map back to "not called" before the next test. */
+static void exit_reset(const struct tt_prog *p)
+{
+	for (int i = 0; i < p->maps.n; i++) {
+		const struct tt_map *m = &p->maps.v[i];
+		uint64_t v[2] = { 0, 0 };
+		uint32_t key = 0;
+		if (m->kind == MAPK_INTERNAL && !strcmp(m->name, "exit") &&
+		    m->fd >= 0 && m->value_size == sizeof(v))
+			bpf_map_update_elem(m->fd, &key, v, BPF_ANY);
+	}
+}
+
+/* A test's duration as bpftrace words it: "(N unit)". */
+static void put_duration(FILE *f, uint64_t ns)
+{
+	if (ns < 1000)
+		fprintf(f, " (%" PRIu64 " ns)\n", ns);
+	else if (ns < 1000000)
+		fprintf(f, " (%" PRIu64 " us)\n", ns / 1000);
+	else if (ns < 1000000000)
+		fprintf(f, " (%" PRIu64 " ms)\n", ns / 1000000);
+	else
+		fprintf(f, " (%" PRIu64 " s)\n", ns / 1000000000);
+}
+
+/* Runs one test probe with its output (stdout and stderr: printf,
+ * errorf, ...) caught in *out; true when it passed: it returned 0,
+ * called no errorf() and no exit() with a code other than 0. */
+static bool run_test(struct run *r, struct ring_buffer *rb,
+		     const struct tt_probe *pr, struct strbuf *out,
+		     uint64_t *ns)
+{
+	struct timespec t0, t1;
+	uint32_t ret = 0;
+	int64_t code = 0;
+	FILE *tmp = tmpfile();
+	int so = dup(1), se = dup(2);
+
+	fflush(stdout);
+	fflush(stderr);
+	if (tmp && so >= 0 && se >= 0) {
+		dup2(fileno(tmp), 1);
+		dup2(fileno(tmp), 2);
+	}
+	r->errors = 0;
+	r->exit_code = 0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int err = loader_run_once_ret(pr, &ret);
+	rb_consume(r, rb);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	bool exited = exit_called(r->p, &code);
+	fflush(stdout);
+	fflush(stderr);
+	if (so >= 0 && se >= 0) {
+		dup2(so, 1);
+		dup2(se, 2);
+	}
+	if (so >= 0)
+		close(so);
+	if (se >= 0)
+		close(se);
+	if (tmp) {
+		char buf[4096];
+		size_t n;
+		rewind(tmp);
+		while ((n = fread(buf, 1, sizeof(buf), tmp)) > 0)
+			sb_putn(out, buf, n);
+		fclose(tmp);
+	}
+	*ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000u +
+	      (uint64_t)t1.tv_nsec - (uint64_t)t0.tv_nsec;
+	bool passed = !err && ret == 0 && !r->errors && !(exited && code);
+	/* an exit() ends its test only */
+	exit_reset(r->p);
+	r->exiting = r->exit_seen = false;
+	r->exit_code = 0;
+	return passed;
+}
+
+/* --test: each test probe, in script order, once after BEGIN; what
+ * bpftrace prints (gtest's layout): RUN, then OK, or the test's output
+ * and FAILED, then the counts and the failed tests.  Returns how many
+ * failed. */
+static int run_tests(struct run *r, struct ring_buffer *rb)
+{
+	struct tt_prog *p = r->p;
+	int *order = xcalloc(p->probes.n + 1, sizeof(int));
+	bool *ok = xcalloc(p->probes.n + 1, sizeof(bool));
+	int n = 0, failed = 0;
+	bool tty = isatty(fileno(stdout));
+	const char *green = tty ? "\033[32m" : "", *red = tty ? "\033[31m" : "";
+	const char *off = tty ? "\033[0m" : "";
+
+	for (int i = 0; i < p->probes.n; i++)
+		if (prov_run_of(&p->probes.v[i]) == RUN_TEST)
+			order[n++] = i;
+	for (int i = 1; i < n; i++) /* script order: insertion sort */
+		for (int j = i; j > 0 && p->probes.v[order[j - 1]].index >
+					 p->probes.v[order[j]].index; j--) {
+			int t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	for (int k = 0; k < n; k++) {
+		const struct tt_probe *pr = &p->probes.v[order[k]];
+		const char *name = pr->ap && pr->ap->func ? pr->ap->func
+							  : pr->name;
+		struct strbuf out = { 0 };
+		uint64_t ns;
+		if (k == 0)
+			printf("%s[==========]%s Running %d test%s.\n", green,
+			       off, n, n == 1 ? "" : "s");
+		printf("%s[ RUN      ]%s %s\n", green, off, name);
+		ok[k] = run_test(r, rb, pr, &out, &ns);
+		failed += !ok[k];
+		for (const char *s = out.s; !ok[k] && s && *s;) {
+			size_t l = strcspn(s, "\n");
+			if (l)
+				printf("%.*s\n", (int)l, s);
+			s += l + (s[l] == '\n');
+		}
+		sb_free(&out);
+		printf("%s[%s]%s %s", ok[k] ? green : red,
+		       ok[k] ? "       OK " : "  FAILED  ", off, name);
+		put_duration(stdout, ns);
+	}
+	if (n) {
+		printf("%s[==========]%s %d test%s ran.\n", green, off, n,
+		       n == 1 ? "" : "s");
+		printf("%s[  PASSED  ]%s %d test%s.\n", green, off, n - failed,
+		       n - failed == 1 ? "" : "s");
+	}
+	if (failed)
+		printf("%s[  FAILED  ]%s %d test%s, listed below:\n", red, off,
+		       failed, failed == 1 ? "" : "s");
+	for (int k = 0; k < n && failed; k++)
+		if (!ok[k])
+			printf("%s[  FAILED  ]%s %s\n", red, off,
+			       p->probes.v[order[k]].ap->func);
+	fflush(stdout);
+	free(order);
+	free(ok);
+	return failed;
+}
+
 /* Sets up the output ring buffer (*rbp), the -c command (paused) and the
    cpid map, runs BEGIN (status 1 in *status if it failed), then attaches
    every other probe; 0 or -1 (with a message). */
@@ -896,7 +1046,9 @@ int runtime_run(struct tt_prog *p)
 	}
 	if (p->cfg.bench && status == 0 && run_benches(&r, rb) < 0)
 		status = 1;
-	if (!only_special && !p->cfg.bench)
+	if (p->cfg.test && status == 0 && run_tests(&r, rb) != 0)
+		status = 1;
+	if (!only_special && !p->cfg.bench && !p->cfg.test)
 		status = run_loop(&r, rb, &child, status);
 	if (has_self)
 		sigaction(SIGUSR1, &old_usr1, NULL);
