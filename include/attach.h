@@ -23,6 +23,8 @@ void attach_stop_all(struct tt_prog *p);
 /* Attach or detach one probe (attach_all's building blocks; tests). */
 int attach_probe(struct tt_prog *p, struct tt_probe *pr);
 void detach_probe(struct tt_probe *pr);
+/* unwatch(addr): disables the watchpoints at addr; how many there were. */
+int attach_unwatch(struct tt_prog *p, uint64_t addr);
 /* An iter: probe's iterator fd (bpf_iter_create on its link): each read()
  * runs the program over the kernel objects, 0 at the end.  -errno. */
 int attach_iter_fd(struct tt_probe *pr);

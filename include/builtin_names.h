@@ -81,6 +81,7 @@ enum builtin_flag {
 	X(socket_cookie, 1, 1, 0)                                            \
 	X(path, 1, 2, 0)                                                     \
 	X(override, 1, 1, 0)                                                 \
+	X(unwatch, 1, 1, 0)                                                  \
 	X(skboutput, 4, 4, 0)                                                \
 	X(dw_ustack, 0, 2, BI_BARE)                                          \
 	/* probe arguments and context */                                    \

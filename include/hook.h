@@ -21,6 +21,8 @@ void hook_close_fds(struct tt_probe *pr);
 /* Stops pr at once: moves its BPF links to links (the caller closes
  * them) and disables its perf events, which stay for hook_close_fds. */
 void hook_stop_fds(struct tt_probe *pr, hook_fd_vec *links);
+/* Disables pr's perf events (it stays attached, and never fires). */
+void hook_disable_perf(struct tt_probe *pr);
 
 /* perf_event_open(2), close-on-exec: the fd, or -1 with errno. */
 long hook_perf_event_open(struct perf_event_attr *attr, int pid, int cpu);

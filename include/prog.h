@@ -65,6 +65,7 @@ enum action_kind {
 	ACT_TIME, ACT_JOIN, ACT_CAT, ACT_SYSTEM, ACT_ERRORF, ACT_WARNF,
 	ACT_HELPER_ERROR, /* -k: a helper failed; fmt = its name, args = a
 			   tuple of its int64 return code */
+	ACT_UNWATCH,    /* unwatch(addr): the uint64 address at byte 8 */
 	ACT_STRING,     /* never sent: a compile-time string that values refer
 			   to by its action id (a strftime format, a
 			   cgroup_path filter); fmt = the string */

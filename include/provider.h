@@ -82,6 +82,8 @@ enum {
 				  program starts with a pid == PID
 				  predicate (the others attach to the
 				  process, or are begin/end) */
+	PF_WATCH = 1 << 7,     /* a hardware breakpoint at ap->addr, which
+				  unwatch(addr) disables */
 };
 
 /* Where arg0, arg1, ... come from. */

@@ -151,6 +151,19 @@ void detach_probe(struct tt_probe *pr)
 	hook_close_fds(pr);
 }
 
+int attach_unwatch(struct tt_prog *p, uint64_t addr)
+{
+	int n = 0;
+	for (int i = 0; i < p->probes.n; i++) {
+		struct tt_probe *pr = &p->probes.v[i];
+		if (prov_has(pr->ap, PF_WATCH) && pr->ap->addr == addr) {
+			hook_disable_perf(pr);
+			n++;
+		}
+	}
+	return n;
+}
+
 /* Probe indexes in script order. */
 static int *script_order(const struct tt_prog *p)
 {

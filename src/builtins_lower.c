@@ -468,6 +468,20 @@ static struct irval lo_path(struct irb *b, struct node *n, struct node *m)
 	return v;
 }
 
+/* unwatch(addr): an ACT_UNWATCH record with the address; userspace
+ * disables the watchpoints there (runtime.c). */
+static struct irval lo_unwatch(struct irb *b, struct node *n, struct node *m)
+{
+	struct irval a = irb_expr(b, n->args.v[0]);
+	int id = irb_action(b, ACT_UNWATCH, NULL, NULL, -1, &n->loc);
+	int s = irb_slot_sized(b, 16, 8, tt_sprintf("unwatch#%d", id));
+	irb_store_int(b, ref_slot(s, 0), 0, 8, ref_imm(id), &n->loc);
+	irb_store_int(b, ref_slot(s, 0), 8, 8, irb_to_reg(b, a, &n->loc),
+		      &n->loc);
+	irb_output(b, s, 16, &n->loc);
+	return void_val();
+}
+
 /* override(rc): the probed function returns rc without running. */
 static struct irval lo_override(struct irb *b, struct node *n, struct node *m)
 {
@@ -1692,6 +1706,7 @@ static builtin_lower_fn *const lowerings[BI_COUNT] = {
 	[BI_socket_cookie] = lo_socket_cookie,
 	[BI_path] = lo_path,
 	[BI_override] = lo_override,
+	[BI_unwatch] = lo_unwatch,
 	[BI_skboutput] = lo_unsupported,
 	[BI_dw_ustack] = lo_unsupported,
 	[BI_arg0] = lo_reg_arg,

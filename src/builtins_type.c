@@ -1715,6 +1715,13 @@ static struct type *ty_unsupported(struct sema *s, struct node *n)
 	return type_none();
 }
 
+/* unwatch(addr): async, the watchpoints at addr stop firing. */
+static struct type *ty_unwatch(struct sema *s, struct node *n)
+{
+	int_arg(s, n, 0, "address");
+	return type_void();
+}
+
 /* ---- the table ----------------------------------------------------------
  * One entry per BUILTINS name (builtin_names.h); test_macro checks that
  * none is missing. */
@@ -1773,6 +1780,7 @@ static const struct builtin_typing typings[BI_COUNT] = {
 	[BI_socket_cookie] = { AGG_NONE, ty_socket_cookie },
 	[BI_path] = { AGG_NONE, ty_path },
 	[BI_override] = { AGG_NONE, ty_override },
+	[BI_unwatch] = { AGG_NONE, ty_unwatch },
 	[BI_skboutput] = { AGG_NONE, ty_unsupported },
 	[BI_dw_ustack] = { AGG_NONE, ty_unsupported },
 	[BI_arg0] = { AGG_NONE, ty_reg_arg },

@@ -85,6 +85,14 @@ void hook_stop_fds(struct tt_probe *pr, hook_fd_vec *links)
 	}
 }
 
+void hook_disable_perf(struct tt_probe *pr)
+{
+	struct attach_state *st = pr->attach_state;
+	for (int i = 0; st && i < st->n; i++)
+		if (st->fds[i] >= 0 && !is_bpf_link(st->fds[i]))
+			ioctl(st->fds[i], PERF_EVENT_IOC_DISABLE, 0);
+}
+
 int hook_first_fd(const struct tt_probe *pr)
 {
 	const struct attach_state *st = pr->attach_state;

@@ -315,6 +315,13 @@ static int on_record(void *ctx, void *data, size_t size)
 		r->exiting = true;
 		r->exit_seen = true;
 		break;
+	case ACT_UNWATCH:
+		if (len >= 8) {
+			uint64_t addr;
+			memcpy(&addr, payload, 8);
+			attach_unwatch(r->p, addr);
+		}
+		break;
 	case ACT_ERRORF:
 		r->errors++;
 		/* fall through */

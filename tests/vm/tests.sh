@@ -184,6 +184,9 @@ c override_no_kernel_support "tinytrace --unsafe -e 'kprobe:__x64_sys_getuid { o
 c has_capability_yes 'has_capability hw_breakpoint hw_breakpoint_exec' exit=0
 t watchpoint_fires 'watchpoint:0x10000000:1:w { printf("hit %d\n", pid == cpid); exit(); }' \
 	'watchpoint_threaded 1' 'hit 1'
+# unwatch(addr): the breakpoint fires once (the thread writes every 250 ms)
+t unwatch_after_first_hit 'watchpoint:0x10000000:1:w { @n = count(); unwatch(0x10000000); } interval:ms:2500 { printf("hits %d\n", @n); clear(@n); exit(); }' \
+	'watchpoint_threaded 0' 'hits 1'
 
 # bpftrace's kprobe/kfunc tools (tools.sh, when run.sh put it in the VM)
 [ -f /tools.sh ] && . /tools.sh
