@@ -179,6 +179,12 @@ struct tt_prog {
 	VEC(struct tt_probe) probes;  /* BEGIN/END included (prov BEGIN/END) */
 	int ringbuf_map, scratch_map, lost_map;   /* map indexes or -1 */
 	uint32_t scratch_size;
+	/* The scratch space is one entry per CPU of a plain array, found by
+	   the CPU's number, instead of the one value of a per-CPU array:
+	   for frames over the kernel's 32 KB limit on per-CPU values (the
+	   driver builds again with this set when the first build's frame is
+	   bigger). */
+	bool scratch_by_cpu;
 	struct tt_config cfg;
 	int child_pid;                /* -c: the command's pid once forked
 					 (held before exec until attached);

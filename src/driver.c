@@ -178,6 +178,25 @@ static void add_includes(struct node *ast, const struct driver_opts *o)
 	}
 }
 
+/* The kernel's limit on a per-CPU map value (PCPU_MIN_UNIT_SIZE). */
+enum { PCPU_VALUE_MAX = 32768 };
+
+/* IR, then code for every probe (dumps to out unless NULL), then the
+ * scratch frame: the biggest of all programs'. */
+static int build(struct node *ast, struct sema_result *sr, struct tt_prog *p,
+		 const struct driver_opts *o, FILE *out)
+{
+	if (ir_build(ast, sr, p) < 0)
+		return -1;
+	for (int i = 0; i < p->probes.n; i++)
+		if (codegen(&p->probes.v[i], out ? o->dump : 0, out) < 0)
+			return -1;
+	for (int i = 0; i < p->probes.n; i++)
+		if ((uint32_t)p->probes.v[i].ir->scratch_size > p->scratch_size)
+			p->scratch_size = p->probes.v[i].ir->scratch_size;
+	return 0;
+}
+
 int driver_run(struct driver_opts *o)
 {
 	struct tt_prog p = { 0 };
@@ -209,15 +228,19 @@ int driver_run(struct driver_opts *o)
 	status = 1;
 	if (select_probes(&sr, ast, o) < 0 || check_max_probes(&sr, &p.cfg) < 0)
 		goto out;
-	if (ir_build(ast, &sr, &p) < 0)
+	/* -d dumps the build that loads: a second one where the first
+	   cannot (and, to dump, a second one anyway) */
+	if (build(ast, &sr, &p, o, o->dump ? NULL : out) < 0)
 		goto out;
-	for (int i = 0; i < p.probes.n; i++)
-		if (codegen(&p.probes.v[i], o->dump, out) < 0)
+	if (p.scratch_size > PCPU_VALUE_MAX || o->dump) {
+		/* per-CPU values are limited: then the scratch space is a
+		   plain array with an entry per CPU */
+		struct tt_prog again = { .cfg = o->cfg };
+		again.scratch_by_cpu = p.scratch_size > PCPU_VALUE_MAX;
+		if (build(ast, &sr, &again, o, out) < 0)
 			goto out;
-	/* the scratch map holds the biggest scratch frame of all programs */
-	for (int i = 0; i < p.probes.n; i++)
-		if ((uint32_t)p.probes.v[i].ir->scratch_size > p.scratch_size)
-			p.scratch_size = p.probes.v[i].ir->scratch_size;
+		p = again;
+	}
 	for (int i = 0; i < p.maps.n; i++)
 		if (p.maps.v[i].kind == MAPK_SCRATCH)
 			p.maps.v[i].value_size =

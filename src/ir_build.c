@@ -1687,17 +1687,26 @@ static void probe_entry_gates(struct irb *b, struct sema_probe *sp)
 	int exit_block = b->exit_block;
 	struct ir_insn *in;
 	if (b->uses_scratch) {
+		int ncpus = libbpf_num_possible_cpus();
 		if (p->scratch_map < 0) {
 			struct tt_map m = { .name = "scratch",
 					    .kind = MAPK_SCRATCH,
 					    .type = BPF_MAP_TYPE_PERCPU_ARRAY,
 					    .key_size = 4, .value_size = 0,
 					    .max_entries = 1 };
+			if (p->scratch_by_cpu) {
+				m.type = BPF_MAP_TYPE_ARRAY;
+				m.max_entries = ncpus > 0 ? (uint32_t)ncpus : 1;
+			}
 			p->scratch_map = irb_add_map(b, m);
 		}
 		/* the key that finds the scratch space lives on the stack */
 		int k = ir_slot_new(b->f, 4, 4, SPACE_STACK, "scratch_key");
-		irb_store_int(b, ref_slot(k, 0), 0, 4, ref_imm(0), NULL);
+		struct ref key = ref_imm(0);
+		if (p->scratch_by_cpu)
+			key = ref_reg(irb_call(b, BPF_FUNC_get_smp_processor_id,
+					       NULL, 0));
+		irb_store_int(b, ref_slot(k, 0), 0, 4, key, NULL);
 		int s = irb_call(b, BPF_FUNC_map_lookup_elem, NULL, 2,
 				 ref_map(p->scratch_map), ref_slot(k, 0));
 		b->f->reg_names[s] = "scratch";
