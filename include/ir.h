@@ -87,6 +87,8 @@
 	X(LOAD, 1)    /* d = *(u<size>*)(a + off), zero-extended; a: REG      \
 			 pointer (map value, ctx) or SLOT */                   \
 	X(STORE, 2)   /* *(u<size>*)(a + off) = b ; a: REG/SLOT, b: REG/IMM */ \
+	X(XADD, 2)    /* *(u<size>*)(a + off) += b atomically (size 4 or 8); \
+			 a: REG pointer (a map value), b: REG/IMM */           \
 	X(MEMZERO, 1) /* zero `size` bytes at a (+off); a: SLOT or REG */     \
 	X(MEMCPY, 2)  /* copy `size` bytes from b to a (+off); a: SLOT/REG,   \
 			 b: SLOT/REG pointer into the stack or a map value */  \
@@ -125,6 +127,9 @@ enum ref_kind {
 		      operand it is the map pointer (ld_imm64 pseudo map fd) */
 	REF_FUNC,  /* subprogram f->subs[func]: its address, as a MOV source
 		      or a helper's callback argument (ld_imm64 pseudo func) */
+	REF_MAPVAL,/* the address of the one value of map `map` (a 1-entry
+		      array) plus `off`, as a MOV source (ld_imm64 src_reg
+		      BPF_PSEUDO_MAP_VALUE): no lookup, never NULL */
 	REF_KSYM,  /* the kernel variable whose vmlinux BTF id is `imm`
 		      (ld_imm64 src_reg BPF_PSEUDO_BTF_ID), as a MOV source or
 		      a helper argument: percpu_kaddr() */
@@ -240,6 +245,7 @@ static inline struct ref ref_imm(int64_t v) { struct ref x = { .kind = REF_IMM, 
 static inline struct ref ref_slot(int s, int32_t off) { struct ref x = { .kind = REF_SLOT, .off = off, .slot = s }; return x; }
 static inline struct ref ref_map(int m) { struct ref x = { .kind = REF_MAP, .map = m }; return x; }
 static inline struct ref ref_func(int i) { struct ref x = { .kind = REF_FUNC, .func = i }; return x; }
+static inline struct ref ref_mapval(int map, int32_t off) { struct ref x = { .kind = REF_MAPVAL, .off = off, .map = map }; return x; }
 static inline struct ref ref_ksym(int64_t btf_id) { struct ref x = { .kind = REF_KSYM, .imm = btf_id }; return x; }
 
 /* ---- analyses and checks (ir.c) ---- */

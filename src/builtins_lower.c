@@ -608,27 +608,16 @@ static void exit_flag(struct irb *b, struct type *ct, const struct irval *code,
 		      const struct srcloc *loc)
 {
 	int map = irb_internal_map(b, "exit", BPF_MAP_TYPE_ARRAY, 4, 16, 1);
-	int k = irb_slot_sized(b, 4, 4, "exit_key");
-	int v = irb_slot_sized(b, 16, 8, "exit_flag");
-	struct ir_insn *in = irb_emit(b, IR_STORE, loc);
-	in->arg[0] = ref_slot(k, 0);
-	in->arg[1] = ref_imm(0);
-	in->size = 4;
-	in = irb_emit(b, IR_STORE, loc);
-	in->arg[0] = ref_slot(v, 0);
-	in->arg[1] = ref_imm(1);
-	in->size = 8;
-	if (code) {
-		irb_store(b, ref_slot(v, 0), 8, ct, *code, loc);
-	} else {
-		in = irb_emit(b, IR_STORE, loc);
-		in->arg[0] = ref_slot(v, 0);
-		in->arg[1] = ref_imm(0);
-		in->off = 8;
-		in->size = 8;
-	}
-	irb_call(b, BPF_FUNC_map_update_elem, loc, 4, ref_map(map),
-		 ref_slot(k, 0), ref_slot(v, 0), ref_imm(BPF_ANY));
+	/* the map's one value, addressed directly: the code, then the flag */
+	int v = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_MOV, loc);
+	in->dst = v;
+	in->arg[0] = ref_mapval(map, 0);
+	if (code)
+		irb_store(b, ref_reg(v), 8, ct, *code, loc);
+	else
+		irb_store_int(b, ref_reg(v), 8, 8, ref_imm(0), loc);
+	irb_store_int(b, ref_reg(v), 0, 8, ref_imm(1), loc);
 }
 
 static struct irval lo_exit(struct irb *b, struct node *n, struct node *m)

@@ -75,8 +75,8 @@ int ir_insn_nrefs(const struct ir_insn *in)
 bool ir_insn_has_dst(const struct ir_insn *in)
 {
 	switch (in->op) {
-	case IR_NOP: case IR_STORE: case IR_MEMZERO: case IR_MEMCPY:
-	case IR_BR: case IR_JMP: case IR_RET: case IR_USE:
+	case IR_NOP: case IR_STORE: case IR_XADD: case IR_MEMZERO:
+	case IR_MEMCPY: case IR_BR: case IR_JMP: case IR_RET: case IR_USE:
 		return false;
 	case IR_CALL:
 		return in->dst >= 0;
@@ -326,7 +326,8 @@ static void bad(struct checker *c, const char *fmt, ...)
 }
 
 enum { K_REG = 1 << REF_REG, K_IMM = 1 << REF_IMM, K_SLOT = 1 << REF_SLOT,
-       K_MAP = 1 << REF_MAP, K_FUNC = 1 << REF_FUNC, K_KSYM = 1 << REF_KSYM };
+       K_MAP = 1 << REF_MAP, K_FUNC = 1 << REF_FUNC, K_KSYM = 1 << REF_KSYM,
+       K_MAPVAL = 1 << REF_MAPVAL };
 
 static void check_ref(struct checker *c, const struct ref *r, int allowed,
 		      int which)
@@ -354,7 +355,7 @@ static void check_ref(struct checker *c, const struct ref *r, int allowed,
 	if (r->kind == REF_FUNC && (r->func < 0 || r->func >= c->f->nsubs))
 		bad(c, "operand %d: subprogram fn%d does not exist", which,
 		    r->func);
-	if (r->kind == REF_MAP && r->map < 0)
+	if ((r->kind == REF_MAP || r->kind == REF_MAPVAL) && r->map < 0)
 		bad(c, "operand %d: bad map %d", which, r->map);
 }
 
@@ -521,7 +522,8 @@ static void check_insn(struct checker *c, const struct ir_insn *in)
 	case IR_MOV:
 		check_dst(c, in);
 		check_ref(c, &in->arg[0],
-			  K_REG | K_IMM | K_SLOT | K_MAP | K_FUNC | K_KSYM, 0);
+			  K_REG | K_IMM | K_SLOT | K_MAP | K_FUNC | K_KSYM |
+				  K_MAPVAL, 0);
 		break;
 	case IR_ADD: case IR_SUB: case IR_MUL: case IR_UDIV: case IR_SDIV:
 	case IR_UMOD: case IR_SMOD: case IR_AND: case IR_OR: case IR_XOR:
@@ -555,6 +557,12 @@ static void check_insn(struct checker *c, const struct ir_insn *in)
 			bad(c, "%s: size %d", ir_op_name(in->op), in->size);
 		else
 			check_access(c, &in->arg[0], in->off, in->size);
+		break;
+	case IR_XADD:
+		check_ref(c, &in->arg[0], K_REG, 0);
+		check_ref(c, &in->arg[1], val, 1);
+		if (in->size != 4 && in->size != 8)
+			bad(c, "xadd: size %d (want 4 or 8)", in->size);
 		break;
 	case IR_MEMZERO:
 	case IR_MEMCPY:
@@ -731,6 +739,7 @@ static void dump_ref(FILE *out, const struct ref *r)
 	case REF_MAP: fprintf(out, "map%d", r->map); break;
 	case REF_FUNC: fprintf(out, "fn%d", r->func); break;
 	case REF_KSYM: fprintf(out, "ksym%lld", (long long)r->imm); break;
+	case REF_MAPVAL: fprintf(out, "mapval%d%+d", r->map, r->off); break;
 	case REF_SLOT:
 		if (r->off)
 			fprintf(out, "s%d%+d", r->slot, r->off);
@@ -763,7 +772,9 @@ static void dump_insn(FILE *out, const struct ir_insn *in)
 		dump_addr(out, &in->arg[0], in->off);
 		break;
 	case IR_STORE:
-		fprintf(out, "store%d ", in->size);
+	case IR_XADD:
+		fprintf(out, "%s%d ", in->op == IR_XADD ? "xadd" : "store",
+			in->size);
 		dump_addr(out, &in->arg[0], in->off);
 		fputs(", ", out);
 		dump_ref(out, &in->arg[1]);
@@ -951,6 +962,10 @@ static struct ref irp_ref(struct irp *P)
 			irp_need_reg(P, r);
 		return ref_reg(r);
 	}
+	if (irp_lit(P, "mapval")) {
+		int m = (int)irp_int(P);
+		return ref_mapval(m, (int32_t)irp_int(P));
+	}
 	if (irp_lit(P, "map"))
 		return ref_map((int)irp_int(P));
 	if (irp_lit(P, "fn"))
@@ -1043,6 +1058,7 @@ static void irp_insn(struct irp *P, int b)
 		in->arg[0] = irp_addr(P, &in->off);
 		break;
 	case IR_STORE:
+	case IR_XADD:
 		in->arg[0] = irp_addr(P, &in->off);
 		P->err |= !irp_lit(P, ",");
 		in->arg[1] = irp_ref(P);

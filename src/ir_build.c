@@ -1731,20 +1731,18 @@ static void probe_entry_gates(struct irb *b, struct sema_probe *sp)
 	if (b->exit_map >= 0 && !prov_has(sp->ap, PF_SPECIAL) &&
 	    sp->ap->prov != PROV_ITER) {
 		/* once exit() has been called the probes do nothing (a timer
-		   may fire again before the runtime stops it): the array
-		   lookup is inlined by the verifier, about 8 insns.  Not in
+		   may fire again before the runtime stops it): a load from
+		   the flag's map value, addressed directly (4 insns).  Not in
 		   an iterator: as bpftrace's, it visits every object even
 		   after exit() (`iter:task { printf(..); exit(); }` prints
 		   every task) */
-		int k = irb_slot_sized(b, 4, 4, "exit_key");
-		irb_store_int(b, ref_slot(k, 0), 0, 4, ref_imm(0), NULL);
-		int v = irb_call(b, BPF_FUNC_map_lookup_elem, NULL, 2,
-				 ref_map(b->exit_map), ref_slot(k, 0));
-		int chk = irb_new_block(b), go = irb_new_block(b);
-		irb_br(b, CC_EQ, ref_reg(v), ref_imm(0), go, chk);
-		irb_set_block(b, chk);
+		int v = irb_reg(b, NULL);
+		in = irb_emit(b, IR_MOV, NULL);
+		in->dst = v;
+		in->arg[0] = ref_mapval(b->exit_map, 0);
 		struct irval f = irb_load(b, ref_reg(v), 0, type_int(8, false),
 					  NULL);
+		int go = irb_new_block(b);
 		irb_br(b, CC_EQ, f.r, ref_imm(0), go, exit_block);
 		irb_set_block(b, go);
 	}
@@ -1863,7 +1861,7 @@ int ir_build(struct node *program, struct sema_result *sr, struct tt_prog *out)
 					    (uint32_t)(page > 0 ? page : 4096) };
 	out->ringbuf_map = irb_add_map(&b, rb);
 	struct tt_map lost = { .name = "lost", .kind = MAPK_LOST,
-			       .type = BPF_MAP_TYPE_PERCPU_ARRAY,
+			       .type = BPF_MAP_TYPE_ARRAY,
 			       .key_size = 4, .value_size = 8,
 			       .max_entries = 1 };
 	out->lost_map = irb_add_map(&b, lost);

@@ -79,7 +79,7 @@ static bool imm_allowed(const struct ir_insn *in, int i)
 	switch (in->op) {
 	case IR_LOAD: case IR_MEMZERO: case IR_MEMCPY:
 		return false;
-	case IR_STORE:
+	case IR_STORE: case IR_XADD:
 		return i == 1;
 	default:
 		return true;
@@ -204,7 +204,8 @@ static bool fold(struct ir_func *f)
 				in->t = t;
 				in->f = 0;
 			} else if (n == 2 && in->op != IR_BR && in->op != IR_SETCC &&
-				   in->op != IR_STORE && in->op != IR_MEMCPY &&
+				   in->op != IR_STORE && in->op != IR_XADD &&
+				   in->op != IR_MEMCPY &&
 				   in->op != IR_CALL) {
 				simplify(in);
 			}
@@ -354,8 +355,8 @@ static bool clean(struct ir_func *f)
 static bool pure(enum ir_op op)
 {
 	switch (op) {
-	case IR_STORE: case IR_MEMZERO: case IR_MEMCPY: case IR_CALL:
-	case IR_BR: case IR_JMP: case IR_RET:
+	case IR_STORE: case IR_XADD: case IR_MEMZERO: case IR_MEMCPY:
+	case IR_CALL: case IR_BR: case IR_JMP: case IR_RET:
 		return false;
 	default:
 		return true;

@@ -438,29 +438,19 @@ struct irval irb_load(struct irb *b, struct ref base, int off,
 
 /* ---- ring buffer ------------------------------------------------------------- */
 
-/* Adds `count` to this CPU's lost-records counter. */
+/* Adds `count` to the lost-records counter: an atomic add to the one value
+ * of the MAPK_LOST array, addressed directly (ld_imm64 of the map value:
+ * no lookup, no NULL test), so 4 instructions. */
 void irb_count_lost(struct irb *b, struct ref count, const struct srcloc *loc)
 {
-	struct tt_prog *p = b->prog;
-	int inc = irb_new_block(b), ok = irb_new_block(b);
-	int k = irb_slot_sized(b, 4, 4, "lost_key");
-	irb_store_int(b, ref_slot(k, 0), 0, 4, ref_imm(0), loc);
-	int ptr = irb_call(b, BPF_FUNC_map_lookup_elem, loc, 2,
-			   ref_map(p->lost_map), ref_slot(k, 0));
-	irb_br(b, CC_EQ, ref_reg(ptr), ref_imm(0), ok, inc);
-	irb_set_block(b, inc);
-	int v = irb_reg(b, NULL);
-	struct ir_insn *in = irb_emit(b, IR_LOAD, loc);
-	in->dst = v;
+	int ptr = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_MOV, loc);
+	in->dst = ptr;
+	in->arg[0] = ref_mapval(b->prog->lost_map, 0);
+	in = irb_emit(b, IR_XADD, loc);
 	in->arg[0] = ref_reg(ptr);
-	in->size = 8;
-	in = irb_emit(b, IR_ADD, loc);
-	in->dst = v;
-	in->arg[0] = ref_reg(v);
 	in->arg[1] = count;
-	irb_store_int(b, ref_reg(ptr), 0, 8, ref_reg(v), loc);
-	irb_jmp(b, ok);
-	irb_set_block(b, ok);
+	in->size = 8;
 }
 
 void irb_output(struct irb *b, int slot, int size, const struct srcloc *loc)
@@ -491,7 +481,8 @@ void irb_output(struct irb *b, int slot, int size, const struct srcloc *loc)
 		return;
 	}
 	/* a loop callback has no way out through build_probe: it counts
-	 * each lost record where it happens */
+	 * each lost record where it happens (a branch around an atomic add
+	 * to memory: the states after it differ in no register) */
 	int lost = irb_new_block(b), ok = irb_new_block(b);
 	irb_br(b, CC_EQ, ref_reg(e), ref_imm(0), ok, lost);
 	irb_set_block(b, lost);

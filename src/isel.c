@@ -265,6 +265,13 @@ void mir_format(struct strbuf *sb, const struct minsn *in, bool use_pc,
 		return;
 	case BPF_ST:
 	case BPF_STX:
+		if (BPF_MODE(in->code) == BPF_ATOMIC) { /* BPF_ADD only */
+			sb_puts(sb, "lock ");
+			fmt_mem(sb, in, in->dst);
+			sb_puts(sb, " += ");
+			fmt_reg(sb, in->src, false);
+			return;
+		}
 		fmt_mem(sb, in, in->dst);
 		sb_puts(sb, " = ");
 		if (cls == BPF_STX)
@@ -276,6 +283,9 @@ void mir_format(struct strbuf *sb, const struct minsn *in, bool use_pc,
 		fmt_reg(sb, in->dst, false);
 		if (in->pseudo == BPF_PSEUDO_MAP_FD)
 			sb_printf(sb, " = map[%lld] ll", (long long)in->imm);
+		else if (in->pseudo == BPF_PSEUDO_MAP_VALUE)
+			sb_printf(sb, " = map_value[%d]%+d ll",
+				  (int)(uint32_t)in->imm, (int)(in->imm >> 32));
 		else if (in->pseudo == BPF_PSEUDO_FUNC && use_pc)
 			sb_printf(sb, " = func pc%+lld ll", (long long)in->imm);
 		else if (in->pseudo == BPF_PSEUDO_FUNC)
@@ -443,6 +453,13 @@ static void ref_to_reg(struct isel *S, int d, const struct ref *r)
 		emit(S, (struct minsn){ .code = BPF_LD | BPF_DW | BPF_IMM,
 					.pseudo = BPF_PSEUDO_FUNC, .dst = d,
 					.src = -1, .imm = r->func });
+		break;
+	case REF_MAPVAL: /* imm: the map in the low half, off in the high */
+		emit(S, (struct minsn){ .code = BPF_LD | BPF_DW | BPF_IMM,
+					.pseudo = BPF_PSEUDO_MAP_VALUE, .dst = d,
+					.src = -1,
+					.imm = (int64_t)(((uint64_t)(uint32_t)r->off << 32) |
+							 (uint32_t)r->map) });
 		break;
 	case REF_KSYM:
 		emit(S, (struct minsn){ .code = BPF_LD | BPF_DW | BPF_IMM,
@@ -868,6 +885,12 @@ static void sel_mem(struct isel *S, const struct ir_insn *in)
 						.off = (int16_t)off });
 		break;
 	}
+	case IR_XADD:
+		addr_of(S, &in->arg[0], in->off, in->size, &base, &off);
+		emit(S, (struct minsn){ .code = BPF_STX | BPF_ATOMIC | bpf_size(in->size),
+					.dst = base, .src = ref_reg_or_tmp(S, &in->arg[1]),
+					.off = (int16_t)off, .imm = BPF_ADD });
+		break;
 	case IR_MEMZERO:
 		addr_of(S, &in->arg[0], in->off, in->size, &base, &off);
 		for (int done = 0; done < in->size;) {
@@ -958,7 +981,8 @@ static void sel_insn(struct isel *S, const struct ir_insn *in)
 	case IR_SETCC:
 		sel_setcc(S, in);
 		break;
-	case IR_LOAD: case IR_STORE: case IR_MEMZERO: case IR_MEMCPY:
+	case IR_LOAD: case IR_STORE: case IR_XADD: case IR_MEMZERO:
+	case IR_MEMCPY:
 		sel_mem(S, in);
 		break;
 	case IR_CALL:

@@ -362,7 +362,8 @@ static bool exit_called(const struct tt_prog *p, int64_t *code)
 	return false;
 }
 
-/* Sum of the per-CPU lost-record counter; reports what is new. */
+/* The lost-record counter (one u64 the probes add to atomically);
+ * reports what is new. */
 static void check_lost(struct run *r)
 {
 	const struct tt_prog *p = r->p;
@@ -370,20 +371,11 @@ static void check_lost(struct run *r)
 	if (p->lost_map < 0 || p->lost_map >= p->maps.n)
 		return;
 	const struct tt_map *m = &p->maps.v[p->lost_map];
-	int ncpus = libbpf_num_possible_cpus();
-	uint32_t stride = (m->value_size + 7) & ~7u;
-	if (ncpus < 1 || m->fd < 0 || stride < 8)
-		return;
-	uint8_t *v = xcalloc(ncpus, stride);
 	uint32_t zero = 0;
 	uint64_t total = 0;
-	if (bpf_map_lookup_elem(m->fd, &zero, v) == 0)
-		for (int i = 0; i < ncpus; i++) {
-			uint64_t c;
-			memcpy(&c, v + (size_t)i * stride, 8);
-			total += c;
-		}
-	free(v);
+	if (m->fd < 0 || m->value_size != sizeof(total) ||
+	    bpf_map_lookup_elem(m->fd, &zero, &total) < 0)
+		return;
 	if (total > r->lost) {
 		struct strbuf sb = { 0 };
 		out_lost(&sb, total - r->lost, r->json);

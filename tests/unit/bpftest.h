@@ -64,7 +64,8 @@ static inline int load(const struct bpf_code *code, const int *map_fds)
 	memcpy(insns, code->insns, code->ninsns * sizeof(*insns));
 	for (int i = 0; i < code->ninsns; i++)
 		if (insns[i].code == (BPF_LD | BPF_DW | BPF_IMM)) {
-			if (insns[i].src_reg == BPF_PSEUDO_MAP_FD)
+			if (insns[i].src_reg == BPF_PSEUDO_MAP_FD ||
+			    insns[i].src_reg == BPF_PSEUDO_MAP_VALUE)
 				insns[i].imm = map_fds[insns[i].imm];
 			i++;
 		}

@@ -88,6 +88,7 @@ static const char *map_type_name(uint32_t t)
 	switch (t) {
 	case BPF_MAP_TYPE_HASH: return "hash";
 	case BPF_MAP_TYPE_PERCPU_HASH: return "percpu_hash";
+	case BPF_MAP_TYPE_ARRAY: return "array";
 	case BPF_MAP_TYPE_PERCPU_ARRAY: return "percpu_array";
 	case BPF_MAP_TYPE_RINGBUF: return "ringbuf";
 	default: return "other";

@@ -527,6 +527,16 @@ static const struct isel_case mem_cases[] = {
 	  .wide = true, .spills = -1, .map_value = 16,
 	  .runs = { RUN((X1 & 0xffff) | 0xffULL << 24, X1),
 		    RUN((X2 & 0xffff) | 0xffULL << 24, X2) } },
+	{ "a map value addressed directly, atomic adds of a register and a constant",
+	  "func t\nb0:\n  %0 = ctx\n  %1 = load8 %0+0\n  %2 = mov mapval0+8\n"
+	  "  store8 %2+0, 5\n  xadd8 %2+0, %1\n  xadd8 %2+0, 7\n"
+	  "  %3 = load8 %2+0\n" W,
+	  "func t stack 0\n.b0:\n  %0 = r1\n  %1 = *(u64 *)(%0 +0)\n"
+	  "  %2 = map_value[0]+8 ll\n  *(u64 *)(%2 +0) = 5\n"
+	  "  lock *(u64 *)(%2 +0) += %1\n  t0 = 7\n"
+	  "  lock *(u64 *)(%2 +0) += t0\n  %3 = *(u64 *)(%2 +0)\n" MW,
+	  .wide = true, .spills = -1, .map_value = 16,
+	  .runs = { RUN(X1 + 12, X1), RUN(X2 + 12, X2) } },
 	/* scratch slots are addressed from the scratch base; a displacement
 	 * past 16 bits goes into a base register */
 	{ "scratch slots, a displacement over 32767",

@@ -171,16 +171,8 @@ tracepoint:syscalls:sys_exit_openat:
  105: (85) call ringbuf_output#130
  106: (77) r0 >>= 63
  107: (0f) r8 += r0
- 108: (15) if r8 == 0 goto pc+7
- 109: (62) *(u32 *)(r10 -4) = 0
- 110: (18) r1 = map[3] ll
- 112: (bf) r2 = r10
- 113: (07) r2 += -4
- 114: (85) call map_lookup_elem#1
- 115: (55) if r0 != 0 goto pc+2
- 116: (b7) r0 = 0
- 117: (95) exit
- 118: (79) r1 = *(u64 *)(r0 +0)
- 119: (0f) r1 += r8
- 120: (7b) *(u64 *)(r0 +0) = r1
- 121: (05) goto pc-6
+ 108: (15) if r8 == 0 goto pc+3
+ 109: (18) r1 = map_value[3]+0 ll
+ 111: (db) lock *(u64 *)(r1 +0) += r8
+ 112: (b7) r0 = 0
+ 113: (95) exit
