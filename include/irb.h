@@ -156,13 +156,16 @@ int irb_map_index(struct irb *b, struct node *map);
 /* The number of keys in map `map` (a tt_prog index), counted by a
  * bpf_for_each_map_elem callback (a subprogram of the current function). */
 struct irval irb_map_len(struct irb *b, int map, const struct srcloc *loc);
-/* map_update_elem(map, key, value, BPF_ANY); a failure (map full) is
- * reported once when the probe ends. */
+/* map_update_elem(map, key, value, BPF_ANY); a failure (map full) changes
+ * the probe's "Map full" counter, which the runtime reports. */
 void irb_map_update(struct irb *b, int map, struct ref key, struct ref value,
 		    const struct srcloc *loc);
-/* A map update of the current function failed when err != 0: the probe
- * warns "Map full" once on its way out (loc: the update, NULL to keep
- * the first one seen); in a subprogram, its ops' map_err. */
+/* A map update of the current function failed when err != 0: err is
+ * added to the probe's "Map full" counter (one u64 of the internal
+ * "mapfull" array, addressed directly) and the runtime warns when it
+ * changes (loc:
+ * the update, NULL to keep the first one seen); in a subprogram, its
+ * ops' map_err. */
 void irb_map_err(struct irb *b, struct ref err, const struct srcloc *loc);
 
 /* ---- variables and loop targets ----------------------------------------- */

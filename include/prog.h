@@ -96,6 +96,12 @@ struct tt_action {
 				      none); payload starts at byte 8 */
 	int map;                   /* ACT_PRINT_MAP, CLEAR, ZERO */
 	struct srcloc loc;
+	int counter;               /* ACT_WARNF of a failed map update: 1 +
+				      the index of the u64 the probe adds
+				      each failure's error to in the
+				      internal "mapfull" array (runtime.c
+				      warns when it changed); 0: sent as a
+				      record */
 	bool after_exit;           /* shown even after exit(): tinytrace's own
 				      warnings, sent at the end of a probe
 				      for a failure that came before its

@@ -1645,29 +1645,10 @@ static void prune_unreachable(struct ir_func *f)
 	free(stack);
 }
 
-/* The probe's way out, at the exit block: the "Map full" warning and the
- * lost-records count when they were needed. */
+/* The probe's way out, at the exit block: the lost-records count when it
+ * was needed. */
 static void probe_exit_path(struct irb *b)
 {
-	struct tt_prog *p = b->prog;
-	if (b->map_err >= 0) {
-		/* a map update failed: "WARNING: Map full; can't update
-		 * element" (bpftrace's words), once per run of the probe */
-		int warn = irb_new_block(b), ret = irb_new_block(b);
-		irb_br(b, CC_EQ, ref_reg(b->map_err), ref_imm(0), ret, warn);
-		irb_set_block(b, warn);
-		int id = irb_action(b, ACT_WARNF, "Map full; can't update element",
-				    NULL, -1, &b->map_err_loc);
-		b->prog->actions.v[id].after_exit = true;
-		int s = irb_slot_sized(b, 8, 8, tt_sprintf("warnf#%d", id));
-		irb_store_int(b, ref_slot(s, 0), 0, 8, ref_imm(id), NULL);
-		/* a warning lost to a full ring buffer is not counted */
-		irb_call(b, BPF_FUNC_ringbuf_output, NULL, 4,
-			 ref_map(p->ringbuf_map), ref_slot(s, 0), ref_imm(8),
-			 ref_imm(0));
-		irb_jmp(b, ret);
-		irb_set_block(b, ret);
-	}
 	if (b->lost >= 0) {
 		int add = irb_new_block(b), ret = irb_new_block(b);
 		irb_br(b, CC_EQ, ref_reg(b->lost), ref_imm(0), ret, add);
@@ -1784,11 +1765,6 @@ static void build_probe(struct irb *b, struct sema_probe *sp)
 
 	/* entry: ctx, then the scratch base when big slots are used */
 	b->cur = b->entry;
-	if (b->map_err >= 0) {
-		in = irb_emit(b, IR_MOV, NULL);
-		in->dst = b->map_err;
-		in->arg[0] = ref_imm(0);
-	}
 	if (b->lost >= 0) {
 		in = irb_emit(b, IR_MOV, NULL);
 		in->dst = b->lost;

@@ -507,9 +507,8 @@ struct var_home *irb_var_home(struct irb *b, struct sema_var *v)
 	return &b->vars.v[b->vars.n - 1];
 }
 
-/* map_update_elem(map, key, value, BPF_ANY).  A failure (a full map) is
- * remembered in one register (OR of the results: one instruction per
- * update) and reported once when the probe ends (see build_probe). */
+/* map_update_elem(map, key, value, BPF_ANY); a failure counts (see
+ * irb_map_err). */
 void irb_map_update(struct irb *b, int map, struct ref key, struct ref value,
 		    const struct srcloc *loc)
 {
@@ -528,12 +527,33 @@ void irb_map_err(struct irb *b, struct ref err, const struct srcloc *loc)
 		b->sub->ops->map_err(b, b->sub->data, err);
 		return;
 	}
-	if (b->map_err < 0)
-		b->map_err = irb_reg(b, "map_err");
-	struct ir_insn *in = irb_emit(b, IR_OR, loc);
-	in->dst = b->map_err;
-	in->arg[0] = ref_reg(b->map_err);
+	struct tt_prog *p = b->prog;
+	int m = irb_internal_map(b, "mapfull", BPF_MAP_TYPE_ARRAY, 4, 8, 1);
+	if (b->map_err < 0) {
+		/* the probe's counter and its warning, at its first update */
+		b->map_err = b->nwarn++;
+		p->maps.v[m].value_size = 8 * (uint32_t)b->nwarn;
+		int id = irb_action(b, ACT_WARNF, "Map full; can't update element",
+				    NULL, -1, &b->map_err_loc);
+		p->actions.v[id].counter = b->map_err + 1;
+	}
+	/* a failure adds err (not 0: -errno, or an OR of those) to the
+	 * counter, addressed directly, so it changes with every failure;
+	 * a branch around a write to memory: the verifier's states after
+	 * it differ in no register and are pruned at the join */
+	int add = irb_new_block(b), ok = irb_new_block(b);
+	irb_br(b, CC_EQ, err, ref_imm(0), ok, add);
+	irb_set_block(b, add);
+	int ptr = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_MOV, loc);
+	in->dst = ptr;
+	in->arg[0] = ref_mapval(m, 8 * b->map_err);
+	in = irb_emit(b, IR_XADD, loc);
+	in->arg[0] = ref_reg(ptr);
 	in->arg[1] = err;
+	in->size = 8;
+	irb_jmp(b, ok);
+	irb_set_block(b, ok);
 }
 
 /* Writes the bytes of a string literal at dst+off, NUL-padded (and

@@ -24,7 +24,9 @@ struct irb {
 	int exit_block;             /* the probe's one way out (build_probe) */
 	int lost;                   /* register counting lost records, -1 */
 	int ret_val;                /* a test: probe's `return N` value, -1 */
-	int map_err;                /* register OR-ing map update results, -1 */
+	int map_err;                /* this probe's "Map full" counter (its
+				       index in the "mapfull" array), -1 */
+	int nwarn;                  /* "Map full" counters so far */
 	struct srcloc map_err_loc;  /* the first map update */
 	bool map_err_set;           /* map_err_loc is set */
 	bool uses_scratch;

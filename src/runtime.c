@@ -73,6 +73,7 @@ struct run {
 	bool draining;    /* probes stopped: empty the ring buffer */
 	int exit_code;
 	uint64_t lost;    /* already reported */
+	uint64_t *full;   /* "Map full" counters already reported */
 	bool warned_unsupported;
 	int errors;       /* errorf() records handled (--test) */
 	bool out_failed;  /* writing the output failed (said once) */
@@ -382,6 +383,37 @@ static void check_lost(struct run *r)
 		r->lost = total;
 		write_sb(&sb);
 	}
+}
+
+/* The probes' "Map full" counters (the internal "mapfull" array, one u64
+ * per probe that updates maps, which each failure's error is added to:
+ * irb_map_err): one warning for each that changed since the last look,
+ * at the update it names. */
+static void check_map_full(struct run *r)
+{
+	const struct tt_prog *p = r->p;
+	const struct tt_map *m = NULL;
+	for (int i = 0; i < p->maps.n && !m; i++)
+		if (p->maps.v[i].kind == MAPK_INTERNAL && p->maps.v[i].fd >= 0 &&
+		    !strcmp(p->maps.v[i].name, "mapfull"))
+			m = &p->maps.v[i];
+	if (!m)
+		return;
+	uint32_t n = m->value_size / 8, zero = 0;
+	uint64_t *v = xcalloc(n, 8);
+	if (!r->full)
+		r->full = xcalloc(n, 8);
+	if (bpf_map_lookup_elem(m->fd, &zero, v) == 0)
+		for (int i = 0; i < p->actions.n; i++) {
+			const struct tt_action *a = &p->actions.v[i];
+			uint32_t k = (uint32_t)a->counter - 1;
+			if (a->kind != ACT_WARNF || !a->counter || k >= n ||
+			    v[k] == r->full[k])
+				continue;
+			r->full[k] = v[k];
+			fmt_action(a, NULL, 0, &p->cfg, r->json);
+		}
+	free(v);
 }
 
 /* ---- -c CMD: a child started once the probes are attached ---------------- */
@@ -928,6 +960,7 @@ static int run_loop(struct run *r, struct ring_buffer *rb,
 			status = 1;
 		}
 		check_lost(r);
+		check_map_full(r);
 		/* exit() whose record is behind others, or lost: stop; the
 		   drain below shows what came before it */
 		if (exit_called(p, &exit_code))
@@ -957,6 +990,7 @@ static int run_finish(struct run *r, struct ring_buffer *rb,
 		status = 1;
 	/* after the last record: every lost one is in the counter */
 	check_lost(r);
+	check_map_full(r);
 	if (p->cfg.print_maps_on_exit)
 		print_maps(r);
 	if (!flush_output(r) && out_errno != EPIPE)
@@ -1058,6 +1092,7 @@ out:
 	detach_all(p);
 	child_reap(&child);
 	ring_buffer__free(rb);
+	free(r.full);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGPIPE, &old_pipe, NULL);

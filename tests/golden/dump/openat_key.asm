@@ -1,76 +1,71 @@
 tracepoint:syscalls:sys_enter_openat:
 ; tracepoint:syscalls:sys_enter_openat { $key = str(args.filename); @keymap[tid] = $key; @t[tid, $key] = nsecs; }
    0: (bf) r7 = r1
-   1: (b7) r8 = 0
-   2: (62) *(u32 *)(r10 -4) = 0
-   3: (18) r1 = map[4] ll
-   5: (bf) r2 = r10
-   6: (07) r2 += -4
-   7: (85) call map_lookup_elem#1
-   8: (bf) r6 = r0
-   9: (15) if r6 == 0 goto pc+50
-  10: (79) r7 = *(u64 *)(r7 +24)
-  11: (bf) r1 = r6
-  12: (07) r1 += 1032
-  13: (b7) r2 = 1024
-  14: (b7) r3 = 0
-  15: (85) call probe_read_kernel#113
-  16: (bf) r1 = r6
-  17: (07) r1 += 1032
-  18: (b7) r2 = 1024
-  19: (bf) r3 = r7
-  20: (85) call probe_read_user_str#114
-  21: (55) if r0 != 1024 goto pc+6
-  22: (07) r7 += 1023
-  23: (bf) r1 = r6
-  24: (07) r1 += 2055
-  25: (b7) r2 = 1
-  26: (bf) r3 = r7
-  27: (85) call probe_read_user#112
-  28: (85) call get_current_pid_tgid#14
-  29: (bc) w1 = w0
-  30: (63) *(u32 *)(r10 -4) = r1
-  31: (18) r1 = map[0] ll
-  33: (bf) r2 = r10
-  34: (07) r2 += -4
-  35: (bf) r3 = r6
-  36: (07) r3 += 1032
-  37: (b7) r4 = 0
-  38: (85) call map_update_elem#2
-  39: (4f) r8 |= r0
-  40: (85) call ktime_get_boot_ns#125
-  41: (bf) r7 = r0
-  42: (85) call get_current_pid_tgid#14
-  43: (bc) w1 = w0
-  44: (63) *(u32 *)(r6 +0) = r1
-  45: (bf) r1 = r6
-  46: (07) r1 += 4
-  47: (b7) r2 = 1024
-  48: (bf) r3 = r6
-  49: (07) r3 += 1032
-  50: (85) call probe_read_kernel#113
-  51: (7b) *(u64 *)(r10 -8) = r7
-  52: (18) r1 = map[1] ll
-  54: (bf) r2 = r6
-  55: (bf) r3 = r10
-  56: (07) r3 += -8
-  57: (b7) r4 = 0
-  58: (85) call map_update_elem#2
-  59: (4f) r8 |= r0
-  60: (15) if r8 == 0 goto pc+8
-  61: (7a) *(u64 *)(r10 -8) = 0
-  62: (18) r1 = map[2] ll
-  64: (bf) r2 = r10
-  65: (07) r2 += -8
-  66: (b7) r3 = 8
-  67: (b7) r4 = 0
-  68: (85) call ringbuf_output#130
-  69: (b7) r0 = 0
-  70: (95) exit
+   1: (62) *(u32 *)(r10 -4) = 0
+   2: (18) r1 = map[5] ll
+   4: (bf) r2 = r10
+   5: (07) r2 += -4
+   6: (85) call map_lookup_elem#1
+   7: (bf) r6 = r0
+   8: (15) if r6 == 0 goto pc+56
+   9: (79) r7 = *(u64 *)(r7 +24)
+  10: (bf) r1 = r6
+  11: (07) r1 += 1032
+  12: (b7) r2 = 1024
+  13: (b7) r3 = 0
+  14: (85) call probe_read_kernel#113
+  15: (bf) r1 = r6
+  16: (07) r1 += 1032
+  17: (b7) r2 = 1024
+  18: (bf) r3 = r7
+  19: (85) call probe_read_user_str#114
+  20: (55) if r0 != 1024 goto pc+6
+  21: (07) r7 += 1023
+  22: (bf) r1 = r6
+  23: (07) r1 += 2055
+  24: (b7) r2 = 1
+  25: (bf) r3 = r7
+  26: (85) call probe_read_user#112
+  27: (85) call get_current_pid_tgid#14
+  28: (bc) w1 = w0
+  29: (63) *(u32 *)(r10 -4) = r1
+  30: (18) r1 = map[0] ll
+  32: (bf) r2 = r10
+  33: (07) r2 += -4
+  34: (bf) r3 = r6
+  35: (07) r3 += 1032
+  36: (b7) r4 = 0
+  37: (85) call map_update_elem#2
+  38: (15) if r0 == 0 goto pc+3
+  39: (18) r1 = map_value[4]+0 ll
+  41: (db) lock *(u64 *)(r1 +0) += r0
+  42: (85) call ktime_get_boot_ns#125
+  43: (bf) r7 = r0
+  44: (85) call get_current_pid_tgid#14
+  45: (bc) w1 = w0
+  46: (63) *(u32 *)(r6 +0) = r1
+  47: (bf) r1 = r6
+  48: (07) r1 += 4
+  49: (b7) r2 = 1024
+  50: (bf) r3 = r6
+  51: (07) r3 += 1032
+  52: (85) call probe_read_kernel#113
+  53: (7b) *(u64 *)(r10 -8) = r7
+  54: (18) r1 = map[1] ll
+  56: (bf) r2 = r6
+  57: (bf) r3 = r10
+  58: (07) r3 += -8
+  59: (b7) r4 = 0
+  60: (85) call map_update_elem#2
+  61: (15) if r0 == 0 goto pc+3
+  62: (18) r1 = map_value[4]+0 ll
+  64: (db) lock *(u64 *)(r1 +0) += r0
+  65: (b7) r0 = 0
+  66: (95) exit
 tracepoint:syscalls:sys_exit_openat:
    0: (b7) r8 = 0
    1: (62) *(u32 *)(r10 -4) = 0
-   2: (18) r1 = map[4] ll
+   2: (18) r1 = map[5] ll
    4: (bf) r2 = r10
    5: (07) r2 += -4
    6: (85) call map_lookup_elem#1
