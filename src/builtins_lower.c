@@ -161,6 +161,11 @@ static struct irval lo_comm(struct irb *b, struct node *n, struct node *m)
 	if (n->args.n)
 		return lo_comm_of(b, n);
 	struct ref s = irb_result(b, n, "comm");
+	/* older kernels (Debian 12's 6.1) copy the name with strscpy(),
+	 * not strscpy_pad(): the bytes after its NUL would be whatever the
+	 * stack held, and a map keyed on comm would hold one key per
+	 * process instead of one per name */
+	irb_zero(b, s, 0, 16, &n->loc);
 	irb_call(b, BPF_FUNC_get_current_comm, &n->loc, 2, s, ref_imm(16));
 	struct irval v = { n->type, s };
 	return v;
