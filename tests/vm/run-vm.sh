@@ -53,6 +53,13 @@ if [ -n "${TT_VM_TOOLS:-}" ]; then
 	cp -r "$TT_VM_TOOLS" "$root/tools" || exit 1
 	cp "$TT_VM_TOOLS_SH" "$root/tools.sh" || exit 1
 fi
+# examples/ (TT_VM_EXAMPLES, at /examples, with the cases table
+# TT_VM_EXAMPLES_CASES) and the cases that run them (TT_VM_EXAMPLES_SH)
+if [ -n "${TT_VM_EXAMPLES:-}" ]; then
+	mkdir -p "$root/examples"
+	cp "$TT_VM_EXAMPLES"/*.bt "$TT_VM_EXAMPLES_CASES" "$root/examples/" || exit 1
+	cp "$TT_VM_EXAMPLES_SH" "$root/examples.sh" || exit 1
+fi
 cp "$script" "$root/test.sh"
 cat > "$root/init" <<'INIT'
 #!/bin/sh

@@ -137,6 +137,14 @@ else
 	echo "run.sh: no bpftrace tools in $tools: the VM skips them"
 fi
 
+# The scripts of examples/ that need this VM (tests/vm/examples.sh runs
+# the rows of tests/examples/cases marked vm)
+if [ -f "$srcdir/tests/examples/cases" ]; then
+	export TT_VM_EXAMPLES="$srcdir/examples" \
+		TT_VM_EXAMPLES_CASES="$srcdir/tests/examples/cases" \
+		TT_VM_EXAMPLES_SH="$vmdir/examples.sh"
+fi
+
 echo "VM: $kernel, tinytrace: $bin ($(wc -c < "$bin") bytes)"
 start=$(date +%s)
 sh "$vmdir/run-vm.sh" "$bin" "$tmp/tests.sh" "${TT_VM_TIMEOUT:-900}"

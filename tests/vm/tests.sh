@@ -48,6 +48,10 @@ t kprobe_args_predicate \
 t kprobe_map \
 	'kprobe:vfs_read /comm == "dd"/ { @reads[arg2] = count(); }' "$DD" \
 	'@reads\[123\]: 1'
+# comm is zero-filled before bpf_get_current_comm: 6.1's helper does not
+# pad the name, and three cats made three @[cat] keys
+c comm_key_zero_filled 'tinytrace -e "tracepoint:sched:sched_process_exit /comm == \"cat\"/ { @[comm] = count(); }" & sleep 3; for i in 1 2 3; do cat /proc/version >/dev/null; done; sleep 0.5; kill -INT $!; wait' \
+	'@\[cat\]: 3'
 t kretprobe_retval \
 	'kretprobe:vfs_read /comm == "dd" && retval == 7/ { printf("ret=%d %s\n", retval, probe); exit(); }' \
 	"$DD7" 'ret=7 kretprobe:vfs_read'
@@ -190,5 +194,7 @@ t unwatch_after_first_hit 'watchpoint:0x10000000:1:w { @n = count(); unwatch(0x1
 
 # bpftrace's kprobe/kfunc tools (tools.sh, when run.sh put it in the VM)
 [ -f /tools.sh ] && . /tools.sh
+# the scripts of examples/ that need this kernel (examples.sh)
+[ -f /examples.sh ] && . /examples.sh
 
 finish
