@@ -108,9 +108,9 @@ def run_case(case):
                                  stderr=err, stdin=subprocess.DEVNULL)
         deadline = time.time() + 20 * SCALE
         while time.time() < deadline and p.poll() is None:
-            with open(err_path) as f:
-                if "Attached" in f.read():
-                    break
+            with open(err_path) as f, open(out_path) as g:
+                if "Attached" in f.read() or '"attached_probes"' in g.read():
+                    break   # the message, or its JSON record (-f json)
             time.sleep(0.05)
         if p.poll() is None and case.workload:
             env = dict(os.environ, TT_PID=str(p.pid), WORK=WORK)
@@ -118,7 +118,8 @@ def run_case(case):
                 subprocess.run(["sh", "-c", case.workload], env=env,
                                stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, timeout=30 * SCALE)
-            time.sleep(1.2)     # interval:s:1 scripts print once
+            with open(script) as f:     # interval:s:1 ones print once
+                time.sleep(1.2 if "interval:" in f.read() else 0.3)
         elif p.poll() is None:
             try:                # it may end by itself (iterators, bench)
                 p.wait(timeout=2 * SCALE)
