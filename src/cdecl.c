@@ -1243,7 +1243,7 @@ static void define(const char *name, const char *body)
 
 /* ---- header files ------------------------------------------------------
  * #include searches as clang does: "NAME" first in the including file's
- * directory (the current one for -e and stdin), then for both forms the
+ * directory, then the current one, then for both forms the
  * -I directories in order, CPATH's and C_INCLUDE_PATH's (colon lists, an
  * empty entry is the current directory), then the system's.  A header
  * found outside the system directories is the script's own: its
@@ -1316,7 +1316,9 @@ static const char *find_user_header(const char *name, bool quoted,
 		const char *f = from && from->src ? from->src->name : NULL;
 		const char *slash = f ? strrchr(f, '/') : NULL;
 		p = slash ? try_dir(f, slash > f ? (size_t)(slash - f) : 1, name)
-			  : try_dir("", 0, name);
+			  : NULL;
+		if (!p) /* bpftrace's definitions.h: the current directory */
+			p = try_dir("", 0, name);
 	}
 	for (int i = 0; !p && i < include_dirs.n; i++) {
 		const char *d = include_dirs.v[i];
