@@ -294,8 +294,8 @@ int loader_func_info(const struct bpf_code *code, struct bpf_func_info **infop)
 
 /* The verifier log's size: config log_size / BPFTRACE_LOG_SIZE (bpftrace's
  * default, 1000000 bytes), at most the kernel's limit.  *fixed: the user
- * chose it, so a log that does not fit is an error (as in bpftrace)
- * rather than a reason to retry with a bigger buffer. */
+ * chose it, so with -v a log that does not fit is an error (as in
+ * bpftrace) rather than a reason to load again without the log. */
 static uint32_t log_size(const struct tt_prog *p, bool *fixed)
 {
 	const char *env = getenv("BPFTRACE_LOG_SIZE");
@@ -325,36 +325,29 @@ static const char *prog_label(const struct tt_probe *pr, char *buf,
 }
 
 /* bpf_prog_load with the verifier's log (level 1) in a buffer of
- * log_size bytes; a log that does not fit (ENOSPC) doubles the buffer,
- * up to the kernel's limit, unless the user fixed the size.  The log is
- * left in *logp (the caller frees it).  The fd, or -1 with errno set. */
+ * log_size bytes, left in *logp (the caller frees it).  *fixed: the user
+ * chose the size.  The fd, or -1 with errno set (ENOSPC: the log did not
+ * fit, which the kernel also says of a program it rejects). */
 static int load_logged(const struct tt_prog *p, uint32_t type,
 		       const char *name, const struct bpf_insn *insns,
 		       int ninsns, struct bpf_prog_load_opts *opts,
-		       char **logp, uint32_t *sizep)
+		       char **logp, uint32_t *sizep, bool *fixed)
 {
-	bool fixed;
-	uint32_t sz = log_size(p, &fixed);
-	for (;;) {
-		char *log = xmalloc(sz);
-		log[0] = '\0';
-		opts->log_buf = log;
-		opts->log_size = sz;
-		opts->log_level = 1;
-		int fd = bpf_prog_load(type, name, "GPL", insns, ninsns, opts);
-		int e = errno;
-		if (fd >= 0 || e != ENOSPC || fixed || sz >= LOG_SIZE_MAX) {
-			opts->log_buf = NULL;
-			opts->log_size = 0;
-			opts->log_level = 0;
-			*logp = log;
-			*sizep = sz;
-			errno = e;
-			return fd;
-		}
-		free(log);
-		sz = sz > LOG_SIZE_MAX / 2 ? LOG_SIZE_MAX : sz * 2;
-	}
+	uint32_t sz = log_size(p, fixed);
+	char *log = xmalloc(sz);
+	log[0] = '\0';
+	opts->log_buf = log;
+	opts->log_size = sz;
+	opts->log_level = 1;
+	int fd = bpf_prog_load(type, name, "GPL", insns, ninsns, opts);
+	int e = errno;
+	opts->log_buf = NULL;
+	opts->log_size = 0;
+	opts->log_level = 0;
+	*logp = log;
+	*sizep = sz;
+	errno = e;
+	return fd;
 }
 
 /* -v: what bpftrace prints after loading a program. */
@@ -432,8 +425,11 @@ static int load_probe(struct tt_prog *p, struct tt_probe *pr)
 		opts.func_info_cnt = pr->code.nfuncs;
 		opts.func_info_rec_size = sizeof(*finfo);
 	}
-	/* -v: always with the verifier's log, as bpftrace; else without,
-	   and once more with it when the verifier says no */
+	/* -v: with the verifier's log, as bpftrace; a log too big for a
+	   size the user did not fix is no failure: the program loads
+	   again without it (a rejected one's reason is at the log's end,
+	   which the kernel keeps).  Else without the log, and once more
+	   with it when the verifier says no. */
 	fd = p->cfg.verbose ? -1 : bpf_prog_load(type, name, "GPL", insns,
 						  pr->code.ninsns, &opts);
 	if (p->cfg.verbose ||
@@ -442,13 +438,20 @@ static int load_probe(struct tt_prog *p, struct tt_probe *pr)
 		int first = errno;
 		char *log;
 		uint32_t sz;
+		bool fixed;
 		fd = load_logged(p, type, name, insns, pr->code.ninsns, &opts,
-				 &log, &sz);
+				 &log, &sz, &fixed);
+		if (fd < 0 && errno == ENOSPC && p->cfg.verbose && !fixed) {
+			fd = bpf_prog_load(type, name, "GPL", insns,
+					   pr->code.ninsns, &opts);
+			first = errno;
+		}
 		if (fd < 0) {
-			int e = p->cfg.verbose ? errno : first;
-			report_load_failure(p, pr, log, sz, errno == ENOSPC
-							    ? ENOSPC : e);
-			errno = e;
+			bool trimmed = errno == ENOSPC && p->cfg.verbose && fixed;
+			int e = p->cfg.verbose && !trimmed ? errno : first;
+			report_load_failure(p, pr, log, sz,
+					    trimmed ? ENOSPC : e);
+			errno = trimmed ? ENOSPC : e;
 		}
 		free(log);
 	} else if (fd < 0) {
