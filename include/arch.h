@@ -8,8 +8,8 @@
  * func, uaddr, uprobe `args`), reg()'s register names, the register names
  * of USDT argument specs, how usermode reads the privilege level, the
  * instruction size (uprobe offsets), the syscall table (__NR_*, syscall
- * names), the open(2) flags that differ, the predefined macro and where
- * the shared libraries live.
+ * names), the open(2) flags that differ, whether plain char is signed,
+ * the predefined macro and where the shared libraries live.
  *
  * The offsets are those of the struct a BPF_PROG_TYPE_KPROBE program
  * (and perf_event's bpf_perf_event_data) sees: struct pt_regs on x86-64,
@@ -64,6 +64,8 @@ struct arch {
 				    libraries */
 	const char *lib_dirs[2]; /* the multiarch library directories */
 	bool watch_read;         /* hardware watchpoints can be read-only */
+	bool char_signed;        /* plain `char` is signed (x86-64; the
+				    aarch64 ABI makes it unsigned) */
 };
 
 /* The architecture in use: the one tinytrace was built for, unless a

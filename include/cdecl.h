@@ -15,7 +15,7 @@
  *
  * What a written type becomes:
  *   - char/short/int/long/long long, signed/unsigned: TY_INT of the x86-64
- *     size; plain `char` is int8; _Bool/bool: TY_BOOL; void: TY_VOID;
+ *     size; plain `char` is int8 (uint8 on aarch64, whose ABI says so); _Bool/bool: TY_BOOL; void: TY_VOID;
  *     float/double: uint8[4]/uint8[8] (no floats in bpftrace).
  *   - bpftrace names int8..int64, uint8..uint64; fixed-width names u8..u64,
  *     s8..s64, __u8..__s64, uint8_t..int64_t; size_t, ssize_t, pid_t ...

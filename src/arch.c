@@ -92,6 +92,7 @@ static const struct arch arch_x86_64 = {
 	.ldcache_flags = 0x0303, /* FLAG_ELF_LIBC6 | FLAG_X8664_LIB64 */
 	.lib_dirs = { "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu" },
 	.watch_read = false,
+	.char_signed = true,
 };
 
 /* ---- aarch64 ------------------------------------------------------------ */
@@ -156,6 +157,7 @@ static const struct arch arch_aarch64 = {
 	.ldcache_flags = 0x0a03, /* FLAG_ELF_LIBC6 | FLAG_AARCH64_LIB64 */
 	.lib_dirs = { "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu" },
 	.watch_read = true,
+	.char_signed = false,
 };
 
 /* ---- which one ---------------------------------------------------------- */

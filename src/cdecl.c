@@ -1002,7 +1002,9 @@ static struct cty *int_type(struct cp *P, const struct intwords *w,
 	else if (w->n_int128)
 		c->base = type_array(type_int(1, false), 16);
 	else if (w->n_char) {
-		c->base = type_int(1, sign);
+		/* plain char: the architecture's (arch.h) */
+		c->base = type_int(1, w->n_signed ||
+					      (sign && arch_current()->char_signed));
 		c->is_char = !w->n_signed && !w->n_unsigned;
 	} else if (w->n_short)
 		c->base = type_int(2, sign);

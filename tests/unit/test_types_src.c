@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "btf.h"
 #include "cdecl.h"
 #include "types.h"
@@ -411,6 +412,21 @@ Test(cdecl, type_names)
 	}
 	cr_expect_eq(cdecl_parse_typename("struct S1 *", NULL)->as, AS_NONE,
 		     "pointer casts take their address space from sema");
+}
+
+/* Plain char is signed on x86-64 and unsigned on aarch64 (arch.h). */
+Test(cdecl, plain_char_follows_the_architecture)
+{
+	cr_assert_eq(arch_select("x86_64"), 0);
+	cr_expect_str_eq(type_name(cdecl_parse_typename("char", NULL)), "int8");
+	cr_expect_str_eq(type_name(cdecl_parse_typename("unsigned char", NULL)),
+			 "uint8");
+	cr_assert_eq(arch_select("aarch64"), 0);
+	cr_expect_str_eq(type_name(cdecl_parse_typename("char", NULL)), "uint8");
+	cr_expect_str_eq(type_name(cdecl_parse_typename("signed char", NULL)),
+			 "int8");
+	cr_expect_str_eq(type_name(cdecl_parse_typename("char[4]", NULL)),
+			 "string[4]");
 }
 
 /* ---- diagnostics -------------------------------------------------------- */
