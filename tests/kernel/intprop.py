@@ -20,7 +20,8 @@ models:
   - comparisons are signed unless both sides are unsigned, or one is uint64
     and the other signed;
   - (T)e truncates then extends by T's sign; c ? a : b takes the type that
-    holds both branches;
+    holds both branches, a non-negative literal branch taking the other's
+    sign, int64 when nothing holds both;
   - let $v: T = e converts e to T.
   - operators whose operands are all literals are folded at compile time
     with bpftrace's literal rules (fold() below: the mathematical value,
@@ -111,6 +112,25 @@ def promote(a, b):
     if u.bits < 64:
         return T(u.bits * 2, True)
     return None
+
+
+def flexible(e):
+    """A non-negative literal that fits int64: its sign adapts."""
+    return e.lit and 0 <= e.val <= (1 << 63) - 1
+
+
+def promote_branches(a, b):
+    """The type of c ? a : b (doc/integers.md): a flexible literal takes
+    the other side's sign (two literals: the wider); else promote(), and
+    int64 when nothing holds both."""
+    fa, fb = flexible(a), flexible(b)
+    if fa and fb:
+        return a.t if a.t.bits >= b.t.bits else b.t
+    if fa or fb:
+        o = b.t if fa else a.t
+        bits = max(a.t.bits, b.t.bits)
+        return o if bits == o.bits else T(bits, o.signed)
+    return promote(a.t, b.t) or I64
 
 
 def cmp_signed(a, b):
@@ -378,14 +398,8 @@ class Gen:
                 # folded: the branch taken, with its own type
                 x = a if c.val else b
                 return E(bt, x.c, x.t, x.lit, x.val)
-            t = promote(a.t, b.t)
-            if t is None:
-                # uint64 and a signed type: only a positive literal fits
-                pos = [x for x in (a, b) if x.lit and x.val >= 0]
-                if pos and (a.t == U64 or b.t == U64):
-                    t = U64
-            if t is not None:
-                return E(bt, "((%s) ? %s : %s)" % (c.c, a.c, b.c), t)
+            t = promote_branches(a, b)
+            return E(bt, "((%s) ? %s : %s)" % (c.c, a.c, b.c), t)
         return self.var()
 
     def compare(self, d, nonlit=False):
