@@ -13,12 +13,14 @@
  * lengths.  Version 5 headers describe their directory and file tables
  * with (content type, form) pairs.
  *
- * Also from .debug_info/.debug_abbrev (DWARF 2-5, no split units): the
+ * Also from .debug_info/.debug_abbrev (DWARF 2-5): the
  * parameters of a function (dwarf_func_params) and named types
  * (dwarf_type_by_name) converted to struct type, for uprobes' `args` and
  * casts; the address of a source file:line (dwarf_line_addr); and for
  * stripped binaries the separate debug file (.gnu_debuglink, --debuginfo
- * directories, .debug/, /usr/lib/debug, .build-id). */
+ * directories, .debug/, /usr/lib/debug, .build-id); and for split DWARF
+ * (-gsplit-dwarf) the units of the .dwo files that skeleton units name,
+ * or of the package <binary>.dwp found through its .debug_cu_index. */
 #include "dwarf.h"
 
 #include <errno.h>
@@ -160,7 +162,20 @@ enum {
 	DW_FORM_strx2 = 0x26, DW_FORM_strx3 = 0x27, DW_FORM_strx4 = 0x28,
 	DW_FORM_addrx1 = 0x29, DW_FORM_addrx2 = 0x2a, DW_FORM_addrx3 = 0x2b,
 	DW_FORM_addrx4 = 0x2c,
+	DW_FORM_GNU_addr_index = 0x1f01, DW_FORM_GNU_str_index = 0x1f02,
 };
+
+static bool is_strx_form(unsigned form)
+{
+	return form == DW_FORM_strx || form == DW_FORM_GNU_str_index ||
+	       (form >= DW_FORM_strx1 && form <= DW_FORM_strx4);
+}
+
+static bool is_addrx_form(unsigned form)
+{
+	return form == DW_FORM_addrx || form == DW_FORM_GNU_addr_index ||
+	       (form >= DW_FORM_addrx1 && form <= DW_FORM_addrx4);
+}
 
 struct strsecs {
 	const uint8_t *line_str, *str;
@@ -190,6 +205,7 @@ static int rd_form(struct rd *r, unsigned form, int offsize, int addrsize,
 	case DW_FORM_sdata: n = (uint64_t)rd_sleb(r); break;
 	case DW_FORM_udata: case DW_FORM_ref_udata: case DW_FORM_strx:
 	case DW_FORM_addrx: case DW_FORM_loclistx: case DW_FORM_rnglistx:
+	case DW_FORM_GNU_addr_index: case DW_FORM_GNU_str_index:
 		n = rd_uleb(r);
 		break;
 	case DW_FORM_string: *s = rd_cstr(r); break;
@@ -580,7 +596,15 @@ enum {
 	DW_AT_abstract_origin = 0x31, DW_AT_specification = 0x47,
 	DW_AT_ranges = 0x55, DW_AT_call_file = 0x58, DW_AT_call_line = 0x59,
 	DW_AT_str_offsets_base = 0x72, DW_AT_addr_base = 0x73,
-	DW_AT_rnglists_base = 0x74,
+	DW_AT_rnglists_base = 0x74, DW_AT_dwo_name = 0x76,
+	DW_AT_GNU_dwo_name = 0x2130, DW_AT_GNU_dwo_id = 0x2131,
+	DW_AT_GNU_addr_base = 0x2133,
+	DW_SECT_ABBREV = 3, DW_SECT_STR_OFFSETS = 6,
+};
+
+struct skel {           /* a skeleton unit of the binary */
+	uint64_t id, addr_base;
+	const char *dwo_name, *comp_dir;        /* arena memory */
 };
 
 struct secdata {
@@ -592,6 +616,10 @@ struct secs {
 	struct secdata info, abbrev, str, line_str, str_offsets, addr,
 		rnglists, ranges;
 	struct strsecs ss;
+	/* split DWARF: info..str_offsets are a .dwo's, addr the binary's */
+	bool split;
+	struct secdata cu_index;        /* a .dwp's */
+	VEC(struct skel) skels;
 };
 
 struct abbrev_attr {
@@ -620,6 +648,8 @@ struct unit {
 	struct abbrevs *ab;
 	uint64_t str_base, addr_base, rng_base, low_pc;
 	int prog;               /* index in dl->progs, -1 none */
+	uint64_t dwo_id;        /* DWARF 5 skeleton and split units */
+	uint64_t str_contrib;   /* a .dwp unit's .debug_str_offsets.dwo part */
 };
 
 struct info {
@@ -694,6 +724,10 @@ struct die {
 	bool has_stmt;
 	uint64_t stmt, str_base, addr_base, rng_base;
 	bool has_str_base, has_addr_base, has_rng_base;
+	unsigned dwo_form, cd_form;     /* DW_AT_(GNU_)dwo_name, comp_dir */
+	uint64_t dwo_num, cd_num, dwo_id;
+	const char *dwo_s, *cd_s;
+	bool has_dwo;
 };
 
 static bool is_const_form(unsigned form)
@@ -745,17 +779,13 @@ static bool read_die(const struct info *in, const struct unit *u,
 		case DW_AT_low_pc:
 			d->has_low = true;
 			d->low = num;
-			d->low_x = at->form == DW_FORM_addrx ||
-				   (at->form >= DW_FORM_addrx1 &&
-				    at->form <= DW_FORM_addrx4);
+			d->low_x = is_addrx_form(at->form);
 			break;
 		case DW_AT_high_pc:
 			d->has_high = true;
 			d->high = num;
 			d->high_is_len = is_const_form(at->form);
-			d->high_x = at->form == DW_FORM_addrx ||
-				    (at->form >= DW_FORM_addrx1 &&
-				     at->form <= DW_FORM_addrx4);
+			d->high_x = is_addrx_form(at->form);
 			break;
 		case DW_AT_ranges:
 			d->has_ranges = true;
@@ -784,12 +814,28 @@ static bool read_die(const struct info *in, const struct unit *u,
 			d->str_base = num;
 			break;
 		case DW_AT_addr_base:
+		case DW_AT_GNU_addr_base:
 			d->has_addr_base = true;
 			d->addr_base = num;
 			break;
 		case DW_AT_rnglists_base:
 			d->has_rng_base = true;
 			d->rng_base = num;
+			break;
+		case DW_AT_dwo_name:
+		case DW_AT_GNU_dwo_name:
+			d->has_dwo = true;
+			d->dwo_form = at->form;
+			d->dwo_num = num;
+			d->dwo_s = str;
+			break;
+		case DW_AT_comp_dir:
+			d->cd_form = at->form;
+			d->cd_num = num;
+			d->cd_s = str;
+			break;
+		case DW_AT_GNU_dwo_id:
+			d->dwo_id = num;
 			break;
 		}
 	}
@@ -813,22 +859,27 @@ static uint64_t die_addr(const struct info *in, const struct unit *u,
 	return x ? read_addrx(in, u, v) : v;
 }
 
-static const char *die_name(const struct info *in, const struct unit *u,
-			    const struct die *d)
+/* A string attribute's value: s, or entry num of the unit's string
+ * offsets for the strx forms. */
+static const char *form_str(const struct info *in, const struct unit *u,
+			    unsigned form, uint64_t num, const char *s)
 {
-	if (d->name)
-		return d->name;
-	bool strx = d->name_form == DW_FORM_strx ||
-		    (d->name_form >= DW_FORM_strx1 &&
-		     d->name_form <= DW_FORM_strx4);
-	if (!strx || !in->sc->str_offsets.p)
+	if (s)
+		return s;
+	if (!is_strx_form(form) || !in->sc->str_offsets.p)
 		return NULL;
-	uint64_t off = u->str_base + d->name_num * (uint64_t)u->offsize;
+	uint64_t off = u->str_base + num * (uint64_t)u->offsize;
 	if (off + u->offsize > in->sc->str_offsets.n)
 		return NULL;
 	struct rd r = { in->sc->str_offsets.p + off,
 			in->sc->str_offsets.p + in->sc->str_offsets.n, false };
 	return sec_str(in->sc->str.p, in->sc->str.n, rd_n(&r, u->offsize));
+}
+
+static const char *die_name(const struct info *in, const struct unit *u,
+			    const struct die *d)
+{
+	return form_str(in, u, d->name_form, d->name_num, d->name);
 }
 
 static const struct unit *unit_at(const struct info *in, uint64_t off)
@@ -971,6 +1022,56 @@ static char *name_copy(struct dwarf_lines *dl, const char *n)
 	return c;
 }
 
+/* The row of a .dwp's .debug_cu_index (version 2 or 5) whose
+ * .debug_info.dwo part starts at off: where its abbreviations and string
+ * offsets start, and its unit id.  false if none. */
+static bool index_row(const struct secdata *ix, uint64_t off,
+		      uint64_t *abbrev, uint64_t *stroff, uint64_t *id)
+{
+	struct rd r = { ix->p, ix->p + ix->n, false };
+	rd_n(&r, 4); /* version */
+	uint64_t ncol = rd_n(&r, 4), nrow = rd_n(&r, 4), nslot = rd_n(&r, 4);
+	if (r.bad || ncol > 16 || nrow > nslot ||
+	    16 + 12 * nslot + 4 * ncol + 8 * nrow * ncol > ix->n)
+		return false;
+	const uint8_t *sigs = r.p, *rows = sigs + 8 * nslot,
+		      *cols = rows + 4 * nslot, *offs = cols + 4 * ncol;
+	int col[9] = { -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+	for (uint64_t c = 0; c < ncol; c++) {
+		struct rd q = { cols + 4 * c, r.end, false };
+		uint64_t sect = rd_n(&q, 4);
+		if (sect < 9)
+			col[sect] = (int)c;
+	}
+	if (col[1] < 0) /* DW_SECT_INFO */
+		return false;
+	for (uint64_t i = 0; i < nrow; i++) {
+		struct rd q = { offs + 4 * (i * ncol + (uint64_t)col[1]), r.end,
+				false };
+		if (rd_n(&q, 4) != off)
+			continue;
+		*abbrev = *stroff = 0;
+		if (col[DW_SECT_ABBREV] >= 0) {
+			q.p = offs + 4 * (i * ncol + (uint64_t)col[DW_SECT_ABBREV]);
+			*abbrev = rd_n(&q, 4);
+		}
+		if (col[DW_SECT_STR_OFFSETS] >= 0) {
+			q.p = offs + 4 * (i * ncol +
+					  (uint64_t)col[DW_SECT_STR_OFFSETS]);
+			*stroff = rd_n(&q, 4);
+		}
+		for (uint64_t k = 0; k < nslot; k++) {
+			q.p = rows + 4 * k;
+			if (rd_n(&q, 4) == i + 1) {
+				q.p = sigs + 8 * k;
+				*id = rd_n(&q, 8);
+			}
+		}
+		return true;
+	}
+	return false;
+}
+
 /* Reads one unit header at r->p into u (start, end, version, sizes, DIE
  * offset, abbreviations).  *next is where the following unit starts.
  * Returns 1 for a unit to use, 0 for one to skip (unsupported version or
@@ -997,7 +1098,7 @@ static int read_unit_header(struct info *in, struct rd *r, struct unit *u,
 		u->addrsize = (int)rd_n(r, 1);
 		abbrev_off = rd_n(r, u->offsize);
 		if (type == 4 || type == 5) /* skeleton, split */
-			rd_n(r, 8);
+			u->dwo_id = rd_n(r, 8);
 		else if (type == 2 || type == 6) { /* type units */
 			rd_n(r, 8);
 			rd_n(r, u->offsize);
@@ -1010,7 +1111,12 @@ static int read_unit_header(struct info *in, struct rd *r, struct unit *u,
 	    (u->addrsize != 4 && u->addrsize != 8))
 		return 0;
 	u->dies = (uint64_t)(r->p - info->p);
-	u->ab = abbrevs_get(in, abbrev_off);
+	uint64_t ab_base = 0, id = 0;
+	if (in->sc->cu_index.p &&
+	    index_row(&in->sc->cu_index, u->start, &ab_base, &u->str_contrib,
+		      &id))
+		u->dwo_id = id;
+	u->ab = abbrevs_get(in, ab_base + abbrev_off);
 	u->prog = -1;
 	return 1;
 }
@@ -1616,6 +1722,16 @@ static int open_info(const char *path, int *fd, Elf **e, struct secs *sc)
 	return 0;
 }
 
+/* A split unit's addresses are in the binary's .debug_addr, from its
+ * skeleton's DW_AT_addr_base. */
+static uint64_t skel_addr_base(const struct secs *sc, uint64_t id)
+{
+	for (int i = 0; i < sc->skels.n; i++)
+		if (sc->skels.v[i].id == id || sc->skels.n == 1)
+			return sc->skels.v[i].addr_base;
+	return 0;
+}
+
 /* Reads the unit headers and their unit DIEs' bases (no line programs). */
 static void read_unit_headers(struct info *in)
 {
@@ -1636,12 +1752,18 @@ static void read_unit_headers(struct info *in)
 		struct rd dr = { info->p + u.dies, info->p + u.end, false };
 		struct die d;
 		if (read_die(in, &u, &dr, &d)) {
+			/* DWARF 5 string offsets start with a header */
 			if (d.has_str_base)
 				u.str_base = d.str_base;
-			else if (u.version >= 5)
-				u.str_base = 8;
+			else
+				u.str_base = u.str_contrib +
+					     (u.version >= 5 ? 8 : 0);
+			if (d.dwo_id)
+				u.dwo_id = d.dwo_id;
 			if (d.has_addr_base)
 				u.addr_base = d.addr_base;
+			else if (in->sc->split)
+				u.addr_base = skel_addr_base(in->sc, u.dwo_id);
 		}
 		vec_push(&in->units, u);
 		r.p = next;
@@ -1651,27 +1773,144 @@ static void read_unit_headers(struct info *in)
 
 static const char *separate_debug(const char *path);
 
-int dwarf_func_params(const char *path, const char *func,
-		      struct dwarf_param **out, int *nout)
+/* ---- split DWARF ------------------------------------------------------------
+ * A skeleton unit (DW_UT_skeleton, or DWARF 4's DW_AT_GNU_dwo_name) keeps
+ * the unit's addresses and line table in the binary; its DIEs are in the
+ * .dwo file it names (beside the binary, or below DW_AT_comp_dir), or in
+ * <binary>.dwp with every .dwo of the binary. */
+
+/* The skeleton units of the binary whose sections sc holds. */
+static void read_skels(struct secs *sc)
 {
-	int fd;
-	Elf *e = NULL;
+	struct info in = { .sc = sc };
+	read_unit_headers(&in);
+	for (int k = 0; k < in.units.n; k++) {
+		const struct unit *u = &in.units.v[k];
+		struct rd r = { sc->info.p + u->dies, sc->info.p + u->end, false };
+		struct die d;
+		if (!read_die(&in, u, &r, &d) || !d.has_dwo)
+			continue;
+		const char *n = form_str(&in, u, d.dwo_form, d.dwo_num, d.dwo_s);
+		const char *cd = form_str(&in, u, d.cd_form, d.cd_num, d.cd_s);
+		if (!n || !*n)
+			continue;
+		struct skel sk = { u->dwo_id, u->addr_base, tt_strdup(n),
+				   cd ? tt_strdup(cd) : NULL };
+		vec_push(&sc->skels, sk);
+	}
+	info_free(&in);
+}
+
+/* The .dwo file of skeleton sk of the binary path, or NULL. */
+static const char *find_dwo(const char *path, const struct skel *sk)
+{
+	const char *slash = strrchr(path, '/');
+	const char *dir = slash ? tt_strndup(path, (size_t)(slash - path)) : ".";
+	const char *base = strrchr(sk->dwo_name, '/');
+	base = base ? base + 1 : sk->dwo_name;
+	const char *cand[] = {
+		sk->dwo_name[0] == '/' ? sk->dwo_name : NULL,
+		tt_sprintf("%s/%s", dir, base),
+		sk->comp_dir ? tt_sprintf("%s/%s", sk->comp_dir, sk->dwo_name)
+			     : NULL,
+	};
+	for (int i = 0; i < 3; i++)
+		if (cand[i] && access(cand[i], R_OK) == 0)
+			return cand[i];
+	return NULL;
+}
+
+/* A binary's .debug_info sections: its own (or its separate debug
+ * file's), or a split unit's. */
+struct dfile {
+	int fd, dfd;
+	Elf *e, *de;
 	struct secs sc;
-	*out = NULL;
-	*nout = 0;
-	int err = open_info(path, &fd, &e, &sc);
+};
+
+static void close_debug(struct dfile *df)
+{
+	vec_free(&df->sc.skels);
+	if (df->de)
+		elf_end(df->de);
+	if (df->dfd >= 0)
+		close(df->dfd);
+	elf_end(df->e);
+	close(df->fd);
+}
+
+/* Points df->sc at the split DWARF sections of the .dwo or .dwp file f. */
+static int open_split(const char *f, struct dfile *df)
+{
+	df->dfd = open(f, O_RDONLY | O_CLOEXEC);
+	if (df->dfd < 0)
+		return -errno;
+	df->de = elf_begin(df->dfd, ELF_C_READ, NULL);
+	if (!df->de || elf_kind(df->de) != ELF_K_ELF)
+		return -ENOEXEC;
+	size_t shstrndx = 0;
+	elf_getshdrstrndx(df->de, &shstrndx);
+	struct secs *sc = &df->sc;
+	sc->info = section(df->de, shstrndx, ".debug_info.dwo");
+	sc->abbrev = section(df->de, shstrndx, ".debug_abbrev.dwo");
+	sc->str = section(df->de, shstrndx, ".debug_str.dwo");
+	sc->str_offsets = section(df->de, shstrndx, ".debug_str_offsets.dwo");
+	sc->cu_index = section(df->de, shstrndx, ".debug_cu_index");
+	sc->line_str = (struct secdata){ NULL, 0 };
+	sc->ss.line_str = NULL;
+	sc->ss.line_str_len = 0;
+	sc->ss.str = sc->str.p;
+	sc->ss.str_len = sc->str.n;
+	sc->split = true;
+	return sc->info.p && sc->abbrev.p ? 0 : -ENODATA;
+}
+
+/* Opens the k-th set of .debug_info sections of the binary path: its own
+ * or its separate debug file's (k = 0); for split DWARF, the units of
+ * <path>.dwp (k = 0) or the .dwo of its k-th skeleton unit.  -ENOENT past
+ * the last; another error for a set that cannot be read (skip it). */
+static int open_debug(const char *path, int k, struct dfile *df)
+{
+	df->dfd = -1;
+	df->de = NULL;
+	int err = open_info(path, &df->fd, &df->e, &df->sc);
 	const char *sep;
 	if (err == -ENODATA && (sep = separate_debug(path)))
-		err = open_info(sep, &fd, &e, &sc);
+		err = open_info(sep, &df->fd, &df->e, &df->sc);
 	if (err < 0)
-		return err;
-	struct info in = { .sc = &sc };
+		return k ? -ENOENT : err;
+	read_skels(&df->sc);
+	int n = df->sc.skels.n;
+	const char *dwp = tt_sprintf("%s.dwp", path);
+	if (n && access(dwp, R_OK) == 0)
+		n = 1;
+	if (!n && !k)
+		return 0;
+	if (k >= n) {
+		close_debug(df);
+		return -ENOENT;
+	}
+	const char *f = n == 1 && access(dwp, R_OK) == 0
+				? dwp
+				: find_dwo(path, &df->sc.skels.v[k]);
+	err = f ? open_split(f, df) : -ENODATA;
+	if (err < 0)
+		close_debug(df);
+	return err;
+}
+
+/* The parameters of func in the units of sc; -ENOENT if it has none. */
+static int params_in(const struct secs *sc, const char *func,
+		     struct dwarf_param **out, int *nout)
+{
+	struct info in = { .sc = sc };
 	read_unit_headers(&in);
 	struct tconv tc = { .in = &in };
-	err = -ENOENT;
+	int err = -ENOENT;
 	for (int k = 0; k < in.units.n && err == -ENOENT; k++) {
 		const struct unit *u = &in.units.v[k];
-		struct rd r = { sc.info.p + u->dies, sc.info.p + u->end, false };
+		struct rd r = { sc->info.p + u->dies, sc->info.p + u->end,
+				false };
 		struct tdie d;
 		if (!read_tdie(&in, u, &r, &d) || !d.children)
 			continue;
@@ -1727,9 +1966,26 @@ int dwarf_func_params(const char *path, const char *func,
 	vec_free(&tc.offs);
 	vec_free(&tc.types);
 	info_free(&in);
-	elf_end(e);
-	close(fd);
 	return err;
+}
+
+int dwarf_func_params(const char *path, const char *func,
+		      struct dwarf_param **out, int *nout)
+{
+	*out = NULL;
+	*nout = 0;
+	struct dfile df;
+	int err = -ENOENT, e, bad = 0;
+	for (int k = 0; err == -ENOENT &&
+			(e = open_debug(path, k, &df)) != -ENOENT; k++) {
+		if (e < 0) {
+			bad = e; /* e.g. a .dwo not found: try the others */
+			continue;
+		}
+		err = params_in(&df.sc, func, out, nout);
+		close_debug(&df);
+	}
+	return err == -ENOENT && bad ? bad : err;
 }
 
 /* ---- source lines to addresses -------------------------------------------- */
@@ -1875,28 +2131,21 @@ void dwarf_add_type_source(const char *path)
 
 /* The first defining DIE of tag `tag` called name in path's .debug_info,
  * converted; NULL if none. */
-static struct type *type_in(const char *path, unsigned tag, const char *name)
+static struct type *type_in_secs(const struct secs *sc, unsigned tag,
+				 const char *name)
 {
-	int fd;
-	Elf *e = NULL;
-	struct secs sc;
-	int err = open_info(path, &fd, &e, &sc);
-	const char *sep;
-	if (err == -ENODATA && (sep = separate_debug(path)))
-		err = open_info(sep, &fd, &e, &sc);
-	if (err < 0)
-		return NULL;
-	struct info in = { .sc = &sc };
+	struct info in = { .sc = sc };
 	read_unit_headers(&in);
 	struct tconv tc = { .in = &in };
 	struct type *t = NULL;
 	for (int k = 0; k < in.units.n && !t; k++) {
 		const struct unit *u = &in.units.v[k];
-		struct rd r = { sc.info.p + u->dies, sc.info.p + u->end, false };
+		struct rd r = { sc->info.p + u->dies, sc->info.p + u->end,
+				false };
 		struct tdie d;
 		int depth = 0;
 		while (r.p < r.end && !t) {
-			uint64_t off = (uint64_t)(r.p - sc.info.p);
+			uint64_t off = (uint64_t)(r.p - sc->info.p);
 			if (!read_tdie(&in, u, &r, &d)) {
 				if (r.bad || --depth <= 0)
 					break;
@@ -1913,8 +2162,19 @@ static struct type *type_in(const char *path, unsigned tag, const char *name)
 	vec_free(&tc.offs);
 	vec_free(&tc.types);
 	info_free(&in);
-	elf_end(e);
-	close(fd);
+	return t;
+}
+
+static struct type *type_in(const char *path, unsigned tag, const char *name)
+{
+	struct dfile df;
+	struct type *t = NULL;
+	int e;
+	for (int k = 0; !t && (e = open_debug(path, k, &df)) != -ENOENT; k++)
+		if (e == 0) {
+			t = type_in_secs(&df.sc, tag, name);
+			close_debug(&df);
+		}
 	return t;
 }
 

@@ -10,7 +10,8 @@
 # (-g -O0 -fno-omit-frame-pointer ...), never the user's CFLAGS: tests
 # depend on the line layout and the frame pointers.  Only out-of-date
 # outputs are rebuilt.  With "clean", removes what it builds.
-# Environment: CC (default cc), OBJCOPY (default objcopy).
+# Environment: CC (default cc), OBJCOPY (default objcopy), DWP (default
+# dwp; without it the .dwp variant is left out).
 set -e
 
 src=$(cd "$1" && pwd)
@@ -18,6 +19,7 @@ mkdir -p "$2/testprogs" "$2/testlibs"
 out=$(cd "$2" && pwd)
 CC=${CC:-cc}
 OBJCOPY=${OBJCOPY:-objcopy}
+DWP=${DWP:-dwp}
 
 # Debug info names the sources under a fixed path made only of [\w/]
 # characters (tests match source paths with [\w/]+), whatever the
@@ -60,7 +62,11 @@ outputs() {
 			echo testprogs/.debug/uprobe_separate_debug-stripped.debug ;;
 		uprobe_test)
 			echo testprogs/$n testprogs/$n-pie testprogs/$n-stripped
-			echo testprogs/external_debug/uprobe_test-stripped.debug ;;
+			echo testprogs/external_debug/uprobe_test-stripped.debug
+			echo testprogs/external_debug/dwo/uprobe_test-split
+			echo testprogs/external_debug/dwo/uprobe_test-split.dwo
+			echo testprogs/external_debug/dwp/uprobe_test-split
+			echo testprogs/external_debug/dwp/uprobe_test-split.dwp ;;
 		*) echo testprogs/$n testprogs/$n-pie ;;
 		esac
 	done
@@ -71,7 +77,9 @@ outputs() {
 
 if [ "$3" = clean ]; then
 	for o in $(outputs); do rm -f "$out/$o"; done
-	rmdir "$out/testprogs/.debug" "$out/testprogs/external_debug" 2>/dev/null || :
+	rmdir "$out/testprogs/.debug" "$out/testprogs/external_debug/dwo" \
+		"$out/testprogs/external_debug/dwp" \
+		"$out/testprogs/external_debug" 2>/dev/null || :
 	exit 0
 fi
 
@@ -84,6 +92,30 @@ stale() {
 run() {
 	echo "  $*" | sed "s|$src/||g; s|$out/||g" >&2
 	"$@"
+}
+
+# split_variants SOURCE: external_debug/dwo/uprobe_test-split, its
+# debug info in uprobe_test-split.dwo beside it (gcc's default DWARF 5,
+# a skeleton unit naming the .dwo), and external_debug/dwp/ the same
+# packed into uprobe_test-split.dwp.  binutils' dwp cannot read DWARF 5
+# units, so that one is DWARF 4 (GNU split-dwarf extensions).
+split_variants() {
+	d="$out/testprogs/external_debug"
+	mkdir -p "$d/dwo" "$d/dwp"
+	if stale "$d/dwo/uprobe_test-split" "$1"; then
+		(cd "$d/dwo" && run $CC $BASE $MAP -gsplit-dwarf -no-pie \
+			-c -o uprobe_test-split.o "$1" &&
+		 run $CC -no-pie -o uprobe_test-split uprobe_test-split.o &&
+		 rm -f uprobe_test-split.o)
+	fi
+	command -v "$DWP" >/dev/null 2>&1 || return 0
+	if stale "$d/dwp/uprobe_test-split" "$1"; then
+		(cd "$d/dwp" && run $CC $BASE -gdwarf-4 $MAP -gsplit-dwarf \
+			-no-pie -c -o uprobe_test-split.o "$1" &&
+		 run $CC -no-pie -o uprobe_test-split uprobe_test-split.o &&
+		 run $DWP -e uprobe_test-split -o uprobe_test-split.dwp &&
+		 rm -f uprobe_test-split.o uprobe_test-split.dwo)
+	fi
 }
 
 for c in "$src"/testprogs/*.c; do
@@ -134,6 +166,9 @@ for c in "$src"/testprogs/*.c; do
 		run $OBJCOPY --only-keep-debug "$o" \
 			"$out/testprogs/external_debug/uprobe_test-stripped.debug"
 		run $OBJCOPY --strip-debug "$o" "$o-stripped"
+	fi
+	if [ "$n" = uprobe_test ]; then
+		split_variants "$c"
 	fi
 done
 

@@ -168,3 +168,63 @@ Test(dwarf, separate_debug_files)
 	cr_assert_str_eq(ps[0].ctext, "int*");
 	cr_assert_eq(dwarf_line_addr(s, "uprobe_test.c", 22, &a), 0);
 }
+
+/* -gsplit-dwarf: the DIEs in the .dwo beside the binary (DWARF 5,
+   skeleton unit) or in <binary>.dwp (DWARF 4, GNU forms, cu_index). */
+static void check_split(const char *path)
+{
+	struct dwarf_param *ps;
+	int n;
+	cr_assert_eq(dwarf_func_params(path, "uprobeFunction2", &ps, &n), 0,
+		     "%s", path);
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(ps[0].name, "foo1");
+	cr_assert_str_eq(ps[0].ctext, "struct Foo*");
+	const struct field *b = type_field(ps[0].type->elem, "b");
+	cr_assert(b);
+	cr_assert_eq(b->offset, 4);
+	cr_assert_eq(b->type->kind, TY_STR);
+	dwarf_add_type_source(path);
+	struct type *bar = dwarf_type_by_name("struct Bar");
+	cr_assert(bar);
+	cr_assert_eq(bar->size, 80);
+	/* the line table stays in the binary */
+	struct elf_bin *eb;
+	cr_assert_eq(elf_bin_open(path, &eb), 0);
+	uint64_t f1 = 0, a = 0;
+	for (int i = 0; i < eb->nsyms; i++)
+		if (!strcmp(eb->syms[i].name, "uprobeFunction1"))
+			f1 = eb->syms[i].addr;
+	cr_assert_eq(dwarf_line_addr(path, "uprobe_test.c", 22, &a), 0);
+	cr_assert_eq(a, f1);
+}
+
+Test(dwarf, split_dwarf)
+{
+	check_split(helper("external_debug/dwo/uprobe_test-split"));
+	check_split(helper("external_debug/dwp/uprobe_test-split"));
+}
+
+Test(dwarf, split_dwarf_without_its_dwo)
+{
+	/* the binary alone: its skeleton names a .dwo that is not there */
+	const char *src = helper("external_debug/dwo/uprobe_test-split");
+	char dir[] = "/tmp/tt-dwo-XXXXXX";
+	cr_assert(mkdtemp(dir));
+	char dst[64];
+	snprintf(dst, sizeof(dst), "%s/uprobe_test-split", dir);
+	FILE *in = fopen(src, "rb"), *out = fopen(dst, "wb");
+	cr_assert(in && out);
+	char buf[4096];
+	size_t k;
+	while ((k = fread(buf, 1, sizeof(buf), in)) > 0)
+		fwrite(buf, 1, k, out);
+	fclose(in);
+	fclose(out);
+	struct dwarf_param *ps;
+	int n;
+	int r = dwarf_func_params(dst, "main", &ps, &n);
+	unlink(dst);
+	rmdir(dir);
+	cr_assert_eq(r, -ENODATA);
+}
