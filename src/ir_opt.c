@@ -429,77 +429,101 @@ static bool slot_write(const struct ir_insn *in, int *s, int *lo, int *hi)
 	return true;
 }
 
-/* Does in read slot s (any operand naming it other than a write's
- * destination, which includes addresses given to helpers)? */
-static bool slot_read(const struct ir_insn *in, int s)
+/* Per slot, for the backward walk of one block (dse): where each byte is
+ * next written (mark, valid when stamp == the block's) and where the slot
+ * is next read (rd, valid when rd_stamp == the block's). */
+struct dse_slot {
+	int *mark, *stamp;
+	int rd, rd_stamp;
+};
+
+/* Shrinks the MEMZERO at bl->insns[i] to the runs of bytes [lo, hi) that
+ * cov does not mark (one MEMZERO per run, inserted after it). */
+static void dse_shrink(struct ir_func *f, int b, int i, int lo, int hi,
+		       const bool *cov)
 {
-	int n = ir_insn_nrefs(in);
-	bool writes = in->op == IR_STORE || in->op == IR_MEMZERO ||
-		      in->op == IR_MEMCPY;
-	for (int k = writes ? 1 : 0; k < n; k++)
-		if (in->arg[k].kind == REF_SLOT && in->arg[k].slot == s)
-			return true;
-	return false;
+	struct ir_block *bl = f->blocks[b];
+	struct ir_insn w = bl->insns[i];
+	int n = hi - lo, at = i + 1;
+	bl->insns[i].op = IR_NOP;
+	for (int x = 0; x < n;) {
+		if (cov[x]) {
+			x++;
+			continue;
+		}
+		int y = x;
+		while (y < n && !cov[y])
+			y++;
+		struct ir_insn z = w;
+		z.arg[0].off = 0;
+		z.off = lo + x;
+		z.size = y - x;
+		ir_append(f, b, IR_NOP); /* grow by one */
+		bl = f->blocks[b];
+		memmove(&bl->insns[at + 1], &bl->insns[at],
+			(bl->ninsns - 1 - at) * sizeof(*bl->insns));
+		bl->insns[at++] = z;
+		x = y;
+	}
 }
 
 /* A write to a slot whose bytes are all written again, in the same block,
  * before anything reads the slot is dead; a MEMZERO partly overwritten
- * that way shrinks to the bytes still needed (one MEMZERO per run). */
+ * that way shrinks to the bytes still needed (one MEMZERO per run).  One
+ * backward walk per block, so linear in the bytes written (a 70 KB string
+ * is ~9,000 stores into one slot). */
 static bool dse(struct ir_func *f)
 {
 	bool changed = false;
+	struct dse_slot *S = xcalloc(f->nslots ? f->nslots : 1, sizeof(*S));
 	for (int b = 0; b < f->nblocks; b++) {
-		struct ir_block *bl = f->blocks[b];
-		for (int i = 0; i < bl->ninsns; i++) {
+		int stamp = b + 1;
+		for (int i = f->blocks[b]->ninsns - 1; i >= 0; i--) {
+			struct ir_insn *in = &f->blocks[b]->insns[i];
 			int s, lo, hi;
-			if (!slot_write(&bl->insns[i], &s, &lo, &hi) || hi <= lo)
-				continue;
-			int n = hi - lo;
-			bool *cov = xcalloc(n, 1);
-			for (int j = i + 1; j < bl->ninsns; j++) {
-				const struct ir_insn *in = &bl->insns[j];
-				if (slot_read(in, s))
-					break;
-				int s2, l2, h2;
-				if (slot_write(in, &s2, &l2, &h2) && s2 == s)
-					for (int x = l2 > lo ? l2 : lo; x < h2 && x < hi; x++)
-						cov[x - lo] = true;
-			}
-			int left = 0;
-			for (int x = 0; x < n; x++)
-				left += !cov[x];
-			struct ir_insn w = bl->insns[i];
-			if (left == 0) {
-				bl->insns[i].op = IR_NOP;
-				bl->insns[i].dst = -1;
-				changed = true;
-			} else if (left < n && w.op == IR_MEMZERO) {
-				/* replace by one MEMZERO per uncovered run */
-				bl->insns[i].op = IR_NOP;
-				int at = i + 1;
-				for (int x = 0; x < n;) {
-					if (cov[x]) {
-						x++;
-						continue;
-					}
-					int y = x;
-					while (y < n && !cov[y])
-						y++;
-					struct ir_insn z = w;
-					z.arg[0].off = 0;
-					z.off = lo + x;
-					z.size = y - x;
-					ir_append(f, b, IR_NOP); /* grow by one */
-					memmove(&bl->insns[at + 1], &bl->insns[at],
-						(bl->ninsns - 1 - at) * sizeof(*bl->insns));
-					bl->insns[at++] = z;
-					x = y;
+			if (slot_write(in, &s, &lo, &hi) && hi > lo && lo >= 0 &&
+			    hi <= f->slots[s].size) {
+				struct dse_slot *d = &S[s];
+				if (!d->mark) {
+					d->mark = xcalloc(f->slots[s].size, sizeof(int));
+					d->stamp = xcalloc(f->slots[s].size, sizeof(int));
 				}
-				changed = true;
+				int rd = d->rd_stamp == stamp ? d->rd : INT_MAX;
+				bool *cov = xcalloc(hi - lo, 1);
+				int left = 0;
+				for (int x = lo; x < hi; x++) {
+					cov[x - lo] = d->stamp[x] == stamp && d->mark[x] < rd;
+					left += !cov[x - lo];
+					d->mark[x] = i;
+					d->stamp[x] = stamp;
+				}
+				if (left == 0) {
+					in->op = IR_NOP;
+					in->dst = -1;
+					changed = true;
+				} else if (left < hi - lo && in->op == IR_MEMZERO) {
+					dse_shrink(f, b, i, lo, hi, cov);
+					changed = true;
+				}
+				free(cov);
+				in = &f->blocks[b]->insns[i];
 			}
-			free(cov);
+			/* what this instruction reads: earlier writes are live */
+			int n = ir_insn_nrefs(in);
+			bool writes = in->op == IR_STORE || in->op == IR_MEMZERO ||
+				      in->op == IR_MEMCPY;
+			for (int k = writes ? 1 : 0; k < n; k++)
+				if (in->arg[k].kind == REF_SLOT) {
+					S[in->arg[k].slot].rd = i;
+					S[in->arg[k].slot].rd_stamp = stamp;
+				}
 		}
 	}
+	for (int i = 0; i < f->nslots; i++) {
+		free(S[i].mark);
+		free(S[i].stamp);
+	}
+	free(S);
 	return changed;
 }
 
