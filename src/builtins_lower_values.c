@@ -315,6 +315,9 @@ struct irval bv_lo_join(struct irb *b, struct node *n, struct node *m)
 		struct ref dst = ref_slot(rec, 8 + i * sz);
 		struct ref addr = i ? op2(b, IR_ADD, base, ref_imm(8 * i), loc)
 				    : base;
+		/* the terminator first: a NULL pointer ends the list with a
+		 * branch only (the string read overwrites it otherwise) */
+		st(b, dst, 0, 1, ref_imm(0), loc);
 		irb_call(b, user ? BPF_FUNC_probe_read_user
 				 : BPF_FUNC_probe_read_kernel,
 			 loc, 3, ref_slot(ps, 0), ref_imm(8), addr);
@@ -323,11 +326,8 @@ struct irval bv_lo_join(struct irb *b, struct node *n, struct node *m)
 		in->dst = p;
 		in->arg[0] = ref_slot(ps, 0);
 		in->size = 8;
-		int end = irb_new_block(b), more = irb_new_block(b);
-		irb_br(b, CC_EQ, ref_reg(p), ref_imm(0), end, more);
-		irb_set_block(b, end);
-		st(b, dst, 0, 1, ref_imm(0), loc);
-		irb_jmp(b, done);
+		int more = irb_new_block(b);
+		irb_br(b, CC_EQ, ref_reg(p), ref_imm(0), done, more);
 		irb_set_block(b, more);
 		irb_call(b, user ? BPF_FUNC_probe_read_user_str
 				 : BPF_FUNC_probe_read_kernel_str,
