@@ -118,8 +118,21 @@ def run_case(case):
                 subprocess.run(["sh", "-c", case.workload], env=env,
                                stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, timeout=30 * SCALE)
-            with open(script) as f:     # interval:s:1 ones print once
-                time.sleep(1.2 if "interval:" in f.read() else 0.3)
+            with open(script) as f:
+                periodic = "interval:" in f.read()
+            if periodic:
+                # interval:s:1 ones print on their timer: wait for a
+                # line of the expected shape (a loaded machine may be
+                # late), at most 10 s
+                rx = re.compile("^(%s)$" % case.line)
+                end = time.time() + 10 * SCALE
+                while time.time() < end and p.poll() is None:
+                    with open(out_path) as g:
+                        if any(rx.match(l) for l in g.read().split("\n")):
+                            break
+                    time.sleep(0.1)
+            else:
+                time.sleep(0.3)
         elif p.poll() is None:
             try:                # it may end by itself (iterators, bench)
                 p.wait(timeout=2 * SCALE)
