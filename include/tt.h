@@ -23,6 +23,10 @@ struct source {
 	const char *text; /* NUL-terminated */
 	size_t len;
 };
+/* The whole file at path as a source named path (arena memory), or NULL
+ * with errno set. */
+struct source *source_read(const char *path);
+
 
 /* A span of source text: 1-based line and column of its first character,
  * its length in bytes (at least 1 when it points at something; 0 = no

@@ -1484,22 +1484,11 @@ static int include_file(const char *path, const struct srcloc *at)
 		       MAX_INCLUDE_DEPTH);
 		return -1;
 	}
-	FILE *f = fopen(path, "r");
-	if (!f) {
+	struct source *src = source_read(path);
+	if (!src) {
 		cerror(at, "cannot read '%s': %s", path, strerror(errno));
 		return -1;
 	}
-	struct strbuf b = { 0 };
-	char buf[8192];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sb_putn(&b, buf, n);
-	fclose(f);
-	struct source *src = tt_alloc(sizeof(*src));
-	src->name = tt_strdup(path);
-	src->text = tt_strndup(b.s ? b.s : "", b.len);
-	src->len = b.len;
-	sb_free(&b);
 	vec_push(&C.headers, src);
 
 	int ncond = C.ncond;

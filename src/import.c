@@ -62,23 +62,12 @@ static bool world_writable(const char *path)
 static int import_bt(struct importer *im, const char *path,
 		     const struct node *imp, struct node_vec *out)
 {
-	FILE *f = fopen(path, "r");
-	if (!f) {
+	struct source *src = source_read(path);
+	if (!src) {
 		diag_error(&imp->loc, "error reading import \"%s\": %s", path,
 			   strerror(errno));
 		return -1;
 	}
-	struct strbuf b = { 0 };
-	char buf[8192];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sb_putn(&b, buf, n);
-	fclose(f);
-	struct source *src = tt_alloc(sizeof(*src));
-	src->name = tt_strdup(path);
-	src->text = tt_strndup(b.s ? b.s : "", b.len);
-	src->len = b.len;
-	sb_free(&b);
 
 	struct node *sub = parse_program(src);
 	if (!sub)

@@ -2,6 +2,7 @@
  * buffers (tt.h). */
 #include "tt.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -334,4 +335,29 @@ void diag_hint(const char *fmt, ...)
 	vfprintf(f, fmt, ap);
 	fputc('\n', f);
 	va_end(ap);
+}
+
+struct source *source_read(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	struct strbuf b = { 0 };
+	char buf[8192];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_putn(&b, buf, n);
+	int bad = ferror(f), err = errno;
+	fclose(f);
+	if (bad) {
+		sb_free(&b);
+		errno = err ? err : EIO;
+		return NULL;
+	}
+	struct source *src = tt_alloc(sizeof(*src));
+	src->name = tt_strdup(path);
+	src->text = tt_strndup(b.s ? b.s : "", b.len);
+	src->len = b.len;
+	sb_free(&b);
+	return src;
 }
