@@ -17,9 +17,17 @@ int attach_all(struct tt_prog *p);
 /* Detaches everything attach_all attached; safe to call more than once. */
 void detach_all(struct tt_prog *p);
 /* Stops every attached program at once (closes the BPF links) but leaves
- * what is slow to close (perf events, ~0.1 s each in the kernel) to
- * detach_all(), so that END and the map printout need not wait for it. */
+ * what is slow to close (perf events, tens of ms each in the kernel) to
+ * detach_all_behind(), so that END and the map printout need not wait. */
 void attach_stop_all(struct tt_prog *p);
+/* Detaches everything at once and returns: stops the programs
+ * (attach_stop_all) and hands the fds left, the perf events whose closing
+ * the kernel serialises behind an RCU grace period each (tens of ms; 9 s
+ * for 361 tracepoints), to a process of their own that closes them and
+ * exits (double-forked: nobody's child, in its own session, holding
+ * nothing else).  Programs still run by a perf event without a BPF link
+ * are closed here.  Without fork(), closes them all here. */
+void detach_all_behind(struct tt_prog *p);
 /* Attach or detach one probe (attach_all's building blocks; tests). */
 int attach_probe(struct tt_prog *p, struct tt_probe *pr);
 void detach_probe(struct tt_probe *pr);

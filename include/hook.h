@@ -21,6 +21,12 @@ void hook_close_fds(struct tt_probe *pr);
 /* Stops pr at once: moves its BPF links to links (the caller closes
  * them) and disables its perf events, which stay for hook_close_fds. */
 void hook_stop_fds(struct tt_probe *pr, hook_fd_vec *links);
+/* Moves the fds kept to fds (the caller closes them) and frees the
+ * state. */
+void hook_take_fds(struct tt_probe *pr, hook_fd_vec *fds);
+/* After hook_stop_fds: true unless a perf event still runs pr's program
+ * (attached without a BPF link, before 5.15: only closing it stops it). */
+bool hook_stopped(const struct tt_probe *pr);
 /* Disables pr's perf events (it stays attached, and never fires). */
 void hook_disable_perf(struct tt_probe *pr);
 

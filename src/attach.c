@@ -16,11 +16,14 @@
  * tests/vm/tests.sh the kprobe, kretprobe, fentry and fexit ones).  What
  * the hooks share (perf events, links, the fds that hold a probe) is
  * hook.c, below them; this file only dispatches, orders and stops. */
+#define _GNU_SOURCE /* pipe2 */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -216,6 +219,107 @@ void attach_stop_all(struct tt_prog *p)
 		hook_stop_fds(&p->probes.v[i], &links);
 	close_parallel(links.v, links.n);
 	vec_free(&links);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+/* Closes every fd of this process but keep[0..n) (sorted). */
+static void close_all_but(const int *keep, int n)
+{
+	int from = 0;
+
+	for (int i = 0; i <= n; i++) {
+		int to = i < n ? keep[i] - 1 : -1; /* -1: to the end */
+#ifdef __NR_close_range
+		if (to < 0 || to >= from) {
+			if (syscall(__NR_close_range, (unsigned)from,
+				    to < 0 ? ~0U : (unsigned)to, 0) == 0) {
+				from = i < n ? keep[i] + 1 : from;
+				continue;
+			}
+		}
+#endif
+		long end = to >= 0 ? to : sysconf(_SC_OPEN_MAX);
+		for (long fd = from; fd <= end && fd < (1L << 20); fd++)
+			close((int)fd);
+		from = i < n ? keep[i] + 1 : from;
+	}
+}
+
+/* The teardown process: holds the last references to fds[0..n) (closed
+ * newest first once go, a pipe, reaches end of file: when the tracer has
+ * dropped its own) in a session of its own, with nothing else open (the
+ * middle process waits for that: it sees the end of its pipe when the
+ * other fds are closed). */
+static _Noreturn void teardown(int *fds, int n, int go)
+{
+	int *keep = xcalloc((size_t)n + 1, sizeof(int));
+	char c;
+
+	setsid();
+	memcpy(keep, fds, sizeof(int) * (size_t)n);
+	keep[n] = go;
+	qsort(keep, (size_t)n + 1, sizeof(int), cmp_int);
+	close_all_but(keep, n + 1);
+	while (read(go, &c, 1) != 0 && errno == EINTR)
+		;
+	for (int i = n - 1; i >= 0; i--)
+		close(fds[i]);
+	_exit(0);
+}
+
+/* Between the tracer and the teardown process: forks it, waits until it
+ * holds nothing else, exits (so it is nobody's child). */
+static _Noreturn void teardown_middle(int *fds, int n, int go)
+{
+	int ready[2];
+	char c;
+
+	prctl(PR_SET_NAME, "tinytrace-detach"); /* the kernel keeps 15 bytes */
+	if (pipe(ready) < 0)
+		_exit(1);
+	long pid = fork();
+	if (pid == 0)
+		teardown(fds, n, go);
+	close(ready[1]);
+	while (pid > 0 && read(ready[0], &c, 1) < 0 && errno == EINTR)
+		;
+	_exit(pid < 0);
+}
+
+void detach_all_behind(struct tt_prog *p)
+{
+	hook_fd_vec fds = { 0 };
+	int go[2] = { -1, -1 }, st = 1;
+	long pid = -1;
+
+	attach_stop_all(p);
+	for (int i = p->probes.n - 1; i >= 0; i--) {
+		struct tt_probe *pr = &p->probes.v[i];
+		if (hook_stopped(pr))
+			hook_take_fds(pr, &fds);
+		else
+			detach_probe(pr); /* only closing it stops it */
+	}
+	if (fds.n && pipe2(go, O_CLOEXEC) == 0)
+		pid = fork();
+	if (pid == 0)
+		teardown_middle(fds.v, fds.n, go[0]);
+	if (pid > 0)
+		while (waitpid((pid_t)pid, &st, 0) < 0 && errno == EINTR)
+			;
+	/* with the teardown process running, these closes drop references
+	   only; without it (st != 0) they are the slow ones */
+	for (int i = fds.n - 1; i >= 0; i--)
+		close(fds.v[i]);
+	for (int i = 0; i < 2; i++)
+		if (go[i] >= 0)
+			close(go[i]);
+	vec_free(&fds);
 }
 
 void detach_all(struct tt_prog *p)

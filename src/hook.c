@@ -22,6 +22,7 @@
 /* What keeps one probe attached: fds closed in reverse on detach. */
 struct attach_state {
 	int n, cap;
+	bool prog_on_perf; /* a perf event runs the program (no link) */
 	int fds[];
 };
 
@@ -32,8 +33,10 @@ void hook_keep_fd(struct tt_probe *pr, int fd)
 	if (!st || st->n == st->cap) {
 		int cap = st ? 2 * st->cap : 4;
 		st = xrealloc(st, sizeof(*st) + sizeof(int) * cap);
-		if (!pr->attach_state)
+		if (!pr->attach_state) {
 			st->n = 0;
+			st->prog_on_perf = false;
+		}
 		st->cap = cap;
 		pr->attach_state = st;
 	}
@@ -93,6 +96,23 @@ void hook_disable_perf(struct tt_probe *pr)
 			ioctl(st->fds[i], PERF_EVENT_IOC_DISABLE, 0);
 }
 
+void hook_take_fds(struct tt_probe *pr, hook_fd_vec *fds)
+{
+	struct attach_state *st = pr->attach_state;
+
+	for (int i = 0; st && i < st->n; i++)
+		if (st->fds[i] >= 0)
+			vec_push(fds, st->fds[i]);
+	free(st);
+	pr->attach_state = NULL;
+}
+
+bool hook_stopped(const struct tt_probe *pr)
+{
+	const struct attach_state *st = pr->attach_state;
+	return !st || !st->prog_on_perf;
+}
+
 int hook_first_fd(const struct tt_probe *pr)
 {
 	const struct attach_state *st = pr->attach_state;
@@ -107,26 +127,9 @@ long hook_perf_event_open(struct perf_event_attr *attr, int pid, int cpu)
 
 /* Runs the program on every hit of perf event pfd: a BPF link where the
  * kernel has them (5.15+), else PERF_EVENT_IOC_SET_BPF.  Keeps pfd (and
- * the link) in the probe's state. */
-int hook_perf_fd(struct tt_probe *pr, int pfd)
-{
-	int lfd = bpf_link_create(pr->prog_fd, pfd, BPF_PERF_EVENT, NULL);
-
-	hook_keep_fd(pr, pfd);
-	if (lfd >= 0) {
-		hook_keep_fd(pr, lfd);
-	} else if (ioctl(pfd, PERF_EVENT_IOC_SET_BPF, pr->prog_fd) < 0) {
-		return -errno;
-	}
-	if (ioctl(pfd, PERF_EVENT_IOC_ENABLE, 0) < 0)
-		return -errno;
-	return 0;
-}
-
-/* The same with a BPF cookie the program reads with
- * bpf_get_attach_cookie() (USDT: the index of the location).  Needs BPF
- * links (5.15+); without them the cookie is lost, which only matters to
- * programs that read it. */
+ * the link) in the probe's state.  The cookie is what the program reads
+ * with bpf_get_attach_cookie() (USDT: the index of the location); without
+ * links it is lost, which only matters to programs that read it. */
 int hook_perf_fd_cookie(struct tt_probe *pr, int pfd, uint64_t cookie)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, opts, .perf_event.bpf_cookie = cookie);
@@ -137,10 +140,17 @@ int hook_perf_fd_cookie(struct tt_probe *pr, int pfd, uint64_t cookie)
 		hook_keep_fd(pr, lfd);
 	} else if (ioctl(pfd, PERF_EVENT_IOC_SET_BPF, pr->prog_fd) < 0) {
 		return -errno;
+	} else {
+		((struct attach_state *)pr->attach_state)->prog_on_perf = true;
 	}
 	if (ioctl(pfd, PERF_EVENT_IOC_ENABLE, 0) < 0)
 		return -errno;
 	return 0;
+}
+
+int hook_perf_fd(struct tt_probe *pr, int pfd)
+{
+	return hook_perf_fd_cookie(pr, pfd, 0);
 }
 
 int hook_perf_open(struct tt_probe *pr, struct perf_event_attr *attr,

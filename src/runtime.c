@@ -1089,7 +1089,7 @@ int runtime_run(struct tt_prog *p)
 out:
 	fflush(stdout);
 	fflush(stderr);
-	detach_all(p);
+	detach_all_behind(p);
 	child_reap(&child);
 	ring_buffer__free(rb);
 	free(r.full);

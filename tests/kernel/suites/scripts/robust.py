@@ -15,6 +15,7 @@ asked; waits for it to exit.  Then prints, one per line:
   held: P programs, L links, E perf events   the most seen at one time
   left: N objects                programs, maps and links it held that
                                  the kernel still has after its exit
+                                 and its teardown (below)
                                  (looked up by id with bpf(2))
   perf events left: N            perf events that still run one of its
                                  programs or that its processes hold
@@ -22,6 +23,15 @@ asked; waits for it to exit.  Then prints, one per line:
                                  else /proc of the -c commands)
   children left: N               -c commands still running (a second
                                  after its exit)
+  teardown: N processes, K other fds   the processes it left to close
+                                 its perf events (named tinytrace-detac,
+                                 found as this script's orphans: it is a
+                                 child subreaper) and the fds they held
+                                 that were not perf events or their pipe
+                                 (BPF objects, the output pipe: K = 0)
+  teardown left: N               of those, still running --teardown
+                                 seconds after its exit (waited for
+                                 before "perf events left" is counted)
   output lines: N                lines it wrote
 and with -v the tool's output, indented; with --stderr its stderr lines
 as "stderr: LINE".  Under the test harness (__BPFTRACE_NOTIFY_PROBES_ATTACHED
@@ -46,6 +56,7 @@ Options:
   --ignore-term-child  replace the word CHILD in ARGS by a script that
                     ignores SIGTERM and sleeps 30 s (for -c)
   --timeout SECS    how long it may take to exit (default 5)
+  --teardown SECS   how long its teardown processes may take (default 60)
 """
 import argparse
 import ctypes
@@ -142,6 +153,52 @@ def perf_events_left(seen, pids):
         except OSError:
             pass
     return n
+
+
+def comm_of(pid):
+    try:
+        with open("/proc/%d/comm" % pid) as f:
+            return f.read().strip()
+    except OSError:
+        return ""
+
+
+def other_fds(pid):
+    """fds of pid that are neither perf events nor pipes."""
+    n = 0
+    try:
+        for fd in os.listdir("/proc/%d/fd" % pid):
+            t = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+            if t != "anon_inode:[perf_event]" and not t.startswith("pipe:"):
+                n += 1
+    except OSError:
+        pass
+    return n
+
+
+def reap(pid):
+    """True once pid (a child of this process) has exited; reaps it."""
+    try:
+        return os.waitpid(pid, os.WNOHANG)[0] == pid
+    except ChildProcessError:
+        return True
+
+
+def teardown_wait(secs):
+    """The tool's teardown processes (orphans reparented to this
+    subreaper): how many, the other fds they held, how many still run
+    after secs."""
+    procs, other = set(), 0
+    end = time.time() + secs
+    while True:
+        for k in children_of(os.getpid()):
+            if k not in procs and comm_of(k) == "tinytrace-detac":
+                procs.add(k)
+                other += other_fds(k)
+        running = [k for k in procs if not reap(k)]
+        if not running or time.time() > end:
+            return len(procs), other, len(running)
+        time.sleep(0.02)
 
 
 def children_of(pid):
@@ -245,6 +302,9 @@ def run_once(a, argv, rnd):
             if not chunk:
                 break
             out += chunk
+    # its teardown process first: the grace periods it waits for are the
+    # ones that free the programs' maps
+    tear = teardown_wait(a.teardown)
     # the kernel frees objects once their last reference goes; give RCU a
     # moment
     left = seen
@@ -270,8 +330,12 @@ def run_once(a, argv, rnd):
         err.seek(0)
         errtext = err.read()
         err.close()
+    for cmd, ident in sorted(left):
+        kind = {BPF_PROG_GET_FD_BY_ID: "program", BPF_MAP_GET_FD_BY_ID:
+                "map", BPF_LINK_GET_FD_BY_ID: "link"}[cmd]
+        errtext += b"left: %s id %d\n" % (kind.encode(), ident)
     return (status, hung, most, len(left), len(kids_left), out, perf_left,
-            errtext)
+            errtext, tear)
 
 
 def main():
@@ -287,11 +351,14 @@ def main():
     ap.add_argument("--tmpfs")
     ap.add_argument("--ignore-term-child", action="store_true")
     ap.add_argument("--timeout", type=float, default=5)
+    ap.add_argument("--teardown", type=float, default=60)
     ap.add_argument("-v", action="store_true")
     ap.add_argument("argv", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     # the runner's --timeout-scale (a slow machine, a sanitizer build)
     a.timeout *= float(os.environ.get("TT_TIMEOUT_SCALE") or 1)
+    # orphans (the tool's teardown process) become this process's children
+    _libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
     argv = a.argv[1:] if a.argv[:1] == ["--"] else a.argv
     tmp = None
     if a.ignore_term_child:
@@ -316,8 +383,8 @@ def main():
     try:
         for _ in range(a.iterations):
             res = run_once(a, argv, rnd)
-            status, hung, most, left, kids_left, out, perf_left, _ = res
-            bad = hung or left or kids_left or perf_left
+            status, hung, most, left, kids_left, out, perf_left, _, tear = res
+            bad = hung or left or kids_left or perf_left or tear[1] or tear[2]
             if worst is None or bad:
                 worst = res
             if bad:
@@ -328,7 +395,7 @@ def main():
         if mnt:
             subprocess.run(["umount", mnt])
             os.rmdir(mnt)
-    status, hung, most, left, kids_left, out, perf_left, errtext = worst
+    status, hung, most, left, kids_left, out, perf_left, errtext, tear = worst
     text = out.decode("utf-8", "replace")
     print("exit: %s" % status)
     print("hung: %s" % ("yes" if hung else "no"))
@@ -337,6 +404,8 @@ def main():
     print("left: %d objects" % left)
     print("perf events left: %d" % perf_left)
     print("children left: %d" % kids_left)
+    print("teardown: %d processes, %d other fds" % tear[:2])
+    print("teardown left: %d" % tear[2])
     print("output lines: %d" % text.count("\n"))
     for line in errtext.decode("utf-8", "replace").splitlines():
         print("stderr: " + line)
