@@ -91,8 +91,13 @@ struct elf_bin {
 };
 
 /* Reads path: symbols, segments, USDT notes.  -ENOENT/-EACCES from
- * open(), -ENOEXEC when the file is not ELF. */
+ * open(), -ENOEXEC when the file is not ELF.  A path "A.zip!/M" names
+ * member M of the ZIP archive A (stored, not compressed, as APKs keep
+ * their libraries): b->path is then A, and file offsets are A's. */
 int elf_bin_open(const char *path, struct elf_bin **out);
+/* The file to open (and to place uprobes in) for path: "A.zip!/M" -> "A.zip"
+ * (arena), anything else -> path. */
+const char *elf_zip_file(const char *path);
 /* The function symbol called name, or NULL. */
 const struct elf_sym *elf_sym_find(const struct elf_bin *b, const char *name);
 /* The data object called name, or NULL. */

@@ -8,6 +8,7 @@
 
 #include <linux/perf_event.h>
 
+#include "elf_syms.h"
 #include "hook.h"
 #include "probes.h"
 #include "provider.h"
@@ -67,7 +68,9 @@ int attach_uprobe_locs(struct tt_prog *p, struct tt_probe *pr)
 	   the file offset in addr or offset */
 	struct uprobe_loc one = { .offset = ap->addr ? ap->addr : ap->offset };
 	const struct uprobe_loc *locs = ap->nlocs ? ap->locs : &one;
+	/* "A.zip!/M": the uprobe goes into the archive A */
 	const char *path = ap->path ? ap->path : ap->target;
+	path = path ? elf_zip_file(path) : NULL;
 	int nlocs = ap->nlocs ? ap->nlocs : 1;
 	if (!path || !*path) {
 		fprintf(stderr, "ERROR: %s: no file to attach to\n", pr->name);

@@ -143,6 +143,68 @@ static struct elf_sym *sorted_unique(sym_vec *v, int *n)
 	return a;
 }
 
+/* ---- ZIP archives -------------------------------------------------------- */
+
+static uint32_t le16(const uint8_t *p) { return p[0] | (uint32_t)p[1] << 8; }
+static uint32_t le32(const uint8_t *p) { return le16(p) | le16(p + 2) << 16; }
+
+const char *elf_zip_file(const char *path)
+{
+	const char *bang = strstr(path, "!/");
+	return bang ? tt_strndup(path, (size_t)(bang - path)) : path;
+}
+
+/* Where member's bytes start in the ZIP archive open on fd, and their
+ * size: it must be stored (method 0), as a loader maps it in place.
+ * -ENOENT when it is not there, -ENOEXEC when the file is no ZIP or the
+ * member is compressed. */
+static int zip_member(int fd, const char *member, uint64_t *off,
+		      uint64_t *size)
+{
+	struct stat st;
+	uint8_t tail[65536 + 22], lh[30];
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	size_t n = st.st_size < (off_t)sizeof(tail) ? (size_t)st.st_size
+						    : sizeof(tail);
+	if (n < 22 || pread(fd, tail, n, st.st_size - (off_t)n) != (ssize_t)n)
+		return -ENOEXEC;
+	long eocd = (long)n - 22; /* end of central directory, a comment after */
+	while (eocd >= 0 && le32(tail + eocd) != 0x06054b50)
+		eocd--;
+	if (eocd < 0)
+		return -ENOEXEC;
+	uint32_t cd_size = le32(tail + eocd + 12), cd_off = le32(tail + eocd + 16);
+	if ((uint64_t)cd_off + cd_size > (uint64_t)st.st_size)
+		return -ENOEXEC;
+	uint8_t *cd = xmalloc(cd_size + 1);
+	int err = -ENOENT;
+	if (pread(fd, cd, cd_size, cd_off) != (ssize_t)cd_size)
+		cd_size = 0, err = -ENOEXEC;
+	size_t mlen = strlen(member);
+	for (uint32_t at = 0; at + 46 <= cd_size && le32(cd + at) == 0x02014b50;) {
+		uint32_t nlen = le16(cd + at + 28), elen = le16(cd + at + 30),
+			 clen = le16(cd + at + 32);
+		if (at + 46 + nlen > cd_size)
+			break;
+		if (nlen == mlen && !memcmp(cd + at + 46, member, mlen)) {
+			uint32_t lho = le32(cd + at + 42);
+			*size = le32(cd + at + 24);
+			err = le16(cd + at + 10) != 0 ? -ENOEXEC : 0;
+			if (!err && (pread(fd, lh, 30, lho) != 30 ||
+				     le32(lh) != 0x04034b50))
+				err = -ENOEXEC;
+			if (!err)
+				*off = (uint64_t)lho + 30 + le16(lh + 26) +
+				       le16(lh + 28);
+			break;
+		}
+		at += 46 + nlen + elen + clen;
+	}
+	free(cd);
+	return err;
+}
+
 int elf_bin_open(const char *path, struct elf_bin **out)
 {
 	static bool inited;
@@ -150,25 +212,42 @@ int elf_bin_open(const char *path, struct elf_bin **out)
 		elf_version(EV_CURRENT);
 		inited = true;
 	}
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* "app.zip!/lib/x.so": the member x.so, stored in the archive; its
+	   file offsets are the archive's (what the uprobe is placed by) */
+	const char *file = elf_zip_file(path);
+	uint64_t base = 0, size = 0;
+	char *image = NULL;
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!e || elf_kind(e) != ELF_K_ELF) {
-		if (e)
-			elf_end(e);
-		close(fd);
-		return -ENOEXEC;
+	Elf *e = NULL;
+	if (file != path) {
+		int err = zip_member(fd, path + strlen(file) + 2, &base, &size);
+		if (!err && size) {
+			image = xmalloc(size);
+			if (pread(fd, image, size, (off_t)base) != (ssize_t)size)
+				err = -ENOEXEC;
+		}
+		if (err || !size) {
+			free(image);
+			close(fd);
+			return err ? err : -ENOEXEC;
+		}
+		e = elf_memory(image, size);
+	} else {
+		e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	}
 	GElf_Ehdr eh;
-	if (!gelf_getehdr(e, &eh)) {
-		elf_end(e);
+	if (!e || elf_kind(e) != ELF_K_ELF || !gelf_getehdr(e, &eh)) {
+		if (e)
+			elf_end(e);
+		free(image);
 		close(fd);
 		return -ENOEXEC;
 	}
 	bool is64 = gelf_getclass(e) == ELFCLASS64;
 	struct elf_bin *b = tt_alloc(sizeof(*b));
-	b->path = tt_strdup(path);
+	b->path = tt_strdup(file);
 	b->type = eh.e_type;
 
 	size_t phnum = 0;
@@ -181,7 +260,7 @@ int elf_bin_open(const char *path, struct elf_bin **out)
 		struct elf_seg *s = &b->segs[b->nsegs++];
 		s->vaddr = ph.p_vaddr;
 		s->memsz = ph.p_memsz;
-		s->offset = ph.p_offset;
+		s->offset = ph.p_offset + base;
 		s->filesz = ph.p_filesz;
 		s->flags = ph.p_flags;
 	}
@@ -229,6 +308,7 @@ int elf_bin_open(const char *path, struct elf_bin **out)
 	}
 	vec_free(&notes);
 	elf_end(e);
+	free(image);
 	close(fd);
 	*out = b;
 	return 0;

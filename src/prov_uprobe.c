@@ -172,7 +172,7 @@ int prov_user_targets(struct attach_point *ap, utarget_vec *v)
 		if (pid && t[0] == '/' && access(pid_path(pid, t), F_OK) == 0)
 			path = pid_path(pid, t);
 		struct stat st;
-		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		if (stat(elf_zip_file(path), &st) < 0 || !S_ISREG(st.st_mode))
 			return missing_target(ap, t);
 		add_target(v, t, path);
 		return 0;

@@ -6,7 +6,7 @@
 #   SRCTESTS/testprogs/<name>.c -> OUTTESTS/testprogs/<name>  (non-PIE)
 #                                  OUTTESTS/testprogs/<name>-pie
 #   SRCTESTS/testlibs/<name>.c  -> OUTTESTS/testlibs/lib<name>.so (not +x)
-# plus false.bin and the separate-debug variants.  Flags are fixed
+# plus false.bin, archive.zip and the separate-debug variants.  Flags are fixed
 # (-g -O0 -fno-omit-frame-pointer ...), never the user's CFLAGS: tests
 # depend on the line layout and the frame pointers.  Only out-of-date
 # outputs are rebuilt.  With "clean", removes what it builds.
@@ -70,6 +70,7 @@ outputs() {
 		*) echo testprogs/$n testprogs/$n-pie ;;
 		esac
 	done
+	echo testprogs/archive.zip
 	for c in "$src"/testlibs/*.c; do
 		echo testlibs/lib$(basename "$c" .c).so
 	done
@@ -171,6 +172,14 @@ for c in "$src"/testprogs/*.c; do
 		split_variants "$c"
 	fi
 done
+
+# archive.zip: `true` stored (not compressed) in a ZIP archive, flat, as
+# `zip -0 -j` makes it (uprobes on a member of an archive: "A.zip!/true")
+if stale "$out/testprogs/archive.zip" "$src/testprogs/true.c"; then
+	run python3 -c 'import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_STORED) as z:
+    z.write(sys.argv[2], "true")' "$out/testprogs/archive.zip" "$out/testprogs/true"
+fi
 
 for c in "$src"/testlibs/*.c; do
 	n=$(basename "$c" .c)

@@ -1,5 +1,8 @@
-/* mmap_exec FILE: maps FILE executable and calls its first byte. */
+/* mmap_exec FILE [OFFSET]: maps FILE executable and calls its byte at
+ * OFFSET (default 0; decimal or 0x hex): code of a file that is not an
+ * executable, such as a function of a program stored in a ZIP archive. */
 #include <fcntl.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -26,6 +29,7 @@ int main(int argc, char **argv)
     perror("mmap_exec: mmap");
     return 1;
   }
-  ((int (*)(void))p)();
+  ((int (*)(void))((char *)p + (argc > 2 ? strtoul(argv[2], NULL, 0)
+                                          : 0)))();
   return 0;
 }
