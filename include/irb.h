@@ -143,6 +143,10 @@ int irb_internal_map(struct irb *b, const char *name, uint32_t type,
 /* Registers an action; returns its id. */
 int irb_action(struct irb *b, enum action_kind kind, const char *fmt,
 	       struct type *args, int map, const struct srcloc *loc);
+/* Action id's arguments that are compile-time constants are not sent:
+ * konst and from as tt_action's. */
+void irb_action_konst(struct irb *b, int id, const uint8_t *konst,
+		      const int *from);
 /* Writes a ring buffer record held in slot (size bytes); counts it lost
  * when the ring buffer is full. */
 void irb_output(struct irb *b, int slot, int size, const struct srcloc *loc);

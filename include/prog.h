@@ -106,6 +106,14 @@ struct tt_action {
 				      warnings, sent at the end of a probe
 				      for a failure that came before its
 				      exit() */
+	/* printf and the other formatted records: arguments that are
+	 * compile-time constants (literals, enumerators, probe) are not
+	 * sent.  konst: args->size bytes, the payload with the constants in
+	 * place (NULL: every argument is sent, the payload is args);
+	 * from[i]: where field i of args is in the payload sent, -1 for a
+	 * constant one. */
+	const uint8_t *konst;
+	const int *from;
 };
 
 struct bpf_code {

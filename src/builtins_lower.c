@@ -25,6 +25,7 @@
 #include "usdt.h"
 
 static struct irval stack_len(struct irb *b, struct node *n);
+static const char *probe_name(struct irb *b, struct node *n);
 
 static struct irval lo_len(struct irb *b, struct node *n, struct node *m)
 {
@@ -565,33 +566,6 @@ static struct irval lo_write_user(struct irb *b, struct node *n,
 	irb_jmp(b, done);
 	irb_set_block(b, done);
 	return scalar(n->type, res);
-}
-
-/* printf(fmt, args...): [u64 id][args as a tuple] to the ring buffer. */
-static struct irval lo_printf(struct irb *b, struct node *n, struct node *m)
-{
-	int na = n->args.n - 1;
-	struct type **el = tt_alloc(sizeof(*el) * (na + 1));
-	for (int i = 0; i < na; i++)
-		el[i] = n->args.v[i + 1]->type;
-	struct type *tup = na ? type_tuple(el, na) : NULL;
-	struct node *f = n->args.v[0];
-	int id = irb_action(b, ACT_PRINTF, tt_strndup(f->str, f->slen), tup, -1,
-			    &n->loc);
-	int size = 8 + (tup ? tup->size : 0);
-	int s = irb_slot_sized(b, size, 8, tt_sprintf("printf#%d", id));
-	if (tup)
-		irb_zero_gaps(b, ref_slot(s, 0), 8, tup, &n->loc);
-	struct ir_insn *in = irb_emit(b, IR_STORE, &n->loc);
-	in->arg[0] = ref_slot(s, 0);
-	in->arg[1] = ref_imm(id);
-	in->size = 8;
-	for (int i = 0; i < na; i++)
-		irb_store_printed(b, ref_slot(s, 0),
-				  8 + tup->fields.v[i].offset, el[i],
-				  n->args.v[i + 1]);
-	irb_output(b, s, size, &n->loc);
-	return void_val();
 }
 
 /* A record that is only an action id. */
@@ -1157,7 +1131,52 @@ static struct irval lo_find(struct irb *b, struct node *n, struct node *m)
 	return scalar(n->type, d);
 }
 
-/* cat/system/errorf/warnf/time: a record like printf's */
+/* The bytes a printed argument of type t has in a record when it is a
+ * compile-time constant (a literal, an enumerator, probe or probetype),
+ * into buf (t->size bytes, zeroed); false if it is not one. */
+static bool const_arg(struct irb *b, struct node *n, struct type *t,
+		      uint8_t *buf)
+{
+	const char *s = NULL;
+	size_t slen = 0;
+	if (t->kind == TY_INT || t->kind == TY_BOOL) {
+		uint64_t v;
+		if (n->kind == N_INT || (n->kind == N_BUILTIN &&
+					 n->sym.kind == SYM_CONSTANT))
+			v = n->ival;
+		else if (n->kind == N_BOOL)
+			v = n->ival != 0;
+		else
+			return false;
+		for (int i = 0; i < t->size && i < 8; i++)
+			buf[i] = (uint8_t)(v >> (8 * i));
+		return true;
+	}
+	if (t->kind != TY_STR || t->size < 1)
+		return false;
+	if (n->kind == N_STR) {
+		s = n->str;
+		slen = n->slen;
+	} else if (n->kind == N_BUILTIN && n->sym.kind != SYM_CONSTANT &&
+		   (builtin_id_of(n->name) == BI_probe ||
+		    builtin_id_of(n->name) == BI_probetype) &&
+		   type_equal(n->type, t)) {
+		s = probe_name(b, n);
+		slen = strlen(s);
+	} else {
+		return false;
+	}
+	/* NUL-padded, truncated keeping a final NUL (irb_store_str) */
+	for (size_t k = 0; k < slen && (int)k < t->size - 1; k++)
+		buf[k] = (uint8_t)s[k];
+	return true;
+}
+
+/* printf/cat/system/errorf/warnf/time(fmt, args...): a record [u64 id]
+ * [the arguments as a tuple] to the ring buffer.  Arguments that are
+ * compile-time constants are left out of it: the action keeps their
+ * bytes (tt_action.konst), and userspace puts them back before it
+ * formats. */
 static struct irval lo_fmt(struct irb *b, struct node *n, struct node *m)
 {
 	static const struct { const char *name; enum action_kind k; } acts[] = {
@@ -1176,18 +1195,43 @@ static struct irval lo_fmt(struct irb *b, struct node *n, struct node *m)
 	struct type *tup = na ? type_tuple(el, na) : NULL;
 	struct node *f = n->args.v[0];
 	int id = irb_action(b, k, tt_strndup(f->str, f->slen), tup, -1, &n->loc);
-	int size = 8 + (tup ? tup->size : 0);
+
+	/* the arguments sent: sel[0..nsent) of el, the others constant */
+	uint8_t *konst = tup ? tt_alloc(tup->size) : NULL;
+	struct type **sel = tt_alloc(sizeof(*sel) * (na + 1));
+	int *which = tt_alloc(sizeof(*which) * (na + 1)), nsent = 0;
+	if (konst)
+		memset(konst, 0, tup->size);
+	for (int i = 0; i < na; i++) {
+		if (const_arg(b, n->args.v[i + 1], el[i],
+			      konst + tup->fields.v[i].offset))
+			continue;
+		which[nsent] = i;
+		sel[nsent++] = el[i];
+	}
+	struct type *sent = tup;
+	if (nsent < na) {
+		int *from = tt_alloc(sizeof(*from) * na);
+		sent = nsent ? type_tuple(sel, nsent) : NULL;
+		for (int i = 0; i < na; i++)
+			from[i] = -1;
+		for (int j = 0; j < nsent; j++)
+			from[which[j]] = sent->fields.v[j].offset;
+		irb_action_konst(b, id, konst, from);
+	}
+
+	int size = 8 + (sent ? sent->size : 0);
 	int s = irb_slot_sized(b, size, 8, tt_sprintf("%s#%d", n->name, id));
-	if (tup)
-		irb_zero_gaps(b, ref_slot(s, 0), 8, tup, &n->loc);
+	if (sent)
+		irb_zero_gaps(b, ref_slot(s, 0), 8, sent, &n->loc);
 	struct ir_insn *in = irb_emit(b, IR_STORE, &n->loc);
 	in->arg[0] = ref_slot(s, 0);
 	in->arg[1] = ref_imm(id);
 	in->size = 8;
-	for (int i = 0; i < na; i++)
+	for (int j = 0; j < nsent; j++)
 		irb_store_printed(b, ref_slot(s, 0),
-				  8 + tup->fields.v[i].offset, el[i],
-				  n->args.v[i + 1]);
+				  8 + sent->fields.v[j].offset, sel[j],
+				  n->args.v[which[j] + 1]);
 	irb_output(b, s, size, &n->loc);
 	return void_val();
 }
@@ -1351,12 +1395,19 @@ static struct irval lo_reg_arg(struct irb *b, struct node *n, struct node *m)
 	return scalar(n->type, d);
 }
 
+/* probe or probetype: the program's one attach point's name, or its
+ * provider's. */
+static const char *probe_name(struct irb *b, struct node *n)
+{
+	if (!strcmp(n->name, "probetype"))
+		return prov_has(irb_ap(b), PF_SPECIAL)
+			? "special" : probes_provider_name(irb_ap(b)->prov);
+	return probes_ap_name(irb_ap(b));
+}
+
 static struct irval lo_probe(struct irb *b, struct node *n, struct node *m)
 {
-	const char *name = probes_ap_name(irb_ap(b));
-	if (!strcmp(n->name, "probetype"))
-		name = prov_has(irb_ap(b), PF_SPECIAL)
-			? "special" : probes_provider_name(irb_ap(b)->prov);
+	const char *name = probe_name(b, n);
 	struct node lit = *n;
 	lit.kind = N_STR;
 	lit.str = name;
@@ -1661,7 +1712,7 @@ static builtin_lower_fn *const lowerings[BI_COUNT] = {
 	[BI_comm] = lo_comm,
 	[BI_args] = lo_args,
 	[BI_ctx] = lo_ctx,
-	[BI_printf] = lo_printf,
+	[BI_printf] = lo_fmt,
 	[BI_cat] = lo_fmt,
 	[BI_system] = lo_fmt,
 	[BI_errorf] = lo_fmt,

@@ -262,6 +262,13 @@ int irb_action(struct irb *b, enum action_kind kind, const char *fmt,
 	return b->prog->actions.n - 1;
 }
 
+void irb_action_konst(struct irb *b, int id, const uint8_t *konst,
+		      const int *from)
+{
+	b->prog->actions.v[id].konst = konst;
+	b->prog->actions.v[id].from = from;
+}
+
 /* ---- stores ---------------------------------------------------------------- */
 
 void irb_store_int(struct irb *b, struct ref dst, int off, int size,

@@ -79,6 +79,8 @@ struct run {
 	bool out_failed;  /* writing the output failed (said once) */
 	struct timespec batch_end; /* see batch_over() */
 	unsigned batch_n;
+	uint8_t *unfold;  /* a payload with its constants put back */
+	size_t unfold_cap;
 };
 
 /* The first error writing the trace output (stdout, or -o FILE), 0: none. */
@@ -291,6 +293,25 @@ static int on_record(void *ctx, void *data, size_t size)
 	const struct tt_action *a = &r->p->actions.v[id];
 	const uint8_t *payload = (const uint8_t *)data + 8;
 	size_t len = size - 8;
+
+	if (a->konst && a->args) {
+		/* the arguments that are compile-time constants were not
+		 * sent: the payload the format reads has them in place */
+		size_t n = (size_t)a->args->size;
+		if (r->unfold_cap < n) {
+			r->unfold = xrealloc(r->unfold, n);
+			r->unfold_cap = n;
+		}
+		memcpy(r->unfold, a->konst, n);
+		for (int i = 0; i < a->args->fields.n; i++) {
+			const struct field *f = &a->args->fields.v[i];
+			size_t from = (size_t)a->from[i], w = (size_t)f->type->size;
+			if (a->from[i] >= 0 && from + w <= len)
+				memcpy(r->unfold + f->offset, payload + from, w);
+		}
+		payload = r->unfold;
+		len = n;
+	}
 
 	switch (a->kind) {
 	case ACT_PRINTF:
@@ -1093,6 +1114,7 @@ out:
 	child_reap(&child);
 	ring_buffer__free(rb);
 	free(r.full);
+	free(r.unfold);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGPIPE, &old_pipe, NULL);

@@ -158,6 +158,13 @@ static char *build(const char *text)
 			if (a->args)
 				fprintf(f, " %s size %d", type_name(a->args),
 					a->args->size);
+			if (a->konst && a->args) {
+				/* the constant arguments, left out of the record */
+				fputs(" const", f);
+				for (int k = 0; k < a->args->fields.n; k++)
+					if (a->from[k] < 0)
+						fprintf(f, " %d", k);
+			}
 			if (a->map >= 0)
 				fprintf(f, " map%d", a->map);
 			fputc('\n', f);
