@@ -246,18 +246,20 @@ static struct irval map_read(struct irb *b, struct node *n)
 	    done = irb_new_block(b);
 	struct irval res;
 	if (irb_is_scalar(t)) {
+		/* r = 0; if (p) r = *p: one instruction less than a
+		 * branch for each case */
 		int r = irb_reg(b, NULL);
-		irb_br(b, CC_EQ, ref_reg(p), ref_imm(0), none, have);
+		struct ir_insn *in = irb_emit(b, IR_MOV, &n->loc);
+		in->dst = r;
+		in->arg[0] = ref_imm(0);
+		irb_br(b, CC_EQ, ref_reg(p), ref_imm(0), done, have);
 		irb_set_block(b, have);
 		struct irval lv = irb_load(b, ref_reg(p), 0, t, &n->loc);
-		struct ir_insn *in = irb_emit(b, IR_MOV, &n->loc);
+		in = irb_emit(b, IR_MOV, &n->loc);
 		in->dst = r;
 		in->arg[0] = lv.r;
 		irb_jmp(b, done);
 		irb_set_block(b, none);
-		in = irb_emit(b, IR_MOV, &n->loc);
-		in->dst = r;
-		in->arg[0] = ref_imm(0);
 		irb_jmp(b, done);
 		res = val(t, ref_reg(r));
 	} else {

@@ -70,7 +70,7 @@ tracepoint:syscalls:sys_exit_openat:
    5: (07) r2 += -4
    6: (85) call map_lookup_elem#1
    7: (bf) r6 = r0
-   8: (15) if r6 == 0 goto pc+99
+   8: (15) if r6 == 0 goto pc+97
 ; tracepoint:syscalls:sys_exit_openat  { $key = @keymap[tid]; printf("before: %s\n", $key);
    9: (85) call get_current_pid_tgid#14
   10: (bc) w1 = w0
@@ -118,56 +118,54 @@ tracepoint:syscalls:sys_exit_openat:
   53: (18) r1 = map[1] ll
   55: (bf) r2 = r6
   56: (85) call map_lookup_elem#1
-  57: (15) if r0 == 0 goto pc+2
-  58: (79) r1 = *(u64 *)(r0 +0)
-  59: (05) goto pc+1
-  60: (b7) r1 = 0
-  61: (15) if r1 == 0 goto pc+31
-  62: (7a) *(u64 *)(r10 -16) = 2
-  63: (85) call ktime_get_boot_ns#125
-  64: (bf) r7 = r0
-  65: (85) call get_current_pid_tgid#14
-  66: (bc) w1 = w0
-  67: (63) *(u32 *)(r6 +0) = r1
-  68: (bf) r1 = r6
-  69: (07) r1 += 4
-  70: (b7) r2 = 1024
-  71: (bf) r3 = r6
-  72: (07) r3 += 1032
-  73: (85) call probe_read_kernel#113
-  74: (18) r1 = map[1] ll
-  76: (bf) r2 = r6
-  77: (85) call map_lookup_elem#1
-  78: (15) if r0 == 0 goto pc+2
+  57: (b7) r1 = 0
+  58: (15) if r0 == 0 goto pc+1
+  59: (79) r1 = *(u64 *)(r0 +0)
+  60: (15) if r1 == 0 goto pc+30
+  61: (7a) *(u64 *)(r10 -16) = 2
+  62: (85) call ktime_get_boot_ns#125
+  63: (bf) r7 = r0
+  64: (85) call get_current_pid_tgid#14
+  65: (bc) w1 = w0
+  66: (63) *(u32 *)(r6 +0) = r1
+  67: (bf) r1 = r6
+  68: (07) r1 += 4
+  69: (b7) r2 = 1024
+  70: (bf) r3 = r6
+  71: (07) r3 += 1032
+  72: (85) call probe_read_kernel#113
+  73: (18) r1 = map[1] ll
+  75: (bf) r2 = r6
+  76: (85) call map_lookup_elem#1
+  77: (b7) r1 = 0
+  78: (15) if r0 == 0 goto pc+1
   79: (79) r1 = *(u64 *)(r0 +0)
-  80: (05) goto pc+1
-  81: (b7) r1 = 0
-  82: (1f) r7 -= r1
-  83: (7b) *(u64 *)(r10 -8) = r7
-  84: (18) r1 = map[2] ll
-  86: (bf) r2 = r10
-  87: (07) r2 += -16
-  88: (b7) r3 = 16
-  89: (b7) r4 = 0
-  90: (85) call ringbuf_output#130
-  91: (77) r0 >>= 63
-  92: (0f) r8 += r0
-  93: (7a) *(u64 *)(r6 +0) = 3
-  94: (bf) r1 = r6
-  95: (07) r1 += 8
-  96: (b7) r2 = 1024
-  97: (bf) r3 = r6
-  98: (07) r3 += 1032
-  99: (85) call probe_read_kernel#113
- 100: (18) r1 = map[2] ll
- 102: (bf) r2 = r6
- 103: (b7) r3 = 1032
- 104: (b7) r4 = 0
- 105: (85) call ringbuf_output#130
- 106: (77) r0 >>= 63
- 107: (0f) r8 += r0
- 108: (15) if r8 == 0 goto pc+3
- 109: (18) r1 = map_value[3]+0 ll
- 111: (db) lock *(u64 *)(r1 +0) += r8
- 112: (b7) r0 = 0
- 113: (95) exit
+  80: (1f) r7 -= r1
+  81: (7b) *(u64 *)(r10 -8) = r7
+  82: (18) r1 = map[2] ll
+  84: (bf) r2 = r10
+  85: (07) r2 += -16
+  86: (b7) r3 = 16
+  87: (b7) r4 = 0
+  88: (85) call ringbuf_output#130
+  89: (77) r0 >>= 63
+  90: (0f) r8 += r0
+  91: (7a) *(u64 *)(r6 +0) = 3
+  92: (bf) r1 = r6
+  93: (07) r1 += 8
+  94: (b7) r2 = 1024
+  95: (bf) r3 = r6
+  96: (07) r3 += 1032
+  97: (85) call probe_read_kernel#113
+  98: (18) r1 = map[2] ll
+ 100: (bf) r2 = r6
+ 101: (b7) r3 = 1032
+ 102: (b7) r4 = 0
+ 103: (85) call ringbuf_output#130
+ 104: (77) r0 >>= 63
+ 105: (0f) r8 += r0
+ 106: (15) if r8 == 0 goto pc+3
+ 107: (18) r1 = map_value[3]+0 ll
+ 109: (db) lock *(u64 *)(r1 +0) += r8
+ 110: (b7) r0 = 0
+ 111: (95) exit
