@@ -6,7 +6,8 @@
  *            not SSA, so knowledge starts empty at each block and ends at
  *            each redefinition); constants that fit an immediate replace
  *            register operands; operations on constants become MOV, a BR on
- *            constants a JMP; x+0, x*1, x*0, ... simplify.  Folding follows
+ *            constants a JMP; x+0, x*1, x*0, ... simplify; a store of the
+ *            low bytes of a zero/sign extension stores its source.  Folding follows
  *            BPF semantics (x/0 = 0, x%0 = x, shifts modulo 64).
  *   clean  — BR with equal targets becomes JMP; jumps to blocks that only
  *            jump are threaded; a block reached only by a JMP from its
@@ -163,14 +164,23 @@ static bool fold(struct ir_func *f)
 	bool *known = xcalloc(f->nregs + 1, 1);
 	int64_t *val = xcalloc(f->nregs + 1, sizeof(int64_t));
 	int *copy = xmalloc((f->nregs + 1) * sizeof(int)); /* r == copy[r] */
+	/* r = zext/sext of ext[r]'s low extw[r] bytes */
+	int *ext = xmalloc((f->nregs + 1) * sizeof(int));
+	int *extw = xmalloc((f->nregs + 1) * sizeof(int));
 	for (int b = 0; b < f->nblocks; b++) {
 		struct ir_block *bl = f->blocks[b];
 		memset(known, 0, f->nregs);
 		for (int r = 0; r < f->nregs; r++)
-			copy[r] = -1;
+			copy[r] = ext[r] = -1;
 		for (int i = 0; i < bl->ninsns; i++) {
 			struct ir_insn *in = &bl->insns[i];
 			struct ir_insn old = *in;
+			/* a store of no more bytes than an extension kept
+			 * stores its source (the extension may die) */
+			if (in->op == IR_STORE && in->arg[1].kind == REF_REG &&
+			    ext[in->arg[1].reg] >= 0 &&
+			    in->size <= extw[in->arg[1].reg])
+				in->arg[1].reg = ext[in->arg[1].reg];
 			int n = ir_insn_nrefs(in);
 			/* operands: substitute known constants */
 			bool all_const = n > 0;
@@ -220,10 +230,19 @@ static bool fold(struct ir_func *f)
 			if (ir_insn_has_dst(in)) {
 				int d = in->dst;
 				known[d] = false;
-				copy[d] = -1;
-				for (int r = 0; r < f->nregs; r++)
+				copy[d] = ext[d] = -1;
+				for (int r = 0; r < f->nregs; r++) {
 					if (copy[r] == d)
 						copy[r] = -1;
+					if (ext[r] == d)
+						ext[r] = -1;
+				}
+				if ((in->op == IR_ZEXT || in->op == IR_SEXT) &&
+				    in->arg[0].kind == REF_REG &&
+				    in->arg[0].reg != d) {
+					ext[d] = in->arg[0].reg;
+					extw[d] = in->size;
+				}
 				if (in->op == IR_MOV && in->arg[0].kind == REF_REG)
 					copy[d] = in->arg[0].reg;
 				if (in->op == IR_MOV && in->arg[0].kind == REF_IMM) {
@@ -240,6 +259,8 @@ static bool fold(struct ir_func *f)
 	free(known);
 	free(val);
 	free(copy);
+	free(ext);
+	free(extw);
 	return changed;
 }
 

@@ -308,6 +308,41 @@ Test(ir_opt, keeps_side_effects_drops_dead_values)
 		"  ret %5\n");
 }
 
+Test(ir_opt, store_of_extension_stores_its_source)
+{
+	/* store4 of a zext4 and store2 of a sext4 take the source; a store8
+	 * needs the extension, and so does a store after the source changed */
+	cr_assert_str_eq(opt(
+		"func f\n"
+		"slot s0 16 stack\n"
+		"b0:\n"
+		"  %0 = call get_current_pid_tgid()\n"
+		"  %1 = zext4 %0\n"
+		"  store4 s0+0, %1\n"
+		"  %2 = sext4 %0\n"
+		"  store2 s0+4, %2\n"
+		"  %3 = zext2 %0\n"
+		"  store8 s0+8, %3\n"
+		"  %4 = zext4 %0\n"
+		"  %0 = call ktime_get_ns()\n"
+		"  store4 s0+8, %4\n"
+		"  %5 = call map_lookup_elem(map0, s0)\n"
+		"  ret %5\n"),
+		"func f\n"
+		"slot s0 16 stack\n"
+		"b0:\n"
+		"  %0 = call get_current_pid_tgid()\n"
+		"  store4 s0+0, %0\n"
+		"  store2 s0+4, %0\n"
+		"  %3 = zext2 %0\n"
+		"  store8 s0+8, %3\n"
+		"  %4 = zext4 %0\n"
+		"  %0 = call ktime_get_ns()\n"
+		"  store4 s0+8, %4\n"
+		"  %5 = call map_lookup_elem(map0, s0)\n"
+		"  ret %5\n");
+}
+
 Test(ir_opt, cfg_cleanup)
 {
 	cr_assert_str_eq(opt(

@@ -4,22 +4,22 @@ begin:
    1: (bf) r8 = r0
    2: (77) r8 >>= 32
    3: (85) call get_current_pid_tgid#14
-   4: (bc) w1 = w0
-   5: (7b) *(u64 *)(r10 -72) = r1
-   6: (85) call get_current_uid_gid#15
-   7: (bc) w1 = w0
-   8: (7b) *(u64 *)(r10 -80) = r1
-   9: (85) call get_current_uid_gid#15
-  10: (bf) r9 = r0
-  11: (77) r9 >>= 32
-  12: (85) call get_smp_processor_id#8
-  13: (7b) *(u64 *)(r10 -88) = r0
-  14: (85) call ktime_get_boot_ns#125
-  15: (7b) *(u64 *)(r10 -96) = r0
+   4: (7b) *(u64 *)(r10 -72) = r0
+   5: (79) r1 = *(u64 *)(r10 -72)
+   6: (bc) w6 = w1
+   7: (85) call get_current_uid_gid#15
+   8: (bc) w1 = w0
+   9: (7b) *(u64 *)(r10 -80) = r1
+  10: (85) call get_current_uid_gid#15
+  11: (bf) r9 = r0
+  12: (77) r9 >>= 32
+  13: (85) call get_smp_processor_id#8
+  14: (7b) *(u64 *)(r10 -88) = r0
+  15: (85) call ktime_get_boot_ns#125
+  16: (7b) *(u64 *)(r10 -96) = r0
 ; $g = $a + $b; $h = $c ^ $d;
-  16: (bf) r7 = r8
-  17: (79) r1 = *(u64 *)(r10 -72)
-  18: (0f) r7 += r1
+  17: (bf) r7 = r8
+  18: (0f) r7 += r6
   19: (79) r6 = *(u64 *)(r10 -80)
   20: (af) r6 ^= r9
 ; printf("%d %d %d %d %d %d %d %d\n", $a, $b, $c, $d, $e, $f, $g, $h);
