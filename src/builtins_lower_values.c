@@ -291,54 +291,6 @@ struct irval bv_lo_bswap(struct irb *b, struct node *n, struct node *m)
 	return val(n->type, acc);
 }
 
-/* ---- join ----------------------------------------------------------------- */
-
-/* [id][16 x char[S]]: element i read with probe_read_str until a NULL
- * pointer, which leaves an empty string (the end) in its place. */
-struct irval bv_lo_join(struct irb *b, struct node *n, struct node *m)
-{
-	const struct srcloc *loc = &n->loc;
-	int sz = irb_cfg(b)->max_strlen, nargs = FMT_JOIN_MAX_ARGS;
-	struct type *args = type_array(type_str(sz), nargs);
-	const char *sep = " ";
-	if (n->args.n > 1)
-		sep = tt_strndup(n->args.v[1]->str, n->args.v[1]->slen);
-	struct irval arr = irb_expr(b, n->args.v[0]);
-	bool user = user_memory(b, arr.t);
-	struct ref base = irb_to_reg(b, arr, loc);
-	int id = irb_action(b, ACT_JOIN, sep, args, -1, loc);
-	int rec = irb_slot_sized(b, 8 + args->size, 8, tt_sprintf("join#%d", id));
-	int ps = irb_slot_sized(b, 8, 8, "join_ptr");
-	st(b, ref_slot(rec, 0), 0, 8, ref_imm(id), loc);
-	int done = irb_new_block(b);
-	for (int i = 0; i < nargs; i++) {
-		struct ref dst = ref_slot(rec, 8 + i * sz);
-		struct ref addr = i ? op2(b, IR_ADD, base, ref_imm(8 * i), loc)
-				    : base;
-		/* the terminator first: a NULL pointer ends the list with a
-		 * branch only (the string read overwrites it otherwise) */
-		st(b, dst, 0, 1, ref_imm(0), loc);
-		irb_call(b, user ? BPF_FUNC_probe_read_user
-				 : BPF_FUNC_probe_read_kernel,
-			 loc, 3, ref_slot(ps, 0), ref_imm(8), addr);
-		int p = irb_reg(b, NULL);
-		struct ir_insn *in = irb_emit(b, IR_LOAD, loc);
-		in->dst = p;
-		in->arg[0] = ref_slot(ps, 0);
-		in->size = 8;
-		int more = irb_new_block(b);
-		irb_br(b, CC_EQ, ref_reg(p), ref_imm(0), done, more);
-		irb_set_block(b, more);
-		irb_call(b, user ? BPF_FUNC_probe_read_user_str
-				 : BPF_FUNC_probe_read_kernel_str,
-			 loc, 3, dst, ref_imm(sz), ref_reg(p));
-	}
-	irb_jmp(b, done);
-	irb_set_block(b, done);
-	irb_output(b, rec, 8 + args->size, loc);
-	return void_val();
-}
-
 /* ---- signal, kptr/uptr ---------------------------------------------------- */
 
 struct irval bv_lo_signal(struct irb *b, struct node *n, struct node *m)
@@ -647,4 +599,90 @@ struct irval bv_lo_strstr(struct irb *b, struct node *n, struct node *m)
 
 	int fn = strstr_callback(b, loc, lit, hs, ks, starts);
 	return strstr_call(b, n, h, k, lit != NULL, fn, starts, contains);
+}
+
+/* ---- join ----------------------------------------------------------------- */
+
+/* The callback of bv_lo_join, a subprogram of the current function
+ * (returns its index): body(i, ctx), ctx = { the array's address, the
+ * record's first string }.  String i gets its terminator, then pointer i
+ * is read; a NULL pointer stops the loop, leaving an empty string (the
+ * end), else string i is read through it. */
+static int join_callback(struct irb *b, const struct srcloc *loc, bool user,
+			 int sz, int nargs)
+{
+	struct irb_sub *sub = irb_sub_begin(b, "join", loc, NULL, NULL);
+	int e = irb_cur(b);
+	int i = irb_sub_arg(b, 0, "i", NULL), c = irb_sub_arg(b, 1, "ctx", NULL);
+	int body = irb_new_block(b), stop = irb_new_block(b),
+	    more = irb_new_block(b);
+	sub_br(b, e, CC_UGE, ref_reg(i), ref_imm(nargs), stop, body);
+	sub_ret(b, stop, 1);
+	irb_set_block(b, body);
+	int base = irb_reg(b, "array"), rec = irb_reg(b, "strings");
+	struct ir_insn *in = irb_emit(b, IR_LOAD, NULL);
+	in->dst = base;
+	in->arg[0] = ref_reg(c);
+	in->size = 8;
+	in = irb_emit(b, IR_LOAD, NULL);
+	in->dst = rec;
+	in->arg[0] = ref_reg(c);
+	in->off = 8;
+	in->size = 8;
+	/* bounded by the test above: the verifier checks string i inside
+	   the record */
+	struct ref dst = op2(b, IR_ADD, ref_reg(rec),
+			     op2(b, IR_MUL, ref_reg(i), ref_imm(sz), loc), loc);
+	struct ref addr = op2(b, IR_ADD, ref_reg(base),
+			      op2(b, IR_SHL, ref_reg(i), ref_imm(3), loc), loc);
+	st(b, dst, 0, 1, ref_imm(0), loc);
+	int ps = irb_slot_sized(b, 8, 8, "join_ptr");
+	irb_call(b, user ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel,
+		 loc, 3, ref_slot(ps, 0), ref_imm(8), addr);
+	int p = irb_reg(b, NULL);
+	in = irb_emit(b, IR_LOAD, loc);
+	in->dst = p;
+	in->arg[0] = ref_slot(ps, 0);
+	in->size = 8;
+	irb_br(b, CC_EQ, ref_reg(p), ref_imm(0), stop, more);
+	irb_set_block(b, more);
+	irb_call(b, user ? BPF_FUNC_probe_read_user_str
+			 : BPF_FUNC_probe_read_kernel_str,
+		 loc, 3, dst, ref_imm(sz), ref_reg(p));
+	irb_emit(b, IR_RET, NULL)->arg[0] = ref_imm(0);
+	return irb_sub_end(b, sub);
+}
+
+/* [id][16 x char[S]]: element i read with probe_read_str until a NULL
+ * pointer, which leaves an empty string (the end) in its place; the
+ * elements run as a bpf_loop callback (one body for the verifier). */
+struct irval bv_lo_join(struct irb *b, struct node *n, struct node *m)
+{
+	const struct srcloc *loc = &n->loc;
+	int sz = irb_cfg(b)->max_strlen, nargs = FMT_JOIN_MAX_ARGS;
+	struct type *args = type_array(type_str(sz), nargs);
+	const char *sep = " ";
+	if (n->args.n > 1)
+		sep = tt_strndup(n->args.v[1]->str, n->args.v[1]->slen);
+	struct irval arr = irb_expr(b, n->args.v[0]);
+	bool user = user_memory(b, arr.t);
+	struct ref base = irb_to_reg(b, arr, loc);
+	int id = irb_action(b, ACT_JOIN, sep, args, -1, loc);
+	int rec = irb_slot_sized(b, 8 + args->size, 8, tt_sprintf("join#%d", id));
+	int fn = join_callback(b, loc, user, sz, nargs);
+	st(b, ref_slot(rec, 0), 0, 8, ref_imm(id), loc);
+	int ctx = irb_slot_sized(b, 16, 8, "join_ctx");
+	st(b, ref_slot(ctx, 0), 0, 8, base, loc);
+	int r = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_MOV, loc);
+	in->dst = r;
+	in->arg[0] = ref_slot(rec, 8);
+	st(b, ref_slot(ctx, 0), 8, 8, ref_reg(r), loc);
+	/* the callback writes the strings: live across the call */
+	irb_emit(b, IR_USE, loc)->arg[0] = ref_slot(rec, 8);
+	irb_call(b, BPF_FUNC_loop, loc, 4, ref_imm(nargs), ref_func(fn),
+		 ref_slot(ctx, 0), ref_imm(0));
+	irb_emit(b, IR_USE, loc)->arg[0] = ref_slot(rec, 8);
+	irb_output(b, rec, 8 + args->size, loc);
+	return void_val();
 }
