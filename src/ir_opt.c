@@ -1,14 +1,17 @@
 /* ir_opt.c — IR clean-up: constant folding, dead code, CFG clean-up.
  *
- * Takes and produces an ir_func (in place).  Three small passes, repeated
- * until nothing changes:
+ * Takes and produces an ir_func (in place).  First, once:
+ *   once   — bpf_get_current_pid_tgid/uid_gid called more than once
+ *            become one call at entry (hoist_task_ids).
+ * Then small passes, repeated until nothing changes:
  *   fold   — per block, registers known to hold a constant (registers are
  *            not SSA, so knowledge starts empty at each block and ends at
  *            each redefinition); constants that fit an immediate replace
  *            register operands; operations on constants become MOV, a BR on
  *            constants a JMP; x+0, x*1, x*0, ... simplify; a store of the
- *            low bytes of a zero/sign extension stores its source.  Folding follows
- *            BPF semantics (x/0 = 0, x%0 = x, shifts modulo 64).
+ *            low bytes of a zero/sign extension stores its source.
+ *            Folding follows BPF semantics (x/0 = 0, x%0 = x, shifts
+ *            modulo 64).
  *   clean  — BR with equal targets becomes JMP; jumps to blocks that only
  *            jump are threaded; a block reached only by a JMP from its
  *            single predecessor is merged into it; unreachable blocks go.
@@ -20,6 +23,7 @@
  *            reads afterwards (slot liveness), are removed.
  * requires: ir_check() clean.  keeps it clean.  Leaves ir_cfg() current. */
 #include <limits.h>
+#include <linux/bpf.h>
 #include <string.h>
 
 #include "ir.h"
@@ -548,9 +552,86 @@ static bool dse(struct ir_func *f)
 	return changed;
 }
 
+/* ---- helpers that return the same value for a whole run ---- */
+
+/* bpf_get_current_pid_tgid and bpf_get_current_uid_gid describe the task
+ * the program runs for, which does not change while it runs.  Called
+ * more than once (tid as a map key, then pid in a record, ...), they are
+ * one call at entry, and every call's register reads its result. */
+static bool hoist_task_ids(struct ir_func *f)
+{
+	static const int64_t ids[] = { BPF_FUNC_get_current_pid_tgid,
+				       BPF_FUNC_get_current_uid_gid };
+	bool changed = false;
+	int *defs = xcalloc(f->nregs + 1, sizeof(int));
+	for (int b = 0; b < f->nblocks; b++)
+		for (int i = 0; i < f->blocks[b]->ninsns; i++) {
+			const struct ir_insn *in = &f->blocks[b]->insns[i];
+			if (ir_insn_has_dst(in) && in->dst >= 0)
+				defs[in->dst]++;
+		}
+	for (size_t k = 0; k < ARRAY_SIZE(ids); k++) {
+		int n = 0;
+		for (int b = 0; b < f->nblocks; b++)
+			for (int i = 0; i < f->blocks[b]->ninsns; i++) {
+				const struct ir_insn *in = &f->blocks[b]->insns[i];
+				if (in->op == IR_CALL && !in->kfunc &&
+				    in->imm == ids[k] && in->dst >= 0 &&
+				    defs[in->dst] == 1)
+					n++;
+			}
+		if (n < 2)
+			continue;
+		int t = ir_reg_new(f, NULL);
+		int *to = xmalloc((f->nregs + 1) * sizeof(int));
+		for (int r = 0; r < f->nregs; r++)
+			to[r] = r;
+		for (int b = 0; b < f->nblocks; b++)
+			for (int i = 0; i < f->blocks[b]->ninsns; i++) {
+				struct ir_insn *in = &f->blocks[b]->insns[i];
+				if (in->op == IR_CALL && !in->kfunc &&
+				    in->imm == ids[k] && in->dst >= 0 &&
+				    in->dst < f->nregs - 1 && defs[in->dst] == 1) {
+					to[in->dst] = t;
+					in->op = IR_NOP;
+					in->dst = -1;
+					in->nargs = 0;
+				}
+			}
+		for (int b = 0; b < f->nblocks; b++)
+			for (int i = 0; i < f->blocks[b]->ninsns; i++) {
+				struct ir_insn *in = &f->blocks[b]->insns[i];
+				int nr = ir_insn_nrefs(in);
+				for (int a = 0; a < nr; a++)
+					if (in->arg[a].kind == REF_REG)
+						in->arg[a].reg = to[in->arg[a].reg];
+			}
+		free(to);
+		/* the call, after the entry's CTX and ARG instructions */
+		struct ir_block *e = f->blocks[0];
+		ir_append(f, 0, IR_CALL);
+		struct ir_insn call = e->insns[e->ninsns - 1];
+		call.dst = t;
+		call.imm = ids[k];
+		call.nargs = 0;
+		int at = 0;
+		while (at < e->ninsns - 1 && (e->insns[at].op == IR_CTX ||
+					      e->insns[at].op == IR_ARG))
+			at++;
+		call.loc = e->insns[at].loc;
+		memmove(&e->insns[at + 1], &e->insns[at],
+			(size_t)(e->ninsns - 1 - at) * sizeof(call));
+		e->insns[at] = call;
+		changed = true;
+	}
+	free(defs);
+	return changed;
+}
+
 void ir_optimize(struct ir_func *f)
 {
 	ir_cfg(f);
+	hoist_task_ids(f);
 	for (int round = 0; round < 16; round++) {
 		bool changed = fold(f);
 		changed |= dse(f);

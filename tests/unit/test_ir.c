@@ -343,6 +343,43 @@ Test(ir_opt, store_of_extension_stores_its_source)
 		"  ret %5\n");
 }
 
+Test(ir_opt, task_id_calls_become_one_at_entry)
+{
+	/* two get_current_pid_tgid calls in different blocks: one call
+	 * after ctx, both uses read it; a single uid_gid call stays */
+	cr_assert_str_eq(opt(
+		"func f\n"
+		"slot s0 8 stack\n"
+		"b0:\n"
+		"  %0 = ctx\n"
+		"  %1 = call get_current_pid_tgid()\n"
+		"  store4 s0+0, %1\n"
+		"  %2 = call map_lookup_elem(map0, s0)\n"
+		"  br.eq %2, 0, b1, b2\n"
+		"b1:\n"
+		"  ret 0\n"
+		"b2:\n"
+		"  %3 = call get_current_pid_tgid()\n"
+		"  %4 = lshr %3, 32\n"
+		"  %5 = call get_current_uid_gid()\n"
+		"  %4 = add %4, %5\n"
+		"  ret %4\n"),
+		"func f\n"
+		"slot s0 8 stack\n"
+		"b0:\n"
+		"  %6 = call get_current_pid_tgid()\n"
+		"  store4 s0+0, %6\n"
+		"  %2 = call map_lookup_elem(map0, s0)\n"
+		"  br.eq %2, 0, b1, b2\n"
+		"b1:\n"
+		"  ret 0\n"
+		"b2:\n"
+		"  %4 = lshr %6, 32\n"
+		"  %5 = call get_current_uid_gid()\n"
+		"  %4 = add %4, %5\n"
+		"  ret %4\n");
+}
+
 Test(ir_opt, cfg_cleanup)
 {
 	cr_assert_str_eq(opt(
