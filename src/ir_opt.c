@@ -18,6 +18,9 @@
  *   dse    — a write into a slot whose bytes are all written again
  *            before the slot is read (same block) goes; a MEMZERO partly
  *            overwritten that way keeps only the bytes still needed.
+ *   zmerge — a MEMZERO that touches an earlier one of the same slot in
+ *            the same block, nothing in between using its bytes, joins
+ *            it (one run of stores).
  *   dce    — instructions without side effects whose result is dead
  *            (register liveness), and writes into slots that nothing
  *            reads afterwards (slot liveness), are removed.
@@ -552,6 +555,100 @@ static bool dse(struct ir_func *f)
 	return changed;
 }
 
+/* ---- zmerge: adjacent zeroings of a slot become one ---- */
+
+/* The bytes [lo, hi) of slot s that in reads or writes; false when it
+ * does not name the slot; the whole slot when the extent is not known
+ * (a helper's buffer, a USE, an address taken). */
+static bool slot_touch(const struct ir_func *f, const struct ir_insn *in,
+		       int s, int *lo, int *hi)
+{
+	int n = ir_insn_nrefs(in);
+	bool named = false;
+	for (int k = 0; k < n; k++)
+		if (in->arg[k].kind == REF_SLOT && in->arg[k].slot == s)
+			named = true;
+	if (!named)
+		return false;
+	if ((in->op == IR_STORE || in->op == IR_MEMZERO ||
+	     in->op == IR_LOAD) && n >= 1 && in->arg[0].kind == REF_SLOT &&
+	    (n < 2 || in->arg[1].kind != REF_SLOT || in->arg[1].slot != s)) {
+		*lo = in->arg[0].off + in->off;
+		*hi = *lo + (in->op == IR_LOAD || in->op == IR_STORE ||
+			     in->op == IR_MEMZERO ? in->size : 0);
+		return true;
+	}
+	*lo = 0;
+	*hi = f->slots[s].size;
+	return true;
+}
+
+/* A MEMZERO of a slot and a later one in the same block whose bytes
+ * touch or overlap it, with nothing in between reading or writing the
+ * later one's bytes, become one MEMZERO at the first: a record's padding
+ * zeroed up front and a comm zeroed before bpf_get_current_comm are one
+ * run of 8-byte stores (zeroing [12, 32) is 3 stores, [28, 32) and
+ * [12, 28) apart are 4).  Slots whose address is taken into a register
+ * are left alone. */
+static bool zmerge(struct ir_func *f)
+{
+	bool changed = false;
+	bool *escaped = xcalloc(f->nslots ? f->nslots : 1, 1);
+	for (int b = 0; b < f->nblocks; b++)
+		for (int i = 0; i < f->blocks[b]->ninsns; i++) {
+			const struct ir_insn *in = &f->blocks[b]->insns[i];
+			if (in->op == IR_MOV || in->op == IR_ADD)
+				for (int k = 0; k < ir_insn_nrefs(in); k++)
+					if (in->arg[k].kind == REF_SLOT)
+						escaped[in->arg[k].slot] = true;
+		}
+	for (int b = 0; b < f->nblocks; b++) {
+		struct ir_block *bl = f->blocks[b];
+		for (int i = 0; i < bl->ninsns; i++) {
+			struct ir_insn *a = &bl->insns[i];
+			if (a->op != IR_MEMZERO || a->arg[0].kind != REF_SLOT ||
+			    escaped[a->arg[0].slot])
+				continue;
+			int s = a->arg[0].slot, size = f->slots[s].size;
+			int lo = a->arg[0].off + a->off, hi = lo + a->size;
+			if (lo < 0 || hi > size)
+				continue;
+			/* bytes touched since a */
+			bool *t = xcalloc(size ? size : 1, 1);
+			for (int j = i + 1; j < bl->ninsns; j++) {
+				struct ir_insn *z = &bl->insns[j];
+				int zl, zh;
+				if (!slot_touch(f, z, s, &zl, &zh))
+					continue;
+				if (zl < 0 || zh > size) {
+					zl = 0;
+					zh = size;
+				}
+				bool clear = true;
+				for (int x = zl; x < zh; x++)
+					clear &= !t[x];
+				if (z->op == IR_MEMZERO && clear &&
+				    zl <= hi && zh >= lo && zh > zl) {
+					lo = zl < lo ? zl : lo;
+					hi = zh > hi ? zh : hi;
+					a->arg[0].off = 0;
+					a->off = lo;
+					a->size = hi - lo;
+					z->op = IR_NOP;
+					z->dst = -1;
+					changed = true;
+					continue;
+				}
+				for (int x = zl; x < zh; x++)
+					t[x] = true;
+			}
+			free(t);
+		}
+	}
+	free(escaped);
+	return changed;
+}
+
 /* ---- helpers that return the same value for a whole run ---- */
 
 /* bpf_get_current_pid_tgid and bpf_get_current_uid_gid describe the task
@@ -635,6 +732,7 @@ void ir_optimize(struct ir_func *f)
 	for (int round = 0; round < 16; round++) {
 		bool changed = fold(f);
 		changed |= dse(f);
+		changed |= zmerge(f);
 		changed |= clean(f);
 		changed |= dce(f);
 		if (!changed)

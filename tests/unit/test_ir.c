@@ -380,6 +380,45 @@ Test(ir_opt, task_id_calls_become_one_at_entry)
 		"  ret %4\n");
 }
 
+Test(ir_opt, adjacent_zeroings_merge)
+{
+	/* [28, 32) and later [12, 28) of s0 join (a store to other bytes
+	 * and a call in between); s1's second zeroing follows a call that
+	 * reads the slot, so it stays */
+	cr_assert_str_eq(opt(
+		"func f\n"
+		"slot s0 32 stack\n"
+		"slot s1 16 stack\n"
+		"b0:\n"
+		"  memzero s0+28, 4\n"
+		"  store8 s0+0, 3\n"
+		"  %0 = call get_current_pid_tgid()\n"
+		"  store4 s0+8, %0\n"
+		"  memzero s0+12, 16\n"
+		"  %1 = call get_current_comm(s0+12, 16)\n"
+		"  memzero s1+0, 8\n"
+		"  %2 = call map_lookup_elem(map0, s1)\n"
+		"  memzero s1+8, 8\n"
+		"  %3 = call map_lookup_elem(map0, s0)\n"
+		"  %4 = call map_lookup_elem(map0, s1)\n"
+		"  ret 0\n"),
+		"func f\n"
+		"slot s0 32 stack\n"
+		"slot s1 16 stack\n"
+		"b0:\n"
+		"  memzero s0+12, 20\n"
+		"  store8 s0+0, 3\n"
+		"  %0 = call get_current_pid_tgid()\n"
+		"  store4 s0+8, %0\n"
+		"  %1 = call get_current_comm(s0+12, 16)\n"
+		"  memzero s1+0, 8\n"
+		"  %2 = call map_lookup_elem(map0, s1)\n"
+		"  memzero s1+8, 8\n"
+		"  %3 = call map_lookup_elem(map0, s0)\n"
+		"  %4 = call map_lookup_elem(map0, s1)\n"
+		"  ret 0\n");
+}
+
 Test(ir_opt, cfg_cleanup)
 {
 	cr_assert_str_eq(opt(
