@@ -6,7 +6,7 @@
  *
  * What it produces (the conventions the back end and runtime rely on):
  *  - tt_prog.probes: one per sema_probe, in script order (index), with
- *    prog_type from probes_prog_type() and name probes_ap_name().
+ *    prog_type from probes_ap_prog_type() and name probes_ap_name().
  *  - tt_prog.maps: first every script map that holds a value, at the
  *    index sema gave it (sema_map.id; MAPK_USER; HASH, or PERCPU_HASH for
  *    aggregations; key and value sizes from sema_map.layout; max_entries =

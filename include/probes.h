@@ -106,6 +106,9 @@ void probes_merge(const struct attach_point *spec, struct ap_vec *out);
 void probes_set_config(const struct tt_config *cfg);
 /* BPF_PROG_TYPE_* of a provider's programs (prov_ops.prog_type). */
 uint32_t probes_prog_type(enum provider p);
+/* The program type of ap's programs (the provider's load_prog_type, else
+ * its prog_type). */
+uint32_t probes_ap_prog_type(const struct attach_point *ap);
 /* Canonical name of a concrete attach point, as bpftrace's `probe`
  * builtin prints it: "tracepoint:syscalls:sys_enter_openat",
  * "interval:s:1", "begin". */

@@ -170,6 +170,10 @@ struct prov_ops {
 	/* The expected_attach_type for ap when it is not attach_type (a
 	 * uprobe_multi link for many locations); NULL: attach_type. */
 	uint32_t (*load_attach_type)(const struct attach_point *ap);
+	/* The program type for ap when it is not prog_type (a raw
+	 * tracepoint with kernel BTF is a TRACING program); NULL:
+	 * prog_type. */
+	uint32_t (*load_prog_type)(const struct attach_point *ap);
 
 	/* Load attributes. */
 	uint32_t prog_type;     /* BPF_PROG_TYPE_* */

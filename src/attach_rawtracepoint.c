@@ -5,6 +5,7 @@
 #include <errno.h>
 
 #include <bpf/bpf.h>
+#include <linux/bpf.h>
 
 #include "hook.h"
 #include "probes.h"
@@ -12,7 +13,9 @@
 
 static int rawtp_attach(struct tt_prog *p, struct tt_probe *pr)
 {
-	int fd = bpf_raw_tracepoint_open(pr->ap->func, pr->prog_fd);
+	/* a TRACING (tp_btf) program names its tracepoint by BTF id */
+	int fd = bpf_raw_tracepoint_open(pr->prog_type == BPF_PROG_TYPE_TRACING
+					 ? NULL : pr->ap->func, pr->prog_fd);
 	if (fd < 0)
 		return -errno;
 	hook_keep_fd(pr, fd);

@@ -81,7 +81,7 @@ static bool kfunc_usable(struct sema *s, struct node *n, const char *what,
 			 what, kfunc);
 		return false;
 	}
-	int ok = btf_kfunc_allowed(kfunc, p->prog_type);
+	int ok = btf_kfunc_allowed(kfunc, probes_ap_prog_type(sema_ap(s)));
 	if (ok <= 0) {
 		sema_err(s, &n->loc, "%s needs the kernel function %s, which "
 				     "this kernel does not let %s probes call",
@@ -1600,7 +1600,7 @@ static struct type *ty_str_concat(struct sema *s, struct node *n)
 
 /* socket_cookie(struct sock *sk): uint64 (bpf_get_socket_cookie, which
  * takes a BTF-typed socket: programs of type TRACING only, i.e. fentry,
- * fexit and iter probes). */
+ * fexit, iter and (with kernel BTF) rawtracepoint probes). */
 static struct type *ty_socket_cookie(struct sema *s, struct node *n)
 {
 	struct type *t = sema_expr(s, n->args.v[0]);
@@ -1621,10 +1621,11 @@ static struct type *ty_socket_cookie(struct sema *s, struct node *n)
 	}
 	struct attach_point *ap = sema_ap(s);
 	const struct prov_ops *p = ap ? prov_of(ap) : NULL;
-	if (p && p->prog_type != BPF_PROG_TYPE_TRACING) {
+	if (p && probes_ap_prog_type(ap) != BPF_PROG_TYPE_TRACING) {
 		sema_err(s, &n->loc, "socket_cookie() needs a BTF-typed socket "
-				     "pointer, which only fentry, fexit and iter "
-				     "probes have (not %s)",
+				     "pointer, which only fentry, fexit, iter "
+				     "and rawtracepoint (with kernel BTF) probes "
+				     "have (not %s)",
 			 p->name);
 		return type_none();
 	}

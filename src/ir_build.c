@@ -1786,7 +1786,7 @@ static void build_probe(struct irb *b, struct sema_probe *sp)
 	tp.ap = sp->ap;
 	tp.index = sp->index;
 	tp.ir = b->f;
-	tp.prog_type = probes_prog_type(sp->ap->prov);
+	tp.prog_type = probes_ap_prog_type(sp->ap);
 	tp.prog_fd = -1;
 	vec_push(&p->probes, tp);
 }

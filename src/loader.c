@@ -121,15 +121,18 @@ static uint32_t kernel_version(void)
 }
 
 /* fentry/fexit/iter programs name their kernel function by BTF id (the
- * provider's btf_func). */
-static int attach_btf_id(const struct tt_probe *pr, uint32_t *id)
+ * provider's btf_func), BTF raw tracepoints their btf_trace_NAME
+ * typedef. */
+static int attach_btf_id(const struct tt_probe *pr, uint32_t type,
+			 uint32_t *id)
 {
 	static struct btf *vmlinux;
 	const struct prov_ops *p = prov_of(pr->ap);
 	char fn[512]; /* KSYM_NAME_LEN */
 
 	*id = 0;
-	if (!p || !p->btf_func || !pr->ap->func)
+	if (!p || !p->btf_func || !pr->ap->func ||
+	    type != BPF_PROG_TYPE_TRACING)
 		return 0;
 	snprintf(fn, sizeof(fn), p->btf_func, pr->ap->func);
 	if (!vmlinux)
@@ -141,6 +144,8 @@ static int attach_btf_id(const struct tt_probe *pr, uint32_t *id)
 		return -ENOENT;
 	}
 	int r = btf__find_by_name_kind(vmlinux, fn, BTF_KIND_FUNC);
+	if (r < 0) /* a raw tracepoint's btf_trace_NAME */
+		r = btf__find_by_name_kind(vmlinux, fn, BTF_KIND_TYPEDEF);
 	if (r < 0) {
 		fprintf(stderr, "ERROR: %s: no function %s in kernel BTF\n",
 			pr->name, fn);
@@ -402,7 +407,7 @@ static int load_probe(struct tt_prog *p, struct tt_probe *pr)
 		fprintf(stderr, "ERROR: internal: no code for %s\n", pr->name);
 		return -EINVAL;
 	}
-	if ((err = attach_btf_id(pr, &btf_id)) < 0)
+	if ((err = attach_btf_id(pr, type, &btf_id)) < 0)
 		return err;
 	if (!pr->expected_attach_type)
 		pr->expected_attach_type = default_attach_type(pr);

@@ -67,6 +67,14 @@ uint32_t probes_prog_type(enum provider p)
 	return pi ? pi->prog_type : BPF_PROG_TYPE_UNSPEC;
 }
 
+uint32_t probes_ap_prog_type(const struct attach_point *ap)
+{
+	const struct prov_ops *pi = ap ? prov_get(ap->prov) : NULL;
+	if (pi && pi->load_prog_type)
+		return pi->load_prog_type(ap);
+	return pi ? pi->prog_type : BPF_PROG_TYPE_UNSPEC;
+}
+
 /* ---- parsing ---------------------------------------------------------------- */
 
 /* Split the raw text on ':' outside double quotes; quotes are removed

@@ -6,7 +6,8 @@
  * module, and wildcards match in either part.  The context is the
  * arguments' u64 slots: arg0, arg1, ... read them.  Attached with
  * BPF_RAW_TRACEPOINT_OPEN; the kernel runs the programs of one raw
- * tracepoint in attach order. */
+ * tracepoint in attach order.  With kernel BTF the program is a TRACING
+ * one (tp_btf) with typed arguments (rawtp_btf below). */
 #include <errno.h>
 #include <fnmatch.h>
 #include <string.h>
@@ -137,6 +138,28 @@ static int rawtp_expand(struct attach_point *ap, struct ap_vec *out)
 	return 0;
 }
 
+/* With kernel BTF, a tracepoint of the kernel itself is a TRACING program
+ * attached as BPF_TRACE_RAW_TP (tp_btf, as bpftrace loads it): its
+ * arguments are BTF-typed, so helpers that want a typed kernel pointer
+ * (socket_cookie) take them.  A module's tracepoint or a kernel without
+ * BTF: a RAW_TRACEPOINT program (the arguments untyped u64s). */
+static bool rawtp_btf(const struct attach_point *ap)
+{
+	return ap->args_type && btf_kernel_available() &&
+	       (!ap->target || !*ap->target || !strcmp(ap->target, "vmlinux"));
+}
+
+static uint32_t rawtp_prog_type(const struct attach_point *ap)
+{
+	return rawtp_btf(ap) ? BPF_PROG_TYPE_TRACING
+			     : BPF_PROG_TYPE_RAW_TRACEPOINT;
+}
+
+static uint32_t rawtp_attach_type(const struct attach_point *ap)
+{
+	return rawtp_btf(ap) ? BPF_TRACE_RAW_TP : 0;
+}
+
 /* ---- -l ------------------------------------------------------------------------ */
 
 struct rawtp_walk {
@@ -192,5 +215,8 @@ const struct prov_ops prov_rawtracepoint = {
 	.list_args = rawtp_list_args,
 	.list_parts = prov_list_parts_modfunc,
 	.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
+	.load_prog_type = rawtp_prog_type,
+	.load_attach_type = rawtp_attach_type,
+	.btf_func = "btf_trace_%s",
 	.args = ARGS_SLOTS,
 };

@@ -283,7 +283,8 @@ struct type *sema_comptime(struct sema *s, struct node *n)
 		struct attach_point *ap = sema_ap(s);
 		const struct prov_ops *p = ap ? prov_of(ap) : NULL;
 		return become(s, n, true,
-			      p && btf_kfunc_allowed(a->str, p->prog_type) > 0);
+			      p && btf_kfunc_allowed(a->str,
+						     probes_ap_prog_type(ap)) > 0);
 	}
 	if (!strcmp(name, "cgroupid")) {
 		/* compile time, as stdlib.md says: the id of the cgroup

@@ -25,6 +25,8 @@ t tracepoint_str_arg 'tracepoint:syscalls:sys_enter_openat /comm == "cat"/ { pri
 	'/proc/version'
 t tracepoint_int_arg 'tracepoint:syscalls:sys_enter_read /comm == "dd" && args.count == 123/ { printf("count=%d\n", args.count); exit(); }' "$DD" \
 	'count=123'
+t rawtracepoint_btf_args 'rawtracepoint:sched_process_exec { printf("raw exec %d %s\n", args.p->pid == pid, str(args.bprm->filename)); exit(); }' "$DD" \
+	'raw exec 1 /bin/dd'
 t scratch_if_else 'BEGIN { $a = 5; $s = "abc"; if ($a > 9) { printf("no\n"); } else if ($a > 3) { printf("%s %d\n", $s, $a * 2); } else { printf("no\n"); } exit(); }' '' \
 	'abc 10'
 t count_sum_maps 'tracepoint:syscalls:sys_enter_read /comm == "dd"/ { @c[comm] = count(); @s = sum(args.count); @h = hist(args.count); }' "$DD" \

@@ -24,8 +24,8 @@ t tracepoint_mounts_tracefs \
 c tracefs_mounted 'grep " tracefs " /proc/mounts | cut -d" " -f2' '/sys/kernel/tracing'
 t tracepoint_data_loc 'tracepoint:sched:sched_process_exec { printf("exec %s\n", str(args.filename)); exit(); }' "$DD" \
 	'exec /bin/dd'
-t rawtracepoint 'rawtracepoint:sched_process_exec { printf("raw exec\n"); exit(); }' "$DD" \
-	'raw exec'
+t rawtracepoint 'rawtracepoint:sched_process_exec { printf("raw exec %d\n", args.p->pid == pid); exit(); }' "$DD" \
+	'raw exec 1'
 t begin_end 'BEGIN { printf("begin\n"); exit(); } END { printf("end\n"); }' '' \
 	'begin' 'end' 'exit=0'
 c info 'tinytrace --info' \
