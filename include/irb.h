@@ -140,6 +140,8 @@ int irb_add_map(struct irb *b, struct tt_map m);
 int irb_internal_map(struct irb *b, const char *name, uint32_t type,
 		     uint32_t key_size, uint32_t value_size,
 		     uint32_t max_entries);
+/* The action with id (irb_action's). */
+struct tt_action *irb_action_at(struct irb *b, int id);
 /* Registers an action; returns its id. */
 int irb_action(struct irb *b, enum action_kind kind, const char *fmt,
 	       struct type *args, int map, const struct srcloc *loc);

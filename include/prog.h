@@ -69,6 +69,12 @@ enum action_kind {
 	ACT_STRING,     /* never sent: a compile-time string that values refer
 			   to by its action id (a strftime format, a
 			   cgroup_path filter); fmt = the string */
+	ACT_SKB_OUTPUT, /* never sent through the ring buffer: a pcap file
+			   skboutput() writes packets to (fmt = its path,
+			   skb_offset = the bytes of each packet left out);
+			   the packets come through the perf event array
+			   "skbout", each after a struct skbout_meta whose
+			   id is this action's */
 };
 
 /* Payloads as runtime.c reads them (after the 8-byte action id):
@@ -85,6 +91,13 @@ enum action_kind {
  *                    first empty one ends the list); fmt = the separator
  * Records after an exit record are dropped (bpftrace's behaviour); END's
  * records are printed. */
+/* What skboutput() sends ahead of the packet's bytes (bpf_skb_output's
+ * meta data): the ACT_SKB_OUTPUT action, the time (boot clock) and the
+ * number of packet bytes that follow. */
+struct skbout_meta {
+	uint64_t id, boot_ns, len;
+};
+
 /* join(): at most this many array elements are read (ACT_JOIN). */
 #define FMT_JOIN_MAX_ARGS 16
 
@@ -102,6 +115,7 @@ struct tt_action {
 				      internal "mapfull" array (runtime.c
 				      warns when it changed); 0: sent as a
 				      record */
+	uint32_t skb_offset;       /* ACT_SKB_OUTPUT: skboutput()'s offset */
 	bool after_exit;           /* shown even after exit(): tinytrace's own
 				      warnings, sent at the end of a probe
 				      for a failure that came before its

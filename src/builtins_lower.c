@@ -497,8 +497,8 @@ static struct irval lo_override(struct irb *b, struct node *n, struct node *m)
 	return void_val();
 }
 
-/* skboutput, dw_ustack: sema reports them (builtins_type.c), so a
- * program that uses them never gets here. */
+/* dw_ustack: sema reports it (builtins_type.c), so a program that uses
+ * it never gets here. */
 static struct irval lo_unsupported(struct irb *b, struct node *n,
 				   struct node *m)
 {
@@ -1693,6 +1693,38 @@ static struct irval lo_cpid(struct irb *b, struct node *n, struct node *m)
 	return scalar(n->type, r);
 }
 
+/* skboutput(path, skb, len, offset): bpf_skb_output(skb, the "skbout"
+ * perf event array, BPF_F_CURRENT_CPU | len << 32, &meta, sizeof(meta)):
+ * a struct skbout_meta (prog.h), then the packet's first len bytes, which
+ * userspace writes less the first offset bytes to the pcap file
+ * (skbout.c).  The result is the helper's (0, or a negative error). */
+static struct irval lo_skboutput(struct irb *b, struct node *n,
+				 struct node *m)
+{
+	struct node **a = n->args.v;
+	const struct srcloc *loc = &n->loc;
+	int id = irb_action(b, ACT_SKB_OUTPUT, tt_strndup(a[0]->str, a[0]->slen),
+			    NULL, -1, loc);
+	irb_action_at(b, id)->skb_offset = (uint32_t)a[3]->ival;
+	int mi = irb_internal_map(b, "skbout", BPF_MAP_TYPE_PERF_EVENT_ARRAY,
+				  4, 4, (uint32_t)libbpf_num_possible_cpus());
+	int off;
+	struct ref skb = btf_ptr_arg(b, a[1], &off);
+	struct ref len = irb_to_reg(b, irb_expr(b, a[2]), loc);
+	int meta = irb_slot_sized(b, sizeof(struct skbout_meta), 8, "skbout");
+	st8(b, ref_slot(meta, 0), 0, ref_imm(id), loc);
+	st8(b, ref_slot(meta, 0), 8,
+	    ref_reg(irb_call(b, BPF_FUNC_ktime_get_boot_ns, loc, 0)), loc);
+	st8(b, ref_slot(meta, 0), 16, len, loc);
+	struct irval cpu = { type_int(8, false), ref_imm(0xffffffffLL) };
+	int flags = alu(b, IR_OR, ref_reg(alu(b, IR_SHL, len, ref_imm(32), loc)),
+			irb_to_reg(b, cpu, loc), loc);
+	int r = irb_call(b, BPF_FUNC_skb_output, loc, 5,
+			 ptr_plus(b, skb, off, loc), ref_map(mi), ref_reg(flags),
+			 ref_slot(meta, 0), ref_imm(sizeof(struct skbout_meta)));
+	return scalar(n->type, r);
+}
+
 /* ---- the table ----------------------------------------------------------
  * One entry per BUILTINS name (builtin_names.h); test_macro checks that
  * none is missing. */
@@ -1752,7 +1784,7 @@ static builtin_lower_fn *const lowerings[BI_COUNT] = {
 	[BI_path] = lo_path,
 	[BI_override] = lo_override,
 	[BI_unwatch] = lo_unwatch,
-	[BI_skboutput] = lo_unsupported,
+	[BI_skboutput] = lo_skboutput,
 	[BI_dw_ustack] = lo_unsupported,
 	[BI_arg0] = lo_reg_arg,
 	[BI_arg1] = lo_reg_arg,

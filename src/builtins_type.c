@@ -1695,24 +1695,55 @@ static struct type *ty_override(struct sema *s, struct node *n)
 	return type_void();
 }
 
-/* skboutput(path, skb, len, off) and dw_ustack([mode,] [limit]): their
- * arguments are typed, then a compile-time error says what tinytrace
- * lacks for them (doc/compat.md). */
+/* skboutput(path, skb, len, offset): uint32, bpf_skb_output's result.
+ * The path is a string literal (the pcap file), skb a BTF-typed struct
+ * sk_buff pointer (so TRACING programs only: fentry, fexit, rawtracepoint
+ * with kernel BTF), len an integer, offset an integer literal. */
+static struct type *ty_skboutput(struct sema *s, struct node *n)
+{
+	struct node **a = n->args.v;
+	struct type *t = sema_expr(s, a[1]);
+	bool ok = int_arg(s, n, 2, "length") && !is_none(t);
+	if (a[0]->kind != N_STR) {
+		sema_err(s, &a[0]->loc, "skboutput() expects a string literal "
+					"as the file path");
+		ok = false;
+	}
+	if (a[3]->kind != N_INT || a[3]->ival > UINT32_MAX) {
+		sema_err(s, &a[3]->loc, "skboutput() expects an integer literal "
+					"as the offset");
+		ok = false;
+	}
+	struct type *e = t && t->kind == TY_PTR ? t->elem : NULL;
+	if (!is_none(t) && (!e || e->kind != TY_STRUCT || !e->name ||
+			    strcmp(e->name, "sk_buff"))) {
+		sema_err(s, &a[1]->loc, "skboutput() expects a 'struct sk_buff "
+					"*' (%s provided)", type_name(t));
+		ok = false;
+	}
+	struct attach_point *ap = sema_ap(s);
+	const struct prov_ops *p = ap ? prov_of(ap) : NULL;
+	if (p && probes_ap_prog_type(ap) != BPF_PROG_TYPE_TRACING) {
+		sema_err(s, &n->loc, "skboutput() needs a BTF-typed struct "
+				     "sk_buff pointer, which only fentry, fexit "
+				     "and rawtracepoint (with kernel BTF) probes "
+				     "have (not %s)", p->name);
+		ok = false;
+	}
+	return ok ? type_int(4, false) : type_none();
+}
+
+/* dw_ustack([mode,] [limit]): its arguments are typed, then a
+ * compile-time error says what tinytrace lacks for it (doc/compat.md). */
 static struct type *ty_unsupported(struct sema *s, struct node *n)
 {
 	for (int i = 0; i < n->args.n; i++)
 		if (n->args.v[i]->kind != N_BUILTIN)
 			sema_expr(s, n->args.v[i]);
-	if (!strcmp(n->name, "skboutput"))
-		sema_err(s, &n->loc, "skboutput() is not supported: it needs "
-				     "bpf_skb_output's perf event buffer and a "
-				     "pcap file writer, which tinytrace does not "
-				     "have");
-	else
-		sema_err(s, &n->loc, "dw_ustack is not supported: it needs a "
-				     "DWARF (.eh_frame) unwinder in BPF and the "
-				     "target's unwind tables loaded into maps; "
-				     "use ustack (frame pointers)");
+	sema_err(s, &n->loc, "dw_ustack is not supported: it needs a DWARF "
+			     "(.eh_frame) unwinder in BPF and the target's "
+			     "unwind tables loaded into maps; use ustack "
+			     "(frame pointers)");
 	return type_none();
 }
 
@@ -1782,7 +1813,7 @@ static const struct builtin_typing typings[BI_COUNT] = {
 	[BI_path] = { AGG_NONE, ty_path },
 	[BI_override] = { AGG_NONE, ty_override },
 	[BI_unwatch] = { AGG_NONE, ty_unwatch },
-	[BI_skboutput] = { AGG_NONE, ty_unsupported },
+	[BI_skboutput] = { AGG_NONE, ty_skboutput },
 	[BI_dw_ustack] = { AGG_NONE, ty_unsupported },
 	[BI_arg0] = { AGG_NONE, ty_reg_arg },
 	[BI_arg1] = { AGG_NONE, ty_reg_arg },

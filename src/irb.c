@@ -251,6 +251,11 @@ int irb_map_index(struct irb *b, struct node *map)
 	return sema_map_of(map)->id;
 }
 
+struct tt_action *irb_action_at(struct irb *b, int id)
+{
+	return &b->prog->actions.v[id];
+}
+
 int irb_action(struct irb *b, enum action_kind kind, const char *fmt,
 	       struct type *args, int map, const struct srcloc *loc)
 {

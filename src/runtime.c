@@ -53,6 +53,7 @@
 #include "probes.h"
 #include "prov_runtime.h"
 #include "runtime.h"
+#include "skbout.h"
 #include "symbols.h"
 #include "tracefs.h"
 #include "types.h"
@@ -81,6 +82,7 @@ struct run {
 	unsigned batch_n;
 	uint8_t *unfold;  /* a payload with its constants put back */
 	size_t unfold_cap;
+	struct skbout *skb;  /* skboutput()'s buffers and files, or NULL */
 };
 
 /* The first error writing the trace output (stdout, or -o FILE), 0: none. */
@@ -887,6 +889,10 @@ static int run_setup(struct run *r, struct child *child,
 			return -1;
 		}
 	}
+	int err;
+	r->skb = skbout_open(p, &err);
+	if (err < 0)
+		return -1;
 	if (p->cfg.cmd && child_spawn(child, p->cfg.cmd) < 0)
 		return -1;
 	p->child_pid = p->cfg.cmd ? child->pid : 0;
@@ -975,6 +981,7 @@ static int run_loop(struct run *r, struct ring_buffer *rb,
 		if (p->cfg.pid > 0 && kill(p->cfg.pid, 0) < 0 && errno == ESRCH)
 			break;
 		int k = rb ? rb_poll(r, rb, 200) : poll(NULL, 0, 200);
+		skbout_drain(r->skb); /* every 200 ms at least */
 		if (k < 0 && k != -EINTR && errno != EINTR) {
 			fprintf(stderr, "ERROR: reading the ring buffer: %s\n",
 				strerror(k < 0 ? -k : errno));
@@ -1111,6 +1118,12 @@ out:
 	fflush(stdout);
 	fflush(stderr);
 	detach_all_behind(p);
+	skbout_drain(r.skb); /* the programs have stopped: the last packets */
+	if (skbout_lost(r.skb))
+		fprintf(stderr, "WARNING: skboutput: %llu packets lost: a perf "
+			"event buffer was full (raise perf_rb_pages)\n",
+			(unsigned long long)skbout_lost(r.skb));
+	skbout_close(r.skb);
 	child_reap(&child);
 	ring_buffer__free(rb);
 	free(r.full);

@@ -166,6 +166,12 @@ t comm_pid_no_kfunc 'kprobe:vfs_read { print(comm(1)); exit(); }' '' \
 t socket_cookie_fentry 'fentry:tcp_v4_connect { printf("cookie %d\n", socket_cookie(args.sk) > 0); exit(); }' \
 	'nc 127.0.0.1 8124' 'cookie 1'
 
+# skboutput(): a packet of fentry's BTF-typed skb through the perf event
+# buffers into a pcap file (runtime call.skboutput's form, without the
+# network namespace: a SYN to a closed port on lo)
+c skboutput_fentry 'tinytrace -e "fentry:__dev_queue_xmit { \$ret = skboutput(\"/tmp/skb.pcap\", args.skb, args.skb->len, 14); printf(\"ret: %d\\n\", \$ret); exit(); }" -c "nc 127.0.0.1 8124"; n=$(wc -c < /tmp/skb.pcap); [ "$n" -gt 40 ] && echo "pcap ok"' \
+	'ret: 0' 'pcap ok'
+
 # path(): bpf_d_path in fentry of a function the kernel allows (runtime
 # tests call.path, call.path_with_optional_size, path_in_unsupported_fentry)
 t path_fentry 'fentry:security_file_open /comm == "cat"/ { $p = path(args.file.f_path); if ($p == "/proc/version") { printf("OK %s\n", $p); exit(); } }' \
