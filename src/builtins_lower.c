@@ -211,14 +211,19 @@ static struct irval lo_ctx(struct irb *b, struct node *n, struct node *m)
 	return v;
 }
 
+static int alu(struct irb *b, enum ir_op op, struct ref x, struct ref y,
+	       const struct srcloc *loc);
+
 static struct irval lo_args(struct irb *b, struct node *n, struct node *m)
 {
 	const struct type *c = irb_ap(b)->args_type;
 	struct type *t = n->type;
 	if (t->is_ctx || !c || !c->is_ctx)
 		return irb_unsupported(b, &n->loc, "using args as a whole value");
-	/* uprobe: each parameter from its register into a zeroed struct */
+	/* each argument (uprobe: from its register; fentry, rawtracepoint:
+	   its slot; tracepoint: the record's field) into a zeroed struct */
 	int slot = irb_slot(b, t, "args");
+	struct ref ctx = ref_reg(irb_ctx(b));
 	irb_zero_gaps(b, ref_slot(slot, 0), 0, t, &n->loc);
 	for (int i = 0; i < t->fields.n; i++) {
 		const struct field *f = &t->fields.v[i];
@@ -226,14 +231,26 @@ static struct irval lo_args(struct irb *b, struct node *n, struct node *m)
 		if (!cf || !type_equal(cf->type, f->type))
 			return irb_error(b, &n->loc, "args has different types in "
 						     "the probes of this block");
-		int d = irb_reg(b, NULL);
-		struct ir_insn *in = irb_emit(b, IR_LOAD, &n->loc);
-		in->dst = d;
-		in->arg[0] = ref_reg(irb_ctx(b));
-		in->off = cf->offset;
-		in->size = f->type->size;
-		irb_store(b, ref_slot(slot, 0), f->offset, f->type,
-			  scalar(f->type, d), &n->loc);
+		if (cf->data_loc) {
+			/* __data_loc: where the data is, as args.x gives it */
+			int d = alu(b, IR_AND, irb_load(b, ctx, cf->offset,
+							type_int(4, false),
+							&n->loc).r,
+				    ref_imm(0xffff), &n->loc);
+			d = alu(b, IR_ADD, ctx, ref_reg(d), &n->loc);
+			irb_store(b, ref_slot(slot, 0), f->offset, f->type,
+				  scalar(f->type, d), &n->loc);
+		} else if (f->type->kind == TY_INT || f->type->kind == TY_BOOL ||
+			   f->type->kind == TY_PTR) {
+			irb_store(b, ref_slot(slot, 0), f->offset, f->type,
+				  irb_load(b, ctx, cf->offset, f->type,
+					   &n->loc), &n->loc);
+		} else { /* char[16] and other arrays of a tracepoint */
+			irb_call(b, BPF_FUNC_probe_read_kernel, &n->loc, 3,
+				 ref_slot(slot, f->offset), ref_imm(f->type->size),
+				 ref_reg(alu(b, IR_ADD, ctx, ref_imm(cf->offset),
+					     &n->loc)));
+		}
 	}
 	struct irval v = { t, ref_slot(slot, 0) };
 	return v;

@@ -134,9 +134,9 @@ static struct type *ty_args(struct sema *s, struct node *n)
 			 ap ? probes_provider_name(ap->prov) : "none");
 		return type_none();
 	}
-	if (prov_has(ap, PF_ARGS_IN_REGS) && ap->args_type->is_ctx &&
-	    !sema_is_field_base(s, n)) {
-		/* the whole value: the parameters copied into a struct */
+	if (ap->args_type->is_ctx && !sema_is_field_base(s, n)) {
+		/* the whole value (print(args), @m = args): the arguments or
+		   the tracepoint's fields copied into a struct */
 		if (!ap->args_value) {
 			const struct type *c = ap->args_type;
 			struct type *t = type_struct(c->name, false);

@@ -166,6 +166,11 @@ t comm_pid_no_kfunc 'kprobe:vfs_read { print(comm(1)); exit(); }' '' \
 t socket_cookie_fentry 'fentry:tcp_v4_connect { printf("cookie %d\n", socket_cookie(args.sk) > 0); exit(); }' \
 	'nc 127.0.0.1 8124' 'cookie 1'
 
+# print(args), @[args] of fentry: the arguments as a struct (runtime
+# builtin."print args in fentry", "args in fentry as a map key")
+t print_args_fentry 'fentry:vfs_open { print(args); @[args] = 1; exit(); }' "$DD" \
+	'\{ \.path = 0x[0-9a-f]+, \.file = 0x[0-9a-f]+ \}' '@\[\{ \.path = 0x[0-9a-f]+, \.file = 0x[0-9a-f]+ \}\]: 1'
+
 # skboutput(): a packet of fentry's BTF-typed skb through the perf event
 # buffers into a pcap file (runtime call.skboutput's form, without the
 # network namespace: a SYN to a closed port on lo)
