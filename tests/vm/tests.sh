@@ -174,7 +174,7 @@ t print_args_fentry 'fentry:vfs_open { print(args); @[args] = 1; exit(); }' "$DD
 # skboutput(): a packet of fentry's BTF-typed skb through the perf event
 # buffers into a pcap file (runtime call.skboutput's form, without the
 # network namespace: a SYN to a closed port on lo)
-c skboutput_fentry 'tinytrace -e "fentry:__dev_queue_xmit { \$ret = skboutput(\"/tmp/skb.pcap\", args.skb, args.skb->len, 14); printf(\"ret: %d\\n\", \$ret); exit(); }" -c "nc 127.0.0.1 8124"; n=$(wc -c < /tmp/skb.pcap); [ "$n" -gt 40 ] && echo "pcap ok"' \
+c skboutput_fentry 'ip link set lo up; tinytrace -e "fentry:__dev_queue_xmit { \$ret = skboutput(\"/tmp/skb.pcap\", args.skb, args.skb->len, 14); printf(\"ret: %d\\n\", \$ret); exit(); }" -c "nc 127.0.0.1 8124"; n=$(wc -c < /tmp/skb.pcap); [ "$n" -gt 40 ] && echo "pcap ok"' \
 	'ret: 0' 'pcap ok'
 
 # path(): bpf_d_path in fentry of a function the kernel allows (runtime
