@@ -25,8 +25,9 @@ void attach_stop_all(struct tt_prog *p);
  * the kernel serialises behind an RCU grace period each (tens of ms; 9 s
  * for 361 tracepoints), to a process of their own that closes them and
  * exits (double-forked: nobody's child, in its own session, holding
- * nothing else).  Programs still run by a perf event without a BPF link
- * are closed here.  Without fork(), closes them all here. */
+ * nothing else).  Programs still run by a perf event without a BPF link,
+ * and USDT probes whose semaphore the traced process sees, are closed
+ * here.  Without fork(), closes them all here. */
 void detach_all_behind(struct tt_prog *p);
 /* Attach or detach one probe (attach_all's building blocks; tests). */
 int attach_probe(struct tt_prog *p, struct tt_probe *pr);

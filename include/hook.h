@@ -24,9 +24,15 @@ void hook_stop_fds(struct tt_probe *pr, hook_fd_vec *links);
 /* Moves the fds kept to fds (the caller closes them) and frees the
  * state. */
 void hook_take_fds(struct tt_probe *pr, hook_fd_vec *fds);
-/* After hook_stop_fds: true unless a perf event still runs pr's program
- * (attached without a BPF link, before 5.15: only closing it stops it). */
-bool hook_stopped(const struct tt_probe *pr);
+/* After hook_stop_fds: may pr's fds be closed after the tracer has gone
+ * (attach.c's detach_all_behind)?  Not when a perf event still runs its
+ * program (attached without a BPF link, before 5.15: only closing it
+ * stops it), nor when closing shows in a traced process (hook_close_here). */
+bool hook_close_behind(const struct tt_probe *pr);
+/* pr's closing is seen outside the kernel (a uprobe that raised a USDT
+ * semaphore lowers it when closed): it is closed before the tracer
+ * exits. */
+void hook_close_here(struct tt_probe *pr);
 /* Disables pr's perf events (it stays attached, and never fires). */
 void hook_disable_perf(struct tt_probe *pr);
 

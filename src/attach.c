@@ -300,10 +300,10 @@ void detach_all_behind(struct tt_prog *p)
 	attach_stop_all(p);
 	for (int i = p->probes.n - 1; i >= 0; i--) {
 		struct tt_probe *pr = &p->probes.v[i];
-		if (hook_stopped(pr))
+		if (hook_close_behind(pr))
 			hook_take_fds(pr, &fds);
 		else
-			detach_probe(pr); /* only closing it stops it */
+			detach_probe(pr); /* only closing it stops it, or shows */
 	}
 	if (fds.n && pipe2(go, O_CLOEXEC) == 0)
 		pid = fork();

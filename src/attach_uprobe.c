@@ -117,6 +117,8 @@ int attach_uprobe_locs(struct tt_prog *p, struct tt_probe *pr)
 		int err = hook_perf_fd_cookie(pr, (int)pfd, (uint64_t)i);
 		if (err < 0)
 			return err;
+		if (l->ref_ctr_offset) /* the process sees the semaphore */
+			hook_close_here(pr);
 	}
 	return 0;
 }

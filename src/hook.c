@@ -23,6 +23,7 @@
 struct attach_state {
 	int n, cap;
 	bool prog_on_perf; /* a perf event runs the program (no link) */
+	bool close_here;   /* its closing shows (a USDT semaphore) */
 	int fds[];
 };
 
@@ -36,6 +37,7 @@ void hook_keep_fd(struct tt_probe *pr, int fd)
 		if (!pr->attach_state) {
 			st->n = 0;
 			st->prog_on_perf = false;
+			st->close_here = false;
 		}
 		st->cap = cap;
 		pr->attach_state = st;
@@ -107,10 +109,16 @@ void hook_take_fds(struct tt_probe *pr, hook_fd_vec *fds)
 	pr->attach_state = NULL;
 }
 
-bool hook_stopped(const struct tt_probe *pr)
+bool hook_close_behind(const struct tt_probe *pr)
 {
 	const struct attach_state *st = pr->attach_state;
-	return !st || !st->prog_on_perf;
+	return !st || (!st->prog_on_perf && !st->close_here);
+}
+
+void hook_close_here(struct tt_probe *pr)
+{
+	if (pr->attach_state)
+		((struct attach_state *)pr->attach_state)->close_here = true;
 }
 
 int hook_first_fd(const struct tt_probe *pr)
