@@ -188,6 +188,8 @@ struct tt_config {
 	int pid;                   /* -p */
 	const char *cmd;           /* -c */
 	const char *output_file;   /* -o FILE (NULL: stdout), for messages */
+	bool buffering_set;        /* -B MODE set stdout's buffering (the
+				      runtime keeps it) */
 	int perf_rb_pages;         /* ring buffer size in pages, a power of
 				      2 (config perf_rb_pages, default 64) */
 	const char *missing_probes;/* config missing_probes: an attach point

@@ -197,6 +197,7 @@ static int no_feature(const char *arg)
 struct cmdline {
 	const char *prog_text; /* -e */
 	const char *out_path;  /* -o */
+	int buffering;         /* -B: _IONBF, _IOLBF, _IOFBF; -1 unset */
 	bool list;             /* -l */
 };
 
@@ -354,7 +355,22 @@ static int parse_flags_run(int argc, char **argv, struct driver_opts *o,
 				return 1;
 			break;
 		case 'I': cdecl_add_include_dir(tt_optarg); break;
-		case OPT_IGNORED: case OPT_IGNORED_ARG: case 'B': break;
+		case 'B':
+			if (!strcmp(tt_optarg, "none"))
+				cl->buffering = _IONBF;
+			else if (!strcmp(tt_optarg, "line"))
+				cl->buffering = _IOLBF;
+			else if (!strcmp(tt_optarg, "full"))
+				cl->buffering = _IOFBF;
+			else {
+				fprintf(stderr, "ERROR: Invalid buffer mode \"%s\"\n"
+					"Valid modes: 'none', 'line', 'full'\n",
+					tt_optarg);
+				return 1;
+			}
+			o->cfg.buffering_set = true;
+			break;
+		case OPT_IGNORED: case OPT_IGNORED_ARG: break;
 		default:
 			usage(stderr);
 			return 1;
@@ -457,7 +473,7 @@ int main(int argc, char **argv)
 {
 	struct driver_opts o = { 0 };
 	config_defaults(&o.cfg);
-	struct cmdline cl = { 0 };
+	struct cmdline cl = { .buffering = -1 };
 	struct source src = { 0 };
 	int first_pos, st;
 
@@ -478,6 +494,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	o.cfg.output_file = cl.out_path;
+	/* -B: how the trace output (stdout or the -o file) is buffered */
+	if (cl.buffering >= 0)
+		setvbuf(stdout, NULL, cl.buffering, cl.buffering == _IONBF ? 0 : BUFSIZ);
 	o.src = &src;
 	return driver_run(&o);
 }
