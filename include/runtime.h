@@ -22,5 +22,9 @@
  * SIGINT/SIGTERM, or at once when only BEGIN/END exist; detaches, runs END,
  * prints maps.  Returns the process exit status. */
 int runtime_run(struct tt_prog *p);
+/* --dry-run: attaches (BEGIN, END and the rest are not run), prints what
+ * runtime_run prints once attached, detaches.  0, or 1 when attaching
+ * failed. */
+int runtime_dry_run(struct tt_prog *p);
 
 #endif

@@ -245,14 +245,14 @@ int driver_run(struct driver_opts *o)
 		if (p.maps.v[i].kind == MAPK_SCRATCH)
 			p.maps.v[i].value_size =
 				p.scratch_size ? (p.scratch_size + 7) & ~7u : 8;
-	if (o->dump || p.cfg.dry_run) {
+	if (o->dump) {
 		status = 0;
 		goto out;
 	}
 
 	if (loader_load(&p) < 0)
 		goto out;
-	status = runtime_run(&p);
+	status = p.cfg.dry_run ? runtime_dry_run(&p) : runtime_run(&p);
 	loader_unload(&p);
 out:
 	arena_free_all();

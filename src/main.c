@@ -47,7 +47,7 @@ static void usage(FILE *f)
 	      "    --include FILE #include FILE before the script\n"
 	      "    -d STAGE       (dry run) print a stage's result: tokens, ast,\n"
 	      "                   types, ir, live, stack, mir, asm, all\n"
-	      "    --dry-run      compile only\n"
+	      "    --dry-run      load and attach, then exit (nothing runs)\n"
 	      "    --unsafe       allow unsafe builtin functions\n"
 	      "    --debuginfo DIR  also look for separate debug info in DIR\n"
 	      "    --no-warnings  disable all warning messages\n"

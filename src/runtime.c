@@ -1041,6 +1041,18 @@ static bool calls_helper(const struct tt_prog *p, int fn)
 	return false;
 }
 
+int runtime_dry_run(struct tt_prog *p)
+{
+	struct run r = { .p = p };
+
+	r.json = p->cfg.output_format && !strcmp(p->cfg.output_format, "json");
+	if (attach_all(p) < 0)
+		return 1;
+	announce_attached(&r);
+	detach_all_behind(p);
+	return 0;
+}
+
 int runtime_run(struct tt_prog *p)
 {
 	struct run r = { .p = p };
