@@ -71,8 +71,9 @@ struct attach_point {
 	   src_file NULL otherwise */
 	const char *src_file;
 	unsigned src_line;
-	/* uprobe `args` used as a whole value: a plain struct of the
-	   parameters (C layout), copied from args_type's registers */
+	/* `args` used as a whole value: a plain struct of the arguments
+	   or fields (C layout), copied from args_type's registers, slots
+	   or record (probes_args_value) */
 	struct type *args_value;
 };
 
@@ -113,6 +114,10 @@ uint32_t probes_ap_prog_type(const struct attach_point *ap);
  * builtin prints it: "tracepoint:syscalls:sys_enter_openat",
  * "interval:s:1", "begin". */
 const char *probes_ap_name(const struct attach_point *ap);
+/* ap's `args` as a value (print(args), @m = args): a struct (not is_ctx)
+ * with args_type's fields in C layout, made once (ap->args_value); NULL
+ * when ap has no args_type. */
+struct type *probes_args_value(struct attach_point *ap);
 
 /* Tracepoints.  The `args` type is a TY_STRUCT with is_ctx set, one field
  * per non-common_ field of the format file, at the record offsets:

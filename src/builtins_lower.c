@@ -214,44 +214,57 @@ static struct irval lo_ctx(struct irb *b, struct node *n, struct node *m)
 static int alu(struct irb *b, enum ir_op op, struct ref x, struct ref y,
 	       const struct srcloc *loc);
 
+/* This probe's `args` as a value of type t (probes_args_value) into
+ * slot at byte off, whose gaps are zero: each argument (uprobe: from its
+ * register; fentry, rawtracepoint: its slot; tracepoint: the record's
+ * field). */
+static void copy_args(struct irb *b, int slot, int off, const struct type *t,
+		      const struct srcloc *loc)
+{
+	const struct type *c = irb_ap(b)->args_type;
+	struct ref ctx = ref_reg(irb_ctx(b));
+	for (int i = 0; i < t->fields.n; i++) {
+		const struct field *f = &t->fields.v[i];
+		const struct field *cf = type_field(c, f->name);
+		int at = off + f->offset;
+		if (cf->data_loc) {
+			/* __data_loc: where the data is, as args.x gives it */
+			int d = alu(b, IR_AND, irb_load(b, ctx, cf->offset,
+							type_int(4, false),
+							loc).r,
+				    ref_imm(0xffff), loc);
+			d = alu(b, IR_ADD, ctx, ref_reg(d), loc);
+			irb_store(b, ref_slot(slot, 0), at, f->type,
+				  scalar(f->type, d), loc);
+		} else if (f->type->kind == TY_INT || f->type->kind == TY_BOOL ||
+			   f->type->kind == TY_PTR) {
+			irb_store(b, ref_slot(slot, 0), at, f->type,
+				  irb_load(b, ctx, cf->offset, f->type, loc),
+				  loc);
+		} else { /* char[16] and other arrays of a tracepoint */
+			irb_call(b, BPF_FUNC_probe_read_kernel, loc, 3,
+				 ref_slot(slot, at), ref_imm(f->type->size),
+				 ref_reg(alu(b, IR_ADD, ctx, ref_imm(cf->offset),
+					     loc)));
+		}
+	}
+}
+
+/* args as a value (a map's value or key, a tuple's element): one type for
+ * every probe of the block (print(args) takes each probe's own, see
+ * lo_mapop). */
 static struct irval lo_args(struct irb *b, struct node *n, struct node *m)
 {
 	const struct type *c = irb_ap(b)->args_type;
 	struct type *t = n->type;
 	if (t->is_ctx || !c || !c->is_ctx)
 		return irb_unsupported(b, &n->loc, "using args as a whole value");
-	/* each argument (uprobe: from its register; fentry, rawtracepoint:
-	   its slot; tracepoint: the record's field) into a zeroed struct */
+	if (!type_equal(t, probes_args_value(irb_ap(b))))
+		return irb_error(b, &n->loc, "args has different types in the "
+					     "probes of this block");
 	int slot = irb_slot(b, t, "args");
-	struct ref ctx = ref_reg(irb_ctx(b));
 	irb_zero_gaps(b, ref_slot(slot, 0), 0, t, &n->loc);
-	for (int i = 0; i < t->fields.n; i++) {
-		const struct field *f = &t->fields.v[i];
-		const struct field *cf = type_field(c, f->name);
-		if (!cf || !type_equal(cf->type, f->type))
-			return irb_error(b, &n->loc, "args has different types in "
-						     "the probes of this block");
-		if (cf->data_loc) {
-			/* __data_loc: where the data is, as args.x gives it */
-			int d = alu(b, IR_AND, irb_load(b, ctx, cf->offset,
-							type_int(4, false),
-							&n->loc).r,
-				    ref_imm(0xffff), &n->loc);
-			d = alu(b, IR_ADD, ctx, ref_reg(d), &n->loc);
-			irb_store(b, ref_slot(slot, 0), f->offset, f->type,
-				  scalar(f->type, d), &n->loc);
-		} else if (f->type->kind == TY_INT || f->type->kind == TY_BOOL ||
-			   f->type->kind == TY_PTR) {
-			irb_store(b, ref_slot(slot, 0), f->offset, f->type,
-				  irb_load(b, ctx, cf->offset, f->type,
-					   &n->loc), &n->loc);
-		} else { /* char[16] and other arrays of a tracepoint */
-			irb_call(b, BPF_FUNC_probe_read_kernel, &n->loc, 3,
-				 ref_slot(slot, f->offset), ref_imm(f->type->size),
-				 ref_reg(alu(b, IR_ADD, ctx, ref_imm(cf->offset),
-					     &n->loc)));
-		}
-	}
+	copy_args(b, slot, 0, t, &n->loc);
 	struct irval v = { t, ref_slot(slot, 0) };
 	return v;
 }
@@ -648,8 +661,12 @@ static struct irval lo_mapop(struct irb *b, struct node *n, struct node *m)
 			     : !strcmp(n->name, "zero") ? ACT_ZERO
 							: ACT_PRINT_MAP;
 	if (k == ACT_PRINT_MAP && (a->kind != N_MAP || a->args.n)) {
-		/* print(value) */
-		struct type *tup = type_tuple(&a->type, 1);
+		/* print(value); print(args) of each probe its own args */
+		struct type *vt = a->type;
+		if (a->kind == N_BUILTIN && !strcmp(a->name, "args") &&
+		    !vt->is_ctx && irb_ap(b)->args_type)
+			vt = probes_args_value(irb_ap(b));
+		struct type *tup = type_tuple(&vt, 1);
 		int id = irb_action(b, ACT_PRINT_VALUE, NULL, tup, -1, &n->loc);
 		int size = 8 + tup->size;
 		int s = irb_slot_sized(b, size, 8, tt_sprintf("print#%d", id));
@@ -658,7 +675,10 @@ static struct irval lo_mapop(struct irb *b, struct node *n, struct node *m)
 		in->arg[0] = ref_slot(s, 0);
 		in->arg[1] = ref_imm(id);
 		in->size = 8;
-		irb_store_printed(b, ref_slot(s, 0), 8, a->type, a);
+		if (vt != a->type)
+			copy_args(b, s, 8, vt, &n->loc);
+		else
+			irb_store_printed(b, ref_slot(s, 0), 8, vt, a);
 		irb_output(b, s, size, &n->loc);
 		return void_val();
 	}

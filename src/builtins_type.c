@@ -137,15 +137,7 @@ static struct type *ty_args(struct sema *s, struct node *n)
 	if (ap->args_type->is_ctx && !sema_is_field_base(s, n)) {
 		/* the whole value (print(args), @m = args): the arguments or
 		   the tracepoint's fields copied into a struct */
-		if (!ap->args_value) {
-			const struct type *c = ap->args_type;
-			struct type *t = type_struct(c->name, false);
-			for (int i = 0; i < c->fields.n; i++)
-				type_add_field(t, c->fields.v[i].name,
-					       c->fields.v[i].type, -1);
-			ap->args_value = t;
-		}
-		return ap->args_value;
+		return probes_args_value(ap);
 	}
 	return ap->args_type;
 }

@@ -12,6 +12,7 @@
 #include <linux/bpf.h>
 
 #include "probes.h"
+#include "types.h"
 
 /* ---- the table ------------------------------------------------------------ */
 
@@ -149,6 +150,17 @@ void probes_merge(const struct attach_point *spec, struct ap_vec *out)
 	const struct prov_ops *p = prov_of(spec);
 	if (p && p->merge && out->n > 1)
 		p->merge(spec, out);
+}
+
+struct type *probes_args_value(struct attach_point *ap)
+{
+	const struct type *c = ap->args_type;
+	if (!c || ap->args_value)
+		return ap->args_value;
+	struct type *t = type_struct(c->name, false);
+	for (int i = 0; i < c->fields.n; i++)
+		type_add_field(t, c->fields.v[i].name, c->fields.v[i].type, -1);
+	return ap->args_value = t;
 }
 
 const char *probes_ap_name(const struct attach_point *ap)
