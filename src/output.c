@@ -76,23 +76,55 @@ static bool is_int(const struct type *t)
 
 void out_json_string(struct strbuf *sb, const char *s, size_t n)
 {
+	size_t run = 0; /* s[run..i) needs no escape: copied at once */
+
 	sb_putc(sb, '"');
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = s[i];
+		if (c > 0x1f && c != '"' && c != '\\')
+			continue;
+		sb_putn(sb, s + run, i - run);
+		run = i + 1;
 		switch (c) {
 		case '"': sb_puts(sb, "\\\""); break;
 		case '\\': sb_puts(sb, "\\\\"); break;
 		case '\n': sb_puts(sb, "\\n"); break;
 		case '\r': sb_puts(sb, "\\r"); break;
 		case '\t': sb_puts(sb, "\\t"); break;
-		default:
-			if (c <= 0x1f)
-				sb_printf(sb, "\\u%04x", c);
-			else
-				sb_putc(sb, c);
+		default: sb_printf(sb, "\\u%04x", c);
 		}
 	}
+	sb_putn(sb, s + run, n - run);
 	sb_putc(sb, '"');
+}
+
+/* Decimal, octal and hexadecimal digits without printf's machinery (a
+ * printf per event spends most of its time there): what "%" PRIu64,
+ * "%" PRIo64, "%" PRIx64 and "%" PRIX64 print. */
+static void put_u64_base(struct strbuf *sb, uint64_t v, unsigned base,
+			 bool upper)
+{
+	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	char buf[24];
+	size_t i = sizeof(buf);
+
+	do {
+		buf[--i] = digits[v % base];
+		v /= base;
+	} while (v);
+	sb_putn(sb, buf + i, sizeof(buf) - i);
+}
+
+static void put_u64(struct strbuf *sb, uint64_t v)
+{
+	put_u64_base(sb, v, 10, false);
+}
+
+static void put_i64(struct strbuf *sb, int64_t v)
+{
+	if (v < 0)
+		sb_putc(sb, '-');
+	put_u64(sb, v < 0 ? -(uint64_t)v : (uint64_t)v);
 }
 
 /* JSON numbers are doubles: an integer a double cannot hold exactly is
@@ -101,20 +133,22 @@ static void json_i64(struct strbuf *sb, int64_t v)
 {
 	double d = (double)v;
 	bool exact = d < 9223372036854775808.0 && (int64_t)d == v;
-	if (exact)
-		sb_printf(sb, "%" PRId64, v);
-	else
-		sb_printf(sb, "\"%" PRId64 "\"", v);
+	if (!exact)
+		sb_putc(sb, '"');
+	put_i64(sb, v);
+	if (!exact)
+		sb_putc(sb, '"');
 }
 
 static void json_u64(struct strbuf *sb, uint64_t v)
 {
 	double d = (double)v;
 	bool exact = d < 18446744073709551616.0 && (uint64_t)d == v;
-	if (exact)
-		sb_printf(sb, "%" PRIu64, v);
-	else
-		sb_printf(sb, "\"%" PRIu64 "\"", v);
+	if (!exact)
+		sb_putc(sb, '"');
+	put_u64(sb, v);
+	if (!exact)
+		sb_putc(sb, '"');
 }
 
 static void put_int(struct strbuf *sb, bool is_signed, uint64_t v, bool json)
@@ -124,9 +158,9 @@ static void put_int(struct strbuf *sb, bool is_signed, uint64_t v, bool json)
 	else if (json)
 		json_u64(sb, v);
 	else if (is_signed)
-		sb_printf(sb, "%" PRId64, (int64_t)v);
+		put_i64(sb, (int64_t)v);
 	else
-		sb_printf(sb, "%" PRIu64, v);
+		put_u64(sb, v);
 }
 
 /* ---- aggregations --------------------------------------------------------- */
@@ -509,7 +543,7 @@ static void parse_conv(const char **pp, struct pconv *c)
 {
 	const char *p = *pp;
 	int nflags = 0;
-	while (*p && strchr("-+ #0", *p)) {
+	while (*p == '-' || *p == '+' || *p == ' ' || *p == '#' || *p == '0') {
 		if (nflags < (int)sizeof(c->flags) - 1)
 			c->flags[nflags++] = *p;
 		p++;
@@ -523,7 +557,8 @@ static void parse_conv(const char **pp, struct pconv *c)
 		c->prec = strtol(p, (char **)&p, 10);
 	}
 	c->nlen = 0;
-	while (*p && strchr("hlLjzt", *p)) {
+	while (*p == 'h' || *p == 'l' || *p == 'L' || *p == 'j' || *p == 'z' ||
+	       *p == 't') {
 		if (c->nlen < 3)
 			c->len[c->nlen++] = *p;
 		p++;
@@ -533,12 +568,64 @@ static void parse_conv(const char **pp, struct pconv *c)
 	*pp = p;
 }
 
+/* put_conv() of a conversion without flags, width or precision, the
+ * common case, without building a format for sb_printf: the same bytes.
+ * false: not one of the conversions it does (%c, %p). */
+static bool put_conv_plain(struct strbuf *sb, const struct pconv *c,
+			   const struct type *t, const uint8_t *d)
+{
+	char conv = c->conv;
+
+	if (conv == 's' || !is_int(t)) {
+		/* "%s" stops at the first NUL the value's text holds */
+		size_t start = sb->len;
+		out_value(sb, t, d, false);
+		char *nul = sb->len > start
+				    ? memchr(sb->s + start, 0, sb->len - start)
+				    : NULL;
+		if (nul) {
+			sb->len = (size_t)(nul - sb->s);
+			sb->s[sb->len] = 0;
+		}
+		return true;
+	}
+	uint64_t v = arg_int(t, d);
+	bool hh = c->nlen == 2 && c->len[0] == 'h' && c->len[1] == 'h';
+	bool h = c->nlen == 1 && c->len[0] == 'h';
+	bool wide = c->nlen && !hh && !h;
+	switch (conv) {
+	case 'd':
+	case 'i':
+		put_i64(sb, wide ? (int64_t)v
+			    : hh ? (int64_t)(signed char)v
+			    : h	 ? (int64_t)(short)v
+				 : (int64_t)(int)v);
+		return true;
+	case 'u':
+	case 'o':
+	case 'x':
+	case 'X':
+		v = wide ? v
+		    : hh ? (uint64_t)(unsigned char)v
+		    : h	 ? (uint64_t)(unsigned short)v
+			 : (uint64_t)(unsigned int)v;
+		put_u64_base(sb, v, conv == 'u' ? 10 : conv == 'o' ? 8 : 16,
+			     conv == 'X');
+		return true;
+	}
+	return false;
+}
+
 /* Prints one argument of type t at d by conversion c (not %r). */
 static void put_conv(struct strbuf *sb, const struct pconv *c,
 		     const struct type *t, const uint8_t *d)
 {
 	char conv = c->conv;
 	char spec[48];
+
+	if (!c->flags[0] && c->width < 0 && c->prec < 0 &&
+	    put_conv_plain(sb, c, t, d))
+		return;
 	int k = snprintf(spec, sizeof(spec), "%%%s", c->flags);
 	if (c->width >= 0)
 		k += snprintf(spec + k, sizeof(spec) - k, "%ld", c->width);

@@ -83,6 +83,8 @@ struct run {
 	uint8_t *unfold;  /* a payload with its constants put back */
 	size_t unfold_cap;
 	struct skbout *skb;  /* skboutput()'s buffers and files, or NULL */
+	struct strbuf text, line; /* a printf record's text and JSON line,
+				     kept from record to record */
 };
 
 /* The first error writing the trace output (stdout, or -o FILE), 0: none. */
@@ -111,11 +113,20 @@ static void note_out_error(void)
 		out_errno = errno ? errno : EIO;
 }
 
-static void write_sb(struct strbuf *sb)
+/* Writes sb out and empties it, keeping its memory (the next record's). */
+static void write_keep(struct strbuf *sb)
 {
 	if (sb->len && fwrite(sb->s, 1, sb->len, stdout) != sb->len &&
 	    !out_errno)
 		out_errno = errno ? errno : EIO;
+	sb->len = 0;
+	if (sb->s)
+		sb->s[0] = 0;
+}
+
+static void write_sb(struct strbuf *sb)
+{
+	write_keep(sb);
 	sb_free(sb);
 }
 
@@ -202,18 +213,18 @@ static void rb_consume(struct run *r, struct ring_buffer *rb)
 static void do_printf(struct run *r, const struct tt_action *a,
 		      const uint8_t *payload)
 {
-	struct strbuf text = { 0 }, line = { 0 };
+	struct strbuf *text = &r->text, *line = &r->line;
 
-	out_printf(&text, a->fmt ? a->fmt : "", a->args, payload);
+	out_printf(text, a->fmt ? a->fmt : "", a->args, payload);
 	if (!r->json) {
-		write_sb(&text);
+		write_keep(text);
 		return;
 	}
-	sb_puts(&line, "{\"type\": \"printf\", \"data\": ");
-	out_json_string(&line, text.s ? text.s : "", text.len);
-	sb_puts(&line, "}\n");
-	sb_free(&text);
-	write_sb(&line);
+	sb_puts(line, "{\"type\": \"printf\", \"data\": ");
+	out_json_string(line, text->s ? text->s : "", text->len);
+	sb_puts(line, "}\n");
+	text->len = 0;
+	write_keep(line);
 }
 
 static void do_print_value(struct run *r, const struct tt_action *a,
@@ -1028,6 +1039,13 @@ static int run_finish(struct run *r, struct ring_buffer *rb,
 	return status;
 }
 
+/* The trace's stdio buffer when stdout is not a terminal: 64 KiB rather
+ * than glibc's st_blksize (4 KiB), a write(2) per 64 KiB of a printf per
+ * event.  Output is no later for it: the run loop flushes after every
+ * batch (flush_output).  A terminal keeps glibc's line buffering, and -B
+ * MODE (main.c) what it asked for. */
+static char out_buf[64 * 1024];
+
 /* Does a program of p call helper fn? */
 static bool calls_helper(const struct tt_prog *p, int fn)
 {
@@ -1078,6 +1096,10 @@ int runtime_run(struct tt_prog *p)
 
 	got_signal = 0;
 	out_errno = 0;
+	if (!p->cfg.buffering_set && !isatty(fileno(stdout))) {
+		fflush(stdout);
+		setvbuf(stdout, out_buf, _IOFBF, sizeof(out_buf));
+	}
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
@@ -1144,5 +1166,7 @@ out:
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGPIPE, &old_pipe, NULL);
 	sym_reset(); /* the symbol caches */
+	sb_free(&r.text);
+	sb_free(&r.line);
 	return status;
 }

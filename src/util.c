@@ -126,6 +126,11 @@ void sb_putn(struct strbuf *b, const char *s, size_t n)
 
 void sb_putc(struct strbuf *b, char c)
 {
+	if (b->len + 2 <= b->cap) {
+		b->s[b->len++] = c;
+		b->s[b->len] = 0;
+		return;
+	}
 	sb_putn(b, &c, 1);
 }
 
@@ -134,18 +139,26 @@ void sb_puts(struct strbuf *b, const char *s)
 	sb_putn(b, s, strlen(s));
 }
 
+/* Formats into the room the buffer has; only what does not fit is
+ * formatted twice (once more after growing). */
 void sb_printf(struct strbuf *b, const char *fmt, ...)
 {
 	va_list ap;
+	size_t room = b->cap - b->len;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(room ? b->s + b->len : NULL, room, fmt, ap);
 	va_end(ap);
-	if (n < 0) /* longer than INT_MAX (EOVERFLOW): nothing */
+	if (n < 0) { /* longer than INT_MAX (EOVERFLOW): nothing */
+		if (room)
+			b->s[b->len] = 0;
 		return;
-	sb_grow(b, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	}
+	if ((size_t)n >= room) {
+		sb_grow(b, (size_t)n);
+		va_start(ap, fmt);
+		vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += n;
 }
 

@@ -162,6 +162,83 @@ Test(printf, s_of_ints_and_tuples)
 	cr_assert_str_eq(fmt("%s %s", a, &d), "-3 (1, abc)");
 }
 
+/* Conversions without flags, width or precision are formatted without the
+ * C library's printf (put_conv_plain): the same text as C's printf of the
+ * value cast the way the length modifier says, for every length and for
+ * values at the edges of every size. */
+Test(printf, plain_conversions_match_c_printf)
+{
+	static const uint64_t vals[] = {
+		0, 1, 7, 8, 9, 10, 99, 100, 127, 128, 255, 256, 32767, 32768,
+		65535, 65536, 0x7fffffff, 0x80000000ull, 0xffffffffull,
+		0x100000000ull, 0x12345678abcdefull, 9007199254740993ull,
+		0x7fffffffffffffffull, 0x8000000000000000ull,
+		0xfffffffffffffffeull, 0xffffffffffffffffull,
+		(uint64_t)-100, (uint64_t)-129, (uint64_t)-32769,
+	};
+	static const char *const lens[] = { "", "hh", "h", "l", "ll", "j",
+					    "z", "t" };
+	const char convs[] = "diuoxX";
+	struct type *a = tup(1, ity(8, false));
+
+	for (size_t v = 0; v < sizeof(vals) / sizeof(vals[0]); v++)
+		for (size_t l = 0; l < sizeof(lens) / sizeof(lens[0]); l++)
+			for (const char *c = convs; *c; c++) {
+				char f[16], want[64];
+				uint64_t x = vals[v];
+				bool sgn = *c == 'd' || *c == 'i';
+				snprintf(f, sizeof(f), "<%%%s%c>", lens[l], *c);
+				if (!strcmp(lens[l], "hh"))
+					snprintf(want, sizeof(want),
+						 sgn ? "<%hhd>" : *c == 'u' ? "<%hhu>"
+						 : *c == 'o' ? "<%hho>" : *c == 'x'
+						 ? "<%hhx>" : "<%hhX>",
+						 sgn ? (int)(signed char)x
+						     : (int)(unsigned char)x);
+				else if (!strcmp(lens[l], "h"))
+					snprintf(want, sizeof(want),
+						 sgn ? "<%hd>" : *c == 'u' ? "<%hu>"
+						 : *c == 'o' ? "<%ho>" : *c == 'x'
+						 ? "<%hx>" : "<%hX>",
+						 sgn ? (int)(short)x
+						     : (int)(unsigned short)x);
+				else if (!lens[l][0])
+					snprintf(want, sizeof(want),
+						 sgn ? "<%d>" : *c == 'u' ? "<%u>"
+						 : *c == 'o' ? "<%o>" : *c == 'x'
+						 ? "<%x>" : "<%X>",
+						 (unsigned)x);
+				else
+					snprintf(want, sizeof(want),
+						 sgn ? "<%lld>" : *c == 'u' ? "<%llu>"
+						 : *c == 'o' ? "<%llo>" : *c == 'x'
+						 ? "<%llx>" : "<%llX>",
+						 (unsigned long long)x);
+				cr_expect_str_eq(fmt(f, a, &x), want,
+						 "%s of %#llx", f,
+						 (unsigned long long)x);
+			}
+	/* narrower arguments are sign- or zero-extended first */
+	int8_t m = -128;
+	cr_assert_str_eq(fmt("%d %u %x %ld %lu", tup(5, ity(1, true),
+			     ity(1, true), ity(1, true), ity(1, true),
+			     ity(1, true)), (int8_t[]){ m, m, m, m, m }),
+			 "-128 4294967168 ffffff80 -128 18446744073709551488");
+}
+
+/* "%s" prints a value's text up to its first NUL, as C's "%s" of it
+ * would; a string argument's text has none, a char argument's may. */
+Test(printf, plain_s_stops_at_nul)
+{
+	struct type *a = tup(3, sty(8), ity(1, true), sty(4));
+	struct { char s[8]; int8_t c; char t[4]; } d = { "ab", 0, "xyz" };
+	cr_assert_str_eq(fmt("[%s|%s|%s]", a, &d), "[ab|0|xyz]");
+	struct { char s[8]; int8_t c; char t[4]; } full = { "abcdefgh", 5,
+							    "wxyz" };
+	cr_assert_str_eq(fmt("[%s|%s]", tup(2, sty(8), ity(1, true)), &full),
+			 "[abcdefgh..|5]");
+}
+
 Test(printf, missing_args_and_unknown_conversion_print_verbatim)
 {
 	struct type *a = tup(1, ity(8, true));
@@ -215,6 +292,37 @@ Test(value, json_string_escapes)
 	const char s[] = "test \r \n \t \\ \" bar\x01";
 	out_json_string(&sb, s, strlen(s));
 	cr_assert_str_eq(sb.s, "\"test \\r \\n \\t \\\\ \\\" bar\\u0001\"");
+	/* escapes first, last, side by side; bytes past the NUL count */
+	sb_free(&sb);
+	out_json_string(&sb, "\"\"ab\x1f\x7f\xc3\xa9\n\0z\\", 12);
+	cr_assert_eq(sb.len, 28);
+	cr_assert_eq(memcmp(sb.s, "\"\\\"\\\"ab\\u001f\x7f\xc3\xa9\\n\\u0000z\\\\\"",
+			    28), 0);
+	sb_free(&sb);
+	out_json_string(&sb, "", 0);
+	cr_assert_str_eq(sb.s, "\"\"");
+	sb_free(&sb);
+}
+
+/* sb_printf formats into the room a buffer has and grows it when the text
+ * does not fit: the same text either way. */
+Test(value, sb_printf_in_place_and_growing)
+{
+	struct strbuf sb = { 0 };
+	char big[200];
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	sb_printf(&sb, "%d", 42);           /* no buffer yet */
+	sb_printf(&sb, "-%s-", "ab");       /* fits */
+	size_t cap = sb.cap;
+	sb_printf(&sb, "%s|", big);         /* grows */
+	cr_assert_gt(sb.cap, cap);
+	sb_printf(&sb, "%c%u", 'z', 7u);
+	cr_assert_eq(sb.len, strlen(sb.s));
+	cr_assert_eq(sb.len, 6 + 199 + 1 + 2);
+	cr_assert_eq(strncmp(sb.s, "42-ab-xxx", 9), 0);
+	cr_assert_str_eq(sb.s + sb.len - 3, "|z7");
+	sb_free(&sb);
 }
 
 /* ---- maps ---------------------------------------------------------------- */
