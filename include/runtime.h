@@ -27,4 +27,12 @@ int runtime_run(struct tt_prog *p);
  * failed. */
 int runtime_dry_run(struct tt_prog *p);
 
+/* How long the event loop waits before polling the ring buffer again,
+ * after a poll that handled `records` records taking `bytes` of the ring
+ * (headers included) that came in over span_ns: 0 for fewer than 16
+ * records, else a quarter of the time a ring of ring_size bytes takes to
+ * fill at that rate, at most 1 ms (runtime.c, "Pacing the drains"). */
+int64_t runtime_pace_ns(int records, uint64_t bytes, int64_t span_ns,
+			uint64_t ring_size);
+
 #endif

@@ -85,6 +85,9 @@ struct run {
 	struct skbout *skb;  /* skboutput()'s buffers and files, or NULL */
 	struct strbuf text, line; /* a printf record's text and JSON line,
 				     kept from record to record */
+	uint64_t rb_bytes;        /* ring bytes of the records handled */
+	struct timespec pace_t;   /* see rb_pace() */
+	uint64_t pace_bytes;
 };
 
 /* The first error writing the trace output (stdout, or -o FILE), 0: none. */
@@ -199,6 +202,51 @@ static int rb_poll(struct run *r, struct ring_buffer *rb, int timeout_ms)
 	return k == RB_YIELD ? 0 : k;
 }
 
+/* Pacing the drains.  A drain empties the ring, and then the next record
+ * wakes us again (the kernel's ring buffer notifies a reader that has
+ * caught up): under a high rate thousands of wakeups a second, each one
+ * an interrupt in the probe that writes the record and a context switch
+ * here, for a few dozen records.  After a drain of PACE_MIN records or
+ * more, rb_pace() waits before the next one so that records gather: at
+ * most PACE_NS, and at most a quarter of the time the ring would take to
+ * fill at the rate that drain saw (runtime_pace_ns()), so waiting does not
+ * make it overflow unless the rate quadruples.
+ * A drain of fewer records (a low rate) never waits: such output is as
+ * prompt as ever, and at a high rate it is at most PACE_NS later. */
+#define PACE_MIN 16
+#define PACE_NS 1000000L
+
+int64_t runtime_pace_ns(int records, uint64_t bytes, int64_t span_ns,
+			uint64_t ring_size)
+{
+	if (records < PACE_MIN || !bytes || span_ns <= 0)
+		return 0;
+	/* the ring fills in ring_size * span / bytes ns at this rate */
+	double quarter = (double)ring_size * (double)span_ns / (double)bytes / 4;
+	return quarter < PACE_NS ? (int64_t)quarter : PACE_NS;
+}
+
+/* Before the next poll, after one that handled k records. */
+static void rb_pace(struct run *r, int k)
+{
+	struct timespec now;
+	const struct tt_prog *p = r->p;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	/* this drain's records came in since the last one ended */
+	int64_t wait = runtime_pace_ns(
+		k, r->rb_bytes - r->pace_bytes,
+		(int64_t)(now.tv_sec - r->pace_t.tv_sec) * 1000000000L +
+			(now.tv_nsec - r->pace_t.tv_nsec),
+		p->maps.v[p->ringbuf_map].max_entries);
+	r->pace_bytes = r->rb_bytes;
+	r->pace_t = now;
+	if (wait > 0) {
+		struct timespec ts = { 0, (long)wait };
+		nanosleep(&ts, NULL); /* a signal ends it early: fine */
+	}
+}
+
 /* Handles what is in the ring buffer now (a batch of it unless
  * draining). */
 static void rb_consume(struct run *r, struct ring_buffer *rb)
@@ -293,6 +341,8 @@ static int on_record(void *ctx, void *data, size_t size)
 	struct run *r = ctx;
 	uint64_t id;
 
+	/* its length header and its data, 8-byte aligned */
+	r->rb_bytes += 8 + ((size + 7) & ~(size_t)7);
 	if (size < sizeof(id))
 		return 0;
 	memcpy(&id, data, sizeof(id));
@@ -976,9 +1026,13 @@ static int run_loop(struct run *r, struct ring_buffer *rb,
 {
 	struct tt_prog *p = r->p;
 	int64_t exit_code;
+	int drained = 0; /* records the last poll handled */
 
+	clock_gettime(CLOCK_MONOTONIC, &r->pace_t);
 	while (status == 0 && !r->exiting && !got_signal &&
 	       flush_output(r)) {
+		if (rb)
+			rb_pace(r, drained); /* the output is out: wait? */
 		if (got_usr1) {
 			got_usr1 = 0;
 			if (run_self(r, rb) < 0)
@@ -998,6 +1052,7 @@ static int run_loop(struct run *r, struct ring_buffer *rb,
 				strerror(k < 0 ? -k : errno));
 			status = 1;
 		}
+		drained = rb && k >= 0 ? k : 0;
 		check_lost(r);
 		check_map_full(r);
 		/* exit() whose record is behind others, or lost: stop; the

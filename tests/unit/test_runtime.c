@@ -507,3 +507,25 @@ Test(runtime, uprobe_and_uretprobe_fire)
 	ring_buffer__free(rb);
 	loader_unload(&p);
 }
+
+/* Pacing the drains (no BPF): a poll of few records never waits; one of
+ * many waits a quarter of the ring's fill time at that rate, at most 1 ms. */
+Test(pace, waits_a_quarter_of_the_fill_time_at_most_1ms)
+{
+	/* 15 records: a low rate, never a wait */
+	cr_assert_eq(runtime_pace_ns(15, 15 * 48, 1000000, 512 * 1024), 0);
+	cr_assert_eq(runtime_pace_ns(0, 0, 1000000, 512 * 1024), 0);
+	/* 64 KiB in 1 ms fills 256 KiB in 4 ms: waits 1 ms */
+	cr_assert_eq(runtime_pace_ns(1000, 65536, 1000000, 262144), 1000000);
+	/* 64 KiB in 100 us fills 256 KiB in 400 us: waits 100 us */
+	cr_assert_eq(runtime_pace_ns(1000, 65536, 100000, 262144), 100000);
+	/* a 4 KiB ring at 48 MB/s fills in 85 us: waits 21 us */
+	int64_t w = runtime_pace_ns(100, 4800, 100000, 4096);
+	cr_assert(w >= 21000 && w <= 21400, "waited %lld ns", (long long)w);
+	/* a slow trickle of big records: 1 ms at most */
+	cr_assert_eq(runtime_pace_ns(16, 16 * 48, 1000000000, 1 << 20),
+		     1000000);
+	/* no time went by, or no bytes (clock steps): no wait */
+	cr_assert_eq(runtime_pace_ns(100, 4800, 0, 4096), 0);
+	cr_assert_eq(runtime_pace_ns(100, 0, 1000, 4096), 0);
+}
