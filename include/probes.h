@@ -52,6 +52,8 @@ struct attach_point {
 	int len;                /* watchpoint length */
 	const char *mode;       /* watchpoint mode "rw" */
 	bool wildcard;          /* target or func contains * or ? */
+	bool cpp;               /* uprobe:BIN:cpp:NAME: func is a C++ name as
+				   written in the source (demangled) */
 	/* filled by sema for tracepoints: the `args` struct from the format
 	   file (is_ctx set, field offsets into the tracepoint record). */
 	struct type *args_type;

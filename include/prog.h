@@ -199,6 +199,8 @@ struct tt_config {
 				      NULL: bpftrace's default (PER_PROGRAM
 				      with -c or without ASLR, else PER_PID),
 				      see symbols.h */
+	bool cpp_demangle;         /* C++ names in ustack, usym and func are
+				      demangled (default true) */
 	bool show_debug_info;      /* ustack frames of user code get
 				      "@file:line" from DWARF (default true) */
 };

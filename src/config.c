@@ -31,6 +31,7 @@ void config_defaults(struct tt_config *cfg)
 	cfg->max_bpf_progs = 1024;
 	cfg->perf_rb_pages = 64; /* 256 KiB with 4 KiB pages */
 	cfg->show_debug_info = true;
+	cfg->cpp_demangle = true;
 }
 
 enum cfg_kind { CFG_INT, CFG_BOOL, CFG_STR, CFG_IGNORED };
@@ -56,7 +57,7 @@ static const struct {
 	  offsetof(struct tt_config, missing_probes) },
 	{ "cache_user_symbols", CFG_STR,
 	  offsetof(struct tt_config, cache_user_symbols) },
-	{ "cpp_demangle", CFG_IGNORED, 0 },
+	{ "cpp_demangle", CFG_BOOL, offsetof(struct tt_config, cpp_demangle) },
 	{ "lazy_symbolication", CFG_IGNORED, 0 },
 	{ "license", CFG_IGNORED, 0 },
 	{ "perf_rb_pages", CFG_INT, offsetof(struct tt_config, perf_rb_pages) },

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <glob.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -25,6 +26,7 @@
 #include <bpf/bpf.h>
 
 #include "arch.h"
+#include "demangle.h"
 #include "dwarf.h"
 #include "elf_syms.h"
 #include "probes.h"
@@ -34,6 +36,14 @@ static const struct srcloc no_loc;
 
 static int uprobe_parse(struct attach_point *ap, char **parts, int n)
 {
+	if (n == 4 && (!strcmp(parts[2], "cpp") || !strcmp(parts[2], "c++"))) {
+		/* uprobe:BIN:cpp:NAME, a C++ function by its demangled name
+		   (with or without its parameters), wildcards too */
+		ap->target = parts[1];
+		ap->func = parts[3];
+		ap->cpp = true;
+		return 0;
+	}
 	if (n != 3)
 		return prov_nargs_error(ap, "2 arguments");
 	ap->target = parts[1];
@@ -334,6 +344,38 @@ static int uprobe_addr(struct attach_point *ap, const struct utarget *t,
 	return 1;
 }
 
+/* Does symbol name match pattern (wild: fnmatch)?  For a cpp: probe also
+ * its demangled name, with or without the parameters ("ns::f(int)" and
+ * "ns::f", a template's return type left out too); *shown gets the
+ * demangled name (arena) when the symbol has one. */
+static bool sym_matches(const struct attach_point *ap, const char *pattern,
+			bool wild, const char *name, const char **shown)
+{
+	*shown = NULL;
+	bool raw = wild ? !fnmatch(pattern, name, 0) : !strcmp(pattern, name);
+	if (!ap->cpp)
+		return raw;
+	size_t pa, na;
+	char *d = demangle(name, &pa, &na);
+	if (!d)
+		return raw;
+	bool ok = raw;
+	for (int k = 0; k < 4 && !ok; k++) {
+		/* whole, no parameters, no return type, neither */
+		size_t from = k & 2 ? na : 0;
+		char c = d[pa];
+		if (k & 1)
+			d[pa] = 0;
+		const char *s = d + (from <= pa ? from : 0);
+		ok = wild ? !fnmatch(pattern, s, 0) : !strcmp(pattern, s);
+		d[pa] = c;
+	}
+	if (ok)
+		*shown = tt_strdup(d);
+	free(d);
+	return ok;
+}
+
 /* The functions of the ELF file b that ap->func names (wildcards: those
  * with a known instruction boundary at the offset, unless --unsafe): one
  * attach point each.  How many, or -1 after an error. */
@@ -346,8 +388,8 @@ static int uprobe_syms(struct attach_point *ap, const struct utarget *t,
 
 	for (int k = 0; k < b->nsyms; k++) {
 		const struct elf_sym *s = &b->syms[k];
-		if (wild ? fnmatch(ap->func, s->name, 0) != 0
-			 : strcmp(ap->func, s->name) != 0)
+		const char *shown;
+		if (!sym_matches(ap, ap->func, wild, s->name, &shown))
 			continue;
 		if (wild && !prov_cfg_unsafe() &&
 		    (s->size == 0 || ap->offset >= s->size ||
@@ -366,7 +408,8 @@ static int uprobe_syms(struct attach_point *ap, const struct utarget *t,
 		c->raw = ap->offset
 			? tt_sprintf("%s:%s:%s+%llu", pn, t->display, s->name,
 				     (unsigned long long)ap->offset)
-			: tt_sprintf("%s:%s:%s", pn, t->display, s->name);
+			: shown ? tt_sprintf("%s:%s:cpp:%s", pn, t->display, shown)
+				: tt_sprintf("%s:%s:%s", pn, t->display, s->name);
 		vec_push(out, c);
 		found++;
 	}
@@ -615,19 +658,31 @@ static void uprobe_list(const struct prov_query *q, const struct prov_ops *p,
 			prov_entry_vec *out)
 {
 	const char *func = q->n >= 2 ? q->p[1] : "*";
+	/* uprobe:FILE:cpp:PATTERN: the C++ functions, demangled */
+	struct attach_point cpp = { .cpp = true };
+	bool is_cpp = q->n >= 3 && (!strcmp(q->p[1], "cpp") ||
+				    !strcmp(q->p[1], "c++"));
+	if (is_cpp)
+		func = q->p[2];
 	utarget_vec tv = { 0 };
 	int n = prov_user_list_files(q, PROV_UPROBE, &tv);
 	for (int i = 0; i < n; i++) {
 		struct elf_bin *b;
 		if (elf_bin_open(tv.v[i].path, &b) < 0)
 			continue;
-		for (int k = 0; k < b->nsyms; k++)
-			if (prov_user_match(func, b->syms[k].name))
-				prov_list_add(out, q, p->id,
-					      tt_sprintf("%s:%s:%s", p->name,
-							 tv.v[i].display,
-							 b->syms[k].name),
-					      NULL, NULL);
+		for (int k = 0; k < b->nsyms; k++) {
+			const char *shown, *s = b->syms[k].name;
+			if (is_cpp ? !sym_matches(&cpp, func, true, s, &shown)
+				   : !prov_user_match(func, s))
+				continue;
+			prov_list_add(out, q, p->id,
+				      is_cpp ? tt_sprintf("%s:%s:cpp:%s", p->name,
+							  tv.v[i].display,
+							  shown ? shown : s)
+					     : tt_sprintf("%s:%s:%s", p->name,
+							  tv.v[i].display, s),
+				      NULL, NULL);
+		}
 	}
 	vec_free(&tv);
 }

@@ -13,6 +13,7 @@
  * address its symbols use; each ELF file is read once (libelf) into
  * address-sorted symbol tables. */
 #include "symbols.h"
+#include "demangle.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -248,6 +249,9 @@ static int usent_cmp(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
+/* config cpp_demangle (default true): C++ names as written in the source */
+static bool demangle_cpp = true;
+
 static void read_symtab(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh,
 			struct usymtab *t)
 {
@@ -274,7 +278,11 @@ static void read_symtab(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh,
 		u->size = sym.st_size;
 		u->name = (uint32_t)names.len;
 		u->order = (uint32_t)i;
+		char *dm = demangle_cpp ? demangle(name, NULL, NULL) : NULL;
+		if (dm)
+			name = dm;
 		sb_putn(&names, name, strlen(name) + 1);
+		free(dm);
 	}
 	t->names = names.s;
 	t->names_len = names.len;
@@ -676,6 +684,7 @@ void sym_init(const struct tt_prog *p)
 		cache_mode = (p && p->cfg.cmd) || !aslr_enabled()
 				     ? CACHE_PER_PROGRAM : CACHE_PER_PID;
 	show_debug_info = p ? p->cfg.show_debug_info : true;
+	demangle_cpp = p ? p->cfg.cpp_demangle : true;
 	if (cache_mode == CACHE_PER_PID && p)
 		preload_processes(p);
 }

@@ -10,8 +10,9 @@
 # (-g -O0 -fno-omit-frame-pointer ...), never the user's CFLAGS: tests
 # depend on the line layout and the frame pointers.  Only out-of-date
 # outputs are rebuilt.  With "clean", removes what it builds.
-# Environment: CC (default cc), OBJCOPY (default objcopy), DWP (default
-# dwp; without it the .dwp variant is left out).
+# Environment: CC (default cc), CXX (default c++, for testprogs/*.cpp),
+# OBJCOPY (default objcopy), DWP (default dwp; without it the .dwp
+# variant is left out).
 set -e
 
 src=$(cd "$1" && pwd)
@@ -71,6 +72,9 @@ outputs() {
 		esac
 	done
 	echo testprogs/archive.zip
+	for c in "$src"/testprogs/*.cpp; do
+		[ -e "$c" ] && echo testprogs/$(basename "$c" .cpp)
+	done
 	for c in "$src"/testlibs/*.c; do
 		echo testlibs/lib$(basename "$c" .c).so
 	done
@@ -170,6 +174,21 @@ for c in "$src"/testprogs/*.c; do
 	fi
 	if [ "$n" = uprobe_test ]; then
 		split_variants "$c"
+	fi
+done
+
+# C++ helpers (testprogs/*.cpp, non-PIE): with the C++ compiler when
+# there is one (Debian: g++), else left out (their tests fail saying so)
+CXX=${CXX:-c++}
+for c in "$src"/testprogs/*.cpp; do
+	[ -e "$c" ] || continue
+	o="$out/testprogs/$(basename "$c" .cpp)"
+	if ! command -v "$CXX" >/dev/null 2>&1; then
+		echo "build.sh: WARNING: no C++ compiler ($CXX): $(basename "$c") not built (apt-get install g++)" >&2
+		continue
+	fi
+	if stale "$o" "$c"; then
+		run $CXX $BASE $MAP -no-pie -o "$o" "$c"
 	fi
 done
 
