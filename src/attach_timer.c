@@ -1,6 +1,7 @@
 /* attach_timer.c — the runtime half of interval and profile
  * (prov_timer.c is the front half): a software cpu-clock perf event,
- * interval's on one CPU, profile's on every CPU.  Programs of one timer
+ * interval's on one CPU, profile's on every CPU; with -p PID both follow
+ * that process instead (its CPU time).  Programs of one timer
  * run in attach order. */
 #include <errno.h>
 #include <string.h>
@@ -46,7 +47,11 @@ static int interval_attach(struct tt_prog *p, struct tt_probe *pr)
 		.config = PERF_COUNT_SW_CPU_CLOCK,
 		.sample_period = ns,
 	};
-	/* one timer on one CPU */
+	/* -p: a timer of that process's CPU time (bpftrace.adoc: interval
+	   probes are "attached to only this process"); else one timer on
+	   one CPU */
+	if (p->cfg.pid > 0)
+		return hook_perf_task_or_cpus(pr, &attr, p->cfg.pid);
 	return hook_perf_open(pr, &attr, 0);
 }
 
