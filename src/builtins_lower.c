@@ -864,19 +864,44 @@ static uint64_t lhist_bucket_of(int64_t x, const struct type *t)
 	return 1 + (uint64_t)(x - t->lhist_min) / (uint64_t)t->lhist_step;
 }
 
+/* How many low bytes register x can have set, as the instruction that
+ * just defined it in the current block says: a load or a zero extension
+ * of n < 8 bytes leaves a value in [0, 2^(8n)) (*nonneg), a sign
+ * extension one in [-2^(8n-1), 2^(8n-1)); 8 when nothing is known. */
+static int reg_width(struct irb *b, struct ref x, bool *nonneg)
+{
+	*nonneg = false;
+	struct ir_block *bl = irb_func(b)->blocks[irb_cur(b)];
+	if (x.kind != REF_REG || !bl->ninsns)
+		return 8;
+	const struct ir_insn *in = &bl->insns[bl->ninsns - 1];
+	if (in->dst != x.reg || in->size < 1 || in->size > 4)
+		return 8;
+	if (in->op == IR_LOAD || in->op == IR_ZEXT) {
+		*nonneg = true;
+		return in->size;
+	}
+	return in->op == IR_SEXT ? in->size : 8;
+}
+
 /* hist(x, k) in registers: two branches (x < 0, x < 2^(k+1)) and a
  * branch-free floor(log2 x) by halving: each step shifts v right by S
  * when v > 2^S - 1, with (2^S - 1 - v) >> 63 as the condition (v < 2^63,
- * so the difference cannot overflow). */
-static struct ref hist_bucket(struct irb *b, struct ref x, int k,
-			      const struct srcloc *loc)
+ * so the difference cannot overflow).  For x of `width` bytes (reg_width)
+ * the steps that cannot shift (2^S - 1 >= 2^(8 width) - 1) are left
+ * out, and so is the x < 0 test for one that cannot be negative. */
+static struct ref hist_bucket(struct irb *b, struct ref x, int k, int width,
+			      bool nonneg, const struct srcloc *loc)
 {
 	static const int steps[] = { 32, 16, 8, 4, 2 };
 	int r = irb_reg(b, "bucket");
 	int pos = irb_new_block(b), big = irb_new_block(b),
 	    done = irb_new_block(b);
 	mov(b, r, ref_imm(0), loc);
-	irb_br(b, CC_SLT, x, ref_imm(0), done, pos);
+	if (nonneg)
+		irb_jmp(b, pos);
+	else
+		irb_br(b, CC_SLT, x, ref_imm(0), done, pos);
 	irb_set_block(b, pos);
 	struct ir_insn *in = irb_emit(b, IR_ADD, loc);
 	in->dst = r;
@@ -889,6 +914,8 @@ static struct ref hist_bucket(struct irb *b, struct ref x, int k,
 	mov(b, v, x, loc);
 	mov(b, p, ref_imm(0), loc);
 	for (int i = 0; i < 5; i++) {
+		if (steps[i] >= 8 * width)
+			continue;
 		int t = irb_reg(b, NULL);
 		mov(b, t, ref_imm(((int64_t)1 << steps[i]) - 1), loc);
 		in = irb_emit(b, IR_SUB, loc);
@@ -989,9 +1016,12 @@ static struct irval lo_hist(struct irb *b, struct node *n, struct node *map)
 								t->hist_bits)));
 	else if (lin)
 		bucket = lhist_bucket(b, irb_to_reg(b, v, loc), t, loc);
-	else
-		bucket = hist_bucket(b, irb_to_reg(b, v, loc), t->hist_bits,
-				     loc);
+	else {
+		struct ref x = irb_to_reg(b, v, loc);
+		bool nonneg;
+		int width = reg_width(b, x, &nonneg);
+		bucket = hist_bucket(b, x, t->hist_bits, width, nonneg, loc);
+	}
 	struct ref key = hist_key(b, map, bucket, loc);
 	int mi = irb_map_index(b, map);
 	int p = irb_call(b, BPF_FUNC_map_lookup_elem, loc, 2, ref_map(mi), key);
