@@ -313,10 +313,22 @@ static struct irval lo_str(struct irb *b, struct node *n, struct node *m)
 	struct attach_point *ap = irb_ap(b);
 	if (p.t->kind != TY_PTR && prov_has(ap, PF_USER))
 		user = true;
+	/* a printed record's field followed by a byte of the same slot
+	 * that nothing has written yet (a later field, padding, the spare
+	 * byte lo_fmt leaves): the read is one byte longer, so a longer
+	 * string fills the field and puts its NUL there, as the trailer
+	 * read below would have left it */
+	bool spare = false;
+	if (printed && n->args.n == 1 && n->type->size > 1 &&
+	    s.kind == REF_SLOT)
+		spare = s.off + n->type->size + 1 <=
+			irb_func(b)->slots[s.slot].size;
+	if (spare)
+		len = ref_imm(n->type->size + 1);
 	int got = irb_call(b, user ? BPF_FUNC_probe_read_user_str
 				   : BPF_FUNC_probe_read_kernel_str,
 			   &n->loc, 3, s, len, pr);
-	if (n->args.n == 1 && n->type->size > 1) {
+	if (n->args.n == 1 && n->type->size > 1 && !spare) {
 		/* str(p) holds up to max_strlen characters, as bpftrace's:
 		 * when the read filled the buffer, its last byte becomes the
 		 * string's next one, so a longer string keeps no NUL and
@@ -1288,7 +1300,13 @@ static struct irval lo_fmt(struct irb *b, struct node *n, struct node *m)
 	}
 
 	int size = 8 + (sent ? sent->size : 0);
-	int s = irb_slot_sized(b, size, 8, tt_sprintf("%s#%d", n->name, id));
+	/* a last string field in scratch space gets a spare byte after it
+	 * (lo_str: a str() read there needs no second read for its
+	 * truncation) */
+	int extra = nsent && sel[nsent - 1]->kind == TY_STR &&
+		    size > irb_cfg(b)->on_stack_limit;
+	int s = irb_slot_sized(b, size + extra, 8,
+			       tt_sprintf("%s#%d", n->name, id));
 	if (sent)
 		irb_zero_gaps(b, ref_slot(s, 0), 8, sent, &n->loc);
 	struct ir_insn *in = irb_emit(b, IR_STORE, &n->loc);

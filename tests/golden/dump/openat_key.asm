@@ -79,13 +79,13 @@ tracepoint:syscalls:sys_exit_openat:
   16: (85) call map_lookup_elem#1
   17: (15) if r0 == 0 goto pc+6
   18: (bf) r1 = r7
-  19: (07) r1 += 1032
+  19: (07) r1 += 1040
   20: (b7) r2 = 1024
   21: (bf) r3 = r0
   22: (85) call probe_read_kernel#113
   23: (05) goto pc+5
   24: (bf) r1 = r7
-  25: (07) r1 += 1032
+  25: (07) r1 += 1040
   26: (b7) r2 = 1024
   27: (b7) r3 = 0
   28: (85) call probe_read_kernel#113
@@ -94,7 +94,7 @@ tracepoint:syscalls:sys_exit_openat:
   31: (07) r1 += 8
   32: (b7) r2 = 1024
   33: (bf) r3 = r7
-  34: (07) r3 += 1032
+  34: (07) r3 += 1040
   35: (85) call probe_read_kernel#113
   36: (18) r1 = map[2] ll
   38: (bf) r2 = r7
@@ -109,7 +109,7 @@ tracepoint:syscalls:sys_exit_openat:
   46: (07) r1 += 4
   47: (b7) r2 = 1024
   48: (bf) r3 = r7
-  49: (07) r3 += 1032
+  49: (07) r3 += 1040
   50: (85) call probe_read_kernel#113
   51: (18) r1 = map[1] ll
   53: (bf) r2 = r7
@@ -126,7 +126,7 @@ tracepoint:syscalls:sys_exit_openat:
   64: (07) r1 += 4
   65: (b7) r2 = 1024
   66: (bf) r3 = r7
-  67: (07) r3 += 1032
+  67: (07) r3 += 1040
   68: (85) call probe_read_kernel#113
   69: (18) r1 = map[1] ll
   71: (bf) r2 = r7
@@ -149,7 +149,7 @@ tracepoint:syscalls:sys_exit_openat:
   89: (07) r1 += 8
   90: (b7) r2 = 1024
   91: (bf) r3 = r7
-  92: (07) r3 += 1032
+  92: (07) r3 += 1040
   93: (85) call probe_read_kernel#113
   94: (18) r1 = map[2] ll
   96: (bf) r2 = r7
