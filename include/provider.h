@@ -130,6 +130,13 @@ struct prov_entry {
 };
 typedef VEC(struct prov_entry) prov_entry_vec;
 
+/* What a probe type needs of the running kernel beyond BPF itself. */
+enum prov_kernel_need {
+	NEED_NOTHING,
+	NEED_KPROBE_PMU,    /* kprobes: the kprobe PMU (attach_kprobe.c) */
+	NEED_FENTRY,        /* BTF trampolines that load and attach */
+};
+
 struct prov_ops {
 	enum provider id;
 	const char *name;    /* canonical, lower case: "kprobe" */
@@ -156,6 +163,9 @@ struct prov_ops {
 	void (*list)(const struct prov_query *q, const struct prov_ops *p,
 		     prov_entry_vec *out);
 	bool listed;
+	/* What the kernel must offer to attach these probes at all (-l
+	 * leaves out a type the running kernel cannot attach). */
+	enum prov_kernel_need kernel_need;
 	/* -lv: prints the arguments of an entry, indented by four spaces. */
 	void (*list_args)(const struct prov_entry *e, FILE *out);
 	/* -l PROGRAM: the parts of the query an attach point stands for into

@@ -21,6 +21,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include "btf.h"
 #include "kernel_features.h"
 
 #ifndef PACKAGE_VERSION
@@ -68,17 +69,15 @@ static bool has_loops(void)
 	return true;
 }
 
-/* A BTF-typed program (fentry or iterator) on kernel function `fn`; with
- * attach, also attached and detached at once. */
-static bool has_tracing(struct btf *btf, const char *fn,
-			enum bpf_attach_type at, bool attach)
+/* A BTF-typed program (fentry or iterator) on the kernel function of
+ * vmlinux BTF id `id`; with attach, also attached and detached at once. */
+static bool has_tracing_id(int id, enum bpf_attach_type at, bool attach)
 {
 	const struct bpf_insn insns[] = {
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0 },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
-	int id = btf ? btf__find_by_name_kind(btf, fn, BTF_KIND_FUNC) : -1;
-	if (id < 0)
+	if (id <= 0)
 		return false;
 	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = at,
 		    .attach_btf_id = id);
@@ -94,6 +93,28 @@ static bool has_tracing(struct btf *btf, const char *fn,
 	}
 	close(fd);
 	return ok;
+}
+
+static bool has_tracing(struct btf *btf, const char *fn,
+			enum bpf_attach_type at, bool attach)
+{
+	return btf && has_tracing_id(btf__find_by_name_kind(btf, fn,
+							    BTF_KIND_FUNC),
+				     at, attach);
+}
+
+bool features_kprobe(void)
+{
+	return exists("/sys/bus/event_source/devices/kprobe/type");
+}
+
+bool features_fentry(void)
+{
+	static int known = -1;
+	if (known < 0)
+		known = has_tracing_id(btf_kfunc_id("vfs_read"),
+				       BPF_TRACE_FENTRY, true);
+	return known;
 }
 
 /* kprobe_multi links (5.18+, and only with CONFIG_FPROBE, which not every
@@ -134,7 +155,7 @@ void features_print(FILE *out)
 	struct utsname u;
 	struct btf *btf = exists("/sys/kernel/btf/vmlinux")
 				  ? btf__load_vmlinux_btf() : NULL;
-	bool kprobe = exists("/sys/bus/event_source/devices/kprobe/type");
+	bool kprobe = features_kprobe();
 	bool uprobe = exists("/sys/bus/event_source/devices/uprobe/type");
 	bool fentry = has_tracing(btf, "vfs_read", BPF_TRACE_FENTRY, true);
 	bool module_btf = false;

@@ -11,6 +11,11 @@
  * hook needs for -v: provider.h, src/prov_*.c); the entries of one item
  * are sorted, made unique and printed.
  *
+ * A probe type the running kernel cannot attach is left out (its
+ * provider's kernel_need, answered by kernel_features.h): no kprobes
+ * without the kprobe PMU, no fentry/fexit where a fentry program is
+ * refused.
+ *
  * Nothing is read before a provider needs it: kernel functions
  * (available_filter_functions or /proc/kallsyms) once, kernel BTF through
  * btf.h only for fentry/fexit/rawtracepoint/iter and kprobe -v, and a
@@ -28,6 +33,7 @@
 #include "ast.h"
 #include "btf.h"
 #include "import.h"
+#include "kernel_features.h"
 #include "list.h"
 #include "parser.h"
 #include "probes.h"
@@ -78,6 +84,26 @@ static int cmp_entry(const void *a, const void *b)
 		      ((const struct prov_entry *)b)->name);
 }
 
+/* Whether the running kernel can attach p's probes (what q asks for
+ * decides only whether that is worth asking: a query naming a module
+ * without BTF lists no fentry function, and reads no BTF to find that
+ * out). */
+static bool attachable(const struct prov_query *q, const struct prov_ops *p)
+{
+	const char *only;
+	switch (p->kernel_need) {
+	case NEED_KPROBE_PMU:
+		return features_kprobe();
+	case NEED_FENTRY:
+		if (!prov_btf_module(q->n >= 2 ? q->p[0] : NULL, &only))
+			return true; /* nothing to list either way */
+		return features_fentry();
+	case NEED_NOTHING:
+		break;
+	}
+	return true;
+}
+
 /* Lists what q matches, sorted; returns how many providers it named. */
 static int run_query(const struct prov_query *q, bool verbose, FILE *out)
 {
@@ -88,7 +114,8 @@ static int run_query(const struct prov_query *q, bool verbose, FILE *out)
 		if (!selects(q, p))
 			continue;
 		nprov++;
-		p->list(q, p, &v);
+		if (attachable(q, p))
+			p->list(q, p, &v);
 	}
 	if (v.n)
 		qsort(v.v, v.n, sizeof(*v.v), cmp_entry);
