@@ -165,39 +165,69 @@ static void simplify(struct ir_insn *in)
 	}
 }
 
+/* What fold() knows about the registers within one block, in time
+ * proportional to the instructions, not to registers x instructions: a
+ * fact about r holds only while its stamp is the block's, and "r is a
+ * copy (an extension) of s" only while s has not been written since
+ * (ndef). */
+struct facts {
+	int stamp;              /* the block's: b + 1 */
+	int *kst;               /* val[r] known: kst[r] == stamp */
+	int64_t *val;
+	int *cst, *copy;        /* r == copy[r]: cst[r] == stamp and */
+	unsigned *cver;         /* cver[r] == ndef[copy[r]] */
+	int *est, *ext, *extw;  /* r = zext/sext of ext[r]'s low extw[r] */
+	unsigned *ever;         /* bytes: est[r] == stamp, ever[r] == ndef */
+	unsigned *ndef;         /* writes of r so far */
+};
+
+static int copy_of(const struct facts *F, int r)
+{
+	int s = F->copy[r];
+	return F->cst[r] == F->stamp && F->cver[r] == F->ndef[s] ? s : -1;
+}
+
+static int ext_of(const struct facts *F, int r)
+{
+	int s = F->ext[r];
+	return F->est[r] == F->stamp && F->ever[r] == F->ndef[s] ? s : -1;
+}
+
 static bool fold(struct ir_func *f)
 {
 	bool changed = false;
-	bool *known = xcalloc(f->nregs + 1, 1);
-	int64_t *val = xcalloc(f->nregs + 1, sizeof(int64_t));
-	int *copy = xmalloc((f->nregs + 1) * sizeof(int)); /* r == copy[r] */
-	/* r = zext/sext of ext[r]'s low extw[r] bytes */
-	int *ext = xmalloc((f->nregs + 1) * sizeof(int));
-	int *extw = xmalloc((f->nregs + 1) * sizeof(int));
+	size_t n1 = f->nregs + 1;
+	struct facts F = {
+		.kst = xcalloc(n1, sizeof(int)), .val = xcalloc(n1, sizeof(int64_t)),
+		.cst = xcalloc(n1, sizeof(int)), .copy = xcalloc(n1, sizeof(int)),
+		.cver = xcalloc(n1, sizeof(unsigned)),
+		.est = xcalloc(n1, sizeof(int)), .ext = xcalloc(n1, sizeof(int)),
+		.extw = xcalloc(n1, sizeof(int)), .ever = xcalloc(n1, sizeof(unsigned)),
+		.ndef = xcalloc(n1, sizeof(unsigned)),
+	};
 	for (int b = 0; b < f->nblocks; b++) {
 		struct ir_block *bl = f->blocks[b];
-		memset(known, 0, f->nregs);
-		for (int r = 0; r < f->nregs; r++)
-			copy[r] = ext[r] = -1;
+		F.stamp = b + 1;
 		for (int i = 0; i < bl->ninsns; i++) {
 			struct ir_insn *in = &bl->insns[i];
 			struct ir_insn old = *in;
 			/* a store of no more bytes than an extension kept
 			 * stores its source (the extension may die) */
 			if (in->op == IR_STORE && in->arg[1].kind == REF_REG &&
-			    ext[in->arg[1].reg] >= 0 &&
-			    in->size <= extw[in->arg[1].reg])
-				in->arg[1].reg = ext[in->arg[1].reg];
+			    ext_of(&F, in->arg[1].reg) >= 0 &&
+			    in->size <= F.extw[in->arg[1].reg])
+				in->arg[1].reg = F.ext[in->arg[1].reg];
 			int n = ir_insn_nrefs(in);
 			/* operands: substitute known constants */
 			bool all_const = n > 0;
 			int64_t c[5] = { 0 };
 			for (int k = 0; k < n; k++) {
 				struct ref *r = &in->arg[k];
-				if (r->kind == REF_REG && copy[r->reg] >= 0)
-					r->reg = copy[r->reg];
-				if (r->kind == REF_REG && known[r->reg]) {
-					c[k] = val[r->reg];
+				int s = r->kind == REF_REG ? copy_of(&F, r->reg) : -1;
+				if (s >= 0)
+					r->reg = s;
+				if (r->kind == REF_REG && F.kst[r->reg] == F.stamp) {
+					c[k] = F.val[r->reg];
 					if (imm_allowed(in, k) &&
 					    (fits32(c[k]) || any_imm(in)))
 						*r = ref_imm(c[k]);
@@ -236,38 +266,44 @@ static bool fold(struct ir_func *f)
 			/* what this instruction leaves known */
 			if (ir_insn_has_dst(in)) {
 				int d = in->dst;
-				known[d] = false;
-				copy[d] = ext[d] = -1;
-				for (int r = 0; r < f->nregs; r++) {
-					if (copy[r] == d)
-						copy[r] = -1;
-					if (ext[r] == d)
-						ext[r] = -1;
-				}
+				F.kst[d] = F.cst[d] = F.est[d] = 0;
+				F.ndef[d]++; /* every copy or extension of d is stale */
 				if ((in->op == IR_ZEXT || in->op == IR_SEXT) &&
 				    in->arg[0].kind == REF_REG &&
 				    in->arg[0].reg != d) {
-					ext[d] = in->arg[0].reg;
-					extw[d] = in->size;
+					int s = in->arg[0].reg;
+					F.ext[d] = s;
+					F.extw[d] = in->size;
+					F.ever[d] = F.ndef[s];
+					F.est[d] = F.stamp;
 				}
-				if (in->op == IR_MOV && in->arg[0].kind == REF_REG)
-					copy[d] = in->arg[0].reg;
+				if (in->op == IR_MOV && in->arg[0].kind == REF_REG) {
+					int s = in->arg[0].reg;
+					F.copy[d] = s;
+					F.cver[d] = F.ndef[s];
+					F.cst[d] = F.stamp;
+				}
 				if (in->op == IR_MOV && in->arg[0].kind == REF_IMM) {
-					known[in->dst] = true;
-					val[in->dst] = in->arg[0].imm;
+					F.kst[d] = F.stamp;
+					F.val[d] = in->arg[0].imm;
 				} else if (in->op == IR_MOV && in->arg[0].kind == REF_REG &&
-					   known[in->arg[0].reg]) {
-					known[in->dst] = true;
-					val[in->dst] = val[in->arg[0].reg];
+					   F.kst[in->arg[0].reg] == F.stamp) {
+					F.kst[d] = F.stamp;
+					F.val[d] = F.val[in->arg[0].reg];
 				}
 			}
 		}
 	}
-	free(known);
-	free(val);
-	free(copy);
-	free(ext);
-	free(extw);
+	free(F.kst);
+	free(F.val);
+	free(F.cst);
+	free(F.copy);
+	free(F.cver);
+	free(F.est);
+	free(F.ext);
+	free(F.extw);
+	free(F.ever);
+	free(F.ndef);
 	return changed;
 }
 

@@ -38,28 +38,85 @@ static const int color_order[MIR_NALLOC] = { 1, 2, 3, 4, 5, 0, 6, 7, 8, 9 };
 struct ra {
 	struct mfunc *mf;
 	int n;                 /* registers */
-	int words;             /* words per bit row */
-	uint64_t *adj;         /* n x n interference bits */
+	/* The interference graph: a hash set of edges for the test, and
+	 * each register's neighbours as a list (every edge once), so the
+	 * work is proportional to the edges, not to n * n. */
+	uint64_t *eset;        /* edge keys (a << 32 | b, a < b); 0 empty */
+	size_t ecap, nedges;   /* ecap a power of two */
+	int **nb;              /* neighbours of r (any register, root or not) */
+	int *nnb, *capnb;
 	int *alias;            /* coalesced into (union-find) */
 	int *color;            /* -1 none */
 	int *occ;              /* occurrences (spill cost) */
 	bool *present;         /* appears in the code */
 	int *deg;              /* roots: number of adjacent roots */
+	struct minsn **moves;  /* the register moves, in program order */
+	int nmoves;
 };
 
 static bool is_virt(int r) { return r >= MIR_NPHYS; }
 
+static size_t edge_slot(const struct ra *A, uint64_t key)
+{
+	uint64_t h = key * 0x9e3779b97f4a7c15ull;
+	return (size_t)(h >> 32) & (A->ecap - 1);
+}
+
+static uint64_t edge_key(int a, int b)
+{
+	return a < b ? (uint64_t)a << 32 | (uint32_t)b
+		     : (uint64_t)b << 32 | (uint32_t)a;
+}
+
 static bool adj_test(struct ra *A, int a, int b)
 {
-	return (A->adj[(size_t)a * A->words + b / 64] >> (b % 64)) & 1;
+	if (a == b || !A->nedges)
+		return false;
+	uint64_t key = edge_key(a, b);
+	for (size_t i = edge_slot(A, key);; i = (i + 1) & (A->ecap - 1)) {
+		if (A->eset[i] == key)
+			return true;
+		if (!A->eset[i])
+			return false;
+	}
+}
+
+static void edge_put(struct ra *A, uint64_t key)
+{
+	size_t i = edge_slot(A, key);
+	while (A->eset[i])
+		i = (i + 1) & (A->ecap - 1);
+	A->eset[i] = key;
+}
+
+static void nb_push(struct ra *A, int a, int b)
+{
+	if (A->nnb[a] == A->capnb[a]) {
+		A->capnb[a] = A->capnb[a] ? 2 * A->capnb[a] : 4;
+		A->nb[a] = xrealloc(A->nb[a], A->capnb[a] * sizeof(int));
+	}
+	A->nb[a][A->nnb[a]++] = b;
 }
 
 static void adj_add(struct ra *A, int a, int b)
 {
-	if (a == b || a == MIR_FP || b == MIR_FP)
+	if (a == b || a == MIR_FP || b == MIR_FP || adj_test(A, a, b))
 		return;
-	A->adj[(size_t)a * A->words + b / 64] |= 1ull << (b % 64);
-	A->adj[(size_t)b * A->words + a / 64] |= 1ull << (a % 64);
+	if (2 * (A->nedges + 1) > A->ecap) {
+		uint64_t *old = A->eset;
+		size_t oldcap = A->ecap;
+		A->ecap = oldcap ? 2 * oldcap : 64;
+		A->eset = xcalloc(A->ecap, sizeof(uint64_t));
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i])
+				edge_put(A, old[i]);
+		free(old);
+	}
+	/* a key is never 0: a != b, so the larger one is at least 1 */
+	edge_put(A, edge_key(a, b));
+	A->nedges++;
+	nb_push(A, a, b);
+	nb_push(A, b, a);
 }
 
 static int find(struct ra *A, int r)
@@ -180,13 +237,13 @@ static void build(struct ra *A)
 	mlive_free(mf, &L);
 }
 
-/* Degree of root r counting only roots (merged nodes appear once). */
+/* Degree of root r counting only roots (merged nodes appear once: a root
+ * that took in a neighbour of r was given its own edge to r). */
 static int degree(struct ra *A, int r)
 {
 	int d = 0;
-	for (int t = 0; t < A->n; t++)
-		if (find(A, t) == t && adj_test(A, r, t))
-			d++;
+	for (int k = 0; k < A->nnb[r]; k++)
+		d += find(A, A->nb[r][k]) == A->nb[r][k];
 	return d;
 }
 
@@ -195,8 +252,9 @@ static int degree(struct ra *A, int r)
 static void merge(struct ra *A, int a, int b)
 {
 	A->alias[b] = a;
-	for (int t = 0; t < A->n; t++) {
-		if (t == a || find(A, t) != t || !adj_test(A, b, t))
+	for (int k = 0; k < A->nnb[b]; k++) {
+		int t = A->nb[b][k];
+		if (t == a || find(A, t) != t)
 			continue;
 		if (!adj_test(A, a, t)) {
 			adj_add(A, a, t);
@@ -218,10 +276,14 @@ static bool significant(struct ra *A, int t)
 static bool briggs_ok(struct ra *A, int a, int b)
 {
 	int k = 0;
-	for (int t = 0; t < A->n; t++)
-		if (find(A, t) == t && (adj_test(A, a, t) || adj_test(A, b, t)) &&
-		    significant(A, t))
-			k++;
+	for (int i = 0; i < A->nnb[a] && k < MIR_NALLOC; i++) {
+		int t = A->nb[a][i];
+		k += find(A, t) == t && significant(A, t);
+	}
+	for (int i = 0; i < A->nnb[b] && k < MIR_NALLOC; i++) {
+		int t = A->nb[b][i];
+		k += find(A, t) == t && !adj_test(A, a, t) && significant(A, t);
+	}
 	return k < MIR_NALLOC;
 }
 
@@ -229,10 +291,12 @@ static bool briggs_ok(struct ra *A, int a, int b)
  * insignificant (physical neighbours have other colours anyway). */
 static bool george_ok(struct ra *A, int p, int v)
 {
-	for (int t = 0; t < A->n; t++)
-		if (find(A, t) == t && adj_test(A, v, t) && is_virt(t) &&
-		    !adj_test(A, t, p) && A->deg[t] >= MIR_NALLOC)
+	for (int i = 0; i < A->nnb[v]; i++) {
+		int t = A->nb[v][i];
+		if (find(A, t) == t && is_virt(t) && !adj_test(A, t, p) &&
+		    A->deg[t] >= MIR_NALLOC)
 			return false;
+	}
 	return true;
 }
 
@@ -241,62 +305,85 @@ static void coalesce(struct ra *A)
 	struct mfunc *mf = A->mf;
 	for (bool changed = true; changed;) {
 		changed = false;
-		for (int b = 0; b < mf->nblocks; b++)
-			for (int i = 0; i < mf->blocks[b].n; i++) {
-				struct minsn *in = &mf->blocks[b].v[i];
-				if (!mir_is_move(in))
-					continue;
-				int x = find(A, in->dst), y = find(A, in->src);
-				if (x == y || x == MIR_FP || y == MIR_FP)
-					continue;
-				if (!is_virt(x) && !is_virt(y))
-					continue;
-				if (adj_test(A, x, y))
-					continue;
-				if (!is_virt(y) || (is_virt(x) && mf->nospill[y])) {
-					int t = x;
-					x = y;
-					y = t;
-				}
-				/* now y is virtual; x physical or virtual */
-				if (!is_virt(x)) {
-					if (!george_ok(A, x, y))
-						continue;
-				} else {
-					if (mf->nospill[x] || mf->nospill[y])
-						continue;
-					if (!briggs_ok(A, x, y))
-						continue;
-				}
-				merge(A, x, y);
-				changed = true;
+		for (int m = 0; m < A->nmoves; m++) {
+			struct minsn *in = A->moves[m];
+			int x = find(A, in->dst), y = find(A, in->src);
+			if (x == y || x == MIR_FP || y == MIR_FP)
+				continue;
+			if (!is_virt(x) && !is_virt(y))
+				continue;
+			if (adj_test(A, x, y))
+				continue;
+			if (!is_virt(y) || (is_virt(x) && mf->nospill[y])) {
+				int t = x;
+				x = y;
+				y = t;
 			}
+			/* now y is virtual; x physical or virtual */
+			if (!is_virt(x)) {
+				if (!george_ok(A, x, y))
+					continue;
+			} else {
+				if (mf->nospill[x] || mf->nospill[y])
+					continue;
+				if (!briggs_ok(A, x, y))
+					continue;
+			}
+			merge(A, x, y);
+			changed = true;
+		}
 	}
 }
 
 /* ---- colouring ---- */
 
-/* The colour a move partner of r already has, or -1. */
-static int partner_color(struct ra *A, int r, const uint16_t *forbid_mask)
+/* The colour a move partner of r already has, or -1: r's partners are
+ * partners[pstart[r] .. pstart[r + 1]), in program order. */
+static int partner_color(struct ra *A, int r, const int *pstart,
+			 const int *partners, const uint16_t *forbid_mask)
 {
-	struct mfunc *mf = A->mf;
-	for (int b = 0; b < mf->nblocks; b++)
-		for (int i = 0; i < mf->blocks[b].n; i++) {
-			struct minsn *in = &mf->blocks[b].v[i];
-			if (!mir_is_move(in))
-				continue;
-			int x = find(A, in->dst), y = find(A, in->src), o;
-			if (x == r)
-				o = y;
-			else if (y == r)
-				o = x;
-			else
-				continue;
-			int c = is_virt(o) ? A->color[o] : o;
-			if (c >= 0 && c < MIR_NALLOC && !(*forbid_mask & (1 << c)))
-				return c;
-		}
+	for (int k = pstart[r]; k < pstart[r + 1]; k++) {
+		int o = partners[k];
+		int c = is_virt(o) ? A->color[o] : o;
+		if (c >= 0 && c < MIR_NALLOC && !(*forbid_mask & (1 << c)))
+			return c;
+	}
 	return -1;
+}
+
+/* A min-heap of register numbers: the lowest-numbered node that can be
+ * simplified is always taken first. */
+struct heap {
+	int *v, n;
+};
+
+static void heap_push(struct heap *h, int x)
+{
+	int i = h->n++;
+	while (i > 0 && h->v[(i - 1) / 2] > x) {
+		h->v[i] = h->v[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h->v[i] = x;
+}
+
+static int heap_pop(struct heap *h)
+{
+	int top = h->v[0], x = h->v[--h->n], i = 0;
+	for (;;) {
+		int c = 2 * i + 1;
+		if (c >= h->n)
+			break;
+		if (c + 1 < h->n && h->v[c + 1] < h->v[c])
+			c++;
+		if (h->v[c] >= x)
+			break;
+		h->v[i] = h->v[c];
+		i = c;
+	}
+	if (h->n)
+		h->v[i] = x;
+	return top;
 }
 
 /* Colour all virtual roots; returns the number left uncoloured (their
@@ -308,20 +395,23 @@ static int color_graph(struct ra *A)
 	bool *removed = xcalloc(n, 1);
 	int *deg = xcalloc(n, sizeof(int));
 	int nodes = 0;
+	struct heap low = { xmalloc((n + 1) * sizeof(int)), 0 };
 	for (int r = MIR_NPHYS; r < n; r++) {
 		A->color[r] = -1;
 		if (find(A, r) == r && A->present[r]) {
 			deg[r] = degree(A, r);
 			nodes++;
+			if (deg[r] < MIR_NALLOC)
+				heap_push(&low, r);
 		} else {
 			removed[r] = true;
 		}
 	}
 	while (sp < nodes) {
-		int pick = -1;
-		for (int r = MIR_NPHYS; r < n && pick < 0; r++)
-			if (!removed[r] && deg[r] < MIR_NALLOC)
-				pick = r;
+		/* the lowest-numbered node left with fewer than K neighbours
+		 * (one in the heap is never removed: the heap is emptied
+		 * before a potential spill is picked) */
+		int pick = low.n ? heap_pop(&low) : -1;
 		if (pick < 0) {
 			/* Potential spill: cheapest per neighbour. */
 			double best = 0;
@@ -338,22 +428,43 @@ static int color_graph(struct ra *A)
 		}
 		removed[pick] = true;
 		stack[sp++] = pick;
-		for (int t = MIR_NPHYS; t < n; t++)
-			if (!removed[t] && adj_test(A, pick, t))
-				deg[t]--;
+		for (int k = 0; k < A->nnb[pick]; k++) {
+			int t = A->nb[pick][k];
+			if (is_virt(t) && !removed[t] && --deg[t] == MIR_NALLOC - 1)
+				heap_push(&low, t);
+		}
+	}
+	free(low.v);
+	/* move partners per root, in program order (no merges from here) */
+	int *pstart = xcalloc(n + 2, sizeof(int));
+	int *partners = xmalloc((2 * A->nmoves + 1) * sizeof(int));
+	for (int m = 0; m < A->nmoves; m++) {
+		int x = find(A, A->moves[m]->dst), y = find(A, A->moves[m]->src);
+		if (x != y)
+			pstart[x + 2]++, pstart[y + 2]++;
+	}
+	for (int r = 0; r < n; r++)
+		pstart[r + 2] += pstart[r + 1];
+	for (int m = 0; m < A->nmoves; m++) {
+		int x = find(A, A->moves[m]->dst), y = find(A, A->moves[m]->src);
+		if (x != y) {
+			partners[pstart[x + 1]++] = y;
+			partners[pstart[y + 1]++] = x;
+		}
 	}
 	int uncolored = 0;
 	while (sp > 0) {
 		int r = stack[--sp];
 		uint16_t forbid = 0;
-		for (int t = 0; t < n; t++) {
-			if (find(A, t) != t || !adj_test(A, r, t))
+		for (int k = 0; k < A->nnb[r]; k++) {
+			int t = A->nb[r][k];
+			if (find(A, t) != t)
 				continue;
 			int c = is_virt(t) ? A->color[t] : t;
 			if (c >= 0 && c < MIR_NALLOC)
 				forbid |= 1 << c;
 		}
-		int c = partner_color(A, r, &forbid);
+		int c = partner_color(A, r, pstart, partners, &forbid);
 		for (int k = 0; c < 0 && k < MIR_NALLOC; k++)
 			if (!(forbid & (1 << color_order[k])))
 				c = color_order[k];
@@ -364,6 +475,8 @@ static int color_graph(struct ra *A)
 	free(stack);
 	free(removed);
 	free(deg);
+	free(pstart);
+	free(partners);
 	return uncolored;
 }
 
@@ -487,8 +600,18 @@ int ra_run(struct mfunc *mf)
 {
 	for (int round = 0; round < MAX_ROUNDS; round++) {
 		struct ra A = { .mf = mf, .n = mf->nregs };
-		A.words = (A.n + 63) / 64;
-		A.adj = xcalloc((size_t)A.n * A.words + 1, 8);
+		A.nb = xcalloc(A.n + 1, sizeof(*A.nb));
+		A.nnb = xcalloc(A.n + 1, sizeof(int));
+		A.capnb = xcalloc(A.n + 1, sizeof(int));
+		for (int b = 0; b < mf->nblocks; b++)
+			for (int i = 0; i < mf->blocks[b].n; i++)
+				A.nmoves += mir_is_move(&mf->blocks[b].v[i]);
+		A.moves = xmalloc((A.nmoves + 1) * sizeof(*A.moves));
+		A.nmoves = 0;
+		for (int b = 0; b < mf->nblocks; b++)
+			for (int i = 0; i < mf->blocks[b].n; i++)
+				if (mir_is_move(&mf->blocks[b].v[i]))
+					A.moves[A.nmoves++] = &mf->blocks[b].v[i];
 		A.alias = xmalloc(A.n * sizeof(int));
 		A.color = xmalloc(A.n * sizeof(int));
 		A.occ = xcalloc(A.n, sizeof(int));
@@ -508,7 +631,13 @@ int ra_run(struct mfunc *mf)
 			rewrite(&A);
 		else
 			rc = spill(&A);
-		free(A.adj);
+		free(A.eset);
+		for (int r = 0; r < A.n; r++)
+			free(A.nb[r]);
+		free(A.nb);
+		free(A.nnb);
+		free(A.capnb);
+		free(A.moves);
 		free(A.alias);
 		free(A.color);
 		free(A.occ);
