@@ -14,6 +14,13 @@
  * loader's BTF func_info.  The kernel limits the stack of a whole call
  * chain (each frame rounded up to 32 bytes) to 512 bytes: exceeding it
  * is a diagnostic here, where every frame size is final.
+ *
+ * A jump's offset has 16 bits.  A jump too far for them whose target
+ * starts a short run of blocks that only ends the program (after a failed
+ * lookup at the top of a 30,000-instruction body: add the lost records,
+ * return 0) gets a copy of those blocks in place instead: a conditional
+ * jump is inverted to skip the copy, an unconditional one is replaced by
+ * it.  Any other jump too far is a diagnostic.
  * requires: ra_run(). */
 #include "emit.h"
 
@@ -53,12 +60,140 @@ static void collect(struct layout *L, const struct mfunc *mf, int parent)
 			collect(L, mf->subs[i], me);
 }
 
-static int code_size(const struct mfunc *mf)
+static int insn_slots(const struct minsn *in)
+{
+	return is_ld_imm64(in->code) ? 2 : 1;
+}
+
+#define COPY_MAX 16 /* instruction slots copied to a far jump */
+
+/* When blocks b..e (in layout order) only end the program, their slots
+ * (at most COPY_MAX), with *last = e; else 0.  They end with an exit,
+ * their jumps go forward within them, and they neither call nor refer to
+ * a subprogram: a copy of them elsewhere runs the same, jump offsets and
+ * all. */
+static int exit_run_slots(const struct mfunc *mf, int b, int *last)
+{
+	int n = 0, reach = b;
+	for (int k = b; k < mf->nblocks; k++) {
+		const struct mblock *bl = &mf->blocks[k];
+		for (int i = 0; i < bl->n; i++) {
+			const struct minsn *in = &bl->v[i];
+			if (in->pseudo == BPF_PSEUDO_FUNC ||
+			    (in->code == (BPF_JMP | BPF_CALL) &&
+			     in->pseudo == BPF_PSEUDO_CALL))
+				return 0;
+			if (is_jump(in)) {
+				if (in->target <= k)
+					return 0;
+				if (in->target > reach)
+					reach = in->target;
+			}
+			n += insn_slots(in);
+			if (n > COPY_MAX)
+				return 0;
+		}
+		if (bl->n && bl->v[bl->n - 1].code == (BPF_JMP | BPF_EXIT) &&
+		    reach <= k) {
+			if (last)
+				*last = k;
+			return n;
+		}
+	}
+	return 0;
+}
+
+static int exit_block_slots(const struct mfunc *mf, int b)
+{
+	return exit_run_slots(mf, b, NULL);
+}
+
+/* The opposite condition of a conditional jump's code, or 0. */
+static uint8_t inverted(uint8_t code)
+{
+	static const uint8_t pairs[][2] = {
+		{ BPF_JEQ, BPF_JNE }, { BPF_JGT, BPF_JLE }, { BPF_JGE, BPF_JLT },
+		{ BPF_JSGT, BPF_JSLE }, { BPF_JSGE, BPF_JSLT },
+	};
+	for (size_t k = 0; k < ARRAY_SIZE(pairs); k++)
+		for (int j = 0; j < 2; j++)
+			if (BPF_OP(code) == pairs[k][j])
+				return (uint8_t)(code & ~BPF_OP(code)) |
+				       pairs[k][!j];
+	return 0;
+}
+
+/* Where a function's blocks start (relative to its first instruction)
+ * and how long it is, the jumps marked in far[] (by instruction, in
+ * block order) each taking their target's copy. */
+static int lay_out(const struct mfunc *mf, const bool *far, int *start)
+{
+	int pc = 0, k = 0;
+	for (int b = 0; b < mf->nblocks; b++) {
+		start[b] = pc;
+		for (int i = 0; i < mf->blocks[b].n; i++, k++) {
+			const struct minsn *in = &mf->blocks[b].v[i];
+			pc += insn_slots(in);
+			if (far && far[k])
+				pc += exit_block_slots(mf, in->target) -
+				      (BPF_OP(in->code) == BPF_JA);
+		}
+	}
+	start[mf->nblocks] = pc;
+	return pc;
+}
+
+/* Marks in far[] the jumps that need their target copied: those out of
+ * range whose target only ends the program and that can be inverted (or
+ * are unconditional).  Copies move code, so until nothing changes. */
+static void plan_far(const struct mfunc *mf, bool *far, int *start)
+{
+	for (bool changed = true; changed;) {
+		changed = false;
+		lay_out(mf, far, start);
+		int pc = 0, k = 0;
+		for (int b = 0; b < mf->nblocks; b++)
+			for (int i = 0; i < mf->blocks[b].n; i++, k++) {
+				const struct minsn *in = &mf->blocks[b].v[i];
+				int at = pc;
+				pc += insn_slots(in);
+				if (far[k]) {
+					pc += exit_block_slots(mf, in->target) -
+					      (BPF_OP(in->code) == BPF_JA);
+					continue;
+				}
+				if (!is_jump(in))
+					continue;
+				long off = (long)start[in->target] - (at + 1);
+				if (off >= INT16_MIN && off <= INT16_MAX)
+					continue;
+				if (!exit_block_slots(mf, in->target) ||
+				    (BPF_OP(in->code) != BPF_JA &&
+				     !inverted(in->code)))
+					continue;
+				far[k] = true;
+				changed = true;
+			}
+	}
+}
+
+static int ninsns_of(const struct mfunc *mf)
 {
 	int n = 0;
 	for (int b = 0; b < mf->nblocks; b++)
-		for (int i = 0; i < mf->blocks[b].n; i++)
-			n += is_ld_imm64(mf->blocks[b].v[i].code) ? 2 : 1;
+		n += mf->blocks[b].n;
+	return n;
+}
+
+/* The function's size in slots with its far jumps' copies; far: a
+ * calloc'ed array by instruction (plan_far's marks). */
+static int code_size(const struct mfunc *mf, bool **far)
+{
+	int *start = xcalloc(mf->nblocks + 1, sizeof(int));
+	*far = xcalloc(ninsns_of(mf) + 1, sizeof(bool));
+	plan_far(mf, *far, start);
+	int n = lay_out(mf, *far, start);
+	free(start);
 	return n;
 }
 
@@ -107,68 +242,96 @@ static int check_chain_stack(const struct layout *L)
 	return 0;
 }
 
-/* Emits one function at out[pc0..]; fn: the index of mf in L. */
-static int emit_func(const struct layout *L, int fn, struct bpf_insn *code,
-		     struct srcloc *locs)
+/* Emits block b of function fn at code[pc], a block starting at
+ * start[t] + shift (shift: 0, or where a copy is); returns the next pc.  A
+ * jump marked in far[] gets a copy of the blocks it jumps to
+ * (exit_run_slots), emitted with far NULL. */
+static int emit_block(const struct layout *L, int fn, int b, const bool *far,
+		      const int *start, int shift, int pc,
+		      struct bpf_insn *code, struct srcloc *locs, int *rc)
+{
+	const struct mfunc *mf = L->fn.v[fn];
+	for (int i = 0; i < mf->blocks[b].n; i++) {
+		const struct minsn *in = &mf->blocks[b].v[i];
+		struct bpf_insn *o = &code[pc];
+		o->code = in->code;
+		o->dst_reg = in->dst >= 0 ? (uint8_t)in->dst : 0;
+		o->src_reg = in->src >= 0 ? (uint8_t)in->src : 0;
+		o->off = in->off;
+		o->imm = (int32_t)in->imm;
+		if (in->code == (BPF_JMP | BPF_CALL))
+			o->src_reg = in->pseudo;
+		locs[pc] = in->loc;
+		if (in->dst >= MIR_NPHYS || in->src >= MIR_NPHYS) {
+			diag_error(&in->loc, "internal error: virtual "
+				   "register left after allocation");
+			*rc = -1;
+		}
+		if (is_ld_imm64(in->code)) {
+			o->src_reg = in->pseudo;
+			o[1].imm = (int32_t)((uint64_t)in->imm >> 32);
+			if (in->pseudo == BPF_PSEUDO_FUNC) {
+				/* the callee's index in L: walk the
+				 * preorder to mf->subs[imm] */
+				int t = -1;
+				for (int k = fn + 1; k < L->fn.n && t < 0; k++)
+					if (L->fn.v[k] == mf->subs[in->imm])
+						t = k;
+				o->imm = L->start.v[t] - (pc + 1);
+				o[1].imm = 0;
+			}
+			locs[pc + 1] = in->loc;
+			pc += 2;
+			continue;
+		}
+		if (far && far[i]) {
+			/* the target's copy in place: skipped by the
+			 * inverted jump, or instead of a JA */
+			int last, t = in->target;
+			int n = exit_run_slots(mf, t, &last);
+			if (BPF_OP(in->code) != BPF_JA) {
+				o->code = inverted(in->code);
+				o->off = (int16_t)n;
+				pc++;
+			}
+			int at = pc - start[t];
+			for (int c = t; c <= last; c++)
+				pc = emit_block(L, fn, c, NULL, start, at,
+						pc, code, locs, rc);
+			continue;
+		}
+		if (is_jump(in)) {
+			long off = (long)start[in->target] + shift - (pc + 1);
+			if (off < INT16_MIN || off > INT16_MAX) {
+				diag_error(&in->loc,
+					   "branch too far: %ld instructions "
+					   "(limit is %d)", off, INT16_MAX);
+				*rc = -1;
+			}
+			o->off = (int16_t)off;
+		}
+		pc++;
+	}
+	return pc;
+}
+
+/* Emits one function at out[pc0..]; fn: the index of mf in L; far: its
+ * jumps that take a copy of their target (code_size). */
+static int emit_func(const struct layout *L, int fn, const bool *far,
+		     struct bpf_insn *code, struct srcloc *locs)
 {
 	const struct mfunc *mf = L->fn.v[fn];
 	int nb = mf->nblocks;
 	int *start = xcalloc(nb + 1, sizeof(int));
-	int pc = L->start.v[fn];
+	int pc0 = L->start.v[fn];
+	lay_out(mf, far, start);
+	for (int b = 0; b <= nb; b++)
+		start[b] += pc0;
+	int rc = 0, k = 0;
 	for (int b = 0; b < nb; b++) {
-		start[b] = pc;
-		for (int i = 0; i < mf->blocks[b].n; i++)
-			pc += is_ld_imm64(mf->blocks[b].v[i].code) ? 2 : 1;
-	}
-	start[nb] = pc;
-	int rc = 0;
-	pc = L->start.v[fn];
-	for (int b = 0; b < nb; b++) {
-		for (int i = 0; i < mf->blocks[b].n; i++) {
-			const struct minsn *in = &mf->blocks[b].v[i];
-			struct bpf_insn *o = &code[pc];
-			o->code = in->code;
-			o->dst_reg = in->dst >= 0 ? (uint8_t)in->dst : 0;
-			o->src_reg = in->src >= 0 ? (uint8_t)in->src : 0;
-			o->off = in->off;
-			o->imm = (int32_t)in->imm;
-			if (in->code == (BPF_JMP | BPF_CALL))
-				o->src_reg = in->pseudo;
-			locs[pc] = in->loc;
-			if (in->dst >= MIR_NPHYS || in->src >= MIR_NPHYS) {
-				diag_error(&in->loc, "internal error: virtual "
-					   "register left after allocation");
-				rc = -1;
-			}
-			if (is_ld_imm64(in->code)) {
-				o->src_reg = in->pseudo;
-				o[1].imm = (int32_t)((uint64_t)in->imm >> 32);
-				if (in->pseudo == BPF_PSEUDO_FUNC) {
-					/* the callee's index in L: walk the
-					 * preorder to mf->subs[imm] */
-					int t = -1;
-					for (int k = fn + 1; k < L->fn.n && t < 0; k++)
-						if (L->fn.v[k] == mf->subs[in->imm])
-							t = k;
-					o->imm = L->start.v[t] - (pc + 1);
-					o[1].imm = 0;
-				}
-				locs[pc + 1] = in->loc;
-				pc += 2;
-				continue;
-			}
-			if (is_jump(in)) {
-				long off = (long)start[in->target] - (pc + 1);
-				if (off < INT16_MIN || off > INT16_MAX) {
-					diag_error(&in->loc,
-						   "branch too far: %ld instructions "
-						   "(limit is %d)", off, INT16_MAX);
-					rc = -1;
-				}
-				o->off = (int16_t)off;
-			}
-			pc++;
-		}
+		emit_block(L, fn, b, far + k, start, 0, start[b], code, locs,
+			   &rc);
+		k += mf->blocks[b].n;
 	}
 	free(start);
 	return rc;
@@ -179,16 +342,20 @@ int emit_run(const struct mfunc *mf, struct bpf_code *out)
 	struct layout L = { 0 };
 	collect(&L, mf, -1);
 	int pc = 0;
+	bool **far = xcalloc(L.fn.n + 1, sizeof(*far));
 	for (int k = 0; k < L.fn.n; k++) {
 		vec_push(&L.start, pc);
-		pc += code_size(L.fn.v[k]);
+		pc += code_size(L.fn.v[k], &far[k]);
 	}
 	struct bpf_insn *code = xcalloc(pc + 1, sizeof(*code));
 	struct srcloc *locs = xcalloc(pc + 1, sizeof(*locs));
 	int rc = check_chain_stack(&L);
-	for (int k = 0; k < L.fn.n; k++)
-		if (emit_func(&L, k, code, locs) < 0)
+	for (int k = 0; k < L.fn.n; k++) {
+		if (emit_func(&L, k, far[k], code, locs) < 0)
 			rc = -1;
+		free(far[k]);
+	}
+	free(far);
 	out->insns = code;
 	out->ninsns = pc;
 	out->locs = locs;
