@@ -225,6 +225,12 @@ struct ir_func {
 /* ---- building (ir.c) ---- */
 struct ir_func *ir_func_new(const char *name);
 int ir_block_new(struct ir_func *f);                /* returns block id */
+/* Frees block b's instructions (a block dropped from its function). */
+void ir_block_release(struct ir_block *b);
+/* Frees the instructions of f and its subprograms and leaves f without
+ * blocks: its code is generated, and only its other fields (slots,
+ * scratch_size...) are still read. */
+void ir_release(struct ir_func *f);
 int ir_reg_new(struct ir_func *f, const char *name /* may be NULL */);
 int ir_slot_new(struct ir_func *f, int size, int align, enum slot_space sp,
 		const char *name);

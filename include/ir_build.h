@@ -45,6 +45,12 @@
 #include "prog.h"
 #include "sema.h"
 
-int ir_build(struct node *program, struct sema_result *sr, struct tt_prog *out);
+/* Builds out's maps and one tt_probe (with its ir_func) per sema probe;
+ * with each non-NULL, calls each(probe, arg) as soon as a probe's IR is
+ * built (the caller compiles it and may ir_release() it before the next
+ * one is built); an each that returns < 0 stops the build.  0, or -1
+ * after diagnostics. */
+int ir_build(struct node *program, struct sema_result *sr, struct tt_prog *out,
+	     int (*each)(struct tt_probe *pr, void *arg), void *arg);
 
 #endif

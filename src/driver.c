@@ -81,6 +81,7 @@ static int codegen(struct tt_probe *pr, unsigned dump, FILE *out)
 	if (!err)
 		err = emit_run(mf, &pr->code);
 	mfunc_free(mf);
+	ir_release(f);
 	if (err < 0)
 		return -1;
 	if (dump & DUMP_ASM) {
@@ -181,16 +182,27 @@ static void add_includes(struct node *ast, const struct driver_opts *o)
 /* The kernel's limit on a per-CPU map value (PCPU_MIN_UNIT_SIZE). */
 enum { PCPU_VALUE_MAX = 32768 };
 
-/* IR, then code for every probe (dumps to out unless NULL), then the
- * scratch frame: the biggest of all programs'. */
+struct codegen_arg {
+	int dump;
+	FILE *out;
+};
+
+static int codegen_each(struct tt_probe *pr, void *arg)
+{
+	const struct codegen_arg *a = arg;
+	return codegen(pr, a->dump, a->out);
+}
+
+/* IR and code for every probe, one probe at a time (its IR is freed once
+ * its code is there: a script of thousands of probes holds one probe's
+ * IR at a time), dumps to out unless NULL; then the scratch frame: the
+ * biggest of all programs'. */
 static int build(struct node *ast, struct sema_result *sr, struct tt_prog *p,
 		 const struct driver_opts *o, FILE *out)
 {
-	if (ir_build(ast, sr, p) < 0)
+	struct codegen_arg a = { out ? o->dump : 0, out };
+	if (ir_build(ast, sr, p, codegen_each, &a) < 0)
 		return -1;
-	for (int i = 0; i < p->probes.n; i++)
-		if (codegen(&p->probes.v[i], out ? o->dump : 0, out) < 0)
-			return -1;
 	for (int i = 0; i < p->probes.n; i++)
 		if ((uint32_t)p->probes.v[i].ir->scratch_size > p->scratch_size)
 			p->scratch_size = p->probes.v[i].ir->scratch_size;

@@ -204,6 +204,25 @@ int ir_alias_slot_new(struct ir_func *f, int up, int slot)
 	return s;
 }
 
+void ir_block_release(struct ir_block *b)
+{
+	free(b->insns);
+	free(b->preds);
+	b->insns = NULL;
+	b->preds = NULL;
+	b->ninsns = b->cap = b->npreds = 0;
+}
+
+void ir_release(struct ir_func *f)
+{
+	for (int b = 0; b < f->nblocks; b++)
+		ir_block_release(f->blocks[b]);
+	f->nblocks = 0;
+	for (int i = 0; i < f->nsubs; i++)
+		if (f->subs[i])
+			ir_release(f->subs[i]);
+}
+
 int ir_block_new(struct ir_func *f)
 {
 	f->blocks = grow(f->blocks, f->nblocks, &f->cap_blocks,
@@ -244,11 +263,17 @@ int ir_slot_new(struct ir_func *f, int size, int align, enum slot_space sp,
 	return f->nslots++;
 }
 
-/* The returned pointer is valid until the next ir_append to that block. */
+/* The returned pointer is valid until the next ir_append to that block.
+ * A block's instructions are on the heap (the bulk of a program's IR):
+ * ir_release() frees them once the function is compiled, so a script of
+ * thousands of probes never holds all their IR at once. */
 struct ir_insn *ir_append(struct ir_func *f, int block, enum ir_op op)
 {
 	struct ir_block *b = f->blocks[block];
-	b->insns = grow(b->insns, b->ninsns, &b->cap, sizeof(*b->insns));
+	if (b->ninsns == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 4;
+		b->insns = xrealloc(b->insns, b->cap * sizeof(*b->insns));
+	}
 	struct ir_insn *in = &b->insns[b->ninsns++];
 	memset(in, 0, sizeof(*in));
 	in->op = op;
@@ -283,8 +308,11 @@ void ir_cfg(struct ir_func *f)
 			if (s >= 0 && s < f->nblocks)
 				count[s]++;
 		}
-	for (int i = 0; i < f->nblocks; i++)
-		f->blocks[i]->preds = tt_alloc((count[i] + 1) * sizeof(int));
+	for (int i = 0; i < f->nblocks; i++) {
+		/* on the heap: ir_cfg runs after every change to the CFG */
+		struct ir_block *b = f->blocks[i];
+		b->preds = xrealloc(b->preds, (count[i] + 1) * sizeof(int));
+	}
 	for (int i = 0; i < f->nblocks; i++)
 		for (int k = 0; k < f->blocks[i]->nsucc; k++) {
 			int s = f->blocks[i]->succ[k];

@@ -1631,6 +1631,8 @@ static void prune_unreachable(struct ir_func *f)
 			f->blocks[n] = f->blocks[i];
 			f->blocks[n]->id = n;
 			n++;
+		} else {
+			ir_block_release(f->blocks[i]);
 		}
 	f->nblocks = n;
 	for (int i = 0; i < n; i++) {
@@ -1803,7 +1805,8 @@ static bool calls_exit(const struct node *n)
 	return calls_exit(n->a) || calls_exit(n->b) || calls_exit(n->c);
 }
 
-int ir_build(struct node *program, struct sema_result *sr, struct tt_prog *out)
+int ir_build(struct node *program, struct sema_result *sr, struct tt_prog *out,
+	     int (*each)(struct tt_probe *pr, void *arg), void *arg)
 {
 	struct irb b = { .prog = out, .sr = sr };
 	out->ringbuf_map = out->scratch_map = out->lost_map = -1;
@@ -1846,8 +1849,14 @@ int ir_build(struct node *program, struct sema_result *sr, struct tt_prog *out)
 
 	b.exit_map = calls_exit(program) ? irb_internal_map(&b, "exit",
 				BPF_MAP_TYPE_ARRAY, 4, 16, 1) : -1;
-	for (int i = 0; i < sr->probes.n; i++)
+	for (int i = 0; i < sr->probes.n; i++) {
 		build_probe(&b, &sr->probes.v[i]);
+		if (each && !b.errors &&
+		    each(&out->probes.v[out->probes.n - 1], arg) < 0) {
+			b.errors++;
+			break;
+		}
+	}
 	vec_free(&b.vars);
 	vec_free(&b.brk);
 	vec_free(&b.cont);

@@ -130,7 +130,7 @@ static char *build(const char *text)
 	if (!rc)
 		rc = sema_run(prog, &p.cfg, &sr);
 	if (!rc)
-		rc = ir_build(prog, &sr, &p);
+		rc = ir_build(prog, &sr, &p, NULL, NULL);
 	if (!rc) {
 		for (int i = 0; i < p.maps.n; i++) {
 			struct tt_map *m = &p.maps.v[i];
