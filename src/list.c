@@ -14,7 +14,8 @@
  * A probe type the running kernel cannot attach is left out (its
  * provider's kernel_need, answered by kernel_features.h): no kprobes
  * without the kprobe PMU, no fentry/fexit where a fentry program is
- * refused.
+ * refused; unless the query names that type (`-l 'kprobe:*'`,
+ * `-l -e 'fentry:f {}'`): then it is listed as the kernel names it.
  *
  * Nothing is read before a provider needs it: kernel functions
  * (available_filter_functions or /proc/kallsyms) once, kernel BTF through
@@ -91,6 +92,13 @@ static int cmp_entry(const void *a, const void *b)
 static bool attachable(const struct prov_query *q, const struct prov_ops *p)
 {
 	const char *only;
+	/* a query that names the probe type (`-l 'kprobe:vfs_*'`,
+	   `-l 'kprobe*'`, a program's probes) is answered whatever the
+	   kernel: it asked */
+	if (q->prov && strcmp(q->prov, "*"))
+		return true;
+	if (q->filter && !strncmp(q->filter, p->name, strlen(p->name)))
+		return true;
 	switch (p->kernel_need) {
 	case NEED_KPROBE_PMU:
 		return features_kprobe();
