@@ -673,10 +673,12 @@ static struct irval lo_mapop(struct irb *b, struct node *n, struct node *m)
 			     : !strcmp(n->name, "zero") ? ACT_ZERO
 							: ACT_PRINT_MAP;
 	if (k == ACT_PRINT_MAP && (a->kind != N_MAP || a->args.n)) {
-		/* print(value); print(args) of each probe its own args */
+		/* print(value); print(args): each probe's own args, copied
+		   straight into the record */
 		struct type *vt = a->type;
-		if (a->kind == N_BUILTIN && !strcmp(a->name, "args") &&
-		    !vt->is_ctx && irb_ap(b)->args_type)
+		bool args = a->kind == N_BUILTIN && !strcmp(a->name, "args") &&
+			    !vt->is_ctx && irb_ap(b)->args_type;
+		if (args)
 			vt = probes_args_value(irb_ap(b));
 		struct type *tup = type_tuple(&vt, 1);
 		int id = irb_action(b, ACT_PRINT_VALUE, NULL, tup, -1, &n->loc);
@@ -687,7 +689,7 @@ static struct irval lo_mapop(struct irb *b, struct node *n, struct node *m)
 		in->arg[0] = ref_slot(s, 0);
 		in->arg[1] = ref_imm(id);
 		in->size = 8;
-		if (vt != a->type)
+		if (args)
 			copy_args(b, s, 8, vt, &n->loc);
 		else
 			irb_store_printed(b, ref_slot(s, 0), 8, vt, a);

@@ -115,7 +115,7 @@ static char *close_args(struct dm *d, const char *args)
 }
 
 static struct ty type(struct dm *d);
-static char *encoding(struct dm *d, bool top, char **name);
+static char *encoding(struct dm *d, char **name);
 static char *template_args(struct dm *d);
 
 /* n<args>; "operator<< <...>" keeps its operator apart */
@@ -152,7 +152,7 @@ static char *template_args(struct dm *d)
 		char *a;
 		if (eat(d, 'L')) {
 			if (eat2(d, "_Z")) {
-				a = encoding(d, false, NULL);
+				a = encoding(d, NULL);
 			} else {
 				struct ty t = type(d);
 				bool neg = at(d, 'n');
@@ -430,7 +430,7 @@ static char *name(struct dm *d, char **cv, bool *tmpl)
 	if (eat(d, 'N'))
 		return nested(d, cv, tmpl);
 	if (eat(d, 'Z')) {
-		char *enc = encoding(d, false, NULL);
+		char *enc = encoding(d, NULL);
 		if (!eat(d, 'E')) {
 			fail(d);
 			return "";
@@ -633,7 +633,7 @@ static struct ty type_1(struct dm *d)
 /* <encoding>: a function (name and parameters: a template's return type
  * first), a data name, or a special name.  *qname (when asked) gets the
  * qualified name alone. */
-static char *encoding(struct dm *d, bool top, char **qname)
+static char *encoding(struct dm *d, char **qname)
 {
 	static const struct { const char *code, *text; } special[] = {
 		{ "TV", "vtable for " }, { "TT", "VTT for " },
@@ -648,7 +648,7 @@ static char *encoding(struct dm *d, bool top, char **qname)
 			fail(d);
 		return cat(d, t ? "transaction clone for "
 				: "non-transaction clone for ",
-			   encoding(d, false, qname));
+			   encoding(d, qname));
 	}
 	if (eat2(d, "GV")) {
 		char *cv;
@@ -671,7 +671,7 @@ static char *encoding(struct dm *d, bool top, char **qname)
 		if (!eat(d, '_'))
 			fail(d);
 		return cat(d, virt ? "virtual thunk to " : "non-virtual thunk to ",
-			   encoding(d, false, NULL));
+			   encoding(d, NULL));
 	}
 	char *cv;
 	bool tmpl;
@@ -683,7 +683,6 @@ static char *encoding(struct dm *d, bool top, char **qname)
 	char *ret = "";
 	if (tmpl && !d->ctor) /* a template function's return type first */
 		ret = cat(d, type(d).s, " ");
-	(void)top;
 	return cat(d, cat3(d, ret, n, params(d)), cv);
 }
 
@@ -693,7 +692,7 @@ char *demangle(const char *sym, size_t *params_at, size_t *name_at)
 		return NULL;
 	struct dm d = { .p = sym + 2 };
 	char *qname = NULL;
-	char *s = encoding(&d, true, &qname);
+	char *s = encoding(&d, &qname);
 	char *r = NULL;
 	if (!d.err && (!*d.p || *d.p == '.')) {
 		size_t pa = strlen(s), na = 0;

@@ -24,6 +24,7 @@ struct attach_state {
 	int n, cap;
 	bool prog_on_perf; /* a perf event runs the program (no link) */
 	bool close_here;   /* its closing shows (a USDT semaphore) */
+	bool stopped;      /* hook_stop_fds has run */
 	int fds[];
 };
 
@@ -38,6 +39,7 @@ void hook_keep_fd(struct tt_probe *pr, int fd)
 			st->n = 0;
 			st->prog_on_perf = false;
 			st->close_here = false;
+			st->stopped = false;
 		}
 		st->cap = cap;
 		pr->attach_state = st;
@@ -78,7 +80,10 @@ void hook_stop_fds(struct tt_probe *pr, hook_fd_vec *links)
 {
 	struct attach_state *st = pr->attach_state;
 
-	for (int i = 0; st && i < st->n; i++) {
+	if (!st || st->stopped)
+		return; /* once: the end of a run and the detach both ask */
+	st->stopped = true;
+	for (int i = 0; i < st->n; i++) {
 		if (st->fds[i] < 0)
 			continue;
 		if (is_bpf_link(st->fds[i])) {
