@@ -193,6 +193,35 @@ static int ext_of(const struct facts *F, int r)
 	return F->est[r] == F->stamp && F->ever[r] == F->ndef[s] ? s : -1;
 }
 
+/* Field by field: a memcmp would also compare padding and the unused
+ * bytes of a ref's union, which nothing initialises. */
+static bool ref_same(const struct ref *a, const struct ref *b)
+{
+	if (a->kind != b->kind || a->off != b->off)
+		return false;
+	switch (a->kind) {
+	case REF_NONE: return true;
+	case REF_REG: return a->reg == b->reg;
+	case REF_SLOT: return a->slot == b->slot;
+	case REF_MAP: case REF_MAPVAL: return a->map == b->map;
+	case REF_FUNC: return a->func == b->func;
+	default: return a->imm == b->imm;
+	}
+}
+
+static bool insn_same(const struct ir_insn *a, const struct ir_insn *b)
+{
+	if (a->op != b->op || a->cc != b->cc || a->size != b->size ||
+	    a->off != b->off || a->dst != b->dst || a->nargs != b->nargs ||
+	    a->imm != b->imm || a->kfunc != b->kfunc || a->t != b->t ||
+	    a->f != b->f)
+		return false;
+	for (int i = 0; i < 5; i++)
+		if (!ref_same(&a->arg[i], &b->arg[i]))
+			return false;
+	return true;
+}
+
 static bool fold(struct ir_func *f)
 {
 	bool changed = false;
@@ -261,7 +290,7 @@ static bool fold(struct ir_func *f)
 				in->op = IR_NOP;
 				in->dst = -1;
 			}
-			if (memcmp(&old, in, sizeof(old)))
+			if (!insn_same(&old, in))
 				changed = true;
 			/* what this instruction leaves known */
 			if (ir_insn_has_dst(in)) {
