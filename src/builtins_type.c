@@ -1590,6 +1590,21 @@ static struct type *ty_str_concat(struct sema *s, struct node *n)
 	return type_str(a->size + b->size - 1);
 }
 
+/* Whether the probe being checked runs as a TRACING program (fentry,
+ * fexit, iter, and with raw_tp_too a rawtracepoint on kernel BTF): if
+ * not, an error "WHY (not PROVIDER)" at n. */
+static bool tracing_only(struct sema *s, struct node *n, bool raw_tp_too,
+			 const char *why)
+{
+	struct attach_point *ap = sema_ap(s);
+	const struct prov_ops *p = ap ? prov_of(ap) : NULL;
+	if (!p || (raw_tp_too ? probes_ap_prog_type(ap) : p->prog_type) ==
+		  BPF_PROG_TYPE_TRACING)
+		return true;
+	sema_err(s, &n->loc, "%s (not %s)", why, p->name);
+	return false;
+}
+
 /* socket_cookie(struct sock *sk): uint64 (bpf_get_socket_cookie, which
  * takes a BTF-typed socket: programs of type TRACING only, i.e. fentry,
  * fexit, iter and (with kernel BTF) rawtracepoint probes). */
@@ -1611,16 +1626,11 @@ static struct type *ty_socket_cookie(struct sema *s, struct node *n)
 			 type_name(t));
 		return type_none();
 	}
-	struct attach_point *ap = sema_ap(s);
-	const struct prov_ops *p = ap ? prov_of(ap) : NULL;
-	if (p && probes_ap_prog_type(ap) != BPF_PROG_TYPE_TRACING) {
-		sema_err(s, &n->loc, "socket_cookie() needs a BTF-typed socket "
-				     "pointer, which only fentry, fexit, iter "
-				     "and rawtracepoint (with kernel BTF) probes "
-				     "have (not %s)",
-			 p->name);
+	if (!tracing_only(s, n, true, "socket_cookie() needs a BTF-typed "
+				      "socket pointer, which only fentry, "
+				      "fexit, iter and rawtracepoint (with "
+				      "kernel BTF) probes have"))
 		return type_none();
-	}
 	return type_int(8, false);
 }
 
@@ -1653,16 +1663,11 @@ static struct type *ty_path(struct sema *s, struct node *n)
 		}
 		size = (int)l->ival;
 	}
-	struct attach_point *ap = sema_ap(s);
-	const struct prov_ops *p = ap ? prov_of(ap) : NULL;
-	if (p && p->prog_type != BPF_PROG_TYPE_TRACING) {
-		sema_err(s, &n->loc, "helper bpf_d_path not allowed in probe: "
-				     "only fentry, fexit (of the functions the "
-				     "kernel allows) and iter probes may call "
-				     "it (not %s)",
-			 p->name);
+	if (!tracing_only(s, n, false, "helper bpf_d_path not allowed in "
+				       "probe: only fentry, fexit (of the "
+				       "functions the kernel allows) and "
+				       "iter probes may call it"))
 		return type_none();
-	}
 	return type_str(size);
 }
 
@@ -1713,15 +1718,11 @@ static struct type *ty_skboutput(struct sema *s, struct node *n)
 					"*' (%s provided)", type_name(t));
 		ok = false;
 	}
-	struct attach_point *ap = sema_ap(s);
-	const struct prov_ops *p = ap ? prov_of(ap) : NULL;
-	if (p && probes_ap_prog_type(ap) != BPF_PROG_TYPE_TRACING) {
-		sema_err(s, &n->loc, "skboutput() needs a BTF-typed struct "
-				     "sk_buff pointer, which only fentry, fexit "
-				     "and rawtracepoint (with kernel BTF) probes "
-				     "have (not %s)", p->name);
+	if (!tracing_only(s, n, true, "skboutput() needs a BTF-typed struct "
+				      "sk_buff pointer, which only fentry, "
+				      "fexit and rawtracepoint (with kernel "
+				      "BTF) probes have"))
 		ok = false;
-	}
 	return ok ? type_int(4, false) : type_none();
 }
 
