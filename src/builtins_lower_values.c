@@ -436,12 +436,41 @@ static void sub_ret(struct irb *b, int blk, int64_t v)
 	irb_emit(b, IR_RET, NULL)->arg[0] = ref_imm(v);
 }
 
-/* The callback of bv_lo_strstr, a subprogram of the current function
- * (returns its index): body(i, ctx) for start positions below starts,
- * the needle lit's bytes (NULL: ctx's second address) of ks bytes in a
- * haystack of hs. */
+/* d = *(u64 *)(base + off) in the current block. */
+static struct ref sub_load8(struct irb *b, struct ref base, int off)
+{
+	int r = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_LOAD, NULL);
+	in->dst = r;
+	in->arg[0] = base;
+	in->off = off;
+	in->size = 8;
+	return ref_reg(r);
+}
+
+/* *(u64 *)(base + off) = v in the current block. */
+static void sub_store8(struct irb *b, struct ref base, int off, struct ref v)
+{
+	struct ir_insn *in = irb_emit(b, IR_STORE, NULL);
+	in->arg[0] = base;
+	in->arg[1] = v;
+	in->off = off;
+	in->size = 8;
+}
+
+/* ctx = { haystack, needle, result, start i, match state } (offsets of
+ * the last two; 0 while comparing, STRSTR_MATCH, STRSTR_END). */
+#define STRSTR_I 24
+#define STRSTR_STATE 32
+#define STRSTR_CTX 40
+enum { STRSTR_MATCH = 1, STRSTR_END = 2 };
+
+/* The callback of bv_lo_strstr for a literal needle, a subprogram of the
+ * current function (returns its index): body(i, ctx) for start positions
+ * below starts, the needle's ks bytes compared as immediates with the
+ * haystack of hs bytes. */
 static int strstr_callback(struct irb *b, const struct srcloc *loc,
-			   const struct node *lit, int hs, int ks, int starts)
+			   const struct node *lit, int ks, int starts)
 {
 	struct irb_sub *sub = irb_sub_begin(b, "strstr", loc, NULL, NULL);
 	int e = irb_cur(b);
@@ -452,81 +481,113 @@ static int strstr_callback(struct irb *b, const struct srcloc *loc,
 	sub_ret(b, stop, 1);
 	sub_ret(b, cont, 0);
 	irb_set_block(b, body);
-	int hb = irb_reg(b, "hay"), p = irb_reg(b, NULL);
-	struct ir_insn *in = irb_emit(b, IR_LOAD, NULL);
-	in->dst = hb;
-	in->arg[0] = ref_reg(c);
-	in->size = 8;
-	in = irb_emit(b, IR_ADD, NULL);
+	struct ref hb = sub_load8(b, ref_reg(c), 0);
+	int p = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_ADD, NULL);
 	in->dst = p;
-	in->arg[0] = ref_reg(hb);
+	in->arg[0] = hb;
 	in->arg[1] = ref_reg(i);
-	struct ref q = ref_reg(p); /* haystack + i */
-	int kp = -1;
-	if (!lit) {
-		kp = irb_reg(b, NULL);
-		in = irb_emit(b, IR_LOAD, NULL);
-		in->dst = kp;
-		in->arg[0] = ref_reg(c);
-		in->off = 8;
-		in->size = 8;
-	}
-	struct ref n0 = { .kind = REF_NONE };
-	if (!lit) { /* an empty needle is found at 0, even in "" */
-		n0 = sub_byte(b, ref_reg(kp), 0);
-		int go = irb_new_block(b);
-		sub_br(b, body, CC_EQ, n0, ref_imm(0), found, go);
-		body = go;
-		irb_set_block(b, body);
-	}
 	struct ref c0 = sub_byte(b, ref_reg(p), 0);
 	int blk = irb_new_block(b);
 	sub_br(b, body, CC_EQ, c0, ref_imm(0), stop, blk);
 	irb_set_block(b, blk);
 	for (int j = 0; j < ks; j++) {
-		struct ref nj;
-		if (lit) {
-			nj = ref_imm((unsigned char)lit->str[j]);
-		} else if (!j) {
-			nj = n0;
-		} else {
-			nj = sub_byte(b, ref_reg(kp), j);
-			if (j >= hs) { /* longer than any haystack */
-				sub_br(b, blk, CC_EQ, nj, ref_imm(0), found,
-				       cont);
-				blk = -1;
-				break;
-			}
-			int go = irb_new_block(b);
-			sub_br(b, blk, CC_EQ, nj, ref_imm(0), found, go);
-			blk = go;
-			/* haystack[i + j] must exist; the verifier bounds an
-			   address computed after the test */
-			go = irb_new_block(b);
-			sub_br(b, blk, CC_UGE, ref_reg(i), ref_imm(hs - j),
-			       cont, go);
-			blk = go;
-			irb_set_block(b, blk);
-			struct ir_insn *a = irb_emit(b, IR_ADD, NULL);
-			a->dst = irb_reg(b, NULL);
-			a->arg[0] = ref_reg(hb);
-			a->arg[1] = ref_reg(i);
-			q = ref_reg(a->dst);
-		}
-		struct ref cj = j ? sub_byte(b, q, j) : c0;
+		struct ref nj = ref_imm((unsigned char)lit->str[j]);
+		struct ref cj = j ? sub_byte(b, ref_reg(p), j) : c0;
 		int go = irb_new_block(b);
 		sub_br(b, blk, CC_NE, cj, nj, cont, go);
 		blk = go;
 		irb_set_block(b, blk);
 	}
-	if (blk >= 0)
-		irb_jmp(b, found);
+	irb_jmp(b, found);
 	irb_set_block(b, found);
-	in = irb_emit(b, IR_STORE, NULL);
-	in->arg[0] = ref_reg(c);
-	in->arg[1] = ref_reg(i);
-	in->off = 16;
-	in->size = 8;
+	sub_store8(b, ref_reg(c), 16, ref_reg(i));
+	irb_emit(b, IR_RET, NULL)->arg[0] = ref_imm(1);
+	return irb_sub_end(b, sub);
+}
+
+/* For a run-time needle (ks characters at most, a string of ks + 1
+ * bytes): the inner callback, body(j, ctx) for j <= ks, compares needle
+ * byte j with haystack byte i + j (i = ctx's start): the needle's NUL is
+ * a match, the haystack's (or its end) ends the whole search, a
+ * difference ends this start.  Both indexes come from bpf_loop, so the
+ * verifier checks each body once whatever the string sizes. */
+static int strstr_inner(struct irb *b, const struct srcloc *loc, int hs,
+			int ks)
+{
+	struct irb_sub *sub = irb_sub_begin(b, "strstr_cmp", loc, NULL, NULL);
+	int e = irb_cur(b);
+	int j = irb_sub_arg(b, 0, "j", NULL), c = irb_sub_arg(b, 1, "ctx", NULL);
+	int body = irb_new_block(b), stop = irb_new_block(b),
+	    match = irb_new_block(b), end = irb_new_block(b),
+	    hay = irb_new_block(b), cmp = irb_new_block(b),
+	    next = irb_new_block(b), inrange = irb_new_block(b);
+	sub_br(b, e, CC_UGT, ref_reg(j), ref_imm(ks), stop, body);
+	sub_ret(b, stop, 1);
+	irb_set_block(b, match);
+	sub_store8(b, ref_reg(c), STRSTR_STATE, ref_imm(STRSTR_MATCH));
+	irb_emit(b, IR_RET, NULL)->arg[0] = ref_imm(1);
+	irb_set_block(b, end);
+	sub_store8(b, ref_reg(c), STRSTR_STATE, ref_imm(STRSTR_END));
+	irb_emit(b, IR_RET, NULL)->arg[0] = ref_imm(1);
+	sub_ret(b, next, 0);
+	irb_set_block(b, body);
+	struct ref kp = sub_load8(b, ref_reg(c), 8);
+	int kq = irb_reg(b, NULL);
+	struct ir_insn *in = irb_emit(b, IR_ADD, NULL);
+	in->dst = kq;
+	in->arg[0] = kp;
+	in->arg[1] = ref_reg(j);
+	struct ref nj = sub_byte(b, ref_reg(kq), 0);
+	sub_br(b, body, CC_EQ, nj, ref_imm(0), match, hay);
+	irb_set_block(b, hay);
+	struct ref i = sub_load8(b, ref_reg(c), STRSTR_I);
+	int t = irb_reg(b, NULL);
+	in = irb_emit(b, IR_ADD, NULL);
+	in->dst = t;
+	in->arg[0] = i;
+	in->arg[1] = ref_reg(j);
+	sub_br(b, hay, CC_UGE, ref_reg(t), ref_imm(hs), end, inrange);
+	irb_set_block(b, inrange);
+	struct ref hb = sub_load8(b, ref_reg(c), 0);
+	int hq = irb_reg(b, NULL);
+	in = irb_emit(b, IR_ADD, NULL);
+	in->dst = hq;
+	in->arg[0] = hb;
+	in->arg[1] = ref_reg(t);
+	struct ref cj = sub_byte(b, ref_reg(hq), 0);
+	sub_br(b, inrange, CC_EQ, cj, ref_imm(0), end, cmp);
+	sub_br(b, cmp, CC_NE, cj, nj, stop, next);
+	return irb_sub_end(b, sub);
+}
+
+/* The outer callback for a run-time needle: body(i, ctx) for i below
+ * starts runs the inner one over the needle from start i; a match
+ * stores i and stops, the haystack's end stops. */
+static int strstr_callback_rt(struct irb *b, const struct srcloc *loc,
+			      int hs, int ks, int starts)
+{
+	struct irb_sub *sub = irb_sub_begin(b, "strstr", loc, NULL, NULL);
+	int e = irb_cur(b);
+	int i = irb_sub_arg(b, 0, "i", NULL), c = irb_sub_arg(b, 1, "ctx", NULL);
+	int body = irb_new_block(b), stop = irb_new_block(b),
+	    cont = irb_new_block(b), found = irb_new_block(b),
+	    notfound = irb_new_block(b);
+	sub_br(b, e, CC_UGE, ref_reg(i), ref_imm(starts), stop, body);
+	sub_ret(b, stop, 1);
+	sub_ret(b, cont, 0);
+	irb_set_block(b, body);
+	sub_store8(b, ref_reg(c), STRSTR_I, ref_reg(i));
+	sub_store8(b, ref_reg(c), STRSTR_STATE, ref_imm(0));
+	int inner = strstr_inner(b, loc, hs, ks);
+	irb_call(b, BPF_FUNC_loop, loc, 4, ref_imm(ks + 1), ref_func(inner),
+		 ref_reg(c), ref_imm(0));
+	struct ref st8 = sub_load8(b, ref_reg(c), STRSTR_STATE);
+	body = irb_cur(b);
+	sub_br(b, body, CC_EQ, st8, ref_imm(STRSTR_MATCH), found, notfound);
+	sub_br(b, notfound, CC_EQ, st8, ref_imm(STRSTR_END), stop, cont);
+	irb_set_block(b, found);
+	sub_store8(b, ref_reg(c), 16, ref_reg(i));
 	irb_emit(b, IR_RET, NULL)->arg[0] = ref_imm(1);
 	return irb_sub_end(b, sub);
 }
@@ -540,7 +601,7 @@ static struct irval strstr_call(struct irb *b, struct node *n,
 {
 	const struct srcloc *loc = &n->loc;
 	struct ir_insn *in;
-	int ctx = irb_slot_sized(b, 24, 8, "strstr_ctx");
+	int ctx = irb_slot_sized(b, STRSTR_CTX, 8, "strstr_ctx");
 	struct ref addr[2] = { h.r, k.r };
 	for (int a = 0; a < (lit ? 1 : 2); a++) {
 		int r = irb_reg(b, NULL);
@@ -578,10 +639,11 @@ static struct irval strstr_call(struct irb *b, struct node *n,
 
 /* The search runs as a bpf_loop callback over the start positions (one
  * body for the verifier, whatever the string sizes):
- *   ctx = { haystack address, needle address, result }
+ *   ctx = { haystack address, needle address, result, i, state }
  *   body(i, ctx): i past the last start: stop; haystack[i] is its NUL:
  *   stop (result -1); compare the needle (a literal's bytes as
- *   immediates, else up to its NUL); all equal: result = i, stop. */
+ *   immediates, else a nested bpf_loop up to its NUL); all equal:
+ *   result = i, stop. */
 struct irval bv_lo_strstr(struct irb *b, struct node *n, struct node *m)
 {
 	const struct srcloc *loc = &n->loc;
@@ -597,7 +659,8 @@ struct irval bv_lo_strstr(struct irb *b, struct node *n, struct node *m)
 	if (starts <= 0)
 		return val(n->type, ref_imm(contains ? 0 : -1));
 
-	int fn = strstr_callback(b, loc, lit, hs, ks, starts);
+	int fn = lit ? strstr_callback(b, loc, lit, ks, starts)
+		     : strstr_callback_rt(b, loc, hs, ks, starts);
 	return strstr_call(b, n, h, k, lit != NULL, fn, starts, contains);
 }
 
