@@ -581,10 +581,11 @@ static struct irval lo_write_user(struct irb *b, struct node *n,
 		len = ref_imm(ln->ival < (uint64_t)size ? (int64_t)ln->ival
 							: size);
 	} else {
+		struct ref lr = irb_to_reg(b, irb_expr(b, ln), &n->loc);
 		int d = irb_reg(b, NULL);
 		in = irb_emit(b, IR_MOV, &n->loc);
 		in->dst = d;
-		in->arg[0] = irb_to_reg(b, irb_expr(b, ln), &n->loc);
+		in->arg[0] = lr;
 		int big = irb_new_block(b), ok = irb_new_block(b);
 		int call = irb_new_block(b);
 		irb_br(b, CC_UGT, ref_reg(d), ref_imm(size), big, ok);

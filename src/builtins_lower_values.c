@@ -74,10 +74,11 @@ static bool user_memory(struct irb *b, const struct type *t)
 static struct ref clamp(struct irb *b, struct irval v, int max,
 			const struct srcloc *loc)
 {
+	struct ref vr = irb_to_reg(b, v, loc);
 	int d = irb_reg(b, NULL);
 	struct ir_insn *in = irb_emit(b, IR_MOV, loc);
 	in->dst = d;
-	in->arg[0] = irb_to_reg(b, v, loc);
+	in->arg[0] = vr;
 	int big = irb_new_block(b), done = irb_new_block(b);
 	irb_br(b, CC_UGT, ref_reg(d), ref_imm(max), big, done);
 	irb_set_block(b, big);

@@ -812,11 +812,13 @@ static struct irval cast(struct irb *b, struct node *n)
 	if (a.t->kind == TY_ARRAY)
 		return irb_load(b, a.r, 0, t, &n->loc);
 	if (t->kind == TY_BOOL) {
+		/* the operand first: irb_to_reg may emit (a constant's mov) */
+		struct ref x = irb_to_reg(b, a, &n->loc);
 		int d = irb_reg(b, NULL);
 		struct ir_insn *in = irb_emit(b, IR_SETCC, &n->loc);
 		in->dst = d;
 		in->cc = CC_NE;
-		in->arg[0] = irb_to_reg(b, a, &n->loc);
+		in->arg[0] = x;
 		in->arg[1] = ref_imm(0);
 		return val(t, ref_reg(d));
 	}
@@ -953,10 +955,11 @@ static struct irval read_mem(struct irb *b, struct node *n, struct ref ptr,
 	const struct srcloc *loc = &n->loc;
 	struct ref addr = ptr;
 	if (off) {
+		struct ref pr = irb_to_reg(b, val(type_int(8, false), ptr), loc);
 		int d = irb_reg(b, NULL);
 		struct ir_insn *in = irb_emit(b, IR_ADD, loc);
 		in->dst = d;
-		in->arg[0] = irb_to_reg(b, val(type_int(8, false), ptr), loc);
+		in->arg[0] = pr;
 		in->arg[1] = ref_imm(off);
 		addr = ref_reg(d);
 	} else if (addr.kind != REF_REG) {
@@ -1058,10 +1061,11 @@ static struct irval index_expr(struct irb *b, struct node *n)
 		in->dst = d;
 		in->arg[0] = i.r;
 		in->arg[1] = ref_imm(esz);
+		struct ref ar = irb_to_reg(b, a, &n->loc);
 		in = irb_emit(b, IR_ADD, &n->loc);
 		in->dst = d;
 		in->arg[0] = ref_reg(d);
-		in->arg[1] = irb_to_reg(b, a, &n->loc);
+		in->arg[1] = ar;
 		return read_mem(b, n, ref_reg(d), 0, et, as_of(b, at), NULL);
 	}
 	/* an array or string held in a slot */

@@ -518,6 +518,13 @@ void out_value(struct strbuf *sb, const struct type *t, const void *data,
 
 /* ---- printf ------------------------------------------------------------- */
 
+/* A printf argument that integer conversions (%d %u %x ...) print as a
+ * number: integers, bools and pointers (printf("0x%llx", ptr)). */
+static bool is_printf_int(const struct type *t)
+{
+	return is_int(t) || (t && t->kind == TY_PTR);
+}
+
 /* Integer argument as a 64-bit pattern, sign-extended if signed. */
 static uint64_t arg_int(const struct type *t, const uint8_t *d)
 {
@@ -576,7 +583,7 @@ static bool put_conv_plain(struct strbuf *sb, const struct pconv *c,
 {
 	char conv = c->conv;
 
-	if (conv == 's' || !is_int(t)) {
+	if (conv == 's' || !is_printf_int(t)) {
 		/* "%s" stops at the first NUL the value's text holds */
 		size_t start = sb->len;
 		out_value(sb, t, d, false);
@@ -632,7 +639,7 @@ static void put_conv(struct strbuf *sb, const struct pconv *c,
 	if (c->prec >= 0 && conv != 'c' && conv != 'p')
 		k += snprintf(spec + k, sizeof(spec) - k, ".%ld", c->prec);
 
-	if (conv == 's' || !is_int(t)) {
+	if (conv == 's' || !is_printf_int(t)) {
 		struct strbuf tmp = { 0 };
 		out_value(&tmp, t, d, false);
 		snprintf(spec + k, sizeof(spec) - k, "s");
