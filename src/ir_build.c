@@ -811,6 +811,8 @@ static struct irval cast(struct irb *b, struct node *n)
 	}
 	if (a.t->kind == TY_ARRAY)
 		return irb_load(b, a.r, 0, t, &n->loc);
+	if (t->kind == TY_BOOL && a.t->kind == TY_STR) /* "" is false */
+		a = irb_load(b, a.r, 0, type_int(1, false), &n->loc);
 	if (t->kind == TY_BOOL) {
 		/* the operand first: irb_to_reg may emit (a constant's mov) */
 		struct ref x = irb_to_reg(b, a, &n->loc);

@@ -865,6 +865,8 @@ static struct type *type_cast(struct sema *s, struct node *n)
 				    to->size == 4 || to->size == 8))))
 			return to;
 	}
+	if (to->kind == TY_BOOL && a->kind == TY_STR)
+		return to; /* true unless the string is empty */
 	if (type_is_int(to) && a->kind == TY_ARRAY && a->size == to->size &&
 	    a->elem->kind == TY_INT)
 		return to; /* an integer array's bytes as one integer */
