@@ -553,7 +553,8 @@ static struct type *arith_result(int op, struct type *a, struct type *b)
 /* A literal that is not negative: it fits an unsigned type as well. */
 static bool nonneg_literal(const struct node *n)
 {
-	return n->kind == N_INT && n->ival <= (uint64_t)INT64_MAX;
+	return (n->kind == N_INT && n->ival <= (uint64_t)INT64_MAX) ||
+	       (n->sym.kind == SYM_CONSTANT && n->type && n->type->is_lit);
 }
 
 /* a - b of two unsigned integers: int64 here, but bpftrace's warnings
@@ -579,15 +580,11 @@ static void sign_warnings(struct sema *s, struct node *n, struct type *a,
 	bool bs = b->is_signed && !nonneg_literal(n->b) &&
 		  !unsigned_difference(n->b);
 	if (a->is_signed != b->is_signed && as != bs) {
+		/* comparisons only: bpftrace dropped its warning about
+		 * arithmetic on integers of different signs (PR #5139) */
 		if (is_cmp(op))
 			sema_warn(s, &n->loc,
 				  "comparison of integers of different signs: "
-				  "'%s' and '%s' can lead to undefined behavior",
-				  type_name(a), type_name(b));
-		else if (op == '+' || op == '-' || op == '*' || op == '/' ||
-			 op == '%')
-			sema_warn(s, &n->loc,
-				  "arithmetic on integers of different signs: "
 				  "'%s' and '%s' can lead to undefined behavior",
 				  type_name(a), type_name(b));
 	}
@@ -986,13 +983,18 @@ static struct type *type_call(struct sema *s, struct node *n)
 	if (!bi && n->kind == N_BUILTIN &&
 	    cdecl_constant(n->name, &cval, &ctype)) {
 		/* an enumerator (script or kernel enum) or a #define'd
-		 * constant: an int64 whose value ir_build takes from ival;
-		 * an enumerator keeps its enum, which names it in output */
+		 * constant, whose value ir_build takes from ival; an
+		 * enumerator is a 64-bit integer of its enum's sign and
+		 * keeps its enum, which names it in output; a #define'd
+		 * number is the literal it expands to (`#define AF_INET 2`
+		 * is an int8 literal, as `2` written in its place) */
 		n->ival = (uint64_t)cval;
 		n->sym.kind = SYM_CONSTANT;
 		if (ctype && ctype->kind == TY_INT && ctype->name)
-			return type_enum_as(ctype, 8, true);
-		return type_int(8, true);
+			return type_enum_as(ctype, 8, ctype->is_signed);
+		return sema_int_literal_type(cval < 0 ? -(uint64_t)cval
+						      : (uint64_t)cval,
+					     cval < 0);
 	}
 	if (!bi) {
 		if (n->kind == N_BUILTIN && !btf_available())
