@@ -579,8 +579,25 @@ static bool is_cmp(int op)
 	       op == OP_LE || op == OP_GE;
 }
 
+/* bpftrace's run-time warning when a divisor is 0, at the operator: an
+ * ACT_WARNF record sent from the current block. */
+static void div_zero_warning(struct irb *b, const struct srcloc *loc)
+{
+	if (b->prog->ringbuf_map < 0)
+		return;
+	int id = irb_action(b, ACT_WARNF, "Divide or modulo by 0 detected. "
+			    "This can lead to unexpected results. 1 is being "
+			    "used as the result.", NULL, -1, loc);
+	int s = irb_slot_sized(b, 8, 8, tt_sprintf("warnf#%d", id));
+	irb_store_int(b, ref_slot(s, 0), 0, 8, ref_imm(id), NULL);
+	irb_call(b, BPF_FUNC_ringbuf_output, NULL, 4,
+		 ref_map(b->prog->ringbuf_map), ref_slot(s, 0), ref_imm(8),
+		 ref_imm(0));
+}
+
 /* d = x op y.  x / 0 and x % 0 are 1, as in bpftrace (BPF itself gives 0
- * and x): a divisor that may be zero is tested first. */
+ * and x), with bpftrace's run-time warning: a divisor that may be zero is
+ * tested first. */
 static struct irval arith(struct irb *b, int op, struct type *t, struct ref x,
 			  struct ref y, const struct srcloc *loc)
 {
@@ -591,11 +608,16 @@ static struct irval arith(struct irb *b, int op, struct type *t, struct ref x,
 		in = irb_emit(b, IR_MOV, loc);
 		in->dst = d;
 		in->arg[0] = ref_imm(1);
-		if (y.kind == REF_IMM)
+		if (y.kind == REF_IMM) {
+			div_zero_warning(b, loc);
 			return val(t, ref_reg(d));
-		int calc = irb_new_block(b);
+		}
+		int calc = irb_new_block(b), zero = irb_new_block(b);
 		done = irb_new_block(b);
-		irb_br(b, CC_EQ, y, ref_imm(0), done, calc);
+		irb_br(b, CC_EQ, y, ref_imm(0), zero, calc);
+		irb_set_block(b, zero);
+		div_zero_warning(b, loc);
+		irb_jmp(b, done);
 		irb_set_block(b, calc);
 	}
 	in = irb_emit(b, arith_op(op), loc);

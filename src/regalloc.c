@@ -492,25 +492,44 @@ static const struct srcloc *first_loc(struct mfunc *mf)
 }
 
 /* Give every uncoloured root (and the registers merged into it) a stack
- * slot; rewrite uses and defs through new short-lived registers. */
+ * slot, shared with other uncoloured roots it does not interfere with (a
+ * spilled value lives in its slot only while its register would be live);
+ * rewrite uses and defs through new short-lived registers. */
 static int spill(struct ra *A)
 {
 	struct mfunc *mf = A->mf;
 	int n = A->n;
 	int *slot = xmalloc(n * sizeof(int));
+	int *mark = xmalloc(n * sizeof(int)); /* slot index -> root taking one */
+	int base = mf->stack_size, nslots = 0;
 	for (int r = 0; r < n; r++)
 		slot[r] = 0;
+	for (int r = 0; r < n; r++)
+		mark[r] = -1;
 	for (int r = MIR_NPHYS; r < n; r++) {
 		int root = find(A, r);
 		if (!A->present[root] || !is_virt(root) || A->color[root] >= 0)
 			continue;
 		if (!slot[root]) {
-			mf->stack_size += 8;
-			mf->nspills++;
-			slot[root] = -mf->stack_size;
+			/* the slots of the roots it interferes with are taken */
+			for (int k = 0; k < A->nnb[root]; k++) {
+				int t = find(A, A->nb[root][k]);
+				if (slot[t])
+					mark[(-slot[t] - base) / 8 - 1] = root;
+			}
+			int i = 0;
+			while (i < nslots && mark[i] == root)
+				i++;
+			if (i == nslots) {
+				nslots++;
+				mf->stack_size += 8;
+				mf->nspills++;
+			}
+			slot[root] = -(base + 8 * (i + 1));
 		}
 		slot[r] = slot[root];
 	}
+	free(mark);
 	if (mf->stack_size > BPF_STACK_LIMIT) {
 		diag_error(first_loc(mf),
 			   "BPF stack limit exceeded: %d bytes needed with "

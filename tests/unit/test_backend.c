@@ -599,6 +599,53 @@ Test(kernel, pressure_results_are_right)
 		}
 }
 
+/* Two groups of 6 values across a call, one after the other: the second
+ * group's spills reuse the first group's slots (their values are never
+ * live at once), so the frame does not grow with each group. */
+static const char *two_groups_prog(void)
+{
+	struct strbuf sb = { 0 };
+	sb_puts(&sb, "func t\nb0:\n  %0 = ctx\n  %30 = mov 0\n");
+	for (int g = 0; g < 2; g++) {
+		int r = 1 + 10 * g;
+		for (int i = 0; i < 6; i++)
+			sb_printf(&sb, "  %%%d = load8 %%0+%d\n", r + i, i * 8);
+		for (int i = 0; i < 6; i++)
+			sb_printf(&sb, "  %%%d = mul %%%d, %d\n", r + i, r + i,
+				  i + 1 + g);
+		sb_printf(&sb, "  %%%d = call get_smp_processor_id()\n", r + 6);
+		for (int i = 0; i < 6; i++)
+			sb_printf(&sb, "  %%30 = add %%30, %%%d\n", r + i);
+	}
+	sb_puts(&sb, "  ret %30\n");
+	char *s = tt_strdup(sb.s);
+	sb_free(&sb);
+	return s;
+}
+
+Test(regalloc, spill_slots_are_shared_by_values_never_live_together)
+{
+	struct bpf_code code;
+	struct mfunc *mf;
+	cr_assert_eq(compile(pressure_prog(6, true), &code, &mf), 0);
+	int one = mf->nspills;
+	cr_assert_gt(one, 0);
+	cr_assert_eq(compile(two_groups_prog(), &code, &mf), 0);
+	cr_assert_leq(mf->nspills, one + 1, "%d slots for two groups, %d for one",
+		      mf->nspills, one);
+	cr_assert_eq(mf->stack_size, 8 * mf->nspills);
+}
+
+Test(kernel, shared_spill_slots_keep_values)
+{
+	uint64_t want = 0;
+	for (int g = 0; g < 2; g++)
+		for (int i = 0; i < 6; i++)
+			want += pressure_args[i] * (uint64_t)(i + 1 + g);
+	uint32_t got = load_and_run(two_groups_prog(), NULL, pressure_args, 12);
+	cr_assert_eq(got, (uint32_t)want);
+}
+
 /* Too many spills for the stack is a diagnostic, not a crash. */
 Test(regalloc, spill_stack_limit)
 {

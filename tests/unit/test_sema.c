@@ -1110,7 +1110,7 @@ Test(sema, script_types_offsetof_and_constants)
 	TYPE("struct Foo { int x; char c[8]; } begin { $p = (struct Foo *)0; "
 	     "$c = $p->c; }", "Var $c", "string[8]");
 	TYPE("enum E { A = -3, B } begin { $a = B; }", "Var $a", "enum E");
-	TYPE("#define TEN 10\nbegin { $a = TEN; }", "Var $a", "int64");
+	TYPE("#define TEN 10\nbegin { $a = TEN; }", "Var $a", "int8"); /* the literal 10 */
 	/* a script struct's pointer field points to user memory in uprobes */
 	char *d = check("struct N { struct N *next; int v; } "
 			"begin { $a = ((struct N *)0)->next; }");
