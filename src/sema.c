@@ -992,6 +992,8 @@ static struct type *type_call(struct sema *s, struct node *n)
 		n->sym.kind = SYM_CONSTANT;
 		if (ctype && ctype->kind == TY_INT && ctype->name)
 			return type_enum_as(ctype, 8, ctype->is_signed);
+		if (!cdecl_macro(n->name))
+			return type_int(8, true); /* of an anonymous enum */
 		return sema_int_literal_type(cval < 0 ? -(uint64_t)cval
 						      : (uint64_t)cval,
 					     cval < 0);
