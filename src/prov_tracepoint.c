@@ -158,8 +158,13 @@ static struct type *field_type(const char *decl, int size, bool is_signed,
 			elem = type_int(1, sg == 1);
 		else if (!strcmp(ty, "void"))
 			elem = type_void();
-		else if (!strncmp(ty, "struct ", 7))
-			elem = type_struct(tt_strdup(ty + 7), false);
+		else if (!strncmp(ty, "struct ", 7)) {
+			/* the kernel's struct, so that p[i] and p + i step
+			   by its size */
+			elem = btf_available() ? btf_type_by_name(ty) : NULL;
+			if (!elem || elem->kind != TY_STRUCT)
+				elem = type_struct(tt_strdup(ty + 7), false);
+		}
 		else if (sg >= 0)
 			elem = type_int(8, sg == 1); /* refined by BTF later */
 		else

@@ -1289,6 +1289,17 @@ static struct type *type_index(struct sema *s, struct node *n)
 		return a->elem;
 	if (a->kind == TY_STR)
 		return type_int(1, true);
+	if (a->kind == TY_PTR && a->elem && a->elem->kind == TY_STRUCT) {
+		/* p[i] of a struct known by name only (a tracepoint's
+		   "struct __kernel_timespec *"): its body, like *p */
+		struct type *st = cdecl_complete(a->elem);
+		if (!st) {
+			sema_err(s, &n->loc, "Cannot resolve unknown type "
+				 "\"%s\"", type_name(a->elem));
+			return type_none();
+		}
+		return st;
+	}
 	if (a->kind == TY_PTR && a->elem && a->elem->kind != TY_VOID)
 		return a->elem;
 	sema_err(s, &n->loc, "The array index operator [] can only be "
