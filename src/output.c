@@ -677,6 +677,16 @@ static void put_conv(struct strbuf *sb, const struct pconv *c,
 		break;
 	case 'p': {
 		char hex[24];
+		int digits = snprintf(hex, sizeof(hex), "%" PRIx64, v);
+		if (strchr(c->flags, '0') && !strchr(c->flags, '-') &&
+		    c->width > digits + 2) {
+			/* %08p zero-pads after the 0x, as C's printf */
+			sb_puts(sb, "0x");
+			for (long z = digits + 2; z < c->width; z++)
+				sb_putc(sb, '0');
+			sb_puts(sb, hex);
+			break;
+		}
 		snprintf(hex, sizeof(hex), "0x%" PRIx64, v);
 		snprintf(spec + k, sizeof(spec) - k, "s");
 		sb_printf(sb, spec, hex);

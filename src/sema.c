@@ -1858,6 +1858,16 @@ static void let_stmt(struct sema *s, struct node *n)
 static void unroll_stmt(struct sema *s, struct node *n)
 {
 	struct type *t = sema_expr(s, n->a);
+	if (n->a->kind == N_POSPARAM && type_is_int(t)) {
+		/* unroll($1): the parameter's number, a literal */
+		const struct tt_config *c = s->cfg;
+		int64_t i = (int64_t)n->a->ival;
+		n->a->kind = N_INT;
+		n->a->ival = i >= 1 && i <= c->npos_params
+				     ? (uint64_t)strtoll(c->pos_params[i - 1],
+							 NULL, 0)
+				     : 0;
+	}
 	struct srcloc ul = n->loc;
 	if (n->a->loc.line == ul.line && n->a->loc.col > ul.col)
 		ul.len = n->a->loc.col + n->a->loc.len + 1 - ul.col;
