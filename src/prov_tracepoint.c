@@ -68,6 +68,20 @@ static int c_int_signedness(const char *t)
 	return -1;
 }
 
+/* The size of a C integer type c_int_signedness() knows (LP64). */
+static int c_int_size(const char *t)
+{
+	if (strstr(t, "char") || strstr(t, "8"))
+		return 1;
+	if (strstr(t, "short") || strstr(t, "16"))
+		return 2;
+	if (strstr(t, "long") || strstr(t, "64") || strstr(t, "size_t"))
+		return 8;
+	if (!strcmp(t, "bool") || !strcmp(t, "_Bool"))
+		return 1;
+	return 4; /* int, unsigned, 32-bit names, pid_t */
+}
+
 /* Remove `__attribute__((...))`, `const`, `volatile` and extra spaces
  * from a C declaration's type part. */
 static char *clean_decl(const char *s)
@@ -111,6 +125,26 @@ static char *clean_decl(const char *s)
 	sb_free(&b);
 	/* drop a leading space */
 	return *r == ' ' ? r + 1 : r;
+}
+
+/* What a format's `T *` field points to: the kernel's type by name from
+ * BTF (struct, union, typedef or integer), so that *p reads its size and
+ * p[i], p + i step by it; without BTF a struct or union known by name
+ * only, an integer of the C type's size, else a byte. */
+static struct type *pointee_type(const char *ty, int sg)
+{
+	struct type *t = btf_available() ? btf_type_by_name(ty) : NULL;
+	if (t && t->kind == TY_STRUCT)
+		return t;
+	if (t && t->kind == TY_INT && t->size >= 1 && t->size <= 8)
+		return type_int(t->size, t->is_signed);
+	if (!strncmp(ty, "struct ", 7))
+		return type_struct(tt_strdup(ty + 7), false);
+	if (!strncmp(ty, "union ", 6))
+		return type_struct(tt_strdup(ty + 6), true);
+	if (sg >= 0)
+		return type_int(c_int_size(ty), sg == 1);
+	return type_int(1, false);
 }
 
 /* The type of one format field.  decl is "type name[N]" as written. */
@@ -158,17 +192,8 @@ static struct type *field_type(const char *decl, int size, bool is_signed,
 			elem = type_int(1, sg == 1);
 		else if (!strcmp(ty, "void"))
 			elem = type_void();
-		else if (!strncmp(ty, "struct ", 7)) {
-			/* the kernel's struct, so that p[i] and p + i step
-			   by its size */
-			elem = btf_available() ? btf_type_by_name(ty) : NULL;
-			if (!elem || elem->kind != TY_STRUCT)
-				elem = type_struct(tt_strdup(ty + 7), false);
-		}
-		else if (sg >= 0)
-			elem = type_int(8, sg == 1); /* refined by BTF later */
 		else
-			elem = type_int(1, false);
+			elem = pointee_type(ty, sg);
 		struct type *t = elem;
 		for (int i = 0; i < stars; i++)
 			t = type_ptr(t, user ? AS_USER : AS_KERNEL);
