@@ -401,6 +401,103 @@ static void str_eq_br(struct irb *b, struct node *x, struct node *y, int t,
 	str_eq_refs(b, a.r, a.t->size, c.r, c.t->size, t, f, loc);
 }
 
+/* Strings longer than this compare in a bpf_loop callback (one body for
+ * the verifier), shorter ones in a loop the verifier walks byte by byte. */
+#define STR_EQ_INLINE 64
+
+/* The callback of a long string comparison, a subprogram of the current
+ * function (returns its index): body(i, ctx), ctx = { a, c, equal }:
+ * past n bytes: stop; bytes differ: equal = 0, stop; a common NUL:
+ * stop (equal stays 1). */
+static int str_eq_callback(struct irb *b, int n, const struct srcloc *loc)
+{
+	struct irb_sub *sub = irb_sub_begin(b, "streq", loc, NULL, NULL);
+	int e = irb_cur(b);
+	int i = irb_sub_arg(b, 0, "i", NULL), c = irb_sub_arg(b, 1, "ctx", NULL);
+	int body = irb_new_block(b), stop = irb_new_block(b),
+	    cont = irb_new_block(b), diff = irb_new_block(b),
+	    same = irb_new_block(b);
+	irb_set_block(b, e);
+	irb_br(b, CC_UGE, ref_reg(i), ref_imm(n), stop, body);
+	irb_set_block(b, stop);
+	irb_emit(b, IR_RET, NULL)->arg[0] = ref_imm(1);
+	irb_set_block(b, cont);
+	irb_emit(b, IR_RET, NULL)->arg[0] = ref_imm(0);
+	irb_set_block(b, body);
+	int ch[2];
+	for (int k = 0; k < 2; k++) {
+		int base = irb_reg(b, NULL), p = irb_reg(b, NULL);
+		struct ir_insn *in = irb_emit(b, IR_LOAD, loc);
+		in->dst = base;
+		in->arg[0] = ref_reg(c);
+		in->off = 8 * k;
+		in->size = 8;
+		in = irb_emit(b, IR_ADD, loc);
+		in->dst = p;
+		in->arg[0] = ref_reg(base);
+		in->arg[1] = ref_reg(i);
+		ch[k] = irb_reg(b, NULL);
+		in = irb_emit(b, IR_LOAD, loc);
+		in->dst = ch[k];
+		in->arg[0] = ref_reg(p);
+		in->size = 1;
+	}
+	irb_br(b, CC_NE, ref_reg(ch[0]), ref_reg(ch[1]), diff, same);
+	irb_set_block(b, same);
+	irb_br(b, CC_EQ, ref_reg(ch[0]), ref_imm(0), stop, cont);
+	irb_set_block(b, diff);
+	struct ir_insn *in = irb_emit(b, IR_STORE, loc);
+	in->arg[0] = ref_reg(c);
+	in->arg[1] = ref_imm(0);
+	in->off = 16;
+	in->size = 8;
+	irb_emit(b, IR_RET, NULL)->arg[0] = ref_imm(1);
+	return irb_sub_end(b, sub);
+}
+
+/* A long string comparison: ctx = { a, c, 1 } on the stack,
+ * bpf_loop(n, the callback, &ctx), then equal ? t : f. */
+static void str_eq_loop(struct irb *b, struct ref ar, struct ref cr, int n,
+			int t, int f, const struct srcloc *loc)
+{
+	int fn = str_eq_callback(b, n, loc);
+	int ctx = irb_slot_sized(b, 24, 8, "streq_ctx");
+	struct ref addr[2] = { ar, cr };
+	struct ir_insn *in;
+	for (int k = 0; k < 2; k++) {
+		int r = irb_reg(b, NULL);
+		in = irb_emit(b, IR_MOV, loc);
+		in->dst = r;
+		in->arg[0] = addr[k];
+		in = irb_emit(b, IR_STORE, loc);
+		in->arg[0] = ref_slot(ctx, 0);
+		in->arg[1] = ref_reg(r);
+		in->off = 8 * k;
+		in->size = 8;
+	}
+	in = irb_emit(b, IR_STORE, loc);
+	in->arg[0] = ref_slot(ctx, 0);
+	in->arg[1] = ref_imm(1);
+	in->off = 16;
+	in->size = 8;
+	/* the callback reads the strings: live across the call */
+	for (int k = 0; k < 2; k++)
+		if (addr[k].kind == REF_SLOT)
+			irb_emit(b, IR_USE, loc)->arg[0] = addr[k];
+	irb_call(b, BPF_FUNC_loop, loc, 4, ref_imm(n), ref_func(fn),
+		 ref_slot(ctx, 0), ref_imm(0));
+	for (int k = 0; k < 2; k++)
+		if (addr[k].kind == REF_SLOT)
+			irb_emit(b, IR_USE, loc)->arg[0] = addr[k];
+	int r = irb_reg(b, NULL);
+	in = irb_emit(b, IR_LOAD, loc);
+	in->dst = r;
+	in->arg[0] = ref_slot(ctx, 0);
+	in->off = 16;
+	in->size = 8;
+	irb_br(b, CC_NE, ref_reg(r), ref_imm(0), t, f);
+}
+
 /* The general string (in)equality: a loop over min(size) bytes of the
  * strings at a and c, equal at a common NUL. */
 static void str_eq_refs(struct irb *b, struct ref ar, int an, struct ref cr,
@@ -408,6 +505,10 @@ static void str_eq_refs(struct irb *b, struct ref ar, int an, struct ref cr,
 {
 	struct irval a = val(type_str(an), ar), c = val(type_str(cn), cr);
 	int n = an < cn ? an : cn;
+	if (n > STR_EQ_INLINE) {
+		str_eq_loop(b, ar, cr, n, t, f, loc);
+		return;
+	}
 	int i = irb_reg(b, "i");
 	struct ir_insn *in = irb_emit(b, IR_MOV, loc);
 	in->dst = i;
