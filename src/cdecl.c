@@ -846,7 +846,17 @@ static void parse_members(struct cp *P, struct ctag *tag)
 			m.align = ma.align;
 			if (P->err)
 				return;
-			vec_push(&tag->members, m);
+			bool dup = false;
+			for (int i = 0; m.name && i < tag->members.n; i++) {
+				const char *o = tag->members.v[i].name;
+				if (o && !strcmp(o, m.name) && !dup) {
+					cerror(&m.loc, "duplicate member '%s'",
+					       m.name);
+					dup = true;
+				}
+			}
+			if (!dup)
+				vec_push(&tag->members, m);
 			if (!accept(P, ","))
 				break;
 		}
