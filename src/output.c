@@ -348,6 +348,53 @@ static void fmt_str(struct strbuf *sb, const struct type *t, const uint8_t *d,
 		sb_puts(sb, trunc_trailer);
 }
 
+/* A bitfield's value: width bits from bit_offset of the bytes at d, as
+ * a member access reads it (zero-extended, as bpftrace reads signed ones
+ * too). */
+static void fmt_bitfield(struct strbuf *sb, const struct field *f,
+			 const uint8_t *d, bool json)
+{
+	int nbytes = (f->bit_offset + f->bit_width + 7) / 8;
+	uint64_t v = 0;
+	for (int i = 0; i < nbytes && i < 8; i++)
+		v |= (uint64_t)d[i] << (8 * i);
+	v >>= f->bit_offset;
+	if (f->bit_width < 64)
+		v &= (1ull << f->bit_width) - 1;
+	put_int(sb, false, v, json);
+}
+
+/* The members of a struct or record as `.name = value` (JSON
+ * `"name": value`) from the separator on; an anonymous struct or union
+ * member's own members take its place, as bpftrace prints them. */
+static void fmt_members(struct strbuf *sb, const struct type *t,
+			const uint8_t *d, const struct vctx *fc, bool *first)
+{
+	for (int i = 0; i < t->fields.n; i++) {
+		const struct field *f = &t->fields.v[i];
+		bool anon = !f->name || !*f->name;
+		if (anon && f->type && f->type->kind == TY_STRUCT &&
+		    !f->bit_width) {
+			fmt_members(sb, f->type, d + f->offset, fc, first);
+			continue;
+		}
+		if (!*first)
+			sb_puts(sb, ", ");
+		*first = false;
+		if (fc->json) {
+			out_json_string(sb, f->name ? f->name : "",
+					f->name ? strlen(f->name) : 0);
+			sb_puts(sb, ": ");
+		} else {
+			sb_printf(sb, ".%s = ", f->name ? f->name : "");
+		}
+		if (f->bit_width)
+			fmt_bitfield(sb, f, d + f->offset, fc->json);
+		else
+			fmt_value(sb, f->type, d + f->offset, fc);
+	}
+}
+
 static void fmt_fields(struct strbuf *sb, const struct type *t,
 		       const uint8_t *d, const struct vctx *c)
 {
@@ -366,41 +413,14 @@ static void fmt_fields(struct strbuf *sb, const struct type *t,
 		sb_putc(sb, c->json ? ']' : ')');
 		return;
 	}
-	if (c->json) {
-		sb_putc(sb, '{');
-		for (int i = 0; i < t->fields.n; i++) {
-			const struct field *f = &t->fields.v[i];
-			if (i)
-				sb_puts(sb, ", ");
-			out_json_string(sb, f->name ? f->name : "",
-					f->name ? strlen(f->name) : 0);
-			sb_puts(sb, ": ");
-			fmt_value(sb, f->type, d + f->offset, fc);
-		}
-		sb_putc(sb, '}');
-		return;
-	}
-	if (t->fields.n == 0) {
+	if (!c->json && t->fields.n == 0) {
 		sb_puts(sb, "{}");
 		return;
 	}
-	sb_puts(sb, "{ ");
-	for (int i = 0; i < t->fields.n; i++) {
-		const struct field *f = &t->fields.v[i];
-		if (i)
-			sb_puts(sb, ", ");
-		sb_printf(sb, ".%s = ", f->name ? f->name : "");
-		if (f->bit_width) {
-			uint64_t v = load_u(d + f->offset, 8);
-			v >>= f->bit_offset;
-			if (f->bit_width < 64)
-				v &= (1ull << f->bit_width) - 1;
-			sb_printf(sb, "%" PRIu64, v);
-			continue;
-		}
-		fmt_value(sb, f->type, d + f->offset, fc);
-	}
-	sb_puts(sb, " }");
+	bool first = true;
+	sb_puts(sb, c->json ? "{" : "{ ");
+	fmt_members(sb, t, d, fc, &first);
+	sb_puts(sb, c->json ? "}" : " }");
 }
 
 static void fmt_value(struct strbuf *sb, const struct type *t,
@@ -842,29 +862,108 @@ static void merge_sort(const struct sort_ctx *sc, struct sort_ent *v,
 	memcpy(v, tmp, sizeof(*v) * n);
 }
 
-/* A key as text, tuple parentheses dropped; JSON keys lose spaces too. */
+/* A JSON map key's text: as the text key but without the spaces between
+ * elements ("1,a", "{.a=1,.b=x}", "(2,b)" nested) and in stacks;
+ * strings and other values keep theirs. */
+static void fmt_key_compact(struct strbuf *sb, const struct type *t,
+			    const uint8_t *d, bool top)
+{
+	switch (t ? t->kind : TY_NONE) {
+	case TY_TUPLE:
+		if (!top)
+			sb_putc(sb, '(');
+		for (int i = 0; i < t->fields.n; i++) {
+			if (i)
+				sb_putc(sb, ',');
+			fmt_key_compact(sb, t->fields.v[i].type,
+					d + t->fields.v[i].offset, false);
+		}
+		if (!top)
+			sb_putc(sb, ')');
+		return;
+	case TY_RECORD:
+	case TY_STRUCT: {
+		struct strbuf k = { 0 };
+		sb_putc(sb, '{');
+		for (int i = 0, n = 0; i < t->fields.n; i++) {
+			const struct field *f = &t->fields.v[i];
+			if ((!f->name || !*f->name) && f->type &&
+			    f->type->kind == TY_STRUCT && !f->bit_width) {
+				/* an anonymous member's members in its place */
+				k.len = 0;
+				fmt_key_compact(&k, f->type, d + f->offset,
+						false);
+				if (k.len > 2) {
+					if (n++)
+						sb_putc(sb, ',');
+					sb_putn(sb, k.s + 1, k.len - 2);
+				}
+				continue;
+			}
+			if (n++)
+				sb_putc(sb, ',');
+			sb_printf(sb, ".%s=", f->name ? f->name : "");
+			if (f->bit_width)
+				fmt_bitfield(sb, f, d + f->offset, false);
+			else
+				fmt_key_compact(sb, f->type, d + f->offset,
+						false);
+		}
+		sb_putc(sb, '}');
+		sb_free(&k);
+		return;
+	}
+	case TY_ARRAY:
+		if (t->elem && !t->is_float) {
+			sb_putc(sb, '[');
+			for (int i = 0; i < t->nelem; i++) {
+				if (i)
+					sb_putc(sb, ',');
+				fmt_key_compact(sb, t->elem,
+						d + (size_t)i * t->elem->size,
+						false);
+			}
+			sb_putc(sb, ']');
+			return;
+		}
+		break;
+	case TY_KSTACK:
+	case TY_USTACK: { /* a stack's frames lose their indentation */
+		struct strbuf k = { 0 };
+		out_value(&k, t, d, false);
+		for (size_t i = 0; i < k.len; i++)
+			if (k.s[i] != ' ')
+				sb_putc(sb, k.s[i]);
+		sb_free(&k);
+		return;
+	}
+	default:
+		break;
+	}
+	out_value(sb, t, d, false);
+}
+
+/* A key as text, tuple parentheses dropped (JSON: fmt_key_compact). */
 static void fmt_key(struct strbuf *sb, const struct type *t, const uint8_t *d,
 		    bool json)
 {
-	struct strbuf k = { 0 };
-	out_value(&k, t, d, false);
-	const char *s = k.s ? k.s : "";
-	size_t n = k.len;
-	if (n >= 2 && s[0] == '(' && s[n - 1] == ')') {
-		s++;
-		n -= 2;
-	}
 	if (json) {
-		struct strbuf nosp = { 0 };
-		for (size_t i = 0; i < n; i++)
-			if (s[i] != ' ')
-				sb_putc(&nosp, s[i]);
-		out_json_string(sb, nosp.s ? nosp.s : "", nosp.len);
-		sb_free(&nosp);
-	} else {
-		sb_putn(sb, s, n);
+		struct strbuf k = { 0 };
+		fmt_key_compact(&k, t, d, true);
+		out_json_string(sb, k.s ? k.s : "", k.len);
+		sb_free(&k);
+		return;
 	}
-	sb_free(&k);
+	if (t && t->kind == TY_TUPLE) { /* its elements, without ( ) */
+		for (int i = 0; i < t->fields.n; i++) {
+			if (i)
+				sb_puts(sb, ", ");
+			out_value(sb, t->fields.v[i].type,
+				  d + t->fields.v[i].offset, false);
+		}
+		return;
+	}
+	out_value(sb, t, d, false);
 }
 
 static const char *json_map_type(const struct type *vt)
