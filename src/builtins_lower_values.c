@@ -655,8 +655,10 @@ struct irval bv_lo_strstr(struct irb *b, struct node *n, struct node *m)
 	int hs = h.t->size, ks = lit ? (int)lit->slen : k.t->size - 1;
 	if (ks == 0) /* an empty needle (string[1]) is found at 0 */
 		return val(n->type, ref_imm(contains ? 1 : 0));
-	/* start positions: a literal needs ks bytes from i on */
-	int starts = lit ? hs - ks : hs;
+	/* start positions: a literal needs ks bytes from i on (the last
+	   one ends at the haystack's last byte: a string without a NUL,
+	   cut at max_strlen or a full char array, ends there) */
+	int starts = lit ? hs - ks + 1 : hs;
 	if (starts <= 0)
 		return val(n->type, ref_imm(contains ? 0 : -1));
 
