@@ -1,14 +1,19 @@
 #!/usr/bin/env python3
 """bench/proginfo.py PID: one line per BPF program the process PID holds:
-"ID NAME XLATED VERIFIED" -- the program's id and name, its size after the
-kernel's rewrites (xlated, in instructions) and the number of instructions
+"ID NAME XLATED VERIFIED ATTACH" -- the program's id and name, its size after
+the kernel's rewrites (xlated, in instructions), the number of instructions
 the verifier processed (bpf_prog_info.verified_insns, kernel 5.16+; 0 when
-the kernel does not report it). Reads the ids from /proc/PID/fdinfo and the
-rest with BPF_PROG_GET_FD_BY_ID and BPF_OBJ_GET_INFO_BY_FD (needs root)."""
+the kernel does not report it) and where it is attached: the first (sorted)
+of its attach points the process holds a perf event or raw tracepoint link
+for, as TYPE:NAME[+OFFSET] (BPF_TASK_FD_QUERY: a tracepoint's or raw
+tracepoint's name, a kprobe's function, a uprobe's file and offset), "-"
+when none answers (BEGIN/END, uprobe_multi links). Reads the ids from
+/proc/PID/fdinfo and the rest with BPF_PROG_GET_FD_BY_ID and
+BPF_OBJ_GET_INFO_BY_FD (needs root)."""
 import ctypes, glob, os, struct, sys
 
 SYS_BPF = {"x86_64": 321, "aarch64": 280}.get(os.uname().machine, 321)
-BPF_PROG_GET_FD_BY_ID, BPF_OBJ_GET_INFO_BY_FD = 13, 15
+BPF_PROG_GET_FD_BY_ID, BPF_OBJ_GET_INFO_BY_FD, BPF_TASK_FD_QUERY = 13, 15, 20
 INFO_LEN = 256  # bpf_prog_info up to and past verified_insns (offset 216)
 libc = ctypes.CDLL(None, use_errno=True)
 
@@ -52,7 +57,32 @@ def info(pid_id):
     return name, xlated, verified
 
 
+FD_TYPES = {0: "raw_tracepoint", 1: "tracepoint", 2: "kprobe", 3: "kretprobe",
+            4: "uprobe", 5: "uretprobe"}
+
+
+def attach_points(pid):
+    """{prog id: sorted attach point keys} from BPF_TASK_FD_QUERY on each
+    of PID's file descriptors (perf events, raw tracepoint links)."""
+    where = {}
+    for f in glob.glob("/proc/%s/fd/*" % pid):
+        fd = int(os.path.basename(f))
+        name = ctypes.create_string_buffer(4096)
+        attr = ctypes.create_string_buffer(
+            struct.pack("IIIIQ", int(pid), fd, 0, 4096, ctypes.addressof(name)), 128)
+        if libc.syscall(SYS_BPF, BPF_TASK_FD_QUERY, attr, 128) < 0:
+            continue
+        prog_id, fd_type, off, addr = struct.unpack_from("IIQQ", attr.raw, 24)
+        key = "%s:%s" % (FD_TYPES.get(fd_type, fd_type),
+                         name.value.decode(errors="replace") or hex(addr))
+        if off:
+            key += "+%#x" % off
+        where.setdefault(prog_id, set()).add(key.replace(" ", "_"))
+    return {k: sorted(v) for k, v in where.items()}
+
+
+where = attach_points(sys.argv[1])
 for i in prog_ids(sys.argv[1]):
     r = info(i)
     if r:
-        print(i, *r)
+        print(i, *r, where.get(i, ["-"])[0])
