@@ -166,6 +166,10 @@ struct irval irb_map_len(struct irb *b, int map, const struct srcloc *loc);
  * the probe's "Map full" counter, which the runtime reports. */
 void irb_map_update(struct irb *b, int map, struct ref key, struct ref value,
 		    const struct srcloc *loc);
+/* The same on a path that runs rarely (an aggregation's first value for a
+ * key): the error is added to the counter without a branch. */
+void irb_map_update_rare(struct irb *b, int map, struct ref key,
+			 struct ref value, const struct srcloc *loc);
 /* A map update of the current function failed when err != 0: err is
  * added to the probe's "Map full" counter (one u64 of the internal
  * "mapfull" array, addressed directly) and the runtime warns when it
@@ -173,6 +177,9 @@ void irb_map_update(struct irb *b, int map, struct ref key, struct ref value,
  * the update, NULL to keep the first one seen); in a subprogram, its
  * ops' map_err. */
 void irb_map_err(struct irb *b, struct ref err, const struct srcloc *loc);
+/* Adds err to the probe's "Map full" counter, unconditionally (the
+ * probe's way out, when its checks were ORed together). */
+void irb_map_err_add(struct irb *b, struct ref err, const struct srcloc *loc);
 
 /* ---- variables and loop targets ----------------------------------------- */
 

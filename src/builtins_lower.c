@@ -825,7 +825,7 @@ static struct irval lo_agg(struct irb *b, struct node *n, struct node *map)
 	st8(b, ref_slot(vs, 0), 0, x, loc);
 	if (size == 16)
 		st8(b, ref_slot(vs, 0), 8, ref_imm(1), loc);
-	irb_map_update(b, mi, key, ref_slot(vs, 0), loc);
+	irb_map_update_rare(b, mi, key, ref_slot(vs, 0), loc);
 	irb_jmp(b, done);
 	irb_set_block(b, done);
 	return void_val();

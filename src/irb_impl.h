@@ -13,6 +13,15 @@ struct var_home {               /* where a variable lives in this function */
 	int slot;                   /* aggregate: slot */
 };
 
+/* A map update's "Map full" check in a probe's body (irb_map_err): the
+ * block ending in its branch on err, and where both ways meet.  With two
+ * or more, build_probe ORs each err into one register instead and adds
+ * that to the counter once, on the probe's way out. */
+struct map_err_site {
+	int block, ok;
+	struct ref err;
+};
+
 struct irb {
 	struct tt_prog *prog;
 	struct sema_result *sr;
@@ -28,6 +37,7 @@ struct irb {
 				       index in the "mapfull" array), -1 */
 	int nwarn;                  /* "Map full" counters so far */
 	struct srcloc map_err_loc;  /* the first map update */
+	VEC(struct map_err_site) map_err_sites; /* this probe's updates' checks */
 	bool map_err_set;           /* map_err_loc is set */
 	bool uses_scratch;
 	int exit_map;               /* the "exit" map when a probe calls

@@ -1050,8 +1050,10 @@ static void layout(const struct ir_func *f, int *order)
 		    t->t != t->f && !placed[t->f])
 			want = t->f;  /* no inverse: jump to t, fall to f */
 		else if (t && t->op == IR_BR)
-			want = (t->t == b + 1 || t->f == b + 1) && !placed[b + 1] ? b + 1
+			want = (t->t == b + 1 || t->f == b + 1) && ready(f, placed, b + 1) ? b + 1
 			       : ready(f, placed, t->f) ? t->f
+			       : ready(f, placed, t->t) ? t->t
+			       : (t->t == b + 1 || t->f == b + 1) && !placed[b + 1] ? b + 1
 			       : ready(f, placed, t->t) ? t->t : -1;
 		else if (t && t->op == IR_JMP && ready(f, placed, t->t))
 			want = t->t;

@@ -3,38 +3,37 @@ tracepoint:sched:sched_switch:
    0: (bf) r6 = r1
    1: (18) r1 = map_value[6]+0 ll
    3: (79) r1 = *(u64 *)(r1 +0)
-   4: (55) if r1 != 0 goto pc+4
+   4: (55) if r1 != 0 goto pc+152
    5: (61) r1 = *(u32 *)(r6 +24)
    6: (67) r1 <<= 32
    7: (c7) r1 s>>= 32
-   8: (55) if r1 != 0 goto pc+2
-   9: (b7) r0 = 0
-  10: (95) exit
+   8: (15) if r1 == 0 goto pc+148
 ; @c[args.prev_comm] = count();
-  11: (bf) r3 = r6
-  12: (07) r3 += 8
-  13: (bf) r1 = r10
-  14: (07) r1 += -16
-  15: (b7) r2 = 16
-  16: (85) call probe_read_kernel#113
-  17: (18) r1 = map[0] ll
-  19: (bf) r2 = r10
-  20: (07) r2 += -16
-  21: (85) call map_lookup_elem#1
-  22: (15) if r0 == 0 goto pc+4
-  23: (79) r1 = *(u64 *)(r0 +0)
-  24: (07) r1 += 1
-  25: (7b) *(u64 *)(r0 +0) = r1
-  26: (05) goto pc+10
-  27: (7a) *(u64 *)(r10 -24) = 1
-  28: (18) r1 = map[0] ll
-  30: (bf) r2 = r10
-  31: (07) r2 += -16
-  32: (bf) r3 = r10
-  33: (07) r3 += -24
-  34: (b7) r4 = 0
-  35: (85) call map_update_elem#2
-  36: (55) if r0 != 0 goto pc+122
+   9: (bf) r3 = r6
+  10: (07) r3 += 8
+  11: (bf) r1 = r10
+  12: (07) r1 += -16
+  13: (b7) r2 = 16
+  14: (85) call probe_read_kernel#113
+  15: (18) r1 = map[0] ll
+  17: (bf) r2 = r10
+  18: (07) r2 += -16
+  19: (85) call map_lookup_elem#1
+  20: (15) if r0 == 0 goto pc+4
+  21: (79) r1 = *(u64 *)(r0 +0)
+  22: (07) r1 += 1
+  23: (7b) *(u64 *)(r0 +0) = r1
+  24: (05) goto pc+12
+  25: (7a) *(u64 *)(r10 -24) = 1
+  26: (18) r1 = map[0] ll
+  28: (bf) r2 = r10
+  29: (07) r2 += -16
+  30: (bf) r3 = r10
+  31: (07) r3 += -24
+  32: (b7) r4 = 0
+  33: (85) call map_update_elem#2
+  34: (18) r1 = map_value[7]+0 ll
+  36: (db) lock *(u64 *)(r1 +0) += r0
 ; @h = hist(args.prev_state);
   37: (79) r1 = *(u64 *)(r6 +32)
   38: (b7) r3 = 0
@@ -138,7 +137,7 @@ tracepoint:sched:sched_switch:
  140: (79) r1 = *(u64 *)(r0 +8)
  141: (07) r1 += 1
  142: (7b) *(u64 *)(r0 +8) = r1
- 143: (05) goto pc-135
+ 143: (05) goto pc+13
  144: (7b) *(u64 *)(r10 -16) = r6
  145: (7a) *(u64 *)(r10 -8) = 1
  146: (18) r1 = map[3] ll
@@ -148,14 +147,10 @@ tracepoint:sched:sched_switch:
  151: (07) r3 += -16
  152: (b7) r4 = 0
  153: (85) call map_update_elem#2
- 154: (15) if r0 == 0 goto pc-146
- 155: (18) r1 = map_value[7]+0 ll
- 157: (db) lock *(u64 *)(r1 +0) += r0
- 158: (05) goto pc-150
-; @c[args.prev_comm] = count();
- 159: (18) r1 = map_value[7]+0 ll
- 161: (db) lock *(u64 *)(r1 +0) += r0
- 162: (05) goto pc-126
+ 154: (18) r1 = map_value[7]+0 ll
+ 156: (db) lock *(u64 *)(r1 +0) += r0
+ 157: (b7) r0 = 0
+ 158: (95) exit
 interval:s:1:
    0: (b7) r6 = 0
    1: (18) r1 = map_value[6]+0 ll

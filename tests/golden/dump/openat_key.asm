@@ -1,65 +1,65 @@
 tracepoint:syscalls:sys_enter_openat:
 ; tracepoint:syscalls:sys_enter_openat { $key = str(args.filename); @keymap[tid] = $key; @t[tid, $key] = nsecs; }
-   0: (bf) r8 = r1
+   0: (bf) r9 = r1
    1: (85) call get_current_pid_tgid#14
    2: (bf) r6 = r0
-   3: (62) *(u32 *)(r10 -4) = 0
-   4: (18) r1 = map[5] ll
-   6: (bf) r2 = r10
-   7: (07) r2 += -4
-   8: (85) call map_lookup_elem#1
-   9: (bf) r7 = r0
-  10: (15) if r7 == 0 goto pc+52
-  11: (79) r8 = *(u64 *)(r8 +24)
-  12: (bf) r1 = r7
-  13: (07) r1 += 1032
-  14: (b7) r2 = 1024
-  15: (b7) r3 = 0
-  16: (85) call probe_read_kernel#113
-  17: (bf) r1 = r7
-  18: (07) r1 += 1032
-  19: (b7) r2 = 1024
-  20: (bf) r3 = r8
-  21: (85) call probe_read_user_str#114
-  22: (55) if r0 != 1024 goto pc+6
-  23: (07) r8 += 1023
-  24: (bf) r1 = r7
-  25: (07) r1 += 2055
-  26: (b7) r2 = 1
-  27: (bf) r3 = r8
-  28: (85) call probe_read_user#112
-  29: (63) *(u32 *)(r10 -4) = r6
-  30: (18) r1 = map[0] ll
-  32: (bf) r2 = r10
-  33: (07) r2 += -4
-  34: (bf) r3 = r7
-  35: (07) r3 += 1032
-  36: (b7) r4 = 0
-  37: (85) call map_update_elem#2
-  38: (15) if r0 == 0 goto pc+3
-  39: (18) r1 = map_value[4]+0 ll
-  41: (db) lock *(u64 *)(r1 +0) += r0
-  42: (85) call ktime_get_boot_ns#125
-  43: (bf) r8 = r0
-  44: (63) *(u32 *)(r7 +0) = r6
-  45: (bf) r1 = r7
-  46: (07) r1 += 4
-  47: (b7) r2 = 1024
-  48: (bf) r3 = r7
-  49: (07) r3 += 1032
-  50: (85) call probe_read_kernel#113
-  51: (7b) *(u64 *)(r10 -8) = r8
-  52: (18) r1 = map[1] ll
-  54: (bf) r2 = r7
-  55: (bf) r3 = r10
-  56: (07) r3 += -8
-  57: (b7) r4 = 0
-  58: (85) call map_update_elem#2
-  59: (15) if r0 == 0 goto pc+3
-  60: (18) r1 = map_value[4]+0 ll
-  62: (db) lock *(u64 *)(r1 +0) += r0
-  63: (b7) r0 = 0
-  64: (95) exit
+   3: (b7) r8 = 0
+   4: (62) *(u32 *)(r10 -4) = 0
+   5: (18) r1 = map[5] ll
+   7: (bf) r2 = r10
+   8: (07) r2 += -4
+   9: (85) call map_lookup_elem#1
+  10: (bf) r7 = r0
+  11: (15) if r7 == 0 goto pc+46
+  12: (79) r9 = *(u64 *)(r9 +24)
+  13: (bf) r1 = r7
+  14: (07) r1 += 1032
+  15: (b7) r2 = 1024
+  16: (b7) r3 = 0
+  17: (85) call probe_read_kernel#113
+  18: (bf) r1 = r7
+  19: (07) r1 += 1032
+  20: (b7) r2 = 1024
+  21: (bf) r3 = r9
+  22: (85) call probe_read_user_str#114
+  23: (55) if r0 != 1024 goto pc+6
+  24: (07) r9 += 1023
+  25: (bf) r1 = r7
+  26: (07) r1 += 2055
+  27: (b7) r2 = 1
+  28: (bf) r3 = r9
+  29: (85) call probe_read_user#112
+  30: (63) *(u32 *)(r10 -4) = r6
+  31: (18) r1 = map[0] ll
+  33: (bf) r2 = r10
+  34: (07) r2 += -4
+  35: (bf) r3 = r7
+  36: (07) r3 += 1032
+  37: (b7) r4 = 0
+  38: (85) call map_update_elem#2
+  39: (4f) r8 |= r0
+  40: (85) call ktime_get_boot_ns#125
+  41: (bf) r9 = r0
+  42: (63) *(u32 *)(r7 +0) = r6
+  43: (bf) r1 = r7
+  44: (07) r1 += 4
+  45: (b7) r2 = 1024
+  46: (bf) r3 = r7
+  47: (07) r3 += 1032
+  48: (85) call probe_read_kernel#113
+  49: (7b) *(u64 *)(r10 -8) = r9
+  50: (18) r1 = map[1] ll
+  52: (bf) r2 = r7
+  53: (bf) r3 = r10
+  54: (07) r3 += -8
+  55: (b7) r4 = 0
+  56: (85) call map_update_elem#2
+  57: (4f) r8 |= r0
+  58: (15) if r8 == 0 goto pc+3
+  59: (18) r1 = map_value[4]+0 ll
+  61: (db) lock *(u64 *)(r1 +0) += r8
+  62: (b7) r0 = 0
+  63: (95) exit
 tracepoint:syscalls:sys_exit_openat:
    0: (85) call get_current_pid_tgid#14
    1: (bf) r6 = r0

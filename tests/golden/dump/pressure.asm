@@ -65,14 +65,13 @@ begin:
   61: (07) r3 += -16
   62: (b7) r4 = 0
   63: (85) call map_update_elem#2
-  64: (55) if r0 != 0 goto pc+8
-  65: (79) r1 = *(u64 *)(r10 -104)
-  66: (15) if r1 == 0 goto pc+4
-  67: (18) r2 = map_value[2]+0 ll
-  69: (79) r1 = *(u64 *)(r10 -104)
-  70: (db) lock *(u64 *)(r2 +0) += r1
-  71: (b7) r0 = 0
-  72: (95) exit
-  73: (18) r1 = map_value[3]+0 ll
-  75: (db) lock *(u64 *)(r1 +0) += r0
-  76: (05) goto pc-12
+  64: (15) if r0 == 0 goto pc+3
+  65: (18) r1 = map_value[3]+0 ll
+  67: (db) lock *(u64 *)(r1 +0) += r0
+  68: (79) r1 = *(u64 *)(r10 -104)
+  69: (15) if r1 == 0 goto pc+4
+  70: (18) r2 = map_value[2]+0 ll
+  72: (79) r1 = *(u64 *)(r10 -104)
+  73: (db) lock *(u64 *)(r2 +0) += r1
+  74: (b7) r0 = 0
+  75: (95) exit
