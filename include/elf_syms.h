@@ -93,7 +93,9 @@ struct elf_bin {
 /* Reads path: symbols, segments, USDT notes.  -ENOENT/-EACCES from
  * open(), -ENOEXEC when the file is not ELF.  A path "A.zip!/M" names
  * member M of the ZIP archive A (stored, not compressed, as APKs keep
- * their libraries): b->path is then A, and file offsets are A's. */
+ * their libraries): b->path is then A, and file offsets are A's.  The
+ * same unchanged file opened again (until arena_free_all) gives the same
+ * elf_bin, read once: callers only read it. */
 int elf_bin_open(const char *path, struct elf_bin **out);
 /* The file to open (and to place uprobes in) for path: "A.zip!/M" -> "A.zip"
  * (arena), anything else -> path. */

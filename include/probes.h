@@ -54,6 +54,10 @@ struct attach_point {
 	bool wildcard;          /* target or func contains * or ? */
 	bool cpp;               /* uprobe:BIN:cpp:NAME: func is a C++ name as
 				   written in the source (demangled) */
+	bool no_args;           /* set by sema before probes_expand: the
+				   probe's body never names `args`, so a
+				   uprobe need not read its function's
+				   parameters from DWARF */
 	/* filled by sema for tracepoints: the `args` struct from the format
 	   file (is_ctx set, field offsets into the tracepoint record). */
 	struct type *args_type;

@@ -81,6 +81,9 @@ char *tt_strdup(const char *s);
 char *tt_strndup(const char *s, size_t n);
 char *tt_sprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void arena_free_all(void);
+/* Changes with every arena_free_all(): a cache of arena memory is valid
+ * while this stays what it was when the cache was filled. */
+unsigned arena_generation(void);
 
 /* Heap helpers that abort on out-of-memory (for runtime-owned data). */
 void *xmalloc(size_t n);

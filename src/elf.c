@@ -205,7 +205,49 @@ static int zip_member(int fd, const char *member, uint64_t *off,
 	return err;
 }
 
+static int bin_read(const char *path, struct elf_bin **out);
+
+/* The files read so far (this arena's): a script probing 18 functions of
+ * libcrypto reads its symbol table once, not 18 times (10 MB -> 4 MB). */
+static struct bin_cache {
+	const char *path;
+	struct elf_bin *bin;
+	dev_t dev;
+	ino_t ino;
+	struct timespec mtime;
+} *bins;
+static int nbins;
+static unsigned bins_gen;
+
 int elf_bin_open(const char *path, struct elf_bin **out)
+{
+	if (bins_gen != arena_generation()) {
+		free(bins);
+		bins = NULL;
+		nbins = 0;
+		bins_gen = arena_generation();
+	}
+	struct stat st;
+	if (stat(elf_zip_file(path), &st) < 0)
+		return -errno;
+	for (int i = 0; i < nbins; i++)
+		if (!strcmp(bins[i].path, path) && bins[i].dev == st.st_dev &&
+		    bins[i].ino == st.st_ino &&
+		    bins[i].mtime.tv_sec == st.st_mtim.tv_sec &&
+		    bins[i].mtime.tv_nsec == st.st_mtim.tv_nsec) {
+			*out = bins[i].bin;
+			return 0;
+		}
+	int err = bin_read(path, out);
+	if (err < 0)
+		return err;
+	bins = xrealloc(bins, (nbins + 1) * sizeof(*bins));
+	bins[nbins++] = (struct bin_cache){ tt_strdup(path), *out, st.st_dev,
+					    st.st_ino, st.st_mtim };
+	return 0;
+}
+
+static int bin_read(const char *path, struct elf_bin **out)
 {
 	static bool inited;
 	if (!inited) {

@@ -403,7 +403,8 @@ static int uprobe_syms(struct attach_point *ap, const struct utarget *t,
 		struct attach_point *c = prov_user_ap(ap, t, 1);
 		c->func = s->name;
 		c->locs[0].offset = off;
-		if (!wild && !ap->offset && ap->prov == PROV_UPROBE)
+		if (!wild && !ap->offset && ap->prov == PROV_UPROBE &&
+		    !ap->no_args)
 			c->args_type = uprobe_args_type(t->path, s->name);
 		c->raw = ap->offset
 			? tt_sprintf("%s:%s:%s+%llu", pn, t->display, s->name,

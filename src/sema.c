@@ -2164,6 +2164,9 @@ static void collect_probes(struct sema *s, struct node *prog)
 						      "point is allowed.");
 				continue;
 			}
+			static const char *const args[] = { "args", NULL };
+			ap->no_args = !uses_name(p->a, args) &&
+				      !uses_name(p->b, args);
 			struct ap_vec out = { 0 };
 			if (probes_expand(ap, &out) < 0) {
 				s->errors++;

@@ -48,6 +48,12 @@ struct chunk {
 };
 
 static struct chunk *arena;
+static unsigned generation;
+
+unsigned arena_generation(void)
+{
+	return generation;
+}
 
 void *tt_alloc(size_t n)
 {
@@ -68,6 +74,7 @@ void *tt_alloc(size_t n)
 
 void arena_free_all(void)
 {
+	generation++;
 	while (arena) {
 		struct chunk *next = arena->next;
 		free(arena);
