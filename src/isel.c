@@ -4,7 +4,8 @@
  * struct mfunc of BPF instructions on virtual registers (IR register i is
  * virtual register MIR_NPHYS + i), where
  *   - ALU operations are 64-bit, two-address (d = a; d op= b), with a
- *     32-bit signed immediate when the constant fits, else ld_imm64 to a
+ *     32-bit signed immediate when the constant fits (a 32-bit move for
+ *     2^31..2^32-1), else ld_imm64 to a
  *     temporary; "and 0xffffffff" is a 32-bit move;
  *   - signed division and modulo (no sdiv/smod before cpu v4) become
  *     unsigned ones on absolute values with the sign fixed up, branch-free:
@@ -399,6 +400,12 @@ static void mov_imm(struct isel *S, int d, int64_t v)
 	if (fits32(v))
 		emit(S, (struct minsn){ .code = BPF_ALU64 | BPF_MOV | BPF_K,
 					.dst = d, .src = -1, .imm = v });
+	else if (v > 0 && v <= (int64_t)UINT32_MAX)
+		/* 2^31..2^32-1: a 32-bit move zero-extends (one slot, not
+		   ld_imm64's two) */
+		emit(S, (struct minsn){ .code = BPF_ALU | BPF_MOV | BPF_K,
+					.dst = d, .src = -1,
+					.imm = (int32_t)(uint32_t)v });
 	else
 		emit(S, (struct minsn){ .code = BPF_LD | BPF_DW | BPF_IMM,
 					.dst = d, .src = -1, .imm = v });

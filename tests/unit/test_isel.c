@@ -212,7 +212,7 @@ static const struct isel_case alu_cases[] = {
 	/* 32-bit boundaries of the immediate */
 	{ "add 0x7fffffff fits, 0x80000000 does not",
 	  P "  %3 = add %1, 0x7fffffff\n  %3 = add %3, 0x80000000\n" W,
-	  MP "  %3 = %1\n  %3 += 2147483647\n  t0 = 0x80000000 ll\n"
+	  MP "  %3 = %1\n  %3 += 2147483647\n  wt0 = -2147483648\n"
 	  "  %3 += t0\n" MW, .wide = true, .spills = -1,
 	  .runs = RK(ADD, 0xffffffffLL) },
 	{ "and 0xffffffff is a 32-bit move",
@@ -234,7 +234,7 @@ static const struct isel_case alu_cases[] = {
 	  MP "  t0 = -1\n  %3 = %1\n  %3 /= t0\n" MW, .wide = true,
 	  .spills = -1, .runs = RK(UDIV, -1) },
 	{ "umod by 0x80000000", P "  %3 = umod %1, 0x80000000\n" W,
-	  MP "  t0 = 0x80000000 ll\n  %3 = %1\n  %3 %= t0\n" MW, .wide = true,
+	  MP "  wt0 = -2147483648\n  %3 = %1\n  %3 %= t0\n" MW, .wide = true,
 	  .spills = -1, .runs = RK(UMOD, 0x80000000LL) },
 	{ "udiv by 0x7fffffff is an immediate", P "  %3 = udiv %1, 0x7fffffff\n" W,
 	  MP "  %3 = %1\n  %3 /= 2147483647\n" MW, .wide = true, .spills = -1,
@@ -329,8 +329,13 @@ static const struct isel_case unary_cases[] = {
 	MOVK(-1, "-1"),
 	MOVK(2147483647, "2147483647"),
 	MOVK(-2147483648, "-2147483648"),
-	MOVK(0x80000000, "0x80000000 ll"),
-	MOVK(0xffffffff, "0xffffffff ll"),
+	/* 2^31..2^32-1: a 32-bit move, which zero-extends */
+	{ "mov 0x80000000", P "  %3 = mov 0x80000000\n" W,
+	  MP "  w%3 = -2147483648\n" MW, .wide = true, .spills = -1,
+	  .runs = { RUN(0x80000000, 0) } },
+	{ "mov 0xffffffff", P "  %3 = mov 0xffffffff\n" W,
+	  MP "  w%3 = -1\n" MW, .wide = true, .spills = -1,
+	  .runs = { RUN(0xffffffff, 0) } },
 	MOVK(-2147483649, "0xffffffff7fffffff ll"),
 	MOVK(0x123456789abcdef0, "0x123456789abcdef0 ll"),
 	/* addresses: a stack slot is r10 + offset, the frame is r10 */
@@ -506,11 +511,11 @@ static const struct isel_case mem_cases[] = {
 	  "  %3 = *(u64 *)(r10 -8)\n" MW, .wide = true, .spills = -1,
 	  .runs = { RUN(0xff | (X1 & 0xff) << 8 | 0x2345 << 16 | X1 << 32, X1),
 		    RUN(0xff | (X2 & 0xff) << 8 | 0x2345 << 16 | X2 << 32, X2) } },
-	{ "store8 of 0xffffffff needs ld_imm64, store4 does not",
+	{ "store8 of 0xffffffff needs a register (a 32-bit move), store4 does not",
 	  "func t\nslot s0 8 stack\nb0:\n  %0 = ctx\n"
 	  "  store8 s0+0, 0xffffffff\n  store4 s0+4, 0x80000001\n"
 	  "  %3 = load8 s0+0\n" W,
-	  "func t stack 8\n.b0:\n  %0 = r1\n  t0 = 0xffffffff ll\n"
+	  "func t stack 8\n.b0:\n  %0 = r1\n  wt0 = -1\n"
 	  "  *(u64 *)(r10 -8) = t0\n  *(u32 *)(r10 -4) = -2147483647\n"
 	  "  %3 = *(u64 *)(r10 -8)\n" MW, .wide = true, .spills = -1,
 	  .runs = { RUN(0x80000001ffffffffULL, 0) } },
@@ -591,10 +596,10 @@ static const struct isel_case call_cases[] = {
 	  "  %1 = call perf_event_output(%0, map0, 0xffffffff, s0, 8)\n"
 	  "  ret %1\n",
 	  "func t stack 8\n.b0:\n  %0 = r1\n  *(u64 *)(r10 -8) = 1\n  r1 = %0\n"
-	  "  r2 = map[0] ll\n  r3 = 0xffffffff ll\n  r4 = r10\n  r4 += -8\n"
+	  "  r2 = map[0] ll\n  w3 = -1\n  r4 = r10\n  r4 += -8\n"
 	  "  r5 = 8\n  call perf_event_output#25\n  %1 = r0\n  r0 = %1\n  exit\n",
 	  "func t stack 8\n.b0:\n  *(u64 *)(r10 -8) = 1\n  r2 = map[0] ll\n"
-	  "  r3 = 0xffffffff ll\n  r4 = r10\n  r4 += -8\n  r5 = 8\n"
+	  "  w3 = -1\n  r4 = r10\n  r4 += -8\n  r5 = 8\n"
 	  "  call perf_event_output#25\n  exit\n", .spills = 0 },
 	{ "the result is r0: returned without a move",
 	  "func t\nb0:\n  %0 = call get_smp_processor_id()\n"
