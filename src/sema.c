@@ -18,6 +18,7 @@
 #include "sema.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <linux/bpf.h>
 #include <string.h>
 
@@ -1114,8 +1115,11 @@ static struct type *type_posparam(struct sema *s, struct node *n)
 	const char *p = c->pos_params[n->ival - 1];
 	char *end;
 	if (*p) {
+		/* a number int64 holds; anything else (also a number out
+		   of range) is the parameter's text */
+		errno = 0;
 		strtoll(p, &end, 0);
-		if (!*end)
+		if (!*end && errno != ERANGE)
 			return type_int(8, true);
 	}
 	return type_str((int)strlen(p) + 1);

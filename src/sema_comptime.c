@@ -101,8 +101,9 @@ static struct node *with_params(struct sema *s, const struct node *n)
 						cfg->npos_params
 					? cfg->pos_params[n->ival - 1] : "";
 		char *end;
+		errno = 0;
 		long long v = *p ? strtoll(p, &end, 0) : 0;
-		if (*p && *end) {
+		if (*p && (*end || errno == ERANGE)) {
 			c->kind = N_STR;
 			c->str = p;
 			c->slen = strlen(p);
