@@ -21,7 +21,8 @@ models:
     and the other signed;
   - (T)e truncates then extends by T's sign; c ? a : b takes the type that
     holds both branches, a non-negative literal branch taking the other's
-    sign, int64 when nothing holds both;
+    sign (a ternary of two such branches is itself such a branch), int64
+    when nothing holds both;
   - let $v: T = e converts e to T.
   - operators whose operands are all literals are folded at compile time
     with bpftrace's literal rules (fold() below: the mathematical value,
@@ -115,8 +116,9 @@ def promote(a, b):
 
 
 def flexible(e):
-    """A non-negative literal that fits int64: its sign adapts."""
-    return e.lit and 0 <= e.val <= (1 << 63) - 1
+    """A non-negative literal that fits int64, or a ternary whose branches
+    both are: its sign adapts."""
+    return e.flex or (e.lit and 0 <= e.val <= (1 << 63) - 1)
 
 
 def promote_branches(a, b):
@@ -194,8 +196,9 @@ class E:
     """bt: bpftrace text; c: C text (a uint64_t); t: type; lit: the text is
     a literal (possibly negative); val: a literal's value."""
 
-    def __init__(self, bt, c, t, lit=False, val=None):
+    def __init__(self, bt, c, t, lit=False, val=None, flex=False):
         self.bt, self.c, self.t, self.lit, self.val = bt, c, t, lit, val
+        self.flex = flex
 
 
 C_PRELUDE = r"""
@@ -397,9 +400,10 @@ class Gen:
             if c.lit:
                 # folded: the branch taken, with its own type
                 x = a if c.val else b
-                return E(bt, x.c, x.t, x.lit, x.val)
+                return E(bt, x.c, x.t, x.lit, x.val, x.flex)
             t = promote_branches(a, b)
-            return E(bt, "((%s) ? %s : %s)" % (c.c, a.c, b.c), t)
+            return E(bt, "((%s) ? %s : %s)" % (c.c, a.c, b.c), t,
+                     flex=flexible(a) and flexible(b))
         return self.var()
 
     def compare(self, d, nonlit=False):
@@ -563,7 +567,8 @@ def main():
                   % (tt, e, work))
             return 1
         t2 = time.monotonic()
-        got = p.stdout.splitlines()
+        # the blank lines the end of a run prints are not results
+        got = p.stdout.rstrip("\n").splitlines()
         if p.returncode != 0 or len(got) != len(expect):
             keep = True
             print("intprop: tinytrace exited %d with %d of %d lines "
