@@ -16,7 +16,9 @@ section and map it prints one line:
 
 N: entries, D: keys seen more than once in the section, S: the sum of
 the integer values (0 for non-integer values).  The test runner's
-__BPFTRACE_NOTIFY_* lines are passed through as they come.  A JSON object with a
+__BPFTRACE_NOTIFY_* lines are passed on as they come, on stderr (the runner
+reads both): a later stage of a pipeline, mawk for one, may hold stdout
+until this script ends.  A JSON object with a
 repeated member name counts as a duplicate too (json.loads would keep
 only the last).
 """
@@ -108,7 +110,7 @@ def main():
         line = line.rstrip("\n")
         if line.startswith("__BPFTRACE_NOTIFY"):
             # the test runner waits for this line: pass it on at once
-            print(line, flush=True)
+            print(line, file=sys.stderr, flush=True)
             continue
         lines.append(line)
     sections = parse_json(lines) if use_json else parse_text(lines)
